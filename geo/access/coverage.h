@@ -1,0 +1,132 @@
+#ifndef CARERACH_GEO_ACCESS_COVERAGE_H_
+#define CARERACH_GEO_ACCESS_COVERAGE_H_
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "geo/access/region.h"
+#include "geo/core/lon_lat.h"
+
+namespace carereach::access {
+
+// Plain domain request types, mirroring the wire API (proto/carereach/v1/access.proto) so that
+// validation messages use the same field paths.
+
+struct Facility {
+  std::string id;
+  std::string name;
+  geo::LonLat location;  // lon/lat order
+  std::string type;
+};
+
+struct Threshold {
+  enum class Kind { kMinutes, kMiles };
+  Kind kind = Kind::kMinutes;
+  double value = 0.0;  // minutes or miles, by kind
+
+  static Threshold Minutes(double v) { return {Kind::kMinutes, v}; }
+  static Threshold Miles(double v) { return {Kind::kMiles, v}; }
+};
+
+// Straight-line travel: minutes = geodesic miles x circuity_factor / speed_mph x 60.
+struct StraightLineModel {
+  static constexpr double kDefaultCircuityFactor = 1.3;
+  static constexpr double kDefaultSpeedMph = 35.0;
+  double circuity_factor = kDefaultCircuityFactor;
+  double speed_mph = kDefaultSpeedMph;
+
+  double MinutesForMiles(double miles) const { return miles * circuity_factor / speed_mph * 60.0; }
+};
+
+struct CoverageLimits {
+  int32_t max_facilities = 100000;
+  int32_t max_thresholds = 32;
+  double max_threshold_minutes = 1440.0;
+  double max_threshold_miles = 1000.0;
+};
+
+// Checks facilities (non-empty list, ids present, unique and at most 128 bytes, coordinates in
+// range) and thresholds (at least one, positive, finite, within limits). INVALID_ARGUMENT with
+// the wire field path ("facilities[3].location.lat: ..."), RESOURCE_EXHAUSTED past a limit.
+absl::Status ValidateFacilities(std::span<const Facility> facilities, const CoverageLimits& limits);
+absl::Status ValidateThresholds(std::span<const Threshold> thresholds,
+                                const CoverageLimits& limits);
+absl::Status ValidateStraightLineModel(const StraightLineModel& model);
+
+// How one population unit reaches its nearest facility.
+struct UnitTravel {
+  int32_t facility = -1;  // index into the facilities; -1 when none was reached
+  double minutes = std::numeric_limits<double>::infinity();
+  double miles = std::numeric_limits<double>::infinity();
+  double snap_meters = 0.0;  // drive mode: distance from the unit to the road
+  bool reached() const { return facility >= 0; }
+};
+
+// Nearest facility of every unit of `region` by geodesic distance, in region unit order.
+// Facilities must be non-empty and valid. DEADLINE_EXCEEDED once `deadline` passes.
+absl::StatusOr<std::vector<UnitTravel>> StraightLineTravel(const Region& region,
+                                                           std::span<const Facility> facilities,
+                                                           const StraightLineModel& model,
+                                                           absl::Time deadline);
+
+struct ThresholdTotals {
+  int64_t covered_population = 0;
+  int32_t covered_units = 0;
+};
+
+struct CountyTotals {
+  int64_t total_population = 0;
+  int32_t unit_count = 0;
+  std::vector<ThresholdTotals> by_threshold;  // in threshold order
+};
+
+struct CoverageSummary {
+  int64_t total_population = 0;
+  int32_t unit_count = 0;
+  int32_t zero_population_units = 0;
+  int32_t unreached_units = 0;
+  int64_t unreached_population = 0;
+  std::vector<ThresholdTotals> by_threshold;  // in threshold order
+  std::vector<CountyTotals> counties;         // in region.counties order
+};
+
+// Population-weighted coverage of `travel` (one entry per region unit) at each threshold.
+// Thresholds are inclusive: a unit exactly at the threshold is covered.
+CoverageSummary Summarize(const Region& region, std::span<const UnitTravel> travel,
+                          std::span<const Threshold> thresholds);
+
+enum class TravelMode { kStraightLine, kDrive };
+
+// One coverage question, as the service receives it.
+struct CoverageRequest {
+  std::vector<Facility> facilities;
+  std::vector<Threshold> thresholds;  // in answer order
+  TravelMode mode = TravelMode::kStraightLine;
+  StraightLineModel straight_line;
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+struct CoverageAnswer {
+  CoverageSummary summary;
+  std::vector<UnitTravel> travel;  // one per region unit, in region order
+};
+
+// Validates `request` against `limits` and computes coverage over `region`. Drive mode answers
+// FAILED_PRECONDITION while the region has no road network.
+absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region,
+                                               const CoverageRequest& request,
+                                               const CoverageLimits& limits);
+
+// covered / total, 0 when total is 0.
+inline double Share(int64_t covered, int64_t total) {
+  return total > 0 ? static_cast<double>(covered) / static_cast<double>(total) : 0.0;
+}
+
+}  // namespace carereach::access
+
+#endif  // CARERACH_GEO_ACCESS_COVERAGE_H_

@@ -1,0 +1,48 @@
+#ifndef CARERACH_GEO_CORE_NEAREST_FACILITY_INDEX_H_
+#define CARERACH_GEO_CORE_NEAREST_FACILITY_INDEX_H_
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "geo/core/lon_lat.h"
+
+namespace carereach::geo {
+
+// Exact nearest-point queries by geodesic distance on the WGS84 ellipsoid.
+//
+// A k-d tree (nanoflann) over earth-centred (ECEF) coordinates finds the nearest point by chord
+// length; because a chord never exceeds the geodesic, every point geodesically nearer than that
+// candidate lies within a chord radius of the candidate's geodesic distance, and only those few
+// are measured exactly. Built once per point set, O(n log n).
+//
+// Thread safety: immutable after construction; Nearest() may be called from many threads.
+class NearestFacilityIndex {
+ public:
+  struct Hit {
+    // Index into the points given at construction; -1 when the index is empty.
+    int32_t index = -1;
+    double meters = std::numeric_limits<double>::infinity();
+  };
+
+  explicit NearestFacilityIndex(std::span<const LonLat> points);
+  ~NearestFacilityIndex();
+  NearestFacilityIndex(const NearestFacilityIndex&) = delete;
+  NearestFacilityIndex& operator=(const NearestFacilityIndex&) = delete;
+
+  // The geodesically nearest point to `p`; ties go to the lower index.
+  Hit Nearest(LonLat p) const;
+
+  size_t size() const { return points_.size(); }
+
+ private:
+  struct Tree;
+  std::vector<LonLat> points_;
+  std::unique_ptr<Tree> tree_;
+};
+
+}  // namespace carereach::geo
+
+#endif  // CARERACH_GEO_CORE_NEAREST_FACILITY_INDEX_H_

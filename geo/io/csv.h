@@ -1,0 +1,44 @@
+#ifndef CARERACH_GEO_IO_CSV_H_
+#define CARERACH_GEO_IO_CSV_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace carereach::io {
+
+// One CSV record and the 1-based line of the file on which it starts.
+struct CsvRecord {
+  int64_t line = 0;
+  std::vector<std::string> fields;
+};
+
+// A whole CSV file: header row and records. RFC 4180 parsing by libcsv: quoted fields with
+// embedded commas, quotes and newlines, CRLF or LF line ends; a leading UTF-8 byte-order mark is
+// removed; header names are trimmed of surrounding spaces. Blank lines are skipped.
+// Plain value type; thread-compatible.
+struct CsvTable {
+  // Where the text came from (a path), for messages.
+  std::string source;
+  std::vector<std::string> header;
+  std::vector<CsvRecord> records;
+
+  // Index of the column named `name` (ASCII case-insensitive), or -1.
+  int Column(std::string_view name) const;
+  // The first column found among `names`, in order of preference, or -1.
+  int FirstColumn(std::initializer_list<std::string_view> names) const;
+};
+
+// Reads and parses a file. NOT_FOUND when it cannot be opened; INVALID_ARGUMENT ("path:line:
+// ...") when it is not CSV (e.g. an unterminated quote) or has no header row.
+absl::StatusOr<CsvTable> ReadCsvFile(const std::string& path);
+
+// Parses `text`; `source` names it in messages.
+absl::StatusOr<CsvTable> ParseCsv(std::string_view text, std::string source);
+
+}  // namespace carereach::io
+
+#endif  // CARERACH_GEO_IO_CSV_H_

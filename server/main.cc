@@ -1,0 +1,97 @@
+// carereach-server: flags -> Server::Options, start, load regions, serve until SIGTERM/SIGINT.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_format.h"
+#include "server/log.h"
+#include "server/server.h"
+
+namespace {
+
+std::string DefaultDataDir() {
+  const char* env = std::getenv("CARERACH_DATA");
+  return env != nullptr && *env != '\0' ? env : "../shared/data";
+}
+
+}  // namespace
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "HOST:PORT to listen on; port 0 picks a free port (see --port_file)");
+ABSL_FLAG(std::string, data_dir, DefaultDataDir(),
+          "Data directory (default $CARERACH_DATA, else ../shared/data)");
+ABSL_FLAG(std::string, regions, "",
+          "Regions config in protobuf text format (default: the built-in copy of "
+          "deploy/regions.textproto)");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the bound port is written to this file once the server listens");
+ABSL_FLAG(int32_t, max_facilities, 100000, "Most facilities one request may carry");
+ABSL_FLAG(int32_t, max_message_mb, 64, "Largest request or response message, MiB");
+ABSL_FLAG(int32_t, max_request_seconds, 300,
+          "Bound on a request's computation when the caller sets no shorter deadline");
+ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
+          "On SIGTERM/SIGINT, how long running calls may finish before they are cancelled");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "carereach-server --listen HOST:PORT --data_dir DIR [--regions CONFIG.textproto]");
+  absl::ParseCommandLine(argc, argv);
+
+  // Block the stop signals in every thread (gRPC's included); one thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  carereach::Server::Options options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.regions_config_path = absl::GetFlag(FLAGS_regions);
+  options.limits.max_facilities = absl::GetFlag(FLAGS_max_facilities);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
+  options.max_request_time = absl::Seconds(absl::GetFlag(FLAGS_max_request_seconds));
+  const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+
+  absl::StatusOr<std::unique_ptr<carereach::Server>> server =
+      carereach::Server::BuildAndStart(options);
+  if (!server.ok()) {
+    carereach::Logf("cannot start: %s", server.status().ToString());
+    return 1;
+  }
+
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
+    const std::string tmp = port_file + ".tmp";
+    std::ofstream(tmp) << (*server)->port() << "\n";
+    std::error_code ec;
+    std::filesystem::rename(tmp, port_file, ec);
+    if (ec) {
+      carereach::Logf("cannot write --port_file %s: %s", port_file, ec.message());
+      return 1;
+    }
+  }
+
+  std::thread([&stop_signals, &server, grace] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    carereach::Logf("received %s; shutting down (grace %s)", signal == SIGTERM ? "SIGTERM" : "SIGINT",
+                    absl::FormatDuration(grace));
+    (*server)->Shutdown(grace);
+  }).detach();
+
+  if (absl::Status loaded = (*server)->LoadRegions(); !loaded.ok()) {
+    carereach::Logf("cannot load regions: %s", loaded.ToString());
+    (*server)->Shutdown(absl::ZeroDuration());
+    return 1;
+  }
+  (*server)->Wait();
+  carereach::LogLine("stopped");
+  return 0;
+}

@@ -1,0 +1,182 @@
+#include "server/region_catalog.h"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "geo/io/census.h"
+
+namespace carereach {
+namespace {
+
+// Collects the first text-format parse error with its position.
+class FirstError : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (error_.empty()) error_ = absl::StrFormat("line %d column %d: %s", line + 1, column + 1, message);
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
+};
+
+bool ValidName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+std::string PopulationFile(const v1::RegionsConfig& config, const v1::RegionConfig& region) {
+  return region.population_file().empty() ? config.default_population_file()
+                                          : region.population_file();
+}
+
+absl::Status CheckFile(const std::string& data_dir, const std::string& relative,
+                       const std::string& what) {
+  if (relative.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": no file given"));
+  }
+  const std::filesystem::path path = std::filesystem::path(data_dir) / relative;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::NotFoundError(
+        absl::StrFormat("%s: %s not found (data directory %s)", what, path.string(), data_dir));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::RegionsConfig> RegionCatalog::ParseConfig(std::string_view text,
+                                                             std::string_view source,
+                                                             const std::string& data_dir) {
+  v1::RegionsConfig config;
+  google::protobuf::TextFormat::Parser parser;
+  FirstError errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(std::string(text), &config)) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: %s", source, errors.error()));
+  }
+  if (config.region().empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: no region is configured", source));
+  }
+  if (absl::Status s = CheckFile(data_dir, config.county_table_file(),
+                                 absl::StrCat(std::string(source), ": county_table_file"));
+      !s.ok()) {
+    return s;
+  }
+  absl::flat_hash_set<std::string> names;
+  for (int i = 0; i < config.region_size(); ++i) {
+    const v1::RegionConfig& r = config.region(i);
+    const std::string field = absl::StrFormat("%s: region[%d]", source, i);
+    if (!ValidName(r.name())) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s.name: \"%s\" must be 1-64 of a-z, 0-9, '-', '_'", field, r.name()));
+    }
+    if (!names.insert(r.name()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s.name: \"%s\" is configured twice", field, r.name()));
+    }
+    const bool has_lists = !r.state_fips().empty() || !r.county_fips().empty();
+    if (r.all_units() == has_lists) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s (%s): give either all_units or state_fips/county_fips", field, r.name()));
+    }
+    if (absl::Status s =
+            CheckFile(data_dir, PopulationFile(config, r), absl::StrCat(field, ".population_file"));
+        !s.ok()) {
+      return s;
+    }
+    if (!r.roads_file().empty()) {
+      if (absl::Status s = CheckFile(data_dir, r.roads_file(), absl::StrCat(field, ".roads_file"));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return config;
+}
+
+absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(
+    const v1::RegionsConfig& config, const std::string& data_dir, const LogFn& log) {
+  const auto full_path = [&](const std::string& relative) {
+    return (std::filesystem::path(data_dir) / relative).string();
+  };
+  const absl::Time start = absl::Now();
+
+  io::LoadReport county_report;
+  absl::StatusOr<std::vector<io::CountyRecord>> county_table =
+      io::LoadCountyTable(full_path(config.county_table_file()), &county_report);
+  if (!county_table.ok()) return county_table.status();
+  log(county_report.Summary());
+
+  // Each population file is read once, however many regions use it.
+  absl::flat_hash_map<std::string, std::vector<io::PopulationUnit>> units_by_file;
+  auto catalog = std::make_unique<RegionCatalog>();
+  for (const v1::RegionConfig& r : config.region()) {
+    const std::string population_file = PopulationFile(config, r);
+    auto it = units_by_file.find(population_file);
+    if (it == units_by_file.end()) {
+      io::LoadReport report;
+      absl::StatusOr<std::vector<io::PopulationUnit>> units =
+          io::LoadTractCentres(full_path(population_file), &report);
+      if (!units.ok()) return units.status();
+      log(report.Summary());
+      it = units_by_file.emplace(population_file, *std::move(units)).first;
+    }
+    access::RegionSelector selector{
+        .state_fips = {r.state_fips().begin(), r.state_fips().end()},
+        .county_fips = {r.county_fips().begin(), r.county_fips().end()},
+        .all_units = r.all_units()};
+    absl::StatusOr<access::Region> region = access::BuildRegion(
+        r.name(), r.description(), population_file, selector, it->second, *county_table);
+    if (!region.ok()) return region.status();
+    log(absl::StrFormat("region %s: %d counties, %d tracts, population %d", region->name,
+                        region->counties.size(), region->units.size(),
+                        region->total_population));
+    catalog->regions_.push_back(std::make_unique<const access::Region>(*std::move(region)));
+  }
+
+  // Consistency check: tract sums against the county table, per county of any region.
+  absl::flat_hash_map<std::string, int64_t> tract_sum;
+  for (const auto& [file, units] : units_by_file) {
+    if (file != config.default_population_file()) continue;
+    for (const io::PopulationUnit& u : units) tract_sum[u.county_fips] += u.population;
+  }
+  int mismatches = 0;
+  for (const io::CountyRecord& c : *county_table) {
+    auto it = tract_sum.find(c.fips);
+    if (it != tract_sum.end() && it->second != c.population_2020 && ++mismatches <= 5) {
+      log(absl::StrFormat("warning: county %s: tracts sum to %d, county table says %d", c.fips,
+                          it->second, c.population_2020));
+    }
+  }
+  log(absl::StrFormat("loaded %d regions in %.2f s", catalog->regions_.size(),
+                      absl::ToDoubleSeconds(absl::Now() - start)));
+  return catalog;
+}
+
+absl::StatusOr<const access::Region*> RegionCatalog::Find(std::string_view name) const {
+  for (const auto& r : regions_) {
+    if (r->name == name) return r.get();
+  }
+  std::vector<std::string> names;
+  for (const auto& r : regions_) names.push_back(r->name);
+  return absl::NotFoundError(absl::StrFormat("region: \"%s\" is not loaded; loaded regions: %s",
+                                             name, absl::StrJoin(names, ", ")));
+}
+
+}  // namespace carereach

@@ -1,0 +1,50 @@
+#ifndef CARERACH_SERVER_RPC_ACCESS_SERVICE_H_
+#define CARERACH_SERVER_RPC_ACCESS_SERVICE_H_
+
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "carereach/v1/access.grpc.pb.h"
+#include "geo/access/coverage.h"
+#include "server/region_catalog.h"
+
+namespace carereach::rpc {
+
+// carereach.v1.AccessService. Each handler takes the deadline, converts, delegates to the domain
+// (geo/access), converts back and maps the status.
+// Thread-safe: handlers run concurrently; the catalog is swapped in once under a mutex and read
+// as an immutable snapshot.
+class AccessServiceImpl final : public v1::AccessService::Service {
+ public:
+  // `max_request_time` bounds requests that carry no deadline (or a longer one).
+  AccessServiceImpl(access::CoverageLimits limits, absl::Duration max_request_time);
+
+  // Makes the regions available; until then RPCs answer UNAVAILABLE.
+  void SetCatalog(std::shared_ptr<const RegionCatalog> catalog);
+
+  grpc::Status ListRegions(grpc::ServerContext* context, const v1::ListRegionsRequest* request,
+                           v1::ListRegionsResponse* response) override;
+  grpc::Status ComputeCoverage(grpc::ServerContext* context,
+                               const v1::ComputeCoverageRequest* request,
+                               v1::ComputeCoverageResponse* response) override;
+
+ private:
+  absl::StatusOr<std::shared_ptr<const RegionCatalog>> Catalog() const;
+  absl::Status AnswerCoverage(const v1::ComputeCoverageRequest& request, absl::Time deadline,
+                              v1::ComputeCoverageResponse* response) const;
+
+  const access::CoverageLimits limits_;
+  const absl::Duration max_request_time_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const RegionCatalog> catalog_ ABSL_GUARDED_BY(mu_);
+};
+
+// The earlier of the call's deadline and now + `max_request_time`.
+absl::Time RequestDeadline(const grpc::ServerContext& context, absl::Duration max_request_time);
+
+}  // namespace carereach::rpc
+
+#endif  // CARERACH_SERVER_RPC_ACCESS_SERVICE_H_

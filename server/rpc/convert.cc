@@ -1,0 +1,177 @@
+#include "server/rpc/convert.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "server/rpc/page_token.h"
+
+namespace carereach::rpc {
+namespace {
+
+void SetThreshold(const access::Threshold& t, v1::ThresholdCoverage* out) {
+  if (t.kind == access::Threshold::Kind::kMinutes) {
+    out->set_max_minutes(t.value);
+  } else {
+    out->set_max_miles(t.value);
+  }
+}
+
+void TotalsToProto(const access::Threshold& t, const access::ThresholdTotals& totals,
+                   int64_t total_population, v1::ThresholdCoverage* out) {
+  SetThreshold(t, out);
+  out->set_covered_population(totals.covered_population);
+  out->set_covered_units(totals.covered_units);
+  out->set_share(access::Share(totals.covered_population, total_population));
+}
+
+uint64_t RequestFingerprint(const v1::ComputeCoverageRequest& request) {
+  v1::ComputeCoverageRequest copy = request;
+  copy.mutable_unit_detail()->clear_page_token();
+  copy.mutable_unit_detail()->clear_page_size();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    copy.SerializeToCodedStream(&coded);
+  }
+  return Fingerprint(bytes);
+}
+
+}  // namespace
+
+absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
+    const v1::ComputeCoverageRequest& request) {
+  access::CoverageRequest out;
+  switch (request.mode()) {
+    case v1::TRAVEL_MODE_UNSPECIFIED:
+    case v1::TRAVEL_MODE_STRAIGHT_LINE:
+      out.mode = access::TravelMode::kStraightLine;
+      break;
+    case v1::TRAVEL_MODE_DRIVE:
+      out.mode = access::TravelMode::kDrive;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrFormat("mode: %d is not a TravelMode", static_cast<int>(request.mode())));
+  }
+  out.facilities.reserve(request.facilities_size());
+  for (int i = 0; i < request.facilities_size(); ++i) {
+    const v1::Facility& f = request.facilities(i);
+    if (!f.has_location()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("facilities[%d].location: is required", i));
+    }
+    out.facilities.push_back(access::Facility{.id = f.id(),
+                                              .name = f.name(),
+                                              .location = {f.location().lon(), f.location().lat()},
+                                              .type = f.type()});
+  }
+  for (double m : request.max_minutes()) out.thresholds.push_back(access::Threshold::Minutes(m));
+  for (double m : request.max_miles()) out.thresholds.push_back(access::Threshold::Miles(m));
+  if (request.straight_line().circuity_factor() != 0.0) {
+    out.straight_line.circuity_factor = request.straight_line().circuity_factor();
+  }
+  if (request.straight_line().speed_mph() != 0.0) {
+    out.straight_line.speed_mph = request.straight_line().speed_mph();
+  }
+  return out;
+}
+
+absl::StatusOr<UnitPage> UnitPageFromProto(const v1::ComputeCoverageRequest& request) {
+  UnitPage page;
+  const v1::UnitDetailOptions& detail = request.unit_detail();
+  page.include = detail.include();
+  if (!page.include) return page;
+  if (detail.page_size() < 0 || detail.page_size() > kMaxUnitPageSize) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "unit_detail.page_size: %d is outside [0, %d]", detail.page_size(), kMaxUnitPageSize));
+  }
+  page.size = detail.page_size() == 0 ? kDefaultUnitPageSize : detail.page_size();
+  page.fingerprint = RequestFingerprint(request);
+  if (!detail.page_token().empty()) {
+    absl::StatusOr<int64_t> offset = DecodePageToken(detail.page_token(), page.fingerprint);
+    if (!offset.ok()) return offset.status();
+    page.offset = *offset;
+  }
+  return page;
+}
+
+void RegionToProto(const access::Region& region, v1::Region* out) {
+  out->set_name(region.name);
+  out->set_description(region.description);
+  for (const std::string& s : region.selector.state_fips) out->add_state_fips(s);
+  out->set_county_count(static_cast<int32_t>(region.counties.size()));
+  out->set_unit_count(static_cast<int32_t>(region.units.size()));
+  out->set_total_population(region.total_population);
+  out->add_modes(v1::TRAVEL_MODE_STRAIGHT_LINE);
+  out->set_population_source(region.population_source);
+}
+
+absl::Status CoverageToProto(const access::Region& region, const access::CoverageRequest& request,
+                             const access::CoverageAnswer& answer, const UnitPage& page,
+                             v1::ComputeCoverageResponse* out) {
+  const access::CoverageSummary& s = answer.summary;
+  out->set_region(region.name);
+  out->set_mode(request.mode == access::TravelMode::kDrive ? v1::TRAVEL_MODE_DRIVE
+                                                           : v1::TRAVEL_MODE_STRAIGHT_LINE);
+  out->set_total_population(s.total_population);
+  out->set_unit_count(s.unit_count);
+  out->set_zero_population_units(s.zero_population_units);
+  out->set_facility_count(static_cast<int32_t>(request.facilities.size()));
+  if (request.mode == access::TravelMode::kStraightLine) {
+    out->mutable_straight_line()->set_circuity_factor(request.straight_line.circuity_factor);
+    out->mutable_straight_line()->set_speed_mph(request.straight_line.speed_mph);
+  }
+  for (size_t k = 0; k < request.thresholds.size(); ++k) {
+    TotalsToProto(request.thresholds[k], s.by_threshold[k], s.total_population,
+                  out->add_results());
+  }
+  for (size_t c = 0; c < region.counties.size(); ++c) {
+    const access::County& county = region.counties[c];
+    const access::CountyTotals& totals = s.counties[c];
+    v1::CountyCoverage* cc = out->add_counties();
+    cc->set_fips(county.fips);
+    cc->set_name(county.name);
+    cc->set_state(county.state);
+    cc->set_total_population(totals.total_population);
+    cc->set_unit_count(totals.unit_count);
+    for (size_t k = 0; k < request.thresholds.size(); ++k) {
+      TotalsToProto(request.thresholds[k], totals.by_threshold[k], totals.total_population,
+                    cc->add_results());
+    }
+  }
+  if (!page.include) return absl::OkStatus();
+
+  const int64_t unit_count = static_cast<int64_t>(region.units.size());
+  if (page.offset > unit_count) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "unit_detail.page_token: offset %d is past the %d units", page.offset, unit_count));
+  }
+  const int64_t end = std::min(unit_count, page.offset + page.size);
+  for (int64_t i = page.offset; i < end; ++i) {
+    const io::PopulationUnit& unit = region.units[i];
+    const access::UnitTravel& t = answer.travel[i];
+    v1::PopulationUnitResult* u = out->add_units();
+    u->set_unit_id(unit.id);
+    u->set_county_fips(unit.county_fips);
+    u->set_population(unit.population);
+    u->mutable_location()->set_lon(unit.location.lon);
+    u->mutable_location()->set_lat(unit.location.lat);
+    u->set_reached(t.reached());
+    if (t.reached()) {
+      u->set_nearest_facility_id(request.facilities[t.facility].id);
+      u->set_minutes(t.minutes);
+      u->set_miles(t.miles);
+      u->set_snap_meters(t.snap_meters);
+    }
+  }
+  if (end < unit_count) out->set_next_page_token(EncodePageToken(end, page.fingerprint));
+  return absl::OkStatus();
+}
+
+}  // namespace carereach::rpc

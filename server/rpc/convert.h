@@ -1,0 +1,45 @@
+#ifndef CARERACH_SERVER_RPC_CONVERT_H_
+#define CARERACH_SERVER_RPC_CONVERT_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "carereach/v1/access.pb.h"
+#include "geo/access/coverage.h"
+#include "geo/access/region.h"
+
+namespace carereach::rpc {
+
+// Wire <-> domain conversion for AccessService. Pure functions; thread-safe.
+
+// Fills defaults for zero values and rejects what the domain cannot express (a facility without
+// a location, an unknown enum value) with the field path. Range checks are the domain's
+// (access::ComputeCoverage).
+absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
+    const v1::ComputeCoverageRequest& request);
+
+// Which units of the answer go into this response.
+struct UnitPage {
+  bool include = false;
+  int64_t offset = 0;
+  int64_t size = 0;
+  uint64_t fingerprint = 0;  // of the request without its paging fields
+};
+inline constexpr int32_t kDefaultUnitPageSize = 1000;
+inline constexpr int32_t kMaxUnitPageSize = 10000;
+
+// Reads unit_detail: page size in [0, 10000] (0 = default) and the page token, which must have
+// been issued for this same request.
+absl::StatusOr<UnitPage> UnitPageFromProto(const v1::ComputeCoverageRequest& request);
+
+void RegionToProto(const access::Region& region, v1::Region* out);
+
+// Fills `out` with the summary, the county breakdown and the page of unit detail; INVALID_ARGUMENT
+// when the page offset is past the last unit.
+absl::Status CoverageToProto(const access::Region& region, const access::CoverageRequest& request,
+                             const access::CoverageAnswer& answer, const UnitPage& page,
+                             v1::ComputeCoverageResponse* out);
+
+}  // namespace carereach::rpc
+
+#endif  // CARERACH_SERVER_RPC_CONVERT_H_

@@ -1,0 +1,16 @@
+#ifndef CARERACH_SERVER_RPC_STATUS_H_
+#define CARERACH_SERVER_RPC_STATUS_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace carereach::rpc {
+
+// The one place where an absl::Status becomes a grpc::Status: an explicit switch over the
+// canonical codes (never a cast), message kept as is.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace carereach::rpc
+
+#endif  // CARERACH_SERVER_RPC_STATUS_H_

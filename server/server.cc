@@ -1,0 +1,107 @@
+#include "server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "server/default_regions.h"
+#include "server/log.h"
+#include "server/region_catalog.h"
+#include "server/rpc/access_service.h"
+
+namespace carereach {
+namespace {
+
+constexpr char kAccessServiceName[] = "carereach.v1.AccessService";
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrFormat("--regions: cannot open %s", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void SetServing(grpc::Server& server, bool serving) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus("", serving);
+  health->SetServingStatus(kAccessServiceName, serving);
+}
+
+}  // namespace
+
+const char* DefaultRegionsConfig() { return kDefaultRegionsConfig; }
+
+absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& options) {
+  std::string text = DefaultRegionsConfig();
+  std::string source = "built-in regions config";
+  if (!options.regions_config_path.empty()) {
+    absl::StatusOr<std::string> file = ReadFile(options.regions_config_path);
+    if (!file.ok()) return file.status();
+    text = *std::move(file);
+    source = options.regions_config_path;
+  }
+  absl::StatusOr<v1::RegionsConfig> config =
+      RegionCatalog::ParseConfig(text, source, options.data_dir);
+  if (!config.ok()) return config.status();
+
+  auto server = std::unique_ptr<Server>(new Server());
+  server->options_ = options;
+  server->config_ = *std::move(config);
+  server->access_service_ =
+      std::make_unique<rpc::AccessServiceImpl>(options.limits, options.max_request_time);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  builder.RegisterService(server->access_service_.get());
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrFormat("--listen: cannot listen on %s (in use, or not a HOST:PORT address)",
+                        options.listen_address));
+  }
+  SetServing(*server->server_, false);
+  Logf("listening on %s (port %d); NOT_SERVING until regions are loaded", options.listen_address,
+       server->port_);
+  return server;
+}
+
+Server::~Server() {
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now());
+    server_->Wait();
+  }
+}
+
+absl::Status Server::LoadRegions() {
+  absl::StatusOr<std::unique_ptr<RegionCatalog>> catalog =
+      RegionCatalog::Load(config_, options_.data_dir, LogLine);
+  if (!catalog.ok()) return catalog.status();
+  access_service_->SetCatalog(std::shared_ptr<const RegionCatalog>(*std::move(catalog)));
+  SetServing(*server_, true);
+  LogLine("SERVING");
+  return absl::OkStatus();
+}
+
+void Server::Shutdown(absl::Duration grace) {
+  SetServing(*server_, false);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+}
+
+void Server::Wait() { server_->Wait(); }
+
+}  // namespace carereach

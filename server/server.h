@@ -1,0 +1,75 @@
+#ifndef CARERACH_SERVER_SERVER_H_
+#define CARERACH_SERVER_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "carereach/v1/region_config.pb.h"
+#include "geo/access/coverage.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace carereach {
+namespace rpc {
+class AccessServiceImpl;
+}
+
+// The carereach gRPC server: AccessService, the standard health service (NOT_SERVING until the
+// regions are loaded) and server reflection.
+// Thread-safe: Shutdown() may be called from any thread, e.g. a signal-handling thread.
+class Server {
+ public:
+  struct Options {
+    // HOST:PORT to listen on; port 0 picks a free port (see port()).
+    std::string listen_address = "127.0.0.1:50051";
+    // Root of the data files named in the regions config.
+    std::string data_dir = "../shared/data";
+    // Regions config path (protobuf text format); empty uses the shipped default
+    // (deploy/regions.textproto, built into the binary).
+    std::string regions_config_path;
+    // Largest request and response message, bytes.
+    int max_message_bytes = 64 << 20;
+    access::CoverageLimits limits;
+    // Bound on a request's computation when the caller sets no (or a longer) deadline.
+    absl::Duration max_request_time = absl::Minutes(5);
+  };
+
+  // Reads and checks the regions config (no data yet), then starts listening, answering
+  // UNAVAILABLE and health NOT_SERVING until LoadRegions() succeeds. A bad config, a missing
+  // data file or an unusable address is an error here, before any port opens.
+  static absl::StatusOr<std::unique_ptr<Server>> BuildAndStart(const Options& options);
+
+  ~Server();
+
+  // Loads the regions' data; health turns SERVING when done.
+  absl::Status LoadRegions();
+
+  // The port actually bound.
+  int port() const { return port_; }
+
+  // Stops accepting calls, lets running calls finish until `grace` passes, then cancels them.
+  void Shutdown(absl::Duration grace);
+
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  Server() = default;
+
+  Options options_;
+  v1::RegionsConfig config_;
+  std::unique_ptr<rpc::AccessServiceImpl> access_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+// The regions config built into the binary (deploy/regions.textproto at build time).
+const char* DefaultRegionsConfig();
+
+}  // namespace carereach
+
+#endif  // CARERACH_SERVER_SERVER_H_
