@@ -16,7 +16,7 @@ struct PopulationUnit {
   std::string id;           // 11-digit tract GEOID = STATEFP(2) + COUNTYFP(3) + TRACTCE(6)
   std::string county_fips;  // first five digits of id
   int64_t population = 0;
-  geo::LonLat location;     // lon/lat order
+  geo::LonLat location;  // lon/lat order
 };
 
 // Loads Census Centers of Population by tract (CenPop2020_Mean_TR.txt: columns STATEFP,

@@ -2,6 +2,7 @@
 #define CARERACH_GEO_IO_CSV_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -16,9 +16,9 @@ struct RowIssue {
 // What a loader read from one file: nothing is dropped without a line here.
 // Plain value type; thread-compatible.
 struct LoadReport {
-  std::string source;    // path
-  int64_t rows = 0;      // data records read (header excluded)
-  int64_t loaded = 0;    // records turned into domain values
+  std::string source;  // path
+  int64_t rows = 0;    // data records read (header excluded)
+  int64_t loaded = 0;  // records turned into domain values
   std::vector<RowIssue> skipped;
 
   // One line, e.g. "census/x.txt: 85395 rows, 85395 loaded, 0 skipped", followed by up to
