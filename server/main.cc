@@ -81,8 +81,8 @@ int main(int argc, char** argv) {
   std::thread([&stop_signals, &server, grace] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
-    carereach::Logf("received %s; shutting down (grace %s)", signal == SIGTERM ? "SIGTERM" : "SIGINT",
-                    absl::FormatDuration(grace));
+    carereach::Logf("received %s; shutting down (grace %s)",
+                    signal == SIGTERM ? "SIGTERM" : "SIGINT", absl::FormatDuration(grace));
     (*server)->Shutdown(grace);
   }).detach();
 

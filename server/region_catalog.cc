@@ -23,7 +23,8 @@ class FirstError : public google::protobuf::io::ErrorCollector {
  public:
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    if (error_.empty()) error_ = absl::StrFormat("line %d column %d: %s", line + 1, column + 1, message);
+    if (error_.empty())
+      error_ = absl::StrFormat("line %d column %d: %s", line + 1, column + 1, message);
   }
   const std::string& error() const { return error_; }
 
@@ -83,8 +84,8 @@ absl::StatusOr<v1::RegionsConfig> RegionCatalog::ParseConfig(std::string_view te
     const v1::RegionConfig& r = config.region(i);
     const std::string field = absl::StrFormat("%s: region[%d]", source, i);
     if (!ValidName(r.name())) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s.name: \"%s\" must be 1-64 of a-z, 0-9, '-', '_'", field, r.name()));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s.name: \"%s\" must be 1-64 of a-z, 0-9, '-', '_'", field, r.name()));
     }
     if (!names.insert(r.name()).second) {
       return absl::InvalidArgumentError(
@@ -110,8 +111,9 @@ absl::StatusOr<v1::RegionsConfig> RegionCatalog::ParseConfig(std::string_view te
   return config;
 }
 
-absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(
-    const v1::RegionsConfig& config, const std::string& data_dir, const LogFn& log) {
+absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::RegionsConfig& config,
+                                                                   const std::string& data_dir,
+                                                                   const LogFn& log) {
   const auto full_path = [&](const std::string& relative) {
     return (std::filesystem::path(data_dir) / relative).string();
   };
@@ -137,16 +139,14 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(
       log(report.Summary());
       it = units_by_file.emplace(population_file, *std::move(units)).first;
     }
-    access::RegionSelector selector{
-        .state_fips = {r.state_fips().begin(), r.state_fips().end()},
-        .county_fips = {r.county_fips().begin(), r.county_fips().end()},
-        .all_units = r.all_units()};
+    access::RegionSelector selector{.state_fips = {r.state_fips().begin(), r.state_fips().end()},
+                                    .county_fips = {r.county_fips().begin(), r.county_fips().end()},
+                                    .all_units = r.all_units()};
     absl::StatusOr<access::Region> region = access::BuildRegion(
         r.name(), r.description(), population_file, selector, it->second, *county_table);
     if (!region.ok()) return region.status();
     log(absl::StrFormat("region %s: %d counties, %d tracts, population %d", region->name,
-                        region->counties.size(), region->units.size(),
-                        region->total_population));
+                        region->counties.size(), region->units.size(), region->total_population));
     catalog->regions_.push_back(std::make_unique<const access::Region>(*std::move(region)));
   }
 

@@ -46,7 +46,8 @@ absl::Status ValidateFacilities(std::span<const Facility> facilities,
       return absl::InvalidArgumentError(absl::StrFormat(
           "facilities[%d].id: \"%s\" duplicates facilities[%d].id", i, f.id, it->second));
     }
-    if (absl::Status s = geo::ValidateLonLat(f.location, absl::StrFormat("facilities[%d].location", i));
+    if (absl::Status s =
+            geo::ValidateLonLat(f.location, absl::StrFormat("facilities[%d].location", i));
         !s.ok()) {
       return s;
     }
@@ -57,13 +58,12 @@ absl::Status ValidateFacilities(std::span<const Facility> facilities,
 absl::Status ValidateThresholds(std::span<const Threshold> thresholds,
                                 const CoverageLimits& limits) {
   if (thresholds.empty()) {
-    return absl::InvalidArgumentError(
-        "max_minutes, max_miles: at least one threshold is required");
+    return absl::InvalidArgumentError("max_minutes, max_miles: at least one threshold is required");
   }
   if (thresholds.size() > static_cast<size_t>(limits.max_thresholds)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "max_minutes, max_miles: %d thresholds exceed the limit of %d", thresholds.size(),
-        limits.max_thresholds));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("max_minutes, max_miles: %d thresholds exceed the limit of %d",
+                        thresholds.size(), limits.max_thresholds));
   }
   size_t minutes_index = 0, miles_index = 0;
   for (const Threshold& t : thresholds) {
@@ -103,9 +103,9 @@ absl::StatusOr<std::vector<UnitTravel>> StraightLineTravel(const Region& region,
   std::vector<UnitTravel> travel(region.units.size());
   for (size_t i = 0; i < region.units.size(); ++i) {
     if (i % kDeadlineCheckStride == 0 && absl::Now() > deadline) {
-      return absl::DeadlineExceededError(absl::StrFormat(
-          "straight-line coverage stopped at the deadline after %d of %d units", i,
-          region.units.size()));
+      return absl::DeadlineExceededError(
+          absl::StrFormat("straight-line coverage stopped at the deadline after %d of %d units", i,
+                          region.units.size()));
     }
     const geo::NearestFacilityIndex::Hit hit = index.Nearest(region.units[i].location);
     if (hit.index < 0) continue;
@@ -139,8 +139,7 @@ CoverageSummary Summarize(const Region& region, std::span<const UnitTravel> trav
       continue;
     }
     for (size_t k = 0; k < thresholds.size(); ++k) {
-      const double value =
-          thresholds[k].kind == Threshold::Kind::kMinutes ? t.minutes : t.miles;
+      const double value = thresholds[k].kind == Threshold::Kind::kMinutes ? t.minutes : t.miles;
       if (!Within(value, thresholds[k])) continue;
       s.by_threshold[k].covered_population += population;
       ++s.by_threshold[k].covered_units;
@@ -151,8 +150,7 @@ CoverageSummary Summarize(const Region& region, std::span<const UnitTravel> trav
   return s;
 }
 
-absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region,
-                                               const CoverageRequest& request,
+absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region, const CoverageRequest& request,
                                                const CoverageLimits& limits) {
   if (absl::Status s = ValidateFacilities(request.facilities, limits); !s.ok()) return s;
   if (absl::Status s = ValidateThresholds(request.thresholds, limits); !s.ok()) return s;
@@ -160,8 +158,8 @@ absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region,
   switch (request.mode) {
     case TravelMode::kStraightLine: {
       if (absl::Status s = ValidateStraightLineModel(request.straight_line); !s.ok()) return s;
-      absl::StatusOr<std::vector<UnitTravel>> travel = StraightLineTravel(
-          region, request.facilities, request.straight_line, request.deadline);
+      absl::StatusOr<std::vector<UnitTravel>> travel =
+          StraightLineTravel(region, request.facilities, request.straight_line, request.deadline);
       if (!travel.ok()) return travel.status();
       answer.travel = *std::move(travel);
       break;

@@ -118,8 +118,7 @@ struct CoverageAnswer {
 
 // Validates `request` against `limits` and computes coverage over `region`. Drive mode answers
 // FAILED_PRECONDITION while the region has no road network.
-absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region,
-                                               const CoverageRequest& request,
+absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region, const CoverageRequest& request,
                                                const CoverageLimits& limits);
 
 // covered / total, 0 when total is 0.

@@ -25,8 +25,8 @@ absl::StatusOr<Region> BuildRegion(std::string name, std::string description,
                                    const std::vector<io::CountyRecord>& county_table) {
   const bool has_lists = !selector.state_fips.empty() || !selector.county_fips.empty();
   if (selector.all_units == has_lists) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "region %s: give either all_units or state_fips/county_fips lists", name));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("region %s: give either all_units or state_fips/county_fips lists", name));
   }
   for (const std::string& s : selector.state_fips) {
     if (!AllDigits(s, 2)) {
@@ -68,8 +68,8 @@ absl::StatusOr<Region> BuildRegion(std::string name, std::string description,
   }
   for (const std::string& c : selector.county_fips) {
     if (!seen_counties.contains(c)) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "region %s: county_fips \"%s\" has no population units", region.name, c));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("region %s: county_fips \"%s\" has no population units", region.name, c));
     }
   }
   if (region.units.empty()) {

@@ -37,8 +37,7 @@ Ecef ToEcef(LonLat p) {
   const double sin_lat = std::sin(lat);
   const double cos_lat = std::cos(lat);
   const double n = kWgs84A / std::sqrt(1.0 - kE2 * sin_lat * sin_lat);
-  return Ecef{n * cos_lat * std::cos(lon), n * cos_lat * std::sin(lon),
-              n * (1.0 - kE2) * sin_lat};
+  return Ecef{n * cos_lat * std::cos(lon), n * cos_lat * std::sin(lon), n * (1.0 - kE2) * sin_lat};
 }
 
 }  // namespace carereach::geo

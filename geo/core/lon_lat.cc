@@ -10,12 +10,12 @@ namespace {
 absl::Status CheckRange(double value, double limit, std::string_view field,
                         std::string_view component) {
   if (std::isnan(value)) {
-    return absl::InvalidArgumentError(absl::StrFormat("%s.%s: NaN is not a coordinate", field,
-                                                      component));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s.%s: NaN is not a coordinate", field, component));
   }
   if (!(value >= -limit && value <= limit)) {
-    return absl::InvalidArgumentError(absl::StrFormat("%s.%s: %g is outside [-%g, %g]", field,
-                                                      component, value, limit, limit));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s.%s: %g is outside [-%g, %g]", field, component, value, limit, limit));
   }
   return absl::OkStatus();
 }

@@ -1,7 +1,6 @@
 #include "geo/core/nearest_facility_index.h"
 
 #include <nanoflann.hpp>
-
 #include <utility>
 
 #include "geo/core/geodesic.h"
@@ -62,7 +61,8 @@ NearestFacilityIndex::Hit NearestFacilityIndex::Nearest(LonLat p) const {
   // covers floating-point rounding in the ECEF conversion (well under a millimetre).
   const double radius = best.meters * (1.0 + 1e-9) + 1e-3;
   std::vector<std::pair<uint32_t, double>> candidates;
-  tree_->index.radiusSearch(query, radius * radius, candidates, nanoflann::SearchParams(32, 0.0f, false));
+  tree_->index.radiusSearch(query, radius * radius, candidates,
+                            nanoflann::SearchParams(32, 0.0f, false));
   for (const auto& [i, unused_chord_sq] : candidates) {
     if (i == chord_nearest) continue;
     const double meters = GeodesicMeters(p, points_[i]);

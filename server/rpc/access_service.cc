@@ -9,8 +9,7 @@
 
 namespace carereach::rpc {
 
-AccessServiceImpl::AccessServiceImpl(access::CoverageLimits limits,
-                                     absl::Duration max_request_time)
+AccessServiceImpl::AccessServiceImpl(access::CoverageLimits limits, absl::Duration max_request_time)
     : limits_(limits), max_request_time_(max_request_time) {}
 
 void AccessServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> catalog) {

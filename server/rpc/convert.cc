@@ -63,8 +63,7 @@ absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
   for (int i = 0; i < request.facilities_size(); ++i) {
     const v1::Facility& f = request.facilities(i);
     if (!f.has_location()) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("facilities[%d].location: is required", i));
+      return absl::InvalidArgumentError(absl::StrFormat("facilities[%d].location: is required", i));
     }
     out.facilities.push_back(access::Facility{.id = f.id(),
                                               .name = f.name(),
@@ -128,8 +127,7 @@ absl::Status CoverageToProto(const access::Region& region, const access::Coverag
     out->mutable_straight_line()->set_speed_mph(request.straight_line.speed_mph);
   }
   for (size_t k = 0; k < request.thresholds.size(); ++k) {
-    TotalsToProto(request.thresholds[k], s.by_threshold[k], s.total_population,
-                  out->add_results());
+    TotalsToProto(request.thresholds[k], s.by_threshold[k], s.total_population, out->add_results());
   }
   for (size_t c = 0; c < region.counties.size(); ++c) {
     const access::County& county = region.counties[c];

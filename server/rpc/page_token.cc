@@ -30,8 +30,8 @@ absl::StatusOr<int64_t> DecodePageToken(std::string_view token, uint64_t fingerp
   const std::vector<absl::string_view> parts = absl::StrSplit(plain, ':');
   int64_t offset = 0;
   uint64_t issued_for = 0;
-  if (parts.size() != 3 || parts[0] != "v1" || !absl::SimpleAtoi(parts[1], &offset) ||
-      offset < 0 || !absl::SimpleHexAtoi(parts[2], &issued_for)) {
+  if (parts.size() != 3 || parts[0] != "v1" || !absl::SimpleAtoi(parts[1], &offset) || offset < 0 ||
+      !absl::SimpleHexAtoi(parts[2], &issued_for)) {
     return absl::InvalidArgumentError("unit_detail.page_token: not a token this server issued");
   }
   if (issued_for != fingerprint) {

@@ -20,7 +20,8 @@ class RealDataTest : public testing::Test {
     io::LoadReport report;
     auto units = io::LoadTractCentres(dir + "/census/CenPop2020_Mean_TR.txt", &report);
     ASSERT_TRUE(units.ok()) << units.status();
-    auto counties = io::LoadCountyTable(dir + "/census/county_pop2020_landarea_derived.csv", &report);
+    auto counties =
+        io::LoadCountyTable(dir + "/census/county_pop2020_landarea_derived.csv", &report);
     ASSERT_TRUE(counties.ok()) << counties.status();
     auto region = BuildRegion("michigan", "", "", {.state_fips = {"26"}}, *units, *counties);
     ASSERT_TRUE(region.ok()) << region.status();

@@ -17,10 +17,10 @@ constexpr double kMilesPerDegree = 111319.49079327357 / 1609.344;
 
 Region EquatorRegion() {
   std::vector<io::PopulationUnit> units = {
-      {"01001000100", "01001", 1000, {0.1, 0.0}},   // 6.9 miles
-      {"01001000200", "01001", 2000, {0.5, 0.0}},   // 34.6 miles
-      {"01003000100", "01003", 4000, {1.0, 0.0}},   // 69.2 miles
-      {"01003000200", "01003", 0, {2.0, 0.0}},      // 138.3 miles, nobody lives here
+      {"01001000100", "01001", 1000, {0.1, 0.0}},  // 6.9 miles
+      {"01001000200", "01001", 2000, {0.5, 0.0}},  // 34.6 miles
+      {"01003000100", "01003", 4000, {1.0, 0.0}},  // 69.2 miles
+      {"01003000200", "01003", 0, {2.0, 0.0}},     // 138.3 miles, nobody lives here
   };
   auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}}, units, {});
   EXPECT_TRUE(region.ok());
@@ -38,7 +38,8 @@ TEST(CoverageTest, StraightLineSharesByMilesAreExactAndInclusive) {
   const Region region = EquatorRegion();
   const double exactly_one_degree = kMilesPerDegree;
   auto answer = ComputeCoverage(
-      region, Request({Threshold::Miles(7), Threshold::Miles(35), Threshold::Miles(exactly_one_degree)}),
+      region,
+      Request({Threshold::Miles(7), Threshold::Miles(35), Threshold::Miles(exactly_one_degree)}),
       {});
   ASSERT_TRUE(answer.ok()) << answer.status();
   const CoverageSummary& s = answer->summary;
@@ -128,9 +129,9 @@ TEST(ValidationTest, ThresholdsMustBePositiveFiniteAndBounded) {
   const CoverageLimits limits;
   EXPECT_THAT(ValidateThresholds({}, limits),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at least one threshold")));
-  EXPECT_THAT(ValidateThresholds(std::vector{Threshold::Minutes(10), Threshold::Minutes(0)}, limits),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "max_minutes[1]: 0 is outside (0, 1440]"));
+  EXPECT_THAT(
+      ValidateThresholds(std::vector{Threshold::Minutes(10), Threshold::Minutes(0)}, limits),
+      StatusIs(absl::StatusCode::kInvalidArgument, "max_minutes[1]: 0 is outside (0, 1440]"));
   EXPECT_THAT(ValidateThresholds(std::vector{Threshold::Miles(-5)}, limits),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_miles[0]: -5")));
   EXPECT_THAT(ValidateThresholds(std::vector{Threshold::Miles(std::nan(""))}, limits),

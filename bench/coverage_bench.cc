@@ -1,0 +1,139 @@
+// Straight-line coverage on the real data: the library alone, and the whole ComputeCoverage RPC
+// over gRPC on loopback against an in-process server. Data: $CARERACH_DATA or ../shared/data.
+#include <benchmark/benchmark.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/numbers.h"
+#include "carereach/v1/access.grpc.pb.h"
+#include "geo/access/coverage.h"
+#include "geo/io/census.h"
+#include "geo/io/csv.h"
+#include "server/server.h"
+
+namespace carereach {
+namespace {
+
+std::string DataDir() {
+  const char* env = std::getenv("CARERACH_DATA");
+  return env != nullptr && *env != '\0' ? env : "../shared/data";
+}
+
+struct Fixture {
+  std::vector<io::PopulationUnit> units;
+  std::vector<access::Facility> open_hospitals;
+  std::map<std::string, access::Region> regions;
+};
+
+const Fixture& Data() {
+  static const Fixture* const fixture = [] {
+    auto* f = new Fixture;
+    io::LoadReport report;
+    auto units = io::LoadTractCentres(DataDir() + "/census/CenPop2020_Mean_TR.txt", &report);
+    if (!units.ok()) {
+      std::cerr << units.status() << "\n";
+      std::exit(1);
+    }
+    f->units = *std::move(units);
+    auto csv = io::ReadCsvFile(DataDir() + "/facilities/hifld_hospitals.csv");
+    if (!csv.ok()) {
+      std::cerr << csv.status() << "\n";
+      std::exit(1);
+    }
+    const int id = csv->Column("ID"), status = csv->Column("STATUS"), lat = csv->Column("LATITUDE"),
+              lon = csv->Column("LONGITUDE");
+    for (const io::CsvRecord& r : csv->records) {
+      if (r.fields[status] != "OPEN") continue;
+      access::Facility facility{.id = r.fields[id]};
+      if (absl::SimpleAtod(r.fields[lat], &facility.location.lat) &&
+          absl::SimpleAtod(r.fields[lon], &facility.location.lon)) {
+        f->open_hospitals.push_back(facility);
+      }
+    }
+    const std::pair<const char*, access::RegionSelector> selectors[] = {
+        {"honolulu", {.county_fips = {"15003"}}},
+        {"michigan", {.state_fips = {"26"}}},
+        {"us", {.all_units = true}}};
+    for (const auto& [name, selector] : selectors) {
+      f->regions.emplace(name, *access::BuildRegion(name, "", "", selector, f->units, {}));
+    }
+    return f;
+  }();
+  return *fixture;
+}
+
+access::CoverageRequest Request() {
+  access::CoverageRequest r;
+  r.facilities = Data().open_hospitals;
+  r.thresholds = {access::Threshold::Minutes(10), access::Threshold::Minutes(20),
+                  access::Threshold::Minutes(30), access::Threshold::Miles(5),
+                  access::Threshold::Miles(10),   access::Threshold::Miles(20)};
+  return r;
+}
+
+void BM_StraightLineCoverageLibrary(benchmark::State& state, const char* region_name) {
+  const access::Region& region = Data().regions.at(region_name);
+  const access::CoverageRequest request = Request();
+  for (auto _ : state) {
+    auto answer = access::ComputeCoverage(region, request, {});
+    if (!answer.ok()) state.SkipWithError(answer.status().ToString().c_str());
+    benchmark::DoNotOptimize(answer);
+  }
+  state.counters["units"] = static_cast<double>(region.units.size());
+  state.counters["facilities"] = static_cast<double>(request.facilities.size());
+}
+BENCHMARK_CAPTURE(BM_StraightLineCoverageLibrary, honolulu, "honolulu")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_StraightLineCoverageLibrary, michigan, "michigan")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_StraightLineCoverageLibrary, us, "us")->Unit(benchmark::kMillisecond);
+
+// The whole RPC: request serialization (7,634 facilities), server-side validation and
+// computation, response with every county, on 127.0.0.1.
+void BM_ComputeCoverageRpc(benchmark::State& state, const char* region_name) {
+  static Server* server = [] {
+    Server::Options options;
+    options.listen_address = "127.0.0.1:0";
+    options.data_dir = DataDir();
+    auto s = Server::BuildAndStart(options);
+    if (!s.ok() || !(*s)->LoadRegions().ok()) std::exit(1);
+    return s->release();
+  }();
+  auto stub = v1::AccessService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(server->port()), grpc::InsecureChannelCredentials()));
+  v1::ComputeCoverageRequest request;
+  request.set_region(region_name);
+  for (const access::Facility& f : Data().open_hospitals) {
+    v1::Facility* p = request.add_facilities();
+    p->set_id(f.id);
+    p->mutable_location()->set_lon(f.location.lon);
+    p->mutable_location()->set_lat(f.location.lat);
+  }
+  for (double m : {10, 20, 30}) request.add_max_minutes(m);
+  for (double m : {5, 10, 20}) request.add_max_miles(m);
+  double server_ms = 0;
+  for (auto _ : state) {
+    grpc::ClientContext context;
+    v1::ComputeCoverageResponse response;
+    const grpc::Status status = stub->ComputeCoverage(&context, request, &response);
+    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
+    server_ms += response.compute_ms();
+  }
+  state.counters["server_compute_ms"] = server_ms / static_cast<double>(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_ComputeCoverageRpc, honolulu, "honolulu")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_ComputeCoverageRpc, michigan, "michigan")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_ComputeCoverageRpc, us, "us")->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace carereach
+
+BENCHMARK_MAIN();

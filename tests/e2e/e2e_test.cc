@@ -1,0 +1,202 @@
+// End to end: the real carereach-server on a free loopback port with the real data, driven by the
+// real carereach CLI. Answers are checked against the domain library run in this process.
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "geo/access/coverage.h"
+#include "geo/io/census.h"
+#include "geo/io/csv.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/data_dir.h"
+#include "tests/e2e/process.h"
+
+namespace carereach {
+namespace {
+
+using nlohmann::json;
+using testing::HasSubstr;
+using testing_util::CommandResult;
+using testing_util::DataDir;
+using testing_util::RunCommand;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class EndToEndTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(std::filesystem::exists(DataDir())) << "real data missing: " << DataDir();
+    const std::string dir = testing::TempDir() + "/e2e" + std::to_string(getpid());
+    std::filesystem::create_directories(dir);
+    log_path_ = new std::string(dir + "/server.log");
+    const std::string port_file = dir + "/port";
+    server_ =
+        new testing_util::ChildProcess({CARERACH_SERVER_BIN, "--listen=127.0.0.1:0",
+                                        "--port_file=" + port_file, "--data_dir=" + DataDir()},
+                                       *log_path_);
+    for (int i = 0; i < 600 && !std::filesystem::exists(port_file); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(std::filesystem::exists(port_file)) << ReadAll(*log_path_);
+    address_ = new std::string("127.0.0.1:" + ReadAll(port_file).substr(0, 5));
+    address_->erase(address_->find_last_not_of("\n ") + 1);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete address_;
+    delete log_path_;
+  }
+
+  static CommandResult Cli(std::vector<std::string> args) {
+    std::vector<std::string> argv = {CARERACH_CLI_BIN, "--server", *address_, "--wait-seconds",
+                                     "120"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  }
+
+  static std::string Hospitals() { return DataDir() + "/facilities/hifld_hospitals.csv"; }
+
+  // The same question answered by the library in this process.
+  static access::CoverageSummary Expected(const access::RegionSelector& selector,
+                                          const std::vector<access::Threshold>& thresholds) {
+    io::LoadReport report;
+    auto units = io::LoadTractCentres(DataDir() + "/census/CenPop2020_Mean_TR.txt", &report);
+    EXPECT_TRUE(units.ok());
+    auto region = access::BuildRegion("r", "", "", selector, *units, {});
+    EXPECT_TRUE(region.ok());
+    auto csv = io::ReadCsvFile(Hospitals());
+    EXPECT_TRUE(csv.ok());
+    access::CoverageRequest request;
+    const int id = csv->Column("ID"), status = csv->Column("STATUS"), lat = csv->Column("LATITUDE"),
+              lon = csv->Column("LONGITUDE");
+    for (const io::CsvRecord& r : csv->records) {
+      if (r.fields[status] != "OPEN") continue;
+      access::Facility f{.id = r.fields[id]};
+      EXPECT_TRUE(absl::SimpleAtod(r.fields[lat], &f.location.lat));
+      EXPECT_TRUE(absl::SimpleAtod(r.fields[lon], &f.location.lon));
+      request.facilities.push_back(f);
+    }
+    request.thresholds = thresholds;
+    auto answer = access::ComputeCoverage(*region, request, {});
+    EXPECT_TRUE(answer.ok());
+    return answer->summary;
+  }
+
+  static testing_util::ChildProcess* server_;
+  static std::string* address_;
+  static std::string* log_path_;
+};
+testing_util::ChildProcess* EndToEndTest::server_ = nullptr;
+std::string* EndToEndTest::address_ = nullptr;
+std::string* EndToEndTest::log_path_ = nullptr;
+
+TEST_F(EndToEndTest, ListsTheShippedRegions) {
+  const CommandResult r = Cli({"regions", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string out = r.out;
+  for (const char* name : {"honolulu", "imperial", "yuba", "michigan", "massachusetts", "us"}) {
+    EXPECT_THAT(out, HasSubstr(std::string("\"") + name + "\""));
+  }
+  EXPECT_THAT(out, HasSubstr("10077331"));
+  EXPECT_THAT(out, HasSubstr("334735155"));
+}
+
+TEST_F(EndToEndTest, MichiganMilesCoverageIsRightToThePerson) {
+  const CommandResult r = Cli({"coverage", "--region", "michigan", "--facilities", Hospitals(),
+                               "--where", "STATUS=OPEN", "--miles", "5,10,20", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("kept 7634 of 8013"));
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["region"], "michigan");
+  EXPECT_EQ(j["mode"], "straight-line");
+  EXPECT_EQ(j["total_population"], 10077331);
+  const access::CoverageSummary expected = Expected(
+      {.state_fips = {"26"}},
+      {access::Threshold::Miles(5), access::Threshold::Miles(10), access::Threshold::Miles(20)});
+  ASSERT_EQ(j["results"].size(), 3u);
+  const double miles[] = {5, 10, 20};
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(j["results"][k]["miles"], miles[k]);
+    EXPECT_EQ(j["results"][k]["covered_population"], expected.by_threshold[k].covered_population);
+    EXPECT_DOUBLE_EQ(j["results"][k]["share"].get<double>(),
+                     expected.by_threshold[k].covered_population / 10077331.0);
+  }
+  ASSERT_EQ(j["counties"].size(), 83u);
+  int64_t county_sum = 0;
+  for (const json& c : j["counties"]) county_sum += c["total_population"].get<int64_t>();
+  EXPECT_EQ(county_sum, 10077331);
+  EXPECT_EQ(j["counties"][0]["fips"], "26001");
+}
+
+TEST_F(EndToEndTest, HonoluluMinutesWithUnitDetail) {
+  const std::string units_csv = testing::TempDir() + "/honolulu_units.csv";
+  const CommandResult r =
+      Cli({"coverage", "--region", "honolulu", "--facilities", Hospitals(), "--where",
+           "STATUS=OPEN", "--minutes", "10,20,30", "--units-out", units_csv, "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["total_population"], 1016508);
+  const access::CoverageSummary expected = Expected(
+      {.county_fips = {"15003"}}, {access::Threshold::Minutes(10), access::Threshold::Minutes(20),
+                                   access::Threshold::Minutes(30)});
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(j["results"][k]["covered_population"], expected.by_threshold[k].covered_population);
+  }
+  const std::vector<std::string> lines =
+      absl::StrSplit(ReadAll(units_csv), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 331u);  // header + 330 tracts
+  EXPECT_THAT(lines[0], HasSubstr("unit_id"));
+}
+
+TEST_F(EndToEndTest, TableOutputIsReadable) {
+  const CommandResult r = Cli({"coverage", "--region", "yuba", "--facilities", Hospitals(),
+                               "--where", "STATUS=OPEN", "--minutes", "20"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("yuba"));
+  EXPECT_THAT(r.out, HasSubstr("81,575"));
+  EXPECT_THAT(r.out, HasSubstr("20 min"));
+}
+
+TEST_F(EndToEndTest, BadInputGetsOneClearLineAndANonZeroExit) {
+  const std::string bad = testing::TempDir() + "/bad_facilities.csv";
+  std::ofstream(bad) << "ID,NAME,LATITUDE,LONGITUDE\n"
+                        "a,Good,21.3,-157.8\n"
+                        "b,Bad,123.4,-157.8\n";
+  CommandResult r =
+      Cli({"coverage", "--region", "honolulu", "--facilities", bad, "--minutes", "10"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("INVALID_ARGUMENT: facilities[1].location.lat: 123.4 is outside "
+                               "[-90, 90]"));
+  EXPECT_THAT(r.err, HasSubstr("line 3"));
+
+  r = Cli({"coverage", "--region", "atlantis", "--facilities", bad, "--minutes", "10"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("NOT_FOUND"));
+
+  const std::string good = testing::TempDir() + "/good_facilities.csv";
+  std::ofstream(good) << "ID,NAME,LATITUDE,LONGITUDE\na,Good,21.3,-157.8\n";
+  r = Cli({"coverage", "--region", "honolulu", "--facilities", good, "--minutes", "-3"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("-3"));
+  EXPECT_THAT(r.err, testing::Not(HasSubstr("facilities[")));
+}
+
+// Last: SIGTERM stops the server cleanly.
+TEST_F(EndToEndTest, ZzGracefulShutdownOnSigterm) {
+  EXPECT_EQ(server_->Stop(30), 0);
+  EXPECT_THAT(ReadAll(*log_path_), HasSubstr("received SIGTERM"));
+  EXPECT_THAT(ReadAll(*log_path_), HasSubstr("stopped"));
+}
+
+}  // namespace
+}  // namespace carereach
