@@ -1,0 +1,352 @@
+#include "clients/cli/args.h"
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+
+namespace carereach::cli {
+namespace {
+
+// Which commands a flag applies to.
+enum Scope : unsigned { kGlobal = 1, kRegions = 2, kCoverage = 4 };
+
+struct FlagSpec {
+  absl::string_view name;  // without the leading "--"
+  bool takes_value;
+  unsigned scope;
+};
+
+constexpr FlagSpec kFlags[] = {
+    {"server", true, kGlobal},
+    {"timeout-seconds", true, kGlobal},
+    {"wait-seconds", true, kGlobal},
+    {"format", true, kRegions | kCoverage},
+    {"region", true, kCoverage},
+    {"facilities", true, kCoverage},
+    {"where", true, kCoverage},
+    {"minutes", true, kCoverage},
+    {"miles", true, kCoverage},
+    {"mode", true, kCoverage},
+    {"circuity", true, kCoverage},
+    {"speed-mph", true, kCoverage},
+    {"max-snap-meters", true, kCoverage},
+    {"direction", true, kCoverage},
+    {"speed-profile", true, kCoverage},
+    {"id-column", true, kCoverage},
+    {"name-column", true, kCoverage},
+    {"lat-column", true, kCoverage},
+    {"lon-column", true, kCoverage},
+    {"type-column", true, kCoverage},
+    {"units-out", true, kCoverage},
+    {"counties", false, kCoverage},
+};
+
+const FlagSpec* FindFlag(absl::string_view name) {
+  for (const FlagSpec& spec : kFlags) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+absl::Status UsageError(absl::string_view message) { return absl::InvalidArgumentError(message); }
+
+// A flag occurrence on the command line, value already attached.
+struct FlagUse {
+  const FlagSpec* spec;
+  std::string value;
+};
+
+absl::StatusOr<double> ParseNumber(absl::string_view flag, absl::string_view text) {
+  double value = 0;
+  absl::string_view trimmed = absl::StripAsciiWhitespace(text);
+  if (!absl::SimpleAtod(trimmed, &value) || !std::isfinite(value)) {
+    return UsageError(absl::StrCat("--", flag, ": '", text, "' is not a number"));
+  }
+  return value;
+}
+
+absl::StatusOr<OutputFormat> ParseFormat(absl::string_view text) {
+  if (text == "table") return OutputFormat::kTable;
+  if (text == "csv") return OutputFormat::kCsv;
+  if (text == "json") return OutputFormat::kJson;
+  return UsageError(absl::StrCat("--format: '", text, "' is not one of table, csv, json"));
+}
+
+absl::StatusOr<Mode> ParseMode(absl::string_view text) {
+  if (text == "straight-line") return Mode::kStraightLine;
+  if (text == "drive") return Mode::kDrive;
+  return UsageError(absl::StrCat("--mode: '", text, "' is not one of straight-line, drive"));
+}
+
+absl::StatusOr<Direction> ParseDirection(absl::string_view text) {
+  if (text == "to-facility") return Direction::kToFacility;
+  if (text == "from-facility") return Direction::kFromFacility;
+  return UsageError(
+      absl::StrCat("--direction: '", text, "' is not one of to-facility, from-facility"));
+}
+
+absl::StatusOr<WhereClause> ParseWhere(absl::string_view text) {
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(text, absl::MaxSplits('=', 1));
+  if (text.find('=') == absl::string_view::npos ||
+      absl::StripAsciiWhitespace(parts.first).empty()) {
+    return UsageError(absl::StrCat("--where: '", text, "' is not COLUMN=VALUE"));
+  }
+  return WhereClause{std::string(absl::StripAsciiWhitespace(parts.first)),
+                     std::string(absl::StripAsciiWhitespace(parts.second))};
+}
+
+// Applies one flag to the invocation.
+absl::Status Apply(const FlagUse& use, Invocation& inv) {
+  const absl::string_view name = use.spec->name;
+  const std::string& value = use.value;
+  CoverageOptions& cov = inv.coverage;
+  auto set_number = [&](auto& field) -> absl::Status {
+    absl::StatusOr<double> number = ParseNumber(name, value);
+    if (!number.ok()) return number.status();
+    field = *number;
+    return absl::OkStatus();
+  };
+  auto append_numbers = [&](std::vector<double>& field) -> absl::Status {
+    absl::StatusOr<std::vector<double>> numbers = ParseNumberList(name, value);
+    if (!numbers.ok()) return numbers.status();
+    field.insert(field.end(), numbers->begin(), numbers->end());
+    return absl::OkStatus();
+  };
+  auto set_text = [&](std::string& field) -> absl::Status {
+    if (absl::StripAsciiWhitespace(value).empty()) {
+      return UsageError(absl::StrCat("--", name, ": value is empty"));
+    }
+    field = value;
+    return absl::OkStatus();
+  };
+
+  if (name == "server") return set_text(inv.global.server);
+  if (name == "timeout-seconds") {
+    if (absl::Status s = set_number(inv.global.timeout_seconds); !s.ok()) return s;
+    if (inv.global.timeout_seconds <= 0) {
+      return UsageError(absl::StrCat("--timeout-seconds: must be greater than 0, got ", value));
+    }
+    return absl::OkStatus();
+  }
+  if (name == "wait-seconds") {
+    if (absl::Status s = set_number(inv.global.wait_seconds); !s.ok()) return s;
+    if (inv.global.wait_seconds < 0) {
+      return UsageError(absl::StrCat("--wait-seconds: must be 0 or more, got ", value));
+    }
+    return absl::OkStatus();
+  }
+  if (name == "format") {
+    absl::StatusOr<OutputFormat> format = ParseFormat(value);
+    if (!format.ok()) return format.status();
+    inv.regions.format = *format;
+    cov.format = *format;
+    return absl::OkStatus();
+  }
+  if (name == "region") return set_text(cov.region);
+  if (name == "facilities") return set_text(cov.facilities_path);
+  if (name == "where") {
+    absl::StatusOr<WhereClause> where = ParseWhere(value);
+    if (!where.ok()) return where.status();
+    cov.where.push_back(*std::move(where));
+    return absl::OkStatus();
+  }
+  if (name == "minutes") return append_numbers(cov.minutes);
+  if (name == "miles") return append_numbers(cov.miles);
+  if (name == "mode") {
+    absl::StatusOr<Mode> mode = ParseMode(value);
+    if (!mode.ok()) return mode.status();
+    cov.mode = *mode;
+    return absl::OkStatus();
+  }
+  if (name == "circuity") return set_number(cov.circuity);
+  if (name == "speed-mph") return set_number(cov.speed_mph);
+  if (name == "max-snap-meters") return set_number(cov.max_snap_meters);
+  if (name == "direction") {
+    absl::StatusOr<Direction> direction = ParseDirection(value);
+    if (!direction.ok()) return direction.status();
+    cov.direction = *direction;
+    return absl::OkStatus();
+  }
+  if (name == "speed-profile") return set_text(cov.speed_profile);
+  if (name == "id-column") return set_text(cov.columns.id);
+  if (name == "name-column") return set_text(cov.columns.name);
+  if (name == "lat-column") return set_text(cov.columns.lat);
+  if (name == "lon-column") return set_text(cov.columns.lon);
+  if (name == "type-column") return set_text(cov.columns.type);
+  if (name == "units-out") return set_text(cov.units_out);
+  if (name == "counties") {
+    cov.counties = true;
+    return absl::OkStatus();
+  }
+  // Every entry of kFlags is handled above.
+  return absl::InternalError(absl::StrCat("--", name, ": flag not handled"));
+}
+
+// Cross-flag rules of `coverage`.
+absl::Status ValidateCoverage(const CoverageOptions& cov) {
+  if (cov.region.empty()) return UsageError("coverage: --region is required");
+  if (cov.facilities_path.empty()) {
+    return UsageError("coverage: --facilities FILE.csv is required");
+  }
+  if (cov.minutes.empty() && cov.miles.empty()) {
+    return UsageError("coverage: give at least one threshold with --minutes and/or --miles");
+  }
+  if (cov.mode == Mode::kDrive && (cov.circuity || cov.speed_mph)) {
+    return UsageError("--circuity and --speed-mph apply to --mode straight-line only");
+  }
+  if (cov.mode == Mode::kStraightLine &&
+      (cov.max_snap_meters || cov.direction != Direction::kDefault || !cov.speed_profile.empty())) {
+    return UsageError(
+        "--max-snap-meters, --direction and --speed-profile apply to --mode drive only");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view flag,
+                                                    absl::string_view text) {
+  std::vector<double> numbers;
+  for (absl::string_view item : absl::StrSplit(text, ',')) {
+    absl::StatusOr<double> number = ParseNumber(flag, item);
+    if (!number.ok()) return number.status();
+    numbers.push_back(*number);
+  }
+  return numbers;
+}
+
+absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
+                                     absl::string_view default_server) {
+  Invocation inv;
+  if (!default_server.empty()) inv.global.server = std::string(default_server);
+
+  bool help = false;
+  std::vector<FlagUse> flags;
+  std::vector<std::string> positionals;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      help = true;
+      continue;
+    }
+    if (arg.size() > 1 && arg[0] == '-') {
+      absl::string_view body = arg;
+      if (!absl::ConsumePrefix(&body, "--") || body.empty()) {
+        return UsageError(absl::StrCat("unknown flag ", arg));
+      }
+      std::optional<std::string> value;
+      if (size_t eq = body.find('='); eq != absl::string_view::npos) {
+        value = std::string(body.substr(eq + 1));
+        body = body.substr(0, eq);
+      }
+      const FlagSpec* spec = FindFlag(body);
+      if (spec == nullptr) return UsageError(absl::StrCat("unknown flag --", body));
+      if (spec->takes_value && !value) {
+        // "--region --facilities x" is a missing value, not a region named "--facilities".
+        if (i + 1 >= args.size() || absl::StartsWith(args[i + 1], "--")) {
+          return UsageError(absl::StrCat("--", body, " needs a value"));
+        }
+        value = args[++i];
+      } else if (!spec->takes_value && value) {
+        return UsageError(absl::StrCat("--", body, " takes no value"));
+      }
+      flags.push_back({spec, value.value_or("")});
+      continue;
+    }
+    positionals.push_back(arg);
+  }
+
+  if (help || (!positionals.empty() && positionals[0] == "help")) {
+    inv.command = Command::kHelp;
+    return inv;
+  }
+  if (positionals.empty()) return UsageError("no command given");
+  unsigned scope = 0;
+  if (positionals[0] == "regions") {
+    inv.command = Command::kRegions;
+    scope = kRegions;
+  } else if (positionals[0] == "coverage") {
+    inv.command = Command::kCoverage;
+    scope = kCoverage;
+  } else {
+    return UsageError(absl::StrCat("unknown command '", positionals[0], "'"));
+  }
+  if (positionals.size() > 1) {
+    return UsageError(absl::StrCat("unexpected argument '", positionals[1], "'"));
+  }
+
+  for (const FlagUse& use : flags) {
+    if ((use.spec->scope & (kGlobal | scope)) == 0) {
+      return UsageError(absl::StrCat("--", use.spec->name, " does not apply to 'carereach ",
+                                     positionals[0], "'"));
+    }
+    if (absl::Status s = Apply(use, inv); !s.ok()) return s;
+  }
+  if (inv.command == Command::kCoverage) {
+    if (absl::Status s = ValidateCoverage(inv.coverage); !s.ok()) return s;
+  }
+  return inv;
+}
+
+std::string UsageText() {
+  return R"(carereach: command-line client of the carereach coverage server.
+
+Usage:
+  carereach help | --help
+  carereach regions [--format table|csv|json]
+  carereach coverage --region R --facilities FILE.csv (--minutes LIST | --miles LIST) [options]
+
+Global flags (any command):
+  --server HOST:PORT       server address (default $CARERACH_SERVER, else 127.0.0.1:50051)
+  --timeout-seconds N      deadline of each request (default 120)
+  --wait-seconds N         while the server is unavailable (starting, loading, unreachable),
+                           retry every 0.2 s for up to N seconds (default 0: no retry)
+
+regions: lists the server's regions (name, counties, tracts, population, modes, description).
+  --format table|csv|json  output format (default table)
+
+coverage: share of a region's residents within each threshold of the nearest facility.
+  --region R               region name, as listed by `carereach regions`
+  --facilities FILE.csv    facility list; one row per facility
+  --where COLUMN=VALUE     keep only rows whose COLUMN equals VALUE (repeatable; all must match)
+  --minutes LIST           time thresholds in minutes, comma-separated (e.g. 10,20,30)
+  --miles LIST             distance thresholds in miles, comma-separated (e.g. 5,10)
+                           at least one of --minutes / --miles is required
+  --mode straight-line|drive
+                           travel model (default straight-line)
+  --circuity F             straight-line: road miles per straight-line mile (server default 1.3)
+  --speed-mph S            straight-line: average speed in mph (server default 35)
+  --max-snap-meters M      drive: farthest a tract may be from a road (server default)
+  --direction to-facility|from-facility
+                           drive: direction of travel (default to-facility)
+  --speed-profile NAME     drive: speed profile (default: the region's profile)
+  --id-column C            facility id column (default: first of ID, facility_id, facility.id,
+                           NPI, OBJECTID)
+  --name-column C          name column (default: NAME, facility_name, facility.name)
+  --lat-column C           latitude column (default: LATITUDE, lat, y)
+  --lon-column C           longitude column (default: LONGITUDE, lon, lng, long, x)
+  --type-column C          type column (default: TYPE, hospital.type, facility_type,
+                           specialty_code)
+                           column names are matched case-insensitively
+  --format table|csv|json  output format (default table)
+  --counties               table format: add the per-county table (csv and json always have it)
+  --units-out FILE.csv     also write one row per population unit (tract) to FILE.csv
+
+Exit status: 0 success, 1 error from the server or in the data, 2 usage error.
+See docs/CLI.md for the output formats.
+)";
+}
+
+}  // namespace carereach::cli

@@ -1,0 +1,105 @@
+#ifndef CARERACH_CLIENTS_CLI_ARGS_H_
+#define CARERACH_CLIENTS_CLI_ARGS_H_
+
+// Command-line parsing of the `carereach` client: argv -> Invocation, with no I/O and no RPCs, so
+// every rule is unit-testable. Plain value types; thread-compatible.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace carereach::cli {
+
+// Process exit codes.
+inline constexpr int kExitOk = 0;
+// An error answered by the server, or bad data (e.g. an unparsable facility row).
+inline constexpr int kExitError = 1;
+// The command line itself is wrong.
+inline constexpr int kExitUsage = 2;
+
+inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
+
+enum class Command { kHelp, kRegions, kCoverage };
+enum class OutputFormat { kTable, kCsv, kJson };
+enum class Mode { kStraightLine, kDrive };
+enum class Direction { kDefault, kToFacility, kFromFacility };
+
+// Options every command takes.
+struct GlobalOptions {
+  // HOST:PORT of the carereach server.
+  std::string server = std::string(kDefaultServer);
+  // Deadline of each RPC.
+  double timeout_seconds = 120;
+  // While the server answers UNAVAILABLE (or cannot be reached), retry every 0.2 s until this
+  // many seconds have passed. 0: no retry.
+  double wait_seconds = 0;
+};
+
+// Columns of the facility CSV named on the command line; empty means "detect by common names".
+struct FacilityColumnFlags {
+  std::string id;
+  std::string name;
+  std::string lat;
+  std::string lon;
+  std::string type;
+};
+
+// One `--where COLUMN=VALUE`: keep rows whose COLUMN equals VALUE (both trimmed).
+struct WhereClause {
+  std::string column;
+  std::string value;
+};
+
+struct CoverageOptions {
+  std::string region;
+  // Path of the facility CSV.
+  std::string facilities_path;
+  std::vector<WhereClause> where;
+  std::vector<double> minutes;
+  std::vector<double> miles;
+  Mode mode = Mode::kStraightLine;
+  // Straight-line model; unset leaves the server's default.
+  std::optional<double> circuity;
+  std::optional<double> speed_mph;
+  // Drive mode; unset/empty leaves the server's default.
+  std::optional<double> max_snap_meters;
+  Direction direction = Direction::kDefault;
+  std::string speed_profile;
+  FacilityColumnFlags columns;
+  OutputFormat format = OutputFormat::kTable;
+  // When set, per-unit detail is paged through and written to this CSV file.
+  std::string units_out;
+  // Table output: add the per-county table (CSV and JSON always include counties).
+  bool counties = false;
+};
+
+struct RegionsOptions {
+  OutputFormat format = OutputFormat::kTable;
+};
+
+// A parsed command line.
+struct Invocation {
+  Command command = Command::kHelp;
+  GlobalOptions global;
+  RegionsOptions regions;
+  CoverageOptions coverage;
+};
+
+// Parses the arguments after the program name. `default_server` is the server used when
+// --server is absent (the caller passes $CARERACH_SERVER when set). Errors are INVALID_ARGUMENT
+// with one line naming the flag, e.g. "--minutes: 'ten' is not a number".
+absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
+                                     absl::string_view default_server = kDefaultServer);
+
+// Parses a comma-separated list of numbers such as "10,20,30". `flag` names the flag in errors.
+absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view flag, absl::string_view text);
+
+// The text printed by `carereach help`.
+std::string UsageText();
+
+}  // namespace carereach::cli
+
+#endif  // CARERACH_CLIENTS_CLI_ARGS_H_

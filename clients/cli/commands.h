@@ -1,0 +1,45 @@
+#ifndef CARERACH_CLIENTS_CLI_COMMANDS_H_
+#define CARERACH_CLIENTS_CLI_COMMANDS_H_
+
+// The commands of the `carereach` client: parse, read facilities, call AccessService, print.
+// RunCli is the whole program minus main(); it writes only to the streams it is given.
+// Not thread-safe with respect to the streams passed in; otherwise stateless.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "carereach/v1/access.pb.h"
+#include "clients/cli/args.h"
+#include "clients/cli/facilities_csv.h"
+#include "grpcpp/support/status.h"
+
+namespace carereach::cli {
+
+// Runs the client on `args` (argv without the program name) and returns the exit code: kExitOk,
+// kExitError (one "error: ..." line on `err`) or kExitUsage (an "error: ..." line and a hint to
+// run `carereach help`). $CARERACH_SERVER is the default --server.
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// `carereach regions` and `carereach coverage`. Errors are returned, not printed; an RPC error's
+// message starts with its gRPC code name ("NOT_FOUND: unknown region 'mars'").
+absl::Status RunRegions(const GlobalOptions& global, const RegionsOptions& options,
+                        std::ostream& out);
+absl::Status RunCoverage(const GlobalOptions& global, const CoverageOptions& options,
+                         std::ostream& out, std::ostream& err);
+
+// The request `coverage` sends (first page; unit detail requested when --units-out is set).
+carereach::v1::ComputeCoverageRequest BuildCoverageRequest(const CoverageOptions& options,
+                                                           const FacilityList& facilities);
+
+// Canonical name of a gRPC code: "INVALID_ARGUMENT", "UNAVAILABLE", ...
+absl::string_view GrpcCodeName(grpc::StatusCode code);
+
+// An RPC failure as a Status with the same code and the message "CODE_NAME: message".
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace carereach::cli
+
+#endif  // CARERACH_CLIENTS_CLI_COMMANDS_H_

@@ -1,0 +1,67 @@
+#ifndef CARERACH_CLIENTS_CLI_FACILITIES_CSV_H_
+#define CARERACH_CLIENTS_CLI_FACILITIES_CSV_H_
+
+// Facility CSV -> carereach.v1.Facility messages: column detection by common names, --where
+// filtering, and row-level errors naming file:line and column. Range checks (latitude in
+// [-90, 90], unique ids, ...) are left to the server, whose messages name facilities[i]; the
+// `csv_lines` kept here let the CLI point those back at the file. Plain functions and value
+// types; thread-compatible.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "carereach/v1/access.pb.h"
+#include "clients/cli/args.h"
+#include "geo/io/csv.h"
+
+namespace carereach::cli {
+
+// The columns used, as spelled in the file's header. `name` and `type` may be empty (absent).
+struct FacilityColumns {
+  std::string id;
+  std::string name;
+  std::string lat;
+  std::string lon;
+  std::string type;
+};
+
+struct FacilityList {
+  // Path of the file, as given.
+  std::string source;
+  FacilityColumns columns;
+  std::vector<carereach::v1::Facility> facilities;
+  // csv_lines[i] is the 1-based file line of facilities[i].
+  std::vector<int64_t> csv_lines;
+  // Data rows in the file, before --where.
+  int64_t rows_read = 0;
+};
+
+// Converts a parsed table. Errors (INVALID_ARGUMENT): a named or required column is missing (the
+// message lists the header), an unknown --where column (lists the columns), a row with an empty
+// id or a latitude/longitude that is not a number ("path:line: column LATITUDE: ...").
+absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
+                                                 const FacilityColumnFlags& column_flags,
+                                                 const std::vector<WhereClause>& where);
+
+// Reads `path` with io::ReadCsvFile, then FacilitiesFromTable.
+absl::StatusOr<FacilityList> ReadFacilitiesCsv(const std::string& path,
+                                               const FacilityColumnFlags& column_flags,
+                                               const std::vector<WhereClause>& where);
+
+// The stderr line, e.g. "facilities: kept 7634 of 8013 rows of hifld_hospitals.csv
+// (STATUS=OPEN)".
+std::string FacilitySummaryLine(const FacilityList& list, const std::vector<WhereClause>& where);
+
+// Appends the CSV line of the facility a server message refers to: a message containing
+// "facilities[12]" gets " (hifld_hospitals.csv line 15)". Other messages are returned unchanged.
+std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& list);
+
+// Last path component, for short messages.
+absl::string_view BaseName(absl::string_view path);
+
+}  // namespace carereach::cli
+
+#endif  // CARERACH_CLIENTS_CLI_FACILITIES_CSV_H_
