@@ -14,6 +14,7 @@
 #include "geo/io/census.h"
 #include "geo/io/csv.h"
 #include "server/server.h"
+#include "tests/real_data.h"
 
 namespace carereach {
 namespace {
@@ -39,21 +40,12 @@ const Fixture& Data() {
       std::exit(1);
     }
     f->units = *std::move(units);
-    auto csv = io::ReadCsvFile(DataDir() + "/facilities/hifld_hospitals.csv");
-    if (!csv.ok()) {
-      std::cerr << csv.status() << "\n";
+    auto hospitals = testing_util::LoadOpenHifldHospitals(DataDir());
+    if (!hospitals.ok()) {
+      std::cerr << hospitals.status() << "\n";
       std::exit(1);
     }
-    const int id = csv->Column("ID"), status = csv->Column("STATUS"), lat = csv->Column("LATITUDE"),
-              lon = csv->Column("LONGITUDE");
-    for (const io::CsvRecord& r : csv->records) {
-      if (r.fields[status] != "OPEN") continue;
-      access::Facility facility{.id = r.fields[id]};
-      if (absl::SimpleAtod(r.fields[lat], &facility.location.lat) &&
-          absl::SimpleAtod(r.fields[lon], &facility.location.lon)) {
-        f->open_hospitals.push_back(facility);
-      }
-    }
+    f->open_hospitals = *std::move(hospitals);
     const std::pair<const char*, access::RegionSelector> selectors[] = {
         {"honolulu", {.county_fips = {"15003"}}},
         {"michigan", {.state_fips = {"26"}}},

@@ -203,74 +203,58 @@ absl::StatusOr<CountyRecord> ParseCounty(const CsvTable& table, const CsvRecord&
   return county;
 }
 
+// The shape every keyed-row loader shares: read the CSV, require `columns` (passed to `parse` in
+// that order), parse each record, skip and report a bad or repeated row with its line.
+template <typename T, typename Parse, typename Key>
+absl::StatusOr<std::vector<T>> LoadKeyedRows(const std::string& path,
+                                             std::initializer_list<std::string_view> columns,
+                                             Parse parse, Key key, absl::string_view key_name,
+                                             LoadReport* report) {
+  LoadReport local_report;
+  if (report == nullptr) report = &local_report;
+  *report = LoadReport();
+  report->source = path;
+
+  absl::StatusOr<CsvTable> table = ReadCsvFile(path);
+  if (!table.ok()) return table.status();
+  absl::StatusOr<std::vector<int>> column_index = RequireColumns(*table, columns);
+  if (!column_index.ok()) return column_index.status();
+
+  report->rows = static_cast<int64_t>(table->records.size());
+  std::vector<T> rows;
+  rows.reserve(table->records.size());
+  FirstLines first_lines(table->records.size());
+  for (const CsvRecord& record : table->records) {
+    absl::StatusOr<T> row = parse(*table, record, *column_index);
+    if (!row.ok()) {
+      report->skipped.push_back({record.line, std::string(row.status().message())});
+      continue;
+    }
+    if (const int64_t first = first_lines.Claim(key(*row), record.line); first != 0) {
+      report->skipped.push_back({record.line, absl::StrCat("duplicate ", key_name, " ", key(*row),
+                                                           " (first on line ", first, ")")});
+      continue;
+    }
+    rows.push_back(*std::move(row));
+  }
+  report->loaded = static_cast<int64_t>(rows.size());
+  return rows;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<PopulationUnit>> LoadTractCentres(const std::string& path,
                                                              LoadReport* report) {
-  LoadReport local_report;
-  if (report == nullptr) report = &local_report;
-  *report = LoadReport();
-  report->source = path;
-
-  absl::StatusOr<CsvTable> table = ReadCsvFile(path);
-  if (!table.ok()) return table.status();
-  absl::StatusOr<std::vector<int>> columns = RequireColumns(
-      *table, {"STATEFP", "COUNTYFP", "TRACTCE", "POPULATION", "LATITUDE", "LONGITUDE"});
-  if (!columns.ok()) return columns.status();
-
-  report->rows = static_cast<int64_t>(table->records.size());
-  std::vector<PopulationUnit> units;
-  units.reserve(table->records.size());
-  FirstLines first_lines(table->records.size());
-  for (const CsvRecord& record : table->records) {
-    absl::StatusOr<PopulationUnit> unit = ParseTract(*table, record, *columns);
-    if (!unit.ok()) {
-      report->skipped.push_back({record.line, std::string(unit.status().message())});
-      continue;
-    }
-    if (const int64_t first = first_lines.Claim(unit->id, record.line); first != 0) {
-      report->skipped.push_back({record.line, absl::StrCat("duplicate tract GEOID ", unit->id,
-                                                           " (first on line ", first, ")")});
-      continue;
-    }
-    units.push_back(*std::move(unit));
-  }
-  report->loaded = static_cast<int64_t>(units.size());
-  return units;
+  return LoadKeyedRows<PopulationUnit>(
+      path, {"STATEFP", "COUNTYFP", "TRACTCE", "POPULATION", "LATITUDE", "LONGITUDE"}, ParseTract,
+      [](const PopulationUnit& u) -> const std::string& { return u.id; }, "tract GEOID", report);
 }
 
 absl::StatusOr<std::vector<CountyRecord>> LoadCountyTable(const std::string& path,
                                                           LoadReport* report) {
-  LoadReport local_report;
-  if (report == nullptr) report = &local_report;
-  *report = LoadReport();
-  report->source = path;
-
-  absl::StatusOr<CsvTable> table = ReadCsvFile(path);
-  if (!table.ok()) return table.status();
-  absl::StatusOr<std::vector<int>> columns =
-      RequireColumns(*table, {"fips", "state", "county_name", "pop2020", "aland_sqmi"});
-  if (!columns.ok()) return columns.status();
-
-  report->rows = static_cast<int64_t>(table->records.size());
-  std::vector<CountyRecord> counties;
-  counties.reserve(table->records.size());
-  FirstLines first_lines(table->records.size());
-  for (const CsvRecord& record : table->records) {
-    absl::StatusOr<CountyRecord> county = ParseCounty(*table, record, *columns);
-    if (!county.ok()) {
-      report->skipped.push_back({record.line, std::string(county.status().message())});
-      continue;
-    }
-    if (const int64_t first = first_lines.Claim(county->fips, record.line); first != 0) {
-      report->skipped.push_back({record.line, absl::StrCat("duplicate county FIPS ", county->fips,
-                                                           " (first on line ", first, ")")});
-      continue;
-    }
-    counties.push_back(*std::move(county));
-  }
-  report->loaded = static_cast<int64_t>(counties.size());
-  return counties;
+  return LoadKeyedRows<CountyRecord>(
+      path, {"fips", "state", "county_name", "pop2020", "aland_sqmi"}, ParseCounty,
+      [](const CountyRecord& c) -> const std::string& { return c.fips; }, "county FIPS", report);
 }
 
 }  // namespace carereach::io

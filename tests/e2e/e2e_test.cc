@@ -13,10 +13,14 @@
 #include "geo/io/census.h"
 #include "geo/io/csv.h"
 #include "gmock/gmock.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/data_dir.h"
 #include "tests/e2e/process.h"
+#include "tests/real_data.h"
 
 namespace carereach {
 namespace {
@@ -74,18 +78,10 @@ class EndToEndTest : public testing::Test {
     EXPECT_TRUE(units.ok());
     auto region = access::BuildRegion("r", "", "", selector, *units, {});
     EXPECT_TRUE(region.ok());
-    auto csv = io::ReadCsvFile(Hospitals());
-    EXPECT_TRUE(csv.ok());
     access::CoverageRequest request;
-    const int id = csv->Column("ID"), status = csv->Column("STATUS"), lat = csv->Column("LATITUDE"),
-              lon = csv->Column("LONGITUDE");
-    for (const io::CsvRecord& r : csv->records) {
-      if (r.fields[status] != "OPEN") continue;
-      access::Facility f{.id = r.fields[id]};
-      EXPECT_TRUE(absl::SimpleAtod(r.fields[lat], &f.location.lat));
-      EXPECT_TRUE(absl::SimpleAtod(r.fields[lon], &f.location.lon));
-      request.facilities.push_back(f);
-    }
+    auto hospitals = testing_util::LoadOpenHifldHospitals(DataDir());
+    EXPECT_TRUE(hospitals.ok());
+    request.facilities = *std::move(hospitals);
     request.thresholds = thresholds;
     auto answer = access::ComputeCoverage(*region, request, {});
     EXPECT_TRUE(answer.ok());
@@ -109,6 +105,29 @@ TEST_F(EndToEndTest, ListsTheShippedRegions) {
   }
   EXPECT_THAT(out, HasSubstr("10077331"));
   EXPECT_THAT(out, HasSubstr("334735155"));
+}
+
+TEST_F(EndToEndTest, ReflectionListsTheServicesAndDescribesTheApi) {
+  auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(
+      grpc::CreateChannel(*address_, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  auto stream = reflection->ServerReflectionInfo(&context);
+  grpc::reflection::v1alpha::ServerReflectionRequest request;
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  grpc::reflection::v1alpha::ServerReflectionResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  std::vector<std::string> names;
+  for (const auto& s : response.list_services_response().service()) names.push_back(s.name());
+  EXPECT_THAT(names,
+              testing::IsSupersetOf({"carereach.v1.AccessService", "grpc.health.v1.Health"}));
+
+  request.set_file_containing_symbol("carereach.v1.ComputeCoverageRequest");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_GE(response.file_descriptor_response().file_descriptor_proto_size(), 1);
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 TEST_F(EndToEndTest, MichiganMilesCoverageIsRightToThePerson) {

@@ -8,6 +8,7 @@
 #include "geo/io/csv.h"
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
+#include "tests/real_data.h"
 
 namespace carereach::access {
 namespace {
@@ -27,18 +28,9 @@ class RealDataTest : public testing::Test {
     ASSERT_TRUE(region.ok()) << region.status();
     michigan_ = new Region(*std::move(region));
 
-    auto csv = io::ReadCsvFile(dir + "/facilities/hifld_hospitals.csv");
-    ASSERT_TRUE(csv.ok()) << csv.status();
-    const int id = csv->Column("ID"), status = csv->Column("STATUS"), lat = csv->Column("LATITUDE"),
-              lon = csv->Column("LONGITUDE");
-    hospitals_ = new std::vector<Facility>();
-    for (const io::CsvRecord& r : csv->records) {
-      if (r.fields[status] != "OPEN") continue;
-      Facility f{.id = r.fields[id]};
-      ASSERT_TRUE(absl::SimpleAtod(r.fields[lat], &f.location.lat));
-      ASSERT_TRUE(absl::SimpleAtod(r.fields[lon], &f.location.lon));
-      hospitals_->push_back(f);
-    }
+    auto hospitals = testing_util::LoadOpenHifldHospitals(dir);
+    ASSERT_TRUE(hospitals.ok()) << hospitals.status();
+    hospitals_ = new std::vector<Facility>(*std::move(hospitals));
   }
   static void TearDownTestSuite() {
     delete michigan_;
