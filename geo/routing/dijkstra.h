@@ -1,0 +1,74 @@
+#ifndef CARERACH_GEO_ROUTING_DIJKSTRA_H_
+#define CARERACH_GEO_ROUTING_DIJKSTRA_H_
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "geo/roads/road_graph.h"
+
+namespace carereach::routing {
+
+enum class Metric { kSeconds, kMeters };
+// Forward follows arcs as they run (from a source outwards); backward follows them reversed
+// (towards a target: a search from the facilities over reversed arcs gives every node its
+// travel TO the nearest facility).
+enum class Direction { kForward, kBackward };
+
+// A search starts at `node` with cost already spent (e.g. the part of a segment between a
+// facility and the segment's end, plus the off-road leg), labelled with `source`.
+struct Seed {
+  uint32_t node = 0;
+  float cost = 0;   // in the search metric
+  float other = 0;  // the other metric along the same way
+  int32_t source = 0;
+};
+
+// Bounded multi-source Dijkstra. One search labels every node it settles with its least cost
+// from any seed, the other metric along that same path, and the seed's source. Searches stop at
+// `bound` (nothing costlier is settled), at the deadline (DEADLINE_EXCEEDED) or when the heap is
+// empty. Labels stay valid until the next Run().
+// Thread safety: one instance per thread (ThreadLocal()); the graph is shared const.
+class Dijkstra {
+ public:
+  static constexpr float kInfinity = std::numeric_limits<float>::infinity();
+
+  explicit Dijkstra(const roads::RoadGraph& graph);
+
+  // A search object for `graph` owned by the calling thread, reused across calls (scratch is
+  // allocated once per thread and graph, never per request).
+  static Dijkstra& ThreadLocal(const roads::RoadGraph& graph);
+
+  absl::Status Run(std::span<const Seed> seeds, Direction direction, Metric metric, float bound,
+                   absl::Time deadline = absl::InfiniteFuture());
+
+  bool reached(uint32_t n) const { return stamp_[n] == generation_; }
+  float cost(uint32_t n) const { return reached(n) ? cost_[n] : kInfinity; }
+  float other(uint32_t n) const { return reached(n) ? other_[n] : kInfinity; }
+  int32_t source(uint32_t n) const { return reached(n) ? source_[n] : -1; }
+  // Nodes settled by the last Run, in order of cost.
+  std::span<const uint32_t> settled() const { return settled_; }
+
+ private:
+  struct HeapEntry {
+    float key;
+    uint32_t node;
+  };
+  bool Improve(uint32_t node, float cost, float other, int32_t source);
+
+  const roads::RoadGraph* graph_;
+  uint32_t generation_ = 0;
+  std::vector<uint32_t> stamp_;
+  std::vector<float> cost_, other_;
+  std::vector<int32_t> source_;
+  std::vector<uint8_t> done_;
+  std::vector<HeapEntry> heap_;
+  std::vector<uint32_t> settled_;
+};
+
+}  // namespace carereach::routing
+
+#endif  // CARERACH_GEO_ROUTING_DIJKSTRA_H_

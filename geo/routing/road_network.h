@@ -1,0 +1,90 @@
+#ifndef CARERACH_GEO_ROUTING_ROAD_NETWORK_H_
+#define CARERACH_GEO_ROUTING_ROAD_NETWORK_H_
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "geo/roads/road_graph.h"
+#include "geo/routing/dijkstra.h"
+#include "geo/routing/snap_index.h"
+
+namespace carereach::routing {
+
+// A road graph with its snapping index, built once per region and shared.
+// Thread safety: immutable after Create; share it const between any number of threads.
+class RoadNetwork {
+ public:
+  static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph);
+
+  const roads::RoadGraph& graph() const { return graph_; }
+  const SnapIndex& snap_index() const { return *snap_index_; }
+
+ private:
+  explicit RoadNetwork(roads::RoadGraph graph);
+  roads::RoadGraph graph_;
+  std::unique_ptr<SnapIndex> snap_index_;
+};
+
+struct DriveParams {
+  static constexpr double kDefaultMaxSnapMeters = 1000.0;
+  static constexpr double kDefaultOffroadSpeedMph = 10.0;
+  double max_snap_meters = kDefaultMaxSnapMeters;
+  // Speed of the leg between a point and the road.
+  double offroad_meters_per_second = kDefaultOffroadSpeedMph * 1609.344 / 3600.0;
+  // Residents drive to care: travel is measured from each unit TO a facility by default.
+  bool to_facility = true;
+};
+
+// Snaps each point, or nullopt when no snappable road lies within max_snap_meters.
+std::vector<std::optional<Snap>> SnapAll(const RoadNetwork& network,
+                                         std::span<const geo::LonLat> points,
+                                         double max_snap_meters);
+
+// A unit's travel to its nearest facility by road, each metric on its own: the fastest route
+// (and its length) and, separately, the shortest route, because standards bound time AND
+// distance independently. Infinite / -1 when not reached within the bound.
+struct RoadTravel {
+  int32_t fastest_facility = -1;
+  float seconds = Dijkstra::kInfinity;
+  float fastest_route_meters = Dijkstra::kInfinity;
+  int32_t shortest_facility = -1;
+  float meters = Dijkstra::kInfinity;
+};
+
+// For every unit (already snapped; nullopt = unsnapped, never reached), the nearest facility
+// by time within `max_seconds` and by distance within `max_meters` (a bound <= 0 skips that
+// search). One multi-source search per metric over the whole network: O(graph) per request,
+// whatever the number of facilities. Off-road legs of both ends count in time and distance.
+absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
+    const RoadNetwork& network, std::span<const std::optional<Snap>> units,
+    std::span<const std::optional<Snap>> facilities, const DriveParams& params,
+    double max_seconds, double max_meters, absl::Time deadline);
+
+// Drive time and distance from one origin to many destinations (a forward search from the
+// origin bounded at max_seconds): per destination, seconds of the fastest route and its length
+// in metres; infinite when not reached.
+struct PairTravel {
+  float seconds = Dijkstra::kInfinity;
+  float meters = Dijkstra::kInfinity;
+};
+absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
+    const RoadNetwork& network, const Snap& origin, std::span<const std::optional<Snap>> destinations,
+    const DriveParams& params, double max_seconds, absl::Time deadline);
+
+// The road reached from `sources` within `max_seconds` (forward from the sources; backward when
+// params.to_facility, i.e. the roads from which a source is reached), as polylines in lon/lat
+// order, partial segments cut where the time runs out.
+absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(
+    const RoadNetwork& network, std::span<const Snap> sources, const DriveParams& params,
+    double max_seconds, absl::Time deadline);
+
+}  // namespace carereach::routing
+
+#endif  // CARERACH_GEO_ROUTING_ROAD_NETWORK_H_

@@ -1,0 +1,125 @@
+#include "geo/routing/snap_index.h"
+
+#include <nanoflann.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "geo/core/geodesic.h"
+
+namespace carereach::routing {
+namespace {
+
+struct Vec3 {
+  double x, y, z;
+};
+Vec3 ToVec(geo::LonLat p) {
+  const geo::Ecef e = geo::ToEcef(p);
+  return {e.x, e.y, e.z};
+}
+Vec3 Lerp(const Vec3& a, const Vec3& b, double t) {
+  return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t};
+}
+double Dot(const Vec3& a, const Vec3& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+Vec3 Sub(const Vec3& a, const Vec3& b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
+
+struct MidpointCloud {
+  std::vector<Vec3> points;
+  size_t kdtree_get_point_count() const { return points.size(); }
+  double kdtree_get_pt(size_t i, size_t dim) const {
+    return dim == 0 ? points[i].x : (dim == 1 ? points[i].y : points[i].z);
+  }
+  template <class Bbox>
+  bool kdtree_get_bbox(Bbox&) const {
+    return false;
+  }
+};
+using KdTree =
+    nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, MidpointCloud>,
+                                        MidpointCloud, 3, uint32_t>;
+
+}  // namespace
+
+struct SnapIndex::Tree {
+  explicit Tree(MidpointCloud c)
+      : cloud(std::move(c)), index(3, cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16)) {}
+  MidpointCloud cloud;
+  KdTree index;
+};
+
+SnapIndex::SnapIndex(const roads::RoadGraph& graph) : graph_(graph) {
+  MidpointCloud cloud;
+  for (uint32_t s = 0; s < graph.segments.size(); ++s) {
+    if (!(graph.segments[s].flags & roads::Segment::kSnappable)) continue;
+    const roads::Segment& seg = graph.segments[s];
+    for (uint32_t i = seg.shape_begin; i + 1 < seg.shape_end; ++i) {
+      const double length = graph.shape_meters[i + 1] - graph.shape_meters[i];
+      const int parts = std::max(1, static_cast<int>(std::ceil(length / kPieceMeters)));
+      const Vec3 a = ToVec(graph.shape[i].ToLonLat()), b = ToVec(graph.shape[i + 1].ToLonLat());
+      for (int k = 0; k < parts; ++k) {
+        const float t0 = static_cast<float>(k) / parts, t1 = static_cast<float>(k + 1) / parts;
+        pieces_.push_back({s, i - seg.shape_begin, t0, t1});
+        cloud.points.push_back(Lerp(a, b, 0.5 * (t0 + t1)));
+      }
+    }
+  }
+  tree_ = std::make_unique<Tree>(std::move(cloud));
+}
+
+SnapIndex::~SnapIndex() = default;
+
+std::optional<Snap> SnapIndex::Nearest(geo::LonLat p, double max_meters) const {
+  if (pieces_.empty()) return std::nullopt;
+  const Vec3 q = ToVec(p);
+  const double query[3] = {q.x, q.y, q.z};
+
+  struct Best {
+    double chord = INFINITY;
+    uint32_t piece = 0;
+    double t = 0;  // parameter on the piece's shape edge
+  } best;
+  const auto measure = [&](uint32_t index) {
+    const Piece& piece = pieces_[index];
+    const roads::Segment& seg = graph_.segments[piece.segment];
+    const uint32_t i = seg.shape_begin + piece.shape_index;
+    const Vec3 a = ToVec(graph_.shape[i].ToLonLat()), b = ToVec(graph_.shape[i + 1].ToLonLat());
+    const Vec3 ab = Sub(b, a);
+    const double len2 = Dot(ab, ab);
+    double t = len2 > 0 ? Dot(Sub(q, a), ab) / len2 : 0.0;
+    t = std::clamp(t, static_cast<double>(piece.t0), static_cast<double>(piece.t1));
+    const Vec3 d = Sub(q, Lerp(a, b, t));
+    const double chord = std::sqrt(Dot(d, d));
+    if (chord < best.chord || (chord == best.chord && index < best.piece)) best = {chord, index, t};
+  };
+
+  constexpr size_t kFirstLook = 8;
+  uint32_t nearest[kFirstLook];
+  double nearest_sq[kFirstLook];
+  const size_t found = tree_->index.knnSearch(query, kFirstLook, nearest, nearest_sq);
+  for (size_t k = 0; k < found; ++k) measure(nearest[k]);
+  // A piece nearer than `best` has its midpoint within best + half a piece of the point.
+  const double radius = best.chord + kPieceMeters / 2 + 1.0;
+  // Every piece is at least (nearest midpoint - half a piece) away, and a chord never exceeds
+  // the geodesic: past max_meters there is nothing to find.
+  if (std::sqrt(nearest_sq[0]) - kPieceMeters / 2 > max_meters) return std::nullopt;
+  std::vector<std::pair<uint32_t, double>> candidates;
+  tree_->index.radiusSearch(query, radius * radius, candidates,
+                            nanoflann::SearchParams(32, 0.0f, false));
+  for (const auto& [index, unused] : candidates) measure(index);
+
+  const Piece& piece = pieces_[best.piece];
+  const roads::Segment& seg = graph_.segments[piece.segment];
+  const uint32_t i = seg.shape_begin + piece.shape_index;
+  const geo::LonLat a = graph_.shape[i].ToLonLat(), b = graph_.shape[i + 1].ToLonLat();
+  Snap snap;
+  snap.segment = piece.segment;
+  snap.on_road = {a.lon + (b.lon - a.lon) * best.t, a.lat + (b.lat - a.lat) * best.t};
+  snap.snap_meters = geo::GeodesicMeters(p, snap.on_road);
+  if (snap.snap_meters > max_meters) return std::nullopt;
+  const double along = graph_.shape_meters[i] +
+                       (graph_.shape_meters[i + 1] - graph_.shape_meters[i]) * best.t;
+  snap.fraction = seg.meters > 0 ? std::clamp(along / seg.meters, 0.0, 1.0) : 0.0;
+  return snap;
+}
+
+}  // namespace carereach::routing

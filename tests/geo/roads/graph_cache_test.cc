@@ -1,0 +1,97 @@
+#include "geo/roads/graph_cache.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/data_dir.h"
+#include "tests/status_matchers.h"
+
+namespace carereach::roads {
+namespace {
+
+using testing::HasSubstr;
+using testing_util::StatusIs;
+
+class GraphCacheTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    auto p = SpeedProfile::Parse(DefaultCarProfileCsv(), "car.csv");
+    ASSERT_TRUE(p.ok());
+    profile_ = *p;
+    osm_ = testing_util::DataDir() + "/roads/yuba-county-ca.osm.pbf";
+    cache_ = testing::TempDir() + "/cache_test_" + std::to_string(getpid()) + ".graph";
+    std::filesystem::remove(cache_);
+  }
+  SpeedProfile profile_ = *SpeedProfile::Parse("key,value\nname,x\nhighway.primary,1\n", "x");
+  std::string osm_, cache_;
+  std::vector<std::string> log_;
+  std::function<void(std::string_view)> Log() {
+    return [this](std::string_view l) { log_.emplace_back(l); };
+  }
+};
+
+TEST_F(GraphCacheTest, SecondLoadComesFromTheCacheAndEqualsTheImport) {
+  auto imported = LoadOrImportRoadGraph(osm_, profile_, cache_, Log());
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_THAT(log_.back(), HasSubstr("imported in"));
+  auto cached = LoadOrImportRoadGraph(osm_, profile_, cache_, Log());
+  ASSERT_TRUE(cached.ok());
+  EXPECT_THAT(log_.back(), HasSubstr("loaded from cache"));
+  EXPECT_EQ(cached->nodes, imported->nodes);
+  EXPECT_EQ(cached->first_out, imported->first_out);
+  EXPECT_EQ(cached->node_in_main, imported->node_in_main);
+  ASSERT_EQ(cached->out_arcs.size(), imported->out_arcs.size());
+  for (size_t i = 0; i < cached->out_arcs.size(); ++i) {
+    ASSERT_EQ(cached->out_arcs[i].head, imported->out_arcs[i].head);
+    ASSERT_EQ(cached->out_arcs[i].seconds, imported->out_arcs[i].seconds);
+  }
+  EXPECT_EQ(cached->stats.missing_node_refs, imported->stats.missing_node_refs);
+  EXPECT_EQ(cached->profile_name, "car-us-1");
+}
+
+TEST_F(GraphCacheTest, CorruptCacheIsDetectedAndRebuilt) {
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
+  {
+    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(cache_) / 2));
+    f.put('\x5a');
+    f.put('\xa5');
+  }
+  auto source = FingerprintFile(osm_);
+  ASSERT_TRUE(source.ok());
+  EXPECT_THAT(LoadRoadGraph(cache_, *source, profile_.fingerprint()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("checksum")));
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
+  EXPECT_THAT(log_, testing::Contains(HasSubstr("cache not used (DATA_LOSS")));
+  EXPECT_TRUE(LoadRoadGraph(cache_, *source, profile_.fingerprint()).ok());  // rewritten
+}
+
+TEST_F(GraphCacheTest, TruncatedOrForeignFilesAreNotTrusted) {
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
+  auto source = FingerprintFile(osm_);
+  std::filesystem::resize_file(cache_, std::filesystem::file_size(cache_) - 100);
+  EXPECT_THAT(LoadRoadGraph(cache_, *source, profile_.fingerprint()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
+  std::ofstream(cache_) << "hello";
+  EXPECT_THAT(LoadRoadGraph(cache_, *source, profile_.fingerprint()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a carereach")));
+}
+
+TEST_F(GraphCacheTest, StaleCacheFromAnotherProfileOrSourceIsRebuilt) {
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
+  auto source = FingerprintFile(osm_);
+  EXPECT_THAT(LoadRoadGraph(cache_, *source, profile_.fingerprint() + 1),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another")));
+  EXPECT_THAT(LoadRoadGraph(cache_, *source + 1, profile_.fingerprint()),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another")));
+  auto other = SpeedProfile::Parse(
+      std::string(DefaultCarProfileCsv()) + "highway.track,10,\n", "car-with-tracks.csv");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, *other, cache_, Log()).ok());
+  EXPECT_THAT(log_, testing::Contains(HasSubstr("FAILED_PRECONDITION")));
+}
+
+}  // namespace
+}  // namespace carereach::roads
