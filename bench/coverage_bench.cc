@@ -71,7 +71,7 @@ void BM_StraightLineCoverageLibrary(benchmark::State& state, const char* region_
   const access::Region& region = Data().regions.at(region_name);
   const access::CoverageRequest request = Request();
   for (auto _ : state) {
-    auto answer = access::ComputeCoverage(region, request, {});
+    auto answer = access::ComputeCoverage(region, nullptr, request, {});
     if (!answer.ok()) state.SkipWithError(answer.status().ToString().c_str());
     benchmark::DoNotOptimize(answer);
   }

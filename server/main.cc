@@ -21,6 +21,11 @@ std::string DefaultDataDir() {
   return env != nullptr && *env != '\0' ? env : "../shared/data";
 }
 
+std::string DefaultCacheDir() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  return xdg != nullptr && *xdg != '\0' ? std::string(xdg) + "/carereach" : "/tmp/carereach-cache";
+}
+
 }  // namespace
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -36,6 +41,11 @@ ABSL_FLAG(int32_t, max_facilities, 100000, "Most facilities one request may carr
 ABSL_FLAG(int32_t, max_message_mb, 64, "Largest request or response message, MiB");
 ABSL_FLAG(int32_t, max_request_seconds, 300,
           "Bound on a request's computation when the caller sets no shorter deadline");
+ABSL_FLAG(std::string, road_cache_dir, DefaultCacheDir(),
+          "Where imported road graphs are cached (empty: no cache; default "
+          "$XDG_CACHE_HOME/carereach, else /tmp/carereach-cache)");
+ABSL_FLAG(std::string, speed_profile, "",
+          "Speed profile CSV (default: the built-in copy of deploy/profiles/car.csv)");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long running calls may finish before they are cancelled");
 
@@ -58,6 +68,8 @@ int main(int argc, char** argv) {
   options.limits.max_facilities = absl::GetFlag(FLAGS_max_facilities);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
   options.max_request_time = absl::Seconds(absl::GetFlag(FLAGS_max_request_seconds));
+  options.road_cache_dir = absl::GetFlag(FLAGS_road_cache_dir);
+  options.speed_profile_path = absl::GetFlag(FLAGS_speed_profile);
   const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
 
   absl::StatusOr<std::unique_ptr<carereach::Server>> server =

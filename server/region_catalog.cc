@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "geo/io/census.h"
+#include "geo/roads/graph_cache.h"
 
 namespace carereach {
 namespace {
@@ -148,6 +149,11 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
     log(absl::StrFormat("region %s: %d counties, %d tracts, population %d", region->name,
                         region->counties.size(), region->units.size(), region->total_population));
     catalog->regions_.push_back(std::make_unique<const access::Region>(*std::move(region)));
+    RoadState roads;
+    roads.roads_source = r.roads_file();
+    roads.phase = r.roads_file().empty() ? RoadState::Phase::kNone : RoadState::Phase::kLoading;
+    absl::MutexLock lock(&catalog->mu_);
+    catalog->roads_.push_back(std::move(roads));
   }
 
   // Consistency check: tract sums against the county table, per county of any region.
@@ -167,6 +173,84 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
   log(absl::StrFormat("loaded %d regions in %.2f s", catalog->regions_.size(),
                       absl::ToDoubleSeconds(absl::Now() - start)));
   return catalog;
+}
+
+RegionCatalog::RoadState RegionCatalog::Roads(size_t region_index) const {
+  absl::MutexLock lock(&mu_);
+  return roads_.at(region_index);
+}
+
+size_t RegionCatalog::IndexOf(const access::Region* region) const {
+  for (size_t i = 0; i < regions_.size(); ++i) {
+    if (regions_[i].get() == region) return i;
+  }
+  return regions_.size();
+}
+
+absl::StatusOr<std::shared_ptr<const access::DriveRegion>> RegionCatalog::DriveRegionOf(
+    size_t region_index) const {
+  const RoadState roads = Roads(region_index);
+  const std::string& name = regions_[region_index]->name;
+  switch (roads.phase) {
+    case RoadState::Phase::kReady:
+      return roads.drive;
+    case RoadState::Phase::kLoading:
+      return absl::UnavailableError(
+          absl::StrFormat("region %s: the road network is still loading; retry shortly", name));
+    case RoadState::Phase::kFailed:
+      return absl::FailedPreconditionError(
+          absl::StrFormat("region %s: the road network failed to load: %s", name, roads.error));
+    case RoadState::Phase::kNone:
+      break;
+  }
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "mode: region %s has no road network; use straight-line mode (regions with roads: see "
+      "ListRegions)",
+      name));
+}
+
+void RegionCatalog::LoadRoads(const std::string& data_dir, const std::string& cache_dir,
+                              const roads::SpeedProfile& profile, const LogFn& log,
+                              const std::function<void(const std::string&, bool)>& on_change) {
+  for (size_t i = 0; i < regions_.size(); ++i) {
+    const RoadState state = Roads(i);
+    if (state.phase != RoadState::Phase::kLoading) continue;
+    const access::Region& region = *regions_[i];
+    const absl::Time start = absl::Now();
+    const std::string osm = (std::filesystem::path(data_dir) / state.roads_source).string();
+    const std::string cache =
+        cache_dir.empty() ? std::string()
+                          : (std::filesystem::path(cache_dir) /
+                             (std::filesystem::path(state.roads_source).filename().string() + "." +
+                              profile.name() + ".graph"))
+                                .string();
+    absl::StatusOr<roads::RoadGraph> graph = roads::LoadOrImportRoadGraph(osm, profile, cache, log);
+    RoadState next = state;
+    if (graph.ok()) {
+      std::shared_ptr<const routing::RoadNetwork> network =
+          routing::RoadNetwork::Create(*std::move(graph));
+      auto drive = std::make_shared<const access::DriveRegion>(
+          access::BuildDriveRegion(region, std::move(network)));
+      int unsnapped = 0;
+      for (const auto& snap : drive->unit_snaps) unsnapped += !snap.has_value();
+      next.phase = RoadState::Phase::kReady;
+      next.drive = std::move(drive);
+      log(
+          absl::StrFormat("region %s: road network ready in %.2f s (%d of %d units more than "
+                          "%.0f km from any road)",
+                          region.name, absl::ToDoubleSeconds(absl::Now() - start), unsnapped,
+                          region.units.size(), access::DriveRegion::kMaxSnapMeters / 1000));
+    } else {
+      next.phase = RoadState::Phase::kFailed;
+      next.error = graph.status().ToString();
+      log(absl::StrFormat("region %s: road network FAILED: %s", region.name, next.error));
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      roads_[i] = next;
+    }
+    on_change(region.name, next.phase == RoadState::Phase::kReady);
+  }
 }
 
 absl::StatusOr<const access::Region*> RegionCatalog::Find(std::string_view name) const {

@@ -7,18 +7,32 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "carereach/v1/region_config.pb.h"
+#include "geo/access/coverage.h"
 #include "geo/access/region.h"
+#include "geo/roads/speed_profile.h"
 
 namespace carereach {
 
 // The regions a server answers for, loaded from a RegionsConfig (protobuf text format; see
-// deploy/regions.textproto) and the data files it names.
-// Immutable after Load; share it const between threads.
+// deploy/regions.textproto) and the data files it names. Road networks load later, region by
+// region (LoadRoads), while straight-line questions are already answered.
+// Thread-safe: regions are immutable after Load; each region's road state is swapped under a
+// mutex and read as a snapshot.
 class RegionCatalog {
  public:
   using LogFn = std::function<void(std::string_view)>;
+
+  struct RoadState {
+    enum class Phase { kNone, kLoading, kReady, kFailed };
+    Phase phase = Phase::kNone;
+    std::string roads_source;                          // relative to the data directory
+    std::shared_ptr<const access::DriveRegion> drive;  // when ready
+    std::string error;                                 // when failed
+  };
 
   // Parses `text` and checks it: unique well-formed names, selectors, and that every file it
   // names exists under `data_dir`. Quick (no data is read), so a bad config fails at start-up
@@ -39,8 +53,24 @@ class RegionCatalog {
   // In config order.
   const std::vector<std::unique_ptr<const access::Region>>& regions() const { return regions_; }
 
+  // Snapshot of a region's road network state (index as in regions()).
+  RoadState Roads(size_t region_index) const;
+  // The drive data of a region, or FAILED_PRECONDITION (no road network, or it failed to load)
+  // or UNAVAILABLE (still loading) naming the region.
+  absl::StatusOr<std::shared_ptr<const access::DriveRegion>> DriveRegionOf(
+      size_t region_index) const;
+  size_t IndexOf(const access::Region* region) const;
+
+  // Imports (or reads from `cache_dir`) each region's road network in turn, marks it READY or
+  // FAILED, and calls `on_change(region_name, ready)` after each. Blocks; run it on a thread.
+  void LoadRoads(const std::string& data_dir, const std::string& cache_dir,
+                 const roads::SpeedProfile& profile, const LogFn& log,
+                 const std::function<void(const std::string&, bool)>& on_change);
+
  private:
   std::vector<std::unique_ptr<const access::Region>> regions_;
+  mutable absl::Mutex mu_;
+  std::vector<RoadState> roads_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace carereach

@@ -22,9 +22,9 @@ namespace {
 
 constexpr char kAccessServiceName[] = "carereach.v1.AccessService";
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view flag) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrFormat("--regions: cannot open %s", path));
+  if (!in) return absl::NotFoundError(absl::StrFormat("%s: cannot open %s", flag, path));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -45,7 +45,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   std::string text = DefaultRegionsConfig();
   std::string source = "built-in regions config";
   if (!options.regions_config_path.empty()) {
-    absl::StatusOr<std::string> file = ReadFile(options.regions_config_path);
+    absl::StatusOr<std::string> file = ReadFile(options.regions_config_path, "--regions");
     if (!file.ok()) return file.status();
     text = *std::move(file);
     source = options.regions_config_path;
@@ -53,10 +53,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   absl::StatusOr<v1::RegionsConfig> config =
       RegionCatalog::ParseConfig(text, source, options.data_dir);
   if (!config.ok()) return config.status();
+  std::string profile_text = roads::DefaultCarProfileCsv();
+  std::string profile_source = "built-in deploy/profiles/car.csv";
+  if (!options.speed_profile_path.empty()) {
+    absl::StatusOr<std::string> file = ReadFile(options.speed_profile_path, "--speed_profile");
+    if (!file.ok()) return file.status();
+    profile_text = *std::move(file);
+    profile_source = options.speed_profile_path;
+  }
+  absl::StatusOr<roads::SpeedProfile> profile =
+      roads::SpeedProfile::Parse(profile_text, profile_source);
+  if (!profile.ok()) return profile.status();
 
   auto server = std::unique_ptr<Server>(new Server());
   server->options_ = options;
   server->config_ = *std::move(config);
+  server->profile_ = *std::move(profile);
   server->access_service_ =
       std::make_unique<rpc::AccessServiceImpl>(options.limits, options.max_request_time);
 
@@ -80,7 +92,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   return server;
 }
 
+std::string Server::DriveHealthName(const std::string& region) {
+  return std::string(kAccessServiceName) + "/drive/" + region;
+}
+
+void Server::WaitForRoads() {
+  if (roads_thread_.joinable()) roads_thread_.join();
+}
+
 Server::~Server() {
+  WaitForRoads();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
@@ -91,9 +112,22 @@ absl::Status Server::LoadRegions() {
   absl::StatusOr<std::unique_ptr<RegionCatalog>> catalog =
       RegionCatalog::Load(config_, options_.data_dir, LogLine);
   if (!catalog.ok()) return catalog.status();
-  access_service_->SetCatalog(std::shared_ptr<const RegionCatalog>(*std::move(catalog)));
+  std::shared_ptr<RegionCatalog> shared(*std::move(catalog));
+  access_service_->SetCatalog(shared);
   SetServing(*server_, true);
   LogLine("SERVING");
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  for (const auto& region : shared->regions()) {
+    if (health != nullptr) health->SetServingStatus(DriveHealthName(region->name), false);
+  }
+  roads_thread_ = std::thread([this, shared, health] {
+    shared->LoadRoads(options_.data_dir, options_.road_cache_dir, *profile_, LogLine,
+                      [health](const std::string& region, bool ready) {
+                        if (health != nullptr) {
+                          health->SetServingStatus(DriveHealthName(region), ready);
+                        }
+                      });
+  });
   return absl::OkStatus();
 }
 

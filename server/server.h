@@ -2,12 +2,15 @@
 #define CARERACH_SERVER_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "carereach/v1/region_config.pb.h"
 #include "geo/access/coverage.h"
+#include "geo/roads/speed_profile.h"
 
 namespace grpc {
 class Server;
@@ -36,6 +39,10 @@ class Server {
     access::CoverageLimits limits;
     // Bound on a request's computation when the caller sets no (or a longer) deadline.
     absl::Duration max_request_time = absl::Minutes(5);
+    // Where imported road graphs are cached (empty: no cache).
+    std::string road_cache_dir;
+    // Speed profile CSV (empty: the shipped deploy/profiles/car.csv, built in).
+    std::string speed_profile_path;
   };
 
   // Reads and checks the regions config (no data yet), then starts listening, answering
@@ -45,8 +52,17 @@ class Server {
 
   ~Server();
 
-  // Loads the regions' data; health turns SERVING when done.
+  // Loads the regions' data; health turns SERVING when done. Then road networks load on a
+  // background thread, region by region; each region's drive questions answer UNAVAILABLE until
+  // its roads are ready, and the health service name "carereach.v1.AccessService/drive/<region>"
+  // turns SERVING.
   absl::Status LoadRegions();
+
+  // Blocks until every road network has loaded or failed (for tests and benchmarks).
+  void WaitForRoads();
+
+  // The health service name of a region's drive mode.
+  static std::string DriveHealthName(const std::string& region);
 
   // The port actually bound.
   int port() const { return port_; }
@@ -65,6 +81,8 @@ class Server {
   std::unique_ptr<rpc::AccessServiceImpl> access_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::optional<roads::SpeedProfile> profile_;
+  std::thread roads_thread_;
 };
 
 // The regions config built into the binary (deploy/regions.textproto at build time).

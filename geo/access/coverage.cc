@@ -1,5 +1,6 @@
 #include "geo/access/coverage.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -133,6 +134,10 @@ CoverageSummary Summarize(const Region& region, std::span<const UnitTravel> trav
     ++county.unit_count;
     if (population == 0) ++s.zero_population_units;
     const UnitTravel& t = travel[i];
+    if (!t.snapped) {
+      ++s.unsnapped_units;
+      s.unsnapped_population += population;
+    }
     if (!t.reached()) {
       ++s.unreached_units;
       s.unreached_population += population;
@@ -150,7 +155,79 @@ CoverageSummary Summarize(const Region& region, std::span<const UnitTravel> trav
   return s;
 }
 
-absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region, const CoverageRequest& request,
+DriveRegion BuildDriveRegion(const Region& region,
+                             std::shared_ptr<const routing::RoadNetwork> network) {
+  DriveRegion drive;
+  std::vector<geo::LonLat> points;
+  points.reserve(region.units.size());
+  for (const io::PopulationUnit& u : region.units) points.push_back(u.location);
+  drive.unit_snaps = routing::SnapAll(*network, points, DriveRegion::kMaxSnapMeters);
+  drive.network = std::move(network);
+  return drive;
+}
+
+absl::Status ValidateDriveParams(const routing::DriveParams& p) {
+  if (!(p.max_snap_meters > 0 && p.max_snap_meters <= DriveRegion::kMaxSnapMeters)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("drive.max_snap_meters: %g is outside (0, %g]", p.max_snap_meters,
+                        DriveRegion::kMaxSnapMeters));
+  }
+  const double mph = p.offroad_meters_per_second * 3600.0 / geo::kMetersPerMile;
+  if (!(mph > 0 && mph <= 30.0 + 1e-9)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("drive.offroad_speed_mph: %g is outside (0, 30]", mph));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<UnitTravel>> DriveTravel(const Region& region, const DriveRegion& drive,
+                                                    std::span<const Facility> facilities,
+                                                    std::span<const Threshold> thresholds,
+                                                    const routing::DriveParams& params,
+                                                    absl::Time deadline,
+                                                    std::vector<int32_t>* unsnapped_facilities) {
+  constexpr double kDefaultBoundMinutes = 120.0;
+  double max_minutes = 0, max_miles = 0;
+  for (const Threshold& t : thresholds) {
+    double& bound = t.kind == Threshold::Kind::kMinutes ? max_minutes : max_miles;
+    bound = std::max(bound, t.value);
+  }
+  if (max_minutes == 0) max_minutes = kDefaultBoundMinutes;
+
+  std::vector<geo::LonLat> points;
+  points.reserve(facilities.size());
+  for (const Facility& f : facilities) points.push_back(f.location);
+  const std::vector<std::optional<routing::Snap>> facility_snaps =
+      routing::SnapAll(*drive.network, points, params.max_snap_meters);
+  for (size_t i = 0; i < facility_snaps.size(); ++i) {
+    if (!facility_snaps[i]) unsnapped_facilities->push_back(static_cast<int32_t>(i));
+  }
+  std::vector<std::optional<routing::Snap>> unit_snaps = drive.unit_snaps;
+  for (auto& snap : unit_snaps) {
+    if (snap && snap->snap_meters > params.max_snap_meters) snap.reset();
+  }
+  absl::StatusOr<std::vector<routing::RoadTravel>> road =
+      routing::NearestFacilityByRoad(*drive.network, unit_snaps, facility_snaps, params,
+                                     max_minutes * 60.0, max_miles * geo::kMetersPerMile, deadline);
+  if (!road.ok()) return road.status();
+
+  std::vector<UnitTravel> travel(region.units.size());
+  for (size_t i = 0; i < travel.size(); ++i) {
+    UnitTravel& t = travel[i];
+    const routing::RoadTravel& r = (*road)[i];
+    t.snapped = unit_snaps[i].has_value();
+    if (!t.snapped) continue;
+    t.snap_meters = unit_snaps[i]->snap_meters;
+    t.facility = r.fastest_facility >= 0 ? r.fastest_facility : r.shortest_facility;
+    if (r.fastest_facility >= 0) t.minutes = r.seconds / 60.0;
+    const double meters = max_miles > 0 ? r.meters : r.fastest_route_meters;
+    t.miles = meters / geo::kMetersPerMile;
+  }
+  return travel;
+}
+
+absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region, const DriveRegion* drive,
+                                               const CoverageRequest& request,
                                                const CoverageLimits& limits) {
   if (absl::Status s = ValidateFacilities(request.facilities, limits); !s.ok()) return s;
   if (absl::Status s = ValidateThresholds(request.thresholds, limits); !s.ok()) return s;
@@ -164,9 +241,19 @@ absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region, const Cover
       answer.travel = *std::move(travel);
       break;
     }
-    case TravelMode::kDrive:
-      return absl::FailedPreconditionError(absl::StrFormat(
-          "mode: region %s has no road network; use straight-line mode", region.name));
+    case TravelMode::kDrive: {
+      if (drive == nullptr) {
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "mode: region %s has no road network; use straight-line mode", region.name));
+      }
+      if (absl::Status s = ValidateDriveParams(request.drive); !s.ok()) return s;
+      absl::StatusOr<std::vector<UnitTravel>> travel =
+          DriveTravel(region, *drive, request.facilities, request.thresholds, request.drive,
+                      request.deadline, &answer.unsnapped_facilities);
+      if (!travel.ok()) return travel.status();
+      answer.travel = *std::move(travel);
+      break;
+    }
   }
   answer.summary = Summarize(region, answer.travel, request.thresholds);
   return answer;

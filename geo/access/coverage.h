@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "geo/access/region.h"
 #include "geo/core/lon_lat.h"
+#include "geo/routing/road_network.h"
 
 namespace carereach::access {
 
@@ -64,8 +65,22 @@ struct UnitTravel {
   double minutes = std::numeric_limits<double>::infinity();
   double miles = std::numeric_limits<double>::infinity();
   double snap_meters = 0.0;  // drive mode: distance from the unit to the road
+  bool snapped = true;       // drive mode: false when no road lies within max_snap_meters
   bool reached() const { return facility >= 0; }
 };
+
+// A region's road network with every population unit already snapped (once, at load, up to
+// kMaxSnapMeters; a request's smaller max_snap_meters is applied per request).
+// Immutable; share it const.
+struct DriveRegion {
+  static constexpr double kMaxSnapMeters = 50000.0;
+  std::shared_ptr<const routing::RoadNetwork> network;
+  std::vector<std::optional<routing::Snap>> unit_snaps;  // in region unit order
+};
+DriveRegion BuildDriveRegion(const Region& region,
+                             std::shared_ptr<const routing::RoadNetwork> network);
+
+absl::Status ValidateDriveParams(const routing::DriveParams& params);
 
 // Nearest facility of every unit of `region` by geodesic distance, in region unit order.
 // Facilities must be non-empty and valid. DEADLINE_EXCEEDED once `deadline` passes.
@@ -89,8 +104,10 @@ struct CoverageSummary {
   int64_t total_population = 0;
   int32_t unit_count = 0;
   int32_t zero_population_units = 0;
-  int32_t unreached_units = 0;
+  int32_t unreached_units = 0;  // includes the unsnapped
   int64_t unreached_population = 0;
+  int32_t unsnapped_units = 0;
+  int64_t unsnapped_population = 0;
   std::vector<ThresholdTotals> by_threshold;  // in threshold order
   std::vector<CountyTotals> counties;         // in region.counties order
 };
@@ -108,17 +125,31 @@ struct CoverageRequest {
   std::vector<Threshold> thresholds;  // in answer order
   TravelMode mode = TravelMode::kStraightLine;
   StraightLineModel straight_line;
+  routing::DriveParams drive;
   absl::Time deadline = absl::InfiniteFuture();
 };
 
 struct CoverageAnswer {
   CoverageSummary summary;
-  std::vector<UnitTravel> travel;  // one per region unit, in region order
+  std::vector<UnitTravel> travel;             // one per region unit, in region order
+  std::vector<int32_t> unsnapped_facilities;  // drive mode: indices of facilities off the roads
 };
 
-// Validates `request` against `limits` and computes coverage over `region`. Drive mode answers
-// FAILED_PRECONDITION while the region has no road network.
-absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region, const CoverageRequest& request,
+// Drive mode: every unit's fastest time (bounded by the largest minutes threshold, or 120
+// minutes when there is none) and, when miles thresholds are asked, its shortest road distance
+// (bounded by the largest). UnitTravel::miles is that shortest distance, or the length of the
+// fastest route when no miles threshold is asked.
+absl::StatusOr<std::vector<UnitTravel>> DriveTravel(const Region& region, const DriveRegion& drive,
+                                                    std::span<const Facility> facilities,
+                                                    std::span<const Threshold> thresholds,
+                                                    const routing::DriveParams& params,
+                                                    absl::Time deadline,
+                                                    std::vector<int32_t>* unsnapped_facilities);
+
+// Validates `request` against `limits` and computes coverage over `region`. Drive mode needs
+// `drive` (the region's road network); without it FAILED_PRECONDITION.
+absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region, const DriveRegion* drive,
+                                               const CoverageRequest& request,
                                                const CoverageLimits& limits);
 
 // covered / total, 0 when total is 0.

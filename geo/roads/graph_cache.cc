@@ -1,5 +1,6 @@
 #include "geo/roads/graph_cache.h"
 
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <cstdio>
@@ -96,7 +97,9 @@ absl::Status SaveRoadGraph(const RoadGraph& graph, uint64_t source_fingerprint,
 
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  const std::string tmp = path + ".tmp";
+  // A name of its own, so concurrent writers (several servers, parallel tests) never interleave.
+  const std::string tmp = absl::StrFormat("%s.tmp.%d.%d", path, getpid(),
+                                          static_cast<int64_t>(absl::ToUnixNanos(absl::Now())));
   {
     File f(std::fopen(tmp.c_str(), "wb"));
     if (!f) return absl::UnavailableError(absl::StrFormat("%s: cannot write", tmp));
@@ -123,9 +126,8 @@ absl::StatusOr<RoadGraph> LoadRoadGraph(const std::string& path, uint64_t source
     return absl::DataLossError(absl::StrFormat("%s: not a carereach road graph cache", path));
   }
   if (h.version != kGraphCacheVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrFormat("%s: cache format %d, this build reads %d", path, h.version,
-                        kGraphCacheVersion));
+    return absl::FailedPreconditionError(absl::StrFormat("%s: cache format %d, this build reads %d",
+                                                         path, h.version, kGraphCacheVersion));
   }
   if (h.source_fingerprint != source_fingerprint || h.profile_fingerprint != profile_fingerprint) {
     return absl::FailedPreconditionError(
@@ -134,8 +136,8 @@ absl::StatusOr<RoadGraph> LoadRoadGraph(const std::string& path, uint64_t source
   RoadGraph g;
   g.profile_name = std::string(h.profile_name, strnlen(h.profile_name, sizeof(h.profile_name)));
   g.stats = h.stats;
-  const uint64_t counts[] = {h.nodes, h.nodes, h.nodes + 1, h.out_arcs, h.nodes + 1,
-                             h.in_arcs, h.segments, h.shape, h.shape};
+  const uint64_t counts[] = {h.nodes,   h.nodes,    h.nodes + 1, h.out_arcs, h.nodes + 1,
+                             h.in_arcs, h.segments, h.shape,     h.shape};
   uint64_t expected_bytes = 0;
   int i = 0;
   ForEachArray(g, [&](auto& v) { expected_bytes += counts[i++] * sizeof(v[0]); });
@@ -164,9 +166,10 @@ absl::StatusOr<RoadGraph> LoadRoadGraph(const std::string& path, uint64_t source
   return g;
 }
 
-absl::StatusOr<RoadGraph> LoadOrImportRoadGraph(
-    const std::string& osm_path, const SpeedProfile& profile, const std::string& cache_path,
-    const std::function<void(std::string_view)>& log) {
+absl::StatusOr<RoadGraph> LoadOrImportRoadGraph(const std::string& osm_path,
+                                                const SpeedProfile& profile,
+                                                const std::string& cache_path,
+                                                const std::function<void(std::string_view)>& log) {
   absl::Time start = absl::Now();
   absl::StatusOr<uint64_t> source = FingerprintFile(osm_path);
   if (!source.ok()) return source.status();

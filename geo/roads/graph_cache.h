@@ -19,7 +19,7 @@ namespace carereach::roads {
 // Functions are thread-compatible (no shared state); don't write one cache file from two
 // processes at once (writes go to a temporary name and are renamed into place).
 
-inline constexpr uint32_t kGraphCacheVersion = 1;
+inline constexpr uint32_t kGraphCacheVersion = 2;  // 2: nodes in Hilbert order
 
 // Fingerprint of a source file's bytes (XXH3).
 absl::StatusOr<uint64_t> FingerprintFile(const std::string& path);

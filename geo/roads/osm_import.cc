@@ -1,5 +1,7 @@
 #include "geo/roads/osm_import.h"
 
+#include <exception>
+#include <filesystem>
 #include <osmium/handler.hpp>
 #include <osmium/handler/node_locations_for_ways.hpp>
 #include <osmium/index/map/flex_mem.hpp>
@@ -7,15 +9,13 @@
 #include <osmium/osm/way.hpp>
 #include <osmium/visitor.hpp>
 
-#include <exception>
-#include <filesystem>
-
 #include "absl/strings/str_format.h"
 
 namespace carereach::roads {
 namespace {
 
-using LocationIndex = osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
+using LocationIndex =
+    osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
 
 std::string Tag(const osmium::TagList& tags, const char* key) {
   const char* v = tags.get_value_by_key(key);
@@ -82,7 +82,8 @@ absl::StatusOr<RoadGraph> ImportOsm(const std::string& path, const SpeedProfile&
     osmium::apply(reader, locations, ways);
     reader.close();
   } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(absl::StrFormat("%s: cannot read OSM data: %s", path, e.what()));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: cannot read OSM data: %s", path, e.what()));
   }
   return std::move(builder).Build();
 }

@@ -71,7 +71,7 @@ struct Segment {
 // A directed arc of the forward or the backward (reversed) graph.
 struct Arc {
   static constexpr uint32_t kReversedBit = 0x80000000u;
-  uint32_t head = 0;     // node the arc leads to (in the backward graph: the original tail)
+  uint32_t head = 0;  // node the arc leads to (in the backward graph: the original tail)
   float seconds = 0;
   float meters = 0;
   uint32_t segment = 0;  // segment index; kReversedBit set when the arc runs to -> from
@@ -79,13 +79,13 @@ struct Arc {
 
 // What an import read and what it left out; nothing is dropped without a count here.
 struct ImportStats {
-  int64_t ways_read = 0;             // ways seen in the file
-  int64_t ways_routable = 0;         // highway or ferry ways cars may use
-  int64_t ways_excluded_access = 0;  // car-class ways closed to cars (access, motor_vehicle...)
-  int64_t missing_node_refs = 0;     // node references with no node in the file (extract edges)
-  int64_t ways_split_at_missing = 0; // routable ways cut where a node was missing
-  int64_t ways_too_short = 0;        // routable ways with fewer than 2 known nodes
-  int64_t osm_nodes_used = 0;        // distinct OSM nodes on routable ways
+  int64_t ways_read = 0;              // ways seen in the file
+  int64_t ways_routable = 0;          // highway or ferry ways cars may use
+  int64_t ways_excluded_access = 0;   // car-class ways closed to cars (access, motor_vehicle...)
+  int64_t missing_node_refs = 0;      // node references with no node in the file (extract edges)
+  int64_t ways_split_at_missing = 0;  // routable ways cut where a node was missing
+  int64_t ways_too_short = 0;         // routable ways with fewer than 2 known nodes
+  int64_t osm_nodes_used = 0;         // distinct OSM nodes on routable ways
 };
 
 // An immutable road network: nodes are junctions and way ends; compressed sparse row (CSR)

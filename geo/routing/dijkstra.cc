@@ -1,6 +1,7 @@
 #include "geo/routing/dijkstra.h"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include "absl/strings/str_format.h"
@@ -11,72 +12,92 @@ namespace {
 
 constexpr uint32_t kDeadlineStride = 4096;
 
-// Min-heap order on keys.
-bool Later(const auto& a, const auto& b) { return a.key > b.key; }
+uint32_t KeyBits(float key) {
+  uint32_t bits;
+  std::memcpy(&bits, &key, sizeof(bits));
+  return bits;
+}
+float KeyValue(uint32_t bits) {
+  float key;
+  std::memcpy(&key, &bits, sizeof(key));
+  return key;
+}
 
 }  // namespace
 
+void Dijkstra::RadixHeap::Clear() {
+  for (auto& b : buckets_) b.clear();
+  last_ = 0;
+  size_ = 0;
+}
+
+void Dijkstra::RadixHeap::Push(uint32_t key, uint32_t node) {
+  buckets_[Bucket(key, last_)].emplace_back(key, node);
+  ++size_;
+}
+
+std::pair<uint32_t, uint32_t> Dijkstra::RadixHeap::Pop() {
+  if (buckets_[0].empty()) {
+    int i = 1;
+    while (buckets_[i].empty()) ++i;
+    uint32_t least = UINT32_MAX;
+    for (const auto& e : buckets_[i]) least = std::min(least, e.first);
+    last_ = least;
+    for (const auto& e : buckets_[i]) buckets_[Bucket(e.first, last_)].push_back(e);
+    buckets_[i].clear();
+  }
+  const auto top = buckets_[0].back();
+  buckets_[0].pop_back();
+  --size_;
+  return top;
+}
+
 Dijkstra::Dijkstra(const roads::RoadGraph& graph)
-    : graph_(&graph),
-      stamp_(graph.node_count(), 0),
-      cost_(graph.node_count()),
-      other_(graph.node_count()),
-      source_(graph.node_count()),
-      done_(graph.node_count()) {}
+    : graph_(&graph), labels_(graph.node_count(), Label{0, 0, -1, 0}) {}
 
 Dijkstra& Dijkstra::ThreadLocal(const roads::RoadGraph& graph) {
   thread_local std::unique_ptr<Dijkstra> cached;
   if (cached == nullptr || cached->graph_ != &graph ||
-      cached->stamp_.size() != graph.node_count()) {
+      cached->labels_.size() != graph.node_count()) {
     cached = std::make_unique<Dijkstra>(graph);
   }
   return *cached;
 }
 
 bool Dijkstra::Improve(uint32_t node, float cost, float other, int32_t source) {
-  if (stamp_[node] != generation_) {
-    stamp_[node] = generation_;
-    done_[node] = 0;
-  } else if (done_[node] || cost >= cost_[node]) {
-    return false;
-  }
-  cost_[node] = cost;
-  other_[node] = other;
-  source_[node] = source;
-  heap_.push_back({cost, node});
-  std::push_heap(heap_.begin(), heap_.end(), [](const auto& a, const auto& b) { return Later(a, b); });
+  Label& l = labels_[node];
+  if ((l.stamp >> 1) == generation_ && ((l.stamp & 1) || cost >= l.cost)) return false;
+  l = {cost, other, source, generation_ << 1};
+  heap_.Push(KeyBits(cost), node);
   return true;
 }
 
 absl::Status Dijkstra::Run(std::span<const Seed> seeds, Direction direction, Metric metric,
                            float bound, absl::Time deadline) {
-  if (++generation_ == 0) {  // wrapped: old stamps could alias
-    std::fill(stamp_.begin(), stamp_.end(), 0);
+  if (++generation_ >= (1u << 31)) {  // wrapped: old stamps could alias
+    for (Label& l : labels_) l.stamp = 0;
     generation_ = 1;
   }
-  heap_.clear();
+  heap_.Clear();
   settled_.clear();
   for (const Seed& s : seeds) {
     if (s.cost <= bound) Improve(s.node, s.cost, s.other, s.source);
   }
   const bool forward = direction == Direction::kForward;
   const bool seconds = metric == Metric::kSeconds;
-  const auto later = [](const HeapEntry& a, const HeapEntry& b) { return Later(a, b); };
   uint32_t pops = 0;
-  while (!heap_.empty()) {
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    const HeapEntry top = heap_.back();
-    heap_.pop_back();
-    const uint32_t u = top.node;
-    if (done_[u] || top.key > cost_[u]) continue;  // stale entry
-    done_[u] = 1;
+  while (!heap_.Empty()) {
+    const auto [key, u] = heap_.Pop();
+    Label& lu = labels_[u];
+    if ((lu.stamp & 1) || KeyValue(key) > lu.cost) continue;  // stale entry
+    lu.stamp |= 1;
     settled_.push_back(u);
     if (++pops % kDeadlineStride == 0 && absl::Now() > deadline) {
       return absl::DeadlineExceededError(
           absl::StrFormat("road search stopped at the deadline after %d nodes", pops));
     }
-    const float cu = cost_[u], ou = other_[u];
-    const int32_t src = source_[u];
+    const float cu = lu.cost, ou = lu.other;
+    const int32_t src = lu.source;
     for (const roads::Arc& a : forward ? graph_->OutArcs(u) : graph_->InArcs(u)) {
       const float c = cu + (seconds ? a.seconds : a.meters);
       if (c > bound) continue;

@@ -45,27 +45,48 @@ class Dijkstra {
   absl::Status Run(std::span<const Seed> seeds, Direction direction, Metric metric, float bound,
                    absl::Time deadline = absl::InfiniteFuture());
 
-  bool reached(uint32_t n) const { return stamp_[n] == generation_; }
-  float cost(uint32_t n) const { return reached(n) ? cost_[n] : kInfinity; }
-  float other(uint32_t n) const { return reached(n) ? other_[n] : kInfinity; }
-  int32_t source(uint32_t n) const { return reached(n) ? source_[n] : -1; }
+  bool reached(uint32_t n) const { return (labels_[n].stamp >> 1) == generation_; }
+  float cost(uint32_t n) const { return reached(n) ? labels_[n].cost : kInfinity; }
+  float other(uint32_t n) const { return reached(n) ? labels_[n].other : kInfinity; }
+  int32_t source(uint32_t n) const { return reached(n) ? labels_[n].source : -1; }
   // Nodes settled by the last Run, in order of cost.
   std::span<const uint32_t> settled() const { return settled_; }
 
  private:
-  struct HeapEntry {
-    float key;
-    uint32_t node;
+  // Radix heap: a monotone priority queue (Dijkstra never pops a key below the last popped).
+  // Keys are non-negative floats, whose bit patterns order like unsigned integers. Push is O(1),
+  // pop amortised O(log range); entries are (key bits, node), duplicates allowed (stale entries
+  // are skipped when popped).
+  class RadixHeap {
+   public:
+    void Clear();
+    bool Empty() const { return size_ == 0; }
+    void Push(uint32_t key, uint32_t node);
+    // Removes and returns an entry with the least key.
+    std::pair<uint32_t, uint32_t> Pop();
+
+   private:
+    static int Bucket(uint32_t key, uint32_t last) {
+      return key == last ? 0 : 32 - __builtin_clz(key ^ last);
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> buckets_[33];
+    uint32_t last_ = 0;
+    size_t size_ = 0;
   };
   bool Improve(uint32_t node, float cost, float other, int32_t source);
 
+  // One node's label, together in one cache line's worth. stamp = 2 x generation of the search
+  // that labelled it, + 1 once settled: no per-search reset of the arrays.
+  struct Label {
+    float cost;
+    float other;
+    int32_t source;
+    uint32_t stamp;
+  };
   const roads::RoadGraph* graph_;
   uint32_t generation_ = 0;
-  std::vector<uint32_t> stamp_;
-  std::vector<float> cost_, other_;
-  std::vector<int32_t> source_;
-  std::vector<uint8_t> done_;
-  std::vector<HeapEntry> heap_;
+  std::vector<Label> labels_;
+  RadixHeap heap_;
   std::vector<uint32_t> settled_;
 };
 

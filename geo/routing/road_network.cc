@@ -35,8 +35,7 @@ struct Costs {
   double seconds;
   double meters;
 };
-Costs LegCosts(const roads::Segment& s, double share, double offroad_meters,
-               const DriveParams& p) {
+Costs LegCosts(const roads::Segment& s, double share, double offroad_meters, const DriveParams& p) {
   return {share * s.seconds + offroad_meters / p.offroad_meters_per_second,
           share * s.meters + offroad_meters};
 }
@@ -133,8 +132,8 @@ std::vector<std::optional<Snap>> SnapAll(const RoadNetwork& network,
 
 absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
     const RoadNetwork& network, std::span<const std::optional<Snap>> units,
-    std::span<const std::optional<Snap>> facilities, const DriveParams& params,
-    double max_seconds, double max_meters, absl::Time deadline) {
+    std::span<const std::optional<Snap>> facilities, const DriveParams& params, double max_seconds,
+    double max_meters, absl::Time deadline) {
   const roads::RoadGraph& g = network.graph();
   std::vector<RoadTravel> travel(units.size());
   const auto on_segment = BySegment(facilities);
@@ -195,9 +194,11 @@ absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
   return out;
 }
 
-absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(
-    const RoadNetwork& network, std::span<const Snap> sources, const DriveParams& params,
-    double max_seconds, absl::Time deadline) {
+absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNetwork& network,
+                                                                   std::span<const Snap> sources,
+                                                                   const DriveParams& params,
+                                                                   double max_seconds,
+                                                                   absl::Time deadline) {
   const roads::RoadGraph& g = network.graph();
   std::vector<std::optional<Snap>> points(sources.begin(), sources.end());
   // Outwards from the sources (exits, forward), or the roads from which they are reached.
@@ -236,8 +237,7 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(
     for (const roads::Arc& arc : forward ? g.OutArcs(u) : g.InArcs(u)) {
       const uint32_t seg = arc.segment & ~roads::Arc::kReversedBit;
       const bool reversed = arc.segment & roads::Arc::kReversedBit;
-      const double share =
-          arc.seconds > 0 ? std::min(1.0, (max_seconds - cu) / arc.seconds) : 1.0;
+      const double share = arc.seconds > 0 ? std::min(1.0, (max_seconds - cu) / arc.seconds) : 1.0;
       if (share <= 0) continue;
       // The reached part starts at u's end of the segment. Forward search: u is the arc's tail,
       // the from-end unless reversed. Backward: u is the original arc's head, the to-end unless
@@ -250,9 +250,10 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(
   for (const Snap& src : sources) {
     const roads::Segment& s = g.segments[src.segment];
     const double reach =
-        s.seconds > 0 ? std::max(0.0, max_seconds - src.snap_meters / params.offroad_meters_per_second) /
-                            s.seconds
-                      : 1.0;
+        s.seconds > 0
+            ? std::max(0.0, max_seconds - src.snap_meters / params.offroad_meters_per_second) /
+                  s.seconds
+            : 1.0;
     End ends[2];
     const int n = Ends(s, src.fraction, forward, ends);
     for (int k = 0; k < n; ++k) {

@@ -64,8 +64,8 @@ struct RoadTravel {
 // whatever the number of facilities. Off-road legs of both ends count in time and distance.
 absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
     const RoadNetwork& network, std::span<const std::optional<Snap>> units,
-    std::span<const std::optional<Snap>> facilities, const DriveParams& params,
-    double max_seconds, double max_meters, absl::Time deadline);
+    std::span<const std::optional<Snap>> facilities, const DriveParams& params, double max_seconds,
+    double max_meters, absl::Time deadline);
 
 // Drive time and distance from one origin to many destinations (a forward search from the
 // origin bounded at max_seconds): per destination, seconds of the fastest route and its length
@@ -75,15 +75,18 @@ struct PairTravel {
   float meters = Dijkstra::kInfinity;
 };
 absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
-    const RoadNetwork& network, const Snap& origin, std::span<const std::optional<Snap>> destinations,
-    const DriveParams& params, double max_seconds, absl::Time deadline);
+    const RoadNetwork& network, const Snap& origin,
+    std::span<const std::optional<Snap>> destinations, const DriveParams& params,
+    double max_seconds, absl::Time deadline);
 
 // The road reached from `sources` within `max_seconds` (forward from the sources; backward when
 // params.to_facility, i.e. the roads from which a source is reached), as polylines in lon/lat
 // order, partial segments cut where the time runs out.
-absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(
-    const RoadNetwork& network, std::span<const Snap> sources, const DriveParams& params,
-    double max_seconds, absl::Time deadline);
+absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNetwork& network,
+                                                                   std::span<const Snap> sources,
+                                                                   const DriveParams& params,
+                                                                   double max_seconds,
+                                                                   absl::Time deadline);
 
 }  // namespace carereach::routing
 

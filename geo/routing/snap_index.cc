@@ -1,9 +1,8 @@
 #include "geo/routing/snap_index.h"
 
-#include <nanoflann.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <nanoflann.hpp>
 
 #include "geo/core/geodesic.h"
 
@@ -49,6 +48,8 @@ struct SnapIndex::Tree {
 
 SnapIndex::SnapIndex(const roads::RoadGraph& graph) : graph_(graph) {
   MidpointCloud cloud;
+  min_lon_ = min_lat_ = INFINITY;
+  max_lon_ = max_lat_ = -INFINITY;
   for (uint32_t s = 0; s < graph.segments.size(); ++s) {
     if (!(graph.segments[s].flags & roads::Segment::kSnappable)) continue;
     const roads::Segment& seg = graph.segments[s];
@@ -56,6 +57,13 @@ SnapIndex::SnapIndex(const roads::RoadGraph& graph) : graph_(graph) {
       const double length = graph.shape_meters[i + 1] - graph.shape_meters[i];
       const int parts = std::max(1, static_cast<int>(std::ceil(length / kPieceMeters)));
       const Vec3 a = ToVec(graph.shape[i].ToLonLat()), b = ToVec(graph.shape[i + 1].ToLonLat());
+      for (const roads::Coord& c : {graph.shape[i], graph.shape[i + 1]}) {
+        const geo::LonLat p = c.ToLonLat();
+        min_lon_ = std::min(min_lon_, p.lon);
+        max_lon_ = std::max(max_lon_, p.lon);
+        min_lat_ = std::min(min_lat_, p.lat);
+        max_lat_ = std::max(max_lat_, p.lat);
+      }
       for (int k = 0; k < parts; ++k) {
         const float t0 = static_cast<float>(k) / parts, t1 = static_cast<float>(k + 1) / parts;
         pieces_.push_back({s, i - seg.shape_begin, t0, t1});
@@ -70,6 +78,18 @@ SnapIndex::~SnapIndex() = default;
 
 std::optional<Snap> SnapIndex::Nearest(geo::LonLat p, double max_meters) const {
   if (pieces_.empty()) return std::nullopt;
+  // Far outside the roads' box: a degree of latitude is >= 110.5 km, and a degree of longitude
+  // >= 110.5 km x cos(lat) (checked only away from the poles and the antimeridian).
+  const double margin_lat = max_meters / 110000.0 + 1e-6;
+  if (p.lat < min_lat_ - margin_lat || p.lat > max_lat_ + margin_lat) return std::nullopt;
+  const double widest_lat =
+      std::max(std::abs(min_lat_ - margin_lat), std::abs(max_lat_ + margin_lat));
+  const double cos_lat = std::cos(std::min(widest_lat, 90.0) * M_PI / 180);
+  if (cos_lat > 0.1 && max_lon_ - min_lon_ < 180) {
+    // 1.5: a geodesic between two latitudes is a little shorter than the parallels suggest.
+    const double margin_lon = 1.5 * margin_lat / cos_lat;
+    if (p.lon < min_lon_ - margin_lon || p.lon > max_lon_ + margin_lon) return std::nullopt;
+  }
   const Vec3 q = ToVec(p);
   const double query[3] = {q.x, q.y, q.z};
 
@@ -116,8 +136,8 @@ std::optional<Snap> SnapIndex::Nearest(geo::LonLat p, double max_meters) const {
   snap.on_road = {a.lon + (b.lon - a.lon) * best.t, a.lat + (b.lat - a.lat) * best.t};
   snap.snap_meters = geo::GeodesicMeters(p, snap.on_road);
   if (snap.snap_meters > max_meters) return std::nullopt;
-  const double along = graph_.shape_meters[i] +
-                       (graph_.shape_meters[i + 1] - graph_.shape_meters[i]) * best.t;
+  const double along =
+      graph_.shape_meters[i] + (graph_.shape_meters[i + 1] - graph_.shape_meters[i]) * best.t;
   snap.fraction = seg.meters > 0 ? std::clamp(along / seg.meters, 0.0, 1.0) : 0.0;
   return snap;
 }

@@ -50,6 +50,8 @@ class SnapIndex {
   };
   struct Tree;
   const roads::RoadGraph& graph_;
+  // Bounding box of the snappable roads (degrees), to turn away far points without a search.
+  double min_lon_ = 0, max_lon_ = 0, min_lat_ = 0, max_lat_ = 0;
   std::vector<Piece> pieces_;
   std::unique_ptr<Tree> tree_;
 };

@@ -36,8 +36,10 @@ grpc::Status AccessServiceImpl::ListRegions(grpc::ServerContext*, const v1::List
                                             v1::ListRegionsResponse* response) {
   absl::StatusOr<std::shared_ptr<const RegionCatalog>> catalog = Catalog();
   if (!catalog.ok()) return ToGrpcStatus(catalog.status());
-  for (const auto& region : (*catalog)->regions()) {
-    RegionToProto(*region, response->add_regions());
+  for (size_t i = 0; i < (*catalog)->regions().size(); ++i) {
+    v1::Region* out = response->add_regions();
+    RegionToProto(*(*catalog)->regions()[i], out);
+    RoadStateToProto((*catalog)->Roads(i), out);
   }
   return grpc::Status::OK;
 }
@@ -64,10 +66,18 @@ absl::Status AccessServiceImpl::AnswerCoverage(const v1::ComputeCoverageRequest&
   absl::StatusOr<UnitPage> page = UnitPageFromProto(request);
   if (!page.ok()) return page.status();
   domain->deadline = deadline;
+  std::shared_ptr<const access::DriveRegion> drive;
+  if (domain->mode == access::TravelMode::kDrive) {
+    absl::StatusOr<std::shared_ptr<const access::DriveRegion>> d =
+        (*catalog)->DriveRegionOf((*catalog)->IndexOf(*region));
+    if (!d.ok()) return d.status();
+    drive = *std::move(d);
+  }
   absl::StatusOr<access::CoverageAnswer> answer =
-      access::ComputeCoverage(**region, *domain, limits_);
+      access::ComputeCoverage(**region, drive.get(), *domain, limits_);
   if (!answer.ok()) return answer.status();
-  return CoverageToProto(**region, *domain, *answer, *page, response);
+  return CoverageToProto(**region, *domain, *answer, *page,
+                         drive ? drive->network->graph().profile_name : std::string(), response);
 }
 
 }  // namespace carereach::rpc

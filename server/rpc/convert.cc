@@ -78,7 +78,31 @@ absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
   if (request.straight_line().speed_mph() != 0.0) {
     out.straight_line.speed_mph = request.straight_line().speed_mph();
   }
+  absl::StatusOr<routing::DriveParams> drive = DriveParamsFromProto(request.drive());
+  if (!drive.ok()) return drive.status();
+  out.drive = *drive;
   return out;
+}
+
+absl::StatusOr<routing::DriveParams> DriveParamsFromProto(const v1::DriveOptions& options) {
+  routing::DriveParams p;
+  if (options.max_snap_meters() != 0.0) p.max_snap_meters = options.max_snap_meters();
+  if (options.offroad_speed_mph() != 0.0) {
+    p.offroad_meters_per_second = options.offroad_speed_mph() * 1609.344 / 3600.0;
+  }
+  switch (options.direction()) {
+    case v1::TRAVEL_DIRECTION_UNSPECIFIED:
+    case v1::TRAVEL_DIRECTION_TO_FACILITY:
+      p.to_facility = true;
+      break;
+    case v1::TRAVEL_DIRECTION_FROM_FACILITY:
+      p.to_facility = false;
+      break;
+    default:
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "drive.direction: %d is not a TravelDirection", static_cast<int>(options.direction())));
+  }
+  return p;
 }
 
 absl::StatusOr<UnitPage> UnitPageFromProto(const v1::ComputeCoverageRequest& request) {
@@ -111,9 +135,33 @@ void RegionToProto(const access::Region& region, v1::Region* out) {
   out->set_population_source(region.population_source);
 }
 
+void RoadStateToProto(const RegionCatalog::RoadState& roads, v1::Region* out) {
+  using Phase = RegionCatalog::RoadState::Phase;
+  out->set_roads_source(roads.roads_source);
+  switch (roads.phase) {
+    case Phase::kNone:
+      out->set_roads_state(v1::ROAD_NETWORK_STATE_NONE);
+      return;
+    case Phase::kLoading:
+      out->set_roads_state(v1::ROAD_NETWORK_STATE_LOADING);
+      return;
+    case Phase::kFailed:
+      out->set_roads_state(v1::ROAD_NETWORK_STATE_FAILED);
+      return;
+    case Phase::kReady:
+      break;
+  }
+  out->set_roads_state(v1::ROAD_NETWORK_STATE_READY);
+  out->add_modes(v1::TRAVEL_MODE_DRIVE);
+  const roads::RoadGraph& g = roads.drive->network->graph();
+  out->set_road_nodes(g.main_component_nodes());
+  out->set_road_edges(g.arc_count());
+  out->set_speed_profile(g.profile_name);
+}
+
 absl::Status CoverageToProto(const access::Region& region, const access::CoverageRequest& request,
                              const access::CoverageAnswer& answer, const UnitPage& page,
-                             v1::ComputeCoverageResponse* out) {
+                             const std::string& speed_profile, v1::ComputeCoverageResponse* out) {
   const access::CoverageSummary& s = answer.summary;
   out->set_region(region.name);
   out->set_mode(request.mode == access::TravelMode::kDrive ? v1::TRAVEL_MODE_DRIVE
@@ -125,6 +173,14 @@ absl::Status CoverageToProto(const access::Region& region, const access::Coverag
   if (request.mode == access::TravelMode::kStraightLine) {
     out->mutable_straight_line()->set_circuity_factor(request.straight_line.circuity_factor);
     out->mutable_straight_line()->set_speed_mph(request.straight_line.speed_mph);
+  } else {
+    out->set_speed_profile(speed_profile);
+    out->set_attribution(std::string(kOsmAttribution));
+    out->set_unsnapped_units(s.unsnapped_units);
+    out->set_unsnapped_population(s.unsnapped_population);
+    for (int32_t i : answer.unsnapped_facilities) {
+      out->add_unsnapped_facility_ids(request.facilities[i].id);
+    }
   }
   for (size_t k = 0; k < request.thresholds.size(); ++k) {
     TotalsToProto(request.thresholds[k], s.by_threshold[k], s.total_population, out->add_results());

@@ -2,11 +2,15 @@
 #define CARERACH_SERVER_RPC_CONVERT_H_
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "carereach/v1/access.pb.h"
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
+#include "geo/routing/road_network.h"
+#include "server/region_catalog.h"
 
 namespace carereach::rpc {
 
@@ -17,6 +21,11 @@ namespace carereach::rpc {
 // (access::ComputeCoverage).
 absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
     const v1::ComputeCoverageRequest& request);
+
+inline constexpr std::string_view kOsmAttribution = "© OpenStreetMap contributors";
+
+// Drive options with defaults for zero values (range checks: access::ValidateDriveParams).
+absl::StatusOr<routing::DriveParams> DriveParamsFromProto(const v1::DriveOptions& options);
 
 // Which units of the answer go into this response.
 struct UnitPage {
@@ -33,12 +42,14 @@ inline constexpr int32_t kMaxUnitPageSize = 10000;
 absl::StatusOr<UnitPage> UnitPageFromProto(const v1::ComputeCoverageRequest& request);
 
 void RegionToProto(const access::Region& region, v1::Region* out);
+void RoadStateToProto(const RegionCatalog::RoadState& roads, v1::Region* out);
 
 // Fills `out` with the summary, the county breakdown and the page of unit detail; INVALID_ARGUMENT
 // when the page offset is past the last unit.
+// `speed_profile` names the profile of the road network (drive mode).
 absl::Status CoverageToProto(const access::Region& region, const access::CoverageRequest& request,
                              const access::CoverageAnswer& answer, const UnitPage& page,
-                             v1::ComputeCoverageResponse* out);
+                             const std::string& speed_profile, v1::ComputeCoverageResponse* out);
 
 }  // namespace carereach::rpc
 

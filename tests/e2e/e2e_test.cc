@@ -83,7 +83,7 @@ class EndToEndTest : public testing::Test {
     EXPECT_TRUE(hospitals.ok());
     request.facilities = *std::move(hospitals);
     request.thresholds = thresholds;
-    auto answer = access::ComputeCoverage(*region, request, {});
+    auto answer = access::ComputeCoverage(*region, nullptr, request, {});
     EXPECT_TRUE(answer.ok());
     return answer->summary;
   }

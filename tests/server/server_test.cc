@@ -192,6 +192,8 @@ struct BadRequestCase {
   std::string message;
 };
 
+void PrintTo(const BadRequestCase& c, std::ostream* os) { *os << c.name; }
+
 class BadRequestTest : public ServerTest, public testing::WithParamInterface<BadRequestCase> {};
 
 TEST_P(BadRequestTest, AnswersTheCanonicalCodeWithTheFieldPath) {

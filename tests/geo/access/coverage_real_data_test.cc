@@ -49,7 +49,7 @@ TEST_F(RealDataTest, MichiganHasItsCensusPopulationAndCountiesSumToIt) {
   CoverageRequest request;
   request.facilities = *hospitals_;
   request.thresholds = {Threshold::Miles(5), Threshold::Minutes(20)};
-  auto answer = ComputeCoverage(*michigan_, request, {});
+  auto answer = ComputeCoverage(*michigan_, nullptr, request, {});
   ASSERT_TRUE(answer.ok()) << answer.status();
   int64_t county_sum = 0;
   std::vector<int64_t> covered_sum(2, 0);
@@ -70,7 +70,7 @@ TEST_F(RealDataTest, MichiganSharesMatchAnExhaustiveCheck) {
   CoverageRequest request;
   request.facilities = *hospitals_;
   for (double m : miles) request.thresholds.push_back(Threshold::Miles(m));
-  auto answer = ComputeCoverage(*michigan_, request, {});
+  auto answer = ComputeCoverage(*michigan_, nullptr, request, {});
   ASSERT_TRUE(answer.ok()) << answer.status();
 
   std::vector<geo::LonLat> nearby;
@@ -98,7 +98,7 @@ TEST_F(RealDataTest, CoverageNeverFallsAsMinutesGrow) {
   CoverageRequest request;
   request.facilities = *hospitals_;
   for (double m = 2; m <= 120; m += 2) request.thresholds.push_back(Threshold::Minutes(m));
-  auto answer = ComputeCoverage(*michigan_, request, {.max_thresholds = 60});
+  auto answer = ComputeCoverage(*michigan_, nullptr, request, {.max_thresholds = 60});
   ASSERT_TRUE(answer.ok());
   for (size_t k = 1; k < request.thresholds.size(); ++k) {
     EXPECT_GE(answer->summary.by_threshold[k].covered_population,

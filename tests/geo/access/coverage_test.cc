@@ -38,7 +38,7 @@ TEST(CoverageTest, StraightLineSharesByMilesAreExactAndInclusive) {
   const Region region = EquatorRegion();
   const double exactly_one_degree = kMilesPerDegree;
   auto answer = ComputeCoverage(
-      region,
+      region, nullptr,
       Request({Threshold::Miles(7), Threshold::Miles(35), Threshold::Miles(exactly_one_degree)}),
       {});
   ASSERT_TRUE(answer.ok()) << answer.status();
@@ -61,7 +61,7 @@ TEST(CoverageTest, StraightLineMinutesUseCircuityAndSpeed) {
   CoverageRequest request = Request({Threshold::Minutes(60)});
   request.straight_line = {.circuity_factor = 1.5, .speed_mph = 60};
   // 60 minutes at 60 mph with circuity 1.5 reaches 40 straight-line miles: units 1 and 2.
-  auto answer = ComputeCoverage(region, request, {});
+  auto answer = ComputeCoverage(region, nullptr, request, {});
   ASSERT_TRUE(answer.ok());
   EXPECT_EQ(answer->summary.by_threshold[0].covered_population, 3000);
   EXPECT_NEAR(answer->travel[1].minutes, 0.5 * kMilesPerDegree * 1.5, 1e-9);
@@ -71,7 +71,7 @@ TEST(CoverageTest, NearestFacilityWins) {
   const Region region = EquatorRegion();
   CoverageRequest request = Request({Threshold::Miles(10)});
   request.facilities.push_back({.id = "far-east", .location = {1.05, 0.0}});
-  auto answer = ComputeCoverage(region, request, {});
+  auto answer = ComputeCoverage(region, nullptr, request, {});
   ASSERT_TRUE(answer.ok());
   EXPECT_EQ(answer->travel[0].facility, 0);
   EXPECT_EQ(answer->travel[2].facility, 1);
@@ -82,7 +82,7 @@ TEST(CoverageTest, ShareNeverFallsAsTheThresholdGrows) {
   const Region region = EquatorRegion();
   std::vector<Threshold> thresholds;
   for (double miles = 1; miles <= 150; miles += 7) thresholds.push_back(Threshold::Miles(miles));
-  auto answer = ComputeCoverage(region, Request(thresholds), {});
+  auto answer = ComputeCoverage(region, nullptr, Request(thresholds), {});
   ASSERT_TRUE(answer.ok());
   for (size_t k = 1; k < thresholds.size(); ++k) {
     EXPECT_GE(answer->summary.by_threshold[k].covered_population,
@@ -93,14 +93,14 @@ TEST(CoverageTest, ShareNeverFallsAsTheThresholdGrows) {
 TEST(CoverageTest, DeadlineInThePastStops) {
   CoverageRequest request = Request({Threshold::Miles(10)});
   request.deadline = absl::Now() - absl::Seconds(1);
-  EXPECT_THAT(ComputeCoverage(EquatorRegion(), request, {}),
+  EXPECT_THAT(ComputeCoverage(EquatorRegion(), nullptr, request, {}),
               StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
 }
 
 TEST(CoverageTest, DriveModeNeedsARoadNetwork) {
   CoverageRequest request = Request({Threshold::Minutes(10)});
   request.mode = TravelMode::kDrive;
-  EXPECT_THAT(ComputeCoverage(EquatorRegion(), request, {}),
+  EXPECT_THAT(ComputeCoverage(EquatorRegion(), nullptr, request, {}),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
 }
 
