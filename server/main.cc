@@ -39,6 +39,7 @@ ABSL_FLAG(std::string, port_file, "",
           "If set, the bound port is written to this file once the server listens");
 ABSL_FLAG(int32_t, max_facilities, 100000, "Most facilities one request may carry");
 ABSL_FLAG(int32_t, max_message_mb, 64, "Largest request or response message, MiB");
+ABSL_FLAG(int64_t, max_matrix_cells, 1000000, "Most origins x destinations of one ComputeMatrix");
 ABSL_FLAG(int32_t, max_request_seconds, 300,
           "Bound on a request's computation when the caller sets no shorter deadline");
 ABSL_FLAG(std::string, road_cache_dir, DefaultCacheDir(),
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.regions_config_path = absl::GetFlag(FLAGS_regions);
   options.limits.max_facilities = absl::GetFlag(FLAGS_max_facilities);
+  options.limits.max_matrix_cells = absl::GetFlag(FLAGS_max_matrix_cells);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
   options.max_request_time = absl::Seconds(absl::GetFlag(FLAGS_max_request_seconds));
   options.road_cache_dir = absl::GetFlag(FLAGS_road_cache_dir);

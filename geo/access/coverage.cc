@@ -22,14 +22,15 @@ bool Within(double value, const Threshold& t) {
 
 }  // namespace
 
-absl::Status ValidateFacilities(std::span<const Facility> facilities,
-                                const CoverageLimits& limits) {
+absl::Status ValidateFacilities(std::span<const Facility> facilities, const CoverageLimits& limits,
+                                std::string_view field) {
   if (facilities.empty()) {
-    return absl::InvalidArgumentError("facilities: at least one facility is required");
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: at least one facility is required", field));
   }
   if (facilities.size() > static_cast<size_t>(limits.max_facilities)) {
     return absl::ResourceExhaustedError(
-        absl::StrFormat("facilities: %d facilities exceed this server's limit of %d",
+        absl::StrFormat("%s: %d facilities exceed this server's limit of %d", field,
                         facilities.size(), limits.max_facilities));
   }
   absl::flat_hash_map<std::string_view, size_t> first_index;
@@ -37,18 +38,18 @@ absl::Status ValidateFacilities(std::span<const Facility> facilities,
   for (size_t i = 0; i < facilities.size(); ++i) {
     const Facility& f = facilities[i];
     if (f.id.empty()) {
-      return absl::InvalidArgumentError(absl::StrFormat("facilities[%d].id: is empty", i));
+      return absl::InvalidArgumentError(absl::StrFormat("%s[%d].id: is empty", field, i));
     }
     if (f.id.size() > 128) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("facilities[%d].id: %d bytes exceed 128", i, f.id.size()));
+          absl::StrFormat("%s[%d].id: %d bytes exceed 128", field, i, f.id.size()));
     }
     if (auto [it, inserted] = first_index.emplace(f.id, i); !inserted) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "facilities[%d].id: \"%s\" duplicates facilities[%d].id", i, f.id, it->second));
+      return absl::InvalidArgumentError(absl::StrFormat("%s[%d].id: \"%s\" duplicates %s[%d].id",
+                                                        field, i, f.id, field, it->second));
     }
     if (absl::Status s =
-            geo::ValidateLonLat(f.location, absl::StrFormat("facilities[%d].location", i));
+            geo::ValidateLonLat(f.location, absl::StrFormat("%s[%d].location", field, i));
         !s.ok()) {
       return s;
     }

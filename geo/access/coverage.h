@@ -5,6 +5,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -49,12 +50,14 @@ struct CoverageLimits {
   int32_t max_thresholds = 32;
   double max_threshold_minutes = 1440.0;
   double max_threshold_miles = 1000.0;
+  int64_t max_matrix_cells = 1000000;  // origins x destinations of one ComputeMatrix
 };
 
 // Checks facilities (non-empty list, ids present, unique and at most 128 bytes, coordinates in
 // range) and thresholds (at least one, positive, finite, within limits). INVALID_ARGUMENT with
 // the wire field path ("facilities[3].location.lat: ..."), RESOURCE_EXHAUSTED past a limit.
-absl::Status ValidateFacilities(std::span<const Facility> facilities, const CoverageLimits& limits);
+absl::Status ValidateFacilities(std::span<const Facility> facilities, const CoverageLimits& limits,
+                                std::string_view field = "facilities");
 absl::Status ValidateThresholds(std::span<const Threshold> thresholds,
                                 const CoverageLimits& limits);
 absl::Status ValidateStraightLineModel(const StraightLineModel& model);

@@ -81,3 +81,48 @@ absl::Status AccessServiceImpl::AnswerCoverage(const v1::ComputeCoverageRequest&
 }
 
 }  // namespace carereach::rpc
+
+namespace carereach::rpc {
+
+absl::StatusOr<std::shared_ptr<const access::DriveRegion>> AccessServiceImpl::Drive(
+    std::string_view region_name) const {
+  absl::StatusOr<std::shared_ptr<const RegionCatalog>> catalog = Catalog();
+  if (!catalog.ok()) return catalog.status();
+  absl::StatusOr<const access::Region*> region = (*catalog)->Find(region_name);
+  if (!region.ok()) return region.status();
+  return (*catalog)->DriveRegionOf((*catalog)->IndexOf(*region));
+}
+
+grpc::Status AccessServiceImpl::ComputeIsochrones(grpc::ServerContext* context,
+                                                  const v1::ComputeIsochronesRequest* request,
+                                                  v1::ComputeIsochronesResponse* response) {
+  absl::StatusOr<std::shared_ptr<const access::DriveRegion>> drive = Drive(request->region());
+  if (!drive.ok()) return ToGrpcStatus(drive.status());
+  absl::StatusOr<access::IsochroneRequest> domain = IsochroneRequestFromProto(*request);
+  if (!domain.ok()) return ToGrpcStatus(domain.status());
+  domain->deadline = RequestDeadline(*context, max_request_time_);
+  absl::StatusOr<access::IsochroneAnswer> answer =
+      access::ComputeIsochrones(**drive, *domain, limits_);
+  if (!answer.ok()) return ToGrpcStatus(answer.status());
+  response->set_region(request->region());
+  IsochronesToProto(*domain, *answer, (*drive)->network->graph().profile_name, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AccessServiceImpl::ComputeMatrix(grpc::ServerContext* context,
+                                              const v1::ComputeMatrixRequest* request,
+                                              grpc::ServerWriter<v1::MatrixRow>* writer) {
+  absl::StatusOr<std::shared_ptr<const access::DriveRegion>> drive = Drive(request->region());
+  if (!drive.ok()) return ToGrpcStatus(drive.status());
+  absl::StatusOr<access::MatrixRequest> domain = MatrixRequestFromProto(*request);
+  if (!domain.ok()) return ToGrpcStatus(domain.status());
+  domain->deadline = RequestDeadline(*context, max_request_time_);
+  return ToGrpcStatus(
+      access::ComputeMatrix(**drive, *domain, limits_, [&](const access::MatrixRow& row) {
+        v1::MatrixRow out;
+        MatrixRowToProto(*domain, row, &out);
+        return !context->IsCancelled() && writer->Write(out);
+      }));
+}
+
+}  // namespace carereach::rpc

@@ -30,8 +30,15 @@ class AccessServiceImpl final : public v1::AccessService::Service {
   grpc::Status ComputeCoverage(grpc::ServerContext* context,
                                const v1::ComputeCoverageRequest* request,
                                v1::ComputeCoverageResponse* response) override;
+  grpc::Status ComputeIsochrones(grpc::ServerContext* context,
+                                 const v1::ComputeIsochronesRequest* request,
+                                 v1::ComputeIsochronesResponse* response) override;
+  grpc::Status ComputeMatrix(grpc::ServerContext* context, const v1::ComputeMatrixRequest* request,
+                             grpc::ServerWriter<v1::MatrixRow>* writer) override;
 
  private:
+  // The region's drive data, or the status explaining why there is none.
+  absl::StatusOr<std::shared_ptr<const access::DriveRegion>> Drive(std::string_view region) const;
   absl::StatusOr<std::shared_ptr<const RegionCatalog>> Catalog() const;
   absl::Status AnswerCoverage(const v1::ComputeCoverageRequest& request, absl::Time deadline,
                               v1::ComputeCoverageResponse* response) const;

@@ -4,6 +4,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "absl/strings/str_format.h"
@@ -59,17 +60,10 @@ absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
       return absl::InvalidArgumentError(
           absl::StrFormat("mode: %d is not a TravelMode", static_cast<int>(request.mode())));
   }
-  out.facilities.reserve(request.facilities_size());
-  for (int i = 0; i < request.facilities_size(); ++i) {
-    const v1::Facility& f = request.facilities(i);
-    if (!f.has_location()) {
-      return absl::InvalidArgumentError(absl::StrFormat("facilities[%d].location: is required", i));
-    }
-    out.facilities.push_back(access::Facility{.id = f.id(),
-                                              .name = f.name(),
-                                              .location = {f.location().lon(), f.location().lat()},
-                                              .type = f.type()});
-  }
+  absl::StatusOr<std::vector<access::Facility>> facilities =
+      FacilitiesFromProto(request.facilities(), "facilities");
+  if (!facilities.ok()) return facilities.status();
+  out.facilities = *std::move(facilities);
   for (double m : request.max_minutes()) out.thresholds.push_back(access::Threshold::Minutes(m));
   for (double m : request.max_miles()) out.thresholds.push_back(access::Threshold::Miles(m));
   if (request.straight_line().circuity_factor() != 0.0) {
@@ -82,6 +76,87 @@ absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
   if (!drive.ok()) return drive.status();
   out.drive = *drive;
   return out;
+}
+
+absl::StatusOr<std::vector<access::Facility>> FacilitiesFromProto(
+    const google::protobuf::RepeatedPtrField<v1::Facility>& facilities, std::string_view field) {
+  std::vector<access::Facility> out;
+  out.reserve(facilities.size());
+  for (int i = 0; i < facilities.size(); ++i) {
+    const v1::Facility& f = facilities[i];
+    if (!f.has_location()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s[%d].location: is required", std::string(field), i));
+    }
+    out.push_back(access::Facility{.id = f.id(),
+                                   .name = f.name(),
+                                   .location = {f.location().lon(), f.location().lat()},
+                                   .type = f.type()});
+  }
+  return out;
+}
+
+absl::StatusOr<access::IsochroneRequest> IsochroneRequestFromProto(
+    const v1::ComputeIsochronesRequest& request) {
+  access::IsochroneRequest out;
+  absl::StatusOr<std::vector<access::Facility>> facilities =
+      FacilitiesFromProto(request.facilities(), "facilities");
+  if (!facilities.ok()) return facilities.status();
+  out.facilities = *std::move(facilities);
+  out.max_minutes.assign(request.max_minutes().begin(), request.max_minutes().end());
+  absl::StatusOr<routing::DriveParams> drive = DriveParamsFromProto(request.drive());
+  if (!drive.ok()) return drive.status();
+  out.drive = *drive;
+  // An isochrone is drawn outwards from its facilities unless the caller asks otherwise.
+  out.drive.to_facility = request.drive().direction() == v1::TRAVEL_DIRECTION_TO_FACILITY;
+  if (request.road_buffer_meters() != 0.0) out.road_buffer_meters = request.road_buffer_meters();
+  return out;
+}
+
+absl::StatusOr<access::MatrixRequest> MatrixRequestFromProto(
+    const v1::ComputeMatrixRequest& request) {
+  access::MatrixRequest out;
+  absl::StatusOr<std::vector<access::Facility>> origins =
+      FacilitiesFromProto(request.origins(), "origins");
+  if (!origins.ok()) return origins.status();
+  absl::StatusOr<std::vector<access::Facility>> destinations =
+      FacilitiesFromProto(request.destinations(), "destinations");
+  if (!destinations.ok()) return destinations.status();
+  out.origins = *std::move(origins);
+  out.destinations = *std::move(destinations);
+  if (request.max_minutes() != 0.0) out.max_minutes = request.max_minutes();
+  absl::StatusOr<routing::DriveParams> drive = DriveParamsFromProto(request.drive());
+  if (!drive.ok()) return drive.status();
+  out.drive = *drive;
+  return out;
+}
+
+void IsochronesToProto(const access::IsochroneRequest& request,
+                       const access::IsochroneAnswer& answer, const std::string& speed_profile,
+                       v1::ComputeIsochronesResponse* out) {
+  for (size_t k = 0; k < answer.isochrones.size(); ++k) {
+    v1::Isochrone* iso = out->add_isochrones();
+    iso->set_max_minutes(request.max_minutes[k]);
+    iso->set_geojson(answer.isochrones[k].geojson);
+    iso->set_area_km2(answer.isochrones[k].area_km2);
+  }
+  for (int32_t i : answer.unsnapped_facilities) {
+    out->add_unsnapped_facility_ids(request.facilities[i].id);
+  }
+  out->set_speed_profile(speed_profile);
+  out->set_attribution(std::string(kOsmAttribution));
+}
+
+void MatrixRowToProto(const access::MatrixRequest& request, const access::MatrixRow& row,
+                      v1::MatrixRow* out) {
+  out->set_origin_index(row.origin_index);
+  out->set_origin_id(request.origins[row.origin_index].id);
+  out->set_origin_snapped(row.origin_snapped);
+  for (const routing::PairTravel& t : row.travel) {
+    const bool reached = std::isfinite(t.seconds);
+    out->add_minutes(reached ? t.seconds / 60.0 : -1.0);
+    out->add_miles(reached ? t.meters / 1609.344 : -1.0);
+  }
 }
 
 absl::StatusOr<routing::DriveParams> DriveParamsFromProto(const v1::DriveOptions& options) {

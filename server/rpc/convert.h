@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "carereach/v1/access.pb.h"
 #include "geo/access/coverage.h"
+#include "geo/access/drive_queries.h"
 #include "geo/access/region.h"
 #include "geo/routing/road_network.h"
 #include "server/region_catalog.h"
@@ -23,6 +24,18 @@ absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
     const v1::ComputeCoverageRequest& request);
 
 inline constexpr std::string_view kOsmAttribution = "© OpenStreetMap contributors";
+
+absl::StatusOr<std::vector<access::Facility>> FacilitiesFromProto(
+    const google::protobuf::RepeatedPtrField<v1::Facility>& facilities, std::string_view field);
+absl::StatusOr<access::IsochroneRequest> IsochroneRequestFromProto(
+    const v1::ComputeIsochronesRequest& request);
+absl::StatusOr<access::MatrixRequest> MatrixRequestFromProto(
+    const v1::ComputeMatrixRequest& request);
+void IsochronesToProto(const access::IsochroneRequest& request,
+                       const access::IsochroneAnswer& answer, const std::string& speed_profile,
+                       v1::ComputeIsochronesResponse* out);
+void MatrixRowToProto(const access::MatrixRequest& request, const access::MatrixRow& row,
+                      v1::MatrixRow* out);
 
 // Drive options with defaults for zero values (range checks: access::ValidateDriveParams).
 absl::StatusOr<routing::DriveParams> DriveParamsFromProto(const v1::DriveOptions& options);

@@ -26,6 +26,7 @@ Server::Options FixtureOptions() {
   o.data_dir = kFixtures;
   o.regions_config_path = kFixtures + "/regions.textproto";
   o.limits.max_facilities = 3;
+  o.limits.max_matrix_cells = 3;
   return o;
 }
 
@@ -46,6 +47,7 @@ class TestServer {
     server_ = *std::move(server);
     if (load) {
       ASSERT_TRUE(server_->LoadRegions().ok());
+      server_->WaitForRoads();
     }
     channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
                                    grpc::InsecureChannelCredentials());
@@ -258,9 +260,123 @@ INSTANTIATE_TEST_SUITE_P(
                        grpc::StatusCode::INVALID_ARGUMENT, "unit_detail.page_size: -5"},
         BadRequestCase{"UnknownMode", [](auto& r) { r.set_mode(static_cast<v1::TravelMode>(9)); },
                        grpc::StatusCode::INVALID_ARGUMENT, "mode: 9 is not a TravelMode"},
-        BadRequestCase{"DriveWithoutRoads", [](auto& r) { r.set_mode(v1::TRAVEL_MODE_DRIVE); },
-                       grpc::StatusCode::FAILED_PRECONDITION, "no road network"}),
+        BadRequestCase{"DriveWithoutRoads",
+                       [](auto& r) {
+                         r.set_region("north");
+                         r.set_mode(v1::TRAVEL_MODE_DRIVE);
+                       },
+                       grpc::StatusCode::FAILED_PRECONDITION, "region north has no road network"},
+        BadRequestCase{"DriveSnapTooFar",
+                       [](auto& r) {
+                         r.set_mode(v1::TRAVEL_MODE_DRIVE);
+                         r.mutable_drive()->set_max_snap_meters(1e6);
+                       },
+                       grpc::StatusCode::INVALID_ARGUMENT, "drive.max_snap_meters: 1e+06"},
+        BadRequestCase{"DriveBadDirection",
+                       [](auto& r) {
+                         r.set_mode(v1::TRAVEL_MODE_DRIVE);
+                         r.mutable_drive()->set_direction(static_cast<v1::TravelDirection>(7));
+                       },
+                       grpc::StatusCode::INVALID_ARGUMENT, "drive.direction: 7"}),
     [](const testing::TestParamInfo<BadRequestCase>& info) { return info.param.name; });
+
+// The fixture road: primary (65 km/h) along the equator from lon 0 to 2.1. Facility h at (0, 0);
+// units on the road at 0.1, 0.5, 1 and 2 degrees east: 11.13, 55.66, 111.32, 222.64 km.
+constexpr double kMetersPerDegree = 111319.49079327357;
+constexpr double kPrimaryMetersPerSecond = 65 / 3.6;
+
+TEST_F(ServerTest, DriveCoverageOnTheFixtureRoad) {
+  v1::ComputeCoverageRequest request = EquatorRequest();
+  request.set_mode(v1::TRAVEL_MODE_DRIVE);
+  request.clear_max_minutes();
+  request.add_max_minutes(15);
+  request.add_max_minutes(60);
+  request.clear_max_miles();
+  request.add_max_miles(10);
+  request.mutable_unit_detail()->set_include(true);
+  v1::ComputeCoverageResponse response;
+  const grpc::Status status = Coverage(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.mode(), v1::TRAVEL_MODE_DRIVE);
+  EXPECT_EQ(response.speed_profile(), "car-us-1");
+  EXPECT_EQ(response.attribution(), "© OpenStreetMap contributors");
+  EXPECT_EQ(response.unsnapped_units(), 0);
+  EXPECT_EQ(response.results(0).covered_population(), 1000);  // 10.3 minutes
+  EXPECT_EQ(response.results(1).covered_population(), 3000);  // 51.4 minutes
+  EXPECT_EQ(response.results(2).covered_population(), 1000);  // 6.9 road miles
+  ASSERT_EQ(response.units_size(), 4);
+  EXPECT_NEAR(response.units(0).minutes(), 0.1 * kMetersPerDegree / kPrimaryMetersPerSecond / 60,
+              0.01);
+  EXPECT_NEAR(response.units(0).miles(), 0.1 * kMetersPerDegree / 1609.344, 0.01);
+  EXPECT_FALSE(response.units(2).reached());  // 103 minutes: beyond the 60-minute bound
+}
+
+TEST_F(ServerTest, RegionsReportTheirRoadNetworks) {
+  grpc::ClientContext context;
+  v1::ListRegionsResponse response;
+  ASSERT_TRUE(stub_->ListRegions(&context, {}, &response).ok());
+  EXPECT_EQ(response.regions(0).roads_state(), v1::ROAD_NETWORK_STATE_READY);
+  EXPECT_EQ(response.regions(0).roads_source(), "roads/equator.osm");
+  EXPECT_GT(response.regions(0).road_nodes(), 0);
+  EXPECT_THAT(response.regions(0).modes(), testing::Contains(v1::TRAVEL_MODE_DRIVE));
+  EXPECT_EQ(response.regions(1).roads_state(), v1::ROAD_NETWORK_STATE_NONE);
+  EXPECT_EQ(Health(Server::DriveHealthName("equator")), HealthCheckResponse::SERVING);
+}
+
+TEST_F(ServerTest, IsochronesGrowWithTime) {
+  v1::ComputeIsochronesRequest request;
+  request.set_region("equator");
+  *request.add_facilities() = MakeFacility("h", 0.5, 0);
+  *request.add_facilities() = MakeFacility("far", 40, 40);
+  request.add_max_minutes(10);
+  request.add_max_minutes(20);
+  grpc::ClientContext context;
+  v1::ComputeIsochronesResponse response;
+  const grpc::Status status = stub_->ComputeIsochrones(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.isochrones_size(), 2);
+  EXPECT_THAT(response.isochrones(0).geojson(), HasSubstr("\"type\":\"Polygon\""));
+  // 10 minutes each way along the road at 65 km/h is about 21.7 km of road, 300 m wide.
+  EXPECT_NEAR(response.isochrones(0).area_km2(), 2 * 10.833 * 0.3, 0.5);
+  EXPECT_GT(response.isochrones(1).area_km2(), response.isochrones(0).area_km2() * 1.8);
+  EXPECT_THAT(response.unsnapped_facility_ids(), testing::ElementsAre("far"));
+  EXPECT_EQ(response.attribution(), "© OpenStreetMap contributors");
+
+  request.add_max_minutes(500);
+  grpc::ClientContext again;
+  EXPECT_EQ(stub_->ComputeIsochrones(&again, request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ServerTest, MatrixRowsStreamAndTheCellLimitHolds) {
+  v1::ComputeMatrixRequest request;
+  request.set_region("equator");
+  *request.add_origins() = MakeFacility("h", 0, 0);
+  *request.add_origins() = MakeFacility("far", 40, 40);
+  *request.add_destinations() = MakeFacility("u", 0.1, 0);
+  {
+    grpc::ClientContext context;
+    auto reader = stub_->ComputeMatrix(&context, request);
+    std::vector<v1::MatrixRow> rows;
+    v1::MatrixRow row;
+    while (reader->Read(&row)) rows.push_back(row);
+    ASSERT_TRUE(reader->Finish().ok());
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].origin_id(), "h");
+    EXPECT_TRUE(rows[0].origin_snapped());
+    EXPECT_NEAR(rows[0].minutes(0), 0.1 * kMetersPerDegree / kPrimaryMetersPerSecond / 60, 0.01);
+    EXPECT_FALSE(rows[1].origin_snapped());
+    EXPECT_EQ(rows[1].minutes(0), -1);
+  }
+  *request.add_destinations() = MakeFacility("v", 0.2, 0);  // 2 x 2 = 4 cells > 3
+  grpc::ClientContext context;
+  auto reader = stub_->ComputeMatrix(&context, request);
+  v1::MatrixRow row;
+  EXPECT_FALSE(reader->Read(&row));
+  const grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(), HasSubstr("2 x 2 = 4 cells exceed"));
+}
 
 TEST(ServerLimitsTest, OversizedRequestIsRejected) {
   Server::Options options = FixtureOptions();

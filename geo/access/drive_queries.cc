@@ -1,0 +1,111 @@
+#include "geo/access/drive_queries.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_format.h"
+
+namespace carereach::access {
+namespace {
+
+std::vector<geo::LonLat> Locations(std::span<const Facility> facilities) {
+  std::vector<geo::LonLat> points;
+  points.reserve(facilities.size());
+  for (const Facility& f : facilities) points.push_back(f.location);
+  return points;
+}
+
+}  // namespace
+
+absl::StatusOr<IsochroneAnswer> ComputeIsochrones(const DriveRegion& drive,
+                                                  const IsochroneRequest& request,
+                                                  const CoverageLimits& limits) {
+  if (absl::Status s = ValidateFacilities(request.facilities, limits); !s.ok()) return s;
+  if (request.max_minutes.empty() || request.max_minutes.size() > 8) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("max_minutes: give 1 to 8 thresholds, not %d", request.max_minutes.size()));
+  }
+  for (size_t i = 0; i < request.max_minutes.size(); ++i) {
+    const double m = request.max_minutes[i];
+    if (!(m > 0 && m <= 240)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("max_minutes[%d]: %g is outside (0, 240]", i, m));
+    }
+  }
+  if (!(request.road_buffer_meters >= 10 && request.road_buffer_meters <= 2000)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "road_buffer_meters: %g is outside [10, 2000]", request.road_buffer_meters));
+  }
+  if (absl::Status s = ValidateDriveParams(request.drive); !s.ok()) return s;
+
+  IsochroneAnswer answer;
+  const auto snaps = routing::SnapAll(*drive.network, Locations(request.facilities),
+                                      request.drive.max_snap_meters);
+  std::vector<routing::Snap> sources;
+  std::vector<geo::LonLat> points;
+  for (size_t i = 0; i < snaps.size(); ++i) {
+    if (!snaps[i]) {
+      answer.unsnapped_facilities.push_back(static_cast<int32_t>(i));
+      continue;
+    }
+    sources.push_back(*snaps[i]);
+    points.push_back(request.facilities[i].location);
+  }
+  for (double minutes : request.max_minutes) {
+    std::vector<std::vector<geo::LonLat>> reached;
+    if (!sources.empty()) {
+      absl::StatusOr<std::vector<std::vector<geo::LonLat>>> roads = routing::ReachedRoads(
+          *drive.network, sources, request.drive, minutes * 60.0, request.deadline);
+      if (!roads.ok()) return roads.status();
+      reached = *std::move(roads);
+    }
+    absl::StatusOr<routing::IsochroneGeometry> geometry = routing::BuildIsochrone(
+        reached, points, request.road_buffer_meters, request.road_buffer_meters);
+    if (!geometry.ok()) return geometry.status();
+    answer.isochrones.push_back(*std::move(geometry));
+  }
+  return answer;
+}
+
+absl::Status ComputeMatrix(const DriveRegion& drive, const MatrixRequest& request,
+                           const CoverageLimits& limits,
+                           const std::function<bool(const MatrixRow&)>& emit) {
+  if (absl::Status s = ValidateFacilities(request.origins, limits, "origins"); !s.ok()) return s;
+  if (absl::Status s = ValidateFacilities(request.destinations, limits, "destinations"); !s.ok()) {
+    return s;
+  }
+  const int64_t cells = static_cast<int64_t>(request.origins.size()) *
+                        static_cast<int64_t>(request.destinations.size());
+  if (cells > limits.max_matrix_cells) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "origins, destinations: %d x %d = %d cells exceed this server's limit of %d",
+        request.origins.size(), request.destinations.size(), cells, limits.max_matrix_cells));
+  }
+  if (!(request.max_minutes > 0 && request.max_minutes <= 1440)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("max_minutes: %g is outside (0, 1440]", request.max_minutes));
+  }
+  if (absl::Status s = ValidateDriveParams(request.drive); !s.ok()) return s;
+
+  const double max_snap = request.drive.max_snap_meters;
+  const auto origins = routing::SnapAll(*drive.network, Locations(request.origins), max_snap);
+  const auto destinations =
+      routing::SnapAll(*drive.network, Locations(request.destinations), max_snap);
+  for (size_t i = 0; i < origins.size(); ++i) {
+    MatrixRow row;
+    row.origin_index = static_cast<int32_t>(i);
+    row.origin_snapped = origins[i].has_value();
+    row.travel.resize(destinations.size());
+    if (origins[i]) {
+      absl::StatusOr<std::vector<routing::PairTravel>> travel =
+          routing::TravelFromOrigin(*drive.network, *origins[i], destinations, request.drive,
+                                    request.max_minutes * 60.0, request.deadline);
+      if (!travel.ok()) return travel.status();
+      row.travel = *std::move(travel);
+    }
+    if (!emit(row)) return absl::CancelledError("matrix: the caller stopped reading");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace carereach::access
