@@ -23,8 +23,7 @@ namespace carereach::testing_util {
 //         d              roads::RoadGraph g = map.Build();
 class AsciiMap {
  public:
-  AsciiMap(std::string_view drawing, double grid_meters,
-           geo::LonLat origin = {-157.85, 21.30})
+  AsciiMap(std::string_view drawing, double grid_meters, geo::LonLat origin = {-157.85, 21.30})
       : grid_meters_(grid_meters), origin_(origin) {
     int row = 0, col = 0;
     for (char c : drawing) {

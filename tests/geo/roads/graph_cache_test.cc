@@ -86,8 +86,8 @@ TEST_F(GraphCacheTest, StaleCacheFromAnotherProfileOrSourceIsRebuilt) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another")));
   EXPECT_THAT(LoadRoadGraph(cache_, *source + 1, profile_.fingerprint()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another")));
-  auto other = SpeedProfile::Parse(
-      std::string(DefaultCarProfileCsv()) + "highway.track,10,\n", "car-with-tracks.csv");
+  auto other = SpeedProfile::Parse(std::string(DefaultCarProfileCsv()) + "highway.track,10,\n",
+                                   "car-with-tracks.csv");
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(LoadOrImportRoadGraph(osm_, *other, cache_, Log()).ok());
   EXPECT_THAT(log_, testing::Contains(HasSubstr("FAILED_PRECONDITION")));

@@ -45,7 +45,7 @@ a-b-c-d-e
   const Arc& ac = g.OutArcs(a)[0];
   const double meters = geo::GeodesicMeters(map.At('a'), map.At('c'));
   EXPECT_NEAR(ac.meters, meters, 0.01);
-  EXPECT_NEAR(ac.seconds, meters / 10.0, 0.01);  // primary: 10 m/s
+  EXPECT_NEAR(ac.seconds, meters / 10.0, 0.01);                           // primary: 10 m/s
   EXPECT_EQ(g.SegmentShape(ac.segment & ~Arc::kReversedBit).size(), 3u);  // a, b, c
 }
 
@@ -190,8 +190,7 @@ TEST_P(RealExtractTest, ImportsWithMostNodesInTheMainComponent) {
 
 INSTANTIATE_TEST_SUITE_P(Extracts, RealExtractTest,
                          testing::Values("honolulu-county-hi-2016.osm.pbf",
-                                         "imperial-county-ca.osm.pbf",
-                                         "yuba-county-ca.osm.pbf"));
+                                         "imperial-county-ca.osm.pbf", "yuba-county-ca.osm.pbf"));
 
 TEST(RealExtractTest, MissingNodeReferencesAtExtractEdgesAreCounted) {
   auto profile = SpeedProfile::Parse(DefaultCarProfileCsv(), "car.csv");

@@ -145,9 +145,9 @@ a------------------b
   auto t = Travel(*net, {map.At('a')}, {map.At('b')});
   const double straight = geo::GeodesicMeters(map.At('a'), map.At('b'));
   const double detour = straight + 2 * geo::GeodesicMeters(map.At('a'), map.At('c'));
-  EXPECT_NEAR(t[0].meters, straight, 0.5);                 // shortest: the straight road
-  EXPECT_NEAR(t[0].seconds, detour / 10.0, 0.5);           // fastest: the detour at 10 m/s
-  EXPECT_NEAR(t[0].fastest_route_meters, detour, 0.5);     // ...which is longer
+  EXPECT_NEAR(t[0].meters, straight, 0.5);              // shortest: the straight road
+  EXPECT_NEAR(t[0].seconds, detour / 10.0, 0.5);        // fastest: the detour at 10 m/s
+  EXPECT_NEAR(t[0].fastest_route_meters, detour, 0.5);  // ...which is longer
   EXPECT_LT(t[0].seconds, straight / 5.0);
 }
 
@@ -241,7 +241,8 @@ TEST(ReachedRoadsTest, PartialSegmentsAreCutWhereTimeRunsOut) {
   ASSERT_TRUE(reached.ok());
   double farthest = 0;
   for (const auto& line : *reached) {
-    for (const geo::LonLat& p : line) farthest = std::max(farthest, geo::GeodesicMeters(map.At('a'), p));
+    for (const geo::LonLat& p : line)
+      farthest = std::max(farthest, geo::GeodesicMeters(map.At('a'), p));
   }
   EXPECT_NEAR(farthest, 300, 2);  // 30 s at 10 m/s
 }
