@@ -71,7 +71,7 @@ uint64_t HilbertIndex(uint32_t x, uint32_t y) {
 double Meters(Coord a, Coord b) { return geo::GeodesicMeters(a.ToLonLat(), b.ToLonLat()); }
 
 void BuildCsr(uint32_t node_count, const std::vector<std::pair<uint32_t, Arc>>& arcs,
-              std::vector<uint32_t>* first, std::vector<Arc>* out) {
+              geo::BigVector<uint32_t>* first, geo::BigVector<Arc>* out) {
   first->assign(node_count + 1, 0);
   for (const auto& [tail, arc] : arcs) ++(*first)[tail + 1];
   for (uint32_t n = 0; n < node_count; ++n) (*first)[n + 1] += (*first)[n];
@@ -214,7 +214,7 @@ RoadGraph RoadGraphBuilder::Build() && {
     }
     std::sort(order.begin(), order.end());
     std::vector<uint32_t> new_index(g.nodes.size());
-    std::vector<Coord> sorted(g.nodes.size());
+    geo::BigVector<Coord> sorted(g.nodes.size());
     for (uint32_t k = 0; k < order.size(); ++k) {
       new_index[order[k].second] = k;
       sorted[k] = g.nodes[order[k].second];
@@ -278,8 +278,8 @@ RoadGraph RoadGraphBuilder::Build() && {
   return g;
 }
 
-std::vector<uint8_t> LargestStronglyConnectedComponent(const std::vector<uint32_t>& first_out,
-                                                       const std::vector<Arc>& out_arcs) {
+geo::BigVector<uint8_t> LargestStronglyConnectedComponent(const geo::BigVector<uint32_t>& first_out,
+                                                          const geo::BigVector<Arc>& out_arcs) {
   const uint32_t n = static_cast<uint32_t>(first_out.size() - 1);
   constexpr uint32_t kUnvisited = UINT32_MAX;
   std::vector<uint32_t> index(n, kUnvisited), low(n, 0), component(n, kUnvisited);
@@ -332,7 +332,7 @@ std::vector<uint8_t> LargestStronglyConnectedComponent(const std::vector<uint32_
       }
     }
   }
-  std::vector<uint8_t> in_main(n, 0);
+  geo::BigVector<uint8_t> in_main(n, 0);
   for (uint32_t v = 0; v < n; ++v) in_main[v] = component[v] == best_component ? 1 : 0;
   return in_main;
 }

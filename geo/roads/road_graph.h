@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/core/huge_page_allocator.h"
 #include "geo/core/lon_lat.h"
 
 namespace carereach::roads {
@@ -95,20 +96,20 @@ struct RoadGraph {
   std::string profile_name;  // speed profile used to build it
   ImportStats stats;
 
-  std::vector<Coord> nodes;
+  geo::BigVector<Coord> nodes;
   // 1 when the node belongs to the largest strongly connected component.
-  std::vector<uint8_t> node_in_main;
+  geo::BigVector<uint8_t> node_in_main;
   // Forward graph: arcs out of node n are out_arcs[first_out[n] .. first_out[n + 1]).
-  std::vector<uint32_t> first_out;
-  std::vector<Arc> out_arcs;
+  geo::BigVector<uint32_t> first_out;
+  geo::BigVector<Arc> out_arcs;
   // Backward graph: arcs into node n, each with head = its tail.
-  std::vector<uint32_t> first_in;
-  std::vector<Arc> in_arcs;
+  geo::BigVector<uint32_t> first_in;
+  geo::BigVector<Arc> in_arcs;
   // Segments; kSnappable marks those points may snap to: both ends in the main component, not a
   // ferry, not a motorway or motorway ramp (nobody lives on, or drives onto, a freeway midway).
-  std::vector<Segment> segments;
-  std::vector<Coord> shape;
-  std::vector<float> shape_meters;  // cumulative metres from the segment start, per shape point
+  geo::BigVector<Segment> segments;
+  geo::BigVector<Coord> shape;
+  geo::BigVector<float> shape_meters;  // cumulative metres from the segment start, per shape point
 
   uint32_t node_count() const { return static_cast<uint32_t>(nodes.size()); }
   uint32_t arc_count() const { return static_cast<uint32_t>(out_arcs.size()); }
@@ -183,8 +184,8 @@ class RoadGraphBuilder {
 
 // Marks the largest strongly connected component of the forward graph (iterative Tarjan).
 // Returns one byte per node, 1 inside it.
-std::vector<uint8_t> LargestStronglyConnectedComponent(const std::vector<uint32_t>& first_out,
-                                                       const std::vector<Arc>& out_arcs);
+geo::BigVector<uint8_t> LargestStronglyConnectedComponent(const geo::BigVector<uint32_t>& first_out,
+                                                          const geo::BigVector<Arc>& out_arcs);
 
 // Parses a ferry duration tag ("HH:MM", "HH:MM:SS", or minutes) into seconds; <= 0 if unusable.
 double ParseDurationSeconds(std::string_view tag);
