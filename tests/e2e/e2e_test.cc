@@ -44,6 +44,7 @@ class EndToEndTest : public testing::Test {
     std::filesystem::create_directories(dir);
     log_path_ = new std::string(dir + "/server.log");
     const std::string port_file = dir + "/port";
+    std::filesystem::remove(port_file);  // a previous suite's server wrote one
     server_ =
         new testing_util::ChildProcess({CARERACH_SERVER_BIN, "--listen=127.0.0.1:0",
                                         "--port_file=" + port_file, "--data_dir=" + DataDir()},
@@ -208,6 +209,49 @@ TEST_F(EndToEndTest, BadInputGetsOneClearLineAndANonZeroExit) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("-3"));
   EXPECT_THAT(r.err, testing::Not(HasSubstr("facilities[")));
+}
+
+class DriveEndToEndTest : public EndToEndTest, public testing::WithParamInterface<const char*> {};
+
+// Drive mode answers with the same JSON shape as straight-line mode, plus unsnapped counts; the
+// CLI waits (--wait-seconds) while the region's roads load.
+TEST_P(DriveEndToEndTest, DriveCoverageHasTheSameShapePlusUnsnapped) {
+  const CommandResult r = Cli({"coverage", "--region", GetParam(), "--facilities", Hospitals(),
+                               "--where", "STATUS=OPEN", "--mode", "drive", "--minutes",
+                               "10,20,30", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["region"], GetParam());
+  EXPECT_EQ(j["mode"], "drive");
+  ASSERT_EQ(j["results"].size(), 3u);
+  int64_t previous = 0;
+  for (const json& result : j["results"]) {
+    EXPECT_TRUE(result.contains("minutes"));
+    EXPECT_GE(result["covered_population"].get<int64_t>(), previous);
+    previous = result["covered_population"].get<int64_t>();
+    EXPECT_GE(result["share"].get<double>(), 0.0);
+    EXPECT_LE(result["share"].get<double>(), 1.0);
+  }
+  EXPECT_TRUE(j.contains("unsnapped_units"));
+  EXPECT_GT(j["counties"].size(), 0u);
+  EXPECT_FALSE(j.contains("straight_line"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Extracts, DriveEndToEndTest,
+                         testing::Values("honolulu", "imperial", "yuba"));
+
+TEST_F(EndToEndTest, HonoluluDriveMatchesTheLibrary) {
+  const CommandResult r = Cli({"coverage", "--region", "honolulu", "--facilities", Hospitals(),
+                               "--where", "STATUS=OPEN", "--mode", "drive", "--minutes", "10",
+                               "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["total_population"], 1016508);
+  EXPECT_EQ(j["unsnapped_units"], 3);  // three tracts far from O'ahu's roads, all empty
+  // Within 10 minutes by road is less than within the straight-line equivalent at 35 mph x 1.3.
+  const double drive_share = j["results"][0]["share"];
+  EXPECT_GT(drive_share, 0.5);
+  EXPECT_LT(drive_share, 0.95);
 }
 
 // Last: SIGTERM stops the server cleanly.
