@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "geo/access/adequacy.h"
 #include "geo/io/census.h"
 #include "geo/roads/graph_cache.h"
 
@@ -80,6 +81,18 @@ absl::StatusOr<v1::RegionsConfig> RegionCatalog::ParseConfig(std::string_view te
       !s.ok()) {
     return s;
   }
+  for (int i = 0; i < config.standards_set_size(); ++i) {
+    const v1::StandardsSetConfig& sc = config.standards_set(i);
+    const std::string field = absl::StrFormat("%s: standards_set[%d]", source, i);
+    if (sc.name().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".name: is empty"));
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_directory(std::filesystem::path(data_dir) / sc.dir(), ec)) {
+      return absl::NotFoundError(
+          absl::StrFormat("%s.dir: %s not found under %s", field, sc.dir(), data_dir));
+    }
+  }
   absl::flat_hash_set<std::string> names;
   for (int i = 0; i < config.region_size(); ++i) {
     const v1::RegionConfig& r = config.region(i);
@@ -129,6 +142,21 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
   // Each population file is read once, however many regions use it.
   absl::flat_hash_map<std::string, std::vector<io::PopulationUnit>> units_by_file;
   auto catalog = std::make_unique<RegionCatalog>();
+  for (const v1::StandardsSetConfig& sc : config.standards_set()) {
+    std::vector<io::LoadReport> reports;
+    absl::StatusOr<io::StandardsSet> set =
+        io::StandardsSet::Load(full_path(sc.dir()), sc.name(), &reports);
+    if (!set.ok()) return set.status();
+    for (const io::LoadReport& r : reports) log(r.Summary());
+    absl::StatusOr<absl::flat_hash_set<std::string>> telehealth = access::ParseTelehealthEligible(
+        access::DefaultTelehealthEligibleCsv(), "deploy/standards/telehealth_eligible.csv");
+    if (!telehealth.ok()) return telehealth.status();
+    log(absl::StrFormat("standards set %s: %d counties, %d specialty types", sc.name(),
+                        set->counties().size(), set->specialties().size()));
+    catalog->standards_.push_back(
+        std::make_unique<const Standards>(Standards{*std::move(set), *std::move(telehealth)}));
+  }
+
   for (const v1::RegionConfig& r : config.region()) {
     const std::string population_file = PopulationFile(config, r);
     auto it = units_by_file.find(population_file);
@@ -173,6 +201,18 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
   log(absl::StrFormat("loaded %d regions in %.2f s", catalog->regions_.size(),
                       absl::ToDoubleSeconds(absl::Now() - start)));
   return catalog;
+}
+
+absl::StatusOr<const RegionCatalog::Standards*> RegionCatalog::FindStandards(
+    std::string_view name) const {
+  std::vector<std::string> names;
+  for (const auto& s : standards_) {
+    if (name.empty() || s->set.name() == name) return s.get();
+    names.push_back(s->set.name());
+  }
+  return absl::NotFoundError(absl::StrFormat("standards_set: \"%s\" is not loaded; loaded sets: %s",
+                                             name,
+                                             names.empty() ? "none" : absl::StrJoin(names, ", ")));
 }
 
 RegionCatalog::RoadState RegionCatalog::Roads(size_t region_index) const {

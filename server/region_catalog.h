@@ -8,11 +8,13 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "carereach/v1/region_config.pb.h"
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
+#include "geo/io/cms.h"
 #include "geo/roads/speed_profile.h"
 
 namespace carereach {
@@ -53,6 +55,14 @@ class RegionCatalog {
   // In config order.
   const std::vector<std::unique_ptr<const access::Region>>& regions() const { return regions_; }
 
+  // A named set of adequacy standards and the telehealth-eligible types that go with it.
+  struct Standards {
+    io::StandardsSet set;
+    absl::flat_hash_set<std::string> telehealth_eligible;
+  };
+  // The standards set called `name`; empty: the first configured. NOT_FOUND naming the sets.
+  absl::StatusOr<const Standards*> FindStandards(std::string_view name) const;
+
   // Snapshot of a region's road network state (index as in regions()).
   RoadState Roads(size_t region_index) const;
   // The drive data of a region, or FAILED_PRECONDITION (no road network, or it failed to load)
@@ -69,6 +79,7 @@ class RegionCatalog {
 
  private:
   std::vector<std::unique_ptr<const access::Region>> regions_;
+  std::vector<std::unique_ptr<const Standards>> standards_;
   mutable absl::Mutex mu_;
   std::vector<RoadState> roads_ ABSL_GUARDED_BY(mu_);
 };

@@ -16,6 +16,7 @@
 #include "server/log.h"
 #include "server/region_catalog.h"
 #include "server/rpc/access_service.h"
+#include "server/rpc/adequacy_service.h"
 
 namespace carereach {
 namespace {
@@ -35,6 +36,7 @@ void SetServing(grpc::Server& server, bool serving) {
   if (health == nullptr) return;
   health->SetServingStatus("", serving);
   health->SetServingStatus(kAccessServiceName, serving);
+  health->SetServingStatus("carereach.v1.AdequacyService", serving);
 }
 
 }  // namespace
@@ -71,6 +73,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   server->profile_ = *std::move(profile);
   server->access_service_ =
       std::make_unique<rpc::AccessServiceImpl>(options.limits, options.max_request_time);
+  server->adequacy_service_ = std::make_unique<rpc::AdequacyServiceImpl>(
+      options.limits, options.max_roster_rows, options.max_request_time);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -78,6 +82,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
                            &server->port_);
   builder.RegisterService(server->access_service_.get());
+  builder.RegisterService(server->adequacy_service_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   server->server_ = builder.BuildAndStart();
@@ -114,6 +119,7 @@ absl::Status Server::LoadRegions() {
   if (!catalog.ok()) return catalog.status();
   std::shared_ptr<RegionCatalog> shared(*std::move(catalog));
   access_service_->SetCatalog(shared);
+  adequacy_service_->SetCatalog(shared);
   SetServing(*server_, true);
   LogLine("SERVING");
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();

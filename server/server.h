@@ -19,7 +19,8 @@ class Server;
 namespace carereach {
 namespace rpc {
 class AccessServiceImpl;
-}
+class AdequacyServiceImpl;
+}  // namespace rpc
 
 // The carereach gRPC server: AccessService, the standard health service (NOT_SERVING until the
 // regions are loaded) and server reflection.
@@ -43,6 +44,8 @@ class Server {
     std::string road_cache_dir;
     // Speed profile CSV (empty: the shipped deploy/profiles/car.csv, built in).
     std::string speed_profile_path;
+    // Most rows of one adequacy roster.
+    int64_t max_roster_rows = 2000000;
   };
 
   // Reads and checks the regions config (no data yet), then starts listening, answering
@@ -79,6 +82,7 @@ class Server {
   Options options_;
   v1::RegionsConfig config_;
   std::unique_ptr<rpc::AccessServiceImpl> access_service_;
+  std::unique_ptr<rpc::AdequacyServiceImpl> adequacy_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::optional<roads::SpeedProfile> profile_;

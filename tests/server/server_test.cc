@@ -5,8 +5,11 @@
 #include <grpcpp/security/credentials.h>
 
 #include <cmath>
+#include <optional>
+#include <tuple>
 
 #include "carereach/v1/access.grpc.pb.h"
+#include "carereach/v1/adequacy.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -376,6 +379,93 @@ TEST_F(ServerTest, MatrixRowsStreamAndTheCellLimitHolds) {
   const grpc::Status status = reader->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(status.error_message(), HasSubstr("2 x 2 = 4 cells exceed"));
+}
+
+// EvaluateAdequacy over a real stream: the header, the roster in two batches, results and a
+// summary back. Fixture standards: tests/fixtures/cms_small (see geo/access adequacy_test).
+class AdequacyRpcTest : public ServerTest {
+ protected:
+  struct Answer {
+    grpc::Status status;
+    std::vector<v1::CountySpecialtyResult> results;
+    std::optional<v1::AdequacySummary> summary;
+  };
+  Answer Evaluate(const std::vector<v1::EvaluateAdequacyRequest>& messages) {
+    auto stub = v1::AdequacyService::NewStub(channel_);
+    grpc::ClientContext context;
+    auto stream = stub->EvaluateAdequacy(&context);
+    for (const auto& m : messages) stream->Write(m);
+    stream->WritesDone();
+    Answer answer;
+    v1::EvaluateAdequacyResponse response;
+    while (stream->Read(&response)) {
+      if (response.has_result()) answer.results.push_back(response.result());
+      if (response.has_summary()) answer.summary = response.summary();
+    }
+    answer.status = stream->Finish();
+    return answer;
+  }
+  static v1::EvaluateAdequacyRequest Header(const std::string& region) {
+    v1::EvaluateAdequacyRequest m;
+    m.mutable_header()->set_region(region);
+    m.mutable_header()->add_specialty_codes("S03");
+    m.mutable_header()->add_specialty_codes("040");
+    m.mutable_header()->set_include_uncovered_units(true);
+    return m;
+  }
+  static v1::EvaluateAdequacyRequest Batch(
+      std::vector<std::tuple<std::string, std::string, double, double>> rows) {
+    v1::EvaluateAdequacyRequest m;
+    for (const auto& [id, code, lon, beds] : rows) {
+      v1::NetworkProvider* p = m.mutable_providers()->add_providers();
+      p->set_id(id);
+      p->set_specialty_code(code);
+      p->mutable_location()->set_lon(lon);
+      p->mutable_location()->set_lat(0);
+      p->set_beds(beds);
+    }
+    return m;
+  }
+};
+
+TEST_F(AdequacyRpcTest, StreamsOneResultPerCountyAndTypeThenASummary) {
+  const Answer a = Evaluate(
+      {Header("equator"), Batch({{"fp", "001", 0.0, 0}}), Batch({{"h", "040", 0.3, 150}})});
+  ASSERT_TRUE(a.status.ok()) << a.status.error_message();
+  ASSERT_EQ(a.results.size(), 4u);  // 2 counties x 2 types
+  EXPECT_EQ(a.results[0].county_fips(), "01001");
+  EXPECT_EQ(a.results[0].county_designation(), "Metro");
+  EXPECT_EQ(a.results[0].specialty_code(), "S03");
+  EXPECT_DOUBLE_EQ(a.results[0].required_share(), 0.90);
+  EXPECT_EQ(a.results[1].specialty_code(), "040");
+  EXPECT_EQ(a.results[1].counted(), 150);
+  EXPECT_TRUE(a.results[1].facility());
+  ASSERT_TRUE(a.summary.has_value());
+  EXPECT_EQ(a.summary->results(), 4);
+  EXPECT_EQ(a.summary->roster_rows(), 2);
+  EXPECT_EQ(a.summary->standards_set(), "test-standards");
+  EXPECT_THAT(a.summary->beneficiary_method(), HasSubstr("in proportion to their population"));
+}
+
+TEST_F(AdequacyRpcTest, RowsAreNumberedAcrossBatchesInErrors) {
+  const Answer a =
+      Evaluate({Header("equator"), Batch({{"a", "001", 0, 0}}), Batch({{"b", "999", 0, 0}})});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(a.status.error_message(), HasSubstr("providers[1].specialty_code: \"999\""));
+  EXPECT_TRUE(a.results.empty());
+}
+
+TEST_F(AdequacyRpcTest, TheHeaderComesFirstAndOnce) {
+  Answer a = Evaluate({Batch({{"a", "001", 0, 0}})});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(a.status.error_message(), HasSubstr("first message"));
+  a = Evaluate({Header("atlantis")});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::EvaluateAdequacyRequest bad = Header("equator");
+  bad.mutable_header()->set_standards_set("nope");
+  a = Evaluate({bad});
+  EXPECT_EQ(a.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(a.status.error_message(), HasSubstr("loaded sets: test-standards"));
 }
 
 TEST(ServerLimitsTest, OversizedRequestIsRejected) {

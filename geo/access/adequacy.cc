@@ -1,0 +1,316 @@
+#include "geo/access/adequacy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "geo/core/geodesic.h"
+#include "geo/core/nearest_facility_index.h"
+#include "geo/io/csv.h"
+
+namespace carereach::access {
+namespace {
+
+constexpr double kTelehealthCredit = 0.10;
+constexpr double kTolerance = 1e-9;
+
+// A county's span of region units (units are ordered by GEOID, so a county's are contiguous).
+struct CountyUnits {
+  size_t begin = 0, end = 0;
+  int64_t population = 0;
+};
+
+// Roster rows of one evaluated specialty type.
+struct TypeRoster {
+  std::vector<size_t> rows;
+  bool telehealth = false;
+};
+
+// Which units of a county have access, and which providers serve it, for one type and standard.
+struct Evaluation {
+  std::vector<uint8_t> access;       // per unit of the county
+  std::vector<size_t> serving_rows;  // roster rows (distinct ids) that serve the county
+};
+
+// Straight line: a provider within both standards is one within min(D, T x speed / circuity).
+Evaluation EvaluateStraightLine(const Region& region, const CountyUnits& cu,
+                                const std::vector<NetworkProvider>& roster, const TypeRoster& type,
+                                const geo::NearestFacilityIndex& provider_index,
+                                const StraightLineModel& model, double max_minutes,
+                                double max_miles) {
+  const double reach_miles =
+      std::min(max_miles, max_minutes / 60.0 * model.speed_mph / model.circuity_factor);
+  Evaluation e;
+  e.access.assign(cu.end - cu.begin, 0);
+  std::vector<geo::LonLat> unit_points;
+  for (size_t i = cu.begin; i < cu.end; ++i) {
+    unit_points.push_back(region.units[i].location);
+    const auto hit = provider_index.Nearest(region.units[i].location);
+    e.access[i - cu.begin] =
+        hit.index >= 0 && hit.meters / geo::kMetersPerMile <= reach_miles * (1 + kTolerance);
+  }
+  const geo::NearestFacilityIndex unit_index(unit_points);
+  for (size_t row : type.rows) {
+    const auto hit = unit_index.Nearest(roster[row].location);
+    if (hit.index >= 0 && hit.meters / geo::kMetersPerMile <= reach_miles * (1 + kTolerance)) {
+      e.serving_rows.push_back(row);
+    }
+  }
+  return e;
+}
+
+// Drive: the nearest provider by time must be within T, and its fastest route within D. A
+// provider serves the county when some unit reaches it within both.
+absl::StatusOr<Evaluation> EvaluateDrive(const DriveRegion& drive, const CountyUnits& cu,
+                                         const TypeRoster& type,
+                                         const std::vector<std::optional<routing::Snap>>& snaps,
+                                         const routing::DriveParams& params, double max_minutes,
+                                         double max_miles, absl::Time deadline) {
+  std::vector<std::optional<routing::Snap>> units(drive.unit_snaps.begin() + cu.begin,
+                                                  drive.unit_snaps.begin() + cu.end);
+  for (auto& s : units) {
+    if (s && s->snap_meters > params.max_snap_meters) s.reset();
+  }
+  std::vector<std::optional<routing::Snap>> providers;
+  for (size_t row : type.rows) providers.push_back(snaps[row]);
+  const double max_seconds = max_minutes * 60.0, max_meters = max_miles * geo::kMetersPerMile;
+  Evaluation e;
+  e.access.assign(units.size(), 0);
+  absl::StatusOr<std::vector<routing::RoadTravel>> nearest = routing::NearestFacilityByRoad(
+      *drive.network, units, providers, params, max_seconds, 0, deadline);
+  if (!nearest.ok()) return nearest.status();
+  for (size_t i = 0; i < units.size(); ++i) {
+    const routing::RoadTravel& t = (*nearest)[i];
+    e.access[i] = t.fastest_facility >= 0 && t.seconds <= max_seconds &&
+                  t.fastest_route_meters <= max_meters * (1 + kTolerance);
+  }
+  for (size_t k = 0; k < type.rows.size(); ++k) {
+    if (!providers[k]) continue;
+    const std::optional<routing::Snap> one[1] = {providers[k]};
+    absl::StatusOr<std::vector<routing::RoadTravel>> reach = routing::NearestFacilityByRoad(
+        *drive.network, units, one, params, max_seconds, 0, deadline);
+    if (!reach.ok()) return reach.status();
+    for (const routing::RoadTravel& t : *reach) {
+      if (t.fastest_facility == 0 && t.fastest_route_meters <= max_meters * (1 + kTolerance)) {
+        e.serving_rows.push_back(type.rows[k]);
+        break;
+      }
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
+absl::StatusOr<absl::flat_hash_set<std::string>> ParseTelehealthEligible(std::string_view csv,
+                                                                         std::string source) {
+  absl::StatusOr<io::CsvTable> table = io::ParseCsv(csv, source);
+  if (!table.ok()) return table.status();
+  const int code = table->Column("specialty_code");
+  if (code < 0) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: missing column specialty_code", source));
+  }
+  absl::flat_hash_set<std::string> codes;
+  for (const io::CsvRecord& r : table->records) {
+    if (code < static_cast<int>(r.fields.size()) && !r.fields[code].empty()) {
+      codes.insert(r.fields[code]);
+    }
+  }
+  return codes;
+}
+
+absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
+                            const io::StandardsSet& standards) {
+  for (size_t i = 0; i < roster.size(); ++i) {
+    const NetworkProvider& p = roster[i];
+    if (p.id.empty()) {
+      return absl::InvalidArgumentError(absl::StrFormat("providers[%d].id: is empty", i));
+    }
+    if (!standards.IsRosterCode(p.specialty_code)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "providers[%d].specialty_code: \"%s\" is not a CMS HSD specialty code (001-006 for "
+          "primary care, 007-037 providers, 040-068 facilities)",
+          i, p.specialty_code));
+    }
+    if (absl::Status s =
+            geo::ValidateLonLat(p.location, absl::StrFormat("providers[%d].location", i));
+        !s.ok()) {
+      return s;
+    }
+    if (!(p.beds >= 0) || !std::isfinite(p.beds)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("providers[%d].beds: %g is not a count of beds", i, p.beds));
+    }
+    if (p.beds > 0 && standards.EvaluatedAs(p.specialty_code) != "040") {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "providers[%d].beds: beds count only for acute inpatient hospitals (040), not %s", i,
+          p.specialty_code));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AdequacySummary> EvaluateAdequacy(
+    const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
+    const absl::flat_hash_set<std::string>& telehealth_eligible, const AdequacyRequest& request,
+    const std::function<bool(const CountySpecialtyResult&)>& emit) {
+  if (absl::Status s = ValidateRoster(request.roster, standards); !s.ok()) return s;
+  if (request.mode == TravelMode::kDrive) {
+    if (drive == nullptr) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "mode: region %s has no road network; use straight-line mode", region.name));
+    }
+    if (absl::Status s = ValidateDriveParams(request.drive); !s.ok()) return s;
+  } else if (absl::Status s = ValidateStraightLineModel(request.straight_line); !s.ok()) {
+    return s;
+  }
+
+  // Counties: the region's, or the ones asked for, each with standards.
+  absl::flat_hash_map<std::string, size_t> region_county;
+  for (size_t c = 0; c < region.counties.size(); ++c) region_county[region.counties[c].fips] = c;
+  std::vector<size_t> counties;
+  if (request.county_fips.empty()) {
+    for (size_t c = 0; c < region.counties.size(); ++c) {
+      if (standards.County(region.counties[c].fips) != nullptr) counties.push_back(c);
+    }
+  } else {
+    for (size_t i = 0; i < request.county_fips.size(); ++i) {
+      auto it = region_county.find(request.county_fips[i]);
+      if (it == region_county.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("county_fips[%d]: \"%s\" is not a county of region %s", i,
+                            request.county_fips[i], region.name));
+      }
+      if (standards.County(request.county_fips[i]) == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("county_fips[%d]: \"%s\" has no standards in %s", i,
+                            request.county_fips[i], standards.name()));
+      }
+      counties.push_back(it->second);
+    }
+    std::sort(counties.begin(), counties.end());
+    counties.erase(std::unique(counties.begin(), counties.end()), counties.end());
+  }
+  std::vector<const io::SpecialtyType*> types;
+  if (request.specialty_codes.empty()) {
+    for (const io::SpecialtyType& t : standards.specialties()) types.push_back(&t);
+  } else {
+    for (size_t i = 0; i < request.specialty_codes.size(); ++i) {
+      const io::SpecialtyType* t = standards.Specialty(request.specialty_codes[i]);
+      if (t == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("specialty_codes[%d]: \"%s\" is not a specialty type of %s", i,
+                            request.specialty_codes[i], standards.name()));
+      }
+      types.push_back(t);
+    }
+  }
+
+  // The roster by evaluated type (001-006 count as S03).
+  absl::flat_hash_map<std::string, TypeRoster> by_type;
+  for (size_t r = 0; r < request.roster.size(); ++r) {
+    TypeRoster& t = by_type[standards.EvaluatedAs(request.roster[r].specialty_code)];
+    t.rows.push_back(r);
+    t.telehealth |= request.roster[r].telehealth;
+  }
+  // Straight-line indexes per type, built once.
+  absl::flat_hash_map<std::string, std::unique_ptr<geo::NearestFacilityIndex>> indexes;
+  std::vector<std::optional<routing::Snap>> snaps;
+  if (request.mode == TravelMode::kDrive) {
+    std::vector<geo::LonLat> points;
+    for (const NetworkProvider& p : request.roster) points.push_back(p.location);
+    snaps = routing::SnapAll(*drive->network, points, request.drive.max_snap_meters);
+  }
+
+  AdequacySummary summary;
+  summary.counties = static_cast<int32_t>(counties.size());
+  summary.specialty_types = static_cast<int32_t>(types.size());
+  const TypeRoster empty_roster;
+  for (size_t c : counties) {
+    const County& county = region.counties[c];
+    const io::CmsCounty* cms = standards.County(county.fips);
+    CountyUnits cu;
+    cu.begin = std::lower_bound(region.unit_county.begin(), region.unit_county.end(),
+                                static_cast<int32_t>(c)) -
+               region.unit_county.begin();
+    cu.end = std::upper_bound(region.unit_county.begin(), region.unit_county.end(),
+                              static_cast<int32_t>(c)) -
+             region.unit_county.begin();
+    for (size_t i = cu.begin; i < cu.end; ++i) cu.population += region.units[i].population;
+
+    for (const io::SpecialtyType* type : types) {
+      if (absl::Now() > request.deadline) {
+        return absl::DeadlineExceededError(
+            absl::StrFormat("adequacy stopped at the deadline after %d results", summary.results));
+      }
+      const io::CountyCriterion* criterion = standards.Criterion(county.fips, type->code);
+      if (criterion == nullptr) continue;  // the reference file sets no standard here
+      auto tr = by_type.find(type->code);
+      const TypeRoster& roster = tr == by_type.end() ? empty_roster : tr->second;
+
+      Evaluation e;
+      if (request.mode == TravelMode::kDrive) {
+        absl::StatusOr<Evaluation> d =
+            EvaluateDrive(*drive, cu, roster, snaps, request.drive, criterion->max_minutes,
+                          criterion->max_miles, request.deadline);
+        if (!d.ok()) return d.status();
+        e = *std::move(d);
+      } else {
+        auto& index = indexes[type->code];
+        if (index == nullptr) {
+          std::vector<geo::LonLat> points;
+          for (size_t r : roster.rows) points.push_back(request.roster[r].location);
+          index = std::make_unique<geo::NearestFacilityIndex>(points);
+        }
+        e = EvaluateStraightLine(region, cu, request.roster, roster, *index, request.straight_line,
+                                 criterion->max_minutes, criterion->max_miles);
+      }
+
+      CountySpecialtyResult r;
+      r.county = cms;
+      r.specialty = type;
+      r.county_name = county.name;
+      r.max_minutes = criterion->max_minutes;
+      r.max_miles = criterion->max_miles;
+      r.beneficiaries = cms->total_beneficiaries;
+      int64_t covered_population = 0;
+      for (size_t i = cu.begin; i < cu.end; ++i) {
+        if (e.access[i - cu.begin]) {
+          covered_population += region.units[i].population;
+        } else if (request.include_uncovered_units && region.units[i].population > 0) {
+          r.uncovered_unit_ids.push_back(region.units[i].id);
+        }
+      }
+      r.share_with_access = Share(covered_population, cu.population);
+      r.beneficiaries_with_access = r.share_with_access * static_cast<double>(r.beneficiaries);
+      r.uncovered_beneficiaries =
+          static_cast<double>(r.beneficiaries) - r.beneficiaries_with_access;
+      r.required_share = io::RequiredShare(cms->designation);
+      r.telehealth_credit =
+          roster.telehealth && telehealth_eligible.contains(type->code) ? kTelehealthCredit : 0.0;
+      r.time_distance_pass =
+          r.share_with_access + r.telehealth_credit >= r.required_share - kTolerance;
+      // Distinct providers (an id counts once per type); beds for acute inpatient hospitals.
+      absl::flat_hash_set<std::string> seen;
+      for (size_t row : e.serving_rows) {
+        const NetworkProvider& p = request.roster[row];
+        if (!seen.insert(p.id).second) continue;
+        r.counted += type->ratio_in_beds ? p.beds : 1.0;
+      }
+      r.providers_serving = static_cast<int32_t>(seen.size());
+      r.minimum_number = criterion->minimum_number;
+      r.minimum_number_pass = r.counted + kTolerance >= r.minimum_number;
+      r.minimum_number_deficit = std::max(0.0, r.minimum_number - r.counted);
+      r.pass = r.time_distance_pass && r.minimum_number_pass;
+      ++summary.results;
+      if (!r.pass) ++summary.failing_results;
+      if (!emit(r)) return absl::CancelledError("adequacy: the caller stopped reading");
+    }
+  }
+  return summary;
+}
+
+}  // namespace carereach::access

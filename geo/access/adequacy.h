@@ -1,0 +1,101 @@
+#ifndef CARERACH_GEO_ACCESS_ADEQUACY_H_
+#define CARERACH_GEO_ACCESS_ADEQUACY_H_
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "geo/access/coverage.h"
+#include "geo/access/region.h"
+#include "geo/io/cms.h"
+
+namespace carereach::access {
+
+// CMS Medicare Advantage network adequacy (42 CFR 422.116), county by county and specialty by
+// specialty. Plain domain types mirroring proto/carereach/v1/adequacy.proto.
+
+struct NetworkProvider {
+  std::string id;
+  std::string name;
+  std::string specialty_code;  // roster code: "001".."006" (or "S03"), "007".."068"
+  geo::LonLat location;        // lon/lat order
+  double beds = 0;             // acute inpatient hospitals ("040") only
+  bool telehealth = false;
+};
+
+// Specialty types whose telehealth providers earn the 10-point credit (a CSV of
+// specialty_code,...: deploy/standards/telehealth_eligible.csv).
+absl::StatusOr<absl::flat_hash_set<std::string>> ParseTelehealthEligible(std::string_view csv,
+                                                                         std::string source);
+const char* DefaultTelehealthEligibleCsv();
+
+struct AdequacyRequest {
+  std::vector<NetworkProvider> roster;
+  std::vector<std::string> county_fips;      // empty: every county of the region
+  std::vector<std::string> specialty_codes;  // empty: every type of the standards set
+  TravelMode mode = TravelMode::kStraightLine;
+  StraightLineModel straight_line;
+  routing::DriveParams drive;
+  bool include_uncovered_units = false;
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+struct CountySpecialtyResult {
+  const io::CmsCounty* county = nullptr;
+  const io::SpecialtyType* specialty = nullptr;
+  std::string county_name;
+  double max_minutes = 0, max_miles = 0;
+  int64_t beneficiaries = 0;
+  double beneficiaries_with_access = 0;
+  double share_with_access = 0;
+  double required_share = 0;
+  double telehealth_credit = 0;
+  bool time_distance_pass = false;
+  int32_t minimum_number = 0;
+  double counted = 0;  // providers, or beds for "040"
+  bool minimum_number_pass = false;
+  double minimum_number_deficit = 0;
+  bool pass = false;
+  int32_t providers_serving = 0;
+  std::vector<std::string> uncovered_unit_ids;
+  double uncovered_beneficiaries = 0;
+};
+
+struct AdequacySummary {
+  int32_t counties = 0;
+  int32_t specialty_types = 0;
+  int32_t results = 0;
+  int32_t failing_results = 0;
+};
+
+inline constexpr char kBeneficiaryMethod[] =
+    "Each county's CMS total of Medicare beneficiaries (HSD reference file) is spread over its "
+    "2020 Census tracts in proportion to their population; a beneficiary has access when a "
+    "provider of the type lies within both the time and the distance standard of the tract's "
+    "centre of population.";
+
+// Checks a roster: every row's specialty code is a roster code of the standards set, its
+// location is valid, beds only on "040" and never negative. INVALID_ARGUMENT naming the row:
+// "providers[12].specialty_code: \"099\" is not a CMS HSD specialty code".
+absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
+                            const io::StandardsSet& standards);
+
+// Evaluates every requested county x specialty type, handing each result to `emit` in order
+// (counties by FIPS, types in the standards set's order); stops with CANCELLED when `emit`
+// returns false. Straight-line mode: geodesic miles, minutes = miles x circuity / speed; drive
+// mode needs `drive`. A beneficiary has access when one provider of the type is within both the
+// time and the distance standard (drive mode: the fastest route to the nearest provider by time
+// must also be within the distance standard; see docs/API.md).
+absl::StatusOr<AdequacySummary> EvaluateAdequacy(
+    const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
+    const absl::flat_hash_set<std::string>& telehealth_eligible, const AdequacyRequest& request,
+    const std::function<bool(const CountySpecialtyResult&)>& emit);
+
+}  // namespace carereach::access
+
+#endif  // CARERACH_GEO_ACCESS_ADEQUACY_H_

@@ -1,0 +1,705 @@
+#include "geo/io/cms.h"
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <iterator>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "geo/io/csv.h"
+
+namespace carereach::io {
+namespace {
+
+// Debian's Abseil has its own absl::string_view, which std::string_view does not convert to.
+absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+// Everything Load read; shared const by the copies of a StandardsSet.
+struct StandardsSet::Tables {
+  std::vector<CmsCounty> counties;                        // by FIPS
+  std::vector<SpecialtyType> specialties;                 // file order
+  absl::flat_hash_map<std::string, int> county_index;     // FIPS -> counties
+  absl::flat_hash_map<std::string, int> specialty_index;  // code -> specialties
+  // criteria[county * specialties.size() + specialty]
+  std::vector<std::optional<CountyCriterion>> criteria;
+
+  std::optional<int> CountyIndex(std::string_view fips) const {
+    auto it = county_index.find(AsAbsl(fips));
+    if (it == county_index.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<int> SpecialtyIndex(std::string_view code) const {
+    auto it = specialty_index.find(AsAbsl(code));
+    if (it == specialty_index.end()) return std::nullopt;
+    return it->second;
+  }
+  size_t CriterionSlot(int county, int specialty) const {
+    return static_cast<size_t>(county) * specialties.size() + static_cast<size_t>(specialty);
+  }
+};
+
+namespace {
+
+// The helpers below follow geo/io/census.cc (RequireColumns, CheckFieldCount, ParseCode,
+// ParseCount, ParseNumber, LoadKeyedRows), which keeps its own in an unnamed namespace.
+
+// Indices of the columns `names`, in that order, or INVALID_ARGUMENT naming the absent ones.
+absl::StatusOr<std::vector<int>> RequireColumns(const CsvTable& table,
+                                                std::initializer_list<std::string_view> names) {
+  std::vector<int> columns;
+  std::vector<std::string> missing;
+  for (std::string_view name : names) {
+    const int column = table.Column(name);
+    if (column < 0) missing.emplace_back(name);
+    columns.push_back(column);
+  }
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(table.source, ": missing column",
+                                                   missing.size() > 1 ? "s " : " ",
+                                                   absl::StrJoin(missing, ", ")));
+  }
+  return columns;
+}
+
+// OK when `record` has exactly one field per header column; otherwise the row is misaligned (a
+// lost field or an unquoted comma) and none of its values can be trusted.
+absl::Status CheckFieldCount(const CsvTable& table, const CsvRecord& record) {
+  const size_t have = record.fields.size();
+  const size_t want = table.header.size();
+  if (have < want) {
+    return absl::InvalidArgumentError(absl::StrCat("missing field ", table.header[have],
+                                                   " (row has ", have, " fields, header has ", want,
+                                                   ")"));
+  }
+  if (have > want) {
+    return absl::InvalidArgumentError(absl::StrCat("row has ", have, " fields, header has ", want));
+  }
+  return absl::OkStatus();
+}
+
+// A code of at most `width` digits, zero-padded on the left to exactly `width` (spreadsheets
+// drop leading zeros). Used for FIPS and SSA county codes, never for specialty codes.
+absl::StatusOr<std::string> ParseCode(const CsvTable& table, int column, absl::string_view value,
+                                      size_t width) {
+  value = absl::StripAsciiWhitespace(value);
+  const std::string& name = table.header[column];
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(name, " is empty"));
+  bool digits = value.size() <= width;
+  for (char c : value) digits = digits && absl::ascii_isdigit(static_cast<unsigned char>(c));
+  if (!digits) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": \"", value, "\" is not a code of at most ", width, " digits"));
+  }
+  std::string code(width - value.size(), '0');
+  code.append(value.data(), value.size());
+  return code;
+}
+
+// A specialty code exactly as written ("S03", "007"): letters and digits only, never
+// reinterpreted as a number.
+absl::StatusOr<std::string> ParseSpecialtyCode(const CsvTable& table, int column,
+                                               absl::string_view value) {
+  value = absl::StripAsciiWhitespace(value);
+  const std::string& name = table.header[column];
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(name, " is empty"));
+  for (char c : value) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": \"", value, "\" is not a specialty code (letters and digits)"));
+    }
+  }
+  return std::string(value);
+}
+
+// A non-negative integer count.
+absl::StatusOr<int64_t> ParseCount(const CsvTable& table, int column, absl::string_view value) {
+  value = absl::StripAsciiWhitespace(value);
+  const std::string& name = table.header[column];
+  int64_t count = 0;
+  if (!absl::SimpleAtoi(value, &count)) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": \"", value, "\" is not an integer"));
+  }
+  if (count < 0) return absl::InvalidArgumentError(absl::StrCat(name, ": ", value, " is negative"));
+  return count;
+}
+
+// A finite, non-negative decimal number ("7.6867250600000006E-2" is fine).
+absl::StatusOr<double> ParseNonNegative(const CsvTable& table, int column,
+                                        absl::string_view value) {
+  value = absl::StripAsciiWhitespace(value);
+  const std::string& name = table.header[column];
+  double number = 0.0;
+  if (!absl::SimpleAtod(value, &number) || !std::isfinite(number)) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": \"", value, "\" is not a number"));
+  }
+  if (number < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": ", value, " is negative"));
+  }
+  return number;
+}
+
+absl::StatusOr<CountyDesignation> ParseDesignationField(const CsvTable& table, int column,
+                                                        absl::string_view value) {
+  absl::StatusOr<CountyDesignation> designation =
+      ParseCountyDesignation(std::string_view(value.data(), value.size()));
+  if (!designation.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(table.header[column], ": ", designation.status().message()));
+  }
+  return designation;
+}
+
+// The shape every keyed-row loader shares: read the CSV, require `columns` (passed to `parse` in
+// that order), parse each record, skip and report a bad or repeated row with its line. `key`
+// gives a row's key (any hashable value); `describe` spells it, after `key_name`, in the
+// duplicate message.
+template <typename T, typename Parse, typename Key, typename Describe>
+absl::StatusOr<std::vector<T>> LoadKeyedRows(const std::string& path,
+                                             std::initializer_list<std::string_view> columns,
+                                             Parse parse, Key key, Describe describe,
+                                             absl::string_view key_name, LoadReport* report) {
+  *report = LoadReport();
+  report->source = path;
+
+  absl::StatusOr<CsvTable> table = ReadCsvFile(path);
+  if (!table.ok()) return table.status();
+  absl::StatusOr<std::vector<int>> column_index = RequireColumns(*table, columns);
+  if (!column_index.ok()) return column_index.status();
+
+  report->rows = static_cast<int64_t>(table->records.size());
+  std::vector<T> rows;
+  rows.reserve(table->records.size());
+  absl::flat_hash_map<std::decay_t<std::invoke_result_t<Key, const T&>>, int64_t> first_lines;
+  first_lines.reserve(table->records.size());
+  for (const CsvRecord& record : table->records) {
+    absl::StatusOr<T> row = parse(*table, record, *column_index);
+    if (!row.ok()) {
+      report->skipped.push_back({record.line, std::string(row.status().message())});
+      continue;
+    }
+    auto [it, inserted] = first_lines.emplace(key(*row), record.line);
+    if (!inserted) {
+      report->skipped.push_back(
+          {record.line, absl::StrCat("duplicate ", key_name, " ", describe(*row),
+                                     " (first on line ", it->second, ")")});
+      continue;
+    }
+    rows.push_back(*std::move(row));
+  }
+  report->loaded = static_cast<int64_t>(rows.size());
+  return rows;
+}
+
+// Rows keyed by a string, which also spells the key in messages.
+template <typename T, typename Parse, typename Key>
+absl::StatusOr<std::vector<T>> LoadKeyedRows(const std::string& path,
+                                             std::initializer_list<std::string_view> columns,
+                                             Parse parse, Key key, absl::string_view key_name,
+                                             LoadReport* report) {
+  return LoadKeyedRows<T>(path, columns, parse, key, key, key_name, report);
+}
+
+constexpr std::string_view kPrimaryCareCode = "S03";
+// Roster codes evaluated together as S03.
+constexpr std::string_view kPrimaryCareRosterCodes[] = {"001", "002", "003", "004", "005", "006"};
+
+// --- ma_time_distance_standards.csv ------------------------------------------------------------
+
+enum StandardColumn { kStdCode, kStdName, kStdKind, kStdFirstValue };
+absl::StatusOr<bool> ParseKind(const CsvTable& table, int column, absl::string_view value) {
+  value = absl::StripAsciiWhitespace(value);
+  if (value == "provider") return false;
+  if (value == "facility") return true;
+  return absl::InvalidArgumentError(
+      absl::StrCat(table.header[column], ": \"", value, "\" is neither provider nor facility"));
+}
+
+absl::StatusOr<SpecialtyType> ParseStandard(const CsvTable& table, const CsvRecord& record,
+                                            const std::vector<int>& col) {
+  if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+  SpecialtyType type;
+  absl::StatusOr<std::string> code =
+      ParseSpecialtyCode(table, col[kStdCode], record.fields[col[kStdCode]]);
+  if (!code.ok()) return code.status();
+  type.code = *std::move(code);
+  type.name = std::string(absl::StripAsciiWhitespace(record.fields[col[kStdName]]));
+  if (type.name.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(table.header[col[kStdName]], " is empty"));
+  }
+  absl::StatusOr<bool> facility = ParseKind(table, col[kStdKind], record.fields[col[kStdKind]]);
+  if (!facility.ok()) return facility.status();
+  type.facility = *facility;
+  for (int d = 0; d < kCountyDesignationCount; ++d) {
+    const int minutes_column = col[kStdFirstValue + 2 * d];
+    const int miles_column = col[kStdFirstValue + 2 * d + 1];
+    absl::StatusOr<double> minutes =
+        ParseNonNegative(table, minutes_column, record.fields[minutes_column]);
+    if (!minutes.ok()) return minutes.status();
+    absl::StatusOr<double> miles =
+        ParseNonNegative(table, miles_column, record.fields[miles_column]);
+    if (!miles.ok()) return miles.status();
+    type.base_max_minutes[d] = *minutes;
+    type.base_max_miles[d] = *miles;
+  }
+  return type;
+}
+
+// --- ma_min_provider_ratios.csv ----------------------------------------------------------------
+
+enum RatioColumn { kRatioCode, kRatioKind, kRatioUnit, kRatioFirstValue };
+
+struct RatioRow {
+  int specialty = 0;  // index into the specialties
+  bool in_beds = false;
+  double per_1000[kCountyDesignationCount] = {};
+};
+
+// ---- shared by the county-level files ----------------------------------------------------------
+
+// The loaded county a row names by SSA code and FIPS, or why it cannot be used.
+absl::StatusOr<int> ParseCountyRef(const CsvTable& table, const CsvRecord& record, int ssa_column,
+                                   int fips_column, const std::vector<CmsCounty>& counties,
+                                   const absl::flat_hash_map<std::string, int>& county_index) {
+  absl::StatusOr<std::string> ssa = ParseCode(table, ssa_column, record.fields[ssa_column], 5);
+  if (!ssa.ok()) return ssa.status();
+  if (absl::StripAsciiWhitespace(record.fields[fips_column]).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(table.header[fips_column],
+                                                   " is empty: SSA county ", *ssa,
+                                                   " has no FIPS code (territory)"));
+  }
+  absl::StatusOr<std::string> fips = ParseCode(table, fips_column, record.fields[fips_column], 5);
+  if (!fips.ok()) return fips.status();
+  auto it = county_index.find(*fips);
+  if (it == county_index.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(table.header[fips_column], ": county ", *fips,
+                                                   " is not in ", StandardsSet::kDesignationsFile));
+  }
+  const CmsCounty& county = counties[it->second];
+  if (county.ssa_code != *ssa) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "SSA county ", *ssa, " maps to FIPS ", *fips, ", which is loaded as SSA county ",
+        county.ssa_code, " (the designations row of ", *ssa, " was skipped)"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<int> ParseKnownSpecialty(
+    const CsvTable& table, int column, absl::string_view value,
+    const absl::flat_hash_map<std::string, int>& specialty_index) {
+  absl::StatusOr<std::string> code = ParseSpecialtyCode(table, column, value);
+  if (!code.ok()) return code.status();
+  auto it = specialty_index.find(*code);
+  if (it == specialty_index.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(table.header[column], ": \"", *code,
+                                                   "\" is not in ", StandardsSet::kStandardsFile));
+  }
+  return it->second;
+}
+
+// --- ma_hsd_county_designations_cy2026.csv -----------------------------------------------------
+
+enum DesignationColumn {
+  kDesSsa,
+  kDesFips,
+  kDesState,
+  kDesName,
+  kDesDesignation,
+  kDesTotal,
+  kDesRatio95,
+  kDesRequired
+};
+
+struct CountyRow {
+  int64_t line = 0;
+  CmsCounty county;
+};
+
+absl::StatusOr<CountyRow> ParseCmsCounty(const CsvTable& table, const CsvRecord& record,
+                                         const std::vector<int>& col) {
+  if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+  CountyRow row;
+  row.line = record.line;
+  CmsCounty& county = row.county;
+  absl::StatusOr<std::string> ssa = ParseCode(table, col[kDesSsa], record.fields[col[kDesSsa]], 5);
+  if (!ssa.ok()) return ssa.status();
+  county.ssa_code = *std::move(ssa);
+  county.state = std::string(absl::StripAsciiWhitespace(record.fields[col[kDesState]]));
+  county.name = std::string(absl::StripAsciiWhitespace(record.fields[col[kDesName]]));
+  if (absl::StripAsciiWhitespace(record.fields[col[kDesFips]]).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(table.header[col[kDesFips]], " is empty: SSA county ", county.ssa_code, " (",
+                     county.state, " ", county.name, ") has no FIPS code (territory)"));
+  }
+  absl::StatusOr<std::string> fips =
+      ParseCode(table, col[kDesFips], record.fields[col[kDesFips]], 5);
+  if (!fips.ok()) return fips.status();
+  county.fips = *std::move(fips);
+
+  if (county.state.size() != 2 || !absl::ascii_isalpha(county.state[0]) ||
+      !absl::ascii_isalpha(county.state[1])) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        table.header[col[kDesState]], ": \"", county.state, "\" is not a two-letter USPS code"));
+  }
+  absl::AsciiStrToUpper(&county.state);
+  if (county.name.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(table.header[col[kDesName]], " is empty"));
+  }
+
+  absl::StatusOr<CountyDesignation> designation =
+      ParseDesignationField(table, col[kDesDesignation], record.fields[col[kDesDesignation]]);
+  if (!designation.ok()) return designation.status();
+  county.designation = *designation;
+
+  absl::StatusOr<int64_t> total = ParseCount(table, col[kDesTotal], record.fields[col[kDesTotal]]);
+  if (!total.ok()) return total.status();
+  county.total_beneficiaries = *total;
+  absl::StatusOr<double> ratio =
+      ParseNonNegative(table, col[kDesRatio95], record.fields[col[kDesRatio95]]);
+  if (!ratio.ok()) return ratio.status();
+  county.ratio_95th_percentile_base_population = *ratio;
+  absl::StatusOr<int64_t> required =
+      ParseCount(table, col[kDesRequired], record.fields[col[kDesRequired]]);
+  if (!required.ok()) return required.status();
+  county.beneficiaries_required_to_cover = *required;
+  return row;
+}
+
+// --- ma_hsd_county_criteria_cy2026.csv ---------------------------------------------------------
+
+enum CriterionColumn {
+  kCritSsa,
+  kCritFips,
+  kCritDesignation,
+  kCritCode,
+  kCritMinutes,
+  kCritMiles,
+  kCritMinimum
+};
+
+struct CriterionRow {
+  int64_t line = 0;
+  int county = 0;                                             // index into the counties
+  int specialty = 0;                                          // index into the specialties
+  CountyDesignation designation = CountyDesignation::kRural;  // as the criteria file says
+  CountyCriterion criterion;
+};
+
+// --- ma_hsd_certificate_of_need_cy2026.csv -----------------------------------------------------
+
+enum ConColumn { kConSsa, kConFips, kConCode, kConCustomized };
+
+struct ConRow {
+  int county = 0;
+  int specialty = 0;
+  bool customized = false;
+};
+
+}  // namespace
+
+absl::StatusOr<CountyDesignation> ParseCountyDesignation(std::string_view text) {
+  const absl::string_view trimmed = absl::StripAsciiWhitespace(AsAbsl(text));
+  for (CountyDesignation d :
+       {CountyDesignation::kLargeMetro, CountyDesignation::kMetro, CountyDesignation::kMicro,
+        CountyDesignation::kRural, CountyDesignation::kCeac}) {
+    const std::string_view name = CountyDesignationName(d);
+    if (absl::EqualsIgnoreCase(trimmed, AsAbsl(name))) return d;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "\"", trimmed, "\" is not a county designation (Large Metro, Metro, Micro, Rural, CEAC)"));
+}
+
+std::string_view CountyDesignationName(CountyDesignation d) {
+  switch (d) {
+    case CountyDesignation::kLargeMetro:
+      return "Large Metro";
+    case CountyDesignation::kMetro:
+      return "Metro";
+    case CountyDesignation::kMicro:
+      return "Micro";
+    case CountyDesignation::kRural:
+      return "Rural";
+    case CountyDesignation::kCeac:
+      return "CEAC";
+  }
+  return "?";
+}
+
+double RequiredShare(CountyDesignation d) {
+  switch (d) {
+    case CountyDesignation::kLargeMetro:
+    case CountyDesignation::kMetro:
+      return 0.90;
+    case CountyDesignation::kMicro:
+    case CountyDesignation::kRural:
+    case CountyDesignation::kCeac:
+      return 0.85;
+  }
+  return 0.90;
+}
+
+StandardsSet::StandardsSet(std::string name, std::shared_ptr<const Tables> tables)
+    : name_(std::move(name)), tables_(std::move(tables)) {}
+
+absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::string name,
+                                                std::vector<LoadReport>* reports) {
+  enum { kDesignationsReport, kCriteriaReport, kRatiosReport, kStandardsReport, kConReport };
+  std::vector<LoadReport> local_reports;
+  if (reports == nullptr) reports = &local_reports;
+  reports->assign(5, LoadReport());
+  const std::string base = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+  auto tables = std::make_shared<Tables>();
+
+  // Specialty types and their base standards come first: every other file refers to them. The
+  // minutes and miles columns are in designation order.
+  const std::initializer_list<std::string_view> standard_columns = {
+      "specialty_code", "specialty",    "kind",          "large_metro_minutes", "large_metro_miles",
+      "metro_minutes",  "metro_miles",  "micro_minutes", "micro_miles",         "rural_minutes",
+      "rural_miles",    "ceac_minutes", "ceac_miles"};
+  absl::StatusOr<std::vector<SpecialtyType>> specialties = LoadKeyedRows<SpecialtyType>(
+      base + kStandardsFile, standard_columns, ParseStandard,
+      [](const SpecialtyType& t) { return t.code; }, "specialty code",
+      &(*reports)[kStandardsReport]);
+  if (!specialties.ok()) return specialties.status();
+  tables->specialties = *std::move(specialties);
+  for (size_t i = 0; i < tables->specialties.size(); ++i) {
+    tables->specialty_index.emplace(tables->specialties[i].code, static_cast<int>(i));
+  }
+
+  // Minimum ratios, for the types that have one.
+  auto parse_ratio = [&](const CsvTable& table, const CsvRecord& record,
+                         const std::vector<int>& col) -> absl::StatusOr<RatioRow> {
+    if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+    RatioRow row;
+    absl::StatusOr<int> specialty = ParseKnownSpecialty(
+        table, col[kRatioCode], record.fields[col[kRatioCode]], tables->specialty_index);
+    if (!specialty.ok()) return specialty.status();
+    row.specialty = *specialty;
+    absl::StatusOr<bool> facility =
+        ParseKind(table, col[kRatioKind], record.fields[col[kRatioKind]]);
+    if (!facility.ok()) return facility.status();
+    const SpecialtyType& type = tables->specialties[row.specialty];
+    if (*facility != type.facility) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(table.header[col[kRatioKind]], ": ", type.code, " is a ",
+                       type.facility ? "facility" : "provider", " type in ", kStandardsFile));
+    }
+    const absl::string_view unit = absl::StripAsciiWhitespace(record.fields[col[kRatioUnit]]);
+    if (unit == "beds_per_1000_beneficiaries") {
+      row.in_beds = true;
+    } else if (unit != "providers_per_1000_beneficiaries") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          table.header[col[kRatioUnit]], ": \"", unit,
+          "\" is neither providers_per_1000_beneficiaries nor beds_per_1000_beneficiaries"));
+    }
+    for (int d = 0; d < kCountyDesignationCount; ++d) {
+      const int column = col[kRatioFirstValue + d];
+      absl::StatusOr<double> ratio = ParseNonNegative(table, column, record.fields[column]);
+      if (!ratio.ok()) return ratio.status();
+      row.per_1000[d] = *ratio;
+    }
+    return row;
+  };
+  absl::StatusOr<std::vector<RatioRow>> ratios = LoadKeyedRows<RatioRow>(
+      base + kRatiosFile,
+      {"specialty_code", "kind", "unit", "large_metro", "metro", "micro", "rural", "ceac"},
+      parse_ratio, [&](const RatioRow& r) { return tables->specialties[r.specialty].code; },
+      "specialty code", &(*reports)[kRatiosReport]);
+  if (!ratios.ok()) return ratios.status();
+  for (const RatioRow& ratio : *ratios) {
+    SpecialtyType& type = tables->specialties[ratio.specialty];
+    type.has_ratio = true;
+    type.ratio_in_beds = ratio.in_beds;
+    std::copy(std::begin(ratio.per_1000), std::end(ratio.per_1000), type.ratio_per_1000);
+  }
+
+  // Counties, ordered by FIPS.
+  LoadReport& designations_report = (*reports)[kDesignationsReport];
+  absl::StatusOr<std::vector<CountyRow>> county_rows = LoadKeyedRows<CountyRow>(
+      base + kDesignationsFile,
+      {"ssa_county_code", "fips", "state", "county", "county_designation", "total_beneficiaries",
+       "ratio_95th_percentile_base_population", "beneficiaries_required_to_cover"},
+      ParseCmsCounty, [](const CountyRow& r) { return r.county.fips; }, "county FIPS",
+      &designations_report);
+  if (!county_rows.ok()) return county_rows.status();
+  std::sort(county_rows->begin(), county_rows->end(),
+            [](const CountyRow& a, const CountyRow& b) { return a.county.fips < b.county.fips; });
+  std::vector<int64_t> county_lines;
+  county_lines.reserve(county_rows->size());
+  tables->counties.reserve(county_rows->size());
+  for (CountyRow& row : *county_rows) {
+    tables->county_index.emplace(row.county.fips, static_cast<int>(tables->counties.size()));
+    county_lines.push_back(row.line);
+    tables->counties.push_back(std::move(row.county));
+  }
+
+  // The criteria CMS applies per county x type.
+  auto parse_criterion = [&](const CsvTable& table, const CsvRecord& record,
+                             const std::vector<int>& col) -> absl::StatusOr<CriterionRow> {
+    if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+    CriterionRow row;
+    row.line = record.line;
+    absl::StatusOr<int> county = ParseCountyRef(table, record, col[kCritSsa], col[kCritFips],
+                                                tables->counties, tables->county_index);
+    if (!county.ok()) return county.status();
+    row.county = *county;
+    absl::StatusOr<CountyDesignation> designation =
+        ParseDesignationField(table, col[kCritDesignation], record.fields[col[kCritDesignation]]);
+    if (!designation.ok()) return designation.status();
+    row.designation = *designation;
+    absl::StatusOr<int> specialty = ParseKnownSpecialty(
+        table, col[kCritCode], record.fields[col[kCritCode]], tables->specialty_index);
+    if (!specialty.ok()) return specialty.status();
+    row.specialty = *specialty;
+    absl::StatusOr<double> minutes =
+        ParseNonNegative(table, col[kCritMinutes], record.fields[col[kCritMinutes]]);
+    if (!minutes.ok()) return minutes.status();
+    row.criterion.max_minutes = *minutes;
+    absl::StatusOr<double> miles =
+        ParseNonNegative(table, col[kCritMiles], record.fields[col[kCritMiles]]);
+    if (!miles.ok()) return miles.status();
+    row.criterion.max_miles = *miles;
+    absl::StatusOr<int64_t> minimum =
+        ParseCount(table, col[kCritMinimum], record.fields[col[kCritMinimum]]);
+    if (!minimum.ok()) return minimum.status();
+    if (*minimum > std::numeric_limits<int32_t>::max()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(table.header[col[kCritMinimum]], ": ", *minimum, " is too large"));
+    }
+    row.criterion.minimum_number = static_cast<int32_t>(*minimum);
+    return row;
+  };
+  auto pair_key = [&](int county, int specialty) {
+    return absl::StrCat(tables->counties[county].fips, " ", tables->specialties[specialty].code);
+  };
+  absl::StatusOr<std::vector<CriterionRow>> criteria = LoadKeyedRows<CriterionRow>(
+      base + kCriteriaFile,
+      {"ssa_county_code", "fips", "county_designation", "specialty_code", "max_time_minutes",
+       "max_distance_miles", "minimum_number"},
+      parse_criterion,
+      [&](const CriterionRow& r) { return tables->CriterionSlot(r.county, r.specialty); },
+      [&](const CriterionRow& r) { return pair_key(r.county, r.specialty); }, "county x specialty",
+      &(*reports)[kCriteriaReport]);
+  if (!criteria.ok()) return criteria.status();
+  tables->criteria.resize(tables->counties.size() * tables->specialties.size());
+  std::vector<bool> designation_reported(tables->counties.size(), false);
+  const size_t designation_issues_from = designations_report.skipped.size();
+  for (CriterionRow& row : *criteria) {
+    const CmsCounty& county = tables->counties[row.county];
+    const SpecialtyType& type = tables->specialties[row.specialty];
+    const int d = static_cast<int>(county.designation);
+    row.criterion.customized = row.criterion.max_minutes != type.base_max_minutes[d] ||
+                               row.criterion.max_miles != type.base_max_miles[d];
+    tables->criteria[tables->CriterionSlot(row.county, row.specialty)] = row.criterion;
+    if (row.designation != county.designation && !designation_reported[row.county]) {
+      designation_reported[row.county] = true;
+      designations_report.skipped.push_back(
+          {county_lines[row.county],
+           absl::StrCat("designation differs: ", AsAbsl(CountyDesignationName(county.designation)),
+                        " here, ", AsAbsl(CountyDesignationName(row.designation)), " in ",
+                        kCriteriaFile, " line ", row.line, "; county ", county.fips, " is kept as ",
+                        AsAbsl(CountyDesignationName(county.designation)))});
+    }
+  }
+  // Keep the designations report in line order with its "designation differs" entries.
+  std::stable_sort(designations_report.skipped.begin() + designation_issues_from,
+                   designations_report.skipped.end(),
+                   [](const RowIssue& a, const RowIssue& b) { return a.line < b.line; });
+  std::inplace_merge(designations_report.skipped.begin(),
+                     designations_report.skipped.begin() + designation_issues_from,
+                     designations_report.skipped.end(),
+                     [](const RowIssue& a, const RowIssue& b) { return a.line < b.line; });
+
+  // Certificate-of-need flags, for county x type pairs that have criteria.
+  auto parse_con = [&](const CsvTable& table, const CsvRecord& record,
+                       const std::vector<int>& col) -> absl::StatusOr<ConRow> {
+    if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+    ConRow row;
+    absl::StatusOr<int> county = ParseCountyRef(table, record, col[kConSsa], col[kConFips],
+                                                tables->counties, tables->county_index);
+    if (!county.ok()) return county.status();
+    row.county = *county;
+    absl::StatusOr<int> specialty = ParseKnownSpecialty(
+        table, col[kConCode], record.fields[col[kConCode]], tables->specialty_index);
+    if (!specialty.ok()) return specialty.status();
+    row.specialty = *specialty;
+    const absl::string_view flag = absl::StripAsciiWhitespace(record.fields[col[kConCustomized]]);
+    if (flag == "Y") {
+      row.customized = true;
+    } else if (flag != "N") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(table.header[col[kConCustomized]], ": \"", flag, "\" is neither Y nor N"));
+    }
+    if (!tables->criteria[tables->CriterionSlot(row.county, row.specialty)].has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat("county x specialty ",
+                                                     pair_key(row.county, row.specialty),
+                                                     " has no row in ", kCriteriaFile));
+    }
+    return row;
+  };
+  absl::StatusOr<std::vector<ConRow>> con = LoadKeyedRows<ConRow>(
+      base + kCertificateOfNeedFile, {"ssa_county_code", "fips", "specialty_code", "td_customized"},
+      parse_con, [&](const ConRow& r) { return tables->CriterionSlot(r.county, r.specialty); },
+      [&](const ConRow& r) { return pair_key(r.county, r.specialty); }, "county x specialty",
+      &(*reports)[kConReport]);
+  if (!con.ok()) return con.status();
+  for (const ConRow& row : *con) {
+    tables->criteria[tables->CriterionSlot(row.county, row.specialty)]->certificate_of_need =
+        row.customized;
+  }
+
+  return StandardsSet(std::move(name), std::move(tables));
+}
+
+const CmsCounty* StandardsSet::County(std::string_view fips) const {
+  const std::optional<int> i = tables_->CountyIndex(fips);
+  return i.has_value() ? &tables_->counties[*i] : nullptr;
+}
+
+const SpecialtyType* StandardsSet::Specialty(std::string_view code) const {
+  const std::optional<int> i = tables_->SpecialtyIndex(code);
+  return i.has_value() ? &tables_->specialties[*i] : nullptr;
+}
+
+const CountyCriterion* StandardsSet::Criterion(std::string_view fips, std::string_view code) const {
+  const std::optional<int> county = tables_->CountyIndex(fips);
+  if (!county.has_value()) return nullptr;
+  const std::optional<int> specialty = tables_->SpecialtyIndex(code);
+  if (!specialty.has_value()) return nullptr;
+  const std::optional<CountyCriterion>& criterion =
+      tables_->criteria[tables_->CriterionSlot(*county, *specialty)];
+  return criterion.has_value() ? &*criterion : nullptr;
+}
+
+const std::vector<SpecialtyType>& StandardsSet::specialties() const { return tables_->specialties; }
+
+const std::vector<CmsCounty>& StandardsSet::counties() const { return tables_->counties; }
+
+std::string StandardsSet::EvaluatedAs(std::string_view roster_code) const {
+  for (std::string_view primary_care : kPrimaryCareRosterCodes) {
+    if (roster_code == primary_care) {
+      return Specialty(kPrimaryCareCode) != nullptr ? std::string(kPrimaryCareCode) : std::string();
+    }
+  }
+  return Specialty(roster_code) != nullptr ? std::string(roster_code) : std::string();
+}
+
+bool StandardsSet::IsRosterCode(std::string_view code) const { return !EvaluatedAs(code).empty(); }
+
+}  // namespace carereach::io

@@ -1,0 +1,160 @@
+#include "server/rpc/adequacy_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "geo/access/adequacy.h"
+#include "server/rpc/access_service.h"
+#include "server/rpc/convert.h"
+#include "server/rpc/status.h"
+
+namespace carereach::rpc {
+namespace {
+
+using Stream = grpc::ServerReaderWriter<v1::EvaluateAdequacyResponse, v1::EvaluateAdequacyRequest>;
+
+// Reads the header and every roster batch; rows are numbered across batches.
+absl::Status ReadRequest(Stream* stream, int64_t max_rows, v1::AdequacyRequestHeader* header,
+                         std::vector<access::NetworkProvider>* roster) {
+  v1::EvaluateAdequacyRequest message;
+  if (!stream->Read(&message) || !message.has_header()) {
+    return absl::InvalidArgumentError(
+        "header: the first message of EvaluateAdequacy must be the header");
+  }
+  *header = message.header();
+  while (stream->Read(&message)) {
+    if (message.has_header()) {
+      return absl::InvalidArgumentError("header: sent twice; send it once, first");
+    }
+    for (const v1::NetworkProvider& p : message.providers().providers()) {
+      const size_t i = roster->size();
+      if (static_cast<int64_t>(i) >= max_rows) {
+        return absl::ResourceExhaustedError(absl::StrFormat(
+            "providers: more than this server's limit of %d roster rows", max_rows));
+      }
+      if (!p.has_location()) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("providers[%d].location: is required", i));
+      }
+      roster->push_back({.id = p.id(),
+                         .name = p.name(),
+                         .specialty_code = p.specialty_code(),
+                         .location = {p.location().lon(), p.location().lat()},
+                         .beds = p.beds(),
+                         .telehealth = p.telehealth()});
+    }
+  }
+  return absl::OkStatus();
+}
+
+void ResultToProto(const access::CountySpecialtyResult& r, v1::CountySpecialtyResult* out) {
+  out->set_county_fips(r.county->fips);
+  out->set_county_name(r.county_name.empty() ? r.county->name : r.county_name);
+  out->set_state(r.county->state);
+  out->set_county_designation(std::string(io::CountyDesignationName(r.county->designation)));
+  out->set_specialty_code(r.specialty->code);
+  out->set_specialty_name(r.specialty->name);
+  out->set_facility(r.specialty->facility);
+  out->set_max_minutes(r.max_minutes);
+  out->set_max_miles(r.max_miles);
+  out->set_beneficiaries(r.beneficiaries);
+  out->set_beneficiaries_with_access(r.beneficiaries_with_access);
+  out->set_share_with_access(r.share_with_access);
+  out->set_required_share(r.required_share);
+  out->set_telehealth_credit(r.telehealth_credit);
+  out->set_time_distance_pass(r.time_distance_pass);
+  out->set_minimum_number(r.minimum_number);
+  out->set_counted(r.counted);
+  out->set_minimum_number_pass(r.minimum_number_pass);
+  out->set_minimum_number_deficit(r.minimum_number_deficit);
+  out->set_pass(r.pass);
+  out->set_providers_serving(r.providers_serving);
+  for (const std::string& id : r.uncovered_unit_ids) out->add_uncovered_unit_ids(id);
+  out->set_uncovered_beneficiaries(r.uncovered_beneficiaries);
+}
+
+}  // namespace
+
+AdequacyServiceImpl::AdequacyServiceImpl(access::CoverageLimits limits, int64_t max_roster_rows,
+                                         absl::Duration max_request_time)
+    : limits_(limits), max_roster_rows_(max_roster_rows), max_request_time_(max_request_time) {}
+
+void AdequacyServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> catalog) {
+  absl::MutexLock lock(&mu_);
+  catalog_ = std::move(catalog);
+}
+
+grpc::Status AdequacyServiceImpl::EvaluateAdequacy(grpc::ServerContext* context, Stream* stream) {
+  const absl::Time start = absl::Now();
+  std::shared_ptr<const RegionCatalog> catalog;
+  {
+    absl::MutexLock lock(&mu_);
+    catalog = catalog_;
+  }
+  if (catalog == nullptr) return ToGrpcStatus(absl::UnavailableError("regions are still loading"));
+  v1::AdequacyRequestHeader header;
+  access::AdequacyRequest request;
+  if (absl::Status s = ReadRequest(stream, max_roster_rows_, &header, &request.roster); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<const access::Region*> region = catalog->Find(header.region());
+  if (!region.ok()) return ToGrpcStatus(region.status());
+  absl::StatusOr<const RegionCatalog::Standards*> standards =
+      catalog->FindStandards(header.standards_set());
+  if (!standards.ok()) return ToGrpcStatus(standards.status());
+  request.county_fips.assign(header.county_fips().begin(), header.county_fips().end());
+  request.specialty_codes.assign(header.specialty_codes().begin(), header.specialty_codes().end());
+  request.include_uncovered_units = header.include_uncovered_units();
+  request.deadline = RequestDeadline(*context, max_request_time_);
+  std::shared_ptr<const access::DriveRegion> drive;
+  if (header.mode() == v1::TRAVEL_MODE_DRIVE) {
+    request.mode = access::TravelMode::kDrive;
+    absl::StatusOr<std::shared_ptr<const access::DriveRegion>> d =
+        catalog->DriveRegionOf(catalog->IndexOf(*region));
+    if (!d.ok()) return ToGrpcStatus(d.status());
+    drive = *std::move(d);
+    absl::StatusOr<routing::DriveParams> params = DriveParamsFromProto(header.drive());
+    if (!params.ok()) return ToGrpcStatus(params.status());
+    request.drive = *params;
+  } else if (header.mode() != v1::TRAVEL_MODE_UNSPECIFIED &&
+             header.mode() != v1::TRAVEL_MODE_STRAIGHT_LINE) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrFormat("header.mode: %d is not a TravelMode", static_cast<int>(header.mode()))));
+  }
+  if (header.straight_line().circuity_factor() != 0) {
+    request.straight_line.circuity_factor = header.straight_line().circuity_factor();
+  }
+  if (header.straight_line().speed_mph() != 0) {
+    request.straight_line.speed_mph = header.straight_line().speed_mph();
+  }
+
+  absl::StatusOr<access::AdequacySummary> summary = access::EvaluateAdequacy(
+      **region, drive.get(), (*standards)->set, (*standards)->telehealth_eligible, request,
+      [&](const access::CountySpecialtyResult& r) {
+        v1::EvaluateAdequacyResponse out;
+        ResultToProto(r, out.mutable_result());
+        return !context->IsCancelled() && stream->Write(out);
+      });
+  if (!summary.ok()) return ToGrpcStatus(summary.status());
+  v1::EvaluateAdequacyResponse out;
+  v1::AdequacySummary* s = out.mutable_summary();
+  s->set_region((*region)->name);
+  s->set_standards_set((*standards)->set.name());
+  s->set_mode(drive ? v1::TRAVEL_MODE_DRIVE : v1::TRAVEL_MODE_STRAIGHT_LINE);
+  s->set_counties(summary->counties);
+  s->set_specialty_types(summary->specialty_types);
+  s->set_results(summary->results);
+  s->set_failing_results(summary->failing_results);
+  s->set_roster_rows(static_cast<int32_t>(request.roster.size()));
+  s->set_beneficiary_method(access::kBeneficiaryMethod);
+  if (drive) {
+    s->set_speed_profile(drive->network->graph().profile_name);
+    s->set_attribution(std::string(kOsmAttribution));
+  }
+  s->set_compute_ms(absl::ToDoubleMilliseconds(absl::Now() - start));
+  stream->Write(out);
+  return grpc::Status::OK;
+}
+
+}  // namespace carereach::rpc

@@ -1,0 +1,38 @@
+#ifndef CARERACH_SERVER_RPC_ADEQUACY_SERVICE_H_
+#define CARERACH_SERVER_RPC_ADEQUACY_SERVICE_H_
+
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "carereach/v1/adequacy.grpc.pb.h"
+#include "server/region_catalog.h"
+
+namespace carereach::rpc {
+
+// carereach.v1.AdequacyService: reads the header and the roster stream, validates, delegates to
+// access::EvaluateAdequacy and streams each county x specialty result, then a summary.
+// Thread-safe: the catalog is swapped in once and read as an immutable snapshot.
+class AdequacyServiceImpl final : public v1::AdequacyService::Service {
+ public:
+  AdequacyServiceImpl(access::CoverageLimits limits, int64_t max_roster_rows,
+                      absl::Duration max_request_time);
+  void SetCatalog(std::shared_ptr<const RegionCatalog> catalog);
+
+  grpc::Status EvaluateAdequacy(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::EvaluateAdequacyResponse, v1::EvaluateAdequacyRequest>* stream)
+      override;
+
+ private:
+  const access::CoverageLimits limits_;
+  const int64_t max_roster_rows_;
+  const absl::Duration max_request_time_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const RegionCatalog> catalog_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace carereach::rpc
+
+#endif  // CARERACH_SERVER_RPC_ADEQUACY_SERVICE_H_

@@ -1,0 +1,152 @@
+#include "geo/access/adequacy.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/status_matchers.h"
+
+namespace carereach::access {
+namespace {
+
+using testing::ElementsAre;
+using testing::HasSubstr;
+using testing_util::StatusIs;
+
+// Two counties on the equator (one degree of longitude = 69.17 miles):
+//   01001 West, Metro (90 %), 1,000 beneficiaries: unit A at lon 0.1 (1,000 people), B at 0.5
+//   (2,000);
+//   01003 East, Rural (85 %), 2,000 beneficiaries: unit C at lon 1.0 (800), D at 1.6 (200).
+// Standards (tests/fixtures/cms_small): S03 15 min / 10 mi in West, 40 min / 30 mi in East;
+// 011 45/30 and 75/60; 040 45/30 and 75/60; minimum numbers S03 2 and 1, 011 1 and 1, 040 2 and
+// 3 beds. Travel model: 1 mile = 1 minute (circuity 1, 60 mph), so reach = min(minutes, miles).
+class AdequacyTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<io::LoadReport> reports;
+    auto set = io::StandardsSet::Load(
+        std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/cms_small", "test-standards", &reports);
+    ASSERT_TRUE(set.ok()) << set.status();
+    standards_ = std::make_unique<io::StandardsSet>(*std::move(set));
+    auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
+                              {{"01001000100", "01001", 1000, {0.1, 0}},
+                               {"01001000200", "01001", 2000, {0.5, 0}},
+                               {"01003000100", "01003", 800, {1.0, 0}},
+                               {"01003000200", "01003", 200, {1.6, 0}}},
+                              {});
+    ASSERT_TRUE(region.ok());
+    region_ = *std::move(region);
+    auto telehealth = ParseTelehealthEligible(DefaultTelehealthEligibleCsv(), "telehealth.csv");
+    ASSERT_TRUE(telehealth.ok());
+    telehealth_ = *telehealth;
+  }
+
+  std::vector<CountySpecialtyResult> Evaluate(std::vector<NetworkProvider> roster,
+                                              std::vector<std::string> codes = {}) {
+    AdequacyRequest request;
+    request.roster = std::move(roster);
+    request.specialty_codes = std::move(codes);
+    request.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
+    request.include_uncovered_units = true;
+    std::vector<CountySpecialtyResult> results;
+    auto summary = EvaluateAdequacy(region_, nullptr, *standards_, telehealth_, request,
+                                    [&](const CountySpecialtyResult& r) {
+                                      results.push_back(r);
+                                      return true;
+                                    });
+    EXPECT_TRUE(summary.ok()) << summary.status();
+    return results;
+  }
+
+  std::unique_ptr<io::StandardsSet> standards_;
+  Region region_;
+  absl::flat_hash_set<std::string> telehealth_;
+};
+
+TEST_F(AdequacyTest, ShareMinimumNumberAndDeficitForPrimaryCare) {
+  // A family practice (001, evaluated as S03) at lon 0: 6.9 miles from A, 34.6 from B.
+  const auto r = Evaluate({{.id = "fp", .specialty_code = "001", .location = {0, 0}}}, {"S03"});
+  ASSERT_EQ(r.size(), 2u);
+  const CountySpecialtyResult& west = r[0];
+  EXPECT_EQ(west.county->fips, "01001");
+  EXPECT_EQ(west.specialty->code, "S03");
+  EXPECT_DOUBLE_EQ(west.share_with_access, 1000.0 / 3000.0);
+  EXPECT_NEAR(west.beneficiaries_with_access, 1000.0 / 3.0, 1e-9);
+  EXPECT_DOUBLE_EQ(west.required_share, 0.90);
+  EXPECT_FALSE(west.time_distance_pass);
+  EXPECT_EQ(west.minimum_number, 2);
+  EXPECT_EQ(west.counted, 1);
+  EXPECT_EQ(west.minimum_number_deficit, 1);
+  EXPECT_FALSE(west.pass);
+  EXPECT_THAT(west.uncovered_unit_ids, ElementsAre("01001000200"));
+  // East: nobody within 30 miles of lon 0.
+  EXPECT_EQ(r[1].share_with_access, 0);
+  EXPECT_EQ(r[1].counted, 0);
+  EXPECT_EQ(r[1].minimum_number_deficit, 1);
+}
+
+TEST_F(AdequacyTest, TelehealthCreditOfTenPointsCanTurnAFailIntoAPass) {
+  // A primary care practice at C (lon 1.0): C (800 people) has access, D (41.5 miles) has not:
+  // 80 % against the 85 % a Rural county needs.
+  NetworkProvider pcp{.id = "pcp", .specialty_code = "002", .location = {1.0, 0}};
+  auto r = Evaluate({pcp}, {"S03"});
+  EXPECT_DOUBLE_EQ(r[1].share_with_access, 0.8);
+  EXPECT_EQ(r[1].telehealth_credit, 0);
+  EXPECT_FALSE(r[1].time_distance_pass);
+  pcp.telehealth = true;
+  r = Evaluate({pcp}, {"S03"});
+  EXPECT_DOUBLE_EQ(r[1].telehealth_credit, 0.10);
+  EXPECT_TRUE(r[1].time_distance_pass);
+  EXPECT_TRUE(r[1].pass);
+}
+
+TEST_F(AdequacyTest, AcuteInpatientHospitalsCountInBedsAndDuplicateIdsCountOnce) {
+  const auto r = Evaluate(
+      {{.id = "h1", .specialty_code = "040", .location = {0.3, 0}, .beds = 150},
+       {.id = "derm", .specialty_code = "011", .location = {0.3, 0}},
+       {.id = "derm", .specialty_code = "011", .location = {0.31, 0}}},  // same derm, 2 sites
+      {"011", "040"});
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].specialty->code, "011");
+  EXPECT_EQ(r[0].counted, 1);  // one dermatologist, two rows
+  EXPECT_EQ(r[0].providers_serving, 1);
+  EXPECT_TRUE(r[0].pass);
+  EXPECT_EQ(r[1].specialty->code, "040");
+  EXPECT_EQ(r[1].counted, 150);  // beds
+  EXPECT_TRUE(r[1].minimum_number_pass);
+  EXPECT_TRUE(r[3].minimum_number_pass);  // East: 48 miles, within 60
+}
+
+TEST_F(AdequacyTest, BadRostersAreInvalidArgumentWithTheRow) {
+  AdequacyRequest request;
+  const auto run = [&](std::vector<NetworkProvider> roster) {
+    request.roster = std::move(roster);
+    return EvaluateAdequacy(region_, nullptr, *standards_, telehealth_, request,
+                            [](const CountySpecialtyResult&) { return true; });
+  };
+  EXPECT_THAT(run({{.id = "a", .specialty_code = "001", .location = {0, 0}},
+                   {.id = "b", .specialty_code = "099", .location = {0, 0}}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("providers[1].specialty_code: \"099\" is not a CMS HSD")));
+  EXPECT_THAT(run({{.id = "a", .specialty_code = "011", .location = {0, 0}, .beds = 20}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("providers[0].beds: beds count only for acute inpatient")));
+  EXPECT_THAT(run({{.id = "a", .specialty_code = "040", .location = {0, 95}}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("providers[0].location.lat: 95 is outside")));
+  request.county_fips = {"26163"};
+  EXPECT_THAT(run({}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("county_fips[0]: \"26163\" is not a county of region eq")));
+}
+
+TEST_F(AdequacyTest, AnEmptyRosterFailsEverythingAndReportsEveryUnitUncovered) {
+  const auto r = Evaluate({});
+  ASSERT_EQ(r.size(), 6u);  // 2 counties x 3 types
+  for (const CountySpecialtyResult& row : r) {
+    EXPECT_FALSE(row.pass);
+    EXPECT_EQ(row.share_with_access, 0);
+    EXPECT_DOUBLE_EQ(row.uncovered_beneficiaries, static_cast<double>(row.beneficiaries));
+  }
+}
+
+}  // namespace
+}  // namespace carereach::access

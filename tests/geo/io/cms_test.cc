@@ -1,0 +1,749 @@
+#include "geo/io/cms.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "geo/io/csv.h"
+#include "geo/io/load_report.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/data_dir.h"
+#include "tests/status_matchers.h"
+
+namespace carereach::io {
+namespace {
+
+using ::carereach::testing_util::DataDir;
+using ::carereach::testing_util::StatusIs;
+using ::testing::_;
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::DoubleEq;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+enum Report { kDesignations, kCriteria, kRatios, kStandards, kCon };
+
+constexpr int kLargeMetro = static_cast<int>(CountyDesignation::kLargeMetro);
+constexpr int kMetro = static_cast<int>(CountyDesignation::kMetro);
+constexpr int kRural = static_cast<int>(CountyDesignation::kRural);
+
+auto Issue(int64_t line, const std::string& message_part) {
+  return AllOf(Field("line", &RowIssue::line, line),
+               Field("message", &RowIssue::message, HasSubstr(message_part)));
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// ===============================================================================================
+// Hand-made fixture (tests/fixtures/cms/): Wayne MI (Large Metro), Alcona MI (Rural), Cullman AL
+// (Metro, customized S03 and 041, certificate of need for 041) and St. Croix VI (no FIPS); types
+// S03, 007, 016 (quoted name with a comma, no criteria), 040 (beds), 041 (no ratio).
+// ===============================================================================================
+
+const std::string& FixtureDir() {
+  static const std::string* dir =
+      new std::string(std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/cms");
+  return *dir;
+}
+
+// A copy of the fixture directory, private to the running test, for tests that alter a file.
+std::string FixtureCopy() {
+  const testing::TestInfo* test = testing::UnitTest::GetInstance()->current_test_info();
+  const std::string dir =
+      absl::StrCat(testing::TempDir(), "/cms_", test->test_suite_name(), ".", test->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (const auto& entry : std::filesystem::directory_iterator(FixtureDir())) {
+    std::filesystem::copy_file(entry.path(), dir / entry.path().filename());
+  }
+  return dir;
+}
+
+// Appends `row` (no newline) to `file` in `dir`; returns the 1-based line it lands on.
+int64_t AppendRow(const std::string& dir, const char* file, const std::string& row) {
+  const std::string path = absl::StrCat(dir, "/", file);
+  std::string text = ReadText(path);
+  text += row + "\n";
+  WriteText(path, text);
+  return std::count(text.begin(), text.end(), '\n');
+}
+
+TEST(CountyDesignationTest, ParsesAndNamesTheFileSpellings) {
+  for (CountyDesignation d :
+       {CountyDesignation::kLargeMetro, CountyDesignation::kMetro, CountyDesignation::kMicro,
+        CountyDesignation::kRural, CountyDesignation::kCeac}) {
+    absl::StatusOr<CountyDesignation> parsed = ParseCountyDesignation(CountyDesignationName(d));
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    EXPECT_EQ(*parsed, d);
+  }
+  EXPECT_EQ(CountyDesignationName(CountyDesignation::kLargeMetro), "Large Metro");
+  EXPECT_EQ(CountyDesignationName(CountyDesignation::kCeac), "CEAC");
+  EXPECT_EQ(*ParseCountyDesignation(" large metro "), CountyDesignation::kLargeMetro);
+  EXPECT_THAT(ParseCountyDesignation("Suburban"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("\"Suburban\" is not a county designation")));
+  EXPECT_THAT(ParseCountyDesignation(""), StatusIs(absl::StatusCode::kInvalidArgument, _));
+}
+
+TEST(CountyDesignationTest, RequiredShareIs90PercentInMetroAnd85PercentElsewhere) {
+  EXPECT_DOUBLE_EQ(RequiredShare(CountyDesignation::kLargeMetro), 0.90);
+  EXPECT_DOUBLE_EQ(RequiredShare(CountyDesignation::kMetro), 0.90);
+  EXPECT_DOUBLE_EQ(RequiredShare(CountyDesignation::kMicro), 0.85);
+  EXPECT_DOUBLE_EQ(RequiredShare(CountyDesignation::kRural), 0.85);
+  EXPECT_DOUBLE_EQ(RequiredShare(CountyDesignation::kCeac), 0.85);
+}
+
+TEST(StandardsSetFixtureTest, LoadsCountiesByFipsAndSpecialtiesInFileOrder) {
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(FixtureDir(), "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->name(), "fixture");
+  ASSERT_THAT(set->counties(), SizeIs(3));
+  EXPECT_EQ(set->counties()[0].fips, "01043");  // ordered by FIPS, not by file line
+  EXPECT_EQ(set->counties()[1].fips, "26001");
+  EXPECT_EQ(set->counties()[2].fips, "26163");
+  const CmsCounty* wayne = set->County("26163");
+  ASSERT_NE(wayne, nullptr);
+  EXPECT_EQ(wayne->ssa_code, "23810");
+  EXPECT_EQ(wayne->state, "MI");
+  EXPECT_EQ(wayne->name, "Wayne");
+  EXPECT_EQ(wayne->designation, CountyDesignation::kLargeMetro);
+  EXPECT_EQ(wayne->total_beneficiaries, 348111);
+  EXPECT_THAT(wayne->ratio_95th_percentile_base_population, DoubleEq(0.076867250600000006));
+  EXPECT_EQ(wayne->beneficiaries_required_to_cover, 26759);
+  EXPECT_EQ(set->County("99999"), nullptr);
+
+  std::vector<std::string> codes;
+  for (const SpecialtyType& type : set->specialties()) codes.push_back(type.code);
+  EXPECT_THAT(codes, ElementsAre("S03", "007", "016", "040", "041"));
+  const SpecialtyType* gyn = set->Specialty("016");
+  ASSERT_NE(gyn, nullptr);
+  EXPECT_EQ(gyn->name, "Gynecology, OB/GYN");
+  EXPECT_FALSE(gyn->has_ratio);
+  EXPECT_EQ(set->Specialty("16"), nullptr);  // codes are strings, never numbers
+  EXPECT_EQ(set->Specialty("7"), nullptr);
+  const SpecialtyType* hospitals = set->Specialty("040");
+  ASSERT_NE(hospitals, nullptr);
+  EXPECT_TRUE(hospitals->facility);
+  EXPECT_TRUE(hospitals->has_ratio);
+  EXPECT_TRUE(hospitals->ratio_in_beds);
+  EXPECT_DOUBLE_EQ(hospitals->ratio_per_1000[kRural], 12.2);
+  EXPECT_DOUBLE_EQ(hospitals->base_max_minutes[kLargeMetro], 20);
+  EXPECT_DOUBLE_EQ(hospitals->base_max_miles[kLargeMetro], 10);
+  const SpecialtyType* primary_care = set->Specialty("S03");
+  ASSERT_NE(primary_care, nullptr);
+  EXPECT_FALSE(primary_care->facility);
+  EXPECT_FALSE(primary_care->ratio_in_beds);
+  EXPECT_DOUBLE_EQ(primary_care->ratio_per_1000[kMetro], 1.67);
+  EXPECT_DOUBLE_EQ(primary_care->ratio_per_1000[kRural], 1.42);
+  EXPECT_FALSE(set->Specialty("041")->has_ratio);
+}
+
+TEST(StandardsSetFixtureTest, CriteriaCarryCustomizationAndCertificateOfNeed) {
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(FixtureDir(), "fixture", nullptr);
+  ASSERT_TRUE(set.ok()) << set.status();
+
+  const CountyCriterion* wayne_beds = set->Criterion("26163", "040");
+  ASSERT_NE(wayne_beds, nullptr);
+  EXPECT_DOUBLE_EQ(wayne_beds->max_minutes, 20);
+  EXPECT_DOUBLE_EQ(wayne_beds->max_miles, 10);
+  EXPECT_EQ(wayne_beds->minimum_number, 327);
+  EXPECT_FALSE(wayne_beds->customized);  // the Large Metro base standard
+  EXPECT_FALSE(wayne_beds->certificate_of_need);
+
+  // Cullman AL (Metro): primary care 25 min / 15 mi against the Metro base 15 / 10.
+  const CountyCriterion* cullman_pcp = set->Criterion("01043", "S03");
+  ASSERT_NE(cullman_pcp, nullptr);
+  EXPECT_TRUE(cullman_pcp->customized);
+  EXPECT_FALSE(cullman_pcp->certificate_of_need);  // no CON row for S03
+  const CountyCriterion* cullman_cardiac = set->Criterion("01043", "041");
+  ASSERT_NE(cullman_cardiac, nullptr);
+  EXPECT_TRUE(cullman_cardiac->customized);
+  EXPECT_TRUE(cullman_cardiac->certificate_of_need);
+  EXPECT_FALSE(set->Criterion("01043", "040")->certificate_of_need);
+
+  EXPECT_EQ(set->Criterion("26163", "016"), nullptr);  // a type without criteria rows
+  EXPECT_EQ(set->Criterion("26163", "099"), nullptr);
+  EXPECT_EQ(set->Criterion("99999", "S03"), nullptr);
+}
+
+TEST(StandardsSetFixtureTest, TerritoryRowsWithoutFipsAreSkippedAndReported) {
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(FixtureDir(), "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_THAT(reports, SizeIs(5));
+  EXPECT_EQ(reports[kDesignations].source, FixtureDir() + "/" + StandardsSet::kDesignationsFile);
+  EXPECT_EQ(reports[kDesignations].rows, 4);
+  EXPECT_EQ(reports[kDesignations].loaded, 3);
+  EXPECT_THAT(reports[kDesignations].skipped,
+              ElementsAre(Issue(5, "fips is empty: SSA county 48010 (VI St. Croix) has no FIPS")));
+  EXPECT_EQ(reports[kCriteria].loaded, 12);
+  EXPECT_THAT(reports[kCriteria].skipped,
+              ElementsAre(Issue(14, "fips is empty: SSA county 48010"), Issue(15, "fips is empty"),
+                          Issue(16, "fips is empty"), Issue(17, "fips is empty")));
+  EXPECT_THAT(reports[kCon].skipped,
+              ElementsAre(Issue(8, "fips is empty"), Issue(9, "fips is empty")));
+  EXPECT_THAT(reports[kRatios].skipped, IsEmpty());
+  EXPECT_EQ(reports[kRatios].loaded, 3);
+  EXPECT_THAT(reports[kStandards].skipped, IsEmpty());
+  EXPECT_EQ(reports[kStandards].loaded, 5);
+}
+
+TEST(StandardsSetFixtureTest, PrimaryCareRosterCodesAreEvaluatedAsS03) {
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(FixtureDir(), "fixture", nullptr);
+  ASSERT_TRUE(set.ok()) << set.status();
+
+  for (const char* code : {"001", "002", "003", "004", "005", "006"}) {
+    EXPECT_EQ(set->EvaluatedAs(code), "S03") << code;
+    EXPECT_TRUE(set->IsRosterCode(code)) << code;
+  }
+  EXPECT_EQ(set->EvaluatedAs("S03"), "S03");  // a roster already grouped as primary care
+  EXPECT_TRUE(set->IsRosterCode("S03"));
+  EXPECT_EQ(set->EvaluatedAs("040"), "040");
+  EXPECT_EQ(set->EvaluatedAs("007"), "007");
+  EXPECT_EQ(set->EvaluatedAs("099"), "");
+  EXPECT_FALSE(set->IsRosterCode("099"));
+  EXPECT_FALSE(set->IsRosterCode("7"));
+  EXPECT_FALSE(set->IsRosterCode("1"));
+  EXPECT_FALSE(set->IsRosterCode("007 "));
+}
+
+TEST(StandardsSetFixtureTest, BadDesignationTextSkipsTheCounty) {
+  const std::string dir = FixtureCopy();
+  const int64_t line =
+      AppendRow(dir, StandardsSet::kDesignationsFile,
+                "23010,26005,nber_ssa_fips_2017,MI,Allegan,Suburban,25000,0.1,2500");
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(dir, "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->County("26005"), nullptr);
+  EXPECT_THAT(
+      reports[kDesignations].skipped,
+      Contains(Issue(line, "county_designation: \"Suburban\" is not a county designation")));
+}
+
+TEST(StandardsSetFixtureTest, NonNumericMinutesSkipsTheCriterion) {
+  const std::string dir = FixtureCopy();
+  const int64_t line =
+      AppendRow(dir, StandardsSet::kCriteriaFile, "23000,26001,Rural,016,forty,75,1");
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(dir, "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->Criterion("26001", "016"), nullptr);
+  EXPECT_THAT(reports[kCriteria].skipped,
+              Contains(Issue(line, "max_time_minutes: \"forty\" is not a number")));
+}
+
+TEST(StandardsSetFixtureTest, NegativeValuesAreSkipped) {
+  const std::string dir = FixtureCopy();
+  const int64_t criterion_line =
+      AppendRow(dir, StandardsSet::kCriteriaFile, "23000,26001,Rural,016,90,75,-1");
+  const int64_t county_line =
+      AppendRow(dir, StandardsSet::kDesignationsFile,
+                "23010,26005,nber_ssa_fips_2017,MI,Allegan,Metro,-25000,0.1,2500");
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(dir, "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_THAT(reports[kCriteria].skipped,
+              Contains(Issue(criterion_line, "minimum_number: -1 is negative")));
+  EXPECT_THAT(reports[kDesignations].skipped,
+              Contains(Issue(county_line, "total_beneficiaries: -25000 is negative")));
+}
+
+TEST(StandardsSetFixtureTest, UnknownSpecialtyCodeInCriteriaIsSkipped) {
+  const std::string dir = FixtureCopy();
+  const int64_t line = AppendRow(dir, StandardsSet::kCriteriaFile, "23000,26001,Rural,099,40,30,1");
+  const int64_t unpadded_line =
+      AppendRow(dir, StandardsSet::kCriteriaFile, "23000,26001,Rural,16,90,75,1");
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(dir, "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_THAT(
+      reports[kCriteria].skipped,
+      Contains(Issue(line, "specialty_code: \"099\" is not in ma_time_distance_standards")));
+  // "16" is not "016": codes are matched exactly as written.
+  EXPECT_THAT(reports[kCriteria].skipped, Contains(Issue(unpadded_line, "\"16\" is not in")));
+  EXPECT_EQ(set->Criterion("26001", "016"), nullptr);
+}
+
+TEST(StandardsSetFixtureTest, DuplicateCriterionIsSkippedAndTheFirstKept) {
+  const std::string dir = FixtureCopy();
+  const int64_t line = AppendRow(dir, StandardsSet::kCriteriaFile, "23000,26001,Rural,S03,99,99,9");
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(dir, "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_THAT(reports[kCriteria].skipped,
+              Contains(Issue(line, "duplicate county x specialty 26001 S03 (first on line 6)")));
+  EXPECT_DOUBLE_EQ(set->Criterion("26001", "S03")->max_minutes, 40);
+}
+
+// Los Angeles has two SSA codes (05200, 05210) for one FIPS: the second is reported, and so are
+// the criteria rows that name it.
+TEST(StandardsSetFixtureTest, SecondSsaCodeForOneFipsIsReportedWithItsCriteria) {
+  const std::string dir = FixtureCopy();
+  const int64_t county_line =
+      AppendRow(dir, StandardsSet::kDesignationsFile,
+                "23811,26163,nber_ssa_fips_2017,MI,Wayne,Large Metro,1000,0.0768672506,77");
+  const int64_t criterion_line =
+      AppendRow(dir, StandardsSet::kCriteriaFile, "23811,26163,Large Metro,S03,10,5,1");
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(dir, "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->County("26163")->ssa_code, "23810");
+  EXPECT_EQ(set->County("26163")->total_beneficiaries, 348111);
+  EXPECT_THAT(reports[kDesignations].skipped,
+              Contains(Issue(county_line, "duplicate county FIPS 26163 (first on line 2)")));
+  EXPECT_THAT(reports[kCriteria].skipped,
+              Contains(Issue(criterion_line,
+                             "SSA county 23811 maps to FIPS 26163, which is loaded as SSA county "
+                             "23810")));
+  EXPECT_EQ(set->Criterion("26163", "S03")->minimum_number, 45);
+}
+
+TEST(StandardsSetFixtureTest, DesignationDisagreeingWithCriteriaIsReportedAndKept) {
+  const std::string dir = FixtureCopy();
+  const std::string path = dir + "/" + StandardsSet::kDesignationsFile;
+  std::string text = ReadText(path);
+  const size_t at = text.find("Alcona,Rural");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 12, "Alcona,Micro");
+  WriteText(path, text);
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(dir, "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_NE(set->County("26001"), nullptr);
+  EXPECT_EQ(set->County("26001")->designation, CountyDesignation::kMicro);
+  EXPECT_EQ(reports[kDesignations].loaded, 3);
+  // One entry for the county (not one per criteria row), in line order before the territory.
+  EXPECT_THAT(reports[kDesignations].skipped,
+              ElementsAre(Issue(3,
+                                "designation differs: Micro here, Rural in "
+                                "ma_hsd_county_criteria_cy2026.csv line 6"),
+                          Issue(5, "fips is empty")));
+  // Customization is judged against the designation kept: Rural 40/30 is not Micro 30/20.
+  EXPECT_TRUE(set->Criterion("26001", "S03")->customized);
+}
+
+TEST(StandardsSetFixtureTest, BadRatioAndStandardRowsAreSkipped) {
+  const std::string dir = FixtureCopy();
+  const int64_t unit_line =
+      AppendRow(dir, StandardsSet::kRatiosFile,
+                "041,Cardiac Surgery Program,facility,programs_per_county,1,1,1,1,1");
+  const int64_t unknown_line = AppendRow(dir, StandardsSet::kRatiosFile,
+                                         "099,Nothing,provider,"
+                                         "providers_per_1000_beneficiaries,1,1,1,1,1");
+  const int64_t kind_line = AppendRow(dir, StandardsSet::kStandardsFile,
+                                      "068,Outpatient Behavioral Health,clinic,20,10,40,25,55,40,"
+                                      "60,50,110,100");
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(dir, "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_THAT(reports[kRatios].skipped,
+              ElementsAre(Issue(unit_line, "unit: \"programs_per_county\" is neither"),
+                          Issue(unknown_line, "\"099\" is not in ma_time_distance_standards")));
+  EXPECT_FALSE(set->Specialty("041")->has_ratio);
+  EXPECT_THAT(reports[kStandards].skipped,
+              ElementsAre(Issue(kind_line, "kind: \"clinic\" is neither provider nor facility")));
+  EXPECT_EQ(set->Specialty("068"), nullptr);
+}
+
+TEST(StandardsSetFixtureTest, MissingFileIsNotFoundNamingIt) {
+  const std::string dir = FixtureCopy();
+  std::filesystem::remove(dir + "/" + StandardsSet::kCertificateOfNeedFile);
+
+  EXPECT_THAT(StandardsSet::Load(dir, "fixture", nullptr),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("ma_hsd_certificate_of_need_cy2026.csv: cannot open")));
+}
+
+TEST(StandardsSetFixtureTest, MissingColumnIsInvalidArgumentNamingIt) {
+  const std::string dir = FixtureCopy();
+  const std::string path = dir + "/" + StandardsSet::kCriteriaFile;
+  std::string text = ReadText(path);
+  const size_t at = text.find(",minimum_number");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 15, ",min_number");
+  WriteText(path, text);
+
+  EXPECT_THAT(StandardsSet::Load(dir, "fixture", nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("ma_hsd_county_criteria_cy2026.csv: missing column "
+                                 "minimum_number")));
+}
+
+// ===============================================================================================
+// The real CY2026 files (DataDir()/cms). Absent data is a failure, not a skip.
+// ===============================================================================================
+
+std::string CmsDir() { return DataDir() + "/cms"; }
+
+// The raw rows of a real file, read independently of the loader.
+CsvTable RawTable(const char* file) {
+  absl::StatusOr<CsvTable> table = ReadCsvFile(CmsDir() + "/" + file);
+  EXPECT_TRUE(table.ok()) << table.status();
+  return table.ok() ? *std::move(table) : CsvTable();
+}
+
+std::set<int64_t> SkippedLines(const LoadReport& report) {
+  std::set<int64_t> lines;
+  for (const RowIssue& issue : report.skipped) lines.insert(issue.line);
+  return lines;
+}
+
+class RealStandardsTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    reports_ = new std::vector<LoadReport>();
+    const auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<StandardsSet> set = StandardsSet::Load(CmsDir(), "cms-ma-cy2026", reports_);
+    const auto stop = std::chrono::steady_clock::now();
+    if (!set.ok()) {
+      load_status_ = new absl::Status(set.status());
+      return;
+    }
+    set_ = new StandardsSet(*std::move(set));
+    std::cout << "[ info     ] loaded the five CMS files in "
+              << std::chrono::duration<double, std::milli>(stop - start).count() << " ms\n";
+    for (const LoadReport& report : *reports_) std::cout << report.Summary(2) << "\n";
+  }
+  static void TearDownTestSuite() {
+    delete set_;
+    delete reports_;
+    delete load_status_;
+    set_ = nullptr;
+    reports_ = nullptr;
+    load_status_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(set_, nullptr) << "cannot load " << CmsDir() << ": "
+                             << (load_status_ != nullptr ? load_status_->ToString() : "?");
+  }
+
+  const StandardsSet& set() const { return *set_; }
+  const LoadReport& report(Report r) const { return (*reports_)[r]; }
+
+  static StandardsSet* set_;
+  static std::vector<LoadReport>* reports_;
+  static absl::Status* load_status_;
+};
+
+StandardsSet* RealStandardsTest::set_ = nullptr;
+std::vector<LoadReport>* RealStandardsTest::reports_ = nullptr;
+absl::Status* RealStandardsTest::load_status_ = nullptr;
+
+TEST_F(RealStandardsTest, LoadsEveryCountyWithAFipsAndReportsEveryOtherRow) {
+  const CsvTable raw = RawTable(StandardsSet::kDesignationsFile);
+  const int fips_column = raw.Column("fips");
+  ASSERT_GE(fips_column, 0);
+  int64_t with_fips = 0;
+  std::set<int64_t> expected_skipped;
+  absl::flat_hash_map<std::string, int64_t> first_line;
+  for (const CsvRecord& record : raw.records) {
+    const std::string& fips = record.fields[fips_column];
+    if (fips.empty()) {
+      expected_skipped.insert(record.line);
+      continue;
+    }
+    ++with_fips;
+    // A second SSA code for a FIPS (Los Angeles 05200 and 05210) is a duplicate key.
+    if (!first_line.emplace(fips, record.line).second) expected_skipped.insert(record.line);
+  }
+
+  EXPECT_EQ(raw.records.size(), 3262u);
+  EXPECT_EQ(with_fips, 3222);           // 3,262 rows less 40 territory rows
+  EXPECT_EQ(first_line.size(), 3221u);  // 06037 Los Angeles appears under two SSA codes
+  EXPECT_EQ(set().counties().size(), first_line.size());
+  EXPECT_EQ(report(kDesignations).rows, 3262);
+  EXPECT_EQ(report(kDesignations).loaded, 3221);
+  EXPECT_EQ(SkippedLines(report(kDesignations)), expected_skipped);
+  EXPECT_EQ(report(kDesignations).skipped.size(), 41u);
+  int empty_fips = 0;
+  for (const RowIssue& issue : report(kDesignations).skipped) {
+    if (issue.message.find("fips is empty") != std::string::npos) ++empty_fips;
+  }
+  EXPECT_EQ(empty_fips, 40);
+  EXPECT_THAT(report(kDesignations).skipped,
+              Contains(Issue(208, "duplicate county FIPS 06037 (first on line 207)")));
+  EXPECT_EQ(set().County("06037")->ssa_code, "05200");
+  EXPECT_TRUE(
+      std::is_sorted(set().counties().begin(), set().counties().end(),
+                     [](const CmsCounty& a, const CmsCounty& b) { return a.fips < b.fips; }));
+}
+
+TEST_F(RealStandardsTest, CriteriaAndCertificateOfNeedReportEveryRowOfAnUnloadedCounty) {
+  // SSA codes whose designations row was loaded: a county-level row of any other SSA code is
+  // skipped (territories without FIPS, the second Los Angeles code) and nothing else is.
+  absl::flat_hash_set<std::string> loaded_ssa;
+  for (const CmsCounty& county : set().counties()) loaded_ssa.insert(county.ssa_code);
+  for (Report r : {kCriteria, kCon}) {
+    const CsvTable raw = RawTable(r == kCriteria ? StandardsSet::kCriteriaFile
+                                                 : StandardsSet::kCertificateOfNeedFile);
+    const int ssa_column = raw.Column("ssa_county_code");
+    ASSERT_GE(ssa_column, 0);
+    std::set<int64_t> expected;
+    for (const CsvRecord& record : raw.records) {
+      if (!loaded_ssa.contains(record.fields[ssa_column])) expected.insert(record.line);
+    }
+    EXPECT_EQ(report(r).rows, static_cast<int64_t>(raw.records.size()));
+    EXPECT_EQ(SkippedLines(report(r)), expected) << report(r).Summary();
+    EXPECT_EQ(report(r).loaded + static_cast<int64_t>(report(r).skipped.size()), report(r).rows);
+  }
+  EXPECT_EQ(report(kCriteria).rows, 140266);
+  EXPECT_EQ(report(kCriteria).skipped.size(), 41u * 43u);  // 40 territories + Los Angeles 05210
+  EXPECT_EQ(report(kCon).skipped.size(), 302u);
+  EXPECT_THAT(report(kRatios).skipped, IsEmpty());
+  EXPECT_THAT(report(kStandards).skipped, IsEmpty());
+}
+
+TEST_F(RealStandardsTest, HasFortyThreeSpecialtyTypesInFileOrderThirtyWithARatio) {
+  const CsvTable raw = RawTable(StandardsSet::kStandardsFile);
+  const int code_column = raw.Column("specialty_code");
+  std::vector<std::string> raw_codes;
+  for (const CsvRecord& record : raw.records) raw_codes.push_back(record.fields[code_column]);
+  std::vector<std::string> codes;
+  for (const SpecialtyType& type : set().specialties()) codes.push_back(type.code);
+
+  EXPECT_THAT(set().specialties(), SizeIs(43));
+  EXPECT_EQ(codes, raw_codes);
+  EXPECT_EQ(codes.front(), "S03");
+  EXPECT_EQ(codes[1], "007");
+  EXPECT_EQ(codes.back(), "068");
+  int with_ratio = 0;
+  int facilities = 0;
+  for (const SpecialtyType& type : set().specialties()) {
+    with_ratio += type.has_ratio;
+    facilities += type.facility;
+    EXPECT_EQ(type.ratio_in_beds, type.code == "040") << type.code;
+  }
+  EXPECT_EQ(with_ratio, 30);
+  EXPECT_EQ(facilities, 14);
+  const SpecialtyType* hospitals = set().Specialty("040");
+  ASSERT_NE(hospitals, nullptr);
+  EXPECT_TRUE(hospitals->facility);
+  for (double ratio : hospitals->ratio_per_1000) EXPECT_DOUBLE_EQ(ratio, 12.2);
+  EXPECT_EQ(set().Specialty("016")->name, "Gynecology, OB/GYN");
+}
+
+TEST_F(RealStandardsTest, EveryCountyHasCriteriaForEveryType) {
+  int64_t missing = 0;
+  for (const CmsCounty& county : set().counties()) {
+    for (const SpecialtyType& type : set().specialties()) {
+      missing += set().Criterion(county.fips, type.code) == nullptr;
+    }
+  }
+  EXPECT_EQ(missing, 0);
+  EXPECT_EQ(report(kCriteria).loaded, 3221 * 43);
+}
+
+// CMS: minimum number = ratio per 1,000 x (95th-percentile base population ratio x beneficiaries)
+// / 1,000, rounded up, and at least 1. The product in parentheses must be taken unrounded: the
+// published beneficiaries_required_to_cover is rounded up already, and using it instead
+// overstates 26 acute-inpatient (040, 12.2 beds) minimums by one bed where the product crosses
+// an integer only because of that rounding (e.g. SSA 01270: 2,786.61 -> 2,787 beneficiaries,
+// 12.2 x 2,787 / 1,000 = 34.0014 -> 35, but the file says 34).
+TEST_F(RealStandardsTest, MinimumNumberRuleReproducesTheFile) {
+  int64_t pairs = 0;
+  int64_t mismatches = 0;        // the rule from the unrounded base population
+  int64_t rounded_base_off = 0;  // the rule from beneficiaries_required_to_cover
+  for (const CmsCounty& county : set().counties()) {
+    const int d = static_cast<int>(county.designation);
+    const double base_population =
+        county.ratio_95th_percentile_base_population * county.total_beneficiaries;
+    for (const SpecialtyType& type : set().specialties()) {
+      if (!type.has_ratio) continue;
+      const CountyCriterion* criterion = set().Criterion(county.fips, type.code);
+      ASSERT_NE(criterion, nullptr) << county.fips << " " << type.code;
+      ++pairs;
+      const double exact = type.ratio_per_1000[d] * base_population / 1000;
+      const int64_t expected = std::max<int64_t>(1, std::ceil(exact - 1e-9));
+      if (expected != criterion->minimum_number) {
+        ++mismatches;
+        ADD_FAILURE() << county.fips << " " << type.code << ": " << exact << " -> " << expected
+                      << ", file " << criterion->minimum_number;
+      }
+      const double from_rounded =
+          type.ratio_per_1000[d] * county.beneficiaries_required_to_cover / 1000;
+      const int64_t rounded_rule = std::max<int64_t>(1, std::ceil(from_rounded - 1e-9));
+      if (rounded_rule != criterion->minimum_number) {
+        ++rounded_base_off;
+        // Only ever one more than the file, only for the bed ratio.
+        EXPECT_EQ(type.code, "040") << county.fips;
+        EXPECT_EQ(rounded_rule, criterion->minimum_number + 1) << county.fips << " " << type.code;
+      }
+    }
+  }
+  EXPECT_EQ(pairs, 3221 * 30);
+  EXPECT_EQ(mismatches, 0);
+  std::cout << "[ info     ] minimum number: " << pairs << " county x type pairs, " << mismatches
+            << " mismatches from the unrounded base population, " << rounded_base_off
+            << " from beneficiaries_required_to_cover\n";
+}
+
+// beneficiaries_required_to_cover is ceil(ratio x beneficiaries), not round(): 1,626 counties
+// differ by one from round(). The ratio is printed to 10 significant digits, so the product is
+// known to about 1e-6 (Tuscarawas OH 39157: 0.1058540133 x 22,002 = 2,329.0000006, file 2,329).
+TEST_F(RealStandardsTest, BeneficiariesRequiredToCoverIsTheRoundedUpProduct) {
+  int64_t ceil_mismatches = 0;
+  int64_t round_mismatches = 0;
+  for (const CmsCounty& county : set().counties()) {
+    const double product =
+        county.ratio_95th_percentile_base_population * county.total_beneficiaries;
+    const int64_t rounded_up = std::ceil(product - 1e-6);
+    if (rounded_up != county.beneficiaries_required_to_cover) {
+      ++ceil_mismatches;
+      ADD_FAILURE() << county.fips << ": " << product << " vs "
+                    << county.beneficiaries_required_to_cover;
+    }
+    const int64_t rounded = std::llround(product);
+    if (rounded != county.beneficiaries_required_to_cover) {
+      ++round_mismatches;
+      EXPECT_LE(std::abs(rounded - county.beneficiaries_required_to_cover), 1) << county.fips;
+    }
+  }
+  EXPECT_EQ(ceil_mismatches, 0);
+  std::cout << "[ info     ] beneficiaries required to cover: " << ceil_mismatches
+            << " differ from ceil, " << round_mismatches << " differ by one from round\n";
+}
+
+TEST_F(RealStandardsTest, CountyDesignationsAgreeWithTheCriteriaFile) {
+  const CsvTable raw = RawTable(StandardsSet::kCriteriaFile);
+  const int ssa_column = raw.Column("ssa_county_code");
+  const int fips_column = raw.Column("fips");
+  const int designation_column = raw.Column("county_designation");
+  int64_t compared = 0;
+  int64_t differ = 0;
+  for (const CsvRecord& record : raw.records) {
+    const CmsCounty* county = set().County(record.fields[fips_column]);
+    if (county == nullptr || county->ssa_code != record.fields[ssa_column]) continue;
+    ++compared;
+    absl::StatusOr<CountyDesignation> designation =
+        ParseCountyDesignation(record.fields[designation_column]);
+    ASSERT_TRUE(designation.ok()) << record.line << ": " << designation.status();
+    differ += *designation != county->designation;
+  }
+  EXPECT_EQ(compared, 3221 * 43);
+  EXPECT_EQ(differ, 0);
+  for (const RowIssue& issue : report(kDesignations).skipped) {
+    EXPECT_THAT(issue.message, Not(HasSubstr("designation differs")));
+  }
+}
+
+TEST_F(RealStandardsTest, DesignationCounts) {
+  int counts[kCountyDesignationCount] = {};
+  for (const CmsCounty& county : set().counties()) ++counts[static_cast<int>(county.designation)];
+  // SOURCES-demographics.md gives Rural 1,074, Metro 763, Micro 763, CEAC 578, Large Metro 84 over
+  // all 3,262 rows; less the 40 territory rows and the second Los Angeles row.
+  EXPECT_EQ(counts[kLargeMetro] + counts[kMetro] +
+                counts[static_cast<int>(CountyDesignation::kMicro)] + counts[kRural] +
+                counts[static_cast<int>(CountyDesignation::kCeac)],
+            3221);
+  EXPECT_EQ(counts[kLargeMetro], 83);  // 84 rows, Los Angeles twice
+}
+
+TEST_F(RealStandardsTest, WayneAndAlconaMichigan) {
+  const CmsCounty* wayne = set().County("26163");
+  ASSERT_NE(wayne, nullptr);
+  EXPECT_EQ(wayne->name, "Wayne");
+  EXPECT_EQ(wayne->state, "MI");
+  EXPECT_EQ(wayne->designation, CountyDesignation::kLargeMetro);
+  EXPECT_EQ(wayne->total_beneficiaries, 348111);
+  const CountyCriterion* beds = set().Criterion("26163", "040");
+  ASSERT_NE(beds, nullptr);
+  EXPECT_EQ(beds->minimum_number, 327);
+  EXPECT_DOUBLE_EQ(beds->max_minutes, 20);
+  EXPECT_DOUBLE_EQ(beds->max_miles, 10);
+
+  const CmsCounty* alcona = set().County("26001");
+  ASSERT_NE(alcona, nullptr);
+  EXPECT_EQ(alcona->designation, CountyDesignation::kRural);
+  EXPECT_DOUBLE_EQ(RequiredShare(wayne->designation), 0.90);
+  EXPECT_DOUBLE_EQ(RequiredShare(alcona->designation), 0.85);
+}
+
+TEST_F(RealStandardsTest, CustomizedMeansDifferentFromTheBaseStandard) {
+  int64_t customized = 0;
+  int64_t with_certificate_of_need = 0;
+  int64_t total = 0;
+  for (const CmsCounty& county : set().counties()) {
+    const int d = static_cast<int>(county.designation);
+    for (const SpecialtyType& type : set().specialties()) {
+      const CountyCriterion* criterion = set().Criterion(county.fips, type.code);
+      ASSERT_NE(criterion, nullptr);
+      ++total;
+      const bool at_base = criterion->max_minutes == type.base_max_minutes[d] &&
+                           criterion->max_miles == type.base_max_miles[d];
+      EXPECT_EQ(criterion->customized, !at_base) << county.fips << " " << type.code;
+      customized += criterion->customized;
+      with_certificate_of_need += criterion->certificate_of_need;
+    }
+  }
+  // Autauga AL (Metro): primary care 25 min / 15 mi against the base 15 / 10.
+  EXPECT_TRUE(set().Criterion("01001", "S03")->customized);
+  EXPECT_FALSE(set().Criterion("26163", "040")->customized);
+  std::cout << "[ info     ] " << customized << " of " << total
+            << " county x type criteria are customized; " << with_certificate_of_need
+            << " carry a certificate-of-need customization\n";
+}
+
+TEST_F(RealStandardsTest, PrimaryCareRosterCodes) {
+  for (const char* code : {"001", "002", "003", "004", "005", "006"}) {
+    EXPECT_EQ(set().EvaluatedAs(code), "S03") << code;
+  }
+  EXPECT_EQ(set().EvaluatedAs("040"), "040");
+  EXPECT_EQ(set().EvaluatedAs("068"), "068");
+  EXPECT_EQ(set().EvaluatedAs("099"), "");
+  EXPECT_EQ(set().EvaluatedAs("024"), "");  // not a CMS specialty type
+  EXPECT_TRUE(set().IsRosterCode("S03"));
+  EXPECT_TRUE(set().IsRosterCode("001"));
+  EXPECT_FALSE(set().IsRosterCode("099"));
+}
+
+}  // namespace
+}  // namespace carereach::io
