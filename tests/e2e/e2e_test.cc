@@ -216,9 +216,9 @@ class DriveEndToEndTest : public EndToEndTest, public testing::WithParamInterfac
 // Drive mode answers with the same JSON shape as straight-line mode, plus unsnapped counts; the
 // CLI waits (--wait-seconds) while the region's roads load.
 TEST_P(DriveEndToEndTest, DriveCoverageHasTheSameShapePlusUnsnapped) {
-  const CommandResult r = Cli({"coverage", "--region", GetParam(), "--facilities", Hospitals(),
-                               "--where", "STATUS=OPEN", "--mode", "drive", "--minutes",
-                               "10,20,30", "--format", "json"});
+  const CommandResult r =
+      Cli({"coverage", "--region", GetParam(), "--facilities", Hospitals(), "--where",
+           "STATUS=OPEN", "--mode", "drive", "--minutes", "10,20,30", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_EQ(j["region"], GetParam());
@@ -241,9 +241,9 @@ INSTANTIATE_TEST_SUITE_P(Extracts, DriveEndToEndTest,
                          testing::Values("honolulu", "imperial", "yuba"));
 
 TEST_F(EndToEndTest, HonoluluDriveMatchesTheLibrary) {
-  const CommandResult r = Cli({"coverage", "--region", "honolulu", "--facilities", Hospitals(),
-                               "--where", "STATUS=OPEN", "--mode", "drive", "--minutes", "10",
-                               "--format", "json"});
+  const CommandResult r =
+      Cli({"coverage", "--region", "honolulu", "--facilities", Hospitals(), "--where",
+           "STATUS=OPEN", "--mode", "drive", "--minutes", "10", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_EQ(j["total_population"], 1016508);
