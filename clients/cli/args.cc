@@ -19,7 +19,27 @@ namespace carereach::cli {
 namespace {
 
 // Which commands a flag applies to.
-enum Scope : unsigned { kGlobal = 1, kRegions = 2, kCoverage = 4 };
+enum Scope : unsigned {
+  kGlobal = 1,
+  kRegions = 2,
+  kCoverage = 4,
+  kIsochrone = 8,
+  kMatrix = 16,
+};
+constexpr unsigned kFacilityCommands = kCoverage | kIsochrone | kMatrix;
+
+struct CommandSpec {
+  absl::string_view name;
+  Command command;
+  unsigned scope;
+};
+
+constexpr CommandSpec kCommands[] = {
+    {"regions", Command::kRegions, kRegions},
+    {"coverage", Command::kCoverage, kCoverage},
+    {"isochrone", Command::kIsochrone, kIsochrone},
+    {"matrix", Command::kMatrix, kMatrix},
+};
 
 struct FlagSpec {
   absl::string_view name;  // without the leading "--"
@@ -31,29 +51,44 @@ constexpr FlagSpec kFlags[] = {
     {"server", true, kGlobal},
     {"timeout-seconds", true, kGlobal},
     {"wait-seconds", true, kGlobal},
-    {"format", true, kRegions | kCoverage},
-    {"region", true, kCoverage},
-    {"facilities", true, kCoverage},
-    {"where", true, kCoverage},
-    {"minutes", true, kCoverage},
+    {"format", true, kRegions | kCoverage | kMatrix},
+    {"region", true, kFacilityCommands},
+    {"facilities", true, kCoverage | kIsochrone},
+    {"where", true, kCoverage | kIsochrone},
+    {"origins", true, kMatrix},
+    {"destinations", true, kMatrix},
+    {"origins-where", true, kMatrix},
+    {"destinations-where", true, kMatrix},
+    {"minutes", true, kCoverage | kIsochrone},
     {"miles", true, kCoverage},
+    {"max-minutes", true, kMatrix},
     {"mode", true, kCoverage},
     {"circuity", true, kCoverage},
     {"speed-mph", true, kCoverage},
-    {"max-snap-meters", true, kCoverage},
-    {"direction", true, kCoverage},
-    {"speed-profile", true, kCoverage},
-    {"id-column", true, kCoverage},
-    {"name-column", true, kCoverage},
-    {"lat-column", true, kCoverage},
-    {"lon-column", true, kCoverage},
-    {"type-column", true, kCoverage},
+    {"max-snap-meters", true, kFacilityCommands},
+    {"direction", true, kFacilityCommands},
+    {"speed-profile", true, kFacilityCommands},
+    {"offroad-speed-mph", true, kFacilityCommands},
+    {"buffer-meters", true, kIsochrone},
+    {"out", true, kIsochrone},
+    {"id-column", true, kFacilityCommands},
+    {"name-column", true, kFacilityCommands},
+    {"lat-column", true, kFacilityCommands},
+    {"lon-column", true, kFacilityCommands},
+    {"type-column", true, kFacilityCommands},
     {"units-out", true, kCoverage},
     {"counties", false, kCoverage},
 };
 
 const FlagSpec* FindFlag(absl::string_view name) {
   for (const FlagSpec& spec : kFlags) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+const CommandSpec* FindCommand(absl::string_view name) {
+  for (const CommandSpec& spec : kCommands) {
     if (spec.name == name) return &spec;
   }
   return nullptr;
@@ -96,22 +131,73 @@ absl::StatusOr<Direction> ParseDirection(absl::string_view text) {
       absl::StrCat("--direction: '", text, "' is not one of to-facility, from-facility"));
 }
 
-absl::StatusOr<WhereClause> ParseWhere(absl::string_view text) {
+absl::StatusOr<WhereClause> ParseWhere(absl::string_view flag, absl::string_view text) {
   std::pair<absl::string_view, absl::string_view> parts =
       absl::StrSplit(text, absl::MaxSplits('=', 1));
   if (text.find('=') == absl::string_view::npos ||
       absl::StripAsciiWhitespace(parts.first).empty()) {
-    return UsageError(absl::StrCat("--where: '", text, "' is not COLUMN=VALUE"));
+    return UsageError(absl::StrCat("--", flag, ": '", text, "' is not COLUMN=VALUE"));
   }
   return WhereClause{std::string(absl::StripAsciiWhitespace(parts.first)),
                      std::string(absl::StripAsciiWhitespace(parts.second))};
 }
 
-// Applies one flag to the invocation.
+// The fields that flags shared by several commands set, for the command being parsed. Null
+// where the command has no such field (the scope check keeps those flags out).
+struct Targets {
+  std::string* region = nullptr;
+  OutputFormat* format = nullptr;
+  DriveFlags* drive = nullptr;
+  FacilityColumnFlags* columns = nullptr;
+  std::vector<double>* minutes = nullptr;
+  std::string* facilities = nullptr;
+  std::vector<WhereClause>* where = nullptr;
+};
+
+Targets TargetsOf(Invocation& inv) {
+  switch (inv.command) {
+    case Command::kRegions:
+      return {.format = &inv.regions.format};
+    case Command::kCoverage: {
+      CoverageOptions& cov = inv.coverage;
+      return {.region = &cov.region,
+              .format = &cov.format,
+              .drive = &cov.drive,
+              .columns = &cov.columns,
+              .minutes = &cov.minutes,
+              .facilities = &cov.facilities_path,
+              .where = &cov.where};
+    }
+    case Command::kIsochrone: {
+      IsochroneOptions& iso = inv.isochrone;
+      return {.region = &iso.region,
+              .drive = &iso.drive,
+              .columns = &iso.columns,
+              .minutes = &iso.minutes,
+              .facilities = &iso.facilities_path,
+              .where = &iso.where};
+    }
+    case Command::kMatrix: {
+      MatrixOptions& mat = inv.matrix;
+      return {.region = &mat.region,
+              .format = &mat.format,
+              .drive = &mat.drive,
+              .columns = &mat.columns};
+    }
+    case Command::kHelp:
+      break;
+  }
+  return {};
+}
+
+// Applies one flag to the invocation, whose command is already set.
 absl::Status Apply(const FlagUse& use, Invocation& inv) {
   const absl::string_view name = use.spec->name;
   const std::string& value = use.value;
   CoverageOptions& cov = inv.coverage;
+  IsochroneOptions& iso = inv.isochrone;
+  MatrixOptions& mat = inv.matrix;
+  const Targets targets = TargetsOf(inv);
   auto set_number = [&](auto& field) -> absl::Status {
     absl::StatusOr<double> number = ParseNumber(name, value);
     if (!number.ok()) return number.status();
@@ -131,6 +217,16 @@ absl::Status Apply(const FlagUse& use, Invocation& inv) {
     field = value;
     return absl::OkStatus();
   };
+  auto append_where = [&](std::vector<WhereClause>& field) -> absl::Status {
+    absl::StatusOr<WhereClause> where = ParseWhere(name, value);
+    if (!where.ok()) return where.status();
+    field.push_back(*std::move(where));
+    return absl::OkStatus();
+  };
+  // A flag shared by several commands whose target this command lacks: a bug in kFlags.
+  auto missing = [&]() {
+    return absl::InternalError(absl::StrCat("--", name, ": flag has no target"));
+  };
 
   if (name == "server") return set_text(inv.global.server);
   if (name == "timeout-seconds") {
@@ -148,22 +244,22 @@ absl::Status Apply(const FlagUse& use, Invocation& inv) {
     return absl::OkStatus();
   }
   if (name == "format") {
+    if (targets.format == nullptr) return missing();
     absl::StatusOr<OutputFormat> format = ParseFormat(value);
     if (!format.ok()) return format.status();
-    inv.regions.format = *format;
-    cov.format = *format;
+    *targets.format = *format;
     return absl::OkStatus();
   }
-  if (name == "region") return set_text(cov.region);
-  if (name == "facilities") return set_text(cov.facilities_path);
-  if (name == "where") {
-    absl::StatusOr<WhereClause> where = ParseWhere(value);
-    if (!where.ok()) return where.status();
-    cov.where.push_back(*std::move(where));
-    return absl::OkStatus();
-  }
-  if (name == "minutes") return append_numbers(cov.minutes);
+  if (name == "region") return targets.region ? set_text(*targets.region) : missing();
+  if (name == "facilities") return targets.facilities ? set_text(*targets.facilities) : missing();
+  if (name == "where") return targets.where ? append_where(*targets.where) : missing();
+  if (name == "origins") return set_text(mat.origins_path);
+  if (name == "destinations") return set_text(mat.destinations_path);
+  if (name == "origins-where") return append_where(mat.origins_where);
+  if (name == "destinations-where") return append_where(mat.destinations_where);
+  if (name == "minutes") return targets.minutes ? append_numbers(*targets.minutes) : missing();
   if (name == "miles") return append_numbers(cov.miles);
+  if (name == "max-minutes") return set_number(mat.max_minutes);
   if (name == "mode") {
     absl::StatusOr<Mode> mode = ParseMode(value);
     if (!mode.ok()) return mode.status();
@@ -172,19 +268,28 @@ absl::Status Apply(const FlagUse& use, Invocation& inv) {
   }
   if (name == "circuity") return set_number(cov.circuity);
   if (name == "speed-mph") return set_number(cov.speed_mph);
-  if (name == "max-snap-meters") return set_number(cov.max_snap_meters);
-  if (name == "direction") {
-    absl::StatusOr<Direction> direction = ParseDirection(value);
-    if (!direction.ok()) return direction.status();
-    cov.direction = *direction;
-    return absl::OkStatus();
+  if (targets.drive != nullptr) {
+    DriveFlags& drive = *targets.drive;
+    if (name == "max-snap-meters") return set_number(drive.max_snap_meters);
+    if (name == "offroad-speed-mph") return set_number(drive.offroad_speed_mph);
+    if (name == "speed-profile") return set_text(drive.speed_profile);
+    if (name == "direction") {
+      absl::StatusOr<Direction> direction = ParseDirection(value);
+      if (!direction.ok()) return direction.status();
+      drive.direction = *direction;
+      return absl::OkStatus();
+    }
   }
-  if (name == "speed-profile") return set_text(cov.speed_profile);
-  if (name == "id-column") return set_text(cov.columns.id);
-  if (name == "name-column") return set_text(cov.columns.name);
-  if (name == "lat-column") return set_text(cov.columns.lat);
-  if (name == "lon-column") return set_text(cov.columns.lon);
-  if (name == "type-column") return set_text(cov.columns.type);
+  if (name == "buffer-meters") return set_number(iso.buffer_meters);
+  if (name == "out") return set_text(iso.out_path);
+  if (targets.columns != nullptr) {
+    FacilityColumnFlags& columns = *targets.columns;
+    if (name == "id-column") return set_text(columns.id);
+    if (name == "name-column") return set_text(columns.name);
+    if (name == "lat-column") return set_text(columns.lat);
+    if (name == "lon-column") return set_text(columns.lon);
+    if (name == "type-column") return set_text(columns.type);
+  }
   if (name == "units-out") return set_text(cov.units_out);
   if (name == "counties") {
     cov.counties = true;
@@ -206,10 +311,30 @@ absl::Status ValidateCoverage(const CoverageOptions& cov) {
   if (cov.mode == Mode::kDrive && (cov.circuity || cov.speed_mph)) {
     return UsageError("--circuity and --speed-mph apply to --mode straight-line only");
   }
-  if (cov.mode == Mode::kStraightLine &&
-      (cov.max_snap_meters || cov.direction != Direction::kDefault || !cov.speed_profile.empty())) {
+  if (cov.mode == Mode::kStraightLine && cov.drive.any()) {
     return UsageError(
-        "--max-snap-meters, --direction and --speed-profile apply to --mode drive only");
+        "--max-snap-meters, --direction, --speed-profile and --offroad-speed-mph apply to --mode "
+        "drive only");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateIsochrone(const IsochroneOptions& iso) {
+  if (iso.region.empty()) return UsageError("isochrone: --region is required");
+  if (iso.facilities_path.empty()) {
+    return UsageError("isochrone: --facilities FILE.csv is required");
+  }
+  if (iso.minutes.empty()) {
+    return UsageError("isochrone: give at least one threshold with --minutes");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateMatrix(const MatrixOptions& mat) {
+  if (mat.region.empty()) return UsageError("matrix: --region is required");
+  if (mat.origins_path.empty()) return UsageError("matrix: --origins FILE.csv is required");
+  if (mat.destinations_path.empty()) {
+    return UsageError("matrix: --destinations FILE.csv is required");
   }
   return absl::OkStatus();
 }
@@ -273,16 +398,12 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
     return inv;
   }
   if (positionals.empty()) return UsageError("no command given");
-  unsigned scope = 0;
-  if (positionals[0] == "regions") {
-    inv.command = Command::kRegions;
-    scope = kRegions;
-  } else if (positionals[0] == "coverage") {
-    inv.command = Command::kCoverage;
-    scope = kCoverage;
-  } else {
+  const CommandSpec* command = FindCommand(positionals[0]);
+  if (command == nullptr) {
     return UsageError(absl::StrCat("unknown command '", positionals[0], "'"));
   }
+  inv.command = command->command;
+  const unsigned scope = command->scope;
   if (positionals.size() > 1) {
     return UsageError(absl::StrCat("unexpected argument '", positionals[1], "'"));
   }
@@ -294,9 +415,22 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
     }
     if (absl::Status s = Apply(use, inv); !s.ok()) return s;
   }
-  if (inv.command == Command::kCoverage) {
-    if (absl::Status s = ValidateCoverage(inv.coverage); !s.ok()) return s;
+  absl::Status valid;
+  switch (inv.command) {
+    case Command::kCoverage:
+      valid = ValidateCoverage(inv.coverage);
+      break;
+    case Command::kIsochrone:
+      valid = ValidateIsochrone(inv.isochrone);
+      break;
+    case Command::kMatrix:
+      valid = ValidateMatrix(inv.matrix);
+      break;
+    case Command::kHelp:
+    case Command::kRegions:
+      break;
   }
+  if (!valid.ok()) return valid;
   return inv;
 }
 
@@ -307,6 +441,9 @@ Usage:
   carereach help | --help
   carereach regions [--format table|csv|json]
   carereach coverage --region R --facilities FILE.csv (--minutes LIST | --miles LIST) [options]
+  carereach isochrone --region R --facilities FILE.csv --minutes LIST [--out FILE.geojson]
+                      [options]
+  carereach matrix --region R --origins FILE.csv --destinations FILE.csv [options]
 
 Global flags (any command):
   --server HOST:PORT       server address (default $CARERACH_SERVER, else 127.0.0.1:50051)
@@ -328,10 +465,12 @@ coverage: share of a region's residents within each threshold of the nearest fac
                            travel model (default straight-line)
   --circuity F             straight-line: road miles per straight-line mile (server default 1.3)
   --speed-mph S            straight-line: average speed in mph (server default 35)
-  --max-snap-meters M      drive: farthest a tract may be from a road (server default)
+  --max-snap-meters M      drive: farthest a tract or facility may be from a road, in metres
+                           (server default 1000)
   --direction to-facility|from-facility
                            drive: direction of travel (default to-facility)
   --speed-profile NAME     drive: speed profile (default: the region's profile)
+  --offroad-speed-mph S    drive: speed between a point and its road (server default 10)
   --id-column C            facility id column (default: first of ID, facility_id, facility.id,
                            NPI, OBJECTID)
   --name-column C          name column (default: NAME, facility_name, facility.name)
@@ -343,6 +482,40 @@ coverage: share of a region's residents within each threshold of the nearest fac
   --format table|csv|json  output format (default table)
   --counties               table format: add the per-county table (csv and json always have it)
   --units-out FILE.csv     also write one row per population unit (tract) to FILE.csv
+
+isochrone: the area reachable by road within each threshold of any of the facilities, as a
+GeoJSON FeatureCollection (one Feature per threshold, coordinates [lon, lat]).
+  --region R               region with a road network
+  --facilities FILE.csv    start points; --where and the column flags as in coverage
+  --minutes LIST           thresholds in minutes, comma-separated (server: each in (0, 240],
+                           at most 8)
+  --out FILE.geojson       write the GeoJSON to FILE (via FILE.partial) and print a summary;
+                           without it the GeoJSON goes to stdout
+  --direction to-facility|from-facility
+                           default from-facility: the area reached from the facilities;
+                           to-facility: the area whose residents reach a facility
+  --buffer-meters M        half-width of the band drawn around reached roads, in metres
+                           (server: [10, 2000], default 150)
+  --max-snap-meters M, --speed-profile NAME, --offroad-speed-mph S
+                           as in coverage --mode drive
+  Maps made from isochrones must credit the road data: "© OpenStreetMap contributors" (ODbL).
+
+matrix: drive minutes and road miles from every origin to every destination, streamed one
+origin row at a time.
+  --region R               region with a road network
+  --origins FILE.csv       origin facilities
+  --destinations FILE.csv  destination facilities (the column flags apply to both files)
+  --origins-where COLUMN=VALUE, --destinations-where COLUMN=VALUE
+                           filters of each file, as --where in coverage (repeatable)
+  --max-minutes N          search bound in minutes; pairs beyond it are unreached
+                           (server default 120)
+  --format table|csv|json  table: minutes, origins x destinations (at most 20 destinations);
+                           csv: origin_id,destination_id,minutes,miles; json: one object
+                           (default table)
+  --max-snap-meters M, --direction D, --speed-profile NAME, --offroad-speed-mph S
+                           as in coverage --mode drive
+  --id-column C, --name-column C, --lat-column C, --lon-column C, --type-column C
+                           as in coverage
 
 Exit status: 0 success, 1 error from the server or in the data, 2 usage error.
 See docs/CLI.md for the output formats.

@@ -22,7 +22,7 @@ inline constexpr int kExitUsage = 2;
 
 inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
 
-enum class Command { kHelp, kRegions, kCoverage };
+enum class Command { kHelp, kRegions, kCoverage, kIsochrone, kMatrix };
 enum class OutputFormat { kTable, kCsv, kJson };
 enum class Mode { kStraightLine, kDrive };
 enum class Direction { kDefault, kToFacility, kFromFacility };
@@ -53,6 +53,20 @@ struct WhereClause {
   std::string value;
 };
 
+// Drive options (carereach.v1.DriveOptions); unset/empty leaves the server's default.
+struct DriveFlags {
+  std::optional<double> max_snap_meters;
+  Direction direction = Direction::kDefault;
+  std::string speed_profile;
+  std::optional<double> offroad_speed_mph;
+
+  // True when any flag was given.
+  bool any() const {
+    return max_snap_meters || direction != Direction::kDefault || !speed_profile.empty() ||
+           offroad_speed_mph;
+  }
+};
+
 struct CoverageOptions {
   std::string region;
   // Path of the facility CSV.
@@ -64,10 +78,8 @@ struct CoverageOptions {
   // Straight-line model; unset leaves the server's default.
   std::optional<double> circuity;
   std::optional<double> speed_mph;
-  // Drive mode; unset/empty leaves the server's default.
-  std::optional<double> max_snap_meters;
-  Direction direction = Direction::kDefault;
-  std::string speed_profile;
+  // Drive mode only.
+  DriveFlags drive;
   FacilityColumnFlags columns;
   OutputFormat format = OutputFormat::kTable;
   // When set, per-unit detail is paged through and written to this CSV file.
@@ -80,12 +92,46 @@ struct RegionsOptions {
   OutputFormat format = OutputFormat::kTable;
 };
 
+struct IsochroneOptions {
+  std::string region;
+  // Path of the facility CSV (the start points).
+  std::string facilities_path;
+  std::vector<WhereClause> where;
+  // Thresholds in minutes.
+  std::vector<double> minutes;
+  DriveFlags drive;
+  // Half-width of the band drawn around reached roads; unset leaves the server's default.
+  std::optional<double> buffer_meters;
+  FacilityColumnFlags columns;
+  // GeoJSON destination; empty writes the GeoJSON to stdout.
+  std::string out_path;
+};
+
+struct MatrixOptions {
+  std::string region;
+  // Paths of the two facility CSVs; the column flags apply to both.
+  std::string origins_path;
+  std::string destinations_path;
+  std::vector<WhereClause> origins_where;
+  std::vector<WhereClause> destinations_where;
+  // Search bound in minutes; unset leaves the server's default (120).
+  std::optional<double> max_minutes;
+  DriveFlags drive;
+  FacilityColumnFlags columns;
+  OutputFormat format = OutputFormat::kTable;
+};
+
+// --format table prints one column per destination, so only up to this many.
+inline constexpr int kMaxTableDestinations = 20;
+
 // A parsed command line.
 struct Invocation {
   Command command = Command::kHelp;
   GlobalOptions global;
   RegionsOptions regions;
   CoverageOptions coverage;
+  IsochroneOptions isochrone;
+  MatrixOptions matrix;
 };
 
 // Parses the arguments after the program name. `default_server` is the server used when

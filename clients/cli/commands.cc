@@ -1,5 +1,6 @@
 #include "clients/cli/commands.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -28,8 +30,12 @@ namespace {
 using carereach::v1::AccessService;
 using carereach::v1::ComputeCoverageRequest;
 using carereach::v1::ComputeCoverageResponse;
+using carereach::v1::ComputeIsochronesRequest;
+using carereach::v1::ComputeIsochronesResponse;
+using carereach::v1::ComputeMatrixRequest;
 using carereach::v1::ListRegionsRequest;
 using carereach::v1::ListRegionsResponse;
+using carereach::v1::MatrixRow;
 
 // Large facility lists and per-unit pages exceed gRPC's 4 MiB default.
 constexpr int kMaxMessageBytes = 256 * 1024 * 1024;
@@ -103,6 +109,43 @@ class AccessClient {
     return Call(&AccessService::Stub::ComputeCoverage, request, response);
   }
 
+  absl::Status ComputeIsochrones(const ComputeIsochronesRequest& request,
+                                 ComputeIsochronesResponse* response) {
+    return Call(&AccessService::Stub::ComputeIsochrones, request, response);
+  }
+
+  // Reads the row stream to its end, handing each row to `on_row` as it arrives; an error from
+  // `on_row` cancels the call and is returned. The deadline covers the whole stream.
+  // UNAVAILABLE is retried (--wait-seconds) only while no row has arrived.
+  absl::Status ComputeMatrix(const ComputeMatrixRequest& request,
+                             const std::function<absl::Status(const MatrixRow&)>& on_row) {
+    const auto wait_until = WaitUntil();
+    while (true) {
+      grpc::ClientContext context;
+      SetDeadline(context);
+      std::unique_ptr<grpc::ClientReader<MatrixRow>> reader =
+          stub_->ComputeMatrix(&context, request);
+      MatrixRow row;
+      bool any_row = false;
+      absl::Status row_status;
+      while (reader->Read(&row)) {
+        any_row = true;
+        row_status = on_row(row);
+        if (!row_status.ok()) {
+          context.TryCancel();
+          // Drain what is in flight: Finish() expects the stream read to its end.
+          while (reader->Read(&row)) continue;
+          break;
+        }
+      }
+      grpc::Status status = reader->Finish();
+      if (!row_status.ok()) return row_status;
+      if (status.ok()) return absl::OkStatus();
+      if (!any_row && ShouldRetry(status, wait_until)) continue;
+      return Explain(status);
+    }
+  }
+
  private:
   template <typename Request, typename Response>
   using Method = grpc::Status (AccessService::Stub::*)(grpc::ClientContext*, const Request&,
@@ -110,24 +153,40 @@ class AccessClient {
 
   template <typename Request, typename Response>
   absl::Status Call(Method<Request, Response> method, const Request& request, Response* response) {
-    const auto wait_until = std::chrono::steady_clock::now() +
-                            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                std::chrono::duration<double>(options_.wait_seconds));
+    const auto wait_until = WaitUntil();
     while (true) {
       grpc::ClientContext context;
       response->Clear();
-      context.set_deadline(std::chrono::system_clock::now() +
-                           std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                               std::chrono::duration<double>(options_.timeout_seconds)));
+      SetDeadline(context);
       grpc::Status status = (stub_.get()->*method)(&context, request, response);
       if (status.ok()) return absl::OkStatus();
-      if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
-          std::chrono::steady_clock::now() + kRetryInterval <= wait_until) {
-        std::this_thread::sleep_for(kRetryInterval);
-        continue;
-      }
+      if (ShouldRetry(status, wait_until)) continue;
       return Explain(status);
     }
+  }
+
+  std::chrono::steady_clock::time_point WaitUntil() const {
+    return std::chrono::steady_clock::now() +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+               std::chrono::duration<double>(options_.wait_seconds));
+  }
+
+  void SetDeadline(grpc::ClientContext& context) const {
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                             std::chrono::duration<double>(options_.timeout_seconds)));
+  }
+
+  // True (after sleeping one interval) when `status` is UNAVAILABLE and --wait-seconds allows
+  // another attempt.
+  static bool ShouldRetry(const grpc::Status& status,
+                          std::chrono::steady_clock::time_point wait_until) {
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+        std::chrono::steady_clock::now() + kRetryInterval > wait_until) {
+      return false;
+    }
+    std::this_thread::sleep_for(kRetryInterval);
+    return true;
   }
 
   // Adds what the CLI knows to transport-level failures.
@@ -152,55 +211,96 @@ class AccessClient {
   std::unique_ptr<AccessService::Stub> stub_;
 };
 
-// Writes --units-out to a sibling temporary file renamed into place on success, so a failed
-// run never leaves a truncated file under the requested name.
-class UnitsFile {
+// An output file (--units-out, --out) written to a sibling "FILE.partial" and renamed into place
+// by Commit, so a failed run never leaves a truncated file under the requested name.
+// Not thread-safe.
+class PartialFile {
  public:
-  explicit UnitsFile(std::string path) : path_(std::move(path)), temp_path_(path_ + ".partial") {}
-  ~UnitsFile() {
+  // `flag` names the file in messages.
+  PartialFile(std::string flag, std::string path)
+      : flag_(std::move(flag)), path_(std::move(path)), temp_path_(path_ + ".partial") {}
+  ~PartialFile() {
     if (opened_ && !committed_) {
       if (stream_.is_open()) stream_.close();
       std::remove(temp_path_.c_str());
     }
   }
 
-  absl::Status Open(bool drive) {
-    stream_.open(temp_path_, std::ios::out | std::ios::trunc);
+  absl::Status Open() {
+    stream_.open(temp_path_, std::ios::out | std::ios::trunc | std::ios::binary);
     if (!stream_) {
       return absl::FailedPreconditionError(
-          absl::StrCat("--units-out: cannot write ", temp_path_, ": ", std::strerror(errno)));
+          absl::StrCat(flag_, ": cannot write ", temp_path_, ": ", std::strerror(errno)));
     }
     opened_ = true;
-    stream_ << UnitsCsvHeader(drive);
     return absl::OkStatus();
   }
 
-  void Write(const ComputeCoverageResponse& page, bool drive) {
-    for (const carereach::v1::PopulationUnitResult& unit : page.units()) {
-      stream_ << UnitsCsvLine(unit, drive);
-      ++rows_;
-    }
-  }
+  std::ostream& stream() { return stream_; }
 
   absl::Status Commit() {
     stream_.close();
     if (!stream_ || std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-      return absl::DataLossError(absl::StrCat("--units-out: cannot write ", path_));
+      return absl::DataLossError(absl::StrCat(flag_, ": cannot write ", path_));
     }
     committed_ = true;
     return absl::OkStatus();
   }
 
-  int64_t rows() const { return rows_; }
-
  private:
+  std::string flag_;
   std::string path_;
   std::string temp_path_;
   std::ofstream stream_;
-  int64_t rows_ = 0;
   bool opened_ = false;
   bool committed_ = false;
 };
+
+// Reads one facility file, reports it on `err` ("origins: kept 3 of 4 rows of o.csv") and
+// refuses an empty list. `label` is also the request field the list becomes.
+absl::StatusOr<FacilityList> ReadFacilityFile(const std::string& path,
+                                              const FacilityColumnFlags& columns,
+                                              const std::vector<WhereClause>& where,
+                                              absl::string_view where_flag, absl::string_view label,
+                                              std::ostream& err) {
+  absl::StatusOr<FacilityList> list = ReadFacilitiesCsv(path, columns, where, where_flag);
+  if (!list.ok()) return list.status();
+  err << FacilitySummaryLine(*list, where, label) << "\n";
+  if (list->facilities.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("no ", label, " to send: ", path, " has ",
+                                                   list->rows_read, " rows and none matched the ",
+                                                   where_flag, " filters"));
+  }
+  return list;
+}
+
+std::vector<std::string> IdsOf(const FacilityList& list) {
+  std::vector<std::string> ids;
+  ids.reserve(list.facilities.size());
+  for (const carereach::v1::Facility& facility : list.facilities) ids.push_back(facility.id());
+  return ids;
+}
+
+void AddFacilities(const FacilityList& list,
+                   google::protobuf::RepeatedPtrField<carereach::v1::Facility>* field) {
+  field->Reserve(static_cast<int>(list.facilities.size()));
+  for (const carereach::v1::Facility& facility : list.facilities) *field->Add() = facility;
+}
+
+// Checks a streamed row against the request before anything indexes with it.
+absl::Status CheckMatrixRow(const MatrixRow& row, size_t origins, size_t destinations) {
+  if (row.origin_index() < 0 || static_cast<size_t>(row.origin_index()) >= origins) {
+    return absl::DataLossError(absl::StrCat("matrix row origin_index ", row.origin_index(),
+                                            " is outside [0, ", origins, ")"));
+  }
+  if (static_cast<size_t>(row.minutes_size()) != destinations ||
+      static_cast<size_t>(row.miles_size()) != destinations) {
+    return absl::DataLossError(absl::StrCat("matrix row ", row.origin_index(), " has ",
+                                            row.minutes_size(), " minutes and ", row.miles_size(),
+                                            " miles for ", destinations, " destinations"));
+  }
+  return absl::OkStatus();
+}
 
 std::string FacilitiesNote(const FacilityList& list, const std::vector<WhereClause>& where) {
   std::string note = std::string(BaseName(list.source));
@@ -260,33 +360,34 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
       absl::StrCat(GrpcCodeName(status.error_code()), ": ", status.error_message()));
 }
 
+carereach::v1::DriveOptions DriveOptionsFrom(const DriveFlags& flags) {
+  carereach::v1::DriveOptions drive;
+  if (flags.max_snap_meters) drive.set_max_snap_meters(*flags.max_snap_meters);
+  switch (flags.direction) {
+    case Direction::kToFacility:
+      drive.set_direction(carereach::v1::TRAVEL_DIRECTION_TO_FACILITY);
+      break;
+    case Direction::kFromFacility:
+      drive.set_direction(carereach::v1::TRAVEL_DIRECTION_FROM_FACILITY);
+      break;
+    case Direction::kDefault:
+      break;
+  }
+  if (!flags.speed_profile.empty()) drive.set_speed_profile(flags.speed_profile);
+  if (flags.offroad_speed_mph) drive.set_offroad_speed_mph(*flags.offroad_speed_mph);
+  return drive;
+}
+
 ComputeCoverageRequest BuildCoverageRequest(const CoverageOptions& options,
                                             const FacilityList& facilities) {
   ComputeCoverageRequest request;
   request.set_region(options.region);
-  request.mutable_facilities()->Reserve(static_cast<int>(facilities.facilities.size()));
-  for (const carereach::v1::Facility& facility : facilities.facilities) {
-    *request.add_facilities() = facility;
-  }
+  AddFacilities(facilities, request.mutable_facilities());
   for (double minutes : options.minutes) request.add_max_minutes(minutes);
   for (double miles : options.miles) request.add_max_miles(miles);
   if (options.mode == Mode::kDrive) {
     request.set_mode(carereach::v1::TRAVEL_MODE_DRIVE);
-    if (options.max_snap_meters)
-      request.mutable_drive()->set_max_snap_meters(*options.max_snap_meters);
-    switch (options.direction) {
-      case Direction::kToFacility:
-        request.mutable_drive()->set_direction(carereach::v1::TRAVEL_DIRECTION_TO_FACILITY);
-        break;
-      case Direction::kFromFacility:
-        request.mutable_drive()->set_direction(carereach::v1::TRAVEL_DIRECTION_FROM_FACILITY);
-        break;
-      case Direction::kDefault:
-        break;
-    }
-    if (!options.speed_profile.empty()) {
-      request.mutable_drive()->set_speed_profile(options.speed_profile);
-    }
+    if (options.drive.any()) *request.mutable_drive() = DriveOptionsFrom(options.drive);
   } else {
     request.set_mode(carereach::v1::TRAVEL_MODE_STRAIGHT_LINE);
     if (options.circuity) request.mutable_straight_line()->set_circuity_factor(*options.circuity);
@@ -296,6 +397,28 @@ ComputeCoverageRequest BuildCoverageRequest(const CoverageOptions& options,
     request.mutable_unit_detail()->set_include(true);
     request.mutable_unit_detail()->set_page_size(kUnitsPageSize);
   }
+  return request;
+}
+
+ComputeIsochronesRequest BuildIsochronesRequest(const IsochroneOptions& options,
+                                                const FacilityList& facilities) {
+  ComputeIsochronesRequest request;
+  request.set_region(options.region);
+  AddFacilities(facilities, request.mutable_facilities());
+  for (double minutes : options.minutes) request.add_max_minutes(minutes);
+  if (options.drive.any()) *request.mutable_drive() = DriveOptionsFrom(options.drive);
+  if (options.buffer_meters) request.set_road_buffer_meters(*options.buffer_meters);
+  return request;
+}
+
+ComputeMatrixRequest BuildMatrixRequest(const MatrixOptions& options, const FacilityList& origins,
+                                        const FacilityList& destinations) {
+  ComputeMatrixRequest request;
+  request.set_region(options.region);
+  AddFacilities(origins, request.mutable_origins());
+  AddFacilities(destinations, request.mutable_destinations());
+  if (options.max_minutes) request.set_max_minutes(*options.max_minutes);
+  if (options.drive.any()) *request.mutable_drive() = DriveOptionsFrom(options.drive);
   return request;
 }
 
@@ -322,21 +445,23 @@ absl::Status RunRegions(const GlobalOptions& global, const RegionsOptions& optio
 
 absl::Status RunCoverage(const GlobalOptions& global, const CoverageOptions& options,
                          std::ostream& out, std::ostream& err) {
-  absl::StatusOr<FacilityList> facilities =
-      ReadFacilitiesCsv(options.facilities_path, options.columns, options.where);
+  absl::StatusOr<FacilityList> facilities = ReadFacilityFile(
+      options.facilities_path, options.columns, options.where, "--where", "facilities", err);
   if (!facilities.ok()) return facilities.status();
-  err << FacilitySummaryLine(*facilities, options.where) << "\n";
-  if (facilities->facilities.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("no facilities to send: ", options.facilities_path, " has ",
-                     facilities->rows_read, " rows and none matched the --where filters"));
-  }
 
   const bool drive = options.mode == Mode::kDrive;
-  std::unique_ptr<UnitsFile> units_file;
+  std::unique_ptr<PartialFile> units_file;
+  int64_t unit_rows = 0;
+  auto write_units = [&](const ComputeCoverageResponse& page) {
+    for (const carereach::v1::PopulationUnitResult& unit : page.units()) {
+      units_file->stream() << UnitsCsvLine(unit, drive);
+      ++unit_rows;
+    }
+  };
   if (!options.units_out.empty()) {
-    units_file = std::make_unique<UnitsFile>(options.units_out);
-    if (absl::Status status = units_file->Open(drive); !status.ok()) return status;
+    units_file = std::make_unique<PartialFile>("--units-out", options.units_out);
+    if (absl::Status status = units_file->Open(); !status.ok()) return status;
+    units_file->stream() << UnitsCsvHeader(drive);
   }
 
   AccessClient client(global);
@@ -347,7 +472,7 @@ absl::Status RunCoverage(const GlobalOptions& global, const CoverageOptions& opt
   }
 
   if (units_file != nullptr) {
-    units_file->Write(summary, drive);
+    write_units(summary);
     std::string token = summary.next_page_token();
     while (!token.empty()) {
       request.mutable_unit_detail()->set_page_token(token);
@@ -355,11 +480,11 @@ absl::Status RunCoverage(const GlobalOptions& global, const CoverageOptions& opt
       if (absl::Status status = client.ComputeCoverage(request, &page); !status.ok()) {
         return absl::Status(status.code(), AddCsvLineToMessage(status.message(), *facilities));
       }
-      units_file->Write(page, drive);
+      write_units(page);
       token = page.next_page_token();
     }
     if (absl::Status status = units_file->Commit(); !status.ok()) return status;
-    err << "units: wrote " << units_file->rows() << " rows to " << options.units_out << "\n";
+    err << "units: wrote " << unit_rows << " rows to " << options.units_out << "\n";
   }
 
   switch (options.format) {
@@ -372,6 +497,133 @@ absl::Status RunCoverage(const GlobalOptions& global, const CoverageOptions& opt
     case OutputFormat::kJson:
       out << JsonText(CoverageJson(summary));
       break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunIsochrone(const GlobalOptions& global, const IsochroneOptions& options,
+                          std::ostream& out, std::ostream& err) {
+  absl::StatusOr<FacilityList> facilities = ReadFacilityFile(
+      options.facilities_path, options.columns, options.where, "--where", "facilities", err);
+  if (!facilities.ok()) return facilities.status();
+
+  // Open --out first: an unwritable path should fail before the computation, not after.
+  std::unique_ptr<PartialFile> file;
+  if (!options.out_path.empty()) {
+    file = std::make_unique<PartialFile>("--out", options.out_path);
+    if (absl::Status status = file->Open(); !status.ok()) return status;
+  }
+
+  AccessClient client(global);
+  ComputeIsochronesResponse response;
+  if (absl::Status status =
+          client.ComputeIsochrones(BuildIsochronesRequest(options, *facilities), &response);
+      !status.ok()) {
+    return absl::Status(status.code(), AddCsvLineToMessage(status.message(), *facilities));
+  }
+  absl::StatusOr<nlohmann::ordered_json> geojson = IsochronesGeoJson(response);
+  if (!geojson.ok()) return geojson.status();
+  if (response.unsnapped_facility_ids_size() > 0) {
+    err << "isochrone: facilities not on the road network (not part of any isochrone): "
+        << ShortIdList(
+               {response.unsnapped_facility_ids().begin(), response.unsnapped_facility_ids().end()})
+        << "\n";
+  }
+
+  if (file == nullptr) {
+    out << CompactJsonText(*geojson);
+    return absl::OkStatus();
+  }
+  file->stream() << CompactJsonText(*geojson);
+  if (absl::Status status = file->Commit(); !status.ok()) return status;
+  out << IsochronesTable(
+      response,
+      absl::StrCat(WithThousands(static_cast<int64_t>(facilities->facilities.size())), " (",
+                   FacilitiesNote(*facilities, options.where), ")"),
+      options.out_path);
+  return absl::OkStatus();
+}
+
+absl::Status RunMatrix(const GlobalOptions& global, const MatrixOptions& options, std::ostream& out,
+                       std::ostream& err) {
+  absl::StatusOr<FacilityList> origins =
+      ReadFacilityFile(options.origins_path, options.columns, options.origins_where,
+                       "--origins-where", "origins", err);
+  if (!origins.ok()) return origins.status();
+  absl::StatusOr<FacilityList> destinations =
+      ReadFacilityFile(options.destinations_path, options.columns, options.destinations_where,
+                       "--destinations-where", "destinations", err);
+  if (!destinations.ok()) return destinations.status();
+  const std::vector<std::string> origin_ids = IdsOf(*origins);
+  const std::vector<std::string> destination_ids = IdsOf(*destinations);
+  if (options.format == OutputFormat::kTable && destination_ids.size() > kMaxTableDestinations) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("matrix: ", destination_ids.size(),
+                     " destinations are too many for --format table (at most ",
+                     kMaxTableDestinations, " columns); use --format csv or --format json"));
+  }
+
+  const MatrixTable table(origin_ids, destination_ids);
+  std::vector<MatrixRow> json_rows;  // --format json only
+  std::vector<std::string> unsnapped_origins;
+  size_t rows = 0;
+  auto on_row = [&](const MatrixRow& row) -> absl::Status {
+    if (absl::Status status = CheckMatrixRow(row, origin_ids.size(), destination_ids.size());
+        !status.ok()) {
+      return status;
+    }
+    if (!row.origin_snapped()) unsnapped_origins.push_back(row.origin_id());
+    // Headers go out with the first row, so a request refused outright prints nothing.
+    const bool first = rows++ == 0;
+    switch (options.format) {
+      case OutputFormat::kCsv:
+        if (first) out << MatrixCsvHeader();
+        out << MatrixCsvLines(row, destination_ids) << std::flush;
+        break;
+      case OutputFormat::kTable:
+        if (first) out << table.Header();
+        out << table.Line(row) << std::flush;
+        break;
+      case OutputFormat::kJson:
+        json_rows.push_back(row);
+        break;
+    }
+    return absl::OkStatus();
+  };
+
+  AccessClient client(global);
+  if (absl::Status status =
+          client.ComputeMatrix(BuildMatrixRequest(options, *origins, *destinations), on_row);
+      !status.ok()) {
+    std::string message = AddCsvLineToMessage(status.message(), *origins, "origins");
+    message = AddCsvLineToMessage(message, *destinations, "destinations");
+    return absl::Status(status.code(), message);
+  }
+  if (rows != origin_ids.size()) {
+    return absl::DataLossError(absl::StrCat("matrix: the stream ended after ", rows, " of ",
+                                            origin_ids.size(), " origin rows"));
+  }
+  if (!unsnapped_origins.empty()) {
+    err << "matrix: origins not on the road network (every pair unreached): "
+        << ShortIdList(unsnapped_origins) << "\n";
+  }
+  switch (options.format) {
+    case OutputFormat::kCsv:
+      break;
+    case OutputFormat::kTable:
+      out << "\nminutes by road from each origin (row) to each destination (column); "
+             "-: not reached\n"
+          << "Road data " << kOsmAttribution << "\n";
+      break;
+    case OutputFormat::kJson: {
+      std::sort(json_rows.begin(), json_rows.end(), [](const MatrixRow& a, const MatrixRow& b) {
+        return a.origin_index() < b.origin_index();
+      });
+      nlohmann::ordered_json array = nlohmann::ordered_json::array();
+      for (const MatrixRow& row : json_rows) array.push_back(MatrixRowJson(row));
+      out << JsonText(MatrixJson(options.region, std::move(array), destination_ids));
+      break;
+    }
   }
   return absl::OkStatus();
 }
@@ -395,6 +647,12 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       break;
     case Command::kCoverage:
       status = RunCoverage(invocation->global, invocation->coverage, out, err);
+      break;
+    case Command::kIsochrone:
+      status = RunIsochrone(invocation->global, invocation->isochrone, out, err);
+      break;
+    case Command::kMatrix:
+      status = RunMatrix(invocation->global, invocation->matrix, out, err);
       break;
   }
   out.flush();

@@ -29,10 +29,25 @@ absl::Status RunRegions(const GlobalOptions& global, const RegionsOptions& optio
                         std::ostream& out);
 absl::Status RunCoverage(const GlobalOptions& global, const CoverageOptions& options,
                          std::ostream& out, std::ostream& err);
+// `carereach isochrone`: the GeoJSON to --out (then a summary on `out`) or to `out`.
+absl::Status RunIsochrone(const GlobalOptions& global, const IsochroneOptions& options,
+                          std::ostream& out, std::ostream& err);
+// `carereach matrix`: csv and table rows are written to `out` as the stream delivers them, so
+// a stream that fails midway leaves the rows before the failure on `out`; json is written only
+// when the stream has ended well.
+absl::Status RunMatrix(const GlobalOptions& global, const MatrixOptions& options, std::ostream& out,
+                       std::ostream& err);
 
 // The request `coverage` sends (first page; unit detail requested when --units-out is set).
 carereach::v1::ComputeCoverageRequest BuildCoverageRequest(const CoverageOptions& options,
                                                            const FacilityList& facilities);
+carereach::v1::ComputeIsochronesRequest BuildIsochronesRequest(const IsochroneOptions& options,
+                                                               const FacilityList& facilities);
+carereach::v1::ComputeMatrixRequest BuildMatrixRequest(const MatrixOptions& options,
+                                                       const FacilityList& origins,
+                                                       const FacilityList& destinations);
+// The drive flags as the wire's DriveOptions (unset flags stay 0: server defaults).
+carereach::v1::DriveOptions DriveOptionsFrom(const DriveFlags& flags);
 
 // Canonical name of a gRPC code: "INVALID_ARGUMENT", "UNAVAILABLE", ...
 absl::string_view GrpcCodeName(grpc::StatusCode code);

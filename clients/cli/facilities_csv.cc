@@ -88,7 +88,8 @@ absl::string_view BaseName(absl::string_view path) {
 
 absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
                                                  const FacilityColumnFlags& column_flags,
-                                                 const std::vector<WhereClause>& where) {
+                                                 const std::vector<WhereClause>& where,
+                                                 absl::string_view where_flag) {
   absl::StatusOr<int> id =
       ResolveColumn(table, "facility id", "--id-column", column_flags.id, kIdNames, true);
   if (!id.ok()) return id.status();
@@ -110,7 +111,7 @@ absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
     int index = table.Column(clause.column);
     if (index < 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--where ", clause.column, "=", clause.value, ": ", table.source,
+          absl::StrCat(where_flag, " ", clause.column, "=", clause.value, ": ", table.source,
                        " has no column '", clause.column, "'; columns: ", HeaderList(table)));
     }
     filters.emplace_back(index, clause.value);
@@ -158,15 +159,17 @@ absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
 
 absl::StatusOr<FacilityList> ReadFacilitiesCsv(const std::string& path,
                                                const FacilityColumnFlags& column_flags,
-                                               const std::vector<WhereClause>& where) {
+                                               const std::vector<WhereClause>& where,
+                                               absl::string_view where_flag) {
   absl::StatusOr<io::CsvTable> table = io::ReadCsvFile(path);
   if (!table.ok()) return table.status();
-  return FacilitiesFromTable(*table, column_flags, where);
+  return FacilitiesFromTable(*table, column_flags, where, where_flag);
 }
 
-std::string FacilitySummaryLine(const FacilityList& list, const std::vector<WhereClause>& where) {
-  std::string line = absl::StrCat("facilities: kept ", list.facilities.size(), " of ",
-                                  list.rows_read, " rows of ", BaseName(list.source));
+std::string FacilitySummaryLine(const FacilityList& list, const std::vector<WhereClause>& where,
+                                absl::string_view label) {
+  std::string line = absl::StrCat(label, ": kept ", list.facilities.size(), " of ", list.rows_read,
+                                  " rows of ", BaseName(list.source));
   if (!where.empty()) {
     absl::StrAppend(&line, " (",
                     absl::StrJoin(where, ", ",
@@ -178,13 +181,18 @@ std::string FacilitySummaryLine(const FacilityList& list, const std::vector<Wher
   return line;
 }
 
-std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& list) {
-  constexpr absl::string_view kPrefix = "facilities[";
+std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& list,
+                                absl::string_view field) {
+  const std::string prefix = absl::StrCat(field, "[");
   // Every distinct facilities[i] the message names, in order of appearance.
   std::vector<uint64_t> indices;
-  for (size_t start = message.find(kPrefix); start != absl::string_view::npos;
-       start = message.find(kPrefix, start + 1)) {
-    size_t digits = start + kPrefix.size();
+  for (size_t start = message.find(prefix); start != absl::string_view::npos;
+       start = message.find(prefix, start + 1)) {
+    // "destinations[" must not match inside a longer name such as "x_destinations[".
+    if (start > 0 && (absl::ascii_isalnum(message[start - 1]) || message[start - 1] == '_')) {
+      continue;
+    }
+    size_t digits = start + prefix.size();
     size_t close = message.find(']', digits);
     uint64_t index = 0;
     if (close == absl::string_view::npos ||
@@ -199,7 +207,7 @@ std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& l
   if (indices.empty()) return std::string(message);
   std::string note = absl::StrCat(BaseName(list.source), " line ", list.csv_lines[indices[0]]);
   for (size_t i = 1; i < indices.size(); ++i) {
-    absl::StrAppend(&note, "; facilities[", indices[i], "] is line ", list.csv_lines[indices[i]]);
+    absl::StrAppend(&note, "; ", field, "[", indices[i], "] is line ", list.csv_lines[indices[i]]);
   }
   return absl::StrCat(message, " (", note, ")");
 }

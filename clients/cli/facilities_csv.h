@@ -42,22 +42,28 @@ struct FacilityList {
 // Converts a parsed table. Errors (INVALID_ARGUMENT): a named or required column is missing (the
 // message lists the header), an unknown --where column (lists the columns), a row with an empty
 // id or a latitude/longitude that is not a number ("path:line: column LATITUDE: ...").
+// `where_flag` names the filter flag in messages ("--where", "--origins-where").
 absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
                                                  const FacilityColumnFlags& column_flags,
-                                                 const std::vector<WhereClause>& where);
+                                                 const std::vector<WhereClause>& where,
+                                                 absl::string_view where_flag = "--where");
 
 // Reads `path` with io::ReadCsvFile, then FacilitiesFromTable.
 absl::StatusOr<FacilityList> ReadFacilitiesCsv(const std::string& path,
                                                const FacilityColumnFlags& column_flags,
-                                               const std::vector<WhereClause>& where);
+                                               const std::vector<WhereClause>& where,
+                                               absl::string_view where_flag = "--where");
 
 // The stderr line, e.g. "facilities: kept 7634 of 8013 rows of hifld_hospitals.csv
-// (STATUS=OPEN)".
-std::string FacilitySummaryLine(const FacilityList& list, const std::vector<WhereClause>& where);
+// (STATUS=OPEN)"; `label` replaces "facilities" (e.g. "origins").
+std::string FacilitySummaryLine(const FacilityList& list, const std::vector<WhereClause>& where,
+                                absl::string_view label = "facilities");
 
 // Appends the CSV line of the facility a server message refers to: a message containing
 // "facilities[12]" gets " (hifld_hospitals.csv line 15)". Other messages are returned unchanged.
-std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& list);
+// `field` is the request field the list was sent as ("facilities", "origins", "destinations").
+std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& list,
+                                absl::string_view field = "facilities");
 
 // Last path component, for short messages.
 absl::string_view BaseName(absl::string_view path);

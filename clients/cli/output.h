@@ -5,14 +5,27 @@
 // thread-safe. Units: shares in [0, 1] (tables show percentages), populations in persons,
 // thresholds in minutes or miles, coordinates in degrees (lon, lat).
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "carereach/v1/access.pb.h"
 #include "nlohmann/json.hpp"
 
 namespace carereach::cli {
+
+// Credit the road data (OpenStreetMap, ODbL) needs wherever drive results are shown. Servers send
+// it in `attribution`; this is what the CLI prints when one does not.
+inline constexpr absl::string_view kOsmAttribution = "© OpenStreetMap contributors";
+
+// `attribution`, or kOsmAttribution when empty.
+std::string AttributionOr(absl::string_view attribution);
+
+// "a, b, c": at most `limit` ids, then "(and 12 more)".
+std::string ShortIdList(const std::vector<std::string>& ids, size_t limit = 20);
 
 // "straight-line" or "drive" (UNSPECIFIED is treated as straight-line, as by the server).
 absl::string_view ModeName(carereach::v1::TravelMode mode);
@@ -40,9 +53,49 @@ std::string CoverageCsv(const carereach::v1::ComputeCoverageResponse& response);
 // The documented JSON object (docs/CLI.md); always includes counties.
 nlohmann::ordered_json CoverageJson(const carereach::v1::ComputeCoverageResponse& response);
 
+// ComputeIsochrones as an RFC 7946 FeatureCollection: one Feature per threshold, in response
+// order, whose geometry is the server's GeoJSON geometry object (parsed, not a string), with
+// properties max_minutes, area_km2, region, speed_profile and attribution; "attribution" is also
+// a member of the collection. DATA_LOSS when a geometry is not a JSON object with a "type".
+absl::StatusOr<nlohmann::ordered_json> IsochronesGeoJson(
+    const carereach::v1::ComputeIsochronesResponse& response);
+// The summary printed when the GeoJSON went to a file: region, speed profile, facilities, file,
+// then threshold and area per isochrone, then the attribution line.
+std::string IsochronesTable(const carereach::v1::ComputeIsochronesResponse& response,
+                            absl::string_view facilities_note, absl::string_view out_path);
+
+// ComputeMatrix, one streamed row at a time. Minutes and miles below 0 mean "not reached".
+// --format csv: the header line, and one line per (origin, destination) of a row, minutes and
+// miles with 3 decimals, both empty when not reached. Lines end in '\n'.
+std::string MatrixCsvHeader();
+std::string MatrixCsvLines(const carereach::v1::MatrixRow& row,
+                           const std::vector<std::string>& destination_ids);
+// --format json: one object per row, and the whole document (rows in the order given).
+nlohmann::ordered_json MatrixRowJson(const carereach::v1::MatrixRow& row);
+nlohmann::ordered_json MatrixJson(absl::string_view region, nlohmann::ordered_json rows,
+                                  const std::vector<std::string>& destination_ids);
+
+// --format table: origins down, destinations across, minutes with 1 decimal ("-" when not
+// reached). Column widths are fixed from the ids up front so that rows print as they arrive.
+// Immutable after construction; thread-safe.
+class MatrixTable {
+ public:
+  MatrixTable(const std::vector<std::string>& origin_ids,
+              const std::vector<std::string>& destination_ids);
+  std::string Header() const;
+  std::string Line(const carereach::v1::MatrixRow& row) const;
+
+ private:
+  size_t origin_width_ = 0;
+  std::vector<std::string> destination_ids_;
+  std::vector<size_t> widths_;
+};
+
 // Indented JSON text and a newline. Names from data files are not always valid UTF-8: bad bytes
 // become U+FFFD rather than an exception.
 std::string JsonText(const nlohmann::ordered_json& json);
+// The same on one line (GeoJSON: indenting every coordinate would triple the size).
+std::string CompactJsonText(const nlohmann::ordered_json& json);
 
 // --units-out: the header line, and one line per unit (both end in '\n'). `drive` adds the
 // snap_meters column.

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -115,6 +117,11 @@ TEST(ParseArgsTest, HelpInAnyPosition) {
   }
   EXPECT_THAT(UsageText(), AllOf(HasSubstr("carereach regions"), HasSubstr("--units-out"),
                                  HasSubstr("--wait-seconds"), HasSubstr("--where")));
+  EXPECT_THAT(UsageText(),
+              AllOf(HasSubstr("carereach isochrone --region R"), HasSubstr("--buffer-meters"),
+                    HasSubstr("--offroad-speed-mph"), HasSubstr("OpenStreetMap contributors"),
+                    HasSubstr("carereach matrix --region R"), HasSubstr("--destinations-where"),
+                    HasSubstr("--max-minutes")));
 }
 
 TEST(ParseArgsTest, BadNumberNamesTheFlag) {
@@ -161,6 +168,182 @@ TEST(ParseArgsTest, UsageErrors) {
   EXPECT_THAT(error_of({"coverage", "--region", "r", "--facilities", "f", "--minutes", "10",
                         "--mode", "drive", "--circuity", "1.2"}),
               HasSubstr("straight-line only"));
+}
+
+TEST(ParseArgsTest, CoverageDriveOptions) {
+  absl::StatusOr<Invocation> inv = ParseArgs(
+      {"coverage", "--region", "r", "--facilities", "f", "--minutes", "30", "--mode", "drive",
+       "--max-snap-meters", "500", "--direction", "from-facility", "--offroad-speed-mph=5"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->coverage.drive.max_snap_meters, 500);
+  EXPECT_EQ(inv->coverage.drive.direction, Direction::kFromFacility);
+  EXPECT_EQ(inv->coverage.drive.offroad_speed_mph, 5);
+  EXPECT_THAT(
+      ParseArgs({"coverage", "--region", "r", "--facilities", "f", "--minutes", "30",
+                 "--offroad-speed-mph", "5"})
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("apply to --mode drive only")));
+}
+
+TEST(ParseArgsTest, IsochroneWithEveryFlag) {
+  absl::StatusOr<Invocation> inv = ParseArgs({"isochrone",
+                                              "--region",
+                                              "honolulu",
+                                              "--facilities",
+                                              "h.csv",
+                                              "--where",
+                                              "STATUS=OPEN",
+                                              "--minutes",
+                                              "10,20",
+                                              "--minutes=30",
+                                              "--out",
+                                              "iso.geojson",
+                                              "--direction",
+                                              "to-facility",
+                                              "--buffer-meters",
+                                              "200",
+                                              "--max-snap-meters=800",
+                                              "--offroad-speed-mph",
+                                              "4",
+                                              "--speed-profile",
+                                              "car",
+                                              "--id-column",
+                                              "site",
+                                              "--lat-column",
+                                              "y_wgs84"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->command, Command::kIsochrone);
+  const IsochroneOptions& iso = inv->isochrone;
+  EXPECT_EQ(iso.region, "honolulu");
+  EXPECT_EQ(iso.facilities_path, "h.csv");
+  ASSERT_EQ(iso.where.size(), 1u);
+  EXPECT_EQ(iso.where[0].column, "STATUS");
+  EXPECT_THAT(iso.minutes, ElementsAre(10, 20, 30));
+  EXPECT_EQ(iso.out_path, "iso.geojson");
+  EXPECT_EQ(iso.drive.direction, Direction::kToFacility);
+  EXPECT_EQ(iso.buffer_meters, 200);
+  EXPECT_EQ(iso.drive.max_snap_meters, 800);
+  EXPECT_EQ(iso.drive.offroad_speed_mph, 4);
+  EXPECT_EQ(iso.drive.speed_profile, "car");
+  EXPECT_EQ(iso.columns.id, "site");
+  EXPECT_EQ(iso.columns.lat, "y_wgs84");
+  // Coverage's fields are untouched by the shared flags.
+  EXPECT_EQ(inv->coverage.region, "");
+
+  absl::StatusOr<Invocation> minimal =
+      ParseArgs({"isochrone", "--region", "r", "--facilities", "f", "--minutes", "15"});
+  ASSERT_TRUE(minimal.ok()) << minimal.status();
+  EXPECT_EQ(minimal->isochrone.out_path, "");  // stdout
+  EXPECT_EQ(minimal->isochrone.drive.direction, Direction::kDefault);
+  EXPECT_FALSE(minimal->isochrone.buffer_meters.has_value());
+  EXPECT_FALSE(minimal->isochrone.drive.any());
+}
+
+TEST(ParseArgsTest, IsochroneUsageErrors) {
+  auto error_of = [](std::vector<std::string> args) {
+    return std::string(ParseArgs(args).status().message());
+  };
+  EXPECT_EQ(error_of({"isochrone", "--facilities", "f", "--minutes", "10"}),
+            "isochrone: --region is required");
+  EXPECT_EQ(error_of({"isochrone", "--region", "r", "--minutes", "10"}),
+            "isochrone: --facilities FILE.csv is required");
+  EXPECT_EQ(error_of({"isochrone", "--region", "r", "--facilities", "f"}),
+            "isochrone: give at least one threshold with --minutes");
+  EXPECT_EQ(error_of({"isochrone", "--region", "r", "--facilities", "f", "--minutes", "10,ten"}),
+            "--minutes: 'ten' is not a number");
+  EXPECT_EQ(error_of({"isochrone", "--region", "r", "--facilities", "f", "--minutes", "10",
+                      "--buffer-meters", "wide"}),
+            "--buffer-meters: 'wide' is not a number");
+  EXPECT_EQ(error_of({"isochrone", "--region", "r", "--facilities", "f", "--minutes", "10",
+                      "--offroad-speed-mph", "slow"}),
+            "--offroad-speed-mph: 'slow' is not a number");
+  EXPECT_EQ(error_of({"isochrone", "--region", "r", "--facilities", "f", "--minutes", "10",
+                      "--direction", "outwards"}),
+            "--direction: 'outwards' is not one of to-facility, from-facility");
+  EXPECT_EQ(error_of({"isochrone", "--region", "r", "--out"}), "--out needs a value");
+  EXPECT_EQ(error_of({"isochrone", "--buffer", "100"}), "unknown flag --buffer");
+  EXPECT_EQ(error_of({"isochrone", "--format", "json"}),
+            "--format does not apply to 'carereach isochrone'");
+  EXPECT_EQ(error_of({"isochrone", "--miles", "5"}),
+            "--miles does not apply to 'carereach isochrone'");
+  EXPECT_EQ(error_of({"coverage", "--out", "x.geojson"}),
+            "--out does not apply to 'carereach coverage'");
+}
+
+TEST(ParseArgsTest, MatrixWithEveryFlag) {
+  absl::StatusOr<Invocation> inv = ParseArgs({"matrix",
+                                              "--region",
+                                              "michigan",
+                                              "--origins",
+                                              "o.csv",
+                                              "--destinations=d.csv",
+                                              "--origins-where",
+                                              "STATUS=OPEN",
+                                              "--origins-where",
+                                              "TYPE=CRITICAL ACCESS",
+                                              "--destinations-where",
+                                              "STATE = MI",
+                                              "--max-minutes",
+                                              "90",
+                                              "--format",
+                                              "csv",
+                                              "--direction",
+                                              "from-facility",
+                                              "--max-snap-meters",
+                                              "300",
+                                              "--lon-column",
+                                              "x_wgs84"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->command, Command::kMatrix);
+  const MatrixOptions& mat = inv->matrix;
+  EXPECT_EQ(mat.region, "michigan");
+  EXPECT_EQ(mat.origins_path, "o.csv");
+  EXPECT_EQ(mat.destinations_path, "d.csv");
+  ASSERT_EQ(mat.origins_where.size(), 2u);
+  EXPECT_EQ(mat.origins_where[1].value, "CRITICAL ACCESS");
+  ASSERT_EQ(mat.destinations_where.size(), 1u);
+  EXPECT_EQ(mat.destinations_where[0].column, "STATE");
+  EXPECT_EQ(mat.destinations_where[0].value, "MI");
+  EXPECT_EQ(mat.max_minutes, 90);
+  EXPECT_EQ(mat.format, OutputFormat::kCsv);
+  EXPECT_EQ(mat.drive.direction, Direction::kFromFacility);
+  EXPECT_EQ(mat.drive.max_snap_meters, 300);
+  EXPECT_EQ(mat.columns.lon, "x_wgs84");
+
+  absl::StatusOr<Invocation> minimal =
+      ParseArgs({"matrix", "--region", "r", "--origins", "o", "--destinations", "d"});
+  ASSERT_TRUE(minimal.ok()) << minimal.status();
+  EXPECT_EQ(minimal->matrix.format, OutputFormat::kTable);
+  EXPECT_FALSE(minimal->matrix.max_minutes.has_value());
+}
+
+TEST(ParseArgsTest, MatrixUsageErrors) {
+  auto error_of = [](std::vector<std::string> args) {
+    return std::string(ParseArgs(args).status().message());
+  };
+  EXPECT_EQ(error_of({"matrix", "--origins", "o", "--destinations", "d"}),
+            "matrix: --region is required");
+  EXPECT_EQ(error_of({"matrix", "--region", "r", "--destinations", "d"}),
+            "matrix: --origins FILE.csv is required");
+  EXPECT_EQ(error_of({"matrix", "--region", "r", "--origins", "o"}),
+            "matrix: --destinations FILE.csv is required");
+  EXPECT_EQ(error_of({"matrix", "--region", "r", "--origins", "o", "--destinations", "d",
+                      "--max-minutes", "10,20"}),
+            "--max-minutes: '10,20' is not a number");
+  EXPECT_EQ(error_of({"matrix", "--region", "r", "--origins", "o", "--destinations", "d",
+                      "--origins-where", "STATUS"}),
+            "--origins-where: 'STATUS' is not COLUMN=VALUE");
+  EXPECT_EQ(error_of({"matrix", "--region", "r", "--origins", "o", "--destinations", "d",
+                      "--format", "geojson"}),
+            "--format: 'geojson' is not one of table, csv, json");
+  EXPECT_EQ(error_of({"matrix", "--minutes", "10"}),
+            "--minutes does not apply to 'carereach matrix'");
+  EXPECT_EQ(error_of({"matrix", "--where", "A=B"}), "--where does not apply to 'carereach matrix'");
+  EXPECT_EQ(error_of({"matrix", "--facilities", "f"}),
+            "--facilities does not apply to 'carereach matrix'");
+  EXPECT_EQ(error_of({"matrix", "--origin", "o"}), "unknown flag --origin");
+  EXPECT_EQ(error_of({"regions", "--origins", "o"}),
+            "--origins does not apply to 'carereach regions'");
 }
 
 TEST(RunCliTest, UsageErrorExitsTwoWithHint) {
@@ -336,6 +519,13 @@ TEST(FacilitiesCsvTest, ServerMessagesGetTheCsvLine) {
   EXPECT_EQ(AddCsvLineToMessage("NOT_FOUND: unknown region 'mars'", list),
             "NOT_FOUND: unknown region 'mars'");
   EXPECT_EQ(AddCsvLineToMessage("facilities[7].id: x", list), "facilities[7].id: x");
+  // Matrix requests name their lists "origins" and "destinations".
+  EXPECT_EQ(
+      AddCsvLineToMessage("INVALID_ARGUMENT: destinations[1].id: empty", list, "destinations"),
+      "INVALID_ARGUMENT: destinations[1].id: empty (hifld_hospitals.csv line 4)");
+  EXPECT_EQ(AddCsvLineToMessage("INVALID_ARGUMENT: destinations[1].id: empty", list, "origins"),
+            "INVALID_ARGUMENT: destinations[1].id: empty");
+  EXPECT_EQ(AddCsvLineToMessage("x_origins[1]: y", list, "origins"), "x_origins[1]: y");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -441,8 +631,42 @@ TEST(OutputTest, DriveJsonHasUnsnappedUnitsInsteadOfStraightLine) {
   nlohmann::ordered_json json = CoverageJson(r);
   EXPECT_EQ(json["mode"], "drive");
   EXPECT_EQ(json["unsnapped_units"], 4);
+  EXPECT_EQ(json["unsnapped_population"], 0);
+  EXPECT_TRUE(json["unsnapped_facility_ids"].is_array());  // present even when empty
+  EXPECT_TRUE(json["unsnapped_facility_ids"].empty());
   EXPECT_FALSE(json.contains("straight_line"));
+  EXPECT_FALSE(json.contains("speed_profile"));  // the response has none
+  EXPECT_FALSE(json.contains("attribution"));
   EXPECT_TRUE(json.contains("counties"));
+
+  r.set_unsnapped_population(5120);
+  r.add_unsnapped_facility_ids("0001535611");
+  r.add_unsnapped_facility_ids("0000136502");
+  r.set_speed_profile("car");
+  r.set_attribution("© OpenStreetMap contributors");
+  json = CoverageJson(r);
+  EXPECT_EQ(json["unsnapped_population"], 5120);
+  EXPECT_THAT(json["unsnapped_facility_ids"].get<std::vector<std::string>>(),
+              ElementsAre("0001535611", "0000136502"));
+  EXPECT_EQ(json["speed_profile"], "car");
+  EXPECT_EQ(json["attribution"], "© OpenStreetMap contributors");
+}
+
+TEST(OutputTest, DriveTableShowsUnsnappedAndTheAttribution) {
+  carereach::v1::ComputeCoverageResponse r = SampleResponse();
+  r.set_mode(carereach::v1::TRAVEL_MODE_DRIVE);
+  r.clear_straight_line();
+  r.set_speed_profile("car");
+  r.set_unsnapped_units(4);
+  r.set_unsnapped_population(5120);
+  r.add_unsnapped_facility_ids("0001535611");
+  std::string table = CoverageTable(r, "", false);
+  EXPECT_THAT(table, AllOf(HasSubstr("drive, speed profile car"),
+                           HasSubstr("4 tracts, 5,120 residents (counted as not covered)"),
+                           HasSubstr("facilities not on the road network (not used): 0001535611"),
+                           HasSubstr("\nRoad data © OpenStreetMap contributors\n")));
+  // Straight-line tables make no claim about road data.
+  EXPECT_THAT(CoverageTable(SampleResponse(), "", false), Not(HasSubstr("OpenStreetMap")));
 }
 
 TEST(OutputTest, JsonTextSurvivesInvalidUtf8) {
@@ -536,6 +760,122 @@ TEST(OutputTest, Regions) {
   EXPECT_EQ(json["regions"][0]["modes"][1], "drive");
 }
 
+constexpr char kSquare[] =
+    R"({"type":"Polygon","coordinates":[[[-157.9,21.3],[-157.8,21.3],[-157.8,21.4],[-157.9,21.3]]]})";
+constexpr char kTwoSquares[] =
+    R"({"type":"MultiPolygon","coordinates":[[[[-158.0,21.2],[-157.7,21.2],[-157.7,21.5],)"
+    R"([-158.0,21.2]]],[[[-157.6,21.2],[-157.5,21.2],[-157.5,21.3],[-157.6,21.2]]]]})";
+
+carereach::v1::ComputeIsochronesResponse SampleIsochrones() {
+  carereach::v1::ComputeIsochronesResponse r;
+  r.set_region("honolulu");
+  carereach::v1::Isochrone* ten = r.add_isochrones();
+  ten->set_max_minutes(10);
+  ten->set_geojson(kSquare);
+  ten->set_area_km2(12.5);
+  carereach::v1::Isochrone* twenty = r.add_isochrones();
+  twenty->set_max_minutes(20);
+  twenty->set_geojson(kTwoSquares);
+  twenty->set_area_km2(40.25);
+  r.set_speed_profile("car");
+  r.set_attribution("© OpenStreetMap contributors");
+  return r;
+}
+
+// The RFC 7946 shape a map tool reads, with each geometry an object, never a string.
+void ExpectIsochroneFeatureCollection(const nlohmann::json& json) {
+  EXPECT_EQ(json["type"], "FeatureCollection");
+  EXPECT_EQ(json["attribution"], "© OpenStreetMap contributors");
+  ASSERT_TRUE(json["features"].is_array());
+  ASSERT_EQ(json["features"].size(), 2u);
+  const nlohmann::json& ten = json["features"][0];
+  EXPECT_EQ(ten["type"], "Feature");
+  ASSERT_TRUE(ten["geometry"].is_object());
+  EXPECT_EQ(ten["geometry"], nlohmann::json::parse(kSquare));
+  EXPECT_EQ(ten["geometry"]["coordinates"][0][0][0], -157.9);  // longitude first
+  EXPECT_TRUE(ten["properties"]["max_minutes"].is_number_integer());
+  EXPECT_EQ(ten["properties"]["max_minutes"], 10);
+  EXPECT_EQ(ten["properties"]["area_km2"], 12.5);
+  EXPECT_EQ(ten["properties"]["region"], "honolulu");
+  EXPECT_EQ(ten["properties"]["speed_profile"], "car");
+  EXPECT_EQ(ten["properties"]["attribution"], "© OpenStreetMap contributors");
+  const nlohmann::json& twenty = json["features"][1];
+  EXPECT_EQ(twenty["geometry"]["type"], "MultiPolygon");
+  EXPECT_EQ(twenty["properties"]["max_minutes"], 20);
+  EXPECT_EQ(twenty["properties"]["area_km2"], 40.25);
+}
+
+TEST(OutputTest, IsochronesGeoJsonEmbedsGeometryObjects) {
+  absl::StatusOr<nlohmann::ordered_json> geojson = IsochronesGeoJson(SampleIsochrones());
+  ASSERT_TRUE(geojson.ok()) << geojson.status();
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : geojson->items()) keys.push_back(key);
+  EXPECT_THAT(keys, ElementsAre("type", "attribution", "features"));
+  ExpectIsochroneFeatureCollection(nlohmann::json::parse(CompactJsonText(*geojson)));
+  // Not double-encoded.
+  EXPECT_THAT(CompactJsonText(*geojson), Not(HasSubstr("\\\"type\\\"")));
+
+  // An answer without attribution still credits OpenStreetMap.
+  carereach::v1::ComputeIsochronesResponse bare = SampleIsochrones();
+  bare.clear_attribution();
+  absl::StatusOr<nlohmann::ordered_json> credited = IsochronesGeoJson(bare);
+  ASSERT_TRUE(credited.ok());
+  EXPECT_EQ((*credited)["attribution"], "© OpenStreetMap contributors");
+}
+
+TEST(OutputTest, IsochronesGeoJsonRejectsAGeometryThatIsNotAnObject) {
+  for (const char* bad : {"", "{\"type\":", "[1,2]", "{\"coordinates\":[]}"}) {
+    carereach::v1::ComputeIsochronesResponse r = SampleIsochrones();
+    r.mutable_isochrones(1)->set_geojson(bad);
+    EXPECT_THAT(IsochronesGeoJson(r).status(),
+                StatusIs(absl::StatusCode::kDataLoss,
+                         HasSubstr("isochrones[1].geojson: the server's answer is not a GeoJSON "
+                                   "geometry object")))
+        << bad;
+  }
+}
+
+TEST(OutputTest, IsochronesTable) {
+  std::string table = IsochronesTable(SampleIsochrones(), "2 (h.csv, STATUS=OPEN)", "iso.geojson");
+  EXPECT_THAT(table, AllOf(HasSubstr("region         honolulu\n"),
+                           HasSubstr("speed profile  car\n"), HasSubstr("2 (h.csv, STATUS=OPEN)"),
+                           HasSubstr("iso.geojson (GeoJSON, 2 features, [lon, lat])"),
+                           HasSubstr("threshold  area km2\n"), HasSubstr("10 min        12.50\n"),
+                           HasSubstr("20 min        40.25\n"),
+                           HasSubstr("\nRoad data © OpenStreetMap contributors\n")));
+}
+
+carereach::v1::MatrixRow Row(int index, std::string id, bool snapped, std::vector<double> minutes,
+                             std::vector<double> miles) {
+  carereach::v1::MatrixRow row;
+  row.set_origin_index(index);
+  row.set_origin_id(std::move(id));
+  row.set_origin_snapped(snapped);
+  for (double m : minutes) row.add_minutes(m);
+  for (double m : miles) row.add_miles(m);
+  return row;
+}
+
+TEST(OutputTest, MatrixFormats) {
+  const std::vector<std::string> destinations = {"d1", "dest,2", "a-long-destination-id"};
+  carereach::v1::MatrixRow row = Row(0, "o1", true, {12.34, -1, 1439.95}, {8.5, -1, 20.125});
+  EXPECT_EQ(MatrixCsvHeader(), "origin_id,destination_id,minutes,miles\n");
+  EXPECT_EQ(MatrixCsvLines(row, destinations),
+            "o1,d1,12.340,8.500\n"
+            "o1,\"dest,2\",,\n"
+            "o1,a-long-destination-id,1439.950,20.125\n");
+
+  nlohmann::ordered_json json = MatrixRowJson(row);
+  EXPECT_EQ(json.dump(), R"({"origin_index":0,"origin_id":"o1","origin_snapped":true,)"
+                         R"("minutes":[12.34,null,1439.95],"miles":[8.5,null,20.125]})");
+
+  MatrixTable table({"o1", "origin-2"}, destinations);
+  EXPECT_EQ(table.Header(), "origin        d1  dest,2  a-long-destination-id\n");
+  EXPECT_EQ(table.Line(row), "o1          12.3       -                 1440.0\n");
+  EXPECT_EQ(table.Line(Row(1, "origin-2", false, {-1, -1, -1}, {-1, -1, -1})),
+            "origin-2       -       -                      -\n");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Commands against an in-process fake AccessService
 
@@ -543,6 +883,10 @@ class FakeAccessService final : public carereach::v1::AccessService::Service {
  public:
   using Handler = std::function<grpc::Status(const carereach::v1::ComputeCoverageRequest&,
                                              carereach::v1::ComputeCoverageResponse*)>;
+  using IsochronesHandler = std::function<grpc::Status(
+      const carereach::v1::ComputeIsochronesRequest&, carereach::v1::ComputeIsochronesResponse*)>;
+  using MatrixHandler = std::function<grpc::Status(const carereach::v1::ComputeMatrixRequest&,
+                                                   grpc::ServerWriter<carereach::v1::MatrixRow>*)>;
 
   grpc::Status ListRegions(grpc::ServerContext*, const carereach::v1::ListRegionsRequest*,
                            carereach::v1::ListRegionsResponse* response) override {
@@ -562,18 +906,53 @@ class FakeAccessService final : public carereach::v1::AccessService::Service {
     return handler_(*request, response);
   }
 
+  grpc::Status ComputeIsochrones(grpc::ServerContext*,
+                                 const carereach::v1::ComputeIsochronesRequest* request,
+                                 carereach::v1::ComputeIsochronesResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    isochrone_requests_.push_back(*request);
+    return isochrones_handler_(*request, response);
+  }
+
+  grpc::Status ComputeMatrix(grpc::ServerContext*,
+                             const carereach::v1::ComputeMatrixRequest* request,
+                             grpc::ServerWriter<carereach::v1::MatrixRow>* writer) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      matrix_requests_.push_back(*request);
+    }
+    // Not under mu_: a handler may wait for the client.
+    return matrix_handler_(*request, writer);
+  }
+
   void set_handler(Handler handler) { handler_ = std::move(handler); }
+  void set_isochrones_handler(IsochronesHandler handler) {
+    isochrones_handler_ = std::move(handler);
+  }
+  void set_matrix_handler(MatrixHandler handler) { matrix_handler_ = std::move(handler); }
   void set_unavailable_answers(int n) { unavailable_answers_ = n; }
   std::vector<carereach::v1::ComputeCoverageRequest> requests() {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
   }
+  std::vector<carereach::v1::ComputeIsochronesRequest> isochrone_requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return isochrone_requests_;
+  }
+  std::vector<carereach::v1::ComputeMatrixRequest> matrix_requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return matrix_requests_;
+  }
 
  private:
   std::mutex mu_;
   Handler handler_;
+  IsochronesHandler isochrones_handler_;
+  MatrixHandler matrix_handler_;
   std::atomic<int> unavailable_answers_{0};
   std::vector<carereach::v1::ComputeCoverageRequest> requests_;
+  std::vector<carereach::v1::ComputeIsochronesRequest> isochrone_requests_;
+  std::vector<carereach::v1::ComputeMatrixRequest> matrix_requests_;
 };
 
 class CommandsTest : public ::testing::Test {
@@ -679,6 +1058,348 @@ TEST_F(CommandsTest, DriveModeRequest) {
   EXPECT_EQ(service_.requests()[0].drive().speed_profile(), "us-car");
   EXPECT_FALSE(service_.requests()[0].unit_detail().include());
   EXPECT_THAT(err_.str(), HasSubstr("error: FAILED_PRECONDITION: region has no road network\n"));
+}
+
+TEST_F(CommandsTest, DriveCoverageJsonAndTable) {
+  service_.set_handler(
+      [](const carereach::v1::ComputeCoverageRequest&, carereach::v1::ComputeCoverageResponse* r) {
+        *r = SampleResponse();
+        r->set_mode(carereach::v1::TRAVEL_MODE_DRIVE);
+        r->clear_straight_line();
+        r->set_speed_profile("car");
+        r->set_unsnapped_units(2);
+        r->set_unsnapped_population(700);
+        r->add_unsnapped_facility_ids("0000136502");
+        r->set_attribution("© OpenStreetMap contributors");
+        return grpc::Status::OK;
+      });
+  ASSERT_EQ(Run({"coverage", "--region", "r", "--facilities", facilities_, "--minutes", "10",
+                 "--mode", "drive", "--offroad-speed-mph", "5", "--format", "json"}),
+            kExitOk)
+      << err_.str();
+  EXPECT_EQ(service_.requests()[0].drive().offroad_speed_mph(), 5);
+  nlohmann::json json = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(json["mode"], "drive");
+  EXPECT_EQ(json["speed_profile"], "car");
+  EXPECT_EQ(json["unsnapped_units"], 2);
+  EXPECT_EQ(json["unsnapped_population"], 700);
+  EXPECT_EQ(json["unsnapped_facility_ids"], nlohmann::json::array({"0000136502"}));
+  EXPECT_EQ(json["attribution"], "© OpenStreetMap contributors");
+
+  ASSERT_EQ(Run({"coverage", "--region", "r", "--facilities", facilities_, "--minutes", "10",
+                 "--mode", "drive"}),
+            kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\nRoad data © OpenStreetMap contributors\n"));
+}
+
+TEST_F(CommandsTest, IsochroneWritesAFeatureCollectionToOut) {
+  service_.set_isochrones_handler([](const carereach::v1::ComputeIsochronesRequest&,
+                                     carereach::v1::ComputeIsochronesResponse* response) {
+    *response = SampleIsochrones();
+    response->add_unsnapped_facility_ids("0000136502");
+    return grpc::Status::OK;
+  });
+  const std::string path = ::testing::TempDir() + "cmd_isochrones.geojson";
+  std::remove(path.c_str());
+  ASSERT_EQ(Run({"isochrone", "--region", "honolulu", "--facilities", facilities_, "--where",
+                 "STATUS=OPEN", "--minutes", "10,20", "--out", path, "--direction", "to-facility",
+                 "--buffer-meters", "200", "--max-snap-meters", "800", "--offroad-speed-mph", "4"}),
+            kExitOk)
+      << err_.str();
+
+  std::vector<carereach::v1::ComputeIsochronesRequest> requests = service_.isochrone_requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].region(), "honolulu");
+  ASSERT_EQ(requests[0].facilities_size(), 2);
+  EXPECT_EQ(requests[0].facilities(0).id(), "0001336420");
+  EXPECT_DOUBLE_EQ(requests[0].facilities(0).location().lon(), -86.49);
+  EXPECT_THAT(requests[0].max_minutes(), ElementsAre(10, 20));
+  EXPECT_EQ(requests[0].drive().direction(), carereach::v1::TRAVEL_DIRECTION_TO_FACILITY);
+  EXPECT_EQ(requests[0].drive().max_snap_meters(), 800);
+  EXPECT_EQ(requests[0].drive().offroad_speed_mph(), 4);
+  EXPECT_EQ(requests[0].road_buffer_meters(), 200);
+
+  ExpectIsochroneFeatureCollection(nlohmann::json::parse(ReadFile(path)));
+  EXPECT_FALSE(std::ifstream(path + ".partial").good());
+  EXPECT_THAT(out_.str(),
+              AllOf(HasSubstr("region         honolulu"),
+                    HasSubstr("facilities     2 (cmd_facilities.csv, STATUS=OPEN)\n"),
+                    HasSubstr("10 min        12.50\n"), HasSubstr("20 min        40.25\n"),
+                    HasSubstr("Road data © OpenStreetMap contributors\n")));
+  EXPECT_THAT(err_.str(),
+              AllOf(HasSubstr("facilities: kept 2 of 3 rows of cmd_facilities.csv (STATUS=OPEN)\n"),
+                    HasSubstr("isochrone: facilities not on the road network (not part of any "
+                              "isochrone): 0000136502\n")));
+}
+
+TEST_F(CommandsTest, IsochroneWithoutOutPrintsTheGeoJson) {
+  service_.set_isochrones_handler([](const carereach::v1::ComputeIsochronesRequest&,
+                                     carereach::v1::ComputeIsochronesResponse* response) {
+    *response = SampleIsochrones();
+    return grpc::Status::OK;
+  });
+  ASSERT_EQ(
+      Run({"isochrone", "--region", "honolulu", "--facilities", facilities_, "--minutes", "10,20"}),
+      kExitOk)
+      << err_.str();
+  ExpectIsochroneFeatureCollection(nlohmann::json::parse(out_.str()));
+  EXPECT_FALSE(service_.isochrone_requests()[0].has_drive());  // server defaults
+  EXPECT_EQ(service_.isochrone_requests()[0].road_buffer_meters(), 0);
+  EXPECT_THAT(err_.str(), Not(HasSubstr("not on the road network")));
+}
+
+TEST_F(CommandsTest, IsochroneErrorsLeaveNoFile) {
+  const std::string path = ::testing::TempDir() + "cmd_isochrones_failed.geojson";
+  std::remove(path.c_str());
+  service_.set_isochrones_handler([](const carereach::v1::ComputeIsochronesRequest&,
+                                     carereach::v1::ComputeIsochronesResponse*) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "max_minutes[0]: 300 is outside (0, 240]");
+  });
+  EXPECT_EQ(Run({"isochrone", "--region", "honolulu", "--facilities", facilities_, "--minutes",
+                 "300", "--out", path}),
+            kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: INVALID_ARGUMENT: max_minutes[0]: 300 is outside "
+                                    "(0, 240]\n"));
+  EXPECT_EQ(out_.str(), "");
+
+  service_.set_isochrones_handler([](const carereach::v1::ComputeIsochronesRequest&,
+                                     carereach::v1::ComputeIsochronesResponse* response) {
+    *response = SampleIsochrones();
+    response->mutable_isochrones(0)->set_geojson("POLYGON ((0 0, 1 0, 1 1, 0 0))");  // WKT
+    return grpc::Status::OK;
+  });
+  EXPECT_EQ(Run({"isochrone", "--region", "honolulu", "--facilities", facilities_, "--minutes",
+                 "10,20", "--out", path}),
+            kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: isochrones[0].geojson: the server's answer is not a "
+                                    "GeoJSON geometry object"));
+  EXPECT_FALSE(std::ifstream(path).good());
+  EXPECT_FALSE(std::ifstream(path + ".partial").good());
+}
+
+// A stream of two origin rows, the unsnapped origin first (rows arrive in completion order).
+grpc::Status TwoMatrixRows(const carereach::v1::ComputeMatrixRequest&,
+                           grpc::ServerWriter<carereach::v1::MatrixRow>* writer) {
+  writer->Write(Row(1, "0000136502", false, {-1, -1, -1}, {-1, -1, -1}));
+  writer->Write(Row(0, "0001336420", true, {12.34, -1, 30.5}, {8.5, -1, 20.125}));
+  return grpc::Status::OK;
+}
+
+class MatrixCommandTest : public CommandsTest {
+ protected:
+  void SetUp() override {
+    CommandsTest::SetUp();
+    destinations_ = WriteTempFile("cmd_destinations.csv",
+                                  "ID,LATITUDE,LONGITUDE\n"
+                                  "d1,21.30,-157.85\n"
+                                  "d2,21.40,-157.75\n"
+                                  "d3,21.35,-157.80\n");
+  }
+
+  int RunMatrix(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"matrix",      "--region",       "honolulu",
+                                     "--origins",   facilities_,      "--origins-where",
+                                     "STATUS=OPEN", "--destinations", destinations_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Run(args);
+  }
+
+  std::string destinations_;
+};
+
+TEST_F(MatrixCommandTest, CsvHasOneLinePerPairAndEmptyCellsWhenUnreached) {
+  service_.set_matrix_handler(TwoMatrixRows);
+  ASSERT_EQ(RunMatrix({"--format", "csv", "--max-minutes", "60", "--direction", "from-facility"}),
+            kExitOk)
+      << err_.str();
+  EXPECT_EQ(out_.str(),
+            "origin_id,destination_id,minutes,miles\n"
+            "0000136502,d1,,\n"
+            "0000136502,d2,,\n"
+            "0000136502,d3,,\n"
+            "0001336420,d1,12.340,8.500\n"
+            "0001336420,d2,,\n"
+            "0001336420,d3,30.500,20.125\n");
+  EXPECT_THAT(err_.str(),
+              AllOf(HasSubstr("origins: kept 2 of 3 rows of cmd_facilities.csv (STATUS=OPEN)\n"),
+                    HasSubstr("destinations: kept 3 of 3 rows of cmd_destinations.csv\n"),
+                    HasSubstr("matrix: origins not on the road network (every pair unreached): "
+                              "0000136502\n")));
+
+  std::vector<carereach::v1::ComputeMatrixRequest> requests = service_.matrix_requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].region(), "honolulu");
+  ASSERT_EQ(requests[0].origins_size(), 2);
+  EXPECT_EQ(requests[0].origins(1).id(), "0000136502");
+  ASSERT_EQ(requests[0].destinations_size(), 3);
+  EXPECT_EQ(requests[0].destinations(2).id(), "d3");
+  EXPECT_DOUBLE_EQ(requests[0].destinations(2).location().lat(), 21.35);
+  EXPECT_EQ(requests[0].max_minutes(), 60);
+  EXPECT_EQ(requests[0].drive().direction(), carereach::v1::TRAVEL_DIRECTION_FROM_FACILITY);
+}
+
+TEST_F(MatrixCommandTest, JsonPutsRowsInOriginOrder) {
+  service_.set_matrix_handler(TwoMatrixRows);
+  ASSERT_EQ(RunMatrix({"--format", "json"}), kExitOk) << err_.str();
+  nlohmann::json json = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(json["region"], "honolulu");
+  EXPECT_EQ(json["destinations"], nlohmann::json::array({"d1", "d2", "d3"}));
+  ASSERT_EQ(json["rows"].size(), 2u);
+  const nlohmann::json& first = json["rows"][0];
+  EXPECT_EQ(first["origin_index"], 0);
+  EXPECT_EQ(first["origin_id"], "0001336420");
+  EXPECT_EQ(first["origin_snapped"], true);
+  EXPECT_EQ(first["minutes"], nlohmann::json::parse("[12.34, null, 30.5]"));
+  EXPECT_EQ(first["miles"], nlohmann::json::parse("[8.5, null, 20.125]"));
+  const nlohmann::json& unsnapped = json["rows"][1];
+  EXPECT_EQ(unsnapped["origin_id"], "0000136502");
+  EXPECT_EQ(unsnapped["origin_snapped"], false);
+  EXPECT_EQ(unsnapped["minutes"], nlohmann::json::parse("[null, null, null]"));
+  EXPECT_EQ(json["attribution"], "© OpenStreetMap contributors");
+  EXPECT_EQ(service_.matrix_requests()[0].max_minutes(), 0);  // server default
+  EXPECT_FALSE(service_.matrix_requests()[0].has_drive());
+}
+
+TEST_F(MatrixCommandTest, TableShowsMinutesWithOneDecimal) {
+  service_.set_matrix_handler(TwoMatrixRows);
+  ASSERT_EQ(RunMatrix({}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), StartsWith("origin          d1      d2      d3\n"
+                                     "0000136502       -       -       -\n"
+                                     "0001336420    12.3       -    30.5\n"
+                                     "\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("\nRoad data © OpenStreetMap contributors\n"));
+}
+
+TEST_F(MatrixCommandTest, TableRefusesMoreThanTwentyDestinations) {
+  std::string many = "ID,LATITUDE,LONGITUDE\n";
+  for (int i = 0; i < 21; ++i) many += "d" + std::to_string(i) + ",21.3,-157.8\n";
+  destinations_ = WriteTempFile("cmd_many_destinations.csv", many);
+  EXPECT_EQ(RunMatrix({}), kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: matrix: 21 destinations are too many for --format "
+                                    "table (at most 20 columns); use --format csv"));
+  EXPECT_TRUE(service_.matrix_requests().empty());
+}
+
+// Rows reach stdout while the server is still computing: the fake holds the second row back
+// until the first one has been flushed by the client.
+class FlushWatcher : public std::stringbuf {
+ public:
+  // Waits until a flush has delivered text containing `needle`.
+  bool WaitFor(const std::string& needle) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10),
+                        [&] { return flushed_.find(needle) != std::string::npos; });
+  }
+
+ protected:
+  int sync() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    flushed_ = str();
+    cv_.notify_all();
+    return 0;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string flushed_;
+};
+
+TEST_F(MatrixCommandTest, CsvRowsAreWrittenAsTheyArrive) {
+  FlushWatcher watcher;
+  std::atomic<bool> streamed{false};
+  service_.set_matrix_handler([&](const carereach::v1::ComputeMatrixRequest&,
+                                  grpc::ServerWriter<carereach::v1::MatrixRow>* writer) {
+    writer->Write(Row(0, "0001336420", true, {12.34, -1, 30.5}, {8.5, -1, 20.125}));
+    streamed = watcher.WaitFor("0001336420,d3,30.500,20.125\n");
+    writer->Write(Row(1, "0000136502", false, {-1, -1, -1}, {-1, -1, -1}));
+    return grpc::Status::OK;
+  });
+  std::ostream out(&watcher);
+  std::ostringstream err;
+  EXPECT_EQ(RunCli({"matrix", "--region", "honolulu", "--origins", facilities_, "--origins-where",
+                    "STATUS=OPEN", "--destinations", destinations_, "--format", "csv", "--server",
+                    address_},
+                   out, err),
+            kExitOk)
+      << err.str();
+  EXPECT_TRUE(streamed);
+  EXPECT_THAT(watcher.str(), HasSubstr("0000136502,d3,,\n"));
+}
+
+TEST_F(MatrixCommandTest, ErrorAtTheEndOfTheStreamExitsOne) {
+  service_.set_matrix_handler([](const carereach::v1::ComputeMatrixRequest&,
+                                 grpc::ServerWriter<carereach::v1::MatrixRow>* writer) {
+    writer->Write(Row(0, "0001336420", true, {12.34, -1, 30.5}, {8.5, -1, 20.125}));
+    return grpc::Status(grpc::StatusCode::INTERNAL, "origins[1]: road search failed");
+  });
+  EXPECT_EQ(RunMatrix({"--format", "csv"}), kExitError);
+  // The rows before the failure were written; the failure is one line on stderr.
+  EXPECT_EQ(out_.str(),
+            "origin_id,destination_id,minutes,miles\n"
+            "0001336420,d1,12.340,8.500\n"
+            "0001336420,d2,,\n"
+            "0001336420,d3,30.500,20.125\n");
+  EXPECT_THAT(err_.str(),
+              HasSubstr("\nerror: INTERNAL: origins[1]: road search failed (cmd_facilities.csv "
+                        "line 4)\n"));
+  const std::string err = err_.str();
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 3) << err;
+
+  // JSON is all or nothing.
+  EXPECT_EQ(RunMatrix({"--format", "json"}), kExitError);
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(MatrixCommandTest, TooManyCellsIsResourceExhausted) {
+  service_.set_matrix_handler([](const carereach::v1::ComputeMatrixRequest&,
+                                 grpc::ServerWriter<carereach::v1::MatrixRow>*) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "origins x destinations: 6 cells exceed the limit of 4");
+  });
+  for (const char* format : {"csv", "table", "json"}) {
+    EXPECT_EQ(RunMatrix({"--format", format}), kExitError) << format;
+    EXPECT_EQ(out_.str(), "") << format;  // not even a header
+    EXPECT_THAT(err_.str(), HasSubstr("\nerror: RESOURCE_EXHAUSTED: origins x destinations: 6 "
+                                      "cells exceed the limit of 4\n"));
+  }
+}
+
+TEST_F(MatrixCommandTest, MalformedOrIncompleteStreamIsAnError) {
+  service_.set_matrix_handler([](const carereach::v1::ComputeMatrixRequest&,
+                                 grpc::ServerWriter<carereach::v1::MatrixRow>* writer) {
+    writer->Write(Row(0, "0001336420", true, {12.34, 30.5}, {8.5, 20.125}));  // 2 of 3
+    return grpc::Status::OK;
+  });
+  EXPECT_EQ(RunMatrix({"--format", "csv"}), kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: matrix row 0 has 2 minutes and 2 miles for 3 "
+                                    "destinations\n"));
+
+  service_.set_matrix_handler([](const carereach::v1::ComputeMatrixRequest&,
+                                 grpc::ServerWriter<carereach::v1::MatrixRow>* writer) {
+    writer->Write(Row(0, "0001336420", true, {12.34, -1, 30.5}, {8.5, -1, 20.125}));
+    return grpc::Status::OK;
+  });
+  EXPECT_EQ(RunMatrix({"--format", "csv"}), kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: matrix: the stream ended after 1 of 2 origin rows\n"));
+}
+
+TEST_F(MatrixCommandTest, DestinationErrorsNameTheirCsvLine) {
+  service_.set_matrix_handler([](const carereach::v1::ComputeMatrixRequest&,
+                                 grpc::ServerWriter<carereach::v1::MatrixRow>*) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "destinations[2].location.lat: 91 is outside [-90, 90]");
+  });
+  EXPECT_EQ(RunMatrix({"--format", "csv"}), kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: INVALID_ARGUMENT: destinations[2].location.lat: 91 is "
+                                    "outside [-90, 90] (cmd_destinations.csv line 4)\n"));
+
+  // A filter that keeps nothing is refused before any request.
+  EXPECT_EQ(RunMatrix({"--destinations-where", "ID=none"}), kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: no destinations to send: "));
+  EXPECT_THAT(err_.str(), HasSubstr("none matched the --destinations-where filters\n"));
+  EXPECT_EQ(service_.matrix_requests().size(), 1u);
 }
 
 TEST_F(CommandsTest, BadFacilityRowFailsBeforeAnyRequest) {
