@@ -1,97 +1,26 @@
 #include "geo/io/census.h"
 
 #include <cmath>
-#include <initializer_list>
+#include <cstdint>
 #include <string_view>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "geo/io/csv.h"
+#include "geo/io/row_parsing.h"
 
 namespace carereach::io {
 namespace {
 
-// Indices of the columns `names`, in that order, or INVALID_ARGUMENT naming the absent ones.
-absl::StatusOr<std::vector<int>> RequireColumns(const CsvTable& table,
-                                                std::initializer_list<std::string_view> names) {
-  std::vector<int> columns;
-  std::vector<std::string> missing;
-  for (std::string_view name : names) {
-    const int column = table.Column(name);
-    if (column < 0) missing.emplace_back(name);
-    columns.push_back(column);
-  }
-  if (!missing.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.source, ": missing column",
-                                                   missing.size() > 1 ? "s " : " ",
-                                                   absl::StrJoin(missing, ", ")));
-  }
-  return columns;
-}
-
-// OK when `record` has exactly one field per header column; otherwise the row is misaligned (a
-// lost field or an unquoted comma) and none of its values can be trusted.
-absl::Status CheckFieldCount(const CsvTable& table, const CsvRecord& record) {
-  const size_t have = record.fields.size();
-  const size_t want = table.header.size();
-  if (have < want) {
-    return absl::InvalidArgumentError(absl::StrCat("missing field ", table.header[have],
-                                                   " (row has ", have, " fields, header has ", want,
-                                                   ")"));
-  }
-  if (have > want) {
-    return absl::InvalidArgumentError(absl::StrCat("row has ", have, " fields, header has ", want));
-  }
-  return absl::OkStatus();
-}
-
-// A code of at most `width` digits, zero-padded on the left to exactly `width` (spreadsheets
-// drop leading zeros: "1" for Alabama's "01").
-absl::StatusOr<std::string> ParseCode(const CsvTable& table, int column, absl::string_view value,
-                                      size_t width) {
-  value = absl::StripAsciiWhitespace(value);
-  const std::string& name = table.header[column];
-  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(name, " is empty"));
-  bool digits = value.size() <= width;
-  for (char c : value) digits = digits && absl::ascii_isdigit(static_cast<unsigned char>(c));
-  if (!digits) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, ": \"", value, "\" is not a code of at most ", width, " digits"));
-  }
-  std::string code(width - value.size(), '0');
-  code.append(value.data(), value.size());
-  return code;
-}
-
-// A non-negative integer count.
-absl::StatusOr<int64_t> ParseCount(const CsvTable& table, int column, absl::string_view value) {
-  value = absl::StripAsciiWhitespace(value);
-  const std::string& name = table.header[column];
-  int64_t count = 0;
-  if (!absl::SimpleAtoi(value, &count)) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": \"", value, "\" is not an integer"));
-  }
-  if (count < 0) return absl::InvalidArgumentError(absl::StrCat(name, ": ", value, " is negative"));
-  return count;
-}
-
-// A decimal number; a leading '+' and leading zeros are fine ("+32.476823", "-086.486599").
-absl::StatusOr<double> ParseNumber(const CsvTable& table, int column, absl::string_view value) {
-  value = absl::StripAsciiWhitespace(value);
-  double number = 0.0;
-  if (!absl::SimpleAtod(value, &number)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(table.header[column], ": \"", value, "\" is not a number"));
-  }
-  return number;
-}
+using internal::CheckFieldCount;
+using internal::LoadKeyedRows;
+using internal::ParseCode;
+using internal::ParseCount;
+using internal::ParseNumber;
 
 // A coordinate pair within WGS84 bounds. geo::ValidateLonLat names the component "<field>.lon"
 // or "<field>.lat"; the message is rewritten to name the file's column instead.
@@ -115,24 +44,13 @@ absl::StatusOr<geo::LonLat> ParseLonLat(const CsvTable& table, const CsvRecord& 
   return location;
 }
 
-// Remembers the line on which each code was first loaded. The codes given to one instance are
-// all digits (ParseCode), of one width and at most 11 long, so their numeric value is a compact
-// key.
-class FirstLines {
- public:
-  explicit FirstLines(size_t expected) { lines_.reserve(expected); }
-
-  // 0 when `code` is new (and now remembered on `line`), else the line it was first seen on.
-  int64_t Claim(const std::string& code, int64_t line) {
-    uint64_t key = 0;
-    for (char c : code) key = key * 10 + static_cast<uint64_t>(c - '0');
-    auto [it, inserted] = lines_.emplace(key, line);
-    return inserted ? 0 : it->second;
-  }
-
- private:
-  absl::flat_hash_map<uint64_t, int64_t> lines_;
-};
+// The numeric value of `code`, a compact duplicate key: the codes of one loader are all digits
+// (ParseCode), of one width and at most 11 long.
+uint64_t CodeKey(const std::string& code) {
+  uint64_t key = 0;
+  for (char c : code) key = key * 10 + static_cast<uint64_t>(c - '0');
+  return key;
+}
 
 // Column order for LoadTractCentres.
 enum TractColumn { kState, kCounty, kTract, kPopulation, kLatitude, kLongitude };
@@ -203,50 +121,13 @@ absl::StatusOr<CountyRecord> ParseCounty(const CsvTable& table, const CsvRecord&
   return county;
 }
 
-// The shape every keyed-row loader shares: read the CSV, require `columns` (passed to `parse` in
-// that order), parse each record, skip and report a bad or repeated row with its line.
-template <typename T, typename Parse, typename Key>
-absl::StatusOr<std::vector<T>> LoadKeyedRows(const std::string& path,
-                                             std::initializer_list<std::string_view> columns,
-                                             Parse parse, Key key, absl::string_view key_name,
-                                             LoadReport* report) {
-  LoadReport local_report;
-  if (report == nullptr) report = &local_report;
-  *report = LoadReport();
-  report->source = path;
-
-  absl::StatusOr<CsvTable> table = ReadCsvFile(path);
-  if (!table.ok()) return table.status();
-  absl::StatusOr<std::vector<int>> column_index = RequireColumns(*table, columns);
-  if (!column_index.ok()) return column_index.status();
-
-  report->rows = static_cast<int64_t>(table->records.size());
-  std::vector<T> rows;
-  rows.reserve(table->records.size());
-  FirstLines first_lines(table->records.size());
-  for (const CsvRecord& record : table->records) {
-    absl::StatusOr<T> row = parse(*table, record, *column_index);
-    if (!row.ok()) {
-      report->skipped.push_back({record.line, std::string(row.status().message())});
-      continue;
-    }
-    if (const int64_t first = first_lines.Claim(key(*row), record.line); first != 0) {
-      report->skipped.push_back({record.line, absl::StrCat("duplicate ", key_name, " ", key(*row),
-                                                           " (first on line ", first, ")")});
-      continue;
-    }
-    rows.push_back(*std::move(row));
-  }
-  report->loaded = static_cast<int64_t>(rows.size());
-  return rows;
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<PopulationUnit>> LoadTractCentres(const std::string& path,
                                                              LoadReport* report) {
   return LoadKeyedRows<PopulationUnit>(
       path, {"STATEFP", "COUNTYFP", "TRACTCE", "POPULATION", "LATITUDE", "LONGITUDE"}, ParseTract,
+      [](const PopulationUnit& u) { return CodeKey(u.id); },
       [](const PopulationUnit& u) -> const std::string& { return u.id; }, "tract GEOID", report);
 }
 
@@ -254,6 +135,7 @@ absl::StatusOr<std::vector<CountyRecord>> LoadCountyTable(const std::string& pat
                                                           LoadReport* report) {
   return LoadKeyedRows<CountyRecord>(
       path, {"fips", "state", "county_name", "pop2020", "aland_sqmi"}, ParseCounty,
+      [](const CountyRecord& c) { return CodeKey(c.fips); },
       [](const CountyRecord& c) -> const std::string& { return c.fips; }, "county FIPS", report);
 }
 

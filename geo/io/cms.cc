@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -19,9 +18,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "geo/io/csv.h"
+#include "geo/io/row_parsing.h"
 
 namespace carereach::io {
 namespace {
@@ -57,60 +56,10 @@ struct StandardsSet::Tables {
 
 namespace {
 
-// The helpers below follow geo/io/census.cc (RequireColumns, CheckFieldCount, ParseCode,
-// ParseCount, ParseNumber, LoadKeyedRows), which keeps its own in an unnamed namespace.
-
-// Indices of the columns `names`, in that order, or INVALID_ARGUMENT naming the absent ones.
-absl::StatusOr<std::vector<int>> RequireColumns(const CsvTable& table,
-                                                std::initializer_list<std::string_view> names) {
-  std::vector<int> columns;
-  std::vector<std::string> missing;
-  for (std::string_view name : names) {
-    const int column = table.Column(name);
-    if (column < 0) missing.emplace_back(name);
-    columns.push_back(column);
-  }
-  if (!missing.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.source, ": missing column",
-                                                   missing.size() > 1 ? "s " : " ",
-                                                   absl::StrJoin(missing, ", ")));
-  }
-  return columns;
-}
-
-// OK when `record` has exactly one field per header column; otherwise the row is misaligned (a
-// lost field or an unquoted comma) and none of its values can be trusted.
-absl::Status CheckFieldCount(const CsvTable& table, const CsvRecord& record) {
-  const size_t have = record.fields.size();
-  const size_t want = table.header.size();
-  if (have < want) {
-    return absl::InvalidArgumentError(absl::StrCat("missing field ", table.header[have],
-                                                   " (row has ", have, " fields, header has ", want,
-                                                   ")"));
-  }
-  if (have > want) {
-    return absl::InvalidArgumentError(absl::StrCat("row has ", have, " fields, header has ", want));
-  }
-  return absl::OkStatus();
-}
-
-// A code of at most `width` digits, zero-padded on the left to exactly `width` (spreadsheets
-// drop leading zeros). Used for FIPS and SSA county codes, never for specialty codes.
-absl::StatusOr<std::string> ParseCode(const CsvTable& table, int column, absl::string_view value,
-                                      size_t width) {
-  value = absl::StripAsciiWhitespace(value);
-  const std::string& name = table.header[column];
-  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(name, " is empty"));
-  bool digits = value.size() <= width;
-  for (char c : value) digits = digits && absl::ascii_isdigit(static_cast<unsigned char>(c));
-  if (!digits) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, ": \"", value, "\" is not a code of at most ", width, " digits"));
-  }
-  std::string code(width - value.size(), '0');
-  code.append(value.data(), value.size());
-  return code;
-}
+using internal::CheckFieldCount;
+using internal::LoadKeyedRows;
+using internal::ParseCode;
+using internal::ParseCount;
 
 // A specialty code exactly as written ("S03", "007"): letters and digits only, never
 // reinterpreted as a number.
@@ -126,18 +75,6 @@ absl::StatusOr<std::string> ParseSpecialtyCode(const CsvTable& table, int column
     }
   }
   return std::string(value);
-}
-
-// A non-negative integer count.
-absl::StatusOr<int64_t> ParseCount(const CsvTable& table, int column, absl::string_view value) {
-  value = absl::StripAsciiWhitespace(value);
-  const std::string& name = table.header[column];
-  int64_t count = 0;
-  if (!absl::SimpleAtoi(value, &count)) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": \"", value, "\" is not an integer"));
-  }
-  if (count < 0) return absl::InvalidArgumentError(absl::StrCat(name, ": ", value, " is negative"));
-  return count;
 }
 
 // A finite, non-negative decimal number ("7.6867250600000006E-2" is fine).
@@ -164,56 +101,6 @@ absl::StatusOr<CountyDesignation> ParseDesignationField(const CsvTable& table, i
         absl::StrCat(table.header[column], ": ", designation.status().message()));
   }
   return designation;
-}
-
-// The shape every keyed-row loader shares: read the CSV, require `columns` (passed to `parse` in
-// that order), parse each record, skip and report a bad or repeated row with its line. `key`
-// gives a row's key (any hashable value); `describe` spells it, after `key_name`, in the
-// duplicate message.
-template <typename T, typename Parse, typename Key, typename Describe>
-absl::StatusOr<std::vector<T>> LoadKeyedRows(const std::string& path,
-                                             std::initializer_list<std::string_view> columns,
-                                             Parse parse, Key key, Describe describe,
-                                             absl::string_view key_name, LoadReport* report) {
-  *report = LoadReport();
-  report->source = path;
-
-  absl::StatusOr<CsvTable> table = ReadCsvFile(path);
-  if (!table.ok()) return table.status();
-  absl::StatusOr<std::vector<int>> column_index = RequireColumns(*table, columns);
-  if (!column_index.ok()) return column_index.status();
-
-  report->rows = static_cast<int64_t>(table->records.size());
-  std::vector<T> rows;
-  rows.reserve(table->records.size());
-  absl::flat_hash_map<std::decay_t<std::invoke_result_t<Key, const T&>>, int64_t> first_lines;
-  first_lines.reserve(table->records.size());
-  for (const CsvRecord& record : table->records) {
-    absl::StatusOr<T> row = parse(*table, record, *column_index);
-    if (!row.ok()) {
-      report->skipped.push_back({record.line, std::string(row.status().message())});
-      continue;
-    }
-    auto [it, inserted] = first_lines.emplace(key(*row), record.line);
-    if (!inserted) {
-      report->skipped.push_back(
-          {record.line, absl::StrCat("duplicate ", key_name, " ", describe(*row),
-                                     " (first on line ", it->second, ")")});
-      continue;
-    }
-    rows.push_back(*std::move(row));
-  }
-  report->loaded = static_cast<int64_t>(rows.size());
-  return rows;
-}
-
-// Rows keyed by a string, which also spells the key in messages.
-template <typename T, typename Parse, typename Key>
-absl::StatusOr<std::vector<T>> LoadKeyedRows(const std::string& path,
-                                             std::initializer_list<std::string_view> columns,
-                                             Parse parse, Key key, absl::string_view key_name,
-                                             LoadReport* report) {
-  return LoadKeyedRows<T>(path, columns, parse, key, key, key_name, report);
 }
 
 constexpr std::string_view kPrimaryCareCode = "S03";
