@@ -1,5 +1,6 @@
 #include "clients/cli/args.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -25,8 +26,10 @@ enum Scope : unsigned {
   kCoverage = 4,
   kIsochrone = 8,
   kMatrix = 16,
+  kAdequacy = 32,
 };
 constexpr unsigned kFacilityCommands = kCoverage | kIsochrone | kMatrix;
+constexpr unsigned kDriveCommands = kFacilityCommands | kAdequacy;
 
 struct CommandSpec {
   absl::string_view name;
@@ -35,10 +38,9 @@ struct CommandSpec {
 };
 
 constexpr CommandSpec kCommands[] = {
-    {"regions", Command::kRegions, kRegions},
-    {"coverage", Command::kCoverage, kCoverage},
-    {"isochrone", Command::kIsochrone, kIsochrone},
-    {"matrix", Command::kMatrix, kMatrix},
+    {"regions", Command::kRegions, kRegions},       {"coverage", Command::kCoverage, kCoverage},
+    {"isochrone", Command::kIsochrone, kIsochrone}, {"matrix", Command::kMatrix, kMatrix},
+    {"adequacy", Command::kAdequacy, kAdequacy},
 };
 
 struct FlagSpec {
@@ -51,10 +53,11 @@ constexpr FlagSpec kFlags[] = {
     {"server", true, kGlobal},
     {"timeout-seconds", true, kGlobal},
     {"wait-seconds", true, kGlobal},
-    {"format", true, kRegions | kCoverage | kMatrix},
-    {"region", true, kFacilityCommands},
+    {"format", true, kRegions | kCoverage | kMatrix | kAdequacy},
+    {"region", true, kDriveCommands},
     {"facilities", true, kCoverage | kIsochrone},
-    {"where", true, kCoverage | kIsochrone},
+    {"network", true, kAdequacy},
+    {"where", true, kCoverage | kIsochrone | kAdequacy},
     {"origins", true, kMatrix},
     {"destinations", true, kMatrix},
     {"origins-where", true, kMatrix},
@@ -62,29 +65,44 @@ constexpr FlagSpec kFlags[] = {
     {"minutes", true, kCoverage | kIsochrone},
     {"miles", true, kCoverage},
     {"max-minutes", true, kMatrix},
-    {"mode", true, kCoverage},
-    {"circuity", true, kCoverage},
-    {"speed-mph", true, kCoverage},
-    {"max-snap-meters", true, kFacilityCommands},
-    {"direction", true, kFacilityCommands},
-    {"speed-profile", true, kFacilityCommands},
-    {"offroad-speed-mph", true, kFacilityCommands},
+    {"mode", true, kCoverage | kAdequacy},
+    {"circuity", true, kCoverage | kAdequacy},
+    {"speed-mph", true, kCoverage | kAdequacy},
+    {"max-snap-meters", true, kDriveCommands},
+    {"direction", true, kDriveCommands},
+    {"speed-profile", true, kDriveCommands},
+    {"offroad-speed-mph", true, kDriveCommands},
     {"buffer-meters", true, kIsochrone},
     {"out", true, kIsochrone},
-    {"id-column", true, kFacilityCommands},
-    {"name-column", true, kFacilityCommands},
-    {"lat-column", true, kFacilityCommands},
-    {"lon-column", true, kFacilityCommands},
+    {"id-column", true, kDriveCommands},
+    {"name-column", true, kDriveCommands},
+    {"lat-column", true, kDriveCommands},
+    {"lon-column", true, kDriveCommands},
     {"type-column", true, kFacilityCommands},
+    {"specialty-column", true, kAdequacy},
+    {"beds-column", true, kAdequacy},
+    {"telehealth-column", true, kAdequacy},
+    {"specialty", true, kAdequacy},
+    {"specialties", true, kAdequacy},
+    {"standards", true, kAdequacy},
+    {"uncovered-out", true, kAdequacy},
+    {"data-dir", true, kAdequacy},
     {"units-out", true, kCoverage},
+    // One name, two flags: a switch of `coverage`, a FIPS list of `adequacy`.
     {"counties", false, kCoverage},
+    {"counties", true, kAdequacy},
 };
 
-const FlagSpec* FindFlag(absl::string_view name) {
+// The flag named `name`; where two commands share the name, the one of `scope` (the command on
+// the command line), else the first.
+const FlagSpec* FindFlag(absl::string_view name, unsigned scope) {
+  const FlagSpec* found = nullptr;
   for (const FlagSpec& spec : kFlags) {
-    if (spec.name == name) return &spec;
+    if (spec.name != name) continue;
+    if ((spec.scope & scope) != 0) return &spec;
+    if (found == nullptr) found = &spec;
   }
-  return nullptr;
+  return found;
 }
 
 const CommandSpec* FindCommand(absl::string_view name) {
@@ -152,6 +170,9 @@ struct Targets {
   std::vector<double>* minutes = nullptr;
   std::string* facilities = nullptr;
   std::vector<WhereClause>* where = nullptr;
+  Mode* mode = nullptr;
+  std::optional<double>* circuity = nullptr;
+  std::optional<double>* speed_mph = nullptr;
 };
 
 Targets TargetsOf(Invocation& inv) {
@@ -166,7 +187,20 @@ Targets TargetsOf(Invocation& inv) {
               .columns = &cov.columns,
               .minutes = &cov.minutes,
               .facilities = &cov.facilities_path,
-              .where = &cov.where};
+              .where = &cov.where,
+              .mode = &cov.mode,
+              .circuity = &cov.circuity,
+              .speed_mph = &cov.speed_mph};
+    }
+    case Command::kAdequacy: {
+      AdequacyOptions& adq = inv.adequacy;
+      return {.region = &adq.region,
+              .format = &adq.format,
+              .drive = &adq.drive,
+              .where = &adq.where,
+              .mode = &adq.mode,
+              .circuity = &adq.circuity,
+              .speed_mph = &adq.speed_mph};
     }
     case Command::kIsochrone: {
       IsochroneOptions& iso = inv.isochrone;
@@ -261,13 +295,14 @@ absl::Status Apply(const FlagUse& use, Invocation& inv) {
   if (name == "miles") return append_numbers(cov.miles);
   if (name == "max-minutes") return set_number(mat.max_minutes);
   if (name == "mode") {
+    if (targets.mode == nullptr) return missing();
     absl::StatusOr<Mode> mode = ParseMode(value);
     if (!mode.ok()) return mode.status();
-    cov.mode = *mode;
+    *targets.mode = *mode;
     return absl::OkStatus();
   }
-  if (name == "circuity") return set_number(cov.circuity);
-  if (name == "speed-mph") return set_number(cov.speed_mph);
+  if (name == "circuity") return targets.circuity ? set_number(*targets.circuity) : missing();
+  if (name == "speed-mph") return targets.speed_mph ? set_number(*targets.speed_mph) : missing();
   if (targets.drive != nullptr) {
     DriveFlags& drive = *targets.drive;
     if (name == "max-snap-meters") return set_number(drive.max_snap_meters);
@@ -282,6 +317,43 @@ absl::Status Apply(const FlagUse& use, Invocation& inv) {
   }
   if (name == "buffer-meters") return set_number(iso.buffer_meters);
   if (name == "out") return set_text(iso.out_path);
+  if (inv.command == Command::kAdequacy) {
+    AdequacyOptions& adq = inv.adequacy;
+    RosterColumnFlags& columns = adq.columns;
+    if (name == "network") return set_text(adq.network_path);
+    if (name == "id-column") return set_text(columns.id);
+    if (name == "name-column") return set_text(columns.name);
+    if (name == "lat-column") return set_text(columns.lat);
+    if (name == "lon-column") return set_text(columns.lon);
+    if (name == "specialty-column") return set_text(columns.specialty);
+    if (name == "beds-column") return set_text(columns.beds);
+    if (name == "telehealth-column") return set_text(columns.telehealth);
+    if (name == "standards") return set_text(adq.standards);
+    if (name == "uncovered-out") return set_text(adq.uncovered_out);
+    if (name == "data-dir") return set_text(adq.data_dir);
+    if (name == "specialty") {
+      if (absl::Status s = set_text(adq.specialty); !s.ok()) return s;
+      adq.specialty = NormalizeSpecialtyCode(adq.specialty);
+      return absl::OkStatus();
+    }
+    if (name == "counties" || name == "specialties") {
+      for (absl::string_view item : absl::StrSplit(value, ',')) {
+        item = absl::StripAsciiWhitespace(item);
+        if (item.empty())
+          return UsageError(absl::StrCat("--", name, ": empty item in '", value, "'"));
+        if (name == "counties") {
+          if (item.size() != 5 || !std::all_of(item.begin(), item.end(), absl::ascii_isdigit)) {
+            return UsageError(
+                absl::StrCat("--counties: '", item, "' is not a 5-digit county FIPS code"));
+          }
+          adq.county_fips.emplace_back(item);
+        } else {
+          adq.specialty_codes.push_back(NormalizeSpecialtyCode(item));
+        }
+      }
+      return absl::OkStatus();
+    }
+  }
   if (targets.columns != nullptr) {
     FacilityColumnFlags& columns = *targets.columns;
     if (name == "id-column") return set_text(columns.id);
@@ -319,6 +391,23 @@ absl::Status ValidateCoverage(const CoverageOptions& cov) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateAdequacy(const AdequacyOptions& adq) {
+  if (adq.region.empty()) return UsageError("adequacy: --region is required");
+  if (adq.network_path.empty()) return UsageError("adequacy: --network FILE.csv is required");
+  if (!adq.specialty.empty() && !adq.columns.specialty.empty()) {
+    return UsageError("--specialty and --specialty-column exclude each other");
+  }
+  if (adq.mode == Mode::kDrive && (adq.circuity || adq.speed_mph)) {
+    return UsageError("--circuity and --speed-mph apply to --mode straight-line only");
+  }
+  if (adq.mode == Mode::kStraightLine && adq.drive.any()) {
+    return UsageError(
+        "--max-snap-meters, --direction, --speed-profile and --offroad-speed-mph apply to --mode "
+        "drive only");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateIsochrone(const IsochroneOptions& iso) {
   if (iso.region.empty()) return UsageError("isochrone: --region is required");
   if (iso.facilities_path.empty()) {
@@ -341,6 +430,15 @@ absl::Status ValidateMatrix(const MatrixOptions& mat) {
 
 }  // namespace
 
+std::string NormalizeSpecialtyCode(absl::string_view code) {
+  code = absl::StripAsciiWhitespace(code);
+  if (!code.empty() && code.size() < 3 &&
+      std::all_of(code.begin(), code.end(), absl::ascii_isdigit)) {
+    return absl::StrCat(std::string(3 - code.size(), '0'), code);
+  }
+  return std::string(code);
+}
+
 absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view flag,
                                                     absl::string_view text) {
   std::vector<double> numbers;
@@ -357,6 +455,15 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
   Invocation inv;
   if (!default_server.empty()) inv.global.server = std::string(default_server);
 
+  // The command's scope, to tell apart flags of one name ("--counties"): the first argument that
+  // names a command.
+  unsigned command_scope = 0;
+  for (const std::string& arg : args) {
+    if (const CommandSpec* command = FindCommand(arg); command != nullptr) {
+      command_scope = command->scope;
+      break;
+    }
+  }
   bool help = false;
   std::vector<FlagUse> flags;
   std::vector<std::string> positionals;
@@ -376,7 +483,7 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
         value = std::string(body.substr(eq + 1));
         body = body.substr(0, eq);
       }
-      const FlagSpec* spec = FindFlag(body);
+      const FlagSpec* spec = FindFlag(body, command_scope);
       if (spec == nullptr) return UsageError(absl::StrCat("unknown flag --", body));
       if (spec->takes_value && !value) {
         // "--region --facilities x" is a missing value, not a region named "--facilities".
@@ -426,6 +533,9 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
     case Command::kMatrix:
       valid = ValidateMatrix(inv.matrix);
       break;
+    case Command::kAdequacy:
+      valid = ValidateAdequacy(inv.adequacy);
+      break;
     case Command::kHelp:
     case Command::kRegions:
       break;
@@ -444,6 +554,7 @@ Usage:
   carereach isochrone --region R --facilities FILE.csv --minutes LIST [--out FILE.geojson]
                       [options]
   carereach matrix --region R --origins FILE.csv --destinations FILE.csv [options]
+  carereach adequacy --region R --network FILE.csv [options]
 
 Global flags (any command):
   --server HOST:PORT       server address (default $CARERACH_SERVER, else 127.0.0.1:50051)
@@ -516,6 +627,39 @@ origin row at a time.
                            as in coverage --mode drive
   --id-column C, --name-column C, --lat-column C, --lon-column C, --type-column C
                            as in coverage
+
+adequacy: CMS Medicare Advantage network adequacy (time/distance and minimum number), county by
+county and specialty by specialty, of a network roster. Prints the "Specialty Summary by County",
+failing results first. Failing results still exit 0: the report is the answer.
+  --region R               region name, as listed by `carereach regions`
+  --network FILE.csv       roster: one row per provider (or facility) and location, streamed
+                           to the server in batches of 5,000 rows
+  --where COLUMN=VALUE     keep only rows whose COLUMN equals VALUE (repeatable; all must match)
+  --counties LIST          only these counties, 5-digit FIPS, comma-separated (default: all)
+  --specialties LIST       only these specialty types, e.g. S03,040 (default: every type of the
+                           standards set); "40" means "040"
+  --specialty CODE         give every row this specialty code (a file without a specialty
+                           column, e.g. --specialty 040 with HIFLD hospitals)
+  --standards NAME         standards set (server default cms-ma-cy2026)
+  --mode straight-line|drive
+                           travel model (default straight-line)
+  --circuity F, --speed-mph S
+                           straight-line options, as in coverage
+  --max-snap-meters M, --direction D, --speed-profile NAME, --offroad-speed-mph S
+                           drive options, as in coverage
+  --id-column C            provider id (default: ID, NPI, provider_id, facility_id)
+  --name-column C          name (default: NAME, provider_name, facility_name; optional)
+  --specialty-column C     CMS specialty code (default: specialty_code, SPECIALTY,
+                           cms_specialty_code, code)
+  --lat-column C, --lon-column C
+                           as in coverage
+  --beds-column C          staffed beds (default: BEDS; optional; negative = unknown = 0)
+  --telehealth-column C    telehealth (default: telehealth; optional; true/yes/1/Y = true)
+  --format table|csv|json  output format (default table)
+  --uncovered-out FILE.geojson
+                           also write the tracts without access of every result as GeoJSON
+                           points (tract centres from the Census file under --data-dir)
+  --data-dir DIR           shared data directory (default $CARERACH_DATA, else ../shared/data)
 
 Exit status: 0 success, 1 error from the server or in the data, 2 usage error.
 See docs/CLI.md for the output formats.

@@ -22,7 +22,7 @@ inline constexpr int kExitUsage = 2;
 
 inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
 
-enum class Command { kHelp, kRegions, kCoverage, kIsochrone, kMatrix };
+enum class Command { kHelp, kRegions, kCoverage, kIsochrone, kMatrix, kAdequacy };
 enum class OutputFormat { kTable, kCsv, kJson };
 enum class Mode { kStraightLine, kDrive };
 enum class Direction { kDefault, kToFacility, kFromFacility };
@@ -121,6 +121,47 @@ struct MatrixOptions {
   OutputFormat format = OutputFormat::kTable;
 };
 
+// Columns of the network roster CSV named on the command line; empty means "detect".
+struct RosterColumnFlags {
+  std::string id;
+  std::string name;
+  std::string lat;
+  std::string lon;
+  std::string specialty;
+  std::string beds;
+  std::string telehealth;
+};
+
+struct AdequacyOptions {
+  std::string region;
+  // Path of the roster CSV.
+  std::string network_path;
+  std::vector<WhereClause> where;
+  // 5-digit county FIPS codes; empty: every county of the region.
+  std::vector<std::string> county_fips;
+  // Specialty types ("S03", "040"), numeric codes padded to 3 digits; empty: every type.
+  std::vector<std::string> specialty_codes;
+  Mode mode = Mode::kStraightLine;
+  std::optional<double> circuity;
+  std::optional<double> speed_mph;
+  DriveFlags drive;
+  // Standards set name; empty: the server's default.
+  std::string standards;
+  // The specialty code of every row (--specialty), for files without a specialty column.
+  std::string specialty;
+  RosterColumnFlags columns;
+  OutputFormat format = OutputFormat::kTable;
+  // When set, the uncovered tracts of every result are written here as GeoJSON points.
+  std::string uncovered_out;
+  // Shared data directory (tract centres for --uncovered-out); empty: $CARERACH_DATA, else
+  // ../shared/data.
+  std::string data_dir;
+};
+
+// "40" -> "040": a numeric specialty code shorter than 3 digits is zero-padded; others are
+// returned trimmed and unchanged ("S03", "040").
+std::string NormalizeSpecialtyCode(absl::string_view code);
+
 // --format table prints one column per destination, so only up to this many.
 inline constexpr int kMaxTableDestinations = 20;
 
@@ -132,6 +173,7 @@ struct Invocation {
   CoverageOptions coverage;
   IsochroneOptions isochrone;
   MatrixOptions matrix;
+  AdequacyOptions adequacy;
 };
 
 // Parses the arguments after the program name. `default_server` is the server used when

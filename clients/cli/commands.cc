@@ -21,18 +21,24 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "carereach/v1/access.grpc.pb.h"
+#include "carereach/v1/adequacy.grpc.pb.h"
 #include "clients/cli/output.h"
+#include "clients/cli/roster_csv.h"
 #include "grpcpp/grpcpp.h"
 
 namespace carereach::cli {
 namespace {
 
 using carereach::v1::AccessService;
+using carereach::v1::AdequacyRequestHeader;
+using carereach::v1::AdequacyService;
 using carereach::v1::ComputeCoverageRequest;
 using carereach::v1::ComputeCoverageResponse;
 using carereach::v1::ComputeIsochronesRequest;
 using carereach::v1::ComputeIsochronesResponse;
 using carereach::v1::ComputeMatrixRequest;
+using carereach::v1::EvaluateAdequacyRequest;
+using carereach::v1::EvaluateAdequacyResponse;
 using carereach::v1::ListRegionsRequest;
 using carereach::v1::ListRegionsResponse;
 using carereach::v1::MatrixRow;
@@ -41,6 +47,10 @@ using carereach::v1::MatrixRow;
 constexpr int kMaxMessageBytes = 256 * 1024 * 1024;
 constexpr auto kRetryInterval = std::chrono::milliseconds(200);
 constexpr int kUnitsPageSize = 10000;
+// Roster rows per EvaluateAdequacy message: about 0.5 MB, well under any message limit.
+constexpr size_t kRosterBatchRows = 5000;
+// The Census tract centres of population, under the data directory (for --uncovered-out).
+constexpr absl::string_view kTractCentresFile = "census/CenPop2020_Mean_TR.txt";
 
 absl::StatusCode ToAbslCode(grpc::StatusCode code) {
   switch (code) {
@@ -98,6 +108,54 @@ class AccessClient {
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     channel_ = grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
     stub_ = AccessService::NewStub(channel_);
+    adequacy_stub_ = AdequacyService::NewStub(channel_);
+  }
+
+  // Sends the header, then `providers` in batches of kRosterBatchRows, half-closes, and hands
+  // each response to `on_response` as it arrives; an error from `on_response` cancels the call
+  // and is returned. The deadline covers the whole stream. UNAVAILABLE is retried
+  // (--wait-seconds) only while no response has arrived.
+  absl::Status EvaluateAdequacy(
+      const AdequacyRequestHeader& header,
+      const std::vector<carereach::v1::NetworkProvider>& providers,
+      const std::function<absl::Status(const EvaluateAdequacyResponse&)>& on_response) {
+    const auto wait_until = WaitUntil();
+    while (true) {
+      grpc::ClientContext context;
+      SetDeadline(context);
+      std::unique_ptr<grpc::ClientReaderWriter<EvaluateAdequacyRequest, EvaluateAdequacyResponse>>
+          stream = adequacy_stub_->EvaluateAdequacy(&context);
+      EvaluateAdequacyRequest request;
+      *request.mutable_header() = header;
+      // A failed write means the server has ended the call; Finish() says why.
+      bool writing = stream->Write(request);
+      for (size_t start = 0; writing && start < providers.size(); start += kRosterBatchRows) {
+        const size_t end = std::min(providers.size(), start + kRosterBatchRows);
+        request.Clear();
+        auto* batch = request.mutable_providers()->mutable_providers();
+        batch->Reserve(static_cast<int>(end - start));
+        for (size_t i = start; i < end; ++i) *batch->Add() = providers[i];
+        writing = stream->Write(request);
+      }
+      if (writing) stream->WritesDone();
+      EvaluateAdequacyResponse response;
+      bool any_response = false;
+      absl::Status response_status;
+      while (stream->Read(&response)) {
+        any_response = true;
+        response_status = on_response(response);
+        if (!response_status.ok()) {
+          context.TryCancel();
+          while (stream->Read(&response)) continue;
+          break;
+        }
+      }
+      grpc::Status status = stream->Finish();
+      if (!response_status.ok()) return response_status;
+      if (status.ok()) return absl::OkStatus();
+      if (!any_response && ShouldRetry(status, wait_until)) continue;
+      return Explain(status);
+    }
   }
 
   absl::Status ListRegions(const ListRegionsRequest& request, ListRegionsResponse* response) {
@@ -209,6 +267,7 @@ class AccessClient {
   GlobalOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<AccessService::Stub> stub_;
+  std::unique_ptr<AdequacyService::Stub> adequacy_stub_;
 };
 
 // An output file (--units-out, --out) written to a sibling "FILE.partial" and renamed into place
@@ -422,6 +481,24 @@ ComputeMatrixRequest BuildMatrixRequest(const MatrixOptions& options, const Faci
   return request;
 }
 
+AdequacyRequestHeader BuildAdequacyHeader(const AdequacyOptions& options) {
+  AdequacyRequestHeader header;
+  header.set_region(options.region);
+  for (const std::string& fips : options.county_fips) header.add_county_fips(fips);
+  for (const std::string& code : options.specialty_codes) header.add_specialty_codes(code);
+  if (options.mode == Mode::kDrive) {
+    header.set_mode(carereach::v1::TRAVEL_MODE_DRIVE);
+    if (options.drive.any()) *header.mutable_drive() = DriveOptionsFrom(options.drive);
+  } else {
+    header.set_mode(carereach::v1::TRAVEL_MODE_STRAIGHT_LINE);
+    if (options.circuity) header.mutable_straight_line()->set_circuity_factor(*options.circuity);
+    if (options.speed_mph) header.mutable_straight_line()->set_speed_mph(*options.speed_mph);
+  }
+  header.set_standards_set(options.standards);
+  header.set_include_uncovered_units(!options.uncovered_out.empty());
+  return header;
+}
+
 absl::Status RunRegions(const GlobalOptions& global, const RegionsOptions& options,
                         std::ostream& out) {
   AccessClient client(global);
@@ -628,6 +705,87 @@ absl::Status RunMatrix(const GlobalOptions& global, const MatrixOptions& options
   return absl::OkStatus();
 }
 
+absl::Status RunAdequacy(const GlobalOptions& global, const AdequacyOptions& options,
+                         std::ostream& out, std::ostream& err) {
+  absl::StatusOr<Roster> roster =
+      ReadRosterCsv(options.network_path, options.columns, options.where, options.specialty);
+  if (!roster.ok()) return roster.status();
+  err << RosterSummary(*roster, options.where);
+  if (roster->providers.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("no providers to send: ", options.network_path,
+                                                   " has ", roster->rows_read,
+                                                   " rows and none matched the --where filters"));
+  }
+
+  // The tract centres and --uncovered-out come first: a missing file or an unwritable path
+  // should fail before the computation, not after.
+  std::unique_ptr<PartialFile> uncovered_file;
+  TractCentres centres;
+  if (!options.uncovered_out.empty()) {
+    const std::string centres_path =
+        absl::StrCat(DataDir(options.data_dir), "/", kTractCentresFile);
+    absl::StatusOr<TractCentres> read = ReadTractCentres(centres_path);
+    if (!read.ok()) {
+      return absl::Status(read.status().code(),
+                          absl::StrCat("--uncovered-out needs the tract centres (--data-dir): ",
+                                       read.status().message()));
+    }
+    centres = *std::move(read);
+    uncovered_file = std::make_unique<PartialFile>("--uncovered-out", options.uncovered_out);
+    if (absl::Status status = uncovered_file->Open(); !status.ok()) return status;
+  }
+
+  AdequacyReport report;
+  bool have_summary = false;
+  auto on_response = [&](const EvaluateAdequacyResponse& response) -> absl::Status {
+    if (response.has_result()) {
+      report.results.push_back(response.result());
+    } else if (response.has_summary()) {
+      report.summary = response.summary();
+      have_summary = true;
+    }
+    return absl::OkStatus();
+  };
+  AccessClient client(global);
+  if (absl::Status status =
+          client.EvaluateAdequacy(BuildAdequacyHeader(options), roster->providers, on_response);
+      !status.ok()) {
+    return absl::Status(status.code(), AddCsvLineToMessage(status.message(), roster->source,
+                                                           roster->csv_lines, "providers"));
+  }
+  if (!have_summary) {
+    return absl::DataLossError(absl::StrCat("adequacy: the stream ended after ",
+                                            report.results.size(), " results without a summary"));
+  }
+
+  if (uncovered_file != nullptr) {
+    int64_t missing = 0;
+    nlohmann::ordered_json geojson = UncoveredGeoJson(report, centres, &missing);
+    const size_t points = geojson["features"].size();
+    uncovered_file->stream() << CompactJsonText(geojson);
+    if (absl::Status status = uncovered_file->Commit(); !status.ok()) return status;
+    err << "uncovered: wrote " << points << " tract points to " << options.uncovered_out
+        << " (tract centres of population from " << kTractCentresFile << ")\n";
+    if (missing > 0) {
+      err << "uncovered: note: " << missing
+          << " tracts are not in the tract centres file; their features have a null geometry\n";
+    }
+  }
+
+  switch (options.format) {
+    case OutputFormat::kTable:
+      out << AdequacyTable(report);
+      break;
+    case OutputFormat::kCsv:
+      out << AdequacyCsv(report);
+      break;
+    case OutputFormat::kJson:
+      out << JsonText(AdequacyJson(report));
+      break;
+  }
+  return absl::OkStatus();
+}
+
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const char* env_server = std::getenv("CARERACH_SERVER");
   absl::StatusOr<Invocation> invocation =
@@ -653,6 +811,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       break;
     case Command::kMatrix:
       status = RunMatrix(invocation->global, invocation->matrix, out, err);
+      break;
+    case Command::kAdequacy:
+      status = RunAdequacy(invocation->global, invocation->adequacy, out, err);
       break;
   }
   out.flush();

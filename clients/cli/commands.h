@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "carereach/v1/access.pb.h"
+#include "carereach/v1/adequacy.pb.h"
 #include "clients/cli/args.h"
 #include "clients/cli/facilities_csv.h"
 #include "grpcpp/support/status.h"
@@ -37,6 +38,16 @@ absl::Status RunIsochrone(const GlobalOptions& global, const IsochroneOptions& o
 // when the stream has ended well.
 absl::Status RunMatrix(const GlobalOptions& global, const MatrixOptions& options, std::ostream& out,
                        std::ostream& err);
+
+// `carereach adequacy`: reads the roster, streams it to AdequacyService.EvaluateAdequacy in
+// batches of 5,000 rows, and prints the report (failing results first) once the summary has
+// arrived; --uncovered-out also writes the uncovered tracts as GeoJSON points. Failing results
+// are not an error.
+absl::Status RunAdequacy(const GlobalOptions& global, const AdequacyOptions& options,
+                         std::ostream& out, std::ostream& err);
+
+// The header `adequacy` sends first.
+carereach::v1::AdequacyRequestHeader BuildAdequacyHeader(const AdequacyOptions& options);
 
 // The request `coverage` sends (first page; unit detail requested when --units-out is set).
 carereach::v1::ComputeCoverageRequest BuildCoverageRequest(const CoverageOptions& options,

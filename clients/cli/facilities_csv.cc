@@ -28,6 +28,8 @@ const std::initializer_list<std::string_view> kLonNames = {"LONGITUDE", "lon", "
 const std::initializer_list<std::string_view> kTypeNames = {"TYPE", "hospital.type",
                                                             "facility_type", "specialty_code"};
 
+}  // namespace
+
 std::string HeaderList(const io::CsvTable& table) { return absl::StrJoin(table.header, ", "); }
 
 // Index of a column: the one named by `flag_value` when given, else the first of `candidates`.
@@ -57,14 +59,14 @@ absl::StatusOr<int> ResolveColumn(const io::CsvTable& table, absl::string_view w
   return index;
 }
 
-absl::string_view Field(const io::CsvRecord& record, int index) {
+absl::string_view CsvFieldAt(const io::CsvRecord& record, int index) {
   if (index < 0 || static_cast<size_t>(index) >= record.fields.size()) return {};
   return absl::StripAsciiWhitespace(record.fields[index]);
 }
 
 absl::StatusOr<double> ParseCoordinate(const io::CsvTable& table, const io::CsvRecord& record,
                                        int index) {
-  absl::string_view text = Field(record, index);
+  absl::string_view text = CsvFieldAt(record, index);
   double value = 0;
   if (text.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(table.source, ":", record.line, ": column ",
@@ -78,8 +80,6 @@ absl::StatusOr<double> ParseCoordinate(const io::CsvTable& table, const io::CsvR
   }
   return value;
 }
-
-}  // namespace
 
 absl::string_view BaseName(absl::string_view path) {
   size_t slash = path.find_last_of('/');
@@ -129,14 +129,14 @@ absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
   for (const io::CsvRecord& record : table.records) {
     bool keep = true;
     for (const auto& [index, value] : filters) {
-      if (Field(record, index) != value) {
+      if (CsvFieldAt(record, index) != value) {
         keep = false;
         break;
       }
     }
     if (!keep) continue;
 
-    absl::string_view facility_id = Field(record, *id);
+    absl::string_view facility_id = CsvFieldAt(record, *id);
     if (facility_id.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(table.source, ":", record.line, ": column ",
                                                      list.columns.id, ": empty facility id"));
@@ -148,8 +148,8 @@ absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
 
     carereach::v1::Facility& facility = list.facilities.emplace_back();
     facility.set_id(std::string(facility_id));
-    if (*name >= 0) facility.set_name(std::string(Field(record, *name)));
-    if (*type >= 0) facility.set_type(std::string(Field(record, *type)));
+    if (*name >= 0) facility.set_name(std::string(CsvFieldAt(record, *name)));
+    if (*type >= 0) facility.set_type(std::string(CsvFieldAt(record, *type)));
     facility.mutable_location()->set_lon(*lon_value);
     facility.mutable_location()->set_lat(*lat_value);
     list.csv_lines.push_back(record.line);
@@ -183,6 +183,11 @@ std::string FacilitySummaryLine(const FacilityList& list, const std::vector<Wher
 
 std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& list,
                                 absl::string_view field) {
+  return AddCsvLineToMessage(message, list.source, list.csv_lines, field);
+}
+
+std::string AddCsvLineToMessage(absl::string_view message, absl::string_view source,
+                                const std::vector<int64_t>& csv_lines, absl::string_view field) {
   const std::string prefix = absl::StrCat(field, "[");
   // Every distinct facilities[i] the message names, in order of appearance.
   std::vector<uint64_t> indices;
@@ -197,7 +202,7 @@ std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& l
     uint64_t index = 0;
     if (close == absl::string_view::npos ||
         !absl::SimpleAtoi(message.substr(digits, close - digits), &index) ||
-        index >= list.csv_lines.size()) {
+        index >= csv_lines.size()) {
       continue;
     }
     if (std::find(indices.begin(), indices.end(), index) == indices.end()) {
@@ -205,9 +210,9 @@ std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& l
     }
   }
   if (indices.empty()) return std::string(message);
-  std::string note = absl::StrCat(BaseName(list.source), " line ", list.csv_lines[indices[0]]);
+  std::string note = absl::StrCat(BaseName(source), " line ", csv_lines[indices[0]]);
   for (size_t i = 1; i < indices.size(); ++i) {
-    absl::StrAppend(&note, "; ", field, "[", indices[i], "] is line ", list.csv_lines[indices[i]]);
+    absl::StrAppend(&note, "; ", field, "[", indices[i], "] is line ", csv_lines[indices[i]]);
   }
   return absl::StrCat(message, " (", note, ")");
 }

@@ -8,7 +8,9 @@
 // types; thread-compatible.
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -64,6 +66,30 @@ std::string FacilitySummaryLine(const FacilityList& list, const std::vector<Wher
 // `field` is the request field the list was sent as ("facilities", "origins", "destinations").
 std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& list,
                                 absl::string_view field = "facilities");
+
+// The same for any list sent as `field`: `csv_lines[i]` is the file line of element i of `source`.
+std::string AddCsvLineToMessage(absl::string_view message, absl::string_view source,
+                                const std::vector<int64_t>& csv_lines, absl::string_view field);
+
+// Helpers shared with the roster reader (roster_csv.h).
+
+// "a, b, c": the header of `table`, for messages.
+std::string HeaderList(const io::CsvTable& table);
+
+// Index of a column: the one named by `flag_value` when given, else the first of `candidates`.
+// Returns -1 for an absent optional column; INVALID_ARGUMENT for an absent required or named
+// column (naming `flag` and listing the header). `what` names the column in messages.
+absl::StatusOr<int> ResolveColumn(const io::CsvTable& table, absl::string_view what,
+                                  absl::string_view flag, const std::string& flag_value,
+                                  std::initializer_list<std::string_view> candidates,
+                                  bool required);
+
+// Field `index` of `record`, trimmed; empty when the index is -1 or past the row's end.
+absl::string_view CsvFieldAt(const io::CsvRecord& record, int index);
+
+// Field `index` as a finite number; "path:line: column NAME: ..." otherwise.
+absl::StatusOr<double> ParseCoordinate(const io::CsvTable& table, const io::CsvRecord& record,
+                                       int index);
 
 // Last path component, for short messages.
 absl::string_view BaseName(absl::string_view path);

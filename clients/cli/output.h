@@ -13,6 +13,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "carereach/v1/access.pb.h"
+#include "carereach/v1/adequacy.pb.h"
+#include "clients/cli/roster_csv.h"
 #include "nlohmann/json.hpp"
 
 namespace carereach::cli {
@@ -101,6 +103,29 @@ std::string CompactJsonText(const nlohmann::ordered_json& json);
 // snap_meters column.
 std::string UnitsCsvHeader(bool drive);
 std::string UnitsCsvLine(const carereach::v1::PopulationUnitResult& unit, bool drive);
+
+// EvaluateAdequacy: what the server streamed.
+struct AdequacyReport {
+  std::vector<carereach::v1::CountySpecialtyResult> results;
+  carereach::v1::AdequacySummary summary;
+};
+
+// The results, failing first (then passing), each group in the server's order.
+std::vector<carereach::v1::CountySpecialtyResult> FailingFirst(
+    const std::vector<carereach::v1::CountySpecialtyResult>& results);
+
+// The "Specialty Summary by County" table (header block, one row per result failing first,
+// then "N of M county x specialty results fail").
+std::string AdequacyTable(const AdequacyReport& report);
+// Header line and one line per result, failing first; every field, shares with 6 decimals,
+// uncovered_unit_ids joined by ';'.
+std::string AdequacyCsv(const AdequacyReport& report);
+// The documented JSON object (docs/CLI.md).
+nlohmann::ordered_json AdequacyJson(const AdequacyReport& report);
+// One Point Feature per (result, uncovered tract), failing results first. Tracts missing from
+// `centres` get a null geometry and are counted in `missing`.
+nlohmann::ordered_json UncoveredGeoJson(const AdequacyReport& report, const TractCentres& centres,
+                                        int64_t* missing);
 
 }  // namespace carereach::cli
 

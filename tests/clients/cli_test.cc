@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -16,11 +17,15 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "carereach/v1/access.grpc.pb.h"
+#include "carereach/v1/adequacy.grpc.pb.h"
 #include "clients/cli/args.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/facilities_csv.h"
 #include "clients/cli/output.h"
+#include "clients/cli/roster_csv.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -1461,6 +1466,478 @@ TEST(RunCliTest, WaitSecondsWaitsForAServerThatIsStarting) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_THAT(out.str(), HasSubstr("honolulu"));
   if (server != nullptr) server->Shutdown();
+}
+
+// ---------------------------------------------------------------------------------------------
+// adequacy
+
+TEST(ParseArgsTest, AdequacyWithEveryFlag) {
+  absl::StatusOr<Invocation> inv = ParseArgs({"adequacy",
+                                              "--region",
+                                              "michigan",
+                                              "--network",
+                                              "roster.csv",
+                                              "--where",
+                                              "STATE=MI",
+                                              "--counties",
+                                              "26163,26125",
+                                              "--specialties=S03,40",
+                                              "--standards",
+                                              "cms-ma-cy2026",
+                                              "--format",
+                                              "csv",
+                                              "--uncovered-out",
+                                              "u.geojson",
+                                              "--data-dir",
+                                              "/data",
+                                              "--circuity",
+                                              "1.2",
+                                              "--speed-mph",
+                                              "40",
+                                              "--id-column",
+                                              "npi_id",
+                                              "--beds-column",
+                                              "staffed",
+                                              "--telehealth-column",
+                                              "tele",
+                                              "--specialty-column",
+                                              "spec"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->command, Command::kAdequacy);
+  const AdequacyOptions& adq = inv->adequacy;
+  EXPECT_EQ(adq.region, "michigan");
+  EXPECT_EQ(adq.network_path, "roster.csv");
+  ASSERT_EQ(adq.where.size(), 1u);
+  EXPECT_THAT(adq.county_fips, ElementsAre("26163", "26125"));
+  EXPECT_THAT(adq.specialty_codes, ElementsAre("S03", "040"));  // "40" padded
+  EXPECT_EQ(adq.standards, "cms-ma-cy2026");
+  EXPECT_EQ(adq.format, OutputFormat::kCsv);
+  EXPECT_EQ(adq.uncovered_out, "u.geojson");
+  EXPECT_EQ(adq.data_dir, "/data");
+  EXPECT_EQ(adq.circuity, 1.2);
+  EXPECT_EQ(adq.speed_mph, 40);
+  EXPECT_EQ(adq.columns.id, "npi_id");
+  EXPECT_EQ(adq.columns.beds, "staffed");
+  EXPECT_EQ(adq.columns.telehealth, "tele");
+  EXPECT_EQ(adq.columns.specialty, "spec");
+
+  absl::StatusOr<Invocation> drive =
+      ParseArgs({"adequacy", "--region", "honolulu", "--network", "h.csv", "--mode", "drive",
+                 "--specialty", "40", "--max-snap-meters", "500"});
+  ASSERT_TRUE(drive.ok()) << drive.status();
+  EXPECT_EQ(drive->adequacy.mode, Mode::kDrive);
+  EXPECT_EQ(drive->adequacy.specialty, "040");
+  EXPECT_EQ(drive->adequacy.drive.max_snap_meters, 500);
+  // --counties stays a switch of coverage.
+  absl::StatusOr<Invocation> coverage =
+      ParseArgs({"coverage", "--counties", "--region", "r", "--facilities", "f", "--minutes", "5"});
+  ASSERT_TRUE(coverage.ok()) << coverage.status();
+  EXPECT_TRUE(coverage->coverage.counties);
+  EXPECT_THAT(UsageText(), AllOf(HasSubstr("carereach adequacy --region R --network FILE.csv"),
+                                 HasSubstr("--uncovered-out"), HasSubstr("--specialty CODE")));
+}
+
+TEST(ParseArgsTest, AdequacyUsageErrors) {
+  auto error = [](std::vector<std::string> args) { return ParseArgs(args).status(); };
+  EXPECT_THAT(error({"adequacy", "--network", "f"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--region is required")));
+  EXPECT_THAT(error({"adequacy", "--region", "r"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--network FILE.csv")));
+  EXPECT_THAT(error({"adequacy", "--region", "r", "--network", "f", "--specialty", "040",
+                     "--specialty-column", "code"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--specialty and --specialty-column exclude each other")));
+  EXPECT_THAT(
+      error({"adequacy", "--region", "r", "--network", "f", "--circuity", "x"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--circuity: 'x' is not a number")));
+  EXPECT_THAT(error({"adequacy", "--region", "r", "--network", "f", "--counties", "2616"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'2616' is not a 5-digit county FIPS code")));
+  EXPECT_THAT(error({"adequacy", "--region", "r", "--network", "f", "--mode", "drive",
+                     "--speed-mph", "30"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("straight-line only")));
+  EXPECT_THAT(error({"adequacy", "--region", "r", "--network", "f", "--type-column", "T"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--type-column does not apply to 'carereach adequacy'")));
+  EXPECT_THAT(error({"coverage", "--region", "r", "--network", "f", "--minutes", "5"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("does not apply")));
+}
+
+constexpr char kRosterCsv[] =
+    "npi,provider_name,Specialty_Code,lat,lon,telehealth\n"
+    "1001,Dr A,40,42.28,-83.74,yes\n"
+    "1002,Dr B,S03,42.30,-83.70,N\n"
+    "1003,Dr C,007,42.31,-83.71,\n";
+
+TEST(RosterCsvTest, DetectsColumnsPadsCodesAndParsesTelehealth) {
+  absl::StatusOr<io::CsvTable> table = io::ParseCsv(kRosterCsv, "roster.csv");
+  ASSERT_TRUE(table.ok());
+  absl::StatusOr<Roster> roster = RosterFromTable(*table, {}, {}, "");
+  ASSERT_TRUE(roster.ok()) << roster.status();
+  EXPECT_EQ(roster->columns.id, "npi");
+  EXPECT_EQ(roster->columns.specialty, "Specialty_Code");
+  EXPECT_EQ(roster->columns.beds, "");
+  ASSERT_EQ(roster->providers.size(), 3u);
+  EXPECT_EQ(roster->providers[0].specialty_code(), "040");
+  EXPECT_EQ(roster->providers[1].specialty_code(), "S03");
+  EXPECT_EQ(roster->providers[0].name(), "Dr A");
+  EXPECT_TRUE(roster->providers[0].telehealth());
+  EXPECT_FALSE(roster->providers[1].telehealth());
+  EXPECT_FALSE(roster->providers[2].telehealth());
+  EXPECT_EQ(roster->providers[0].location().lon(), -83.74);
+  EXPECT_THAT(roster->csv_lines, ElementsAre(2, 3, 4));
+}
+
+TEST(RosterCsvTest, SpecialtyFlagWithHifldLikeFileAndUnknownBeds) {
+  absl::StatusOr<io::CsvTable> table = io::ParseCsv(
+      "\xEF\xBB\xBFX,Y,OBJECTID,ID,NAME,TYPE,STATUS,LATITUDE,LONGITUDE,BEDS\n"
+      "-86.49,31.29,1,0001336420,ANDALUSIA,GENERAL ACUTE CARE,OPEN,31.29,-86.49,101\n"
+      "-86.97,34.80,2,0001535611,ATHENS,GENERAL ACUTE CARE,OPEN,34.80,-86.97,-999\n"
+      "-87.47,31.01,3,0000136502,ATMORE,CRITICAL ACCESS,CLOSED,31.01,-87.47,x\n",
+      "hifld.csv");
+  ASSERT_TRUE(table.ok());
+  // Without --specialty the file has no specialty column.
+  EXPECT_THAT(RosterFromTable(*table, {}, {}, "").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("no specialty code column"), HasSubstr("--specialty"))));
+  absl::StatusOr<Roster> roster = RosterFromTable(*table, {}, {{"STATUS", "OPEN"}}, "040");
+  ASSERT_TRUE(roster.ok()) << roster.status();
+  ASSERT_EQ(roster->providers.size(), 2u);
+  EXPECT_EQ(roster->providers[0].specialty_code(), "040");
+  EXPECT_EQ(roster->providers[0].beds(), 101);
+  EXPECT_EQ(roster->providers[1].beds(), 0);  // -999: unknown
+  EXPECT_EQ(roster->unknown_beds_rows, 1);
+  std::string summary = RosterSummary(*roster, {{"STATUS", "OPEN"}});
+  EXPECT_THAT(summary, HasSubstr("roster: kept 2 of 3 rows of hifld.csv (STATUS=OPEN); "
+                                 "specialty 040 for every row (--specialty)\n"));
+  EXPECT_THAT(summary, HasSubstr("roster: note: 1 of 2 rows have no usable BEDS value"));
+  // The row filtered out has unparsable beds; kept, it is an error naming file:line:column.
+  EXPECT_THAT(RosterFromTable(*table, {}, {}, "040").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("hifld.csv:4: column BEDS: 'x' is not a number")));
+}
+
+TEST(RosterCsvTest, SpecialtyFlagOverridesADetectedColumnAndSaysSo) {
+  absl::StatusOr<io::CsvTable> table = io::ParseCsv(kRosterCsv, "roster.csv");
+  ASSERT_TRUE(table.ok());
+  absl::StatusOr<Roster> roster = RosterFromTable(*table, {}, {}, "S03");
+  ASSERT_TRUE(roster.ok());
+  EXPECT_EQ(roster->providers[0].specialty_code(), "S03");
+  EXPECT_THAT(RosterSummary(*roster, {}), HasSubstr("column Specialty_Code ignored"));
+}
+
+TEST(RosterCsvTest, BadRowsNameFileLineAndColumn) {
+  auto error = [](const std::string& text) {
+    absl::StatusOr<io::CsvTable> table = io::ParseCsv(text, "r.csv");
+    return RosterFromTable(*table, {}, {}, "").status();
+  };
+  EXPECT_THAT(error("id,specialty_code,lat,lon\n1,040,42.2,-83.1\n2,040,north,-83.1\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("r.csv:3: column lat: 'north' is not a number")));
+  EXPECT_THAT(error("id,specialty_code,lat,lon,telehealth\n1,040,42.2,-83.1,maybe\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("r.csv:2: column telehealth: 'maybe' is not one of")));
+  EXPECT_THAT(error("id,specialty_code,lat,lon\n1,,42.2,-83.1\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("r.csv:2: column specialty_code: empty specialty code")));
+}
+
+TEST(RosterCsvTest, TractCentresFromCenPopFile) {
+  absl::StatusOr<io::CsvTable> table = io::ParseCsv(
+      "\xEF\xBB\xBFSTATEFP,COUNTYFP,TRACTCE,POPULATION,LATITUDE,LONGITUDE\n"
+      "26,163,500100,1775,+42.331427,-083.045754\n"
+      "6,1,400100,20,+37.8,-122.2\n",
+      "cenpop.txt");
+  ASSERT_TRUE(table.ok());
+  absl::StatusOr<TractCentres> centres = TractCentresFromTable(*table);
+  ASSERT_TRUE(centres.ok()) << centres.status();
+  ASSERT_EQ(centres->count("26163500100"), 1u);
+  EXPECT_DOUBLE_EQ(centres->at("26163500100").lon, -83.045754);
+  EXPECT_DOUBLE_EQ(centres->at("26163500100").lat, 42.331427);
+  EXPECT_EQ(centres->count("06001400100"), 1u);  // zero-padded
+}
+
+carereach::v1::CountySpecialtyResult AdequacyResult(const std::string& fips,
+                                                    const std::string& code, bool pass) {
+  carereach::v1::CountySpecialtyResult r;
+  r.set_county_fips(fips);
+  r.set_county_name(fips == "26163" ? "Wayne County" : "Washtenaw County");
+  r.set_state("MI");
+  r.set_county_designation("Large Metro");
+  r.set_specialty_code(code);
+  r.set_specialty_name(code == "040" ? "Acute Inpatient Hospitals" : "Primary Care");
+  r.set_facility(code == "040");
+  r.set_max_minutes(20);
+  r.set_max_miles(10);
+  r.set_beneficiaries(1000);
+  r.set_beneficiaries_with_access(pass ? 950 : 700.5);
+  r.set_share_with_access(pass ? 0.95 : 0.7005);
+  r.set_required_share(0.9);
+  r.set_telehealth_credit(code == "S03" ? 0.1 : 0);
+  r.set_time_distance_pass(pass);
+  r.set_minimum_number(code == "040" ? 513 : 50);
+  r.set_counted(pass ? 600 : 412.4);
+  r.set_minimum_number_pass(pass);
+  r.set_minimum_number_deficit(pass ? 0 : 100.6);
+  r.set_pass(pass);
+  r.set_providers_serving(7);
+  if (!pass) {
+    r.add_uncovered_unit_ids("26163500100");
+    r.add_uncovered_unit_ids("26163999999");
+  }
+  r.set_uncovered_beneficiaries(pass ? 0 : 299.5);
+  return r;
+}
+
+AdequacyReport SampleAdequacy() {
+  AdequacyReport report;
+  report.results = {AdequacyResult("26125", "040", true), AdequacyResult("26125", "S03", false),
+                    AdequacyResult("26163", "040", true), AdequacyResult("26163", "S03", false)};
+  report.summary.set_region("michigan");
+  report.summary.set_standards_set("cms-ma-cy2026");
+  report.summary.set_mode(carereach::v1::TRAVEL_MODE_STRAIGHT_LINE);
+  report.summary.set_results(4);
+  report.summary.set_failing_results(2);
+  report.summary.set_roster_rows(3);
+  report.summary.set_beneficiary_method("Spread over tracts by population.");
+  return report;
+}
+
+TEST(OutputTest, AdequacyFormatsPutFailingResultsFirst) {
+  const AdequacyReport report = SampleAdequacy();
+  std::vector<std::string> order;
+  for (const auto& r : FailingFirst(report.results)) {
+    order.push_back(r.county_fips() + "/" + r.specialty_code());
+  }
+  EXPECT_THAT(order, ElementsAre("26125/S03", "26163/S03", "26125/040", "26163/040"));
+
+  std::string table = AdequacyTable(report);
+  EXPECT_THAT(table, AllOf(StartsWith("Specialty Summary by County\n"),
+                           HasSubstr("standards set  cms-ma-cy2026"),
+                           HasSubstr("Spread over tracts by population."),
+                           HasSubstr("2 of 4 county x specialty results fail\n"),
+                           Not(HasSubstr("OpenStreetMap"))));
+  size_t fail = table.find("26163  Wayne County      Large Metro  S03");
+  size_t pass = table.find("26125  Washtenaw County  Large Metro  040");
+  ASSERT_NE(fail, std::string::npos) << table;
+  ASSERT_NE(pass, std::string::npos) << table;
+  EXPECT_LT(fail, pass);
+  EXPECT_THAT(table, HasSubstr("70.0     90     +10  FAIL"));
+
+  std::string csv = AdequacyCsv(report);
+  std::vector<std::string> lines = absl::StrSplit(csv, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_THAT(lines[0], StartsWith("county_fips,county_name,state,county_designation,"));
+  EXPECT_EQ(lines[1],
+            "26125,Washtenaw County,MI,Large Metro,S03,Primary Care,false,20,10,1000,700.5,"
+            "0.700500,0.900000,0.100000,false,50,412.4,false,100.6,false,7,299.5,"
+            "26163500100;26163999999");
+  EXPECT_THAT(lines[3], StartsWith("26125,Washtenaw County,MI,Large Metro,040,"));
+
+  nlohmann::json json = nlohmann::json::parse(JsonText(AdequacyJson(report)));
+  EXPECT_EQ(json["region"], "michigan");
+  EXPECT_EQ(json["mode"], "straight-line");
+  EXPECT_EQ(json["beneficiary_method"], "Spread over tracts by population.");
+  EXPECT_EQ(json["summary"]["failing_results"], 2);
+  ASSERT_EQ(json["results"].size(), 4u);
+  EXPECT_EQ(json["results"][0]["specialty_code"], "S03");
+  EXPECT_EQ(json["results"][0]["pass"], false);
+  EXPECT_TRUE(json["results"][0]["share_with_access"].is_number());
+  EXPECT_DOUBLE_EQ(json["results"][0]["share_with_access"].get<double>(), 0.7005);
+  EXPECT_EQ(json["results"][0]["minimum_number"], 50);
+  EXPECT_TRUE(json["results"][0]["counted"].is_number());
+  EXPECT_EQ(json["results"][0]["uncovered_unit_ids"].size(), 2u);
+  EXPECT_EQ(json["results"][2]["specialty_code"], "040");
+  EXPECT_EQ(json["results"][2]["uncovered_unit_ids"].size(), 0u);
+}
+
+class FakeAdequacyService final : public carereach::v1::AdequacyService::Service {
+ public:
+  grpc::Status EvaluateAdequacy(
+      grpc::ServerContext*,
+      grpc::ServerReaderWriter<carereach::v1::EvaluateAdequacyResponse,
+                               carereach::v1::EvaluateAdequacyRequest>* stream) override {
+    carereach::v1::EvaluateAdequacyRequest request;
+    while (stream->Read(&request)) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (request.has_header()) {
+        headers_.push_back(request.header());
+      } else {
+        batch_sizes_.push_back(request.providers().providers_size());
+        for (const auto& p : request.providers().providers()) providers_.push_back(p);
+      }
+    }
+    if (!error_.ok()) return error_;
+    carereach::v1::EvaluateAdequacyResponse response;
+    for (const auto& result : report_.results) {
+      *response.mutable_result() = result;
+      stream->Write(response);
+    }
+    *response.mutable_summary() = report_.summary;
+    stream->Write(response);
+    return grpc::Status::OK;
+  }
+
+  void set_report(AdequacyReport report) { report_ = std::move(report); }
+  void set_error(grpc::Status error) { error_ = std::move(error); }
+  std::vector<carereach::v1::AdequacyRequestHeader> headers() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return headers_;
+  }
+  std::vector<int> batch_sizes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return batch_sizes_;
+  }
+  std::vector<carereach::v1::NetworkProvider> providers() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return providers_;
+  }
+
+ private:
+  std::mutex mu_;
+  AdequacyReport report_ = SampleAdequacy();
+  grpc::Status error_ = grpc::Status::OK;
+  std::vector<carereach::v1::AdequacyRequestHeader> headers_;
+  std::vector<int> batch_sizes_;
+  std::vector<carereach::v1::NetworkProvider> providers_;
+};
+
+class AdequacyCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    address_ = "127.0.0.1:" + std::to_string(port);
+    roster_ = WriteTempFile("adequacy_roster.csv", kRosterCsv);
+  }
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+  }
+
+  int Run(std::vector<std::string> args) {
+    args.insert(args.end(), {"--server", address_});
+    out_.str("");
+    err_.str("");
+    return RunCli(args, out_, err_);
+  }
+
+  FakeAdequacyService service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  std::string roster_;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(AdequacyCommandTest, StreamsTheRosterInBatchesAfterTheHeader) {
+  std::string text = "npi,specialty_code,lat,lon\n";
+  for (int i = 0; i < 12000; ++i) absl::StrAppend(&text, i, ",S03,42.2,-83.1\n");
+  const std::string path = WriteTempFile("adequacy_big.csv", text);
+  ASSERT_EQ(Run({"adequacy", "--region", "michigan", "--network", path, "--counties", "26163,26125",
+                 "--specialties", "S03", "--standards", "cms-ma-cy2026", "--mode", "drive",
+                 "--speed-profile", "car-us"}),
+            kExitOk)
+      << err_.str();
+  std::vector<carereach::v1::AdequacyRequestHeader> headers = service_.headers();
+  ASSERT_EQ(headers.size(), 1u);
+  EXPECT_EQ(headers[0].region(), "michigan");
+  EXPECT_THAT(headers[0].county_fips(), ElementsAre("26163", "26125"));
+  EXPECT_THAT(headers[0].specialty_codes(), ElementsAre("S03"));
+  EXPECT_EQ(headers[0].standards_set(), "cms-ma-cy2026");
+  EXPECT_EQ(headers[0].mode(), carereach::v1::TRAVEL_MODE_DRIVE);
+  EXPECT_EQ(headers[0].drive().speed_profile(), "car-us");
+  EXPECT_FALSE(headers[0].include_uncovered_units());
+  EXPECT_THAT(service_.batch_sizes(), ElementsAre(5000, 5000, 2000));
+  std::vector<carereach::v1::NetworkProvider> providers = service_.providers();
+  ASSERT_EQ(providers.size(), 12000u);
+  EXPECT_EQ(providers[11999].id(), "11999");
+  EXPECT_THAT(err_.str(), HasSubstr("roster: kept 12000 of 12000 rows"));
+  // Failing results exit 0: the report is the answer.
+  EXPECT_THAT(out_.str(), HasSubstr("2 of 4 county x specialty results fail"));
+}
+
+TEST_F(AdequacyCommandTest, CsvAndJsonPutFailingFirst) {
+  ASSERT_EQ(Run({"adequacy", "--region", "michigan", "--network", roster_, "--format", "csv"}),
+            kExitOk)
+      << err_.str();
+  std::vector<std::string> lines = absl::StrSplit(out_.str(), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_THAT(lines[1], HasSubstr(",false,7,299.5,"));
+  EXPECT_THAT(lines[4], HasSubstr(",true,7,0,"));
+
+  ASSERT_EQ(Run({"adequacy", "--region", "michigan", "--network", roster_, "--format", "json"}),
+            kExitOk);
+  nlohmann::json json = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(json["results"][0]["pass"], false);
+  EXPECT_EQ(json["results"][1]["pass"], false);
+  EXPECT_EQ(json["results"][3]["pass"], true);
+  EXPECT_TRUE(json["summary"]["roster_rows"].is_number_integer());
+}
+
+TEST_F(AdequacyCommandTest, UncoveredOutWritesTractPointsWithLonLat) {
+  const std::string data_dir = ::testing::TempDir() + "adequacy_data";
+  std::filesystem::create_directories(data_dir + "/census");
+  std::ofstream(data_dir + "/census/CenPop2020_Mean_TR.txt", std::ios::binary)
+      << "\xEF\xBB\xBFSTATEFP,COUNTYFP,TRACTCE,POPULATION,LATITUDE,LONGITUDE\n"
+         "26,163,500100,1775,+42.331427,-083.045754\n"
+         "26,163,500200,1000,+42.35,-083.06\n"
+         "15,003,000100,20,+21.3,-157.8\n";
+  const std::string out = ::testing::TempDir() + "adequacy_uncovered.geojson";
+  std::remove(out.c_str());
+  ASSERT_EQ(Run({"adequacy", "--region", "michigan", "--network", roster_, "--uncovered-out", out,
+                 "--data-dir", data_dir}),
+            kExitOk)
+      << err_.str();
+  ASSERT_EQ(service_.headers().size(), 1u);
+  EXPECT_TRUE(service_.headers()[0].include_uncovered_units());
+  nlohmann::json json = nlohmann::json::parse(ReadFile(out));
+  EXPECT_EQ(json["type"], "FeatureCollection");
+  ASSERT_EQ(json["features"].size(), 4u);  // 2 failing results x 2 tracts
+  const nlohmann::json& first = json["features"][0];
+  EXPECT_EQ(first["geometry"]["type"], "Point");
+  EXPECT_DOUBLE_EQ(first["geometry"]["coordinates"][0].get<double>(), -83.045754);
+  EXPECT_DOUBLE_EQ(first["geometry"]["coordinates"][1].get<double>(), 42.331427);
+  EXPECT_EQ(first["properties"]["county_fips"], "26125");
+  EXPECT_EQ(first["properties"]["specialty_code"], "S03");
+  EXPECT_EQ(first["properties"]["unit_id"], "26163500100");
+  EXPECT_TRUE(json["features"][1]["geometry"].is_null());  // not in the centres file
+  EXPECT_THAT(err_.str(), AllOf(HasSubstr("uncovered: wrote 4 tract points to " + out),
+                                HasSubstr("2 tracts are not in the tract centres file")));
+  EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+
+  // No centres file: an error before any request, and no output file.
+  std::remove(out.c_str());
+  EXPECT_EQ(Run({"adequacy", "--region", "michigan", "--network", roster_, "--uncovered-out", out,
+                 "--data-dir", data_dir + "/missing"}),
+            kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: --uncovered-out needs the tract centres"));
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_EQ(service_.headers().size(), 1u);
+}
+
+TEST_F(AdequacyCommandTest, ServerErrorNamesTheCsvLineOfTheProvider) {
+  service_.set_error(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                  "providers[1].specialty_code: 'S99' is not a specialty type"));
+  EXPECT_EQ(Run({"adequacy", "--region", "michigan", "--network", roster_}), kExitError);
+  EXPECT_THAT(err_.str(),
+              HasSubstr("error: INVALID_ARGUMENT: providers[1].specialty_code: 'S99' is not a "
+                        "specialty type (adequacy_roster.csv line 3)\n"));
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(AdequacyCommandTest, BadRowAndUnknownRegionExitOne) {
+  const std::string bad = WriteTempFile("adequacy_bad.csv", "id,code,lat,lon\n1,040,x,-83\n");
+  EXPECT_EQ(Run({"adequacy", "--region", "michigan", "--network", bad}), kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: " + bad + ":2: column lat: 'x' is not a number"));
+  EXPECT_TRUE(service_.headers().empty());
+
+  service_.set_error(grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown region 'mars'"));
+  EXPECT_EQ(Run({"adequacy", "--region", "mars", "--network", roster_}), kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("error: NOT_FOUND: unknown region 'mars'\n"));
+  EXPECT_EQ(Run({"adequacy", "--region", "mars"}), kExitUsage);
 }
 
 TEST(GrpcCodeNameTest, Names) {

@@ -1,0 +1,239 @@
+#include "clients/cli/roster_csv.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "clients/cli/facilities_csv.h"
+
+namespace carereach::cli {
+namespace {
+
+const std::initializer_list<std::string_view> kIdNames = {"ID", "NPI", "provider_id",
+                                                          "facility_id"};
+const std::initializer_list<std::string_view> kNameNames = {"NAME", "provider_name",
+                                                            "facility_name"};
+const std::initializer_list<std::string_view> kSpecialtyNames = {"specialty_code", "SPECIALTY",
+                                                                 "cms_specialty_code", "code"};
+// As the facility reader.
+const std::initializer_list<std::string_view> kLatNames = {"LATITUDE", "lat", "y"};
+const std::initializer_list<std::string_view> kLonNames = {"LONGITUDE", "lon", "lng", "long", "x"};
+const std::initializer_list<std::string_view> kBedsNames = {"BEDS"};
+const std::initializer_list<std::string_view> kTelehealthNames = {"telehealth"};
+
+absl::Status RowError(const io::CsvTable& table, const io::CsvRecord& record, int column,
+                      absl::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(table.source, ":", record.line, ": column ", table.header[column], ": ", what));
+}
+
+absl::StatusOr<bool> ParseTelehealth(const io::CsvTable& table, const io::CsvRecord& record,
+                                     int column) {
+  const std::string text = absl::AsciiStrToLower(CsvFieldAt(record, column));
+  if (text == "true" || text == "yes" || text == "1" || text == "y") return true;
+  if (text.empty() || text == "false" || text == "no" || text == "0" || text == "n") return false;
+  return RowError(
+      table, record, column,
+      absl::StrCat("'", CsvFieldAt(record, column), "' is not one of true/yes/1/Y, false/no/0/N"));
+}
+
+// Pads a Census code with leading zeros ("1" -> "01") where a spreadsheet dropped them.
+std::string ZeroPadded(absl::string_view code, size_t width) {
+  if (code.size() >= width) return std::string(code);
+  return absl::StrCat(std::string(width - code.size(), '0'), code);
+}
+
+}  // namespace
+
+absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterColumnFlags& flags,
+                                       const std::vector<WhereClause>& where,
+                                       absl::string_view fixed_specialty) {
+  absl::StatusOr<int> id =
+      ResolveColumn(table, "provider id", "--id-column", flags.id, kIdNames, true);
+  if (!id.ok()) return id.status();
+  absl::StatusOr<int> lat =
+      ResolveColumn(table, "latitude", "--lat-column", flags.lat, kLatNames, true);
+  if (!lat.ok()) return lat.status();
+  absl::StatusOr<int> lon =
+      ResolveColumn(table, "longitude", "--lon-column", flags.lon, kLonNames, true);
+  if (!lon.ok()) return lon.status();
+  absl::StatusOr<int> name =
+      ResolveColumn(table, "name", "--name-column", flags.name, kNameNames, false);
+  if (!name.ok()) return name.status();
+  // --specialty replaces the column, so the column is only required without it.
+  absl::StatusOr<int> specialty =
+      ResolveColumn(table, "specialty code", "--specialty-column or --specialty CODE",
+                    flags.specialty, kSpecialtyNames, fixed_specialty.empty());
+  if (!specialty.ok()) return specialty.status();
+  absl::StatusOr<int> beds =
+      ResolveColumn(table, "beds", "--beds-column", flags.beds, kBedsNames, false);
+  if (!beds.ok()) return beds.status();
+  absl::StatusOr<int> telehealth = ResolveColumn(table, "telehealth", "--telehealth-column",
+                                                 flags.telehealth, kTelehealthNames, false);
+  if (!telehealth.ok()) return telehealth.status();
+
+  std::vector<std::pair<int, absl::string_view>> filters;
+  for (const WhereClause& clause : where) {
+    int index = table.Column(clause.column);
+    if (index < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--where ", clause.column, "=", clause.value, ": ", table.source,
+                       " has no column '", clause.column, "'; columns: ", HeaderList(table)));
+    }
+    filters.emplace_back(index, clause.value);
+  }
+
+  Roster roster;
+  roster.source = table.source;
+  roster.columns.id = table.header[*id];
+  roster.columns.lat = table.header[*lat];
+  roster.columns.lon = table.header[*lon];
+  if (*name >= 0) roster.columns.name = table.header[*name];
+  if (*beds >= 0) roster.columns.beds = table.header[*beds];
+  if (*telehealth >= 0) roster.columns.telehealth = table.header[*telehealth];
+  if (!fixed_specialty.empty()) {
+    roster.fixed_specialty = std::string(fixed_specialty);
+    if (*specialty >= 0) roster.ignored_specialty_column = table.header[*specialty];
+  } else {
+    roster.columns.specialty = table.header[*specialty];
+  }
+  roster.rows_read = static_cast<int64_t>(table.records.size());
+
+  for (const io::CsvRecord& record : table.records) {
+    bool keep = true;
+    for (const auto& [index, value] : filters) {
+      if (CsvFieldAt(record, index) != value) {
+        keep = false;
+        break;
+      }
+    }
+    if (!keep) continue;
+
+    absl::string_view provider_id = CsvFieldAt(record, *id);
+    if (provider_id.empty()) return RowError(table, record, *id, "empty provider id");
+    std::string code = std::string(fixed_specialty);
+    if (code.empty()) {
+      code = NormalizeSpecialtyCode(CsvFieldAt(record, *specialty));
+      if (code.empty()) return RowError(table, record, *specialty, "empty specialty code");
+    }
+    absl::StatusOr<double> lat_value = ParseCoordinate(table, record, *lat);
+    if (!lat_value.ok()) return lat_value.status();
+    absl::StatusOr<double> lon_value = ParseCoordinate(table, record, *lon);
+    if (!lon_value.ok()) return lon_value.status();
+    double beds_value = 0;
+    if (*beds >= 0) {
+      absl::string_view text = CsvFieldAt(record, *beds);
+      if (text.empty()) {
+        ++roster.unknown_beds_rows;
+      } else if (!absl::SimpleAtod(text, &beds_value) || !std::isfinite(beds_value)) {
+        return RowError(table, record, *beds, absl::StrCat("'", text, "' is not a number"));
+      } else if (beds_value < 0) {
+        beds_value = 0;
+        ++roster.unknown_beds_rows;
+      }
+    }
+    bool telehealth_value = false;
+    if (*telehealth >= 0) {
+      absl::StatusOr<bool> parsed = ParseTelehealth(table, record, *telehealth);
+      if (!parsed.ok()) return parsed.status();
+      telehealth_value = *parsed;
+    }
+
+    carereach::v1::NetworkProvider& provider = roster.providers.emplace_back();
+    provider.set_id(std::string(provider_id));
+    if (*name >= 0) provider.set_name(std::string(CsvFieldAt(record, *name)));
+    provider.set_specialty_code(std::move(code));
+    provider.mutable_location()->set_lon(*lon_value);
+    provider.mutable_location()->set_lat(*lat_value);
+    provider.set_beds(beds_value);
+    provider.set_telehealth(telehealth_value);
+    roster.csv_lines.push_back(record.line);
+  }
+  return roster;
+}
+
+absl::StatusOr<Roster> ReadRosterCsv(const std::string& path, const RosterColumnFlags& flags,
+                                     const std::vector<WhereClause>& where,
+                                     absl::string_view fixed_specialty) {
+  absl::StatusOr<io::CsvTable> table = io::ReadCsvFile(path);
+  if (!table.ok()) return table.status();
+  return RosterFromTable(*table, flags, where, fixed_specialty);
+}
+
+std::string RosterSummary(const Roster& roster, const std::vector<WhereClause>& where) {
+  std::string text = absl::StrCat("roster: kept ", roster.providers.size(), " of ",
+                                  roster.rows_read, " rows of ", BaseName(roster.source));
+  if (!where.empty()) {
+    absl::StrAppend(&text, " (",
+                    absl::StrJoin(where, ", ",
+                                  [](std::string* out, const WhereClause& clause) {
+                                    absl::StrAppend(out, clause.column, "=", clause.value);
+                                  }),
+                    ")");
+  }
+  if (!roster.fixed_specialty.empty()) {
+    absl::StrAppend(&text, "; specialty ", roster.fixed_specialty, " for every row (--specialty");
+    if (!roster.ignored_specialty_column.empty()) {
+      absl::StrAppend(&text, "; column ", roster.ignored_specialty_column, " ignored");
+    }
+    absl::StrAppend(&text, ")");
+  }
+  absl::StrAppend(&text, "\n");
+  if (roster.unknown_beds_rows > 0) {
+    absl::StrAppend(&text, "roster: note: ", roster.unknown_beds_rows, " of ",
+                    roster.providers.size(), " rows have no usable ", roster.columns.beds,
+                    " value (negative, e.g. -999, or empty: unknown); sent as 0 beds\n");
+  }
+  return text;
+}
+
+absl::StatusOr<TractCentres> TractCentresFromTable(const io::CsvTable& table) {
+  int columns[5];
+  const char* const kNames[5] = {"STATEFP", "COUNTYFP", "TRACTCE", "LATITUDE", "LONGITUDE"};
+  for (int i = 0; i < 5; ++i) {
+    columns[i] = table.Column(kNames[i]);
+    if (columns[i] < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(table.source, ": no column ", kNames[i], "; columns: ", HeaderList(table)));
+    }
+  }
+  TractCentres centres;
+  centres.reserve(table.records.size());
+  for (const io::CsvRecord& record : table.records) {
+    absl::StatusOr<double> lat = ParseCoordinate(table, record, columns[3]);
+    if (!lat.ok()) return lat.status();
+    absl::StatusOr<double> lon = ParseCoordinate(table, record, columns[4]);
+    if (!lon.ok()) return lon.status();
+    std::string geoid = absl::StrCat(ZeroPadded(CsvFieldAt(record, columns[0]), 2),
+                                     ZeroPadded(CsvFieldAt(record, columns[1]), 3),
+                                     ZeroPadded(CsvFieldAt(record, columns[2]), 6));
+    centres[std::move(geoid)] = LonLatDegrees{*lon, *lat};
+  }
+  return centres;
+}
+
+absl::StatusOr<TractCentres> ReadTractCentres(const std::string& path) {
+  absl::StatusOr<io::CsvTable> table = io::ReadCsvFile(path);
+  if (!table.ok()) return table.status();
+  return TractCentresFromTable(*table);
+}
+
+std::string DataDir(absl::string_view flag) {
+  if (!flag.empty()) return std::string(flag);
+  const char* env = std::getenv("CARERACH_DATA");
+  if (env != nullptr && *env != '\0') return env;
+  return "../shared/data";
+}
+
+}  // namespace carereach::cli
