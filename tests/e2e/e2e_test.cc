@@ -254,6 +254,35 @@ TEST_F(EndToEndTest, HonoluluDriveMatchesTheLibrary) {
   EXPECT_LT(drive_share, 0.95);
 }
 
+// CMS adequacy for Michigan with its open general acute care hospitals as acute inpatient
+// hospitals (040, counted in beds): one result per county, through the real CLI and server.
+TEST_F(EndToEndTest, MichiganAcuteInpatientAdequacyReport) {
+  const CommandResult r = Cli(
+      {"adequacy", "--region", "michigan", "--network", Hospitals(), "--where", "STATE=MI",
+       "--where", "STATUS=OPEN", "--where", "TYPE=GENERAL ACUTE CARE", "--specialty", "040",
+       "--specialties", "040", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["standards_set"], "cms-ma-cy2026");
+  ASSERT_EQ(j["results"].size(), 83u);
+  EXPECT_EQ(j["summary"]["results"], 83);
+  bool saw_wayne = false, failing_first = true, seen_pass = false;
+  for (const json& row : j["results"]) {
+    EXPECT_EQ(row["specialty_code"], "040");
+    if (row["pass"].get<bool>()) seen_pass = true;
+    if (!row["pass"].get<bool>() && seen_pass) failing_first = false;
+    if (row["county_fips"] == "26163") {
+      saw_wayne = true;
+      EXPECT_EQ(row["county_designation"], "Large Metro");
+      EXPECT_EQ(row["minimum_number"], 327);  // beds, from the CY2026 reference file
+      EXPECT_DOUBLE_EQ(row["required_share"].get<double>(), 0.90);
+      EXPECT_GT(row["counted"].get<double>(), 327);
+    }
+  }
+  EXPECT_TRUE(saw_wayne);
+  EXPECT_TRUE(failing_first);
+}
+
 // Last: SIGTERM stops the server cleanly.
 TEST_F(EndToEndTest, ZzGracefulShutdownOnSigterm) {
   EXPECT_EQ(server_->Stop(30), 0);
