@@ -122,6 +122,44 @@ absl::StatusOr<absl::flat_hash_set<std::string>> ParseTelehealthEligible(std::st
   return codes;
 }
 
+absl::StatusOr<Region> RegionFromBeneficiaryPoints(const Region& base,
+                                                   std::span<const io::PopulationUnit> points) {
+  absl::flat_hash_set<std::string> counties;
+  for (const County& c : base.counties) counties.insert(c.fips);
+  absl::flat_hash_set<std::string> ids;
+  std::vector<io::PopulationUnit> units;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const io::PopulationUnit& p = points[i];
+    if (p.id.empty() || !ids.insert(p.id).second) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("beneficiary_points[%d].id: \"%s\" is empty or repeated", i, p.id));
+    }
+    if (!counties.contains(p.county_fips)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("beneficiary_points[%d].county_fips: \"%s\" is not a county of region %s",
+                          i, p.county_fips, base.name));
+    }
+    if (p.population <= 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "beneficiary_points[%d].beneficiaries: %d is not a positive count", i, p.population));
+    }
+    if (absl::Status s =
+            geo::ValidateLonLat(p.location, absl::StrFormat("beneficiary_points[%d].location", i));
+        !s.ok()) {
+      return s;
+    }
+    // Unit ids are ordered by county so that a county's units stay contiguous.
+    units.push_back({p.county_fips + ":" + p.id, p.county_fips, p.population, p.location});
+  }
+  if (units.empty()) {
+    return absl::InvalidArgumentError("beneficiary_points: empty");
+  }
+  std::vector<io::CountyRecord> names;
+  for (const County& c : base.counties) names.push_back({c.fips, c.state, c.name, 0, 0});
+  return BuildRegion(base.name, base.description, "request beneficiary points", {.all_units = true},
+                     units, names);
+}
+
 absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
                             const io::StandardsSet& standards) {
   for (size_t i = 0; i < roster.size(); ++i) {
@@ -275,13 +313,16 @@ absl::StatusOr<AdequacySummary> EvaluateAdequacy(
       r.county_name = county.name;
       r.max_minutes = criterion->max_minutes;
       r.max_miles = criterion->max_miles;
-      r.beneficiaries = cms->total_beneficiaries;
+      r.beneficiaries = request.own_beneficiary_points ? cu.population : cms->total_beneficiaries;
       int64_t covered_population = 0;
       for (size_t i = cu.begin; i < cu.end; ++i) {
         if (e.access[i - cu.begin]) {
           covered_population += region.units[i].population;
         } else if (request.include_uncovered_units && region.units[i].population > 0) {
-          r.uncovered_unit_ids.push_back(region.units[i].id);
+          const std::string& id = region.units[i].id;
+          // Beneficiary points carry "county:id" ids to keep counties contiguous; report the id.
+          r.uncovered_unit_ids.push_back(
+              request.own_beneficiary_points ? id.substr(id.find(':') + 1) : id);
         }
       }
       r.share_with_access = Share(covered_population, cu.population);

@@ -42,6 +42,9 @@ struct AdequacyRequest {
   StraightLineModel straight_line;
   routing::DriveParams drive;
   bool include_uncovered_units = false;
+  // When true, the region's units are the request's own beneficiary points (population =
+  // beneficiaries) and a county's beneficiaries are their sum, not the CMS total.
+  bool own_beneficiary_points = false;
   absl::Time deadline = absl::InfiniteFuture();
 };
 
@@ -78,6 +81,16 @@ inline constexpr char kBeneficiaryMethod[] =
     "2020 Census tracts in proportion to their population; a beneficiary has access when a "
     "provider of the type lies within both the time and the distance standard of the tract's "
     "centre of population.";
+
+// A region whose units are the caller's beneficiary points (unit population = beneficiaries),
+// with the counties of `base`. INVALID_ARGUMENT naming the point: "beneficiary_points[3]...".
+absl::StatusOr<Region> RegionFromBeneficiaryPoints(const Region& base,
+                                                   std::span<const io::PopulationUnit> points);
+
+inline constexpr char kOwnPointsMethod[] =
+    "Beneficiaries are the request's own points (each county's beneficiaries are the sum of its "
+    "points); a beneficiary has access when a provider of the type lies within both the time and "
+    "the distance standard of its point.";
 
 // Checks a roster: every row's specialty code is a roster code of the standards set, its
 // location is valid, beds only on "040" and never negative. INVALID_ARGUMENT naming the row:

@@ -1,5 +1,6 @@
 #include "server/rpc/adequacy_service.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -106,6 +107,29 @@ grpc::Status AdequacyServiceImpl::EvaluateAdequacy(grpc::ServerContext* context,
   request.county_fips.assign(header.county_fips().begin(), header.county_fips().end());
   request.specialty_codes.assign(header.specialty_codes().begin(), header.specialty_codes().end());
   request.include_uncovered_units = header.include_uncovered_units();
+  // The caller's own beneficiary points replace the region's tracts.
+  std::optional<access::Region> own_region;
+  if (header.beneficiary_points_size() > 0) {
+    if (header.beneficiary_points_size() > max_roster_rows_) {
+      return ToGrpcStatus(absl::ResourceExhaustedError(absl::StrFormat(
+          "header.beneficiary_points: more than this server's limit of %d", max_roster_rows_)));
+    }
+    std::vector<io::PopulationUnit> points;
+    for (int i = 0; i < header.beneficiary_points_size(); ++i) {
+      const v1::BeneficiaryPoint& p = header.beneficiary_points(i);
+      if (!p.has_location()) {
+        return ToGrpcStatus(absl::InvalidArgumentError(
+            absl::StrFormat("beneficiary_points[%d].location: is required", i)));
+      }
+      points.push_back(
+          {p.id(), p.county_fips(), p.beneficiaries(), {p.location().lon(), p.location().lat()}});
+    }
+    absl::StatusOr<access::Region> r = access::RegionFromBeneficiaryPoints(**region, points);
+    if (!r.ok()) return ToGrpcStatus(r.status());
+    own_region = *std::move(r);
+    request.own_beneficiary_points = true;
+  }
+  const access::Region& evaluated = own_region ? *own_region : **region;
   request.deadline = RequestDeadline(*context, max_request_time_);
   std::shared_ptr<const access::DriveRegion> drive;
   if (header.mode() == v1::TRAVEL_MODE_DRIVE) {
@@ -114,6 +138,10 @@ grpc::Status AdequacyServiceImpl::EvaluateAdequacy(grpc::ServerContext* context,
         catalog->DriveRegionOf(catalog->IndexOf(*region));
     if (!d.ok()) return ToGrpcStatus(d.status());
     drive = *std::move(d);
+    if (own_region) {
+      drive = std::make_shared<const access::DriveRegion>(
+          access::BuildDriveRegion(*own_region, drive->network));
+    }
     absl::StatusOr<routing::DriveParams> params = DriveParamsFromProto(header.drive());
     if (!params.ok()) return ToGrpcStatus(params.status());
     request.drive = *params;
@@ -130,7 +158,7 @@ grpc::Status AdequacyServiceImpl::EvaluateAdequacy(grpc::ServerContext* context,
   }
 
   absl::StatusOr<access::AdequacySummary> summary = access::EvaluateAdequacy(
-      **region, drive.get(), (*standards)->set, (*standards)->telehealth_eligible, request,
+      evaluated, drive.get(), (*standards)->set, (*standards)->telehealth_eligible, request,
       [&](const access::CountySpecialtyResult& r) {
         v1::EvaluateAdequacyResponse out;
         ResultToProto(r, out.mutable_result());
@@ -147,7 +175,7 @@ grpc::Status AdequacyServiceImpl::EvaluateAdequacy(grpc::ServerContext* context,
   s->set_results(summary->results);
   s->set_failing_results(summary->failing_results);
   s->set_roster_rows(static_cast<int32_t>(request.roster.size()));
-  s->set_beneficiary_method(access::kBeneficiaryMethod);
+  s->set_beneficiary_method(own_region ? access::kOwnPointsMethod : access::kBeneficiaryMethod);
   if (drive) {
     s->set_speed_profile(drive->network->graph().profile_name);
     s->set_attribution(std::string(kOsmAttribution));

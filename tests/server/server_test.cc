@@ -447,6 +447,54 @@ TEST_F(AdequacyRpcTest, StreamsOneResultPerCountyAndTypeThenASummary) {
   EXPECT_THAT(a.summary->beneficiary_method(), HasSubstr("in proportion to their population"));
 }
 
+// Drive mode on the fixture road (primary, 65 km/h along the equator): tract A at lon 0.1 is
+// 6.92 road miles and 10.3 minutes from a primary care practice at lon 0 (West's S03 standard:
+// 15 minutes and 10 miles); tract B at lon 0.5 is 34.6 miles away. Share 1,000 of 3,000.
+TEST_F(AdequacyRpcTest, DriveModeOnTheFixtureRoad) {
+  v1::EvaluateAdequacyRequest header = Header("equator");
+  header.mutable_header()->set_mode(v1::TRAVEL_MODE_DRIVE);
+  header.mutable_header()->clear_specialty_codes();
+  header.mutable_header()->add_specialty_codes("S03");
+  header.mutable_header()->add_county_fips("01001");
+  const Answer a = Evaluate({header, Batch({{"fp", "001", 0.0, 0}})});
+  ASSERT_TRUE(a.status.ok()) << a.status.error_message();
+  ASSERT_EQ(a.results.size(), 1u);
+  EXPECT_DOUBLE_EQ(a.results[0].share_with_access(), 1000.0 / 3000.0);
+  EXPECT_EQ(a.results[0].counted(), 1);
+  EXPECT_THAT(a.results[0].uncovered_unit_ids(), testing::ElementsAre("01001000200"));
+  EXPECT_EQ(a.summary->mode(), v1::TRAVEL_MODE_DRIVE);
+  EXPECT_EQ(a.summary->attribution(), "© OpenStreetMap contributors");
+}
+
+// The caller's own beneficiary points replace the tracts: 30 beneficiaries 3.5 miles from the
+// practice (7.7 straight-line minutes), 10 beneficiaries 34.6 miles away.
+TEST_F(AdequacyRpcTest, OwnBeneficiaryPointsReplaceTheTracts) {
+  v1::EvaluateAdequacyRequest header = Header("equator");
+  header.mutable_header()->clear_specialty_codes();
+  header.mutable_header()->add_specialty_codes("S03");
+  for (const auto& [id, lon, count] :
+       std::vector<std::tuple<std::string, double, int>>{{"near", 0.05, 30}, {"far", 0.5, 10}}) {
+    v1::BeneficiaryPoint* p = header.mutable_header()->add_beneficiary_points();
+    p->set_id(id);
+    p->set_county_fips("01001");
+    p->mutable_location()->set_lon(lon);
+    p->set_beneficiaries(count);
+  }
+  const Answer a = Evaluate({header, Batch({{"fp", "001", 0.0, 0}})});
+  ASSERT_TRUE(a.status.ok()) << a.status.error_message();
+  ASSERT_EQ(a.results.size(), 1u);  // only the county that has points
+  EXPECT_EQ(a.results[0].beneficiaries(), 40);
+  EXPECT_DOUBLE_EQ(a.results[0].share_with_access(), 0.75);
+  EXPECT_THAT(a.results[0].uncovered_unit_ids(), testing::ElementsAre("far"));
+  EXPECT_THAT(a.summary->beneficiary_method(), HasSubstr("request's own points"));
+
+  header.mutable_header()->mutable_beneficiary_points(1)->set_county_fips("02001");
+  const Answer bad = Evaluate({header});
+  EXPECT_EQ(bad.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.status.error_message(),
+              HasSubstr("beneficiary_points[1].county_fips: \"02001\" is not a county"));
+}
+
 TEST_F(AdequacyRpcTest, RowsAreNumberedAcrossBatchesInErrors) {
   const Answer a =
       Evaluate({Header("equator"), Batch({{"a", "001", 0, 0}}), Batch({{"b", "999", 0, 0}})});
