@@ -257,10 +257,10 @@ TEST_F(EndToEndTest, HonoluluDriveMatchesTheLibrary) {
 // CMS adequacy for Michigan with its open general acute care hospitals as acute inpatient
 // hospitals (040, counted in beds): one result per county, through the real CLI and server.
 TEST_F(EndToEndTest, MichiganAcuteInpatientAdequacyReport) {
-  const CommandResult r = Cli(
-      {"adequacy", "--region", "michigan", "--network", Hospitals(), "--where", "STATE=MI",
-       "--where", "STATUS=OPEN", "--where", "TYPE=GENERAL ACUTE CARE", "--specialty", "040",
-       "--specialties", "040", "--format", "json"});
+  const CommandResult r =
+      Cli({"adequacy", "--region", "michigan", "--network", Hospitals(), "--where", "STATE=MI",
+           "--where", "STATUS=OPEN", "--where", "TYPE=GENERAL ACUTE CARE", "--specialty", "040",
+           "--specialties", "040", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_EQ(j["standards_set"], "cms-ma-cy2026");
