@@ -86,6 +86,29 @@ absl::string_view BaseName(absl::string_view path) {
   return slash == absl::string_view::npos ? path : path.substr(slash + 1);
 }
 
+absl::StatusOr<RowFilter> RowFilter::Make(const io::CsvTable& table,
+                                          const std::vector<WhereClause>& where,
+                                          absl::string_view where_flag) {
+  RowFilter filter;
+  for (const WhereClause& clause : where) {
+    const int index = table.Column(clause.column);
+    if (index < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where_flag, " ", clause.column, "=", clause.value, ": ", table.source,
+                       " has no column '", clause.column, "'; columns: ", HeaderList(table)));
+    }
+    filter.filters_.emplace_back(index, clause.value);
+  }
+  return filter;
+}
+
+bool RowFilter::Keep(const io::CsvRecord& record) const {
+  for (const auto& [index, value] : filters_) {
+    if (CsvFieldAt(record, index) != value) return false;
+  }
+  return true;
+}
+
 absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
                                                  const FacilityColumnFlags& column_flags,
                                                  const std::vector<WhereClause>& where,
@@ -106,16 +129,8 @@ absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
       ResolveColumn(table, "type", "--type-column", column_flags.type, kTypeNames, false);
   if (!type.ok()) return type.status();
 
-  std::vector<std::pair<int, absl::string_view>> filters;
-  for (const WhereClause& clause : where) {
-    int index = table.Column(clause.column);
-    if (index < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where_flag, " ", clause.column, "=", clause.value, ": ", table.source,
-                       " has no column '", clause.column, "'; columns: ", HeaderList(table)));
-    }
-    filters.emplace_back(index, clause.value);
-  }
+  absl::StatusOr<RowFilter> filter = RowFilter::Make(table, where, where_flag);
+  if (!filter.ok()) return filter.status();
 
   FacilityList list;
   list.source = table.source;
@@ -127,14 +142,7 @@ absl::StatusOr<FacilityList> FacilitiesFromTable(const io::CsvTable& table,
   list.rows_read = static_cast<int64_t>(table.records.size());
 
   for (const io::CsvRecord& record : table.records) {
-    bool keep = true;
-    for (const auto& [index, value] : filters) {
-      if (CsvFieldAt(record, index) != value) {
-        keep = false;
-        break;
-      }
-    }
-    if (!keep) continue;
+    if (!filter->Keep(record)) continue;
 
     absl::string_view facility_id = CsvFieldAt(record, *id);
     if (facility_id.empty()) {

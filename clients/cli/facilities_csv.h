@@ -41,6 +41,21 @@ struct FacilityList {
   int64_t rows_read = 0;
 };
 
+// The rows of a CSV table that match every --where COLUMN=VALUE (exact match). Shared by the
+// facility and roster readers. Plain value type; thread-compatible.
+class RowFilter {
+ public:
+  // INVALID_ARGUMENT "<where_flag> COL=VAL: FILE has no column 'COL'; columns: ..." when a
+  // clause names a column the table lacks.
+  static absl::StatusOr<RowFilter> Make(const io::CsvTable& table,
+                                        const std::vector<WhereClause>& where,
+                                        absl::string_view where_flag);
+  bool Keep(const io::CsvRecord& record) const;
+
+ private:
+  std::vector<std::pair<int, std::string>> filters_;
+};
+
 // Converts a parsed table. Errors (INVALID_ARGUMENT): a named or required column is missing (the
 // message lists the header), an unknown --where column (lists the columns), a row with an empty
 // id or a latitude/longitude that is not a number ("path:line: column LATITUDE: ...").

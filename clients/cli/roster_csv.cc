@@ -83,16 +83,8 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
                                                  flags.telehealth, kTelehealthNames, false);
   if (!telehealth.ok()) return telehealth.status();
 
-  std::vector<std::pair<int, absl::string_view>> filters;
-  for (const WhereClause& clause : where) {
-    int index = table.Column(clause.column);
-    if (index < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--where ", clause.column, "=", clause.value, ": ", table.source,
-                       " has no column '", clause.column, "'; columns: ", HeaderList(table)));
-    }
-    filters.emplace_back(index, clause.value);
-  }
+  absl::StatusOr<RowFilter> filter = RowFilter::Make(table, where, "--where");
+  if (!filter.ok()) return filter.status();
 
   Roster roster;
   roster.source = table.source;
@@ -111,14 +103,7 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
   roster.rows_read = static_cast<int64_t>(table.records.size());
 
   for (const io::CsvRecord& record : table.records) {
-    bool keep = true;
-    for (const auto& [index, value] : filters) {
-      if (CsvFieldAt(record, index) != value) {
-        keep = false;
-        break;
-      }
-    }
-    if (!keep) continue;
+    if (!filter->Keep(record)) continue;
 
     absl::string_view provider_id = CsvFieldAt(record, *id);
     if (provider_id.empty()) return RowError(table, record, *id, "empty provider id");
