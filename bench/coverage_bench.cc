@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "absl/strings/numbers.h"
+#include "bench/bench_util.h"
 #include "carereach/v1/access.grpc.pb.h"
 #include "geo/access/coverage.h"
 #include "geo/io/census.h"
@@ -19,10 +20,7 @@
 namespace carereach {
 namespace {
 
-std::string DataDir() {
-  const char* env = std::getenv("CARERACH_DATA");
-  return env != nullptr && *env != '\0' ? env : "../shared/data";
-}
+using bench::DataDir;
 
 struct Fixture {
   std::vector<io::PopulationUnit> units;
@@ -87,35 +85,13 @@ BENCHMARK_CAPTURE(BM_StraightLineCoverageLibrary, us, "us")->Unit(benchmark::kMi
 // The whole RPC: request serialization (7,634 facilities), server-side validation and
 // computation, response with every county, on 127.0.0.1.
 void BM_ComputeCoverageRpc(benchmark::State& state, const char* region_name) {
-  static Server* server = [] {
-    Server::Options options;
-    options.listen_address = "127.0.0.1:0";
-    options.data_dir = DataDir();
-    auto s = Server::BuildAndStart(options);
-    if (!s.ok() || !(*s)->LoadRegions().ok()) std::exit(1);
-    return s->release();
-  }();
-  auto stub = v1::AccessService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(server->port()), grpc::InsecureChannelCredentials()));
+  auto stub = bench::LoopbackStub(/*wait_for_roads=*/false);
   v1::ComputeCoverageRequest request;
   request.set_region(region_name);
-  for (const access::Facility& f : Data().open_hospitals) {
-    v1::Facility* p = request.add_facilities();
-    p->set_id(f.id);
-    p->mutable_location()->set_lon(f.location.lon);
-    p->mutable_location()->set_lat(f.location.lat);
-  }
+  bench::AddFacilities(Data().open_hospitals, &request);
   for (double m : {10, 20, 30}) request.add_max_minutes(m);
   for (double m : {5, 10, 20}) request.add_max_miles(m);
-  double server_ms = 0;
-  for (auto _ : state) {
-    grpc::ClientContext context;
-    v1::ComputeCoverageResponse response;
-    const grpc::Status status = stub->ComputeCoverage(&context, request, &response);
-    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
-    server_ms += response.compute_ms();
-  }
-  state.counters["server_compute_ms"] = server_ms / static_cast<double>(state.iterations());
+  bench::TimeCoverageRpc(state, *stub, request);
 }
 BENCHMARK_CAPTURE(BM_ComputeCoverageRpc, honolulu, "honolulu")
     ->Unit(benchmark::kMillisecond)

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "bench/bench_util.h"
 #include "carereach/v1/access.grpc.pb.h"
 #include "geo/access/coverage.h"
 #include "geo/io/census.h"
@@ -20,10 +21,7 @@
 namespace carereach {
 namespace {
 
-std::string DataDir() {
-  const char* env = std::getenv("CARERACH_DATA");
-  return env != nullptr && *env != '\0' ? env : "../shared/data";
-}
+using bench::DataDir;
 
 const char* const kExtracts[] = {"honolulu-county-hi-2016.osm.pbf", "imperial-county-ca.osm.pbf",
                                  "yuba-county-ca.osm.pbf"};
@@ -119,40 +117,16 @@ void BM_DriveTravelHonolulu(benchmark::State& state) {
 BENCHMARK(BM_DriveTravelHonolulu)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_DriveCoverageRpc(benchmark::State& state) {
-  static Server* server = [] {
-    Server::Options options;
-    options.listen_address = "127.0.0.1:0";
-    options.data_dir = DataDir();
-    auto s = Server::BuildAndStart(options);
-    if (!s.ok() || !(*s)->LoadRegions().ok()) std::exit(1);
-    (*s)->WaitForRoads();
-    return s->release();
-  }();
   const Honolulu& h = HonoluluData();
   const bool all = state.range(0) == 1;
   state.SetLabel(all ? "all 7,634 US open hospitals" : "O'ahu open hospitals");
-  auto stub = v1::AccessService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(server->port()), grpc::InsecureChannelCredentials()));
+  auto stub = bench::LoopbackStub(/*wait_for_roads=*/true);
   v1::ComputeCoverageRequest request;
   request.set_region("honolulu");
   request.set_mode(v1::TRAVEL_MODE_DRIVE);
-  for (const access::Facility& f : all ? h.all_open : h.county_open) {
-    v1::Facility* p = request.add_facilities();
-    p->set_id(f.id);
-    p->mutable_location()->set_lon(f.location.lon);
-    p->mutable_location()->set_lat(f.location.lat);
-  }
+  bench::AddFacilities(all ? h.all_open : h.county_open, &request);
   for (double m : {10, 20, 30, 60}) request.add_max_minutes(m);
-  double server_ms = 0;
-  for (auto _ : state) {
-    grpc::ClientContext context;
-    v1::ComputeCoverageResponse response;
-    const grpc::Status status = stub->ComputeCoverage(&context, request, &response);
-    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
-    server_ms += response.compute_ms();
-  }
-  state.counters["server_compute_ms"] = server_ms / static_cast<double>(state.iterations());
-  state.counters["facilities"] = request.facilities_size();
+  bench::TimeCoverageRpc(state, *stub, request);
 }
 BENCHMARK(BM_DriveCoverageRpc)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 

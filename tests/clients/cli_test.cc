@@ -960,7 +960,9 @@ class FakeAccessService final : public carereach::v1::AccessService::Service {
   std::vector<carereach::v1::ComputeMatrixRequest> matrix_requests_;
 };
 
-class CommandsTest : public ::testing::Test {
+// A fake `Service` on a free loopback port, and Run() to call the CLI against it.
+template <typename Service>
+class FakeServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     grpc::ServerBuilder builder;
@@ -970,7 +972,6 @@ class CommandsTest : public ::testing::Test {
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     address_ = "127.0.0.1:" + std::to_string(port);
-    facilities_ = WriteTempFile("cmd_facilities.csv", kHifldLike);
   }
   void TearDown() override {
     if (server_) server_->Shutdown();
@@ -983,11 +984,19 @@ class CommandsTest : public ::testing::Test {
     return RunCli(args, out_, err_);
   }
 
-  FakeAccessService service_;
+  Service service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
-  std::string facilities_;
   std::ostringstream out_, err_;
+};
+
+class CommandsTest : public FakeServerTest<FakeAccessService> {
+ protected:
+  void SetUp() override {
+    FakeServerTest::SetUp();
+    facilities_ = WriteTempFile("cmd_facilities.csv", kHifldLike);
+  }
+  std::string facilities_;
 };
 
 TEST_F(CommandsTest, CoverageSendsTheRequestAndPagesUnitsOut) {
@@ -1802,34 +1811,13 @@ class FakeAdequacyService final : public carereach::v1::AdequacyService::Service
   std::vector<carereach::v1::NetworkProvider> providers_;
 };
 
-class AdequacyCommandTest : public ::testing::Test {
+class AdequacyCommandTest : public FakeServerTest<FakeAdequacyService> {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    address_ = "127.0.0.1:" + std::to_string(port);
+    FakeServerTest::SetUp();
     roster_ = WriteTempFile("adequacy_roster.csv", kRosterCsv);
   }
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
-
-  int Run(std::vector<std::string> args) {
-    args.insert(args.end(), {"--server", address_});
-    out_.str("");
-    err_.str("");
-    return RunCli(args, out_, err_);
-  }
-
-  FakeAdequacyService service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::string address_;
   std::string roster_;
-  std::ostringstream out_, err_;
 };
 
 TEST_F(AdequacyCommandTest, StreamsTheRosterInBatchesAfterTheHeader) {
