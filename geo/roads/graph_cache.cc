@@ -144,6 +144,15 @@ absl::StatusOr<RoadGraph> LoadRoadGraph(const std::string& path, uint64_t source
   if (expected_bytes != h.payload_bytes) {
     return absl::DataLossError(absl::StrFormat("%s: header sizes do not add up", path));
   }
+  // Check the announced size against the file before allocating anything, so a corrupt header
+  // cannot ask for an absurd allocation.
+  std::error_code ec;
+  const uintmax_t file_bytes = std::filesystem::file_size(path, ec);
+  if (ec || file_bytes < sizeof(Header) || file_bytes - sizeof(Header) < h.payload_bytes) {
+    return absl::DataLossError(
+        absl::StrFormat("%s: truncated (header announces %d bytes, the file holds %d)", path,
+                        h.payload_bytes + sizeof(Header), ec ? 0 : file_bytes));
+  }
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
   bool ok = true;

@@ -1,5 +1,6 @@
 #include "geo/roads/graph_cache.h"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -74,6 +75,27 @@ TEST_F(GraphCacheTest, TruncatedOrForeignFilesAreNotTrusted) {
   std::filesystem::resize_file(cache_, std::filesystem::file_size(cache_) - 100);
   EXPECT_THAT(LoadRoadGraph(cache_, *source, profile_.fingerprint()),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
+  // A header whose sizes agree with each other but not with the file: 2^36 more nodes (each
+  // 8 + 1 + 4 + 4 bytes: coordinate, component flag, two CSR offsets) and a payload to match.
+  // It must be refused before any allocation, not attempted.
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
+  {
+    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+    char header[56];
+    f.read(header, sizeof(header));
+    uint64_t payload = 0, nodes = 0;
+    std::memcpy(&payload, header + 32, 8);
+    std::memcpy(&nodes, header + 48, 8);
+    const uint64_t more = uint64_t{1} << 36;
+    payload += 17 * more;
+    nodes += more;
+    std::memcpy(header + 32, &payload, 8);
+    std::memcpy(header + 48, &nodes, 8);
+    f.seekp(0);
+    f.write(header, sizeof(header));
+  }
+  EXPECT_THAT(LoadRoadGraph(cache_, *source, profile_.fingerprint()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("header announces")));
   std::ofstream(cache_) << "hello";
   EXPECT_THAT(LoadRoadGraph(cache_, *source, profile_.fingerprint()),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a carereach")));
