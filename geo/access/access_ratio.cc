@@ -1,0 +1,1 @@
+#include "geo/access/access_ratio.h"

@@ -1,0 +1,1 @@
+#include "geo/access/alliance.h"

@@ -1,0 +1,1 @@
+#include "geo/access/catchment.h"

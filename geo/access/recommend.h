@@ -1,0 +1,6 @@
+#ifndef CARERACH_GEO_ACCESS_RECOMMEND_H_
+#define CARERACH_GEO_ACCESS_RECOMMEND_H_
+
+namespace carereach::access {}  // namespace carereach::access
+
+#endif  // CARERACH_GEO_ACCESS_RECOMMEND_H_

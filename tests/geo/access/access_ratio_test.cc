@@ -1,0 +1,3 @@
+#include "geo/access/access_ratio.h"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,3 @@
+#include "geo/access/alliance.h"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,3 @@
+#include "geo/access/catchment.h"
+
+#include <gtest/gtest.h>

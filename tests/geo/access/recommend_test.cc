@@ -1,0 +1,3 @@
+#include "geo/access/recommend.h"
+
+#include <gtest/gtest.h>
