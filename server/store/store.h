@@ -1,6 +1,188 @@
 #ifndef CARERACH_SERVER_STORE_STORE_H_
 #define CARERACH_SERVER_STORE_STORE_H_
 
-namespace carereach::store {}  // namespace carereach::store
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+struct sqlite3;
+
+namespace carereach::store {
+
+// One roster row of a provider network.
+struct ProviderRow {
+  std::string id;  // NPI or caller id; may repeat across rows
+  std::string name;
+  std::string specialty_code;  // CMS HSD code "001".."068", "S03", or empty for plain facilities
+  double lon = 0, lat = 0;     // WGS84 degrees, LONGITUDE first
+  double beds = 0;
+  bool telehealth = false;
+  std::string type;  // free text (e.g. "GENERAL ACUTE CARE"); may be empty
+
+  friend bool operator==(const ProviderRow&, const ProviderRow&) = default;
+};
+
+struct NetworkInfo {
+  std::string network_id, name, description;
+  absl::Time created;
+  int32_t latest_version = 0;  // 0 until the first AddVersion
+  int32_t version_count = 0;
+  int64_t latest_provider_count = 0;
+};
+
+struct VersionInfo {
+  int32_t version = 0;
+  absl::Time created;
+  std::string note;
+  int64_t provider_count = 0;
+  // 16 hex digits of FNV-1a 64 over a canonical serialization of the rows in order: versions with
+  // identical rows have identical hashes, across processes and builds.
+  std::string content_hash;
+};
+
+struct NetworkRef {
+  std::string network_id;
+  int32_t version = 0;
+
+  friend bool operator==(const NetworkRef&, const NetworkRef&) = default;
+};
+
+// A saved answer with the inputs that produced it, kept for reproduction and audit.
+struct ReportRecord {
+  std::string report_id;  // assigned by SaveReport ("rpt_" + 16 hex); ignored on input
+  std::string kind;       // "coverage", "adequacy", "alliance_coverage", ... (non-empty)
+  std::string title;
+  absl::Time created;                // assigned by SaveReport (microsecond precision)
+  std::vector<NetworkRef> networks;  // network versions the report was computed from
+  std::string region, standards_set, mode;
+  std::string request_blob;  // opaque bytes (the server stores the serialized request)
+  std::string result_blob;   // opaque bytes (the serialized response)
+  std::string summary;       // one line for listings, e.g. "union 20-min share 0.742"
+};
+
+struct NetworkDiff {
+  std::vector<ProviderRow> added, removed;
+  std::vector<std::pair<ProviderRow, ProviderRow>> changed;  // (from, to)
+  int64_t unchanged = 0;
+};
+
+// The difference between two rosters. Rows are matched by (id, specialty_code, lon, lat) as a
+// multiset: within one key, identical rows pair first (unchanged), then the remaining rows pair
+// in sorted order as "changed" (same key, other fields differ); the rest are removed/added.
+// Every output list is sorted by (id, specialty_code, lon, lat, name, type, beds, telehealth),
+// so the result does not depend on the input order. Thread-safe (pure function).
+NetworkDiff DiffRows(std::span<const ProviderRow> from, std::span<const ProviderRow> to);
+
+// The embedded SQLite store of provider networks and reports.
+//
+// Every object belongs to a tenant; a call never sees another tenant's objects (they are
+// NOT_FOUND, exactly as if they did not exist). A network is a sequence of immutable versions
+// (rosters); the schema's triggers refuse UPDATE/DELETE of versions, rows and reports. Deleting a
+// network is a soft delete: it disappears from every call and its id may be created again, but
+// its versions stay in the database because saved reports refer to them for audit.
+//
+// Durability: every write is one transaction and returns only after it has committed
+// (WAL, synchronous=FULL), so an acknowledged write survives a kill -9 right after.
+//
+// Thread safety: thread-safe. One SQLite connection guarded by a mutex serializes all calls
+// (SQLite allows one writer at a time anyway).
+//
+// Arguments: `tenant` is non-empty (INVALID_ARGUMENT "tenant: ..." otherwise); `network_id` is
+// 1..64 characters of [A-Za-z0-9._-] (INVALID_ARGUMENT "network_id: ..."). A version argument of
+// 0 means the latest version. SQLite failures are INTERNAL with SQLite's message, except
+// SQLITE_BUSY/LOCKED (UNAVAILABLE: another process holds the database) and uniqueness
+// violations (ALREADY_EXISTS).
+class Store {
+ public:
+  // Page sizes: 0 means kDefaultPageSize; larger than kMaxPageSize is clamped.
+  static constexpr int32_t kDefaultPageSize = 100;
+  static constexpr int32_t kMaxPageSize = 1000;
+
+  // Opens or creates the database file at `db_path` (creating its parent directory), then applies
+  // the pending schema migrations, each in its own transaction. FAILED_PRECONDITION when the file
+  // has a schema newer than this build knows (it is never downgraded).
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& db_path);
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The schema version of the open database (PRAGMA user_version after migrations).
+  int schema_version() const { return schema_version_; }
+
+  // ALREADY_EXISTS when the tenant has a live network with this id.
+  absl::StatusOr<NetworkInfo> CreateNetwork(const std::string& tenant,
+                                            const std::string& network_id, const std::string& name,
+                                            const std::string& description);
+
+  // Saves `rows` as version latest+1. NOT_FOUND when there is no such live network;
+  // INVALID_ARGUMENT ("rows[3].lat: ...") for non-finite or out-of-range lon/lat/beds.
+  absl::StatusOr<VersionInfo> AddVersion(const std::string& tenant, const std::string& network_id,
+                                         const std::string& note,
+                                         std::span<const ProviderRow> rows);
+
+  absl::StatusOr<NetworkInfo> GetNetwork(const std::string& tenant, const std::string& network_id);
+
+  // Oldest first.
+  absl::StatusOr<std::vector<VersionInfo>> ListVersions(const std::string& tenant,
+                                                        const std::string& network_id);
+
+  // Live networks ordered by network_id, starting after `after_network_id` (empty: from the
+  // start). `*next_after` (may be null) is set to the value for the next page, empty on the last.
+  absl::StatusOr<std::vector<NetworkInfo>> ListNetworks(const std::string& tenant,
+                                                        int32_t page_size,
+                                                        const std::string& after_network_id,
+                                                        std::string* next_after);
+
+  // The rows of `version` (0 = latest) in the order they were added; `*resolved_version` (may be
+  // null) is the version returned. NOT_FOUND ("network \"x\" has no version 7 (latest 3)").
+  absl::StatusOr<std::vector<ProviderRow>> GetProviders(const std::string& tenant,
+                                                        const std::string& network_id,
+                                                        int32_t version, int32_t* resolved_version);
+
+  // DiffRows(rows of from_version, rows of to_version); 0 = latest.
+  absl::StatusOr<NetworkDiff> DiffVersions(const std::string& tenant, const std::string& network_id,
+                                           int32_t from_version, int32_t to_version);
+
+  // Soft delete (see the class comment). NOT_FOUND when there is no such live network.
+  absl::Status DeleteNetwork(const std::string& tenant, const std::string& network_id);
+
+  // Stores `record` and returns it with report_id and created set. Each network ref must name a
+  // live network of the tenant and an existing version (NOT_FOUND otherwise); version 0 is
+  // resolved to the latest and returned resolved. INVALID_ARGUMENT when kind is empty.
+  absl::StatusOr<ReportRecord> SaveReport(const std::string& tenant, ReportRecord record);
+
+  // Newest first, without the two blobs (left empty). `network_id_filter` (empty: all) keeps the
+  // reports computed from a network of that id, including earlier, deleted networks of the same
+  // id (a report is an audit record). `page_after` is a report_id from `*next_after` of the
+  // previous page (INVALID_ARGUMENT when the tenant has no such report); `*next_after` (may be
+  // null) is empty on the last page.
+  absl::StatusOr<std::vector<ReportRecord>> ListReports(const std::string& tenant,
+                                                        const std::string& network_id_filter,
+                                                        int32_t page_size,
+                                                        const std::string& page_after,
+                                                        std::string* next_after);
+
+  // The full record, blobs included. Reports outlive the deletion of their networks.
+  absl::StatusOr<ReportRecord> GetReport(const std::string& tenant, const std::string& report_id);
+
+ private:
+  Store(sqlite3* db, int schema_version);
+
+  mutable absl::Mutex mu_;
+  sqlite3* const db_ ABSL_PT_GUARDED_BY(mu_);
+  const int schema_version_;
+};
+
+}  // namespace carereach::store
 
 #endif  // CARERACH_SERVER_STORE_STORE_H_

@@ -1,3 +1,890 @@
 #include "server/store/store.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <numeric>
+#include <ostream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "tests/status_matchers.h"
+
+namespace carereach::store {
+
+// Readable failure output for row comparisons.
+void PrintTo(const ProviderRow& row, std::ostream* os) {
+  *os << "{" << row.id << ", " << row.name << ", '" << row.specialty_code << "', (" << row.lon
+      << ", " << row.lat << "), beds " << row.beds << ", tele " << row.telehealth << ", "
+      << row.type << "}";
+}
+void PrintTo(const NetworkRef& ref, std::ostream* os) {
+  *os << ref.network_id << "@" << ref.version;
+}
+
+namespace {
+
+using ::carereach::testing_util::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using ::testing::Pair;
+using ::testing::SizeIs;
+
+constexpr char kTenant[] = "tenant-a";
+constexpr char kOther[] = "tenant-b";
+
+ProviderRow Row(std::string id, std::string code, double lon, double lat, std::string name = "n",
+                double beds = 0, bool telehealth = false, std::string type = "") {
+  return ProviderRow{.id = std::move(id),
+                     .name = std::move(name),
+                     .specialty_code = std::move(code),
+                     .lon = lon,
+                     .lat = lat,
+                     .beds = beds,
+                     .telehealth = telehealth,
+                     .type = std::move(type)};
+}
+
+// Three Honolulu rows: a repeated id, telehealth, empty specialty and type, non-ASCII text.
+std::vector<ProviderRow> RosterOne() {
+  return {
+      Row("1234567890", "040", -157.8583, 21.3069, "Queen's Medical Center", 575, false,
+          "GENERAL ACUTE CARE"),
+      Row("1234567890", "001", -157.8583, 21.3069, "Queen's Primary Care", 0, true, ""),
+      Row("fac-7", "", -158.0072, 21.4513, "Wahiawā General", 160.5, false, ""),
+  };
+}
+
+std::vector<ProviderRow> RosterTwo() {
+  return {
+      Row("1234567890", "040", -157.8583, 21.3069, "Queen's Medical Center", 600, false,
+          "GENERAL ACUTE CARE"),
+      Row("555", "029", -157.9, 21.4, "Pali Momi", 128, false, "GENERAL ACUTE CARE"),
+  };
+}
+
+// A raw second connection to the same file, to look under the Store and to try what the code
+// never does.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~RawDb() { sqlite3_close(db_); }
+  // SQLITE_OK or the error code; *error gets sqlite's message.
+  int Exec(const std::string& sql, std::string* error = nullptr) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    if (error != nullptr) *error = message != nullptr ? message : "";
+    sqlite3_free(message);
+    return rc;
+  }
+  std::string QueryText(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    std::string value;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(stmt, 0);
+      if (text != nullptr) value = reinterpret_cast<const char*>(text);
+    }
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "store_test_XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    path_ = (std::filesystem::path(dir_) / "db" / "carereach.db").string();
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  void Reopen() {
+    store_.reset();
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+  Store& store() { return *store_; }
+
+  // A network of kTenant with the given versions.
+  void MakeNetwork(const std::string& id, const std::vector<std::vector<ProviderRow>>& versions,
+                   const std::string& tenant = kTenant) {
+    ASSERT_TRUE(store().CreateNetwork(tenant, id, "name " + id, "").ok());
+    for (const std::vector<ProviderRow>& rows : versions) {
+      ASSERT_TRUE(store().AddVersion(tenant, id, "", rows).ok());
+    }
+  }
+
+  std::vector<ProviderRow> Providers(const std::string& id, int32_t version,
+                                     const std::string& tenant = kTenant) {
+    absl::StatusOr<std::vector<ProviderRow>> rows =
+        store().GetProviders(tenant, id, version, nullptr);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? *rows : std::vector<ProviderRow>{};
+  }
+
+  std::string dir_;
+  std::string path_;
+  std::unique_ptr<Store> store_;
+};
+
+absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
+
+// ---- Opening and migrations
+
+TEST_F(StoreTest, OpenCreatesParentDirectoryAndAppliesTheMigrations) {
+  EXPECT_TRUE(std::filesystem::is_regular_file(path_));
+  EXPECT_EQ(store().schema_version(), 1);
+  RawDb raw(path_);
+  EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "1");
+  EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+                          " AND name IN ('networks', 'versions', 'providers', 'reports',"
+                          " 'report_networks')"),
+            "5");
+}
+
+TEST_F(StoreTest, ReopeningAppliesNoMigrationTwice) {
+  ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
+  Reopen();
+  Reopen();
+  EXPECT_EQ(store().schema_version(), 1);
+  EXPECT_TRUE(store().GetNetwork(kTenant, "net").ok());
+}
+
+TEST_F(StoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
+  const std::string newer = dir_ + "/newer.db";
+  {
+    RawDb raw(newer);
+    ASSERT_EQ(raw.Exec("CREATE TABLE future (x); PRAGMA user_version = 999"), SQLITE_OK);
+  }
+  EXPECT_THAT(Store::Open(newer),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("schema version 999 is newer than this build supports (1)")));
+  RawDb raw(newer);
+  EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "999");
+  EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "delete");  // not switched to WAL
+}
+
+TEST_F(StoreTest, RefusesAFileThatIsNotADatabase) {
+  const std::string junk = dir_ + "/junk.db";
+  {
+    std::FILE* file = std::fopen(junk.c_str(), "w");
+    ASSERT_NE(file, nullptr);
+    std::fputs(std::string(4096, 'x').c_str(), file);
+    std::fclose(file);
+  }
+  EXPECT_THAT(Store::Open(junk),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("file is not a database")));
+  EXPECT_THAT(Store::Open(""), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("db_path")));
+  // The parent "directory" is a regular file.
+  EXPECT_THAT(Store::Open(junk + "/sub/store.db"), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                            HasSubstr("cannot create directory")));
+}
+
+// ---- Networks and versions
+
+TEST_F(StoreTest, CreateNetworkStartsWithoutVersions) {
+  const absl::Time before = NowMicros();
+  absl::StatusOr<NetworkInfo> created =
+      store().CreateNetwork(kTenant, "oahu-hmo", "O'ahu HMO", "2026 filing");
+  const absl::Time after = NowMicros();
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->network_id, "oahu-hmo");
+  EXPECT_EQ(created->name, "O'ahu HMO");
+  EXPECT_EQ(created->description, "2026 filing");
+  EXPECT_GE(created->created, before);
+  EXPECT_LE(created->created, after);
+  EXPECT_EQ(created->version_count, 0);
+  EXPECT_EQ(created->latest_version, 0);
+  EXPECT_EQ(created->latest_provider_count, 0);
+
+  absl::StatusOr<NetworkInfo> got = store().GetNetwork(kTenant, "oahu-hmo");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->name, "O'ahu HMO");
+  EXPECT_EQ(got->description, "2026 filing");
+  EXPECT_EQ(got->created, created->created);
+  EXPECT_EQ(got->version_count, 0);
+  absl::StatusOr<std::vector<VersionInfo>> versions = store().ListVersions(kTenant, "oahu-hmo");
+  ASSERT_TRUE(versions.ok()) << versions.status();
+  EXPECT_THAT(*versions, IsEmpty());
+  EXPECT_THAT(
+      store().GetProviders(kTenant, "oahu-hmo", 0, nullptr),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("network \"oahu-hmo\" has no versions yet")));
+}
+
+TEST_F(StoreTest, CreatingALiveNetworkTwiceIsAlreadyExists) {
+  ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "first", "").ok());
+  EXPECT_THAT(store().CreateNetwork(kTenant, "net", "second", ""),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("network \"net\" already")));
+  EXPECT_EQ(store().GetNetwork(kTenant, "net")->name, "first");
+}
+
+TEST_F(StoreTest, NetworkIdsAndTenantsAreValidated) {
+  const std::string longest(64, 'x');
+  for (const std::string& good : {longest, std::string("A-z_0.9"), std::string("1")}) {
+    EXPECT_TRUE(store().CreateNetwork(kTenant, good, "", "").ok()) << good;
+  }
+  const std::string too_long(65, 'x');
+  EXPECT_THAT(store().CreateNetwork(kTenant, "", "", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("network_id: must be 1..64 characters of [A-Za-z0-9._-], got 0")));
+  EXPECT_THAT(store().CreateNetwork(kTenant, too_long, "", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("got 65 characters")));
+  EXPECT_THAT(store().CreateNetwork(kTenant, "a b", "", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("network_id: character ' ' at offset 1")));
+  EXPECT_THAT(store().CreateNetwork(kTenant, "a/b", "", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("character '/'")));
+  EXPECT_THAT(store().CreateNetwork(kTenant, "caf\xc3\xa9", "", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("network_id: character")));
+  EXPECT_THAT(store().GetNetwork(kTenant, "x'; DROP TABLE networks; --"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("network_id:")));
+  EXPECT_THAT(store().GetProviders(kTenant, "", 0, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("network_id:")));
+  EXPECT_THAT(store().CreateNetwork("", "net", "", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("tenant: must not be empty")));
+}
+
+TEST_F(StoreTest, VersionsAreNumberedFromOneAndRoundTripExactly) {
+  ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "Net", "").ok());
+  const std::vector<ProviderRow> one = RosterOne(), two = RosterTwo();
+  const absl::Time before = NowMicros();
+  absl::StatusOr<VersionInfo> v1 = store().AddVersion(kTenant, "net", "initial load", one);
+  absl::StatusOr<VersionInfo> v2 = store().AddVersion(kTenant, "net", "", two);
+  absl::StatusOr<VersionInfo> v3 = store().AddVersion(kTenant, "net", "emptied", {});
+  const absl::Time after = NowMicros();
+  ASSERT_TRUE(v1.ok() && v2.ok() && v3.ok());
+  EXPECT_EQ(v1->version, 1);
+  EXPECT_EQ(v2->version, 2);
+  EXPECT_EQ(v3->version, 3);
+  EXPECT_EQ(v1->provider_count, 3);
+  EXPECT_EQ(v3->provider_count, 0);
+  EXPECT_EQ(v1->note, "initial load");
+  EXPECT_GE(v1->created, before);
+  EXPECT_LE(v3->created, after);
+
+  int32_t resolved = -1;
+  absl::StatusOr<std::vector<ProviderRow>> got = store().GetProviders(kTenant, "net", 1, &resolved);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(resolved, 1);
+  ASSERT_THAT(*got, SizeIs(3));
+  // Field by field on one row, then whole rows (operator== compares every field).
+  const ProviderRow& row = (*got)[2];
+  EXPECT_EQ(row.id, "fac-7");
+  EXPECT_EQ(row.name, "Wahiawā General");
+  EXPECT_EQ(row.specialty_code, "");
+  EXPECT_EQ(row.lon, -158.0072);
+  EXPECT_EQ(row.lat, 21.4513);
+  EXPECT_EQ(row.beds, 160.5);
+  EXPECT_FALSE(row.telehealth);
+  EXPECT_EQ(row.type, "");
+  EXPECT_TRUE((*got)[1].telehealth);
+  EXPECT_EQ(*got, one);
+  EXPECT_EQ(Providers("net", 2), two);
+  EXPECT_THAT(Providers("net", 3), IsEmpty());
+  ASSERT_TRUE(store().GetProviders(kTenant, "net", 0, &resolved).ok());
+  EXPECT_EQ(resolved, 3);
+
+  absl::StatusOr<std::vector<VersionInfo>> versions = store().ListVersions(kTenant, "net");
+  ASSERT_TRUE(versions.ok());
+  ASSERT_THAT(*versions, SizeIs(3));
+  for (int i = 0; i < 3; ++i) {
+    const VersionInfo& listed = (*versions)[i];
+    const VersionInfo& added = i == 0 ? *v1 : (i == 1 ? *v2 : *v3);
+    EXPECT_EQ(listed.version, i + 1);
+    EXPECT_EQ(listed.created, added.created);
+    EXPECT_EQ(listed.note, added.note);
+    EXPECT_EQ(listed.provider_count, added.provider_count);
+    EXPECT_EQ(listed.content_hash, added.content_hash);
+  }
+  absl::StatusOr<NetworkInfo> info = store().GetNetwork(kTenant, "net");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->latest_version, 3);
+  EXPECT_EQ(info->version_count, 3);
+  EXPECT_EQ(info->latest_provider_count, 0);
+}
+
+TEST_F(StoreTest, MissingVersionsAndNetworksAreNotFound) {
+  MakeNetwork("net", {RosterOne(), RosterTwo()});
+  EXPECT_THAT(store().GetProviders(kTenant, "net", 7, nullptr),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("network \"net\" has no version 7 (latest 2)")));
+  EXPECT_THAT(store().GetProviders(kTenant, "net", -1, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("version: must be >= 0")));
+  EXPECT_THAT(store().GetProviders(kTenant, "nope", 1, nullptr),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("network \"nope\" not found")));
+  EXPECT_THAT(store().AddVersion(kTenant, "nope", "", RosterOne()),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("network \"nope\" not found")));
+  EXPECT_THAT(store().DiffVersions(kTenant, "net", 1, 3),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("has no version 3 (latest 2)")));
+}
+
+TEST_F(StoreTest, InvalidRowsAreRefusedAndNothingIsWritten) {
+  ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
+  std::vector<ProviderRow> rows = RosterOne();
+  rows[1].lat = 91;
+  EXPECT_THAT(store().AddVersion(kTenant, "net", "", rows),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("rows[1].lat: 91 is outside [-90, 90]")));
+  rows = RosterOne();
+  rows[2].lon = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THAT(store().AddVersion(kTenant, "net", "", rows),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("rows[2].lon: nan")));
+  rows = RosterOne();
+  rows[0].beds = -1;
+  EXPECT_THAT(store().AddVersion(kTenant, "net", "", rows),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("rows[0].beds: -1")));
+  EXPECT_EQ(store().GetNetwork(kTenant, "net")->version_count, 0);
+}
+
+TEST_F(StoreTest, ContentHashDependsOnTheRowsOnly) {
+  ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
+  ASSERT_TRUE(store().CreateNetwork(kTenant, "other", "", "").ok());
+  const std::string h1 = store().AddVersion(kTenant, "net", "a", RosterOne())->content_hash;
+  const std::string h2 = store().AddVersion(kTenant, "net", "b", RosterTwo())->content_hash;
+  const std::string h3 = store().AddVersion(kTenant, "net", "c", RosterOne())->content_hash;
+  const std::string h_other = store().AddVersion(kTenant, "other", "d", RosterOne())->content_hash;
+  EXPECT_THAT(h1, MatchesRegex("[0-9a-f]{16}"));
+  EXPECT_EQ(h1, h3);       // same rows, different note and version
+  EXPECT_EQ(h1, h_other);  // same rows, different network
+  EXPECT_NE(h1, h2);
+  // FNV-1a 64 of the canonical empty roster (the row count 0 as 8 zero bytes), computed
+  // independently: the hash is persisted, so it must never change between builds.
+  EXPECT_EQ(store().AddVersion(kTenant, "net", "", {})->content_hash, "a8c7f832281a39c5");
+
+  // Any single field change, or a reorder, changes the hash.
+  const std::vector<ProviderRow> base = RosterOne();
+  std::vector<std::vector<ProviderRow>> variants(8, base);
+  variants[0][0].id += "0";
+  variants[1][0].name += "x";
+  variants[2][0].specialty_code = "041";
+  variants[3][0].lon += 1e-9;
+  variants[4][0].lat -= 1e-9;
+  variants[5][0].beds += 1;
+  variants[6][0].telehealth = true;
+  std::swap(variants[7][0], variants[7][2]);
+  for (size_t i = 0; i < variants.size(); ++i) {
+    EXPECT_NE(store().AddVersion(kTenant, "net", "", variants[i])->content_hash, h1) << i;
+  }
+  std::vector<ProviderRow> retyped = base;
+  retyped[0].type = "";
+  EXPECT_NE(store().AddVersion(kTenant, "net", "", retyped)->content_hash, h1);
+}
+
+TEST_F(StoreTest, AddVersionNeverChangesEarlierVersions) {
+  MakeNetwork("net", {RosterOne()});
+  const std::vector<VersionInfo> before = *store().ListVersions(kTenant, "net");
+  for (int i = 0; i < 4; ++i) {
+    std::vector<ProviderRow> rows = RosterTwo();
+    rows[0].beds = 100 + i;
+    ASSERT_TRUE(store().AddVersion(kTenant, "net", "", rows).ok());
+  }
+  EXPECT_EQ(Providers("net", 1), RosterOne());
+  const VersionInfo after = store().ListVersions(kTenant, "net")->front();
+  EXPECT_EQ(after.version, 1);
+  EXPECT_EQ(after.created, before[0].created);
+  EXPECT_EQ(after.content_hash, before[0].content_hash);
+  EXPECT_EQ(after.provider_count, 3);
+  EXPECT_EQ(Providers("net", 4)[0].beds, 102);
+}
+
+TEST_F(StoreTest, HistoryCannotBeRewrittenEvenThroughAnotherConnection) {
+  MakeNetwork("net", {RosterOne()});
+  ReportRecord report{.kind = "coverage", .networks = {{"net", 1}}, .result_blob = "r"};
+  const std::string report_id = store().SaveReport(kTenant, report)->report_id;
+  RawDb raw(path_);
+  const std::vector<std::pair<std::string, std::string>> attempts = {
+      {"UPDATE versions SET note = 'rewritten'", "network versions are immutable"},
+      {"UPDATE providers SET name = 'rewritten'", "network versions are immutable"},
+      {"DELETE FROM providers", "network versions are immutable"},
+      {"DELETE FROM versions", "network versions are immutable"},
+      {"UPDATE reports SET result_blob = x'00'", "reports are immutable"},
+      {"DELETE FROM reports", "reports are immutable"},
+      {"UPDATE report_networks SET version = 2", "reports are immutable"},
+      {"DELETE FROM networks", "networks are soft-deleted"},
+      {"UPDATE networks SET network_id = 'stolen'", "a network's identity is immutable"},
+      {"UPDATE networks SET tenant = 'tenant-b'", "a network's identity is immutable"},
+  };
+  for (const auto& [sql, expected] : attempts) {
+    std::string error;
+    EXPECT_EQ(raw.Exec(sql, &error), SQLITE_CONSTRAINT) << sql;
+    EXPECT_THAT(error, HasSubstr(expected)) << sql;
+  }
+  // A delete is final: the soft-delete mark cannot be lifted.
+  ASSERT_TRUE(store().DeleteNetwork(kTenant, "net").ok());
+  std::string error;
+  EXPECT_EQ(raw.Exec("UPDATE networks SET deleted_at_us = NULL", &error), SQLITE_CONSTRAINT);
+  EXPECT_THAT(error, HasSubstr("a deleted network stays deleted"));
+
+  EXPECT_EQ(raw.QueryText("SELECT name FROM providers ORDER BY ordinal LIMIT 1"),
+            "Queen's Medical Center");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM providers"), "3");
+  EXPECT_EQ(store().GetReport(kTenant, report_id)->result_blob, "r");
+}
+
+TEST_F(StoreTest, ListNetworksPagesInIdOrder) {
+  for (const char* id : {"d", "b", "e", "a", "c", "gone"}) {
+    ASSERT_TRUE(store().CreateNetwork(kTenant, id, "", "").ok());
+  }
+  ASSERT_TRUE(store().DeleteNetwork(kTenant, "gone").ok());
+  ASSERT_TRUE(store().AddVersion(kTenant, "c", "", RosterOne()).ok());
+  auto ids = [](const std::vector<NetworkInfo>& networks) {
+    std::vector<std::string> out;
+    for (const NetworkInfo& n : networks) out.push_back(n.network_id);
+    return out;
+  };
+  std::string next = "unset";
+  absl::StatusOr<std::vector<NetworkInfo>> page = store().ListNetworks(kTenant, 2, "", &next);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(ids(*page), ElementsAre("a", "b"));
+  EXPECT_EQ(next, "b");
+  page = store().ListNetworks(kTenant, 2, next, &next);
+  EXPECT_THAT(ids(*page), ElementsAre("c", "d"));
+  EXPECT_EQ((*page)[0].latest_version, 1);
+  EXPECT_EQ((*page)[0].latest_provider_count, 3);
+  EXPECT_EQ(next, "d");
+  page = store().ListNetworks(kTenant, 2, next, &next);
+  EXPECT_THAT(ids(*page), ElementsAre("e"));
+  EXPECT_EQ(next, "");
+  // An exactly full last page also ends with an empty next_after.
+  page = store().ListNetworks(kTenant, 5, "", &next);
+  EXPECT_THAT(ids(*page), ElementsAre("a", "b", "c", "d", "e"));
+  EXPECT_EQ(next, "");
+  page = store().ListNetworks(kTenant, 0, "", nullptr);  // 0 = default page size
+  EXPECT_THAT(*page, SizeIs(5));
+  EXPECT_THAT(store().ListNetworks(kTenant, -1, "", nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size: must be >= 0")));
+}
+
+TEST_F(StoreTest, DeletedNetworkDisappearsAndItsIdCanBeReused) {
+  MakeNetwork("net", {RosterOne()});
+  absl::StatusOr<ReportRecord> report =
+      store().SaveReport(kTenant, ReportRecord{.kind = "coverage", .networks = {{"net", 1}}});
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_TRUE(store().DeleteNetwork(kTenant, "net").ok());
+
+  const auto not_found = StatusIs(absl::StatusCode::kNotFound, HasSubstr("network \"net\" not"));
+  EXPECT_THAT(store().GetNetwork(kTenant, "net"), not_found);
+  EXPECT_THAT(store().ListVersions(kTenant, "net"), not_found);
+  EXPECT_THAT(store().GetProviders(kTenant, "net", 1, nullptr), not_found);
+  EXPECT_THAT(store().DiffVersions(kTenant, "net", 1, 1), not_found);
+  EXPECT_THAT(store().AddVersion(kTenant, "net", "", RosterTwo()), not_found);
+  EXPECT_THAT(store().DeleteNetwork(kTenant, "net"), not_found);
+  EXPECT_THAT(store().SaveReport(kTenant, ReportRecord{.kind = "k", .networks = {{"net", 1}}}),
+              not_found);
+  EXPECT_THAT(*store().ListNetworks(kTenant, 10, "", nullptr), IsEmpty());
+
+  absl::StatusOr<NetworkInfo> again = store().CreateNetwork(kTenant, "net", "second", "");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->version_count, 0);
+  EXPECT_EQ(store().AddVersion(kTenant, "net", "", RosterTwo())->version, 1);
+  EXPECT_EQ(Providers("net", 0), RosterTwo());
+  EXPECT_THAT(*store().ListVersions(kTenant, "net"), SizeIs(1));
+
+  // The report still names the version it was computed from; the old rows stay for audit.
+  absl::StatusOr<ReportRecord> kept = store().GetReport(kTenant, report->report_id);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_THAT(kept->networks, ElementsAre(NetworkRef{"net", 1}));
+  RawDb raw(path_);
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM providers"), "5");  // 3 old + 2 new
+}
+
+TEST_F(StoreTest, TenantsNeverSeeEachOthersObjects) {
+  MakeNetwork("net", {RosterOne(), RosterTwo()});
+  absl::StatusOr<ReportRecord> report = store().SaveReport(
+      kTenant, ReportRecord{.kind = "coverage", .networks = {{"net", 2}}, .result_blob = "a"});
+  ASSERT_TRUE(report.ok());
+
+  // Exactly the answers for an id nobody ever created.
+  const std::string message = std::string(store().GetNetwork("tenant-c", "net").status().message());
+  const auto as_if_missing = StatusIs(absl::StatusCode::kNotFound, ::testing::Eq(message));
+  EXPECT_THAT(store().GetNetwork(kOther, "net"), as_if_missing);
+  EXPECT_THAT(store().ListVersions(kOther, "net"), as_if_missing);
+  EXPECT_THAT(store().GetProviders(kOther, "net", 1, nullptr), as_if_missing);
+  EXPECT_THAT(store().DiffVersions(kOther, "net", 1, 2), as_if_missing);
+  EXPECT_THAT(store().DeleteNetwork(kOther, "net"), as_if_missing);
+  EXPECT_THAT(store().AddVersion(kOther, "net", "", RosterTwo()), as_if_missing);
+  EXPECT_THAT(store().SaveReport(kOther, ReportRecord{.kind = "k", .networks = {{"net", 1}}}),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("networks[0]: " + message)));
+  EXPECT_THAT(store().GetReport(kOther, report->report_id),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
+  EXPECT_THAT(*store().ListNetworks(kOther, 10, "", nullptr), IsEmpty());
+  EXPECT_THAT(*store().ListReports(kOther, "", 10, "", nullptr), IsEmpty());
+  EXPECT_THAT(*store().ListReports(kOther, "net", 10, "", nullptr), IsEmpty());
+  EXPECT_THAT(store().ListReports(kOther, "", 10, report->report_id, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_after: no report")));
+
+  // B's own network of the same id is independent of A's.
+  MakeNetwork("net", {RosterTwo()}, kOther);
+  EXPECT_EQ(store().GetNetwork(kOther, "net")->version_count, 1);
+  EXPECT_EQ(Providers("net", 1, kOther), RosterTwo());
+  EXPECT_EQ(Providers("net", 1, kTenant), RosterOne());
+  ASSERT_TRUE(store().DeleteNetwork(kOther, "net").ok());
+  EXPECT_EQ(store().GetNetwork(kTenant, "net")->version_count, 2);
+  EXPECT_THAT(*store().ListReports(kTenant, "", 10, "", nullptr), SizeIs(1));
+}
+
+// ---- Reports
+
+TEST_F(StoreTest, ReportsRoundTripWithBinaryBlobs) {
+  MakeNetwork("a", {RosterOne()});
+  MakeNetwork("b", {RosterOne(), RosterTwo()});
+  const std::string request("\x00\x01req\x00\xff", 7);
+  const std::string result = std::string("\xff\xfe\x00", 3) + std::string(70000, '\0') + "end";
+  ReportRecord input{.report_id = "ignored",
+                     .kind = "alliance_coverage",
+                     .title = "Members A and B",
+                     .created = absl::UnixEpoch(),
+                     .networks = {{"a", 1}, {"b", 0}},
+                     .region = "15003",
+                     .standards_set = "cms-cy2026",
+                     .mode = "drive",
+                     .request_blob = request,
+                     .result_blob = result,
+                     .summary = "union 20-min share 0.742"};
+  const absl::Time before = NowMicros();
+  absl::StatusOr<ReportRecord> saved = store().SaveReport(kTenant, input);
+  const absl::Time after = NowMicros();
+  ASSERT_TRUE(saved.ok()) << saved.status();
+  EXPECT_THAT(saved->report_id, MatchesRegex("rpt_[0-9a-f]{16}"));
+  EXPECT_GE(saved->created, before);
+  EXPECT_LE(saved->created, after);
+  EXPECT_THAT(saved->networks, ElementsAre(NetworkRef{"a", 1}, NetworkRef{"b", 2}));  // resolved
+
+  absl::StatusOr<ReportRecord> got = store().GetReport(kTenant, saved->report_id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->report_id, saved->report_id);
+  EXPECT_EQ(got->kind, "alliance_coverage");
+  EXPECT_EQ(got->title, "Members A and B");
+  EXPECT_EQ(got->created, saved->created);
+  EXPECT_THAT(got->networks, ElementsAre(NetworkRef{"a", 1}, NetworkRef{"b", 2}));
+  EXPECT_EQ(got->region, "15003");
+  EXPECT_EQ(got->standards_set, "cms-cy2026");
+  EXPECT_EQ(got->mode, "drive");
+  EXPECT_EQ(got->request_blob.size(), 7u);
+  EXPECT_EQ(got->request_blob, request);
+  EXPECT_EQ(got->result_blob.size(), 70006u);
+  EXPECT_EQ(got->result_blob, result);
+  EXPECT_EQ(got->summary, "union 20-min share 0.742");
+
+  // Empty blobs are stored as empty, not NULL.
+  absl::StatusOr<ReportRecord> bare = store().SaveReport(kTenant, ReportRecord{.kind = "k"});
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_NE(bare->report_id, saved->report_id);
+  EXPECT_EQ(store().GetReport(kTenant, bare->report_id)->request_blob, "");
+  EXPECT_THAT(store().GetReport(kTenant, bare->report_id)->networks, IsEmpty());
+}
+
+TEST_F(StoreTest, SaveReportValidatesAndWritesNothingOnError) {
+  MakeNetwork("a", {RosterOne()});
+  EXPECT_THAT(store().SaveReport(kTenant, ReportRecord{.title = "no kind"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kind: must not be empty")));
+  EXPECT_THAT(
+      store().SaveReport(kTenant, ReportRecord{.kind = "k", .networks = {{"a", 1}, {"zz", 1}}}),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("networks[1]: network \"zz\" not found")));
+  EXPECT_THAT(store().SaveReport(kTenant, ReportRecord{.kind = "k", .networks = {{"a", 9}}}),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("networks[0]: network \"a\" has no version 9 (latest 1)")));
+  EXPECT_THAT(store().SaveReport(kTenant, ReportRecord{.kind = "k", .networks = {{"a b", 1}}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("networks[0].network_id:")));
+  EXPECT_THAT(*store().ListReports(kTenant, "", 10, "", nullptr), IsEmpty());
+  EXPECT_THAT(store().GetReport(kTenant, "rpt_0000000000000000"),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("report \"rpt_0000000000000000\" not found")));
+}
+
+TEST_F(StoreTest, ListReportsNewestFirstWithPagingAndNetworkFilter) {
+  MakeNetwork("a", {RosterOne()});
+  MakeNetwork("b", {RosterTwo()});
+  std::vector<std::string> ids;
+  const std::vector<std::vector<NetworkRef>> refs = {
+      {{"a", 1}}, {{"b", 1}}, {}, {{"b", 1}, {"a", 1}}};
+  for (size_t i = 0; i < refs.size(); ++i) {
+    absl::StatusOr<ReportRecord> saved =
+        store().SaveReport(kTenant, ReportRecord{.kind = "coverage",
+                                                 .title = absl::StrCat("r", i),
+                                                 .networks = refs[i],
+                                                 .request_blob = "req",
+                                                 .result_blob = "res",
+                                                 .summary = absl::StrCat("summary ", i)});
+    ASSERT_TRUE(saved.ok()) << saved.status();
+    ids.push_back(saved->report_id);
+  }
+  auto titles = [](const std::vector<ReportRecord>& reports) {
+    std::vector<std::string> out;
+    for (const ReportRecord& r : reports) out.push_back(r.title);
+    return out;
+  };
+  std::string next;
+  absl::StatusOr<std::vector<ReportRecord>> page = store().ListReports(kTenant, "", 3, "", &next);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(titles(*page), ElementsAre("r3", "r2", "r1"));
+  EXPECT_EQ(next, ids[1]);
+  // Listings are light: no blobs, but everything else.
+  EXPECT_EQ((*page)[0].request_blob, "");
+  EXPECT_EQ((*page)[0].result_blob, "");
+  EXPECT_EQ((*page)[0].summary, "summary 3");
+  EXPECT_EQ((*page)[0].report_id, ids[3]);
+  EXPECT_THAT((*page)[0].networks, ElementsAre(NetworkRef{"b", 1}, NetworkRef{"a", 1}));
+  page = store().ListReports(kTenant, "", 3, next, &next);
+  EXPECT_THAT(titles(*page), ElementsAre("r0"));
+  EXPECT_EQ(next, "");
+
+  page = store().ListReports(kTenant, "a", 0, "", &next);
+  EXPECT_THAT(titles(*page), ElementsAre("r3", "r0"));
+  page = store().ListReports(kTenant, "b", 1, "", &next);
+  EXPECT_THAT(titles(*page), ElementsAre("r3"));
+  page = store().ListReports(kTenant, "b", 1, next, &next);
+  EXPECT_THAT(titles(*page), ElementsAre("r1"));
+  EXPECT_EQ(next, "");
+  EXPECT_THAT(*store().ListReports(kTenant, "c", 10, "", nullptr), IsEmpty());
+  EXPECT_THAT(store().ListReports(kTenant, "", 10, "rpt_nope", nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("page_after: no report \"rpt_nope\"")));
+}
+
+// ---- Diffs
+
+TEST(DiffRowsTest, IdenticalRostersInAnyOrderAreUnchanged) {
+  std::vector<ProviderRow> from = RosterOne();
+  std::vector<ProviderRow> to = {from[2], from[0], from[1]};
+  NetworkDiff diff = DiffRows(from, to);
+  EXPECT_EQ(diff.unchanged, 3);
+  EXPECT_THAT(diff.added, IsEmpty());
+  EXPECT_THAT(diff.removed, IsEmpty());
+  EXPECT_THAT(diff.changed, IsEmpty());
+}
+
+TEST(DiffRowsTest, AddedRemovedAndChanged) {
+  const ProviderRow kept = Row("k", "040", -157, 21, "Kept", 10);
+  const ProviderRow gone = Row("g", "040", -157.5, 21.5, "Gone");
+  const ProviderRow fresh = Row("f", "029", -158, 21.2, "Fresh");
+  const ProviderRow before = Row("c", "040", -157.8, 21.3, "Before", 100, false, "A");
+  ProviderRow after = before;
+  after.beds = 120;
+  after.telehealth = true;
+  ProviderRow moved = kept;  // a move changes the key: removed + added, not changed
+  moved.lon = -157.1;
+  NetworkDiff diff = DiffRows({{kept, gone, before}}, {{after, fresh, moved}});
+  EXPECT_EQ(diff.unchanged, 0);
+  EXPECT_THAT(diff.added, ElementsAre(fresh, moved));  // sorted by id: "f" < "k"
+  EXPECT_THAT(diff.removed, ElementsAre(gone, kept));
+  EXPECT_THAT(diff.changed, ElementsAre(Pair(before, after)));
+
+  // A different specialty code for the same id is a different key too.
+  ProviderRow recoded = kept;
+  recoded.specialty_code = "041";
+  diff = DiffRows({{kept}}, {{recoded}});
+  EXPECT_THAT(diff.removed, ElementsAre(kept));
+  EXPECT_THAT(diff.added, ElementsAre(recoded));
+}
+
+TEST(DiffRowsTest, DuplicatesMatchAsAMultiset) {
+  const ProviderRow a = Row("a", "001", -157, 21, "A", 0);
+  ProviderRow a_beds = a;
+  a_beds.beds = 5;
+  // Two identical rows against one: one unchanged, one removed.
+  NetworkDiff diff = DiffRows({{a, a}}, {{a}});
+  EXPECT_EQ(diff.unchanged, 1);
+  EXPECT_THAT(diff.removed, ElementsAre(a));
+  EXPECT_THAT(diff.added, IsEmpty());
+  EXPECT_THAT(diff.changed, IsEmpty());
+  // Identical rows pair first, even when listed after a near-duplicate.
+  diff = DiffRows({{a_beds, a}}, {{a}});
+  EXPECT_EQ(diff.unchanged, 1);
+  EXPECT_THAT(diff.removed, ElementsAre(a_beds));
+  EXPECT_THAT(diff.changed, IsEmpty());
+  // One row against three of the same key: one changed pair (in sorted order), two added.
+  ProviderRow a_more = a;
+  a_more.beds = 9;
+  diff = DiffRows({{a}}, {{a_more, a_beds, a_beds}});
+  EXPECT_EQ(diff.unchanged, 0);
+  EXPECT_THAT(diff.changed, ElementsAre(Pair(a, a_beds)));
+  EXPECT_THAT(diff.added, ElementsAre(a_beds, a_more));
+  EXPECT_THAT(diff.removed, IsEmpty());
+}
+
+TEST(DiffRowsTest, EmptySides) {
+  const std::vector<ProviderRow> rows = RosterOne();
+  NetworkDiff diff = DiffRows({}, rows);
+  EXPECT_THAT(diff.added, SizeIs(3));
+  EXPECT_THAT(diff.removed, IsEmpty());
+  diff = DiffRows(rows, {});
+  EXPECT_THAT(diff.removed, SizeIs(3));
+  diff = DiffRows({}, {});
+  EXPECT_EQ(diff.unchanged, 0);
+  EXPECT_THAT(diff.added, IsEmpty());
+}
+
+// Property: every row is accounted for once, and the result does not depend on input order.
+TEST(DiffRowsTest, AccountsForEveryRowAndIgnoresInputOrder) {
+  std::mt19937 random(20260101);
+  std::uniform_int_distribution<int> small(0, 3);
+  auto random_row = [&] {
+    return Row(absl::StrCat("p", small(random)), small(random) == 0 ? "" : "040",
+               -157.0 - small(random) * 0.1, 21.0, "n", small(random), small(random) == 0);
+  };
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<ProviderRow> from(small(random) * 5), to(small(random) * 5);
+    for (ProviderRow& row : from) row = random_row();
+    for (ProviderRow& row : to) row = random_row();
+    const NetworkDiff diff = DiffRows(from, to);
+    EXPECT_EQ(from.size(), diff.unchanged + diff.removed.size() + diff.changed.size());
+    EXPECT_EQ(to.size(), diff.unchanged + diff.added.size() + diff.changed.size());
+    for (const auto& [old_row, new_row] : diff.changed) {
+      EXPECT_EQ(old_row.id, new_row.id);
+      EXPECT_EQ(old_row.specialty_code, new_row.specialty_code);
+      EXPECT_EQ(old_row.lon, new_row.lon);
+      EXPECT_NE(old_row, new_row);
+    }
+    std::shuffle(from.begin(), from.end(), random);
+    std::shuffle(to.begin(), to.end(), random);
+    const NetworkDiff shuffled = DiffRows(from, to);
+    EXPECT_EQ(shuffled.unchanged, diff.unchanged);
+    EXPECT_EQ(shuffled.added, diff.added);
+    EXPECT_EQ(shuffled.removed, diff.removed);
+    EXPECT_EQ(shuffled.changed, diff.changed);
+  }
+}
+
+TEST_F(StoreTest, DiffVersionsComparesStoredRosters) {
+  MakeNetwork("net", {RosterOne(), RosterTwo()});
+  absl::StatusOr<NetworkDiff> diff = store().DiffVersions(kTenant, "net", 1, 0);
+  ASSERT_TRUE(diff.ok()) << diff.status();
+  // Queen's 040 row: beds 575 -> 600 (changed); primary care and Wahiawā removed; Pali Momi added.
+  EXPECT_EQ(diff->unchanged, 0);
+  ASSERT_THAT(diff->changed, SizeIs(1));
+  EXPECT_EQ(diff->changed[0].first.beds, 575);
+  EXPECT_EQ(diff->changed[0].second.beds, 600);
+  ASSERT_THAT(diff->removed, SizeIs(2));
+  EXPECT_EQ(diff->removed[0].specialty_code, "001");
+  EXPECT_EQ(diff->removed[1].id, "fac-7");
+  ASSERT_THAT(diff->added, SizeIs(1));
+  EXPECT_EQ(diff->added[0].id, "555");
+  EXPECT_EQ(store().DiffVersions(kTenant, "net", 2, 2)->unchanged, 2);
+}
+
+// ---- Durability and concurrency
+
+TEST_F(StoreTest, EverythingSurvivesCloseAndReopen) {
+  MakeNetwork("net", {RosterOne(), RosterTwo()});
+  const std::vector<VersionInfo> versions = *store().ListVersions(kTenant, "net");
+  const ReportRecord saved =
+      *store().SaveReport(kTenant, ReportRecord{.kind = "adequacy",
+                                                .networks = {{"net", 1}},
+                                                .result_blob = std::string("\0x", 2)});
+  Reopen();
+  EXPECT_EQ(Providers("net", 1), RosterOne());
+  EXPECT_EQ(Providers("net", 2), RosterTwo());
+  const std::vector<VersionInfo> reopened = *store().ListVersions(kTenant, "net");
+  ASSERT_THAT(reopened, SizeIs(2));
+  EXPECT_EQ(reopened[1].content_hash, versions[1].content_hash);
+  EXPECT_EQ(reopened[1].created, versions[1].created);
+  const ReportRecord got = *store().GetReport(kTenant, saved.report_id);
+  EXPECT_EQ(got.result_blob, saved.result_blob);
+  EXPECT_EQ(got.created, saved.created);
+  EXPECT_EQ(store().AddVersion(kTenant, "net", "", RosterOne())->version, 3);
+}
+
+// An acknowledged write is on disk, not in a buffer of the process: kill -9 right after it.
+TEST_F(StoreTest, AcknowledgedWritesSurviveKillDashNine) {
+  store_.reset();
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(pipe_fds[0]);
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
+    bool ok = store.ok() && (*store)->CreateNetwork(kTenant, "net", "", "").ok() &&
+              (*store)->AddVersion(kTenant, "net", "", RosterOne()).ok();
+    const char byte = ok ? '1' : '0';
+    if (write(pipe_fds[1], &byte, 1) != 1) _exit(2);
+    while (true) pause();  // killed by the parent, the store still open
+  }
+  close(pipe_fds[1]);
+  char byte = 0;
+  ASSERT_EQ(read(pipe_fds[0], &byte, 1), 1);
+  close(pipe_fds[0]);
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(wait_status));
+  ASSERT_EQ(byte, '1');
+  Reopen();
+  EXPECT_EQ(Providers("net", 1), RosterOne());
+}
+
+TEST_F(StoreTest, ConcurrentWritersGetDistinctConsecutiveVersions) {
+  constexpr int kThreads = 4, kPerThread = 25;
+  ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
+  std::vector<std::vector<int32_t>> assigned(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t, &assigned] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::vector<ProviderRow> rows = {
+            Row(absl::StrCat("t", t, "-", i), "040", -157, 21, "w", t * 100 + i)};
+        absl::StatusOr<VersionInfo> v =
+            store().AddVersion(kTenant, "net", absl::StrCat(t, "/", i), rows);
+        if (v.ok()) assigned[t].push_back(v->version);
+        // Readers interleave with the writers.
+        EXPECT_TRUE(store().GetNetwork(kTenant, "net").ok());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  std::vector<int32_t> all;
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_THAT(assigned[t], SizeIs(kPerThread));
+    // A thread's own writes are numbered in the order it made them.
+    EXPECT_TRUE(std::is_sorted(assigned[t].begin(), assigned[t].end()));
+    all.insert(all.end(), assigned[t].begin(), assigned[t].end());
+    for (int i = 0; i < kPerThread; ++i) {
+      const std::vector<ProviderRow> rows = Providers("net", assigned[t][i]);
+      ASSERT_THAT(rows, SizeIs(1));
+      EXPECT_EQ(rows[0].id, absl::StrCat("t", t, "-", i));
+    }
+  }
+  std::sort(all.begin(), all.end());
+  std::vector<int32_t> expected(kThreads * kPerThread);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(all, expected);
+  const std::vector<VersionInfo> versions = *store().ListVersions(kTenant, "net");
+  ASSERT_THAT(versions, SizeIs(kThreads * kPerThread));
+  EXPECT_EQ(versions.back().version, kThreads * kPerThread);
+}
+
+}  // namespace
+}  // namespace carereach::store
