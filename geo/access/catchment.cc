@@ -1,1 +1,231 @@
 #include "geo/access/catchment.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <functional>
+#include <mutex>
+#include <nanoflann.hpp>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "geo/core/geodesic.h"
+
+namespace carereach::access {
+namespace {
+
+// Bounds are inclusive; the tolerance absorbs rounding in unit conversions (as in adequacy).
+constexpr double kTolerance = 1e-9;
+
+// nanoflann's dataset adaptor over the units' earth-centred coordinates.
+struct EcefCloud {
+  std::vector<geo::Ecef> points;
+
+  size_t kdtree_get_point_count() const { return points.size(); }
+  double kdtree_get_pt(size_t i, size_t dim) const {
+    const geo::Ecef& e = points[i];
+    return dim == 0 ? e.x : (dim == 1 ? e.y : e.z);
+  }
+  template <class Bbox>
+  bool kdtree_get_bbox(Bbox&) const {
+    return false;
+  }
+};
+using KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, EcefCloud>,
+                                                   EcefCloud, 3, uint32_t>;
+
+// Runs fn(i) for every i in [0, n) on up to hardware_concurrency threads, the caller's among
+// them; the first error stops the others and is returned. Work is handed out one index at a
+// time, so a few slow facilities do not leave threads idle.
+absl::Status ParallelFor(size_t n, const std::function<absl::Status(size_t)>& fn) {
+  const size_t threads = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  absl::Status first_error;
+  const auto work = [&] {
+    while (!failed.load(std::memory_order_relaxed)) {
+      const size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= n) return;
+      if (absl::Status s = fn(i); !s.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error.ok()) first_error = std::move(s);
+        failed.store(true, std::memory_order_relaxed);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  return first_error;
+}
+
+absl::Status CheckDeadline(absl::Time deadline, size_t facility) {
+  if (absl::Now() > deadline) {
+    return absl::DeadlineExceededError(
+        absl::StrFormat("catchments stopped at the deadline (facility %d)", facility));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::vector<UnitReach>>> StraightLineCatchments(
+    const Region& region, std::span<const geo::LonLat> facilities, const CatchmentParams& params) {
+  const StraightLineModel& model = params.straight_line;
+  // The farthest straight-line miles either bound allows.
+  double reach_miles = std::numeric_limits<double>::infinity();
+  if (params.max_miles > 0) reach_miles = params.max_miles;
+  if (params.max_minutes > 0) {
+    reach_miles =
+        std::min(reach_miles, params.max_minutes / 60.0 * model.speed_mph / model.circuity_factor);
+  }
+  EcefCloud cloud;
+  cloud.points.reserve(region.units.size());
+  for (const io::PopulationUnit& u : region.units) cloud.points.push_back(geo::ToEcef(u.location));
+  const KdTree tree(3, cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+  // A chord never exceeds the geodesic: every unit within reach lies within this chord radius.
+  const double radius_meters = reach_miles * geo::kMetersPerMile * (1 + kTolerance) + 1e-3;
+
+  std::vector<std::vector<UnitReach>> catchments(facilities.size());
+  absl::Status status = ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
+    if (absl::Status s = CheckDeadline(params.deadline, f); !s.ok()) return s;
+    const geo::Ecef q = geo::ToEcef(facilities[f]);
+    const double query[3] = {q.x, q.y, q.z};
+    std::vector<std::pair<uint32_t, double>> hits;
+    tree.radiusSearch(query, radius_meters * radius_meters, hits,
+                      nanoflann::SearchParams(32, 0.0f, false));
+    std::vector<UnitReach>& out = catchments[f];
+    for (const auto& [unit, unused_chord_sq] : hits) {
+      const double miles =
+          geo::GeodesicMeters(facilities[f], region.units[unit].location) / geo::kMetersPerMile;
+      const double minutes = model.MinutesForMiles(miles);
+      if (params.max_miles > 0 && miles > params.max_miles * (1 + kTolerance)) continue;
+      if (params.max_minutes > 0 && minutes > params.max_minutes * (1 + kTolerance)) continue;
+      out.push_back(
+          {static_cast<int32_t>(unit), static_cast<float>(minutes), static_cast<float>(miles)});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const UnitReach& a, const UnitReach& b) { return a.unit < b.unit; });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return catchments;
+}
+
+absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
+    const Region& region, const DriveRegion& drive, std::span<const geo::LonLat> facilities,
+    const CatchmentParams& params, std::vector<int32_t>* unsnapped_facilities) {
+  const routing::DriveParams& p = params.drive;
+  const routing::RoadNetwork& network = *drive.network;
+  const std::vector<std::optional<routing::Snap>> facility_snaps =
+      routing::SnapAll(network, facilities, p.max_snap_meters);
+  for (size_t f = 0; f < facility_snaps.size(); ++f) {
+    if (!facility_snaps[f] && unsnapped_facilities != nullptr) {
+      unsnapped_facilities->push_back(static_cast<int32_t>(f));
+    }
+  }
+  std::vector<std::optional<routing::Snap>> unit_snaps = drive.unit_snaps;
+  unit_snaps.resize(region.units.size());
+  for (auto& snap : unit_snaps) {
+    if (snap && snap->snap_meters > p.max_snap_meters) snap.reset();
+  }
+  const routing::PointsByNode by_node(network.graph(), unit_snaps);
+
+  const double max_seconds = params.max_minutes > 0 ? params.max_minutes * 60.0 : 0;
+  const double max_meters = params.max_miles > 0 ? params.max_miles * geo::kMetersPerMile : 0;
+  const bool time_search = max_seconds > 0;
+  // The fastest route's own length bounds the distance when asked (and a time bound is given).
+  const bool fastest_route_miles = params.miles_along_fastest_route && time_search;
+  const bool distance_search = max_meters > 0 && !fastest_route_miles;
+
+  std::vector<std::vector<UnitReach>> catchments(facilities.size());
+  absl::Status status = ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
+    if (!facility_snaps[f]) return absl::OkStatus();
+    if (absl::Status s = CheckDeadline(params.deadline, f); !s.ok()) return s;
+    std::vector<routing::PointReach> by_time, by_distance;
+    if (time_search) {
+      absl::StatusOr<std::vector<routing::PointReach>> r =
+          routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps, by_node, p,
+                                     routing::Metric::kSeconds, max_seconds, params.deadline);
+      if (!r.ok()) return r.status();
+      by_time = *std::move(r);
+    }
+    if (distance_search) {
+      absl::StatusOr<std::vector<routing::PointReach>> r =
+          routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps, by_node, p,
+                                     routing::Metric::kMeters, max_meters, params.deadline);
+      if (!r.ok()) return r.status();
+      by_distance = *std::move(r);
+    }
+    std::vector<UnitReach>& out = catchments[f];
+    if (time_search && distance_search) {
+      // Both sorted by unit: keep the units within both bounds.
+      size_t j = 0;
+      for (const routing::PointReach& t : by_time) {
+        while (j < by_distance.size() && by_distance[j].point < t.point) ++j;
+        if (j == by_distance.size()) break;
+        if (by_distance[j].point != t.point) continue;
+        out.push_back({t.point, static_cast<float>(t.cost / 60.0),
+                       static_cast<float>(by_distance[j].cost / geo::kMetersPerMile)});
+      }
+    } else if (time_search) {
+      for (const routing::PointReach& t : by_time) {
+        if (fastest_route_miles && t.other > max_meters * (1 + kTolerance)) continue;
+        out.push_back({t.point, static_cast<float>(t.cost / 60.0),
+                       static_cast<float>(t.other / geo::kMetersPerMile)});
+      }
+    } else {
+      for (const routing::PointReach& d : by_distance) {
+        out.push_back({d.point, static_cast<float>(d.other / 60.0),
+                       static_cast<float>(d.cost / geo::kMetersPerMile)});
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return catchments;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::vector<UnitReach>>> FacilityCatchments(
+    const Region& region, const DriveRegion* drive, std::span<const geo::LonLat> facilities,
+    const CatchmentParams& params, std::vector<int32_t>* unsnapped_facilities) {
+  if (!std::isfinite(params.max_minutes)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("max_minutes: %g is not finite", params.max_minutes));
+  }
+  if (!std::isfinite(params.max_miles)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("max_miles: %g is not finite", params.max_miles));
+  }
+  if (params.max_minutes <= 0 && params.max_miles <= 0) {
+    return absl::InvalidArgumentError(
+        "max_minutes, max_miles: at least one bound must be positive");
+  }
+  for (size_t f = 0; f < facilities.size(); ++f) {
+    if (absl::Status s =
+            geo::ValidateLonLat(facilities[f], absl::StrFormat("facilities[%d].location", f));
+        !s.ok()) {
+      return s;
+    }
+  }
+  switch (params.mode) {
+    case TravelMode::kStraightLine:
+      if (absl::Status s = ValidateStraightLineModel(params.straight_line); !s.ok()) return s;
+      return StraightLineCatchments(region, facilities, params);
+    case TravelMode::kDrive:
+      if (drive == nullptr || drive->network == nullptr) {
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "mode: region %s has no road network; use straight-line mode", region.name));
+      }
+      if (absl::Status s = ValidateDriveParams(params.drive); !s.ok()) return s;
+      return DriveCatchments(region, *drive, facilities, params, unsnapped_facilities);
+  }
+  return absl::InvalidArgumentError("mode: unknown travel mode");
+}
+
+}  // namespace carereach::access

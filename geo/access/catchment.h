@@ -1,6 +1,64 @@
 #ifndef CARERACH_GEO_ACCESS_CATCHMENT_H_
 #define CARERACH_GEO_ACCESS_CATCHMENT_H_
 
-namespace carereach::access {}  // namespace carereach::access
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "geo/access/coverage.h"
+#include "geo/access/region.h"
+#include "geo/core/lon_lat.h"
+#include "geo/routing/road_network.h"
+
+namespace carereach::access {
+
+// Catchments: for each facility, the population units within a travel bound of it. The shared
+// primitive of recommendations (which units a candidate would cover) and of access ratios
+// (2SFCA). Stateless functions over immutable inputs: safe to call from any number of threads.
+
+// One unit within a facility's catchment.
+struct UnitReach {
+  int32_t unit = 0;  // index into region.units
+  float minutes = 0;
+  float miles = 0;
+};
+
+struct CatchmentParams {
+  TravelMode mode = TravelMode::kStraightLine;
+  StraightLineModel straight_line;
+  routing::DriveParams drive;  // drive.to_facility: travel measured unit -> facility (default)
+  double max_minutes = 0;      // <= 0: no time bound
+  double max_miles = 0;        // <= 0: no distance bound; at least one bound must be > 0
+  // Drive mode with both bounds: bound the length of the FASTEST route instead of searching the
+  // shortest route separately (one search instead of two). This is the rule EvaluateAdequacy
+  // applies to CMS standards; `miles` is then that route's length.
+  bool miles_along_fastest_route = false;
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+// For each facility (lon/lat), the units within max_minutes AND max_miles of it, sorted by unit.
+// Bounds are inclusive (relative tolerance 1e-9 in straight-line mode).
+//
+// Straight-line: geodesic miles, minutes = straight_line.MinutesForMiles(miles); a k-d tree over
+// the units (ECEF) finds the candidates within a chord radius, then the geodesic decides.
+// Drive: minutes of the fastest route and miles of the shortest route, each search bounded
+// independently; a unit is in the catchment when both are within bounds (with only one bound,
+// only that metric is searched; the other field is the other metric along the same route). Off-
+// road legs at both ends count, as in DriveTravel; a unit whose snap is farther than
+// drive.max_snap_meters is never reached. Facilities that cannot be snapped get an empty
+// catchment and their index in *unsnapped_facilities (may be null).
+//
+// One bounded single-source search per facility and metric, facilities spread over
+// std::thread::hardware_concurrency() threads (each with its own thread-local search).
+// INVALID_ARGUMENT for bad bounds, model or coordinates ("facilities[3].location.lat: ...");
+// drive mode needs `drive` (FAILED_PRECONDITION otherwise); DEADLINE_EXCEEDED once
+// params.deadline passes.
+absl::StatusOr<std::vector<std::vector<UnitReach>>> FacilityCatchments(
+    const Region& region, const DriveRegion* drive, std::span<const geo::LonLat> facilities,
+    const CatchmentParams& params, std::vector<int32_t>* unsnapped_facilities);
+
+}  // namespace carereach::access
 
 #endif  // CARERACH_GEO_ACCESS_CATCHMENT_H_

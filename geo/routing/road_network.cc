@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_format.h"
 
 namespace carereach::routing {
 namespace {
@@ -192,6 +193,81 @@ absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
     out[i] = {best.cost, best.other};
   }
   return out;
+}
+
+PointsByNode::PointsByNode(const roads::RoadGraph& graph,
+                           std::span<const std::optional<Snap>> points)
+    : point_count_(points.size()), first_(graph.node_count() + 1, 0) {
+  const auto ends = [&](const Snap& p) {
+    const roads::Segment& s = graph.segments[p.segment];
+    return std::pair<uint32_t, uint32_t>(s.from, s.to);
+  };
+  for (const std::optional<Snap>& p : points) {
+    if (!p) continue;
+    const auto [from, to] = ends(*p);
+    ++first_[from + 1];
+    if (to != from) ++first_[to + 1];
+  }
+  for (size_t n = 1; n < first_.size(); ++n) first_[n] += first_[n - 1];
+  points_.resize(first_.back());
+  std::vector<uint32_t> next(first_.begin(), first_.end() - 1);
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (!points[i]) continue;
+    const auto [from, to] = ends(*points[i]);
+    points_[next[from]++] = static_cast<int32_t>(i);
+    if (to != from) points_[next[to]++] = static_cast<int32_t>(i);
+  }
+}
+
+absl::StatusOr<std::vector<PointReach>> PointsWithinBound(
+    const RoadNetwork& network, const Snap& source, std::span<const std::optional<Snap>> points,
+    const PointsByNode& by_node, const DriveParams& params, Metric metric, double bound,
+    absl::Time deadline) {
+  if (by_node.point_count() != points.size()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "points: the node index lists %d points, not %d", by_node.point_count(), points.size()));
+  }
+  const roads::RoadGraph& g = network.graph();
+  const std::optional<Snap> sources[1] = {source};
+  // Points drive to the source: search backward from its entries, leave each point by its exits.
+  const bool point_exits = params.to_facility;
+  const std::vector<Seed> seeds = SeedsFrom(g, sources, !point_exits, metric, params);
+  Dijkstra& search = Dijkstra::ThreadLocal(g);
+  if (absl::Status s = search.Run(seeds, point_exits ? Direction::kBackward : Direction::kForward,
+                                  metric, static_cast<float>(bound), deadline);
+      !s.ok()) {
+    return s;
+  }
+  const absl::flat_hash_map<uint32_t, std::vector<int32_t>> on_segment = {{source.segment, {0}}};
+  std::vector<PointReach> reached;
+  const auto consider = [&](int32_t i) {
+    const Best best = Combine(g, search, *points[i], point_exits, metric, params, on_segment,
+                              sources, /*point_is_origin=*/params.to_facility);
+    if (best.source >= 0 && best.cost <= bound) reached.push_back({i, best.cost, best.other});
+  };
+  const std::span<const uint32_t> settled = search.settled();
+  if (points.size() <= settled.size()) {
+    // Fewer points than settled nodes: checking every point is the cheaper way.
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (points[i]) consider(static_cast<int32_t>(i));
+    }
+    return reached;
+  }
+  // Every reached node is settled (the search runs until its heap is empty), so a point reached
+  // through a node is listed at a settled node; points on the source's own segment may be
+  // reached along it without any settled node.
+  std::vector<int32_t> candidates;
+  for (uint32_t n : settled) {
+    const std::span<const int32_t> at = by_node.At(n);
+    candidates.insert(candidates.end(), at.begin(), at.end());
+  }
+  for (int32_t i : by_node.At(g.segments[source.segment].from)) {
+    if (points[i]->segment == source.segment) candidates.push_back(i);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (int32_t i : candidates) consider(i);
+  return reached;
 }
 
 absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNetwork& network,

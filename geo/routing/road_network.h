@@ -79,6 +79,46 @@ absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
     std::span<const std::optional<Snap>> destinations, const DriveParams& params,
     double max_seconds, absl::Time deadline);
 
+// Snapped points (e.g. population units) listed by the road nodes at the ends of their
+// segments, so that the nodes a search settles name the points it may have reached without a
+// scan of every point. Built in O(nodes + points).
+// Thread safety: immutable after construction; share it const between any number of threads.
+class PointsByNode {
+ public:
+  PointsByNode(const roads::RoadGraph& graph, std::span<const std::optional<Snap>> points);
+
+  // Points snapped on a segment with an end at `node` (a point is listed at both ends).
+  std::span<const int32_t> At(uint32_t node) const {
+    return {points_.data() + first_[node], points_.data() + first_[node + 1]};
+  }
+  size_t point_count() const { return point_count_; }
+
+ private:
+  size_t point_count_ = 0;
+  std::vector<uint32_t> first_;  // CSR offsets, node_count + 1
+  std::vector<int32_t> points_;
+};
+
+// A point reached by a single-source search: `cost` in the search metric (seconds or metres)
+// and `other`, the other metric along the same route.
+struct PointReach {
+  int32_t point = -1;
+  float cost = Dijkstra::kInfinity;
+  float other = Dijkstra::kInfinity;
+};
+
+// Every point of `points` (nullopt = unsnapped, never reached) within `bound` of `source` in
+// `metric`, sorted by point index: travel from each point TO the source when
+// params.to_facility (one search backward over reversed arcs), FROM the source otherwise. As in
+// NearestFacilityByRoad, off-road legs at both ends count and a point on the source's own
+// segment is also reached along it directly. `by_node` must index `points`. One bounded search,
+// on the calling thread's Dijkstra::ThreadLocal; candidates come from the settled nodes (via
+// `by_node`) or from a scan of the points, whichever list is shorter.
+absl::StatusOr<std::vector<PointReach>> PointsWithinBound(
+    const RoadNetwork& network, const Snap& source, std::span<const std::optional<Snap>> points,
+    const PointsByNode& by_node, const DriveParams& params, Metric metric, double bound,
+    absl::Time deadline);
+
 // The road reached from `sources` within `max_seconds` (forward from the sources; backward when
 // params.to_facility, i.e. the roads from which a source is reached), as polylines in lon/lat
 // order, partial segments cut where the time runs out.

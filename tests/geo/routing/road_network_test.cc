@@ -247,5 +247,122 @@ TEST(ReachedRoadsTest, PartialSegmentsAreCutWhereTimeRunsOut) {
   EXPECT_NEAR(farthest, 300, 2);  // 30 s at 10 m/s
 }
 
+// Points every `step` metres along the drawn line a-b-c-d, on the road.
+std::vector<std::optional<Snap>> PointsAlong(const RoadNetwork& net, const AsciiMap& map,
+                                             double step, double end) {
+  std::vector<geo::LonLat> points;
+  for (double x = 0; x <= end; x += step) points.push_back(map.At('a', x, 0));
+  return SnapAll(net, points, 10);
+}
+
+TEST(PointsWithinBoundTest, BoundedSingleSourceSearchFindsThePointsInReach) {
+  AsciiMap map("a----------b----------c----------d", 100);  // 1.1 km segments at 10 m/s
+  map.Way("abcd", {.highway = "primary"});
+  auto net = RoadNetwork::Create(map.Build());
+  const auto source = net->snap_index().Nearest(map.At('b'), 10);
+  ASSERT_TRUE(source.has_value());
+  // 41 points every 80 m from a: more points than the 4 nodes, so candidates come from the
+  // node index. Within 95 s of b (950 m at 10 m/s): points 2 (160 m) to 25 (2,000 m).
+  const auto many = PointsAlong(*net, map, 80, 3200);
+  const PointsByNode many_index(net->graph(), many);
+  auto reached = PointsWithinBound(*net, *source, many, many_index, {}, Metric::kSeconds, 95,
+                                   absl::InfiniteFuture());
+  ASSERT_TRUE(reached.ok()) << reached.status();
+  ASSERT_EQ(reached->size(), 24u);
+  for (size_t k = 0; k < reached->size(); ++k) {
+    const PointReach& r = (*reached)[k];
+    EXPECT_EQ(r.point, static_cast<int32_t>(k + 2));
+    const double meters = std::abs(r.point * 80.0 - 1100.0);
+    EXPECT_NEAR(r.cost, meters / 10.0, 0.5) << r.point;
+    EXPECT_NEAR(r.other, meters, 5.0) << r.point;
+  }
+  // From the middle of a-b within 20 s (200 m) no node is reached: the points come from the
+  // source's own segment, 320 m to 640 m from a (points 4 to 8).
+  const auto middle = net->snap_index().Nearest(map.At('a', 500, 0), 10);
+  ASSERT_TRUE(middle.has_value());
+  reached = PointsWithinBound(*net, *middle, many, many_index, {}, Metric::kSeconds, 20,
+                              absl::InfiniteFuture());
+  ASSERT_TRUE(reached.ok());
+  std::vector<int32_t> points;
+  for (const PointReach& r : *reached) points.push_back(r.point);
+  EXPECT_THAT(points, testing::ElementsAre(4, 5, 6, 7, 8));
+  // Two points, fewer than the nodes: every point is checked directly; same answers.
+  const auto few = SnapAll(*net, std::vector{map.At('a', 300, 0), map.At('a', 2300, 0)}, 10);
+  const PointsByNode few_index(net->graph(), few);
+  reached = PointsWithinBound(*net, *source, few, few_index, {}, Metric::kMeters, 1000,
+                              absl::InfiniteFuture());
+  ASSERT_TRUE(reached.ok());
+  ASSERT_EQ(reached->size(), 1u);  // 800 m; the other is 1,200 m away
+  EXPECT_EQ((*reached)[0].point, 0);
+  EXPECT_NEAR((*reached)[0].cost, 800, 4);
+  EXPECT_NEAR((*reached)[0].other, 80, 0.5);  // seconds along the same route
+  // An index of other points is refused.
+  EXPECT_EQ(PointsWithinBound(*net, *source, few, many_index, {}, Metric::kMeters, 1000,
+                              absl::InfiniteFuture())
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// Per point, a single-source search agrees with NearestFacilityByRoad given that one facility,
+// in both directions and both metrics, whichever way candidates are found (node index or scan).
+TEST(PointsWithinBoundTest, AgreesWithTheMultiSourceSearchOnOnewayStreets) {
+  AsciiMap map(R"(
+a----------b
+|          |
+c----------d
+)",
+               100);
+  map.Way("ab", {.highway = "primary", .oneway = "yes"});
+  map.Way("acdb", {.highway = "residential"});
+  auto net = RoadNetwork::Create(map.Build());
+  std::vector<geo::LonLat> locations;
+  for (double x = 50; x < 1100; x += 100) {
+    locations.push_back(map.At('a', x, 15));   // by the one-way street
+    locations.push_back(map.At('c', x, -25));  // by the loop's far side
+  }
+  const auto source = net->snap_index().Nearest(map.At('a', 520, 10), 100);
+  ASSERT_TRUE(source.has_value());
+  const std::optional<Snap> sources[1] = {source};
+  for (const bool to_facility : {true, false}) {
+    DriveParams params;
+    params.to_facility = to_facility;
+    for (const Metric metric : {Metric::kSeconds, Metric::kMeters}) {
+      // Two points either side of the source (fewer than the nodes: scanned), or all of them
+      // (more than the nodes: found through the node index).
+      const std::vector<geo::LonLat> few = {locations[8], locations[12]};
+      for (const auto& subset : {few, locations}) {
+        const auto points = SnapAll(*net, subset, params.max_snap_meters);
+        const PointsByNode index(net->graph(), points);
+        const double bound = metric == Metric::kSeconds ? 200 : 1500;
+        auto reached = PointsWithinBound(*net, *source, points, index, params, metric, bound,
+                                         absl::InfiniteFuture());
+        auto nearest = NearestFacilityByRoad(
+            *net, points, sources, params, metric == Metric::kSeconds ? bound : 0,
+            metric == Metric::kMeters ? bound : 0, absl::InfiniteFuture());
+        ASSERT_TRUE(reached.ok() && nearest.ok());
+        size_t k = 0;
+        int expected_count = 0;
+        for (size_t i = 0; i < points.size(); ++i) {
+          const RoadTravel& t = (*nearest)[i];
+          const bool in =
+              metric == Metric::kSeconds ? t.fastest_facility == 0 : t.shortest_facility == 0;
+          if (!in) continue;
+          ++expected_count;
+          ASSERT_LT(k, reached->size());
+          const PointReach& r = (*reached)[k++];
+          EXPECT_EQ(r.point, static_cast<int32_t>(i));
+          EXPECT_FLOAT_EQ(r.cost, metric == Metric::kSeconds ? t.seconds : t.meters);
+        }
+        EXPECT_EQ(reached->size(), k);
+        EXPECT_GT(expected_count, 0);
+        if (subset.size() == locations.size()) {
+          EXPECT_LT(expected_count, static_cast<int>(subset.size()));  // the bound left some out
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace carereach::routing
