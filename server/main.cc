@@ -47,6 +47,9 @@ ABSL_FLAG(std::string, road_cache_dir, DefaultCacheDir(),
           "$XDG_CACHE_HOME/carereach, else /tmp/carereach-cache)");
 ABSL_FLAG(std::string, speed_profile, "",
           "Speed profile CSV (default: the built-in copy of deploy/profiles/car.csv)");
+ABSL_FLAG(std::string, state_dir, "carereach-state",
+          "Directory of the embedded store (SQLite carereach.db: stored networks and reports); "
+          "empty: no store");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long running calls may finish before they are cancelled");
 
@@ -72,6 +75,7 @@ int main(int argc, char** argv) {
   options.max_request_time = absl::Seconds(absl::GetFlag(FLAGS_max_request_seconds));
   options.road_cache_dir = absl::GetFlag(FLAGS_road_cache_dir);
   options.speed_profile_path = absl::GetFlag(FLAGS_speed_profile);
+  options.state_dir = absl::GetFlag(FLAGS_state_dir);
   const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
 
   absl::StatusOr<std::unique_ptr<carereach::Server>> server =

@@ -17,6 +17,8 @@
 #include "server/region_catalog.h"
 #include "server/rpc/access_service.h"
 #include "server/rpc/adequacy_service.h"
+#include "server/rpc/contracting_service.h"
+#include "server/rpc/network_service.h"
 
 namespace carereach {
 namespace {
@@ -37,6 +39,8 @@ void SetServing(grpc::Server& server, bool serving) {
   health->SetServingStatus("", serving);
   health->SetServingStatus(kAccessServiceName, serving);
   health->SetServingStatus("carereach.v1.AdequacyService", serving);
+  health->SetServingStatus("carereach.v1.NetworkService", serving);
+  health->SetServingStatus("carereach.v1.ContractingService", serving);
 }
 
 }  // namespace
@@ -75,6 +79,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
       std::make_unique<rpc::AccessServiceImpl>(options.limits, options.max_request_time);
   server->adequacy_service_ = std::make_unique<rpc::AdequacyServiceImpl>(
       options.limits, options.max_roster_rows, options.max_request_time);
+  if (!options.state_dir.empty()) {
+    absl::StatusOr<std::unique_ptr<store::Store>> store =
+        store::Store::Open(options.state_dir + "/carereach.db");
+    if (!store.ok()) {
+      return absl::Status(store.status().code(),
+                          absl::StrFormat("--state_dir %s: %s", options.state_dir,
+                                          store.status().message()));
+    }
+    server->store_ = *std::move(store);
+    Logf("store: %s/carereach.db (schema version %d)", options.state_dir,
+         server->store_->schema_version());
+  }
+  server->network_service_ =
+      std::make_unique<rpc::NetworkServiceImpl>(server->store_.get(), options.max_roster_rows);
+  server->contracting_service_ = std::make_unique<rpc::ContractingServiceImpl>(
+      server->store_.get(), options.limits, options.max_roster_rows, options.max_request_time);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -83,6 +103,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
                            &server->port_);
   builder.RegisterService(server->access_service_.get());
   builder.RegisterService(server->adequacy_service_.get());
+  builder.RegisterService(server->network_service_.get());
+  builder.RegisterService(server->contracting_service_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   server->server_ = builder.BuildAndStart();
@@ -120,6 +142,8 @@ absl::Status Server::LoadRegions() {
   std::shared_ptr<RegionCatalog> shared(*std::move(catalog));
   access_service_->SetCatalog(shared);
   adequacy_service_->SetCatalog(shared);
+  network_service_->SetCatalog(shared);
+  contracting_service_->SetCatalog(shared);
   SetServing(*server_, true);
   LogLine("SERVING");
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();

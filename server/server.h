@@ -11,6 +11,7 @@
 #include "carereach/v1/region_config.pb.h"
 #include "geo/access/coverage.h"
 #include "geo/roads/speed_profile.h"
+#include "server/store/store.h"
 
 namespace grpc {
 class Server;
@@ -20,9 +21,11 @@ namespace carereach {
 namespace rpc {
 class AccessServiceImpl;
 class AdequacyServiceImpl;
+class ContractingServiceImpl;
+class NetworkServiceImpl;
 }  // namespace rpc
 
-// The carereach gRPC server: AccessService, the standard health service (NOT_SERVING until the
+// The carereach gRPC server: AccessService, AdequacyService, NetworkService, ContractingService, the standard health service (NOT_SERVING until the
 // regions are loaded) and server reflection.
 // Thread-safe: Shutdown() may be called from any thread, e.g. a signal-handling thread.
 class Server {
@@ -46,6 +49,9 @@ class Server {
     std::string speed_profile_path;
     // Most rows of one adequacy roster.
     int64_t max_roster_rows = 2000000;
+    // Directory of the embedded store (SQLite file carereach.db: networks and reports). Empty:
+    // no store; NetworkService and stored networks answer FAILED_PRECONDITION.
+    std::string state_dir;
   };
 
   // Reads and checks the regions config (no data yet), then starts listening, answering
@@ -83,6 +89,9 @@ class Server {
   v1::RegionsConfig config_;
   std::unique_ptr<rpc::AccessServiceImpl> access_service_;
   std::unique_ptr<rpc::AdequacyServiceImpl> adequacy_service_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<rpc::NetworkServiceImpl> network_service_;
+  std::unique_ptr<rpc::ContractingServiceImpl> contracting_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::optional<roads::SpeedProfile> profile_;

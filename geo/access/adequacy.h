@@ -26,6 +26,7 @@ struct NetworkProvider {
   geo::LonLat location;        // lon/lat order
   double beds = 0;             // acute inpatient hospitals ("040") only
   bool telehealth = false;
+  std::string type;  // free text, reported back (e.g. "GENERAL ACUTE CARE")
 };
 
 // Specialty types whose telehealth providers earn the 10-point credit (a CSV of

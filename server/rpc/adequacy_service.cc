@@ -8,6 +8,7 @@
 #include "geo/access/adequacy.h"
 #include "server/rpc/access_service.h"
 #include "server/rpc/convert.h"
+#include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
 
 namespace carereach::rpc {
@@ -34,45 +35,13 @@ absl::Status ReadRequest(Stream* stream, int64_t max_rows, v1::AdequacyRequestHe
         return absl::ResourceExhaustedError(absl::StrFormat(
             "providers: more than this server's limit of %d roster rows", max_rows));
       }
-      if (!p.has_location()) {
-        return absl::InvalidArgumentError(
-            absl::StrFormat("providers[%d].location: is required", i));
-      }
-      roster->push_back({.id = p.id(),
-                         .name = p.name(),
-                         .specialty_code = p.specialty_code(),
-                         .location = {p.location().lon(), p.location().lat()},
-                         .beds = p.beds(),
-                         .telehealth = p.telehealth()});
+      absl::StatusOr<access::NetworkProvider> row =
+          ProviderFromProto(p, absl::StrFormat("providers[%d]", i));
+      if (!row.ok()) return row.status();
+      roster->push_back(*std::move(row));
     }
   }
   return absl::OkStatus();
-}
-
-void ResultToProto(const access::CountySpecialtyResult& r, v1::CountySpecialtyResult* out) {
-  out->set_county_fips(r.county->fips);
-  out->set_county_name(r.county_name.empty() ? r.county->name : r.county_name);
-  out->set_state(r.county->state);
-  out->set_county_designation(std::string(io::CountyDesignationName(r.county->designation)));
-  out->set_specialty_code(r.specialty->code);
-  out->set_specialty_name(r.specialty->name);
-  out->set_facility(r.specialty->facility);
-  out->set_max_minutes(r.max_minutes);
-  out->set_max_miles(r.max_miles);
-  out->set_beneficiaries(r.beneficiaries);
-  out->set_beneficiaries_with_access(r.beneficiaries_with_access);
-  out->set_share_with_access(r.share_with_access);
-  out->set_required_share(r.required_share);
-  out->set_telehealth_credit(r.telehealth_credit);
-  out->set_time_distance_pass(r.time_distance_pass);
-  out->set_minimum_number(r.minimum_number);
-  out->set_counted(r.counted);
-  out->set_minimum_number_pass(r.minimum_number_pass);
-  out->set_minimum_number_deficit(r.minimum_number_deficit);
-  out->set_pass(r.pass);
-  out->set_providers_serving(r.providers_serving);
-  for (const std::string& id : r.uncovered_unit_ids) out->add_uncovered_unit_ids(id);
-  out->set_uncovered_beneficiaries(r.uncovered_beneficiaries);
 }
 
 }  // namespace
@@ -161,7 +130,7 @@ grpc::Status AdequacyServiceImpl::EvaluateAdequacy(grpc::ServerContext* context,
       evaluated, drive.get(), (*standards)->set, (*standards)->telehealth_eligible, request,
       [&](const access::CountySpecialtyResult& r) {
         v1::EvaluateAdequacyResponse out;
-        ResultToProto(r, out.mutable_result());
+        AdequacyResultToProto(r, out.mutable_result());
         return !context->IsCancelled() && stream->Write(out);
       });
   if (!summary.ok()) return ToGrpcStatus(summary.status());

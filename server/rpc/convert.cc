@@ -21,14 +21,6 @@ void SetThreshold(const access::Threshold& t, v1::ThresholdCoverage* out) {
   }
 }
 
-void TotalsToProto(const access::Threshold& t, const access::ThresholdTotals& totals,
-                   int64_t total_population, v1::ThresholdCoverage* out) {
-  SetThreshold(t, out);
-  out->set_covered_population(totals.covered_population);
-  out->set_covered_units(totals.covered_units);
-  out->set_share(access::Share(totals.covered_population, total_population));
-}
-
 uint64_t RequestFingerprint(const v1::ComputeCoverageRequest& request) {
   v1::ComputeCoverageRequest copy = request;
   copy.mutable_unit_detail()->clear_page_token();
@@ -44,6 +36,15 @@ uint64_t RequestFingerprint(const v1::ComputeCoverageRequest& request) {
 }
 
 }  // namespace
+
+void TotalsToProto(const access::Threshold& t, const access::ThresholdTotals& totals,
+                   int64_t total_population, v1::ThresholdCoverage* out) {
+  SetThreshold(t, out);
+  out->set_covered_population(totals.covered_population);
+  out->set_covered_units(totals.covered_units);
+  out->set_share(access::Share(totals.covered_population, total_population));
+}
+
 
 absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
     const v1::ComputeCoverageRequest& request) {

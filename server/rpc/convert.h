@@ -37,6 +37,10 @@ void IsochronesToProto(const access::IsochroneRequest& request,
 void MatrixRowToProto(const access::MatrixRequest& request, const access::MatrixRow& row,
                       v1::MatrixRow* out);
 
+// One threshold's totals, with its share of `total_population`.
+void TotalsToProto(const access::Threshold& t, const access::ThresholdTotals& totals,
+                   int64_t total_population, v1::ThresholdCoverage* out);
+
 // Drive options with defaults for zero values (range checks: access::ValidateDriveParams).
 absl::StatusOr<routing::DriveParams> DriveParamsFromProto(const v1::DriveOptions& options);
 

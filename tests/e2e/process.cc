@@ -81,6 +81,13 @@ ChildProcess::~ChildProcess() {
   }
 }
 
+void ChildProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
 int ChildProcess::Stop(int timeout_seconds) {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);

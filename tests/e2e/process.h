@@ -25,6 +25,8 @@ class ChildProcess {
   ~ChildProcess();
   // Exit code after SIGTERM (waits up to `timeout_seconds`, then SIGKILL and returns -1).
   int Stop(int timeout_seconds);
+  // SIGKILL, as a crash would: no shutdown handler runs. Waits for the process to be gone.
+  void Kill();
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
 

@@ -1,0 +1,441 @@
+// NetworkService and ContractingService through a real in-process gRPC server with a real
+// SQLite store in a temporary directory, on the equator fixture (tests/fixtures/server): units at
+// 0.1, 0.5, 1 and 2 degrees east of (0, 0) with 1000, 2000, 4000 and 0 residents.
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "carereach/v1/access.grpc.pb.h"
+#include "carereach/v1/contracting.grpc.pb.h"
+#include "carereach/v1/networks.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "server/server.h"
+
+namespace carereach {
+namespace {
+
+using testing::ElementsAre;
+using testing::HasSubstr;
+
+const std::string kFixtures = std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/server";
+
+v1::NetworkProvider Hospital(const std::string& id, double lon, double lat = 0) {
+  v1::NetworkProvider p;
+  p.set_id(id);
+  p.set_name("Hospital " + id);
+  p.set_specialty_code("040");
+  p.mutable_location()->set_lon(lon);
+  p.mutable_location()->set_lat(lat);
+  p.set_beds(100);
+  return p;
+}
+
+class ContractingServerTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    state_dir_ = testing::TempDir() + "/contracting" + std::to_string(getpid()) + "_" +
+                 testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(state_dir_);
+    Start();
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(state_dir_);
+  }
+
+  void Start() {
+    Server::Options o;
+    o.listen_address = "127.0.0.1:0";
+    o.data_dir = kFixtures;
+    o.regions_config_path = kFixtures + "/regions.textproto";
+    o.state_dir = state_dir_;
+    auto server = Server::BuildAndStart(o);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    ASSERT_TRUE(server_->LoadRegions().ok());
+    server_->WaitForRoads();
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                                       grpc::InsecureChannelCredentials());
+    networks_ = v1::NetworkService::NewStub(channel);
+    contracting_ = v1::ContractingService::NewStub(channel);
+    access_ = v1::AccessService::NewStub(channel);
+  }
+
+  // A client context for `tenant` (empty: no tenant metadata).
+  static std::unique_ptr<grpc::ClientContext> Ctx(const std::string& tenant = "acme") {
+    auto c = std::make_unique<grpc::ClientContext>();
+    if (!tenant.empty()) c->AddMetadata("x-carereach-tenant", tenant);
+    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    return c;
+  }
+
+  grpc::Status Create(const std::string& id, const std::vector<v1::NetworkProvider>& rows,
+                      const std::string& tenant = "acme") {
+    v1::CreateNetworkRequest request;
+    request.set_network_id(id);
+    request.set_name("Network " + id);
+    for (const auto& r : rows) *request.add_providers() = r;
+    v1::CreateNetworkResponse response;
+    return networks_->CreateNetwork(Ctx(tenant).get(), request, &response);
+  }
+
+  grpc::Status Import(const std::string& id, const std::vector<v1::NetworkProvider>& rows,
+                      v1::NetworkVersion* version, const std::string& tenant = "acme") {
+    auto ctx = Ctx(tenant);
+    auto writer = networks_->ImportNetwork(ctx.get(), version);
+    v1::ImportNetworkRequest header;
+    header.mutable_header()->set_network_id(id);
+    header.mutable_header()->set_note("import");
+    EXPECT_TRUE(writer->Write(header));
+    // One row per batch, to exercise the stream.
+    for (const auto& r : rows) {
+      v1::ImportNetworkRequest batch;
+      *batch.mutable_providers()->add_providers() = r;
+      if (!writer->Write(batch)) break;
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  }
+
+  grpc::Status Coverage(const v1::AnalyzeCoverageRequest& request,
+                        v1::AnalyzeCoverageResponse* response,
+                        const std::string& tenant = "acme") {
+    return contracting_->AnalyzeCoverage(Ctx(tenant).get(), request, response);
+  }
+
+  static v1::AnalyzeCoverageRequest EquatorMiles(std::vector<std::string> networks) {
+    v1::AnalyzeCoverageRequest r;
+    r.set_region("equator");
+    r.add_max_miles(10);
+    r.add_max_miles(40);
+    for (const std::string& n : networks) r.add_networks()->set_network_id(n);
+    return r;
+  }
+
+  std::string state_dir_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<v1::NetworkService::Stub> networks_;
+  std::unique_ptr<v1::ContractingService::Stub> contracting_;
+  std::unique_ptr<v1::AccessService::Stub> access_;
+};
+
+TEST_F(ContractingServerTest, NetworkVersionsRoundTripThroughTheStore) {
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
+  v1::NetworkVersion v2;
+  grpc::Status s = Import("west", {Hospital("a", 0.1), Hospital("b", 1.0)}, &v2);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(v2.version(), 2);
+  EXPECT_EQ(v2.provider_count(), 2);
+
+  v1::GetNetworkRequest get;
+  get.set_network_id("west");
+  v1::GetNetworkResponse network;
+  ASSERT_TRUE(networks_->GetNetwork(Ctx().get(), get, &network).ok());
+  EXPECT_EQ(network.network().latest_version(), 2);
+  ASSERT_EQ(network.versions_size(), 2);
+  EXPECT_EQ(network.versions(0).provider_count(), 1);
+  EXPECT_NE(network.versions(0).content_hash(), network.versions(1).content_hash());
+
+  // Version 1 is unchanged by the import (versions are immutable).
+  v1::ExportNetworkRequest export_request;
+  export_request.set_network_id("west");
+  export_request.set_version(1);
+  auto ctx = Ctx();
+  auto reader = networks_->ExportNetwork(ctx.get(), export_request);
+  v1::ExportNetworkResponse part;
+  std::vector<std::string> ids;
+  while (reader->Read(&part)) {
+    if (part.has_version()) {
+      EXPECT_EQ(part.version().version(), 1);
+    }
+    for (const auto& p : part.providers().providers()) {
+      ids.push_back(p.id());
+      EXPECT_EQ(p.specialty_code(), "040");
+      EXPECT_DOUBLE_EQ(p.location().lon(), 0.1);
+      EXPECT_DOUBLE_EQ(p.beds(), 100);
+    }
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_THAT(ids, ElementsAre("a"));
+
+  v1::DiffNetworkVersionsRequest diff_request;
+  diff_request.set_network_id("west");
+  diff_request.set_from_version(1);
+  diff_request.set_to_version(2);
+  v1::DiffNetworkVersionsResponse diff;
+  ASSERT_TRUE(networks_->DiffNetworkVersions(Ctx().get(), diff_request, &diff).ok());
+  ASSERT_EQ(diff.added_size(), 1);
+  EXPECT_EQ(diff.added(0).id(), "b");
+  EXPECT_EQ(diff.removed_size(), 0);
+  EXPECT_EQ(diff.unchanged_count(), 1);
+
+  v1::ListNetworksResponse list;
+  ASSERT_TRUE(networks_->ListNetworks(Ctx().get(), {}, &list).ok());
+  ASSERT_EQ(list.networks_size(), 1);
+  EXPECT_EQ(list.networks(0).network_id(), "west");
+
+  // Survives a restart of the server on the same state directory.
+  server_.reset();
+  Start();
+  v1::GetNetworkResponse again;
+  ASSERT_TRUE(networks_->GetNetwork(Ctx().get(), get, &again).ok());
+  EXPECT_EQ(again.versions_size(), 2);
+  EXPECT_EQ(again.versions(1).content_hash(), network.versions(1).content_hash());
+}
+
+TEST_F(ContractingServerTest, AnotherTenantSeesNothing) {
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
+  v1::GetNetworkRequest get;
+  get.set_network_id("west");
+  v1::GetNetworkResponse network;
+  grpc::Status s = networks_->GetNetwork(Ctx("other").get(), get, &network);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(s.error_message(), HasSubstr("west"));
+
+  v1::ListNetworksResponse list;
+  ASSERT_TRUE(networks_->ListNetworks(Ctx("other").get(), {}, &list).ok());
+  EXPECT_EQ(list.networks_size(), 0);
+
+  // Analyses cannot read it either, and cannot reach its reports.
+  v1::AnalyzeCoverageResponse coverage;
+  EXPECT_EQ(Coverage(EquatorMiles({"west"}), &coverage, "other").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::AnalyzeCoverageRequest save = EquatorMiles({"west"});
+  save.set_save_report(true);
+  ASSERT_TRUE(Coverage(save, &coverage).ok());
+  ASSERT_FALSE(coverage.report_id().empty());
+  v1::GetReportRequest report_request;
+  report_request.set_report_id(coverage.report_id());
+  v1::Report report;
+  EXPECT_EQ(networks_->GetReport(Ctx("other").get(), report_request, &report).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::DeleteNetworkRequest del;
+  del.set_network_id("west");
+  v1::DeleteNetworkResponse deleted;
+  EXPECT_EQ(networks_->DeleteNetwork(Ctx("other").get(), del, &deleted).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // The other tenant may use the same id for its own network.
+  EXPECT_TRUE(Create("west", {Hospital("z", 1.0)}, "other").ok());
+  ASSERT_TRUE(networks_->GetNetwork(Ctx().get(), get, &network).ok());
+  EXPECT_EQ(network.network().latest_provider_count(), 1);
+}
+
+TEST_F(ContractingServerTest, TenantMetadataIsRequiredAndChecked) {
+  v1::ListNetworksResponse list;
+  grpc::Status s = networks_->ListNetworks(Ctx("").get(), {}, &list);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(s.error_message(), HasSubstr("x-carereach-tenant"));
+  s = networks_->ListNetworks(Ctx("a b").get(), {}, &list);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ContractingServerTest, BadRosterRowsAreRefusedWithTheirPathAndNothingIsSaved) {
+  v1::NetworkProvider bad = Hospital("b", 1.0, 123.4);
+  grpc::Status s = Create("west", {Hospital("a", 0.1), bad});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("providers[1].location.lat"));
+  v1::ListNetworksResponse list;
+  ASSERT_TRUE(networks_->ListNetworks(Ctx().get(), {}, &list).ok());
+  EXPECT_EQ(list.networks_size(), 0);
+
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
+  v1::NetworkProvider code = Hospital("c", 0.5);
+  code.set_specialty_code("999");
+  v1::NetworkVersion version;
+  s = Import("west", {Hospital("a", 0.1), code}, &version);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("providers[1].specialty_code"));
+  v1::GetNetworkRequest get;
+  get.set_network_id("west");
+  v1::GetNetworkResponse network;
+  ASSERT_TRUE(networks_->GetNetwork(Ctx().get(), get, &network).ok());
+  EXPECT_EQ(network.network().latest_version(), 1);
+}
+
+TEST_F(ContractingServerTest, WhatIfMatchesPlainCoverageOfTheChangedList) {
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1), Hospital("b", 1.0)}).ok());
+  v1::AnalyzeCoverageRequest request = EquatorMiles({"west"});
+  // Remove b, add c at 0.5 degrees east.
+  request.mutable_networks(0)->add_remove_provider_ids("b");
+  *request.mutable_networks(0)->add_add_providers() = Hospital("c", 0.5);
+  v1::AnalyzeCoverageResponse what_if;
+  grpc::Status s = Coverage(request, &what_if);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  v1::ComputeCoverageRequest plain;
+  plain.set_region("equator");
+  plain.add_max_miles(10);
+  plain.add_max_miles(40);
+  for (auto [id, lon] : {std::pair{"a", 0.1}, std::pair{"c", 0.5}}) {
+    v1::Facility* f = plain.add_facilities();
+    f->set_id(id);
+    f->mutable_location()->set_lon(lon);
+    f->mutable_location()->set_lat(0);
+  }
+  v1::ComputeCoverageResponse expected;
+  auto ctx = Ctx();
+  ASSERT_TRUE(access_->ComputeCoverage(ctx.get(), plain, &expected).ok());
+  ASSERT_EQ(what_if.results_size(), 2);
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_EQ(what_if.results(k).covered_population(), expected.results(k).covered_population());
+  }
+  // Hand check: a covers 0.1 (1000) within 10 miles; c at 0.5 covers 2000; 4000 at 1.0 is 34.6
+  // miles from c, so within 40 only.
+  EXPECT_EQ(what_if.results(0).covered_population(), 3000);
+  EXPECT_EQ(what_if.results(1).covered_population(), 7000);
+  ASSERT_EQ(what_if.networks_size(), 1);
+  EXPECT_EQ(what_if.networks(0).removed_rows(), 1);
+  EXPECT_EQ(what_if.networks(0).added_rows(), 1);
+  // Nothing was saved.
+  v1::GetNetworkRequest get;
+  get.set_network_id("west");
+  v1::GetNetworkResponse network;
+  ASSERT_TRUE(networks_->GetNetwork(Ctx().get(), get, &network).ok());
+  EXPECT_EQ(network.network().latest_version(), 1);
+
+  request.mutable_networks(0)->add_remove_provider_ids("nope");
+  s = Coverage(request, &what_if);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("networks[0].remove_provider_ids[1]"));
+}
+
+TEST_F(ContractingServerTest, AllianceReportsEachMembersContributionAndSavesTheReport) {
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
+  ASSERT_TRUE(Create("east", {Hospital("b", 1.0)}).ok());
+  v1::AnalyzeCoverageRequest request = EquatorMiles({"west", "east"});
+  request.set_save_report(true);
+  request.set_report_title("west + east");
+  v1::AnalyzeCoverageResponse alliance;
+  grpc::Status s = Coverage(request, &alliance);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // 10 miles: a covers 1000 (0.1), b covers 4000 (1.0); 0.5 is 27.7 miles from a, 34.6 from b.
+  // 40 miles: a covers 1000 + 2000, b covers 2000 + 4000 (and the empty unit at 2.0).
+  ASSERT_EQ(alliance.results_size(), 2);
+  EXPECT_EQ(alliance.results(0).covered_population(), 5000);
+  EXPECT_EQ(alliance.results(1).covered_population(), 7000);
+  ASSERT_EQ(alliance.members_size(), 2);
+  const v1::MemberCoverage& west = alliance.members(0);
+  EXPECT_EQ(west.label(), "west");
+  EXPECT_EQ(west.alone(0).covered_population(), 1000);
+  EXPECT_EQ(west.alone(1).covered_population(), 3000);
+  EXPECT_THAT(west.loss_if_leaves(), ElementsAre(1000, 1000));
+  EXPECT_THAT(west.gain_by_joining(), ElementsAre(4000, 4000));
+  const v1::MemberCoverage& east = alliance.members(1);
+  EXPECT_THAT(east.loss_if_leaves(), ElementsAre(4000, 4000));
+  EXPECT_THAT(east.gain_by_joining(), ElementsAre(1000, 1000));
+
+  ASSERT_FALSE(alliance.report_id().empty());
+  v1::ListReportsRequest list_request;
+  list_request.set_network_id("east");
+  v1::ListReportsResponse list;
+  ASSERT_TRUE(networks_->ListReports(Ctx().get(), list_request, &list).ok());
+  ASSERT_EQ(list.reports_size(), 1);
+  EXPECT_EQ(list.reports(0).report_id(), alliance.report_id());
+  EXPECT_EQ(list.reports(0).kind(), "coverage");
+  EXPECT_EQ(list.reports(0).networks_size(), 2);
+
+  v1::GetReportRequest get;
+  get.set_report_id(alliance.report_id());
+  v1::Report report;
+  ASSERT_TRUE(networks_->GetReport(Ctx().get(), get, &report).ok());
+  EXPECT_EQ(report.title(), "west + east");
+  EXPECT_EQ(report.region(), "equator");
+  v1::AnalyzeCoverageRequest saved_request;
+  ASSERT_TRUE(report.request().UnpackTo(&saved_request));
+  EXPECT_EQ(saved_request.networks_size(), 2);
+  v1::AnalyzeCoverageResponse saved_result;
+  ASSERT_TRUE(report.result().UnpackTo(&saved_result));
+  EXPECT_EQ(saved_result.results(0).covered_population(), 5000);
+  EXPECT_EQ(saved_result.members_size(), 2);
+}
+
+TEST_F(ContractingServerTest, DeletedNetworksAreGoneButTheirReportsStay) {
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
+  v1::AnalyzeCoverageRequest request = EquatorMiles({"west"});
+  request.set_save_report(true);
+  v1::AnalyzeCoverageResponse response;
+  ASSERT_TRUE(Coverage(request, &response).ok());
+  v1::DeleteNetworkRequest del;
+  del.set_network_id("west");
+  v1::DeleteNetworkResponse deleted;
+  ASSERT_TRUE(networks_->DeleteNetwork(Ctx().get(), del, &deleted).ok());
+  v1::GetNetworkRequest get;
+  get.set_network_id("west");
+  v1::GetNetworkResponse network;
+  EXPECT_EQ(networks_->GetNetwork(Ctx().get(), get, &network).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Coverage(EquatorMiles({"west"}), &response).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::GetReportRequest report_request;
+  report_request.set_report_id(response.report_id());
+  v1::Report report;
+  EXPECT_TRUE(networks_->GetReport(Ctx().get(), report_request, &report).ok());
+  // The id can be used again.
+  EXPECT_TRUE(Create("west", {Hospital("b", 1.0)}).ok());
+}
+
+TEST_F(ContractingServerTest, RecommendsTheCandidateThatCoversMostFirst) {
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
+  v1::RecommendAdditionsRequest request;
+  request.set_region("equator");
+  request.add_networks()->set_network_id("west");
+  v1::NetworkSelection* pool = request.mutable_candidates();
+  pool->set_label("pool");
+  *pool->add_providers() = Hospital("near", 0.15);  // covers nobody new within 10 miles
+  *pool->add_providers() = Hospital("mid", 0.5);    // 2000
+  *pool->add_providers() = Hospital("far", 1.0);    // 4000
+  *pool->add_providers() = Hospital("a", 0.1);      // already in the network: skipped
+  request.mutable_coverage()->set_max_miles(10);
+  request.set_max_picks(5);
+  v1::RecommendAdditionsResponse response;
+  grpc::Status s = contracting_->RecommendAdditions(Ctx().get(), request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(response.total(), 7000);
+  EXPECT_EQ(response.base_covered(), 1000);
+  ASSERT_EQ(response.picks_size(), 2);  // then nothing adds anyone
+  EXPECT_EQ(response.picks(0).provider().id(), "far");
+  EXPECT_EQ(response.picks(0).gain(), 4000);
+  EXPECT_EQ(response.picks(1).provider().id(), "mid");
+  EXPECT_EQ(response.picks(1).covered(), 7000);
+  EXPECT_DOUBLE_EQ(response.picks(1).share(), 1.0);
+  EXPECT_THAT(response.skipped_candidate_ids(), ElementsAre("a"));
+  EXPECT_THAT(response.method(), HasSubstr("1 - 1/e"));
+
+  request.mutable_coverage()->set_target_share(0.5);
+  ASSERT_TRUE(contracting_->RecommendAdditions(Ctx().get(), request, &response).ok());
+  ASSERT_EQ(response.picks_size(), 1);
+  EXPECT_TRUE(response.target_met());
+}
+
+TEST_F(ContractingServerTest, AccessRatiosSplitCapacityOverTheCatchment) {
+  // Straight-line minutes = miles x 1.3 / 35 x 60: a 30-minute catchment is 13.46 miles.
+  v1::ComputeAccessRatiosRequest request;
+  request.set_region("equator");
+  v1::NetworkSelection* n = request.mutable_network();
+  n->set_label("inline");
+  *n->add_providers() = Hospital("a", 0.1);
+  request.set_catchment_minutes(30);
+  request.set_capacity_from_beds(true);
+  request.set_include_units(true);
+  v1::ComputeAccessRatiosResponse response;
+  grpc::Status s = contracting_->ComputeAccessRatios(Ctx("").get(), request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // Only the unit at 0.1 (1000 residents, 0 miles) is in a's catchment: 100 beds / 1000
+  // residents = 100 per 1,000.
+  ASSERT_EQ(response.providers_size(), 1);
+  EXPECT_EQ(response.providers(0).catchment_population(), 1000);
+  EXPECT_DOUBLE_EQ(response.providers(0).ratio_per_1000(), 100.0);
+  ASSERT_EQ(response.units_size(), 4);
+  EXPECT_DOUBLE_EQ(response.units(0).access_per_1000(), 100.0);
+  EXPECT_DOUBLE_EQ(response.units(1).access_per_1000(), 0.0);
+  EXPECT_EQ(response.zero_access_population(), 6000);
+}
+
+}  // namespace
+}  // namespace carereach
