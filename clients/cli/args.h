@@ -22,7 +22,36 @@ inline constexpr int kExitUsage = 2;
 
 inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
 
-enum class Command { kHelp, kRegions, kCoverage, kIsochrone, kMatrix, kAdequacy };
+inline constexpr absl::string_view kDefaultTenant = "default";
+
+// The specialty code every row of a facility CSV read as a network roster gets by default: acute
+// inpatient hospitals.
+inline constexpr absl::string_view kDefaultFacilitySpecialty = "040";
+
+enum class Command {
+  kHelp,
+  kRegions,
+  kCoverage,
+  kIsochrone,
+  kMatrix,
+  kAdequacy,
+  // Stored networks (NetworkService).
+  kNetworkCreate,
+  kNetworkImport,
+  kNetworkList,
+  kNetworkShow,
+  kNetworkExport,
+  kNetworkDiff,
+  kNetworkDelete,
+  // Saved reports (NetworkService).
+  kReportList,
+  kReportShow,
+  // Contracting analyses (ContractingService).
+  kAnalyzeCoverage,
+  kAnalyzeAdequacy,
+  kRecommend,
+  kAccessRatios,
+};
 enum class OutputFormat { kTable, kCsv, kJson };
 enum class Mode { kStraightLine, kDrive };
 enum class Direction { kDefault, kToFacility, kFromFacility };
@@ -36,6 +65,9 @@ struct GlobalOptions {
   // While the server answers UNAVAILABLE (or cannot be reached), retry every 0.2 s until this
   // many seconds have passed. 0: no retry.
   double wait_seconds = 0;
+  // Sent as the "x-carereach-tenant" metadata of every call: 1 to 64 characters of
+  // [A-Za-z0-9._-].
+  std::string tenant = std::string(kDefaultTenant);
 };
 
 // Columns of the facility CSV named on the command line; empty means "detect by common names".
@@ -47,11 +79,20 @@ struct FacilityColumnFlags {
   std::string type;
 };
 
-// One `--where COLUMN=VALUE`: keep rows whose COLUMN equals VALUE (both trimmed).
+// One `--where COLUMN=VALUE`: keep rows whose COLUMN equals VALUE (both trimmed), or one
+// `--where COLUMN~TEXT` (`contains`): keep rows whose COLUMN contains TEXT, ignoring ASCII case;
+// TEXT may list alternatives separated by '|' (any of them matches).
 struct WhereClause {
   std::string column;
   std::string value;
+  bool contains = false;
 };
+
+// "STATE=MI", "NAME~MERCY|TRINITY": the clause as written (trimmed).
+std::string WhereText(const WhereClause& clause);
+
+// The alternatives of a `~` clause's TEXT: split at '|', trimmed, lower-cased (ASCII).
+std::vector<std::string> ContainsAlternatives(absl::string_view text);
 
 // Drive options (carereach.v1.DriveOptions); unset/empty leaves the server's default.
 struct DriveFlags {
@@ -130,6 +171,8 @@ struct RosterColumnFlags {
   std::string specialty;
   std::string beds;
   std::string telehealth;
+  // Free-text type (NetworkProvider.type); not a flag of `adequacy`.
+  std::string type;
 };
 
 struct AdequacyOptions {
@@ -158,6 +201,126 @@ struct AdequacyOptions {
   std::string data_dir;
 };
 
+// Where a network roster comes from: a CMS roster CSV (`--roster`, read like `adequacy
+// --network`) or a facility CSV (`--facilities`, every row given RosterReadOptions'
+// specialty code).
+enum class RosterFormat { kRoster, kFacilities };
+
+struct RosterSource {
+  RosterFormat format = RosterFormat::kRoster;
+  std::string path;
+  std::vector<WhereClause> where;
+};
+
+// How the roster files of one command are read: the column flags apply to every file of their
+// format.
+struct RosterReadOptions {
+  RosterColumnFlags roster_columns;
+  // --id-column, --name-column, --lat-column, --lon-column and --type-column apply to both
+  // formats; the beds column of facility files is roster_columns.beds.
+  FacilityColumnFlags facility_columns;
+  // --specialty-code: the code of every row of a facility file, normalized ("40" -> "040").
+  std::string facility_specialty = std::string(kDefaultFacilitySpecialty);
+};
+
+// One `--network ID[@VERSION]` (or an inline `--roster` / `--facilities`) of an analysis, with
+// the flags that follow it: --label, --where (inline files), --add-roster / --add-facilities
+// (with --add-where) and --remove.
+struct SelectionFlags {
+  // Name in answers; empty: the server's default (the network id), or the file's base name for
+  // inline rosters (set by the parser).
+  std::string label;
+  // A stored network and its version (0: the latest); empty for an inline roster.
+  std::string network_id;
+  int version = 0;
+  // The inline roster, when network_id is empty.
+  std::optional<RosterSource> inline_roster;
+  // What-ifs: rows added (from these files, in order) and provider ids removed.
+  std::vector<RosterSource> add;
+  std::vector<std::string> remove_ids;
+};
+
+// Travel model flags (carereach.v1.TravelMode, StraightLineOptions, DriveOptions).
+struct TravelFlags {
+  Mode mode = Mode::kStraightLine;
+  std::optional<double> circuity;
+  std::optional<double> speed_mph;
+  DriveFlags drive;
+};
+
+// Options of every `network` subcommand (which fields apply is noted per field).
+struct NetworkOptions {
+  // Positional ID of every subcommand but list.
+  std::string network_id;
+  // create, import: the network's name and description (import: with --create only), the
+  // version's note, and the roster (optional for create, required for import).
+  std::string name;
+  std::string description;
+  std::string note;
+  std::optional<RosterSource> roster;
+  RosterReadOptions read;
+  // import --create: create the network when it does not exist.
+  bool create_if_missing = false;
+  // export: the version (0: the latest) and the destination (empty: stdout).
+  int version = 0;
+  std::string out_path;
+  // diff: the positional FROM and TO versions.
+  int from_version = 0;
+  int to_version = 0;
+  // list, show (table, json), diff (table, csv, json).
+  OutputFormat format = OutputFormat::kTable;
+};
+
+// Options of `report list` and `report show`.
+struct ReportOptions {
+  // list --network: only reports computed from this network.
+  std::string network_id;
+  // show: the positional REPORT_ID.
+  std::string report_id;
+  OutputFormat format = OutputFormat::kTable;
+};
+
+// Options of `analyze coverage`, `analyze adequacy`, `recommend` and `access-ratios` (which
+// fields apply is noted per field).
+struct AnalysisOptions {
+  std::string region;
+  // In command-line order; several make an alliance (access-ratios: exactly one).
+  std::vector<SelectionFlags> networks;
+  RosterReadOptions read;
+  TravelFlags travel;
+  // --specialties: only rows with these codes count (normalized; empty: every row).
+  std::vector<std::string> specialty_codes;
+  // analyze adequacy and recommend: 5-digit county FIPS codes.
+  std::vector<std::string> county_fips;
+  bool save_report = false;
+  std::string title;
+  OutputFormat format = OutputFormat::kTable;
+
+  // analyze coverage: thresholds; recommend: at most one of each (the coverage objective).
+  std::vector<double> minutes;
+  std::vector<double> miles;
+  // analyze coverage --counties: the per-county table.
+  bool counties = false;
+  // analyze adequacy, recommend (adequacy objective): the standards set.
+  std::string standards;
+  // analyze adequacy --failing-only.
+  bool failing_only = false;
+
+  // recommend: the candidate pool (a stored network or an inline roster), the coverage
+  // objective's target share and the number of picks (unset: server defaults), or the
+  // adequacy objective.
+  std::optional<SelectionFlags> candidates;
+  std::optional<double> target_share;
+  std::optional<int> picks;
+  std::string adequacy_county;
+  std::string adequacy_specialty;
+
+  // access-ratios.
+  std::optional<double> catchment_minutes;
+  bool capacity_from_beds = false;
+  std::string units_out;
+};
+
 // "40" -> "040": a numeric specialty code shorter than 3 digits is zero-padded; others are
 // returned trimmed and unchanged ("S03", "040").
 std::string NormalizeSpecialtyCode(absl::string_view code);
@@ -174,13 +337,30 @@ struct Invocation {
   IsochroneOptions isochrone;
   MatrixOptions matrix;
   AdequacyOptions adequacy;
+  NetworkOptions network;
+  ReportOptions report;
+  AnalysisOptions analysis;
 };
 
-// Parses the arguments after the program name. `default_server` is the server used when
-// --server is absent (the caller passes $CARERACH_SERVER when set). Errors are INVALID_ARGUMENT
-// with one line naming the flag, e.g. "--minutes: 'ten' is not a number".
+// `ID` or `ID@VERSION` (VERSION a whole number >= 1; none: 0, the latest). `flag` names the flag
+// in errors ("--network: 'mercy@x': VERSION must be a whole number >= 1").
+struct NetworkRef {
+  std::string network_id;
+  int version = 0;
+};
+absl::StatusOr<NetworkRef> ParseNetworkRef(absl::string_view flag, absl::string_view text);
+
+// OK when `tenant` is 1 to 64 characters of [A-Za-z0-9._-]; `what` names its origin in the
+// error ("--tenant", "$CARERACH_TENANT").
+absl::Status ValidateTenant(absl::string_view what, absl::string_view tenant);
+
+// Parses the arguments after the program name. `default_server` and `default_tenant` are used
+// when --server / --tenant are absent (the caller passes $CARERACH_SERVER and $CARERACH_TENANT
+// when set). Errors are INVALID_ARGUMENT with one line naming the flag, e.g. "--minutes: 'ten'
+// is not a number".
 absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
-                                     absl::string_view default_server = kDefaultServer);
+                                     absl::string_view default_server = kDefaultServer,
+                                     absl::string_view default_tenant = kDefaultTenant);
 
 // Parses a comma-separated list of numbers such as "10,20,30". `flag` names the flag in errors.
 absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view flag, absl::string_view text);

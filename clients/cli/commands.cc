@@ -1,18 +1,12 @@
 #include "clients/cli/commands.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -22,8 +16,12 @@
 #include "absl/strings/string_view.h"
 #include "carereach/v1/access.grpc.pb.h"
 #include "carereach/v1/adequacy.grpc.pb.h"
+#include "clients/cli/contracting_commands.h"
+#include "clients/cli/network_commands.h"
 #include "clients/cli/output.h"
+#include "clients/cli/partial_file.h"
 #include "clients/cli/roster_csv.h"
+#include "clients/cli/rpc_client.h"
 #include "grpcpp/grpcpp.h"
 
 namespace carereach::cli {
@@ -43,73 +41,18 @@ using carereach::v1::ListRegionsRequest;
 using carereach::v1::ListRegionsResponse;
 using carereach::v1::MatrixRow;
 
-// Large facility lists and per-unit pages exceed gRPC's 4 MiB default.
-constexpr int kMaxMessageBytes = 256 * 1024 * 1024;
-constexpr auto kRetryInterval = std::chrono::milliseconds(200);
 constexpr int kUnitsPageSize = 10000;
-// Roster rows per EvaluateAdequacy message: about 0.5 MB, well under any message limit.
-constexpr size_t kRosterBatchRows = 5000;
 // The Census tract centres of population, under the data directory (for --uncovered-out).
 constexpr absl::string_view kTractCentresFile = "census/CenPop2020_Mean_TR.txt";
 
-absl::StatusCode ToAbslCode(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return absl::StatusCode::kOk;
-    case grpc::StatusCode::CANCELLED:
-      return absl::StatusCode::kCancelled;
-    case grpc::StatusCode::UNKNOWN:
-      return absl::StatusCode::kUnknown;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return absl::StatusCode::kInvalidArgument;
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return absl::StatusCode::kDeadlineExceeded;
-    case grpc::StatusCode::NOT_FOUND:
-      return absl::StatusCode::kNotFound;
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return absl::StatusCode::kAlreadyExists;
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return absl::StatusCode::kPermissionDenied;
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return absl::StatusCode::kUnauthenticated;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return absl::StatusCode::kResourceExhausted;
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return absl::StatusCode::kFailedPrecondition;
-    case grpc::StatusCode::ABORTED:
-      return absl::StatusCode::kAborted;
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return absl::StatusCode::kOutOfRange;
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return absl::StatusCode::kUnimplemented;
-    case grpc::StatusCode::INTERNAL:
-      return absl::StatusCode::kInternal;
-    case grpc::StatusCode::UNAVAILABLE:
-      return absl::StatusCode::kUnavailable;
-    case grpc::StatusCode::DATA_LOSS:
-      return absl::StatusCode::kDataLoss;
-    default:
-      return absl::StatusCode::kUnknown;
-  }
-}
-
-// A client of AccessService with the CLI's deadline and wait-for-server policy.
+// A client of AccessService and AdequacyService with the CLI's call policy (RpcClient).
 // Not thread-safe (one command runs at a time).
 class AccessClient {
  public:
-  explicit AccessClient(const GlobalOptions& options) : options_(options) {
-    grpc::ChannelArguments args;
-    args.SetMaxSendMessageSize(kMaxMessageBytes);
-    args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-    // --wait-seconds polls every 0.2 s; keep reconnection attempts close together so a server
-    // that has just started is noticed within about a second.
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-    channel_ = grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
-    stub_ = AccessService::NewStub(channel_);
-    adequacy_stub_ = AdequacyService::NewStub(channel_);
-  }
+  explicit AccessClient(const GlobalOptions& options)
+      : rpc_(options),
+        stub_(AccessService::NewStub(rpc_.channel())),
+        adequacy_stub_(AdequacyService::NewStub(rpc_.channel())) {}
 
   // Sends the header, then `providers` in batches of kRosterBatchRows, half-closes, and hands
   // each response to `on_response` as it arrives; an error from `on_response` cancels the call
@@ -119,10 +62,10 @@ class AccessClient {
       const AdequacyRequestHeader& header,
       const std::vector<carereach::v1::NetworkProvider>& providers,
       const std::function<absl::Status(const EvaluateAdequacyResponse&)>& on_response) {
-    const auto wait_until = WaitUntil();
+    const auto wait_until = rpc_.WaitUntil();
     while (true) {
       grpc::ClientContext context;
-      SetDeadline(context);
+      rpc_.Prepare(context);
       std::unique_ptr<grpc::ClientReaderWriter<EvaluateAdequacyRequest, EvaluateAdequacyResponse>>
           stream = adequacy_stub_->EvaluateAdequacy(&context);
       EvaluateAdequacyRequest request;
@@ -153,23 +96,23 @@ class AccessClient {
       grpc::Status status = stream->Finish();
       if (!response_status.ok()) return response_status;
       if (status.ok()) return absl::OkStatus();
-      if (!any_response && ShouldRetry(status, wait_until)) continue;
-      return Explain(status);
+      if (!any_response && RpcClient::ShouldRetry(status, wait_until)) continue;
+      return rpc_.Explain(status);
     }
   }
 
   absl::Status ListRegions(const ListRegionsRequest& request, ListRegionsResponse* response) {
-    return Call(&AccessService::Stub::ListRegions, request, response);
+    return rpc_.Unary(*stub_, &AccessService::Stub::ListRegions, request, response);
   }
 
   absl::Status ComputeCoverage(const ComputeCoverageRequest& request,
                                ComputeCoverageResponse* response) {
-    return Call(&AccessService::Stub::ComputeCoverage, request, response);
+    return rpc_.Unary(*stub_, &AccessService::Stub::ComputeCoverage, request, response);
   }
 
   absl::Status ComputeIsochrones(const ComputeIsochronesRequest& request,
                                  ComputeIsochronesResponse* response) {
-    return Call(&AccessService::Stub::ComputeIsochrones, request, response);
+    return rpc_.Unary(*stub_, &AccessService::Stub::ComputeIsochrones, request, response);
   }
 
   // Reads the row stream to its end, handing each row to `on_row` as it arrives; an error from
@@ -177,142 +120,13 @@ class AccessClient {
   // UNAVAILABLE is retried (--wait-seconds) only while no row has arrived.
   absl::Status ComputeMatrix(const ComputeMatrixRequest& request,
                              const std::function<absl::Status(const MatrixRow&)>& on_row) {
-    const auto wait_until = WaitUntil();
-    while (true) {
-      grpc::ClientContext context;
-      SetDeadline(context);
-      std::unique_ptr<grpc::ClientReader<MatrixRow>> reader =
-          stub_->ComputeMatrix(&context, request);
-      MatrixRow row;
-      bool any_row = false;
-      absl::Status row_status;
-      while (reader->Read(&row)) {
-        any_row = true;
-        row_status = on_row(row);
-        if (!row_status.ok()) {
-          context.TryCancel();
-          // Drain what is in flight: Finish() expects the stream read to its end.
-          while (reader->Read(&row)) continue;
-          break;
-        }
-      }
-      grpc::Status status = reader->Finish();
-      if (!row_status.ok()) return row_status;
-      if (status.ok()) return absl::OkStatus();
-      if (!any_row && ShouldRetry(status, wait_until)) continue;
-      return Explain(status);
-    }
+    return rpc_.ReadStream(*stub_, &AccessService::Stub::ComputeMatrix, request, on_row);
   }
 
  private:
-  template <typename Request, typename Response>
-  using Method = grpc::Status (AccessService::Stub::*)(grpc::ClientContext*, const Request&,
-                                                       Response*);
-
-  template <typename Request, typename Response>
-  absl::Status Call(Method<Request, Response> method, const Request& request, Response* response) {
-    const auto wait_until = WaitUntil();
-    while (true) {
-      grpc::ClientContext context;
-      response->Clear();
-      SetDeadline(context);
-      grpc::Status status = (stub_.get()->*method)(&context, request, response);
-      if (status.ok()) return absl::OkStatus();
-      if (ShouldRetry(status, wait_until)) continue;
-      return Explain(status);
-    }
-  }
-
-  std::chrono::steady_clock::time_point WaitUntil() const {
-    return std::chrono::steady_clock::now() +
-           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-               std::chrono::duration<double>(options_.wait_seconds));
-  }
-
-  void SetDeadline(grpc::ClientContext& context) const {
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                             std::chrono::duration<double>(options_.timeout_seconds)));
-  }
-
-  // True (after sleeping one interval) when `status` is UNAVAILABLE and --wait-seconds allows
-  // another attempt.
-  static bool ShouldRetry(const grpc::Status& status,
-                          std::chrono::steady_clock::time_point wait_until) {
-    if (status.error_code() != grpc::StatusCode::UNAVAILABLE ||
-        std::chrono::steady_clock::now() + kRetryInterval > wait_until) {
-      return false;
-    }
-    std::this_thread::sleep_for(kRetryInterval);
-    return true;
-  }
-
-  // Adds what the CLI knows to transport-level failures.
-  absl::Status Explain(const grpc::Status& status) {
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
-        channel_->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY) {
-      return FromGrpcStatus(grpc::Status(
-          status.error_code(), absl::StrCat("cannot reach carereach server at ", options_.server,
-                                            ": ", status.error_message())));
-    }
-    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-      return FromGrpcStatus(
-          grpc::Status(status.error_code(),
-                       absl::StrCat(status.error_message(), " (no answer within ",
-                                    options_.timeout_seconds, " s; see --timeout-seconds)")));
-    }
-    return FromGrpcStatus(status);
-  }
-
-  GlobalOptions options_;
-  std::shared_ptr<grpc::Channel> channel_;
+  RpcClient rpc_;
   std::unique_ptr<AccessService::Stub> stub_;
   std::unique_ptr<AdequacyService::Stub> adequacy_stub_;
-};
-
-// An output file (--units-out, --out) written to a sibling "FILE.partial" and renamed into place
-// by Commit, so a failed run never leaves a truncated file under the requested name.
-// Not thread-safe.
-class PartialFile {
- public:
-  // `flag` names the file in messages.
-  PartialFile(std::string flag, std::string path)
-      : flag_(std::move(flag)), path_(std::move(path)), temp_path_(path_ + ".partial") {}
-  ~PartialFile() {
-    if (opened_ && !committed_) {
-      if (stream_.is_open()) stream_.close();
-      std::remove(temp_path_.c_str());
-    }
-  }
-
-  absl::Status Open() {
-    stream_.open(temp_path_, std::ios::out | std::ios::trunc | std::ios::binary);
-    if (!stream_) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(flag_, ": cannot write ", temp_path_, ": ", std::strerror(errno)));
-    }
-    opened_ = true;
-    return absl::OkStatus();
-  }
-
-  std::ostream& stream() { return stream_; }
-
-  absl::Status Commit() {
-    stream_.close();
-    if (!stream_ || std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-      return absl::DataLossError(absl::StrCat(flag_, ": cannot write ", path_));
-    }
-    committed_ = true;
-    return absl::OkStatus();
-  }
-
- private:
-  std::string flag_;
-  std::string path_;
-  std::string temp_path_;
-  std::ofstream stream_;
-  bool opened_ = false;
-  bool committed_ = false;
 };
 
 // Reads one facility file, reports it on `err` ("origins: kept 3 of 4 rows of o.csv") and
@@ -364,60 +178,12 @@ absl::Status CheckMatrixRow(const MatrixRow& row, size_t origins, size_t destina
 std::string FacilitiesNote(const FacilityList& list, const std::vector<WhereClause>& where) {
   std::string note = std::string(BaseName(list.source));
   for (const WhereClause& clause : where) {
-    absl::StrAppend(&note, ", ", clause.column, "=", clause.value);
+    absl::StrAppend(&note, ", ", WhereText(clause));
   }
   return note;
 }
 
 }  // namespace
-
-absl::string_view GrpcCodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    default:
-      return "UNKNOWN";
-  }
-}
-
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(
-      ToAbslCode(status.error_code()),
-      absl::StrCat(GrpcCodeName(status.error_code()), ": ", status.error_message()));
-}
 
 carereach::v1::DriveOptions DriveOptionsFrom(const DriveFlags& flags) {
   carereach::v1::DriveOptions drive;
@@ -788,32 +554,60 @@ absl::Status RunAdequacy(const GlobalOptions& global, const AdequacyOptions& opt
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const char* env_server = std::getenv("CARERACH_SERVER");
+  const char* env_tenant = std::getenv("CARERACH_TENANT");
   absl::StatusOr<Invocation> invocation =
-      ParseArgs(args, env_server != nullptr && *env_server != '\0' ? env_server : kDefaultServer);
+      ParseArgs(args, env_server != nullptr && *env_server != '\0' ? env_server : kDefaultServer,
+                env_tenant != nullptr && *env_tenant != '\0' ? env_tenant : kDefaultTenant);
   if (!invocation.ok()) {
     err << "error: " << invocation.status().message() << "\n"
         << "run 'carereach help' for usage\n";
     return kExitUsage;
   }
+  const GlobalOptions& global = invocation->global;
   absl::Status status;
   switch (invocation->command) {
     case Command::kHelp:
       out << UsageText();
       return kExitOk;
     case Command::kRegions:
-      status = RunRegions(invocation->global, invocation->regions, out);
+      status = RunRegions(global, invocation->regions, out);
       break;
     case Command::kCoverage:
-      status = RunCoverage(invocation->global, invocation->coverage, out, err);
+      status = RunCoverage(global, invocation->coverage, out, err);
       break;
     case Command::kIsochrone:
-      status = RunIsochrone(invocation->global, invocation->isochrone, out, err);
+      status = RunIsochrone(global, invocation->isochrone, out, err);
       break;
     case Command::kMatrix:
-      status = RunMatrix(invocation->global, invocation->matrix, out, err);
+      status = RunMatrix(global, invocation->matrix, out, err);
       break;
     case Command::kAdequacy:
-      status = RunAdequacy(invocation->global, invocation->adequacy, out, err);
+      status = RunAdequacy(global, invocation->adequacy, out, err);
+      break;
+    case Command::kNetworkCreate:
+    case Command::kNetworkImport:
+    case Command::kNetworkList:
+    case Command::kNetworkShow:
+    case Command::kNetworkExport:
+    case Command::kNetworkDiff:
+    case Command::kNetworkDelete:
+      status = RunNetworkCommand(invocation->command, global, invocation->network, out, err);
+      break;
+    case Command::kReportList:
+    case Command::kReportShow:
+      status = RunReportCommand(invocation->command, global, invocation->report, out);
+      break;
+    case Command::kAnalyzeCoverage:
+      status = RunAnalyzeCoverage(global, invocation->analysis, out, err);
+      break;
+    case Command::kAnalyzeAdequacy:
+      status = RunAnalyzeAdequacy(global, invocation->analysis, out, err);
+      break;
+    case Command::kRecommend:
+      status = RunRecommend(global, invocation->analysis, out, err);
+      break;
+    case Command::kAccessRatios:
+      status = RunAccessRatios(global, invocation->analysis, out, err);
       break;
   }
   out.flush();

@@ -1,7 +1,9 @@
 #ifndef CARERACH_CLIENTS_CLI_COMMANDS_H_
 #define CARERACH_CLIENTS_CLI_COMMANDS_H_
 
-// The commands of the `carereach` client: parse, read facilities, call AccessService, print.
+// The commands of the `carereach` client: parse, read facilities, call AccessService, print;
+// RunCli also dispatches the network, report and analysis commands (network_commands.h,
+// contracting_commands.h).
 // RunCli is the whole program minus main(); it writes only to the streams it is given.
 // Not thread-safe with respect to the streams passed in; otherwise stateless.
 
@@ -15,13 +17,15 @@
 #include "carereach/v1/adequacy.pb.h"
 #include "clients/cli/args.h"
 #include "clients/cli/facilities_csv.h"
+#include "clients/cli/rpc_client.h"
 #include "grpcpp/support/status.h"
 
 namespace carereach::cli {
 
 // Runs the client on `args` (argv without the program name) and returns the exit code: kExitOk,
 // kExitError (one "error: ..." line on `err`) or kExitUsage (an "error: ..." line and a hint to
-// run `carereach help`). $CARERACH_SERVER is the default --server.
+// run `carereach help`). $CARERACH_SERVER is the default --server, $CARERACH_TENANT the default
+// --tenant.
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 // `carereach regions` and `carereach coverage`. Errors are returned, not printed; an RPC error's
@@ -59,12 +63,6 @@ carereach::v1::ComputeMatrixRequest BuildMatrixRequest(const MatrixOptions& opti
                                                        const FacilityList& destinations);
 // The drive flags as the wire's DriveOptions (unset flags stay 0: server defaults).
 carereach::v1::DriveOptions DriveOptionsFrom(const DriveFlags& flags);
-
-// Canonical name of a gRPC code: "INVALID_ARGUMENT", "UNAVAILABLE", ...
-absl::string_view GrpcCodeName(grpc::StatusCode code);
-
-// An RPC failure as a Status with the same code and the message "CODE_NAME: message".
-absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace carereach::cli
 

@@ -94,17 +94,34 @@ absl::StatusOr<RowFilter> RowFilter::Make(const io::CsvTable& table,
     const int index = table.Column(clause.column);
     if (index < 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat(where_flag, " ", clause.column, "=", clause.value, ": ", table.source,
-                       " has no column '", clause.column, "'; columns: ", HeaderList(table)));
+          absl::StrCat(where_flag, " ", WhereText(clause), ": ", table.source, " has no column '",
+                       clause.column, "'; columns: ", HeaderList(table)));
     }
-    filter.filters_.emplace_back(index, clause.value);
+    Filter& added = filter.filters_.emplace_back();
+    added.column = index;
+    added.contains = clause.contains;
+    if (clause.contains) {
+      added.alternatives = ContainsAlternatives(clause.value);
+    } else {
+      added.value = clause.value;
+    }
   }
   return filter;
 }
 
 bool RowFilter::Keep(const io::CsvRecord& record) const {
-  for (const auto& [index, value] : filters_) {
-    if (CsvFieldAt(record, index) != value) return false;
+  for (const Filter& filter : filters_) {
+    const absl::string_view cell = CsvFieldAt(record, filter.column);
+    if (!filter.contains) {
+      if (cell != filter.value) return false;
+      continue;
+    }
+    const std::string lowered = absl::AsciiStrToLower(cell);
+    if (std::none_of(
+            filter.alternatives.begin(), filter.alternatives.end(),
+            [&](const std::string& text) { return lowered.find(text) != std::string::npos; })) {
+      return false;
+    }
   }
   return true;
 }
@@ -182,7 +199,7 @@ std::string FacilitySummaryLine(const FacilityList& list, const std::vector<Wher
     absl::StrAppend(&line, " (",
                     absl::StrJoin(where, ", ",
                                   [](std::string* out, const WhereClause& clause) {
-                                    absl::StrAppend(out, clause.column, "=", clause.value);
+                                    absl::StrAppend(out, WhereText(clause));
                                   }),
                     ")");
   }
@@ -194,10 +211,12 @@ std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& l
   return AddCsvLineToMessage(message, list.source, list.csv_lines, field);
 }
 
-std::string AddCsvLineToMessage(absl::string_view message, absl::string_view source,
-                                const std::vector<int64_t>& csv_lines, absl::string_view field) {
+namespace {
+
+// The distinct indices i of every "field[i]" in `message` with i < count, in order of appearance.
+std::vector<uint64_t> IndicesNamed(absl::string_view message, absl::string_view field,
+                                   size_t count) {
   const std::string prefix = absl::StrCat(field, "[");
-  // Every distinct facilities[i] the message names, in order of appearance.
   std::vector<uint64_t> indices;
   for (size_t start = message.find(prefix); start != absl::string_view::npos;
        start = message.find(prefix, start + 1)) {
@@ -209,18 +228,45 @@ std::string AddCsvLineToMessage(absl::string_view message, absl::string_view sou
     size_t close = message.find(']', digits);
     uint64_t index = 0;
     if (close == absl::string_view::npos ||
-        !absl::SimpleAtoi(message.substr(digits, close - digits), &index) ||
-        index >= csv_lines.size()) {
+        !absl::SimpleAtoi(message.substr(digits, close - digits), &index) || index >= count) {
       continue;
     }
     if (std::find(indices.begin(), indices.end(), index) == indices.end()) {
       indices.push_back(index);
     }
   }
+  return indices;
+}
+
+}  // namespace
+
+std::string AddCsvLineToMessage(absl::string_view message, absl::string_view source,
+                                const std::vector<int64_t>& csv_lines, absl::string_view field) {
+  const std::vector<uint64_t> indices = IndicesNamed(message, field, csv_lines.size());
   if (indices.empty()) return std::string(message);
   std::string note = absl::StrCat(BaseName(source), " line ", csv_lines[indices[0]]);
   for (size_t i = 1; i < indices.size(); ++i) {
     absl::StrAppend(&note, "; ", field, "[", indices[i], "] is line ", csv_lines[indices[i]]);
+  }
+  return absl::StrCat(message, " (", note, ")");
+}
+
+void RowOrigins::Append(absl::string_view source, const std::vector<int64_t>& lines) {
+  if (sources_.empty() || sources_.back() != source) sources_.emplace_back(source);
+  for (int64_t line : lines) rows_.emplace_back(sources_.size() - 1, line);
+}
+
+std::string RowOrigins::Describe(size_t index) const {
+  return absl::StrCat(BaseName(sources_[rows_[index].first]), " line ", rows_[index].second);
+}
+
+std::string AddRowOriginsToMessage(absl::string_view message, absl::string_view field,
+                                   const RowOrigins& origins) {
+  const std::vector<uint64_t> indices = IndicesNamed(message, field, origins.size());
+  if (indices.empty()) return std::string(message);
+  std::string note = origins.Describe(indices[0]);
+  for (size_t i = 1; i < indices.size(); ++i) {
+    absl::StrAppend(&note, "; ", field, "[", indices[i], "] is ", origins.Describe(indices[i]));
   }
   return absl::StrCat(message, " (", note, ")");
 }

@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -41,8 +42,9 @@ struct FacilityList {
   int64_t rows_read = 0;
 };
 
-// The rows of a CSV table that match every --where COLUMN=VALUE (exact match). Shared by the
-// facility and roster readers. Plain value type; thread-compatible.
+// The rows of a CSV table that match every --where clause: COLUMN=VALUE (the trimmed cell equals
+// VALUE) or COLUMN~TEXT (the cell contains TEXT or one of its '|' alternatives, ignoring ASCII
+// case). Shared by the facility and roster readers. Plain value type; thread-compatible.
 class RowFilter {
  public:
   // INVALID_ARGUMENT "<where_flag> COL=VAL: FILE has no column 'COL'; columns: ..." when a
@@ -53,7 +55,14 @@ class RowFilter {
   bool Keep(const io::CsvRecord& record) const;
 
  private:
-  std::vector<std::pair<int, std::string>> filters_;
+  struct Filter {
+    int column = -1;
+    // Exact: the value; contains: the lower-cased alternatives.
+    std::string value;
+    std::vector<std::string> alternatives;
+    bool contains = false;
+  };
+  std::vector<Filter> filters_;
 };
 
 // Converts a parsed table. Errors (INVALID_ARGUMENT): a named or required column is missing (the
@@ -85,6 +94,29 @@ std::string AddCsvLineToMessage(absl::string_view message, const FacilityList& l
 // The same for any list sent as `field`: `csv_lines[i]` is the file line of element i of `source`.
 std::string AddCsvLineToMessage(absl::string_view message, absl::string_view source,
                                 const std::vector<int64_t>& csv_lines, absl::string_view field);
+
+// Where each element of a list sent to the server came from: file and 1-based line, for lists
+// gathered from several files (an analysis' added rows). Plain value type; thread-compatible.
+class RowOrigins {
+ public:
+  // Appends `lines.size()` elements read from `source`.
+  void Append(absl::string_view source, const std::vector<int64_t>& lines);
+  size_t size() const { return rows_.size(); }
+  // "add.csv line 5".
+  std::string Describe(size_t index) const;
+  absl::string_view source(size_t index) const { return sources_[rows_[index].first]; }
+
+ private:
+  std::vector<std::string> sources_;
+  // (index into sources_, line).
+  std::vector<std::pair<size_t, int64_t>> rows_;
+};
+
+// AddCsvLineToMessage for a list from several files: "networks[0].add_providers[3]..." gets
+// " (add.csv line 5)"; further elements named get "; networks[0].add_providers[7] is b.csv line
+// 2". `field` is the list's path in the request ("networks[0].add_providers").
+std::string AddRowOriginsToMessage(absl::string_view message, absl::string_view field,
+                                   const RowOrigins& origins);
 
 // Helpers shared with the roster reader (roster_csv.h).
 

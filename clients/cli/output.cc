@@ -53,49 +53,6 @@ std::string AttributionLine(absl::string_view attribution) {
   return absl::StrCat("Road data ", AttributionOr(attribution), "\n");
 }
 
-std::string Percent(double share) { return absl::StrFormat("%.1f%%", share * 100.0); }
-
-// A plain-text table: columns separated by two spaces, numbers right-aligned.
-class TextTable {
- public:
-  // `right_aligned[i]` says how column i is aligned.
-  TextTable(std::vector<std::string> header, std::vector<bool> right_aligned)
-      : right_aligned_(std::move(right_aligned)) {
-    rows_.push_back(std::move(header));
-  }
-
-  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-
-  std::string Render() const {
-    std::vector<size_t> widths(right_aligned_.size(), 0);
-    for (const auto& row : rows_) {
-      for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-        widths[i] = std::max(widths[i], row[i].size());
-      }
-    }
-    std::string out;
-    for (const auto& row : rows_) {
-      std::string line;
-      for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-        if (i > 0) line += "  ";
-        std::string padding(widths[i] - row[i].size(), ' ');
-        bool last = i + 1 == row.size();
-        if (right_aligned_[i]) {
-          absl::StrAppend(&line, padding, row[i]);
-        } else {
-          absl::StrAppend(&line, row[i], last ? "" : padding);
-        }
-      }
-      absl::StrAppend(&out, line, "\n");
-    }
-    return out;
-  }
-
- private:
-  std::vector<bool> right_aligned_;
-  std::vector<std::vector<std::string>> rows_;
-};
-
 std::string ModesList(const carereach::v1::Region& region, absl::string_view separator) {
   std::vector<absl::string_view> names;
   for (int mode : region.modes()) names.push_back(ModeName(static_cast<TravelMode>(mode)));
@@ -137,6 +94,74 @@ void AppendCsvRows(std::string& out, absl::string_view scope, absl::string_view 
 }
 
 }  // namespace
+
+TextTable::TextTable(std::vector<std::string> header, std::vector<bool> right_aligned)
+    : right_aligned_(std::move(right_aligned)) {
+  rows_.push_back(std::move(header));
+}
+
+void TextTable::AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+std::string TextTable::Render() const {
+  std::vector<size_t> widths(right_aligned_.size(), 0);
+  for (const auto& row : rows_) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  std::string out;
+  for (const auto& row : rows_) {
+    std::string line;
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      if (i > 0) line += "  ";
+      std::string padding(widths[i] - row[i].size(), ' ');
+      bool last = i + 1 == row.size();
+      if (right_aligned_[i]) {
+        absl::StrAppend(&line, padding, row[i]);
+      } else {
+        absl::StrAppend(&line, row[i], last ? "" : padding);
+      }
+    }
+    // An empty last cell would leave the padding of the cells before it.
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    absl::StrAppend(&out, line, "\n");
+  }
+  return out;
+}
+
+std::string KeyValueText(const std::vector<std::pair<std::string, std::string>>& rows) {
+  TextTable table({"", ""}, {false, false});
+  for (const auto& [key, value] : rows) table.AddRow({key, value});
+  std::string text = table.Render();
+  // Drop the empty title row.
+  text.erase(0, text.find('\n') + 1);
+  return text;
+}
+
+std::string Percent(double share) { return absl::StrFormat("%.1f%%", share * 100.0); }
+
+std::string TrimmedNumber(double value, int decimals) {
+  std::string text = absl::StrFormat("%.*f", decimals, value);
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  if (text == "-0") text = "0";
+  return text;
+}
+
+std::string ModeDescription(carereach::v1::TravelMode mode,
+                            const carereach::v1::StraightLineOptions& straight_line,
+                            absl::string_view speed_profile) {
+  if (mode == carereach::v1::TRAVEL_MODE_DRIVE) {
+    return absl::StrCat("drive, speed profile ",
+                        speed_profile.empty() ? "(server default)" : speed_profile);
+  }
+  return absl::StrCat("straight-line, circuity ", Number(straight_line.circuity_factor()), ", ",
+                      Number(straight_line.speed_mph()), " mph (minutes = geodesic miles x ",
+                      Number(straight_line.circuity_factor()), " / ",
+                      Number(straight_line.speed_mph()), " x 60)");
+}
 
 std::string AttributionOr(absl::string_view attribution) {
   return std::string(attribution.empty() ? kOsmAttribution : attribution);
@@ -235,18 +260,8 @@ std::string CoverageTable(const ComputeCoverageResponse& response,
                           absl::string_view facilities_note, bool counties) {
   TextTable header({"", ""}, {false, false});
   header.AddRow({"region", response.region()});
-  if (IsDrive(response)) {
-    header.AddRow({"mode", absl::StrCat("drive, speed profile ", response.speed_profile().empty()
-                                                                     ? "(server default)"
-                                                                     : response.speed_profile())});
-  } else {
-    const auto& line = response.straight_line();
-    header.AddRow(
-        {"mode",
-         absl::StrCat("straight-line, circuity ", Number(line.circuity_factor()), ", ",
-                      Number(line.speed_mph()), " mph (minutes = geodesic miles x ",
-                      Number(line.circuity_factor()), " / ", Number(line.speed_mph()), " x 60)")});
-  }
+  header.AddRow({"mode", ModeDescription(response.mode(), response.straight_line(),
+                                         response.speed_profile())});
   std::string facilities = WithThousands(response.facility_count());
   if (!facilities_note.empty()) absl::StrAppend(&facilities, " (", facilities_note, ")");
   header.AddRow({"facilities", facilities});
@@ -517,17 +532,6 @@ using carereach::v1::CountySpecialtyResult;
 
 constexpr size_t kSpecialtyNameWidth = 26;
 
-// Fixed-point text with at most `decimals` decimals, trailing zeros removed: 12.5, 3, 0.25.
-std::string Trimmed(double value, int decimals) {
-  std::string text = absl::StrFormat("%.*f", decimals, value);
-  if (text.find('.') != std::string::npos) {
-    while (text.back() == '0') text.pop_back();
-    if (text.back() == '.') text.pop_back();
-  }
-  if (text == "-0") text = "0";
-  return text;
-}
-
 std::string Share6(double share) { return absl::StrFormat("%.6f", share); }
 
 std::string PassFail(bool pass) { return pass ? "PASS" : "FAIL"; }
@@ -540,7 +544,7 @@ std::string Truncated(absl::string_view text, size_t width) {
 // "+10" for a 0.10 telehealth credit, "" for none.
 std::string CreditLabel(double credit) {
   if (credit <= 0) return "";
-  return absl::StrCat("+", Trimmed(credit * 100.0, 1));
+  return absl::StrCat("+", TrimmedNumber(credit * 100.0, 1));
 }
 
 bool IsDrive(const carereach::v1::AdequacySummary& summary) {
@@ -596,62 +600,100 @@ std::vector<CountySpecialtyResult> FailingFirst(const std::vector<CountySpecialt
   return ordered;
 }
 
-std::string AdequacyTable(const AdequacyReport& report) {
-  const carereach::v1::AdequacySummary& summary = report.summary;
-  TextTable header({"", ""}, {false, false});
-  header.AddRow({"region", summary.region()});
-  header.AddRow({"standards set", summary.standards_set()});
+std::vector<std::pair<std::string, std::string>> AdequacyHeaderRows(
+    const carereach::v1::AdequacySummary& summary) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  rows.emplace_back("region", summary.region());
+  rows.emplace_back("standards set", summary.standards_set());
   std::string mode(ModeName(summary.mode()));
   if (IsDrive(summary) && !summary.speed_profile().empty()) {
     absl::StrAppend(&mode, ", speed profile ", summary.speed_profile());
   }
-  header.AddRow({"mode", mode});
-  header.AddRow({"roster rows", WithThousands(summary.roster_rows())});
-  header.AddRow({"beneficiaries", summary.beneficiary_method()});
-  if (IsDrive(summary)) header.AddRow({"road data", AttributionOr(summary.attribution())});
-  header.AddRow({"computed in", absl::StrFormat("%.0f ms", summary.compute_ms())});
-  std::string header_text = header.Render();
-  header_text.erase(0, header_text.find('\n') + 1);
+  rows.emplace_back("mode", mode);
+  rows.emplace_back("roster rows", WithThousands(summary.roster_rows()));
+  rows.emplace_back("beneficiaries", summary.beneficiary_method());
+  if (IsDrive(summary)) rows.emplace_back("road data", AttributionOr(summary.attribution()));
+  rows.emplace_back("computed in", absl::StrFormat("%.0f ms", summary.compute_ms()));
+  return rows;
+}
 
-  TextTable table({"fips", "county", "designation", "code", "specialty", "max min", "max mi",
-                   "% access", "req %", "credit", "T/D", "min req", "counted", "deficit", "result"},
-                  {false, false, false, false, false, true, true, true, true, true, false, true,
-                   true, true, false});
+std::string AdequacyResultsTable(const std::vector<const CountySpecialtyResult*>& results,
+                                 absl::string_view extra_title,
+                                 const std::vector<std::string>& extra) {
+  std::vector<std::string> titles = {"fips",    "county",  "designation", "code",    "specialty",
+                                     "max min", "max mi",  "% access",    "req %",   "credit",
+                                     "T/D",     "min req", "counted",     "deficit", "result"};
+  std::vector<bool> right = {false, false, false, false, false, true, true, true,
+                             true,  true,  false, true,  true,  true, false};
+  if (!extra_title.empty()) {
+    titles.emplace_back(extra_title);
+    right.push_back(false);
+  }
+  TextTable table(std::move(titles), std::move(right));
+  for (size_t i = 0; i < results.size(); ++i) {
+    const CountySpecialtyResult& r = *results[i];
+    std::vector<std::string> row = {r.county_fips(),
+                                    r.county_name(),
+                                    r.county_designation(),
+                                    r.specialty_code(),
+                                    Truncated(r.specialty_name(), kSpecialtyNameWidth),
+                                    TrimmedNumber(r.max_minutes(), 1),
+                                    TrimmedNumber(r.max_miles(), 1),
+                                    absl::StrFormat("%.1f", r.share_with_access() * 100),
+                                    TrimmedNumber(r.required_share() * 100, 1),
+                                    CreditLabel(r.telehealth_credit()),
+                                    PassFail(r.time_distance_pass()),
+                                    absl::StrCat(r.minimum_number()),
+                                    absl::StrFormat("%.0f", r.counted()),
+                                    absl::StrFormat("%.0f", std::ceil(r.minimum_number_deficit())),
+                                    PassFail(r.pass())};
+    if (!extra_title.empty()) row.push_back(i < extra.size() ? extra[i] : "");
+    table.AddRow(std::move(row));
+  }
+  return table.Render();
+}
+
+std::string AdequacyTable(const AdequacyReport& report) {
+  const carereach::v1::AdequacySummary& summary = report.summary;
+  const std::vector<CountySpecialtyResult> ordered = FailingFirst(report.results);
+  std::vector<const CountySpecialtyResult*> rows;
   int64_t failing = 0;
-  for (const CountySpecialtyResult& r : FailingFirst(report.results)) {
+  for (const CountySpecialtyResult& r : ordered) {
     if (!r.pass()) ++failing;
-    table.AddRow({r.county_fips(), r.county_name(), r.county_designation(), r.specialty_code(),
-                  Truncated(r.specialty_name(), kSpecialtyNameWidth), Trimmed(r.max_minutes(), 1),
-                  Trimmed(r.max_miles(), 1), absl::StrFormat("%.1f", r.share_with_access() * 100),
-                  Trimmed(r.required_share() * 100, 1), CreditLabel(r.telehealth_credit()),
-                  PassFail(r.time_distance_pass()), absl::StrCat(r.minimum_number()),
-                  absl::StrFormat("%.0f", r.counted()),
-                  absl::StrFormat("%.0f", std::ceil(r.minimum_number_deficit())),
-                  PassFail(r.pass())});
+    rows.push_back(&r);
   }
   std::string out =
-      absl::StrCat("Specialty Summary by County\n", header_text, "\n", table.Render(), "\n",
-                   failing, " of ", report.results.size(), " county x specialty results fail\n");
+      absl::StrCat("Specialty Summary by County\n", KeyValueText(AdequacyHeaderRows(summary)), "\n",
+                   AdequacyResultsTable(rows), "\n", failing, " of ", report.results.size(),
+                   " county x specialty results fail\n");
   if (IsDrive(summary)) absl::StrAppend(&out, AttributionLine(summary.attribution()));
+  return out;
+}
+
+std::string AdequacyCsvHeader() { return std::string(kAdequacyCsvHeader); }
+
+std::string AdequacyCsvFields(const CountySpecialtyResult& r) {
+  std::string out;
+  absl::StrAppend(&out, CsvField(r.county_fips()), ",", CsvField(r.county_name()), ",",
+                  CsvField(r.state()), ",", CsvField(r.county_designation()), ",",
+                  CsvField(r.specialty_code()), ",", CsvField(r.specialty_name()), ",",
+                  Bool(r.facility()), ",", TrimmedNumber(r.max_minutes(), 3), ",",
+                  TrimmedNumber(r.max_miles(), 3), ",", r.beneficiaries(), ",");
+  absl::StrAppend(&out, TrimmedNumber(r.beneficiaries_with_access(), 3), ",",
+                  Share6(r.share_with_access()), ",", Share6(r.required_share()), ",",
+                  Share6(r.telehealth_credit()), ",", Bool(r.time_distance_pass()), ",",
+                  r.minimum_number(), ",", TrimmedNumber(r.counted(), 3), ",",
+                  Bool(r.minimum_number_pass()), ",", TrimmedNumber(r.minimum_number_deficit(), 3),
+                  ",", Bool(r.pass()), ",", r.providers_serving(), ",");
+  absl::StrAppend(&out, TrimmedNumber(r.uncovered_beneficiaries(), 3), ",",
+                  CsvField(absl::StrJoin(r.uncovered_unit_ids(), ";")));
   return out;
 }
 
 std::string AdequacyCsv(const AdequacyReport& report) {
   std::string out(kAdequacyCsvHeader);
   for (const CountySpecialtyResult& r : FailingFirst(report.results)) {
-    absl::StrAppend(&out, CsvField(r.county_fips()), ",", CsvField(r.county_name()), ",",
-                    CsvField(r.state()), ",", CsvField(r.county_designation()), ",",
-                    CsvField(r.specialty_code()), ",", CsvField(r.specialty_name()), ",",
-                    Bool(r.facility()), ",", Trimmed(r.max_minutes(), 3), ",",
-                    Trimmed(r.max_miles(), 3), ",", r.beneficiaries(), ",");
-    absl::StrAppend(&out, Trimmed(r.beneficiaries_with_access(), 3), ",",
-                    Share6(r.share_with_access()), ",", Share6(r.required_share()), ",",
-                    Share6(r.telehealth_credit()), ",", Bool(r.time_distance_pass()), ",",
-                    r.minimum_number(), ",", Trimmed(r.counted(), 3), ",",
-                    Bool(r.minimum_number_pass()), ",", Trimmed(r.minimum_number_deficit(), 3), ",",
-                    Bool(r.pass()), ",", r.providers_serving(), ",");
-    absl::StrAppend(&out, Trimmed(r.uncovered_beneficiaries(), 3), ",",
-                    CsvField(absl::StrJoin(r.uncovered_unit_ids(), ";")), "\n");
+    absl::StrAppend(&out, AdequacyCsvFields(r), "\n");
   }
   return out;
 }

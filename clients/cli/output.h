@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -22,6 +23,36 @@ namespace carereach::cli {
 // Credit the road data (OpenStreetMap, ODbL) needs wherever drive results are shown. Servers send
 // it in `attribution`; this is what the CLI prints when one does not.
 inline constexpr absl::string_view kOsmAttribution = "© OpenStreetMap contributors";
+
+// A plain-text table: columns separated by two spaces, right-aligned where asked. Thread-
+// compatible.
+class TextTable {
+ public:
+  // `right_aligned[i]` says how column i is aligned.
+  TextTable(std::vector<std::string> header, std::vector<bool> right_aligned);
+  void AddRow(std::vector<std::string> row);
+  // The header and rows, each line ending in '\n'.
+  std::string Render() const;
+
+ private:
+  std::vector<bool> right_aligned_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// "key    value" lines, keys padded to one width (the header blocks of the tables).
+std::string KeyValueText(const std::vector<std::pair<std::string, std::string>>& rows);
+
+// 0.8452 -> "84.5%".
+std::string Percent(double share);
+
+// Fixed-point text with at most `decimals` decimals, trailing zeros removed: 12.5, 3, 0.25.
+std::string TrimmedNumber(double value, int decimals);
+
+// The "mode" line of a table header: "drive, speed profile car-us-1" or "straight-line,
+// circuity 1.3, 35 mph (minutes = geodesic miles x 1.3 / 35 x 60)".
+std::string ModeDescription(carereach::v1::TravelMode mode,
+                            const carereach::v1::StraightLineOptions& straight_line,
+                            absl::string_view speed_profile);
 
 // `attribution`, or kOsmAttribution when empty.
 std::string AttributionOr(absl::string_view attribution);
@@ -120,6 +151,18 @@ std::string AdequacyTable(const AdequacyReport& report);
 // Header line and one line per result, failing first; every field, shares with 6 decimals,
 // uncovered_unit_ids joined by ';'.
 std::string AdequacyCsv(const AdequacyReport& report);
+
+// Pieces of the adequacy formats, shared with `analyze adequacy`: the header block's rows, the
+// results table of `results` in the order given (a non-empty `extra_title` adds a last column,
+// extra[i] for results[i]), the CSV header line (ending in '\n') and one result's CSV fields
+// (without the line end).
+std::vector<std::pair<std::string, std::string>> AdequacyHeaderRows(
+    const carereach::v1::AdequacySummary& summary);
+std::string AdequacyResultsTable(
+    const std::vector<const carereach::v1::CountySpecialtyResult*>& results,
+    absl::string_view extra_title = "", const std::vector<std::string>& extra = {});
+std::string AdequacyCsvHeader();
+std::string AdequacyCsvFields(const carereach::v1::CountySpecialtyResult& result);
 // The documented JSON object (docs/CLI.md).
 nlohmann::ordered_json AdequacyJson(const AdequacyReport& report);
 // One Point Feature per (result, uncovered tract), failing results first. Tracts missing from

@@ -1,5 +1,6 @@
 #include "clients/cli/roster_csv.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "clients/cli/facilities_csv.h"
+#include "clients/cli/output.h"
 
 namespace carereach::cli {
 namespace {
@@ -31,6 +33,8 @@ const std::initializer_list<std::string_view> kLatNames = {"LATITUDE", "lat", "y
 const std::initializer_list<std::string_view> kLonNames = {"LONGITUDE", "lon", "lng", "long", "x"};
 const std::initializer_list<std::string_view> kBedsNames = {"BEDS"};
 const std::initializer_list<std::string_view> kTelehealthNames = {"telehealth"};
+const std::initializer_list<std::string_view> kTypeNames = {"TYPE", "hospital.type",
+                                                            "facility_type"};
 
 absl::Status RowError(const io::CsvTable& table, const io::CsvRecord& record, int column,
                       absl::string_view what) {
@@ -58,7 +62,8 @@ std::string ZeroPadded(absl::string_view code, size_t width) {
 
 absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterColumnFlags& flags,
                                        const std::vector<WhereClause>& where,
-                                       absl::string_view fixed_specialty) {
+                                       absl::string_view fixed_specialty,
+                                       absl::string_view where_flag) {
   absl::StatusOr<int> id =
       ResolveColumn(table, "provider id", "--id-column", flags.id, kIdNames, true);
   if (!id.ok()) return id.status();
@@ -82,8 +87,11 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
   absl::StatusOr<int> telehealth = ResolveColumn(table, "telehealth", "--telehealth-column",
                                                  flags.telehealth, kTelehealthNames, false);
   if (!telehealth.ok()) return telehealth.status();
+  absl::StatusOr<int> type =
+      ResolveColumn(table, "type", "--type-column", flags.type, kTypeNames, false);
+  if (!type.ok()) return type.status();
 
-  absl::StatusOr<RowFilter> filter = RowFilter::Make(table, where, "--where");
+  absl::StatusOr<RowFilter> filter = RowFilter::Make(table, where, where_flag);
   if (!filter.ok()) return filter.status();
 
   Roster roster;
@@ -94,6 +102,7 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
   if (*name >= 0) roster.columns.name = table.header[*name];
   if (*beds >= 0) roster.columns.beds = table.header[*beds];
   if (*telehealth >= 0) roster.columns.telehealth = table.header[*telehealth];
+  if (*type >= 0) roster.columns.type = table.header[*type];
   if (!fixed_specialty.empty()) {
     roster.fixed_specialty = std::string(fixed_specialty);
     if (*specialty >= 0) roster.ignored_specialty_column = table.header[*specialty];
@@ -143,6 +152,7 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
     provider.mutable_location()->set_lat(*lat_value);
     provider.set_beds(beds_value);
     provider.set_telehealth(telehealth_value);
+    if (*type >= 0) provider.set_type(std::string(CsvFieldAt(record, *type)));
     roster.csv_lines.push_back(record.line);
   }
   return roster;
@@ -150,25 +160,112 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
 
 absl::StatusOr<Roster> ReadRosterCsv(const std::string& path, const RosterColumnFlags& flags,
                                      const std::vector<WhereClause>& where,
-                                     absl::string_view fixed_specialty) {
+                                     absl::string_view fixed_specialty,
+                                     absl::string_view where_flag) {
   absl::StatusOr<io::CsvTable> table = io::ReadCsvFile(path);
   if (!table.ok()) return table.status();
-  return RosterFromTable(*table, flags, where, fixed_specialty);
+  return RosterFromTable(*table, flags, where, fixed_specialty, where_flag);
 }
 
-std::string RosterSummary(const Roster& roster, const std::vector<WhereClause>& where) {
-  std::string text = absl::StrCat("roster: kept ", roster.providers.size(), " of ",
+absl::StatusOr<Roster> ReadRosterSource(const RosterSource& source, const RosterReadOptions& read,
+                                        absl::string_view label, absl::string_view where_flag,
+                                        std::ostream& err) {
+  absl::StatusOr<Roster> roster =
+      source.format == RosterFormat::kFacilities
+          ? ReadFacilityRosterCsv(source.path, read.facility_columns, read.roster_columns.beds,
+                                  source.where, where_flag, read.facility_specialty)
+          : ReadRosterCsv(source.path, read.roster_columns, source.where, "", where_flag);
+  if (!roster.ok()) return roster.status();
+  err << RosterSummary(*roster, source.where, label);
+  if (roster->providers.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("no rows to send: ", source.path, " has ",
+                                                   roster->rows_read, " rows and none matched the ",
+                                                   where_flag, " filters"));
+  }
+  return roster;
+}
+
+absl::StatusOr<Roster> RosterFromFacilityTable(const io::CsvTable& table,
+                                               const FacilityColumnFlags& columns,
+                                               absl::string_view beds_column,
+                                               const std::vector<WhereClause>& where,
+                                               absl::string_view where_flag,
+                                               absl::string_view specialty_code) {
+  absl::StatusOr<FacilityList> facilities = FacilitiesFromTable(table, columns, where, where_flag);
+  if (!facilities.ok()) return facilities.status();
+  absl::StatusOr<int> beds =
+      ResolveColumn(table, "beds", "--beds-column", std::string(beds_column), kBedsNames, false);
+  if (!beds.ok()) return beds.status();
+  // Only acute inpatient hospitals count in beds; other rows keep 0 whatever the file says.
+  const bool count_beds = specialty_code == "040" && *beds >= 0;
+
+  Roster roster;
+  roster.source = facilities->source;
+  roster.columns.id = facilities->columns.id;
+  roster.columns.name = facilities->columns.name;
+  roster.columns.lat = facilities->columns.lat;
+  roster.columns.lon = facilities->columns.lon;
+  roster.columns.type = facilities->columns.type;
+  if (count_beds) roster.columns.beds = table.header[*beds];
+  roster.fixed_specialty = std::string(specialty_code);
+  roster.fixed_specialty_flag = "--specialty-code";
+  roster.rows_read = facilities->rows_read;
+  roster.csv_lines = facilities->csv_lines;
+  roster.providers.reserve(facilities->facilities.size());
+
+  // The kept rows' records, found by line: both lists are in file order.
+  auto record = table.records.begin();
+  for (size_t i = 0; i < facilities->facilities.size(); ++i) {
+    const carereach::v1::Facility& facility = facilities->facilities[i];
+    carereach::v1::NetworkProvider& provider = roster.providers.emplace_back();
+    provider.set_id(facility.id());
+    provider.set_name(facility.name());
+    provider.set_specialty_code(std::string(specialty_code));
+    *provider.mutable_location() = facility.location();
+    provider.set_type(facility.type());
+    if (!count_beds) continue;
+    while (record->line != facilities->csv_lines[i]) ++record;
+    const absl::string_view text = CsvFieldAt(*record, *beds);
+    double beds_value = 0;
+    if (text.empty()) {
+      ++roster.unknown_beds_rows;
+    } else if (!absl::SimpleAtod(text, &beds_value) || !std::isfinite(beds_value)) {
+      return RowError(table, *record, *beds, absl::StrCat("'", text, "' is not a number"));
+    } else if (beds_value < 0) {
+      beds_value = 0;
+      ++roster.unknown_beds_rows;
+    }
+    provider.set_beds(beds_value);
+  }
+  return roster;
+}
+
+absl::StatusOr<Roster> ReadFacilityRosterCsv(const std::string& path,
+                                             const FacilityColumnFlags& columns,
+                                             absl::string_view beds_column,
+                                             const std::vector<WhereClause>& where,
+                                             absl::string_view where_flag,
+                                             absl::string_view specialty_code) {
+  absl::StatusOr<io::CsvTable> table = io::ReadCsvFile(path);
+  if (!table.ok()) return table.status();
+  return RosterFromFacilityTable(*table, columns, beds_column, where, where_flag, specialty_code);
+}
+
+std::string RosterSummary(const Roster& roster, const std::vector<WhereClause>& where,
+                          absl::string_view label) {
+  std::string text = absl::StrCat(label, ": kept ", roster.providers.size(), " of ",
                                   roster.rows_read, " rows of ", BaseName(roster.source));
   if (!where.empty()) {
     absl::StrAppend(&text, " (",
                     absl::StrJoin(where, ", ",
                                   [](std::string* out, const WhereClause& clause) {
-                                    absl::StrAppend(out, clause.column, "=", clause.value);
+                                    absl::StrAppend(out, WhereText(clause));
                                   }),
                     ")");
   }
   if (!roster.fixed_specialty.empty()) {
-    absl::StrAppend(&text, "; specialty ", roster.fixed_specialty, " for every row (--specialty");
+    absl::StrAppend(&text, "; specialty ", roster.fixed_specialty, " for every row (",
+                    roster.fixed_specialty_flag);
     if (!roster.ignored_specialty_column.empty()) {
       absl::StrAppend(&text, "; column ", roster.ignored_specialty_column, " ignored");
     }
@@ -176,11 +273,25 @@ std::string RosterSummary(const Roster& roster, const std::vector<WhereClause>& 
   }
   absl::StrAppend(&text, "\n");
   if (roster.unknown_beds_rows > 0) {
-    absl::StrAppend(&text, "roster: note: ", roster.unknown_beds_rows, " of ",
+    absl::StrAppend(&text, label, ": note: ", roster.unknown_beds_rows, " of ",
                     roster.providers.size(), " rows have no usable ", roster.columns.beds,
                     " value (negative, e.g. -999, or empty: unknown); sent as 0 beds\n");
   }
   return text;
+}
+
+std::string RoundTripNumber(double value) {
+  char buffer[64];
+  const std::to_chars_result result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  return std::string(buffer, result.ptr);
+}
+
+std::string ExportCsvLine(const carereach::v1::NetworkProvider& provider) {
+  return absl::StrCat(
+      CsvField(provider.id()), ",", CsvField(provider.name()), ",",
+      CsvField(provider.specialty_code()), ",", RoundTripNumber(provider.location().lon()), ",",
+      RoundTripNumber(provider.location().lat()), ",", RoundTripNumber(provider.beds()), ",",
+      provider.telehealth() ? "true" : "false", ",", CsvField(provider.type()), "\n");
 }
 
 absl::StatusOr<TractCentres> TractCentresFromTable(const io::CsvTable& table) {

@@ -1,13 +1,15 @@
 #ifndef CARERACH_CLIENTS_CLI_ROSTER_CSV_H_
 #define CARERACH_CLIENTS_CLI_ROSTER_CSV_H_
 
-// Inputs of `carereach adequacy`: the network roster CSV -> carereach.v1.NetworkProvider rows
-// (column detection, --where, --specialty, row-level errors naming file:line and column), and the
-// Census tract centres used to place uncovered tracts. Range checks are left to the server, whose
-// messages name providers[i]; `csv_lines` points those back at the file. Plain functions and
-// value types; thread-compatible. Coordinates in degrees.
+// Network rosters: a roster CSV -> carereach.v1.NetworkProvider rows (column detection, --where,
+// --specialty, row-level errors naming file:line and column), a facility CSV read as a roster
+// (--specialty-code), the export CSV that `network export` writes (and the roster reader reads
+// back), and the Census tract centres used to place uncovered tracts. Range checks are left to the
+// server, whose messages name providers[i]; `csv_lines` points those back at the file. Plain
+// functions and value types; thread-compatible. Coordinates in degrees.
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +32,7 @@ struct RosterColumns {
   std::string lon;
   std::string beds;
   std::string telehealth;
+  std::string type;
 };
 
 struct Roster {
@@ -38,6 +41,8 @@ struct Roster {
   RosterColumns columns;
   // --specialty: the code every row was given; empty when read from a column.
   std::string fixed_specialty;
+  // The flag that gave fixed_specialty, for the summary.
+  std::string fixed_specialty_flag = "--specialty";
   // The specialty column --specialty overrode, if the file had one.
   std::string ignored_specialty_column;
   std::vector<carereach::v1::NetworkProvider> providers;
@@ -53,15 +58,56 @@ struct Roster {
 // missing (lists the header), an unknown --where column, a row with an empty id or specialty,
 // or coordinates, beds or telehealth that do not parse ("path:line: column BEDS: ...").
 // `fixed_specialty` (--specialty, already normalized) replaces the specialty column.
+// `where_flag` names the filter flag in messages.
 absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterColumnFlags& flags,
                                        const std::vector<WhereClause>& where,
-                                       absl::string_view fixed_specialty);
+                                       absl::string_view fixed_specialty,
+                                       absl::string_view where_flag = "--where");
 absl::StatusOr<Roster> ReadRosterCsv(const std::string& path, const RosterColumnFlags& flags,
                                      const std::vector<WhereClause>& where,
-                                     absl::string_view fixed_specialty);
+                                     absl::string_view fixed_specialty,
+                                     absl::string_view where_flag = "--where");
 
-// The stderr lines about a roster: rows kept, the specialty source, unknown beds.
-std::string RosterSummary(const Roster& roster, const std::vector<WhereClause>& where);
+// A facility CSV (FacilitiesFromTable's columns, flags and --where) read as a roster: every row
+// gets `specialty_code` (already normalized) and the type column's text as its type; beds come
+// from the beds column (`beds_column`, else BEDS; optional) for "040" rows only, where a
+// negative or empty value is unknown (HIFLD writes -999): 0, counted in unknown_beds_rows. A
+// non-numeric beds value of a "040" row is an error naming file:line and column.
+absl::StatusOr<Roster> RosterFromFacilityTable(const io::CsvTable& table,
+                                               const FacilityColumnFlags& columns,
+                                               absl::string_view beds_column,
+                                               const std::vector<WhereClause>& where,
+                                               absl::string_view where_flag,
+                                               absl::string_view specialty_code);
+absl::StatusOr<Roster> ReadFacilityRosterCsv(const std::string& path,
+                                             const FacilityColumnFlags& columns,
+                                             absl::string_view beds_column,
+                                             const std::vector<WhereClause>& where,
+                                             absl::string_view where_flag,
+                                             absl::string_view specialty_code);
+
+// The stderr lines about a roster: rows kept, the specialty source, unknown beds. `label`
+// starts each line ("roster", "add-facilities").
+std::string RosterSummary(const Roster& roster, const std::vector<WhereClause>& where,
+                          absl::string_view label = "roster");
+
+// Reads a --roster file (RosterFromTable with `read.roster_columns`) or a --facilities file
+// (RosterFromFacilityTable with `read.facility_columns`, the roster beds column and
+// `read.facility_specialty`), writes its RosterSummary to `err` under `label`, and refuses a file
+// of which no row is kept (INVALID_ARGUMENT). `where_flag` names the source's filter flag.
+absl::StatusOr<Roster> ReadRosterSource(const RosterSource& source, const RosterReadOptions& read,
+                                        absl::string_view label, absl::string_view where_flag,
+                                        std::ostream& err);
+
+// The CSV `network export` writes: this header, then one line per row. Coordinates and beds
+// are written in the shortest form that reads back to the same double, so that RosterFromTable
+// reads an export back to the very same rows.
+inline constexpr absl::string_view kExportCsvHeader =
+    "id,name,specialty_code,lon,lat,beds,telehealth,type\n";
+std::string ExportCsvLine(const carereach::v1::NetworkProvider& provider);
+
+// Shortest decimal text that parses back to `value` exactly ("-83.0457", "101").
+std::string RoundTripNumber(double value);
 
 // Census tract centres of population: GEOID (STATEFP+COUNTYFP+TRACTCE, zero-padded 2/3/6) ->
 // {lon, lat}. Reads a CenPop2020_Mean_TR.txt-style CSV (BOM, signed coordinates).

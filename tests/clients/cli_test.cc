@@ -30,9 +30,14 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/clients/cli_test_util.h"
 
 namespace carereach::cli {
 namespace {
+
+using cli_test_util::FakeServerTest;
+using cli_test_util::ReadFile;
+using cli_test_util::WriteTempFile;
 
 using ::testing::AllOf;
 using ::testing::ElementsAre;
@@ -43,19 +48,6 @@ using ::testing::StartsWith;
 MATCHER_P2(StatusIs, code, message_matcher, "") {
   return arg.code() == code && ::testing::ExplainMatchResult(
                                    message_matcher, std::string(arg.message()), result_listener);
-}
-
-std::string WriteTempFile(const std::string& name, const std::string& text) {
-  std::string path = ::testing::TempDir() + name;
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,7 +329,7 @@ TEST(ParseArgsTest, MatrixUsageErrors) {
             "--max-minutes: '10,20' is not a number");
   EXPECT_EQ(error_of({"matrix", "--region", "r", "--origins", "o", "--destinations", "d",
                       "--origins-where", "STATUS"}),
-            "--origins-where: 'STATUS' is not COLUMN=VALUE");
+            "--origins-where: 'STATUS' is not COLUMN=VALUE or COLUMN~TEXT");
   EXPECT_EQ(error_of({"matrix", "--region", "r", "--origins", "o", "--destinations", "d",
                       "--format", "geojson"}),
             "--format: 'geojson' is not one of table, csv, json");
@@ -958,36 +950,6 @@ class FakeAccessService final : public carereach::v1::AccessService::Service {
   std::vector<carereach::v1::ComputeCoverageRequest> requests_;
   std::vector<carereach::v1::ComputeIsochronesRequest> isochrone_requests_;
   std::vector<carereach::v1::ComputeMatrixRequest> matrix_requests_;
-};
-
-// A fake `Service` on a free loopback port, and Run() to call the CLI against it.
-template <typename Service>
-class FakeServerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    address_ = "127.0.0.1:" + std::to_string(port);
-  }
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
-
-  int Run(std::vector<std::string> args) {
-    args.insert(args.end(), {"--server", address_});
-    out_.str("");
-    err_.str("");
-    return RunCli(args, out_, err_);
-  }
-
-  Service service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::string address_;
-  std::ostringstream out_, err_;
 };
 
 class CommandsTest : public FakeServerTest<FakeAccessService> {

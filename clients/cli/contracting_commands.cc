@@ -1,0 +1,362 @@
+#include "clients/cli/contracting_commands.h"
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "carereach/v1/contracting.grpc.pb.h"
+#include "clients/cli/commands.h"
+#include "clients/cli/contracting_output.h"
+#include "clients/cli/output.h"
+#include "clients/cli/partial_file.h"
+#include "clients/cli/roster_csv.h"
+#include "clients/cli/rpc_client.h"
+#include "grpcpp/grpcpp.h"
+
+namespace carereach::cli {
+namespace {
+
+using carereach::v1::ContractingService;
+using carereach::v1::NetworkSelection;
+
+// A client of ContractingService with the CLI's call policy. Not thread-safe.
+class ContractingClient {
+ public:
+  explicit ContractingClient(const GlobalOptions& options)
+      : rpc_(options), stub_(ContractingService::NewStub(rpc_.channel())) {}
+
+  template <typename Request, typename Response>
+  absl::Status Call(grpc::Status (ContractingService::Stub::*method)(grpc::ClientContext*,
+                                                                     const Request&, Response*),
+                    const Request& request, Response* response) {
+    return rpc_.Unary(*stub_, method, request, response);
+  }
+
+  absl::Status AnalyzeAdequacy(
+      const carereach::v1::AnalyzeAdequacyRequest& request,
+      const std::function<absl::Status(const carereach::v1::AnalyzeAdequacyResponse&)>& on_part) {
+    return rpc_.ReadStream(*stub_, &ContractingService::Stub::AnalyzeAdequacy, request, on_part);
+  }
+
+ private:
+  RpcClient rpc_;
+  std::unique_ptr<ContractingService::Stub> stub_;
+};
+
+// The analysis' selections as sent, and where their file rows came from.
+struct Selections {
+  std::vector<NetworkSelection> networks;
+  std::vector<SelectionRows> rows;
+
+  // Adds the file lines of every selection to a server error ("networks[i]" paths).
+  absl::Status Annotate(const absl::Status& status, absl::string_view field = "networks") const {
+    std::string message(status.message());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      message = AddSelectionLines(message, absl::StrCat(field, "[", i, "]"), rows[i]);
+    }
+    return absl::Status(status.code(), message);
+  }
+};
+
+absl::StatusOr<Selections> ReadSelections(const AnalysisOptions& options, std::ostream& err) {
+  Selections selections;
+  for (const SelectionFlags& flags : options.networks) {
+    SelectionRows rows;
+    absl::StatusOr<NetworkSelection> selection = BuildSelection(flags, options.read, err, &rows);
+    if (!selection.ok()) return selection.status();
+    selections.networks.push_back(*std::move(selection));
+    selections.rows.push_back(std::move(rows));
+  }
+  return selections;
+}
+
+template <typename Request>
+void SetTravel(const TravelFlags& travel, Request& request) {
+  if (travel.mode == Mode::kDrive) {
+    request.set_mode(carereach::v1::TRAVEL_MODE_DRIVE);
+    if (travel.drive.any()) *request.mutable_drive() = DriveOptionsFrom(travel.drive);
+  } else {
+    request.set_mode(carereach::v1::TRAVEL_MODE_STRAIGHT_LINE);
+    if (travel.circuity) request.mutable_straight_line()->set_circuity_factor(*travel.circuity);
+    if (travel.speed_mph) request.mutable_straight_line()->set_speed_mph(*travel.speed_mph);
+  }
+}
+
+void ReportSaved(absl::string_view report_id, std::ostream& err) {
+  if (report_id.empty()) return;
+  err << "report: saved as " << report_id << " (carereach report show " << report_id << ")\n";
+}
+
+absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out) {
+  absl::StatusOr<nlohmann::ordered_json> json = ProtoJson(message);
+  if (!json.ok()) return json.status();
+  out << JsonText(*json);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<NetworkSelection> BuildSelection(const SelectionFlags& flags,
+                                                const RosterReadOptions& read, std::ostream& err,
+                                                SelectionRows* rows, bool candidates) {
+  NetworkSelection selection;
+  selection.set_label(flags.label);
+  if (flags.inline_roster) {
+    const RosterSource& source = *flags.inline_roster;
+    const absl::string_view label =
+        candidates ? "candidates"
+                   : (source.format == RosterFormat::kFacilities ? "facilities" : "roster");
+    absl::StatusOr<Roster> roster =
+        ReadRosterSource(source, read, label, candidates ? "--candidates-where" : "--where", err);
+    if (!roster.ok()) return roster.status();
+    selection.mutable_providers()->Reserve(static_cast<int>(roster->providers.size()));
+    for (carereach::v1::NetworkProvider& provider : roster->providers) {
+      *selection.add_providers() = std::move(provider);
+    }
+    rows->providers.Append(roster->source, roster->csv_lines);
+  } else {
+    selection.set_network_id(flags.network_id);
+    selection.set_version(flags.version);
+  }
+  for (const RosterSource& source : flags.add) {
+    absl::StatusOr<Roster> roster = ReadRosterSource(
+        source, read, source.format == RosterFormat::kFacilities ? "add-facilities" : "add-roster",
+        "--add-where", err);
+    if (!roster.ok()) return roster.status();
+    for (carereach::v1::NetworkProvider& provider : roster->providers) {
+      *selection.add_add_providers() = std::move(provider);
+    }
+    rows->add_providers.Append(roster->source, roster->csv_lines);
+  }
+  for (const std::string& id : flags.remove_ids) selection.add_remove_provider_ids(id);
+  return selection;
+}
+
+std::string AddSelectionLines(absl::string_view message, absl::string_view field,
+                              const SelectionRows& rows) {
+  std::string annotated =
+      AddRowOriginsToMessage(message, absl::StrCat(field, ".providers"), rows.providers);
+  return AddRowOriginsToMessage(annotated, absl::StrCat(field, ".add_providers"),
+                                rows.add_providers);
+}
+
+carereach::v1::AnalyzeCoverageRequest BuildAnalyzeCoverageRequest(
+    const AnalysisOptions& options, const std::vector<NetworkSelection>& networks) {
+  carereach::v1::AnalyzeCoverageRequest request;
+  request.set_region(options.region);
+  for (const NetworkSelection& network : networks) *request.add_networks() = network;
+  for (const std::string& code : options.specialty_codes) request.add_specialty_codes(code);
+  SetTravel(options.travel, request);
+  for (double minutes : options.minutes) request.add_max_minutes(minutes);
+  for (double miles : options.miles) request.add_max_miles(miles);
+  request.set_save_report(options.save_report);
+  request.set_report_title(options.title);
+  return request;
+}
+
+carereach::v1::AnalyzeAdequacyRequest BuildAnalyzeAdequacyRequest(
+    const AnalysisOptions& options, const std::vector<NetworkSelection>& networks) {
+  carereach::v1::AnalyzeAdequacyRequest request;
+  request.set_region(options.region);
+  for (const NetworkSelection& network : networks) *request.add_networks() = network;
+  for (const std::string& fips : options.county_fips) request.add_county_fips(fips);
+  for (const std::string& code : options.specialty_codes) request.add_specialty_codes(code);
+  SetTravel(options.travel, request);
+  request.set_standards_set(options.standards);
+  request.set_save_report(options.save_report);
+  request.set_report_title(options.title);
+  return request;
+}
+
+carereach::v1::RecommendAdditionsRequest BuildRecommendRequest(
+    const AnalysisOptions& options, const std::vector<NetworkSelection>& networks,
+    const NetworkSelection& candidates) {
+  carereach::v1::RecommendAdditionsRequest request;
+  request.set_region(options.region);
+  for (const NetworkSelection& network : networks) *request.add_networks() = network;
+  *request.mutable_candidates() = candidates;
+  if (!options.adequacy_county.empty()) {
+    carereach::v1::AdequacyObjective& objective = *request.mutable_adequacy();
+    objective.set_county_fips(options.adequacy_county);
+    objective.set_specialty_code(options.adequacy_specialty);
+    objective.set_standards_set(options.standards);
+  } else {
+    carereach::v1::CoverageObjective& objective = *request.mutable_coverage();
+    if (!options.minutes.empty()) objective.set_max_minutes(options.minutes[0]);
+    if (!options.miles.empty()) objective.set_max_miles(options.miles[0]);
+    for (const std::string& fips : options.county_fips) objective.add_county_fips(fips);
+    if (options.target_share) objective.set_target_share(*options.target_share);
+    for (const std::string& code : options.specialty_codes) objective.add_specialty_codes(code);
+  }
+  SetTravel(options.travel, request);
+  if (options.picks) request.set_max_picks(*options.picks);
+  request.set_save_report(options.save_report);
+  request.set_report_title(options.title);
+  return request;
+}
+
+carereach::v1::ComputeAccessRatiosRequest BuildAccessRatiosRequest(
+    const AnalysisOptions& options, const NetworkSelection& network) {
+  carereach::v1::ComputeAccessRatiosRequest request;
+  request.set_region(options.region);
+  *request.mutable_network() = network;
+  for (const std::string& code : options.specialty_codes) request.add_specialty_codes(code);
+  SetTravel(options.travel, request);
+  if (options.catchment_minutes) request.set_catchment_minutes(*options.catchment_minutes);
+  request.set_capacity_from_beds(options.capacity_from_beds);
+  request.set_include_units(!options.units_out.empty());
+  request.set_save_report(options.save_report);
+  request.set_report_title(options.title);
+  return request;
+}
+
+absl::Status RunAnalyzeCoverage(const GlobalOptions& global, const AnalysisOptions& options,
+                                std::ostream& out, std::ostream& err) {
+  absl::StatusOr<Selections> selections = ReadSelections(options, err);
+  if (!selections.ok()) return selections.status();
+  ContractingClient client(global);
+  carereach::v1::AnalyzeCoverageResponse response;
+  if (absl::Status status =
+          client.Call(&ContractingService::Stub::AnalyzeCoverage,
+                      BuildAnalyzeCoverageRequest(options, selections->networks), &response);
+      !status.ok()) {
+    return selections->Annotate(status);
+  }
+  ReportSaved(response.report_id(), err);
+  switch (options.format) {
+    case OutputFormat::kTable:
+      out << AnalyzeCoverageTable(response, options.counties);
+      break;
+    case OutputFormat::kCsv:
+      out << AnalyzeCoverageCsv(response);
+      break;
+    case OutputFormat::kJson:
+      return PrintJson(response, out);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptions& options,
+                                std::ostream& out, std::ostream& err) {
+  absl::StatusOr<Selections> selections = ReadSelections(options, err);
+  if (!selections.ok()) return selections.status();
+  carereach::v1::AdequacyReport report;
+  bool have_summary = false;
+  auto on_part = [&](const carereach::v1::AnalyzeAdequacyResponse& part) -> absl::Status {
+    if (part.has_result()) {
+      *report.add_results() = part.result();
+    } else if (part.has_summary()) {
+      *report.mutable_summary() = part.summary();
+      have_summary = true;
+    }
+    return absl::OkStatus();
+  };
+  ContractingClient client(global);
+  if (absl::Status status = client.AnalyzeAdequacy(
+          BuildAnalyzeAdequacyRequest(options, selections->networks), on_part);
+      !status.ok()) {
+    return selections->Annotate(status);
+  }
+  if (!have_summary) {
+    return absl::DataLossError(absl::StrCat("analyze adequacy: the stream ended after ",
+                                            report.results_size(), " results without a summary"));
+  }
+  ReportSaved(report.summary().report_id(), err);
+  switch (options.format) {
+    case OutputFormat::kTable:
+      out << AllianceAdequacyTable(report, options.failing_only);
+      break;
+    case OutputFormat::kCsv:
+      out << AllianceAdequacyCsv(report, options.failing_only);
+      break;
+    case OutputFormat::kJson:
+      return PrintJson(OrderedAdequacyReport(report, options.failing_only), out);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunRecommend(const GlobalOptions& global, const AnalysisOptions& options,
+                          std::ostream& out, std::ostream& err) {
+  absl::StatusOr<Selections> selections = ReadSelections(options, err);
+  if (!selections.ok()) return selections.status();
+  SelectionRows candidate_rows;
+  absl::StatusOr<NetworkSelection> candidates =
+      BuildSelection(*options.candidates, options.read, err, &candidate_rows, /*candidates=*/true);
+  if (!candidates.ok()) return candidates.status();
+
+  const carereach::v1::RecommendAdditionsRequest request =
+      BuildRecommendRequest(options, selections->networks, *candidates);
+  ContractingClient client(global);
+  carereach::v1::RecommendAdditionsResponse response;
+  if (absl::Status status =
+          client.Call(&ContractingService::Stub::RecommendAdditions, request, &response);
+      !status.ok()) {
+    absl::Status annotated = selections->Annotate(status);
+    return absl::Status(annotated.code(),
+                        AddSelectionLines(annotated.message(), "candidates", candidate_rows));
+  }
+  ReportSaved(response.report_id(), err);
+  switch (options.format) {
+    case OutputFormat::kTable:
+      out << RecommendTable(request, response);
+      break;
+    case OutputFormat::kCsv:
+      out << RecommendCsv(response);
+      break;
+    case OutputFormat::kJson:
+      return PrintJson(response, out);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunAccessRatios(const GlobalOptions& global, const AnalysisOptions& options,
+                             std::ostream& out, std::ostream& err) {
+  absl::StatusOr<Selections> selections = ReadSelections(options, err);
+  if (!selections.ok()) return selections.status();
+  // Open --units-out first: an unwritable path should fail before the computation, not after.
+  std::unique_ptr<PartialFile> units_file;
+  if (!options.units_out.empty()) {
+    units_file = std::make_unique<PartialFile>("--units-out", options.units_out);
+    if (absl::Status status = units_file->Open(); !status.ok()) return status;
+  }
+  const carereach::v1::ComputeAccessRatiosRequest request =
+      BuildAccessRatiosRequest(options, selections->networks.at(0));
+  ContractingClient client(global);
+  carereach::v1::ComputeAccessRatiosResponse response;
+  if (absl::Status status =
+          client.Call(&ContractingService::Stub::ComputeAccessRatios, request, &response);
+      !status.ok()) {
+    const absl::Status annotated = selections->Annotate(status);
+    // The one selection is sent as "network", not "networks[0]".
+    return absl::Status(annotated.code(),
+                        AddSelectionLines(annotated.message(), "network", selections->rows[0]));
+  }
+  if (units_file != nullptr) {
+    units_file->stream() << AccessUnitsCsvHeader();
+    for (const carereach::v1::UnitAccess& unit : response.units()) {
+      units_file->stream() << AccessUnitsCsvLine(unit);
+    }
+    if (absl::Status status = units_file->Commit(); !status.ok()) return status;
+    err << "units: wrote " << response.units_size() << " rows to " << options.units_out << "\n";
+  }
+  ReportSaved(response.report_id(), err);
+  switch (options.format) {
+    case OutputFormat::kTable:
+      out << AccessRatiosTable(request, response);
+      break;
+    case OutputFormat::kCsv:
+      out << AccessRatiosCsv(response);
+      break;
+    case OutputFormat::kJson:
+      return PrintJson(response, out);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace carereach::cli

@@ -1,0 +1,72 @@
+#ifndef CARERACH_CLIENTS_CLI_CONTRACTING_COMMANDS_H_
+#define CARERACH_CLIENTS_CLI_CONTRACTING_COMMANDS_H_
+
+// `carereach analyze coverage`, `analyze adequacy`, `recommend` and `access-ratios`
+// (carereach.v1.ContractingService): network selections (stored networks, inline rosters,
+// what-ifs) read from the command line and files, the requests, and the output. Errors are
+// returned, not printed; a server message naming rows the CLI sent from a file
+// ("networks[0].add_providers[3]") gets that file and line. Stateless; not thread-safe with
+// respect to the streams passed in.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "carereach/v1/contracting.pb.h"
+#include "clients/cli/args.h"
+#include "clients/cli/facilities_csv.h"
+
+namespace carereach::cli {
+
+absl::Status RunAnalyzeCoverage(const GlobalOptions& global, const AnalysisOptions& options,
+                                std::ostream& out, std::ostream& err);
+// Prints the report once the summary has arrived; failing results are not an error.
+absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptions& options,
+                                std::ostream& out, std::ostream& err);
+absl::Status RunRecommend(const GlobalOptions& global, const AnalysisOptions& options,
+                          std::ostream& out, std::ostream& err);
+// --units-out is opened before the call and written through FILE.partial.
+absl::Status RunAccessRatios(const GlobalOptions& global, const AnalysisOptions& options,
+                             std::ostream& out, std::ostream& err);
+
+// Where the rows of one selection came from: its inline roster (providers[i]) and its added
+// rows (add_providers[i], over its --add-* files in order).
+struct SelectionRows {
+  RowOrigins providers;
+  RowOrigins add_providers;
+};
+
+// The wire selection of `flags`: the stored network and version, or the inline roster read
+// from its file; the what-ifs' added rows read from their files, and the removed ids. Each file
+// read is reported on `err` ("facilities: kept 3 of 8013 rows of hifld.csv (STATE=MI)"); a bad
+// row or a file of which no row is kept is an error. `candidates`: the selection is recommend's
+// candidate pool (its file is reported as "candidates", filtered by --candidates-where).
+absl::StatusOr<carereach::v1::NetworkSelection> BuildSelection(const SelectionFlags& flags,
+                                                               const RosterReadOptions& read,
+                                                               std::ostream& err,
+                                                               SelectionRows* rows,
+                                                               bool candidates = false);
+
+// Appends the file and line of the rows a server message names as "<field>.providers[i]" or
+// "<field>.add_providers[i]"; `field` is the selection's path ("networks[1]", "candidates",
+// "network").
+std::string AddSelectionLines(absl::string_view message, absl::string_view field,
+                              const SelectionRows& rows);
+
+// The requests, from the options and the selections already built (in --network order).
+carereach::v1::AnalyzeCoverageRequest BuildAnalyzeCoverageRequest(
+    const AnalysisOptions& options, const std::vector<carereach::v1::NetworkSelection>& networks);
+carereach::v1::AnalyzeAdequacyRequest BuildAnalyzeAdequacyRequest(
+    const AnalysisOptions& options, const std::vector<carereach::v1::NetworkSelection>& networks);
+carereach::v1::RecommendAdditionsRequest BuildRecommendRequest(
+    const AnalysisOptions& options, const std::vector<carereach::v1::NetworkSelection>& networks,
+    const carereach::v1::NetworkSelection& candidates);
+carereach::v1::ComputeAccessRatiosRequest BuildAccessRatiosRequest(
+    const AnalysisOptions& options, const carereach::v1::NetworkSelection& network);
+
+}  // namespace carereach::cli
+
+#endif  // CARERACH_CLIENTS_CLI_CONTRACTING_COMMANDS_H_

@@ -1,0 +1,94 @@
+#ifndef CARERACH_CLIENTS_CLI_CONTRACTING_OUTPUT_H_
+#define CARERACH_CLIENTS_CLI_CONTRACTING_OUTPUT_H_
+
+// Formatting of NetworkService and ContractingService answers: tables, CSV and JSON. Pure
+// functions of the messages; thread-safe. Units as in output.h: shares in [0, 1] (tables show
+// percentages), populations in persons, thresholds in minutes or miles, access ratios in
+// capacity per 1,000 residents, coordinates in degrees (lon, lat).
+//
+// --format json of these commands is the answer message in the proto3 JSON mapping
+// (google::protobuf::util::MessageToJsonString) with the .proto field names and every field
+// present; as that mapping says, 64-bit integers are strings and enums are their names.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "carereach/v1/contracting.pb.h"
+#include "carereach/v1/networks.pb.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "nlohmann/json.hpp"
+
+namespace carereach::cli {
+
+// `message` in the proto3 JSON mapping (see above), as a JSON value. DATA_LOSS when the mapping
+// fails (an Any of a type this client does not know).
+absl::StatusOr<nlohmann::ordered_json> ProtoJson(const google::protobuf::Message& message);
+
+// RFC 3339, "2026-01-05T14:03:00Z"; empty for an unset timestamp.
+std::string TimestampText(const google::protobuf::Timestamp& timestamp);
+
+// "mercy@3"; "mercy" for version 0.
+std::string NetworkRefText(absl::string_view network_id, int version);
+
+// One line about a network an analysis used: "trinity (trinity@2): 40 rows +1 added -2 removed
+// = 39 rows, 38 facilities"; inline rosters say "(inline)".
+std::string ResolvedNetworkText(const carereach::v1::ResolvedNetwork& network);
+
+// network create / import / list / show / diff.
+std::string CreateNetworkTable(const carereach::v1::CreateNetworkResponse& response);
+std::string NetworkVersionTable(const carereach::v1::NetworkVersion& version);
+std::string NetworksTable(const std::vector<carereach::v1::Network>& networks);
+std::string NetworkTable(const carereach::v1::GetNetworkResponse& response);
+// A header block with the counts, then one row per added, removed and changed row (a changed
+// row shows its "changed from" and "changed to" rows).
+std::string DiffTable(const carereach::v1::DiffNetworkVersionsResponse& response);
+// "change,<export columns>" and one line per row: added, removed, changed_from, changed_to.
+std::string DiffCsv(const carereach::v1::DiffNetworkVersionsResponse& response);
+
+// report list / show. ReportTable: the metadata, then the result as the analysis command
+// prints it (when the result is of a known type); ReportJson: the metadata with the request
+// and the result unpacked. DATA_LOSS when an Any does not parse as its type.
+std::string ReportsTable(const std::vector<carereach::v1::Report>& reports);
+absl::StatusOr<std::string> ReportTable(const carereach::v1::Report& report);
+absl::StatusOr<nlohmann::ordered_json> ReportJson(const carereach::v1::Report& report);
+
+// analyze coverage. The table: a header block, the network's (alliance's) share per
+// threshold, for alliances each member's share alone, the alliance's share without it, its
+// loss if it leaves and its gain by joining; `counties` adds the per-county table.
+std::string AnalyzeCoverageTable(const carereach::v1::AnalyzeCoverageResponse& response,
+                                 bool counties);
+// Header line and one line per (scope, threshold): the region, each county, each member.
+std::string AnalyzeCoverageCsv(const carereach::v1::AnalyzeCoverageResponse& response);
+
+// analyze adequacy. The results failing first (only the failing ones with `failing_only`).
+carereach::v1::AdequacyReport OrderedAdequacyReport(const carereach::v1::AdequacyReport& report,
+                                                    bool failing_only);
+// The `adequacy` table with the networks, the saved report id and, for alliances, a "critical
+// members" column and a member summary (alone passing, without passing, critical results).
+std::string AllianceAdequacyTable(const carereach::v1::AdequacyReport& report, bool failing_only);
+// The `adequacy` CSV with a last column critical_members (labels joined by ';').
+std::string AllianceAdequacyCsv(const carereach::v1::AdequacyReport& report, bool failing_only);
+
+// recommend. The request gives the objective's details (target share, counties).
+std::string RecommendTable(const carereach::v1::RecommendAdditionsRequest& request,
+                           const carereach::v1::RecommendAdditionsResponse& response);
+// rank,id,name,specialty_code,lon,lat,gain,covered,share,counted,pass (counted and pass empty
+// for the coverage objective).
+std::string RecommendCsv(const carereach::v1::RecommendAdditionsResponse& response);
+
+// access-ratios: a header block, one row per county, then the region line.
+std::string AccessRatiosTable(const carereach::v1::ComputeAccessRatiosRequest& request,
+                              const carereach::v1::ComputeAccessRatiosResponse& response);
+// scope,fips,name,state,population,mean_access_per_1000,zero_access_population,
+// min_access_per_1000,max_access_per_1000: the region, then each county.
+std::string AccessRatiosCsv(const carereach::v1::ComputeAccessRatiosResponse& response);
+// --units-out: the header line and one line per unit (both end in '\n').
+std::string AccessUnitsCsvHeader();
+std::string AccessUnitsCsvLine(const carereach::v1::UnitAccess& unit);
+
+}  // namespace carereach::cli
+
+#endif  // CARERACH_CLIENTS_CLI_CONTRACTING_OUTPUT_H_

@@ -1,0 +1,352 @@
+#include "clients/cli/network_commands.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "carereach/v1/networks.grpc.pb.h"
+#include "clients/cli/contracting_output.h"
+#include "clients/cli/facilities_csv.h"
+#include "clients/cli/output.h"
+#include "clients/cli/partial_file.h"
+#include "clients/cli/roster_csv.h"
+#include "clients/cli/rpc_client.h"
+#include "grpcpp/grpcpp.h"
+
+namespace carereach::cli {
+namespace {
+
+using carereach::v1::NetworkService;
+
+// A page token the server repeats would loop forever; no tenant has this many pages.
+constexpr int kMaxPages = 100000;
+
+// A client of NetworkService with the CLI's call policy. Not thread-safe.
+class NetworkClient {
+ public:
+  explicit NetworkClient(const GlobalOptions& options)
+      : rpc_(options), stub_(NetworkService::NewStub(rpc_.channel())) {}
+
+  template <typename Request, typename Response>
+  absl::Status Call(grpc::Status (NetworkService::Stub::*method)(grpc::ClientContext*,
+                                                                 const Request&, Response*),
+                    const Request& request, Response* response) {
+    return rpc_.Unary(*stub_, method, request, response);
+  }
+
+  // Sends the header, then `providers` in batches of kRosterBatchRows, and half-closes.
+  // UNAVAILABLE is retried (--wait-seconds): nothing is saved unless the call completes.
+  absl::Status Import(const carereach::v1::ImportNetworkHeader& header,
+                      const std::vector<carereach::v1::NetworkProvider>& providers,
+                      carereach::v1::NetworkVersion* version) {
+    const auto wait_until = rpc_.WaitUntil();
+    while (true) {
+      grpc::ClientContext context;
+      rpc_.Prepare(context);
+      version->Clear();
+      std::unique_ptr<grpc::ClientWriter<carereach::v1::ImportNetworkRequest>> writer =
+          stub_->ImportNetwork(&context, version);
+      carereach::v1::ImportNetworkRequest request;
+      *request.mutable_header() = header;
+      // A failed write means the server has ended the call; Finish() says why.
+      bool writing = writer->Write(request);
+      for (size_t start = 0; writing && start < providers.size(); start += kRosterBatchRows) {
+        const size_t end = std::min(providers.size(), start + kRosterBatchRows);
+        request.Clear();
+        auto* batch = request.mutable_providers()->mutable_providers();
+        batch->Reserve(static_cast<int>(end - start));
+        for (size_t i = start; i < end; ++i) *batch->Add() = providers[i];
+        writing = writer->Write(request);
+      }
+      if (writing) writer->WritesDone();
+      grpc::Status status = writer->Finish();
+      if (status.ok()) return absl::OkStatus();
+      if (RpcClient::ShouldRetry(status, wait_until)) continue;
+      return rpc_.Explain(status);
+    }
+  }
+
+  absl::Status Export(
+      const carereach::v1::ExportNetworkRequest& request,
+      const std::function<absl::Status(const carereach::v1::ExportNetworkResponse&)>& on_part) {
+    return rpc_.ReadStream(*stub_, &NetworkService::Stub::ExportNetwork, request, on_part);
+  }
+
+ private:
+  RpcClient rpc_;
+  std::unique_ptr<NetworkService::Stub> stub_;
+};
+
+// Calls a List method page after page until the last, handing each page to `on_page`.
+template <typename Request, typename Response>
+absl::Status ListAll(NetworkClient& client,
+                     grpc::Status (NetworkService::Stub::*method)(grpc::ClientContext*,
+                                                                  const Request&, Response*),
+                     Request request,
+                     const std::type_identity_t<std::function<void(const Response&)>>& on_page) {
+  for (int page = 0; page < kMaxPages; ++page) {
+    Response response;
+    if (absl::Status status = client.Call(method, request, &response); !status.ok()) {
+      return status;
+    }
+    on_page(response);
+    if (response.next_page_token().empty()) return absl::OkStatus();
+    if (response.next_page_token() == request.page_token()) {
+      return absl::DataLossError("the server answered the same page token twice");
+    }
+    request.set_page_token(response.next_page_token());
+  }
+  return absl::DataLossError(absl::StrCat("more than ", kMaxPages, " pages"));
+}
+
+absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out) {
+  absl::StatusOr<nlohmann::ordered_json> json = ProtoJson(message);
+  if (!json.ok()) return json.status();
+  out << JsonText(*json);
+  return absl::OkStatus();
+}
+
+// The roster of create / import, read and reported on `err`.
+absl::StatusOr<Roster> ReadNetworkRoster(const NetworkOptions& options, std::ostream& err) {
+  const RosterSource& source = *options.roster;
+  return ReadRosterSource(source, options.read,
+                          source.format == RosterFormat::kFacilities ? "facilities" : "roster",
+                          "--where", err);
+}
+
+absl::Status WithRowLines(const absl::Status& status, const Roster& roster) {
+  return absl::Status(status.code(), AddCsvLineToMessage(status.message(), roster.source,
+                                                         roster.csv_lines, "providers"));
+}
+
+absl::Status RunCreate(NetworkClient& client, const NetworkOptions& options, std::ostream& out,
+                       std::ostream& err) {
+  Roster roster;
+  if (options.roster) {
+    absl::StatusOr<Roster> read = ReadNetworkRoster(options, err);
+    if (!read.ok()) return read.status();
+    roster = *std::move(read);
+  }
+  carereach::v1::CreateNetworkResponse response;
+  if (absl::Status status =
+          client.Call(&NetworkService::Stub::CreateNetwork,
+                      BuildCreateNetworkRequest(options, roster.providers), &response);
+      !status.ok()) {
+    return WithRowLines(status, roster);
+  }
+  out << CreateNetworkTable(response);
+  return absl::OkStatus();
+}
+
+absl::Status RunImport(NetworkClient& client, const NetworkOptions& options, std::ostream& out,
+                       std::ostream& err) {
+  absl::StatusOr<Roster> roster = ReadNetworkRoster(options, err);
+  if (!roster.ok()) return roster.status();
+  carereach::v1::NetworkVersion version;
+  if (absl::Status status = client.Import(BuildImportHeader(options), roster->providers, &version);
+      !status.ok()) {
+    return WithRowLines(status, *roster);
+  }
+  out << NetworkVersionTable(version);
+  return absl::OkStatus();
+}
+
+absl::Status RunExport(NetworkClient& client, const NetworkOptions& options, std::ostream& out,
+                       std::ostream& err) {
+  // Open --out first: an unwritable path should fail before the call, not after.
+  std::unique_ptr<PartialFile> file;
+  if (!options.out_path.empty()) {
+    file = std::make_unique<PartialFile>("--out", options.out_path);
+    if (absl::Status status = file->Open(); !status.ok()) return status;
+  }
+  // stdout gets the CSV only once the stream has ended well.
+  std::ostringstream buffer;
+  std::ostream& target = file != nullptr ? file->stream() : buffer;
+
+  carereach::v1::ExportNetworkRequest request;
+  request.set_network_id(options.network_id);
+  request.set_version(options.version);
+  std::optional<carereach::v1::NetworkVersion> version;
+  int64_t rows = 0;
+  auto on_part = [&](const carereach::v1::ExportNetworkResponse& part) -> absl::Status {
+    if (part.has_version()) {
+      if (version) return absl::DataLossError("export: the stream sent two versions");
+      version = part.version();
+      target << kExportCsvHeader;
+      return absl::OkStatus();
+    }
+    if (!version) return absl::DataLossError("export: the stream sent rows before its version");
+    for (const carereach::v1::NetworkProvider& provider : part.providers().providers()) {
+      target << ExportCsvLine(provider);
+      ++rows;
+    }
+    return absl::OkStatus();
+  };
+  if (absl::Status status = client.Export(request, on_part); !status.ok()) return status;
+  if (!version) return absl::DataLossError("export: the stream ended without a version");
+  if (rows != version->provider_count()) {
+    return absl::DataLossError(absl::StrCat("export: the stream ended after ", rows, " of ",
+                                            version->provider_count(), " rows"));
+  }
+  const std::string what =
+      absl::StrCat(WithThousands(rows), rows == 1 ? " row" : " rows", " of network ",
+                   version->network_id(), " version ", version->version());
+  if (file == nullptr) {
+    out << buffer.str();
+    err << "export: " << what << "\n";
+    return absl::OkStatus();
+  }
+  if (absl::Status status = file->Commit(); !status.ok()) return status;
+  out << "wrote " << what << " to " << options.out_path << "\n";
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+carereach::v1::CreateNetworkRequest BuildCreateNetworkRequest(
+    const NetworkOptions& options, const std::vector<carereach::v1::NetworkProvider>& providers) {
+  carereach::v1::CreateNetworkRequest request;
+  request.set_network_id(options.network_id);
+  request.set_name(options.name);
+  request.set_description(options.description);
+  request.set_note(options.note);
+  request.mutable_providers()->Reserve(static_cast<int>(providers.size()));
+  for (const carereach::v1::NetworkProvider& provider : providers) {
+    *request.add_providers() = provider;
+  }
+  return request;
+}
+
+carereach::v1::ImportNetworkHeader BuildImportHeader(const NetworkOptions& options) {
+  carereach::v1::ImportNetworkHeader header;
+  header.set_network_id(options.network_id);
+  header.set_create_if_missing(options.create_if_missing);
+  header.set_name(options.name);
+  header.set_description(options.description);
+  header.set_note(options.note);
+  return header;
+}
+
+absl::Status RunNetworkCommand(Command command, const GlobalOptions& global,
+                               const NetworkOptions& options, std::ostream& out,
+                               std::ostream& err) {
+  NetworkClient client(global);
+  switch (command) {
+    case Command::kNetworkCreate:
+      return RunCreate(client, options, out, err);
+    case Command::kNetworkImport:
+      return RunImport(client, options, out, err);
+    case Command::kNetworkList: {
+      carereach::v1::ListNetworksResponse all;
+      absl::Status status = ListAll<carereach::v1::ListNetworksRequest>(
+          client, &NetworkService::Stub::ListNetworks, {},
+          [&](const carereach::v1::ListNetworksResponse& page) {
+            all.mutable_networks()->MergeFrom(page.networks());
+          });
+      if (!status.ok()) return status;
+      if (options.format == OutputFormat::kJson) return PrintJson(all, out);
+      out << NetworksTable({all.networks().begin(), all.networks().end()});
+      return absl::OkStatus();
+    }
+    case Command::kNetworkShow: {
+      carereach::v1::GetNetworkRequest request;
+      request.set_network_id(options.network_id);
+      carereach::v1::GetNetworkResponse response;
+      if (absl::Status status = client.Call(&NetworkService::Stub::GetNetwork, request, &response);
+          !status.ok()) {
+        return status;
+      }
+      if (options.format == OutputFormat::kJson) return PrintJson(response, out);
+      out << NetworkTable(response);
+      return absl::OkStatus();
+    }
+    case Command::kNetworkExport:
+      return RunExport(client, options, out, err);
+    case Command::kNetworkDiff: {
+      carereach::v1::DiffNetworkVersionsRequest request;
+      request.set_network_id(options.network_id);
+      request.set_from_version(options.from_version);
+      request.set_to_version(options.to_version);
+      carereach::v1::DiffNetworkVersionsResponse response;
+      if (absl::Status status =
+              client.Call(&NetworkService::Stub::DiffNetworkVersions, request, &response);
+          !status.ok()) {
+        return status;
+      }
+      switch (options.format) {
+        case OutputFormat::kTable:
+          out << DiffTable(response);
+          break;
+        case OutputFormat::kCsv:
+          out << DiffCsv(response);
+          break;
+        case OutputFormat::kJson:
+          return PrintJson(response, out);
+      }
+      return absl::OkStatus();
+    }
+    case Command::kNetworkDelete: {
+      carereach::v1::DeleteNetworkRequest request;
+      request.set_network_id(options.network_id);
+      carereach::v1::DeleteNetworkResponse response;
+      if (absl::Status status =
+              client.Call(&NetworkService::Stub::DeleteNetwork, request, &response);
+          !status.ok()) {
+        return status;
+      }
+      out << "deleted network " << options.network_id << "\n";
+      return absl::OkStatus();
+    }
+    default:
+      return absl::InternalError("not a network command");
+  }
+}
+
+absl::Status RunReportCommand(Command command, const GlobalOptions& global,
+                              const ReportOptions& options, std::ostream& out) {
+  NetworkClient client(global);
+  if (command == Command::kReportList) {
+    carereach::v1::ListReportsRequest request;
+    request.set_network_id(options.network_id);
+    carereach::v1::ListReportsResponse all;
+    absl::Status status = ListAll<carereach::v1::ListReportsRequest>(
+        client, &NetworkService::Stub::ListReports, request,
+        [&](const carereach::v1::ListReportsResponse& page) {
+          all.mutable_reports()->MergeFrom(page.reports());
+        });
+    if (!status.ok()) return status;
+    if (options.format == OutputFormat::kJson) return PrintJson(all, out);
+    out << ReportsTable({all.reports().begin(), all.reports().end()});
+    return absl::OkStatus();
+  }
+  carereach::v1::GetReportRequest request;
+  request.set_report_id(options.report_id);
+  carereach::v1::Report report;
+  if (absl::Status status = client.Call(&NetworkService::Stub::GetReport, request, &report);
+      !status.ok()) {
+    return status;
+  }
+  if (options.format == OutputFormat::kJson) {
+    absl::StatusOr<nlohmann::ordered_json> json = ReportJson(report);
+    if (!json.ok()) return json.status();
+    out << JsonText(*json);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> table = ReportTable(report);
+  if (!table.ok()) return table.status();
+  out << *table;
+  return absl::OkStatus();
+}
+
+}  // namespace carereach::cli

@@ -1,0 +1,114 @@
+#ifndef CARERACH_CLIENTS_CLI_RPC_CLIENT_H_
+#define CARERACH_CLIENTS_CLI_RPC_CLIENT_H_
+
+// The CLI's call policy, shared by every command: one channel to the server, a deadline per call
+// (--timeout-seconds), the tenant in every call's metadata (--tenant), retries while the server
+// answers UNAVAILABLE (--wait-seconds), and errors as "CODE_NAME: message".
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "clients/cli/args.h"
+#include "grpcpp/grpcpp.h"
+
+namespace carereach::cli {
+
+// Roster rows per streamed message (EvaluateAdequacy, ImportNetwork): about 0.5 MB, well under
+// any message limit.
+inline constexpr size_t kRosterBatchRows = 5000;
+
+// The call metadata key that names the tenant (networks.proto).
+inline constexpr char kTenantMetadataKey[] = "x-carereach-tenant";
+
+// Canonical name of a gRPC code: "INVALID_ARGUMENT", "UNAVAILABLE", ...
+absl::string_view GrpcCodeName(grpc::StatusCode code);
+
+// An RPC failure as a Status with the same code and the message "CODE_NAME: message".
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// A channel with the CLI's call policy. Not thread-safe (one command runs at a time).
+class RpcClient {
+ public:
+  explicit RpcClient(const GlobalOptions& options);
+
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+
+  // Sets the deadline and the tenant metadata of a new call.
+  void Prepare(grpc::ClientContext& context) const;
+
+  // When retries stop (now + --wait-seconds).
+  std::chrono::steady_clock::time_point WaitUntil() const;
+
+  // True (after sleeping one interval) when `status` is UNAVAILABLE and --wait-seconds allows
+  // another attempt.
+  static bool ShouldRetry(const grpc::Status& status,
+                          std::chrono::steady_clock::time_point wait_until);
+
+  // The failure as a Status, with what the CLI knows about transport-level failures (the server
+  // address, the deadline).
+  absl::Status Explain(const grpc::Status& status) const;
+
+  // A unary call, retried while UNAVAILABLE.
+  template <typename Stub, typename Request, typename Response>
+  absl::Status Unary(Stub& stub,
+                     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                     const Request& request, Response* response) const {
+    const auto wait_until = WaitUntil();
+    while (true) {
+      grpc::ClientContext context;
+      response->Clear();
+      Prepare(context);
+      grpc::Status status = (stub.*method)(&context, request, response);
+      if (status.ok()) return absl::OkStatus();
+      if (ShouldRetry(status, wait_until)) continue;
+      return Explain(status);
+    }
+  }
+
+  // A server-streaming call read to its end, each message handed to `on_message` as it
+  // arrives; an error from `on_message` cancels the call and is returned. The deadline covers
+  // the whole stream. UNAVAILABLE is retried only while no message has arrived.
+  template <typename Stub, typename Request, typename Response>
+  absl::Status ReadStream(Stub& stub,
+                          std::unique_ptr<grpc::ClientReader<Response>> (Stub::*method)(
+                              grpc::ClientContext*, const Request&),
+                          const Request& request,
+                          const std::function<absl::Status(const Response&)>& on_message) const {
+    const auto wait_until = WaitUntil();
+    while (true) {
+      grpc::ClientContext context;
+      Prepare(context);
+      std::unique_ptr<grpc::ClientReader<Response>> reader = (stub.*method)(&context, request);
+      Response message;
+      bool any_message = false;
+      absl::Status message_status;
+      while (reader->Read(&message)) {
+        any_message = true;
+        message_status = on_message(message);
+        if (!message_status.ok()) {
+          context.TryCancel();
+          // Drain what is in flight: Finish() expects the stream read to its end.
+          while (reader->Read(&message)) continue;
+          break;
+        }
+      }
+      grpc::Status status = reader->Finish();
+      if (!message_status.ok()) return message_status;
+      if (status.ok()) return absl::OkStatus();
+      if (!any_message && ShouldRetry(status, wait_until)) continue;
+      return Explain(status);
+    }
+  }
+
+ private:
+  GlobalOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+}  // namespace carereach::cli
+
+#endif  // CARERACH_CLIENTS_CLI_RPC_CLIENT_H_

@@ -1,0 +1,64 @@
+#ifndef CARERACH_TESTS_CLIENTS_CLI_TEST_UTIL_H_
+#define CARERACH_TESTS_CLIENTS_CLI_TEST_UTIL_H_
+
+// Helpers of the CLI tests: temporary files, and a fake gRPC service on a loopback port with
+// Run() to call the CLI against it.
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "clients/cli/commands.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+
+namespace carereach::cli::cli_test_util {
+
+inline std::string WriteTempFile(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A fake `Service` on a free loopback port, and Run() to call the CLI against it.
+template <typename Service>
+class FakeServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    address_ = "127.0.0.1:" + std::to_string(port);
+  }
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+  }
+
+  int Run(std::vector<std::string> args) {
+    args.insert(args.end(), {"--server", address_});
+    out_.str("");
+    err_.str("");
+    return RunCli(args, out_, err_);
+  }
+
+  Service service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  std::ostringstream out_, err_;
+};
+
+}  // namespace carereach::cli::cli_test_util
+
+#endif  // CARERACH_TESTS_CLIENTS_CLI_TEST_UTIL_H_
