@@ -83,9 +83,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
     absl::StatusOr<std::unique_ptr<store::Store>> store =
         store::Store::Open(options.state_dir + "/carereach.db");
     if (!store.ok()) {
-      return absl::Status(store.status().code(),
-                          absl::StrFormat("--state_dir %s: %s", options.state_dir,
-                                          store.status().message()));
+      return absl::Status(
+          store.status().code(),
+          absl::StrFormat("--state_dir %s: %s", options.state_dir, store.status().message()));
     }
     server->store_ = *std::move(store);
     Logf("store: %s/carereach.db (schema version %d)", options.state_dir,

@@ -25,8 +25,8 @@ class ContractingServiceImpl;
 class NetworkServiceImpl;
 }  // namespace rpc
 
-// The carereach gRPC server: AccessService, AdequacyService, NetworkService, ContractingService, the standard health service (NOT_SERVING until the
-// regions are loaded) and server reflection.
+// The carereach gRPC server: AccessService, AdequacyService, NetworkService, ContractingService,
+// the standard health service (NOT_SERVING until the regions are loaded) and server reflection.
 // Thread-safe: Shutdown() may be called from any thread, e.g. a signal-handling thread.
 class Server {
  public:

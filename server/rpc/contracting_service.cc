@@ -47,8 +47,7 @@ std::string ModeName(access::TravelMode mode) {
 }
 
 v1::TravelMode ModeToProto(access::TravelMode mode) {
-  return mode == access::TravelMode::kDrive ? v1::TRAVEL_MODE_DRIVE
-                                            : v1::TRAVEL_MODE_STRAIGHT_LINE;
+  return mode == access::TravelMode::kDrive ? v1::TRAVEL_MODE_DRIVE : v1::TRAVEL_MODE_STRAIGHT_LINE;
 }
 
 absl::StatusOr<access::StraightLineModel> StraightLineFromProto(
@@ -178,16 +177,16 @@ absl::StatusOr<ResolvedRoster> ContractingServiceImpl::Resolve(
   out.label = selection.label().empty() ? selection.network_id() : selection.label();
   if (!selection.network_id().empty()) {
     if (selection.providers_size() > 0) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s: give a stored network_id or inline providers, not both", path));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s: give a stored network_id or inline providers, not both", path));
     }
     if (call.tenant.empty()) {
       return absl::InternalError("a stored network was resolved without a tenant");
     }
     if (selection.version() < 0) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s.version: %d; versions are numbered from 1 (0: the latest)", path,
-          selection.version()));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s.version: %d; versions are numbered from 1 (0: the latest)", path,
+                          selection.version()));
     }
     absl::StatusOr<std::vector<store::ProviderRow>> rows = store_->GetProviders(
         call.tenant, selection.network_id(), selection.version(), &out.version);
@@ -217,14 +216,15 @@ absl::StatusOr<ResolvedRoster> ContractingServiceImpl::Resolve(
     const std::string& id = selection.remove_provider_ids(i);
     if (std::none_of(out.rows.begin(), out.rows.end(),
                      [&](const access::NetworkProvider& p) { return p.id == id; })) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s.remove_provider_ids[%d]: \"%s\" is not in the network", path, i, id));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s.remove_provider_ids[%d]: \"%s\" is not in the network", path, i, id));
     }
     remove.insert(id);
   }
   if (!remove.empty()) {
     const size_t before = out.rows.size();
-    std::erase_if(out.rows, [&](const access::NetworkProvider& p) { return remove.contains(p.id); });
+    std::erase_if(out.rows,
+                  [&](const access::NetworkProvider& p) { return remove.contains(p.id); });
     out.removed_rows = static_cast<int32_t>(before - out.rows.size());
   }
   std::vector<access::NetworkProvider> added;
@@ -242,9 +242,9 @@ absl::StatusOr<ResolvedRoster> ContractingServiceImpl::Resolve(
   out.added_rows = static_cast<int32_t>(added.size());
   out.rows.insert(out.rows.end(), added.begin(), added.end());
   if (static_cast<int64_t>(out.rows.size()) > max_roster_rows_) {
-    return absl::ResourceExhaustedError(absl::StrFormat(
-        "%s: %d rows is more than this server's limit of %d", path, out.rows.size(),
-        max_roster_rows_));
+    return absl::ResourceExhaustedError(
+        absl::StrFormat("%s: %d rows is more than this server's limit of %d", path, out.rows.size(),
+                        max_roster_rows_));
   }
   return out;
 }
@@ -302,9 +302,9 @@ grpc::Status ContractingServiceImpl::AnalyzeCoverage(grpc::ServerContext* contex
                                                      const v1::AnalyzeCoverageRequest* request,
                                                      v1::AnalyzeCoverageResponse* response) {
   const absl::Time start = absl::Now();
-  const bool stored = request->save_report() ||
-                      std::any_of(request->networks().begin(), request->networks().end(),
-                                  [](const auto& n) { return !n.network_id().empty(); });
+  const bool stored =
+      request->save_report() || std::any_of(request->networks().begin(), request->networks().end(),
+                                            [](const auto& n) { return !n.network_id().empty(); });
   absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored);
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<std::vector<ResolvedRoster>> networks =
@@ -349,9 +349,8 @@ grpc::Status ContractingServiceImpl::AnalyzeCoverage(grpc::ServerContext* contex
     absl::StatusOr<access::CoverageAnswer> answer =
         access::ComputeCoverage(*call->region, call->drive.get(), plain, limits_);
     if (!answer.ok()) {
-      return ToGrpcStatus(absl::Status(
-          answer.status().code(),
-          absl::StrCat("networks[0]: ", answer.status().message())));
+      return ToGrpcStatus(absl::Status(answer.status().code(),
+                                       absl::StrCat("networks[0]: ", answer.status().message())));
     }
     summary = std::move(answer->summary);
     for (int32_t i : answer->unsnapped_facilities) {
@@ -378,12 +377,12 @@ grpc::Status ContractingServiceImpl::AnalyzeCoverage(grpc::ServerContext* contex
   }
   // The county table and the mode's parameters, as ComputeCoverage reports them.
   v1::ComputeCoverageResponse plain_out;
-  access::CoverageRequest shape{.thresholds = domain.thresholds,
-                                .mode = domain.mode,
-                                .straight_line = domain.straight_line};
+  access::CoverageRequest shape{
+      .thresholds = domain.thresholds, .mode = domain.mode, .straight_line = domain.straight_line};
   access::CoverageAnswer shaped{.summary = summary};
   const std::string profile = call->drive ? call->drive->network->graph().profile_name : "";
-  if (absl::Status s = CoverageToProto(*call->region, shape, shaped, UnitPage{}, profile, &plain_out);
+  if (absl::Status s =
+          CoverageToProto(*call->region, shape, shaped, UnitPage{}, profile, &plain_out);
       !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -402,11 +401,12 @@ grpc::Status ContractingServiceImpl::AnalyzeCoverage(grpc::ServerContext* contex
   }
   for (const std::string& id : unsnapped_ids) response->add_unsnapped_facility_ids(id);
   if (request->save_report()) {
+    response->set_compute_ms(absl::ToDoubleMilliseconds(absl::Now() - start));
     std::vector<std::string> parts;
     for (const v1::ThresholdCoverage& t : response->results()) {
-      parts.push_back(absl::StrFormat(
-          "%s %g: %.1f%%", t.has_max_minutes() ? "minutes" : "miles",
-          t.has_max_minutes() ? t.max_minutes() : t.max_miles(), 100.0 * t.share()));
+      parts.push_back(absl::StrFormat("%s %g: %.1f%%", t.has_max_minutes() ? "minutes" : "miles",
+                                      t.has_max_minutes() ? t.max_minutes() : t.max_miles(),
+                                      100.0 * t.share()));
     }
     absl::StatusOr<std::string> id =
         SaveReport(*call, "coverage", request->report_title(), *networks, "", *request, *response,
@@ -426,9 +426,9 @@ grpc::Status ContractingServiceImpl::AnalyzeAdequacy(
     grpc::ServerContext* context, const v1::AnalyzeAdequacyRequest* request,
     grpc::ServerWriter<v1::AnalyzeAdequacyResponse>* writer) {
   const absl::Time start = absl::Now();
-  const bool stored = request->save_report() ||
-                      std::any_of(request->networks().begin(), request->networks().end(),
-                                  [](const auto& n) { return !n.network_id().empty(); });
+  const bool stored =
+      request->save_report() || std::any_of(request->networks().begin(), request->networks().end(),
+                                            [](const auto& n) { return !n.network_id().empty(); });
   absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored);
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<const RegionCatalog::Standards*> standards =
@@ -615,9 +615,9 @@ grpc::Status ContractingServiceImpl::RecommendAdditions(
                                             .drive = drive_params,
                                             .max_picks = max_picks,
                                             .deadline = call->deadline};
-    absl::StatusOr<access::AdequacyRecommendation> rec = access::RecommendForAdequacy(
-        *call->region, call->drive.get(), (*standards)->set, (*standards)->telehealth_eligible,
-        domain);
+    absl::StatusOr<access::AdequacyRecommendation> rec =
+        access::RecommendForAdequacy(*call->region, call->drive.get(), (*standards)->set,
+                                     (*standards)->telehealth_eligible, domain);
     if (!rec.ok()) return ToGrpcStatus(rec.status());
     const double total = static_cast<double>(rec->beneficiaries);
     response->set_total(total);
@@ -649,9 +649,9 @@ grpc::Status ContractingServiceImpl::RecommendAdditions(
       response->add_unsnapped_candidate_ids(pool->rows[i].id);
     }
     response->set_candidates_considered(rec->candidates_considered);
-    summary_line = absl::StrFormat("%d picks for %s in %s; %s", rec->picks.size(),
-                                   objective.specialty_code(), objective.county_fips(),
-                                   rec->pass ? "passes" : "still fails");
+    summary_line =
+        absl::StrFormat("%d picks for %s in %s; %s", rec->picks.size(), objective.specialty_code(),
+                        objective.county_fips(), rec->pass ? "passes" : "still fails");
   } else if (request->has_coverage()) {
     const v1::CoverageObjective& objective = request->coverage();
     const std::vector<std::string> codes = Strings(objective.specialty_codes());
@@ -703,11 +703,12 @@ grpc::Status ContractingServiceImpl::RecommendAdditions(
   for (const ResolvedRoster& n : *networks) ResolvedToProto(n, 0, response->add_networks());
   ResolvedToProto(*pool, 0, response->add_networks());
   if (request->save_report()) {
+    response->set_compute_ms(absl::ToDoubleMilliseconds(absl::Now() - start));
     std::vector<ResolvedRoster> refs = *networks;
     refs.push_back(*pool);
     absl::StatusOr<std::string> id =
-        SaveReport(*call, "recommendation", request->report_title(), refs, standards_name,
-                   *request, *response, summary_line);
+        SaveReport(*call, "recommendation", request->report_title(), refs, standards_name, *request,
+                   *response, summary_line);
     if (!id.ok()) return ToGrpcStatus(id.status());
     response->set_report_id(*id);
   }
@@ -794,6 +795,7 @@ grpc::Status ContractingServiceImpl::ComputeAccessRatios(
     response->set_attribution(std::string(kOsmAttribution));
   }
   if (request->save_report()) {
+    response->set_compute_ms(absl::ToDoubleMilliseconds(absl::Now() - start));
     absl::StatusOr<std::string> id = SaveReport(
         *call, "access_ratios", request->report_title(), {*network}, "", *request, *response,
         absl::StrFormat("2SFCA %g min: mean %.3f per 1,000; %d residents with no access",

@@ -45,7 +45,6 @@ void TotalsToProto(const access::Threshold& t, const access::ThresholdTotals& to
   out->set_share(access::Share(totals.covered_population, total_population));
 }
 
-
 absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
     const v1::ComputeCoverageRequest& request) {
   access::CoverageRequest out;

@@ -109,7 +109,8 @@ absl::Status ValidateStoredRoster(const std::vector<access::NetworkProvider>& ro
   if (s.ok() || field == "providers") return s;
   std::string message(s.message());
   if (absl::StartsWith(message, "providers")) {
-    message = absl::StrCat(std::string(field), message.substr(std::string_view("providers").size()));
+    message =
+        absl::StrCat(std::string(field), message.substr(std::string_view("providers").size()));
   }
   return absl::Status(s.code(), message);
 }
@@ -218,8 +219,8 @@ grpc::Status NetworkServiceImpl::ImportNetwork(grpc::ServerContext* context,
     if (existing.status().code() != absl::StatusCode::kNotFound || !header.create_if_missing()) {
       return ToGrpcStatus(existing.status());
     }
-    absl::StatusOr<store::NetworkInfo> made = store_->CreateNetwork(
-        *tenant, header.network_id(), header.name(), header.description());
+    absl::StatusOr<store::NetworkInfo> made =
+        store_->CreateNetwork(*tenant, header.network_id(), header.name(), header.description());
     if (!made.ok()) return ToGrpcStatus(made.status());
     created = true;
   }
@@ -301,9 +302,9 @@ grpc::Status NetworkServiceImpl::DiffNetworkVersions(grpc::ServerContext* contex
   absl::StatusOr<std::string> tenant = Begin(*context);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   if (request->from_version() <= 0 || request->to_version() <= 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrFormat(
-        "%s: versions are numbered from 1",
-        request->from_version() <= 0 ? "from_version" : "to_version")));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrFormat("%s: versions are numbered from 1",
+                        request->from_version() <= 0 ? "from_version" : "to_version")));
   }
   absl::StatusOr<store::NetworkDiff> diff = store_->DiffVersions(
       *tenant, request->network_id(), request->from_version(), request->to_version());

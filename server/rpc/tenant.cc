@@ -6,17 +6,16 @@ namespace carereach::rpc {
 
 absl::StatusOr<std::string> CheckTenant(std::string_view tenant) {
   if (tenant.empty() || tenant.size() > 64) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("metadata %s: must be 1 to 64 characters, got %d", kTenantMetadataKey,
-                        tenant.size()));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "metadata %s: must be 1 to 64 characters, got %d", kTenantMetadataKey, tenant.size()));
   }
   for (char c : tenant) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == '-';
     if (!ok) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "metadata %s: \"%s\" may hold only letters, digits, '.', '_' and '-'",
-          kTenantMetadataKey, std::string(tenant)));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("metadata %s: \"%s\" may hold only letters, digits, '.', '_' and '-'",
+                          kTenantMetadataKey, std::string(tenant)));
     }
   }
   return std::string(tenant);

@@ -1,10 +1,10 @@
 #ifndef CARERACH_SERVER_RPC_TENANT_H_
 #define CARERACH_SERVER_RPC_TENANT_H_
 
+#include <grpcpp/server_context.h>
+
 #include <string>
 #include <string_view>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 

@@ -45,11 +45,10 @@ class EndToEndTest : public testing::Test {
     log_path_ = new std::string(dir + "/server.log");
     const std::string port_file = dir + "/port";
     std::filesystem::remove(port_file);  // a previous suite's server wrote one
-    server_ =
-        new testing_util::ChildProcess({CARERACH_SERVER_BIN, "--listen=127.0.0.1:0",
-                                        "--port_file=" + port_file, "--data_dir=" + DataDir(),
-                                        "--state_dir=" + dir + "/state"},
-                                       *log_path_);
+    server_ = new testing_util::ChildProcess(
+        {CARERACH_SERVER_BIN, "--listen=127.0.0.1:0", "--port_file=" + port_file,
+         "--data_dir=" + DataDir(), "--state_dir=" + dir + "/state"},
+        *log_path_);
     for (int i = 0; i < 600 && !std::filesystem::exists(port_file); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -285,6 +284,130 @@ TEST_F(EndToEndTest, MichiganAcuteInpatientAdequacyReport) {
 }
 
 // Last: SIGTERM stops the server cleanly.
+// The Together Health Network seed scenario: Ascension and Trinity Health Michigan hospitals as
+// two stored networks, their alliance's 20-minute coverage with each member's part, and the first
+// recommended addition, all through the CLI and checked against the library in this process.
+TEST_F(EndToEndTest, MichiganAllianceSeedScenarioMatchesTheLibrary) {
+  const std::vector<std::pair<std::string, std::string>> systems = {
+      {"ascension-mi", "ASCENSION"},
+      {"trinity-mi", "MERCY HEALTH|ST JOSEPH MERCY|SAINT JOSEPH MERCY|ST MARY MERCY"}};
+  for (const auto& [id, names] : systems) {
+    const CommandResult r = Cli({"--tenant", "e2e-thn", "network", "import", id, "--create",
+                                 "--facilities", Hospitals(), "--where", "STATE=MI", "--where",
+                                 "STATUS=OPEN", "--where", "NAME~" + names});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const CommandResult r = Cli({"--tenant", "e2e-thn", "analyze", "coverage", "--region", "michigan",
+                               "--network", "ascension-mi", "--network", "trinity-mi", "--minutes",
+                               "20", "--save-report", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json answer = json::parse(r.out);
+
+  // The same facilities, selected here, and the library's answers.
+  auto csv = io::ReadCsvFile(Hospitals());
+  ASSERT_TRUE(csv.ok());
+  const int id = csv->Column("ID"), name = csv->Column("NAME"), state = csv->Column("STATE"),
+            status = csv->Column("STATUS"), lat = csv->Column("LATITUDE"),
+            lon = csv->Column("LONGITUDE");
+  auto matches = [](std::string_view text, const std::string& alternatives) {
+    for (absl::string_view alt : absl::StrSplit(alternatives, '|')) {
+      if (text.find(std::string_view(alt.data(), alt.size())) != std::string_view::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  std::vector<std::vector<access::Facility>> members(2);
+  std::vector<access::Facility> others;  // open Michigan general acute care, in neither system
+  for (const io::CsvRecord& row : csv->records) {
+    if (row.fields[state] != "MI" || row.fields[status] != "OPEN") continue;
+    access::Facility f{.id = row.fields[id]};
+    ASSERT_TRUE(absl::SimpleAtod(row.fields[lat], &f.location.lat));
+    ASSERT_TRUE(absl::SimpleAtod(row.fields[lon], &f.location.lon));
+    bool member = false;
+    for (size_t m = 0; m < systems.size(); ++m) {
+      if (matches(row.fields[name], systems[m].second)) {
+        members[m].push_back(f);
+        member = true;
+      }
+    }
+    if (!member) others.push_back(f);
+  }
+  ASSERT_EQ(members[0].size(), 20u);
+  ASSERT_EQ(members[1].size(), 13u);
+  io::LoadReport report;
+  auto units = io::LoadTractCentres(DataDir() + "/census/CenPop2020_Mean_TR.txt", &report);
+  ASSERT_TRUE(units.ok());
+  auto michigan = access::BuildRegion("michigan", "", "", {.state_fips = {"26"}}, *units, {});
+  ASSERT_TRUE(michigan.ok());
+  auto covered = [&](const std::vector<access::Facility>& facilities) -> int64_t {
+    access::CoverageRequest request{.facilities = facilities,
+                                    .thresholds = {access::Threshold::Minutes(20)}};
+    auto answer = access::ComputeCoverage(*michigan, nullptr, request, {});
+    EXPECT_TRUE(answer.ok()) << answer.status();
+    return answer.ok() ? answer->summary.by_threshold[0].covered_population : -1;
+  };
+  std::vector<access::Facility> all = members[0];
+  all.insert(all.end(), members[1].begin(), members[1].end());
+  const int64_t union_covered = covered(all);
+  const int64_t alone0 = covered(members[0]), alone1 = covered(members[1]);
+  auto as_int = [](const json& v) {
+    return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
+  };
+  EXPECT_EQ(as_int(answer["results"][0]["covered_population"]), union_covered);
+  ASSERT_EQ(answer["members"].size(), 2u);
+  EXPECT_EQ(as_int(answer["members"][0]["alone"][0]["covered_population"]), alone0);
+  EXPECT_EQ(as_int(answer["members"][1]["alone"][0]["covered_population"]), alone1);
+  // Two members: leaving loses what the other does not cover.
+  EXPECT_EQ(as_int(answer["members"][0]["loss_if_leaves"][0]), union_covered - alone1);
+  EXPECT_EQ(as_int(answer["members"][1]["gain_by_joining"][0]), union_covered - alone1);
+  EXPECT_FALSE(answer["report_id"].get<std::string>().empty());
+
+  // The first recommended addition is the candidate with the largest gain (library, one by one).
+  const CommandResult rec = Cli({"--tenant",
+                                 "e2e-thn",
+                                 "recommend",
+                                 "--region",
+                                 "michigan",
+                                 "--network",
+                                 "ascension-mi",
+                                 "--network",
+                                 "trinity-mi",
+                                 "--candidates-facilities",
+                                 Hospitals(),
+                                 "--candidates-where",
+                                 "STATE=MI",
+                                 "--candidates-where",
+                                 "STATUS=OPEN",
+                                 "--minutes",
+                                 "20",
+                                 "--picks",
+                                 "3",
+                                 "--format",
+                                 "json"});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  const json picks = json::parse(rec.out);
+  ASSERT_EQ(picks["picks"].size(), 3u);
+  int64_t best_gain = -1;
+  for (const access::Facility& candidate : others) {
+    std::vector<access::Facility> with = all;
+    with.push_back(candidate);
+    best_gain = std::max(best_gain, covered(with) - union_covered);
+  }
+  EXPECT_EQ(picks["picks"][0]["gain"].get<double>(), static_cast<double>(best_gain));
+  EXPECT_EQ(picks["base_covered"].get<double>(), static_cast<double>(union_covered));
+
+  // The saved report is listed for its networks and gives back its request.
+  const CommandResult list =
+      Cli({"--tenant", "e2e-thn", "report", "list", "--network", "trinity-mi"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr(answer["report_id"].get<std::string>()));
+  const CommandResult other =
+      Cli({"--tenant", "someone-else", "report", "show", answer["report_id"].get<std::string>()});
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_THAT(other.err, HasSubstr("NOT_FOUND"));
+}
+
 TEST_F(EndToEndTest, ZzGracefulShutdownOnSigterm) {
   EXPECT_EQ(server_->Stop(30), 0);
   EXPECT_THAT(ReadAll(*log_path_), HasSubstr("received SIGTERM"));

@@ -84,8 +84,8 @@ TEST(StoreCrashTest, EveryAcknowledgedWriteSurvivesKillNine) {
   const std::string state_dir = dir + "/state";
   std::unique_ptr<testing_util::ChildProcess> server;
   const std::string address = StartServer(dir, state_dir, &server);
-  auto stub = v1::NetworkService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto stub =
+      v1::NetworkService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   WaitReady(*stub);
 
   // Two writers create networks (each a create plus a first version of 3 rows) until the server

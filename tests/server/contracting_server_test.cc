@@ -105,8 +105,7 @@ class ContractingServerTest : public testing::Test {
   }
 
   grpc::Status Coverage(const v1::AnalyzeCoverageRequest& request,
-                        v1::AnalyzeCoverageResponse* response,
-                        const std::string& tenant = "acme") {
+                        v1::AnalyzeCoverageResponse* response, const std::string& tenant = "acme") {
     return contracting_->AnalyzeCoverage(Ctx(tenant).get(), request, response);
   }
 
