@@ -113,6 +113,8 @@ void BM_RecommendAdditionsHonolulu(benchmark::State& state) {
 BENCHMARK(BM_RecommendAdditionsHonolulu)
     ->Args({0, 30})
     ->Args({1, 30})
+    ->Args({0, 20})
+    ->Args({0, 15})
     ->Args({0, 10})
     ->Args({1, 10})
     ->Unit(benchmark::kMillisecond);

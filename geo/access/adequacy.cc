@@ -53,8 +53,34 @@ Evaluation EvaluateStraightLine(const Region& region, const CountyUnits& cu,
         hit.index >= 0 && hit.meters / geo::kMetersPerMile <= reach_miles * (1 + kTolerance);
   }
   const geo::NearestFacilityIndex unit_index(unit_points);
+  // A provider farther than the reach from the county's bounding box cannot serve it: skip the
+  // exact query for it (a national roster against one county is mostly such providers). The box
+  // is widened generously (1 degree of latitude is at least 68.7 miles; longitude degrees shrink
+  // with the cosine of the box's most poleward latitude).
+  double min_lat = 90, max_lat = -90, min_lon = 180, max_lon = -180;
+  for (const geo::LonLat& p : unit_points) {
+    min_lat = std::min(min_lat, p.lat);
+    max_lat = std::max(max_lat, p.lat);
+    min_lon = std::min(min_lon, p.lon);
+    max_lon = std::max(max_lon, p.lon);
+  }
+  const double pad_lat = reach_miles * 1.01 / 68.7 + 1e-6;
+  const double pole_lat = std::min(89.0, std::max(std::abs(min_lat), std::abs(max_lat)) + pad_lat);
+  const double pad_lon = pad_lat / std::cos(pole_lat * M_PI / 180.0);
+  const bool whole_globe_lon = max_lon - min_lon + 2 * pad_lon >= 360.0 || pole_lat >= 89.0;
   for (size_t row : type.rows) {
-    const auto hit = unit_index.Nearest(roster[row].location);
+    const geo::LonLat& at = roster[row].location;
+    if (unit_points.empty() || at.lat < min_lat - pad_lat || at.lat > max_lat + pad_lat) continue;
+    if (!whole_globe_lon) {
+      // Longitude distance to the box, the short way round the antimeridian.
+      auto gap = [](double a, double b) {
+        double d = std::fmod(std::abs(a - b), 360.0);
+        return d > 180.0 ? 360.0 - d : d;
+      };
+      const bool inside = at.lon >= min_lon && at.lon <= max_lon;
+      if (!inside && std::min(gap(at.lon, min_lon), gap(at.lon, max_lon)) > pad_lon) continue;
+    }
+    const auto hit = unit_index.Nearest(at);
     if (hit.index >= 0 && hit.meters / geo::kMetersPerMile <= reach_miles * (1 + kTolerance)) {
       e.serving_rows.push_back(row);
     }
