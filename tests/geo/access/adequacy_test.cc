@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/geo/access/cms_fixture.h"
 #include "tests/status_matchers.h"
 
 namespace carereach::access {
@@ -18,27 +19,8 @@ using testing_util::StatusIs;
 // Standards (tests/fixtures/cms_small): S03 15 min / 10 mi in West, 40 min / 30 mi in East;
 // 011 45/30 and 75/60; 040 45/30 and 75/60; minimum numbers S03 2 and 1, 011 1 and 1, 040 2 and
 // 3 beds. Travel model: 1 mile = 1 minute (circuity 1, 60 mph), so reach = min(minutes, miles).
-class AdequacyTest : public testing::Test {
+class AdequacyTest : public CmsFixtureTest {
  protected:
-  void SetUp() override {
-    std::vector<io::LoadReport> reports;
-    auto set = io::StandardsSet::Load(
-        std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/cms_small", "test-standards", &reports);
-    ASSERT_TRUE(set.ok()) << set.status();
-    standards_ = std::make_unique<io::StandardsSet>(*std::move(set));
-    auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
-                              {{"01001000100", "01001", 1000, {0.1, 0}},
-                               {"01001000200", "01001", 2000, {0.5, 0}},
-                               {"01003000100", "01003", 800, {1.0, 0}},
-                               {"01003000200", "01003", 200, {1.6, 0}}},
-                              {});
-    ASSERT_TRUE(region.ok());
-    region_ = *std::move(region);
-    auto telehealth = ParseTelehealthEligible(DefaultTelehealthEligibleCsv(), "telehealth.csv");
-    ASSERT_TRUE(telehealth.ok());
-    telehealth_ = *telehealth;
-  }
-
   std::vector<CountySpecialtyResult> Evaluate(std::vector<NetworkProvider> roster,
                                               std::vector<std::string> codes = {}) {
     AdequacyRequest request;
@@ -55,10 +37,6 @@ class AdequacyTest : public testing::Test {
     EXPECT_TRUE(summary.ok()) << summary.status();
     return results;
   }
-
-  std::unique_ptr<io::StandardsSet> standards_;
-  Region region_;
-  absl::flat_hash_set<std::string> telehealth_;
 };
 
 TEST_F(AdequacyTest, ShareMinimumNumberAndDeficitForPrimaryCare) {

@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
+#include "tests/geo/access/cms_fixture.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/real_data.h"
 #include "tests/status_matchers.h"
@@ -593,27 +594,8 @@ TEST(AllianceCoverageValidationTest, MembersNamesAndFacilitiesAreCheckedWithFiel
 // S03 standards: West 15 min / 10 mi, minimum 2 providers; East 40 min / 30 mi, minimum 1.
 // Travel model 1 mile = 1 minute, so reach = min(minutes, miles).
 
-class AllianceAdequacyTest : public testing::Test {
+class AllianceAdequacyTest : public CmsFixtureTest {
  protected:
-  void SetUp() override {
-    std::vector<io::LoadReport> reports;
-    auto set = io::StandardsSet::Load(
-        std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/cms_small", "test-standards", &reports);
-    ASSERT_TRUE(set.ok()) << set.status();
-    standards_ = std::make_unique<io::StandardsSet>(*std::move(set));
-    auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
-                              {{"01001000100", "01001", 1000, {0.1, 0}},
-                               {"01001000200", "01001", 2000, {0.5, 0}},
-                               {"01003000100", "01003", 800, {1.0, 0}},
-                               {"01003000200", "01003", 200, {1.6, 0}}},
-                              {});
-    ASSERT_TRUE(region.ok());
-    region_ = *std::move(region);
-    auto telehealth = ParseTelehealthEligible(DefaultTelehealthEligibleCsv(), "telehealth.csv");
-    ASSERT_TRUE(telehealth.ok());
-    telehealth_ = *telehealth;
-  }
-
   AllianceAdequacyRequest Request(std::vector<std::string> names,
                                   std::vector<std::vector<NetworkProvider>> rosters,
                                   std::vector<std::string> codes = {}) {
@@ -634,10 +616,6 @@ class AllianceAdequacyTest : public testing::Test {
                                       return true;
                                     });
   }
-
-  std::unique_ptr<io::StandardsSet> standards_;
-  Region region_;
-  absl::flat_hash_set<std::string> telehealth_;
 };
 
 TEST_F(AllianceAdequacyTest, UnionPassesEachAloneFailsAndOneMemberIsCritical) {

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "gmock/gmock.h"
+#include "tests/geo/access/cms_fixture.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/status_matchers.h"
 
@@ -318,27 +319,8 @@ c----------d
 // (2,000); 01003 East (Rural, 85 %, 2,000 beneficiaries): C at 1.0 (800), D at 1.6 (200).
 // Standards: S03 15 min / 10 mi and minimum 2 in West, 40 / 30 and 1 in East; 040 75 / 60 and 3
 // beds in East. Travel: 1 mile = 1 minute (circuity 1, 60 mph).
-class AdequacyRecommendTest : public testing::Test {
+class AdequacyRecommendTest : public CmsFixtureTest {
  protected:
-  void SetUp() override {
-    std::vector<io::LoadReport> reports;
-    auto set = io::StandardsSet::Load(
-        std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/cms_small", "test-standards", &reports);
-    ASSERT_TRUE(set.ok()) << set.status();
-    standards_ = std::make_unique<io::StandardsSet>(*std::move(set));
-    auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
-                              {{"01001000100", "01001", 1000, {0.1, 0}},
-                               {"01001000200", "01001", 2000, {0.5, 0}},
-                               {"01003000100", "01003", 800, {1.0, 0}},
-                               {"01003000200", "01003", 200, {1.6, 0}}},
-                              {});
-    ASSERT_TRUE(region.ok());
-    region_ = *std::move(region);
-    auto telehealth = ParseTelehealthEligible(DefaultTelehealthEligibleCsv(), "telehealth.csv");
-    ASSERT_TRUE(telehealth.ok());
-    telehealth_ = *telehealth;
-  }
-
   AdequacyRecommendRequest Request(std::string county, std::string code) {
     AdequacyRecommendRequest r;
     r.county_fips = std::move(county);
@@ -364,10 +346,6 @@ class AdequacyRecommendTest : public testing::Test {
     EXPECT_TRUE(summary.ok()) << summary.status();
     return result;
   }
-
-  std::unique_ptr<io::StandardsSet> standards_;
-  Region region_;
-  absl::flat_hash_set<std::string> telehealth_;
 };
 
 TEST_F(AdequacyRecommendTest, OnePickMakesPrimaryCarePassInWest) {
