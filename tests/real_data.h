@@ -8,6 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "geo/access/coverage.h"
+#include "geo/access/region.h"
+#include "geo/io/census.h"
 #include "geo/io/csv.h"
 
 namespace carereach::testing_util {
@@ -31,6 +33,19 @@ inline absl::StatusOr<std::vector<access::Facility>> LoadOpenHifldHospitals(
     hospitals.push_back(f);
   }
   return hospitals;
+}
+
+// A region of the real 2020 tracts with county names, e.g. {.state_fips = {"26"}} for Michigan.
+inline absl::StatusOr<access::Region> LoadRealRegion(const std::string& data_dir,
+                                                     const std::string& name,
+                                                     const access::RegionSelector& selector) {
+  io::LoadReport report;
+  auto units = io::LoadTractCentres(data_dir + "/census/CenPop2020_Mean_TR.txt", &report);
+  if (!units.ok()) return units.status();
+  auto counties =
+      io::LoadCountyTable(data_dir + "/census/county_pop2020_landarea_derived.csv", &report);
+  if (!counties.ok()) return counties.status();
+  return access::BuildRegion(name, "", "", selector, *units, *counties);
 }
 
 }  // namespace carereach::testing_util

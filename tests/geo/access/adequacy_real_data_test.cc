@@ -22,11 +22,8 @@ namespace {
 using testing_util::DataDir;
 
 TEST(AdequacyRealDataTest, NationalRosterCountsExactlyTheProvidersWithinReach) {
-  io::LoadReport report;
-  auto units = io::LoadTractCentres(DataDir() + "/census/CenPop2020_Mean_TR.txt", &report);
-  ASSERT_TRUE(units.ok()) << units.status();
-  auto region = BuildRegion("michigan", "", "", {.state_fips = {"26"}}, *units, {});
-  ASSERT_TRUE(region.ok());
+  auto region = testing_util::LoadRealRegion(DataDir(), "michigan", {.state_fips = {"26"}});
+  ASSERT_TRUE(region.ok()) << region.status();
   std::vector<io::LoadReport> reports;
   auto standards = io::StandardsSet::Load(DataDir() + "/cms", "cms-ma-cy2026", &reports);
   ASSERT_TRUE(standards.ok()) << standards.status();

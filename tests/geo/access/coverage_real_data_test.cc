@@ -18,13 +18,7 @@ class RealDataTest : public testing::Test {
   static void SetUpTestSuite() {
     const std::string dir = testing_util::DataDir();
     ASSERT_TRUE(std::filesystem::exists(dir)) << "real data directory missing: " << dir;
-    io::LoadReport report;
-    auto units = io::LoadTractCentres(dir + "/census/CenPop2020_Mean_TR.txt", &report);
-    ASSERT_TRUE(units.ok()) << units.status();
-    auto counties =
-        io::LoadCountyTable(dir + "/census/county_pop2020_landarea_derived.csv", &report);
-    ASSERT_TRUE(counties.ok()) << counties.status();
-    auto region = BuildRegion("michigan", "", "", {.state_fips = {"26"}}, *units, *counties);
+    auto region = testing_util::LoadRealRegion(dir, "michigan", {.state_fips = {"26"}});
     ASSERT_TRUE(region.ok()) << region.status();
     michigan_ = new Region(*std::move(region));
 
