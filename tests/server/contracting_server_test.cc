@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "carereach/v1/access.grpc.pb.h"
+#include "carereach/v1/adequacy.grpc.pb.h"
 #include "carereach/v1/contracting.grpc.pb.h"
 #include "carereach/v1/networks.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -66,6 +67,21 @@ class ContractingServerTest : public testing::Test {
     networks_ = v1::NetworkService::NewStub(channel);
     contracting_ = v1::ContractingService::NewStub(channel);
     access_ = v1::AccessService::NewStub(channel);
+    adequacy_ = v1::AdequacyService::NewStub(channel);
+  }
+
+  // Streams AnalyzeAdequacy and returns its results, or the status.
+  grpc::Status Adequacy(const v1::AnalyzeAdequacyRequest& request,
+                        std::vector<v1::AllianceAdequacyResult>* results,
+                        v1::AnalyzeAdequacySummary* summary) {
+    auto ctx = Ctx();
+    auto reader = contracting_->AnalyzeAdequacy(ctx.get(), request);
+    v1::AnalyzeAdequacyResponse part;
+    while (reader->Read(&part)) {
+      if (part.has_result()) results->push_back(part.result());
+      if (part.has_summary()) *summary = part.summary();
+    }
+    return reader->Finish();
   }
 
   // A client context for `tenant` (empty: no tenant metadata).
@@ -123,6 +139,7 @@ class ContractingServerTest : public testing::Test {
   std::unique_ptr<v1::NetworkService::Stub> networks_;
   std::unique_ptr<v1::ContractingService::Stub> contracting_;
   std::unique_ptr<v1::AccessService::Stub> access_;
+  std::unique_ptr<v1::AdequacyService::Stub> adequacy_;
 };
 
 TEST_F(ContractingServerTest, NetworkVersionsRoundTripThroughTheStore) {
@@ -377,6 +394,95 @@ TEST_F(ContractingServerTest, DeletedNetworksAreGoneButTheirReportsStay) {
   EXPECT_TRUE(networks_->GetReport(Ctx().get(), report_request, &report).ok());
   // The id can be used again.
   EXPECT_TRUE(Create("west", {Hospital("b", 1.0)}).ok());
+}
+
+// Acute inpatient hospitals (040) on the fixture standards: West 01001 45 min / 30 mi, East
+// 01003 75 / 60; straight-line reach = min(miles, minutes x 35 / 60 / 1.3): 20.2 and 33.7 miles.
+TEST_F(ContractingServerTest, AdequacyWhatIfMatchesEvaluateAdequacyOfTheChangedRoster) {
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
+  v1::AnalyzeAdequacyRequest request;
+  request.set_region("equator");
+  request.add_specialty_codes("040");
+  v1::NetworkSelection* n = request.add_networks();
+  n->set_network_id("west");
+  *n->add_add_providers() = Hospital("c", 0.5);
+  std::vector<v1::AllianceAdequacyResult> what_if;
+  v1::AnalyzeAdequacySummary summary;
+  grpc::Status s = Adequacy(request, &what_if, &summary);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  // The same roster through AdequacyService.
+  auto ctx = Ctx();
+  auto stream = adequacy_->EvaluateAdequacy(ctx.get());
+  v1::EvaluateAdequacyRequest header;
+  header.mutable_header()->set_region("equator");
+  header.mutable_header()->add_specialty_codes("040");
+  ASSERT_TRUE(stream->Write(header));
+  v1::EvaluateAdequacyRequest batch;
+  *batch.mutable_providers()->add_providers() = Hospital("a", 0.1);
+  *batch.mutable_providers()->add_providers() = Hospital("c", 0.5);
+  ASSERT_TRUE(stream->Write(batch));
+  stream->WritesDone();
+  std::vector<v1::CountySpecialtyResult> expected;
+  v1::EvaluateAdequacyResponse part;
+  while (stream->Read(&part)) {
+    if (part.has_result()) expected.push_back(part.result());
+  }
+  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(what_if.size(), expected.size());
+  ASSERT_EQ(what_if.size(), 2u);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(what_if[i].result().SerializeAsString(), expected[i].SerializeAsString()) << i;
+  }
+  // West: a covers 0.1 and c covers 0.5, 200 beds: passes; East: 1.0 is 34.6 miles from c.
+  EXPECT_TRUE(what_if[0].result().pass());
+  EXPECT_FALSE(what_if[1].result().pass());
+  EXPECT_EQ(summary.passing_results(), 1);
+}
+
+TEST_F(ContractingServerTest, AllianceAdequacyNamesTheCriticalMember) {
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
+  ASSERT_TRUE(Create("east", {Hospital("b", 1.0)}).ok());
+  v1::AnalyzeAdequacyRequest request;
+  request.set_region("equator");
+  request.add_specialty_codes("040");
+  request.add_networks()->set_network_id("west");
+  request.add_networks()->set_network_id("east");
+  request.set_save_report(true);
+  std::vector<v1::AllianceAdequacyResult> rows;
+  v1::AnalyzeAdequacySummary summary;
+  grpc::Status s = Adequacy(request, &rows, &summary);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(rows.size(), 2u);
+  // West: a reaches 0.1 only (1,000 of 3,000): fails with or without anyone.
+  EXPECT_EQ(rows[0].result().county_fips(), "01001");
+  EXPECT_FALSE(rows[0].result().pass());
+  EXPECT_TRUE(rows[0].critical_members().empty());
+  // East: b at 1.0 serves all of its residents; only east's leaving makes it fail.
+  EXPECT_EQ(rows[1].result().county_fips(), "01003");
+  EXPECT_TRUE(rows[1].result().pass());
+  EXPECT_THAT(rows[1].critical_members(), ElementsAre("east"));
+  ASSERT_EQ(rows[1].members_size(), 2);
+  EXPECT_FALSE(rows[1].members(0).alone_pass());
+  EXPECT_TRUE(rows[1].members(0).without_pass());
+  EXPECT_TRUE(rows[1].members(1).alone_pass());
+  EXPECT_FALSE(rows[1].members(1).without_pass());
+  ASSERT_EQ(summary.members_size(), 2);
+  EXPECT_EQ(summary.members(1).critical_results(), 1);
+  EXPECT_EQ(summary.passing_results(), 1);
+
+  // The saved report holds every row and the summary.
+  ASSERT_FALSE(summary.report_id().empty());
+  v1::GetReportRequest get;
+  get.set_report_id(summary.report_id());
+  v1::Report report;
+  ASSERT_TRUE(networks_->GetReport(Ctx().get(), get, &report).ok());
+  EXPECT_EQ(report.kind(), "adequacy");
+  EXPECT_EQ(report.standards_set(), "test-standards");
+  v1::AdequacyReport saved;
+  ASSERT_TRUE(report.result().UnpackTo(&saved));
+  ASSERT_EQ(saved.results_size(), 2);
+  EXPECT_THAT(saved.results(1).critical_members(), ElementsAre("east"));
 }
 
 TEST_F(ContractingServerTest, RecommendsTheCandidateThatCoversMostFirst) {
