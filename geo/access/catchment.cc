@@ -1,18 +1,16 @@
 #include "geo/access/catchment.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <functional>
-#include <mutex>
 #include <nanoflann.hpp>
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "geo/core/geodesic.h"
+#include "geo/core/worker_pool.h"
 
 namespace carereach::access {
 namespace {
@@ -37,31 +35,10 @@ struct EcefCloud {
 using KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, EcefCloud>,
                                                    EcefCloud, 3, uint32_t>;
 
-// Runs fn(i) for every i in [0, n) on up to hardware_concurrency threads, the caller's among
-// them; the first error stops the others and is returned. Work is handed out one index at a
-// time, so a few slow facilities do not leave threads idle.
+// Runs fn(i) for every i in [0, n) on the process's worker pool (its threads keep their search
+// scratch between calls), the caller's thread among them; the first error is returned.
 absl::Status ParallelFor(size_t n, const std::function<absl::Status(size_t)>& fn) {
-  const size_t threads = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex mu;
-  absl::Status first_error;
-  const auto work = [&] {
-    while (!failed.load(std::memory_order_relaxed)) {
-      const size_t i = next.fetch_add(1, std::memory_order_relaxed);
-      if (i >= n) return;
-      if (absl::Status s = fn(i); !s.ok()) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (first_error.ok()) first_error = std::move(s);
-        failed.store(true, std::memory_order_relaxed);
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
-  return first_error;
+  return geo::WorkerPool::Shared().ParallelFor(n, fn);
 }
 
 absl::Status CheckDeadline(absl::Time deadline, size_t facility) {
