@@ -348,10 +348,9 @@ grpc::Status ContractingServiceImpl::AnalyzeCoverage(grpc::ServerContext* contex
                                   .deadline = domain.deadline};
     absl::StatusOr<access::CoverageAnswer> answer =
         access::ComputeCoverage(*call->region, call->drive.get(), plain, limits_);
-    if (!answer.ok()) {
-      return ToGrpcStatus(absl::Status(answer.status().code(),
-                                       absl::StrCat("networks[0]: ", answer.status().message())));
-    }
+    // Rows were checked when resolved; what is left to refuse here are the request's own fields
+    // (thresholds, model, drive options), whose paths are the same as in this request.
+    if (!answer.ok()) return ToGrpcStatus(answer.status());
     summary = std::move(answer->summary);
     for (int32_t i : answer->unsnapped_facilities) {
       unsnapped_ids.push_back(plain.facilities[i].id);
@@ -479,10 +478,7 @@ grpc::Status ContractingServiceImpl::AnalyzeAdequacy(
           AdequacyResultToProto(r, row.mutable_result());
           return emit_row(std::move(row));
         });
-    if (!s.ok()) {
-      return ToGrpcStatus(
-          absl::Status(s.status().code(), absl::StrCat("networks[0].", s.status().message())));
-    }
+    if (!s.ok()) return ToGrpcStatus(s.status());
     summary = *s;
   } else {
     absl::StatusOr<access::AllianceAdequacySummary> s = access::EvaluateAllianceAdequacy(

@@ -316,6 +316,22 @@ TEST_F(ContractingServerTest, WhatIfMatchesPlainCoverageOfTheChangedList) {
   ASSERT_TRUE(networks_->GetNetwork(Ctx().get(), get, &network).ok());
   EXPECT_EQ(network.network().latest_version(), 1);
 
+  // The request's own fields are named by their paths in this request.
+  v1::AnalyzeCoverageRequest bad = EquatorMiles({"west"});
+  bad.add_max_minutes(-5);
+  s = Coverage(bad, &what_if);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), testing::StartsWith("max_minutes[0]"));
+  v1::AnalyzeAdequacyRequest bad_county;
+  bad_county.set_region("equator");
+  bad_county.add_networks()->set_network_id("west");
+  bad_county.add_county_fips("99999");
+  std::vector<v1::AllianceAdequacyResult> rows;
+  v1::AnalyzeAdequacySummary summary;
+  s = Adequacy(bad_county, &rows, &summary);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), testing::StartsWith("county_fips[0]"));
+
   request.mutable_networks(0)->add_remove_provider_ids("nope");
   s = Coverage(request, &what_if);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
