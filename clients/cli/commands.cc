@@ -70,17 +70,7 @@ class AccessClient {
           stream = adequacy_stub_->EvaluateAdequacy(&context);
       EvaluateAdequacyRequest request;
       *request.mutable_header() = header;
-      // A failed write means the server has ended the call; Finish() says why.
-      bool writing = stream->Write(request);
-      for (size_t start = 0; writing && start < providers.size(); start += kRosterBatchRows) {
-        const size_t end = std::min(providers.size(), start + kRosterBatchRows);
-        request.Clear();
-        auto* batch = request.mutable_providers()->mutable_providers();
-        batch->Reserve(static_cast<int>(end - start));
-        for (size_t i = start; i < end; ++i) *batch->Add() = providers[i];
-        writing = stream->Write(request);
-      }
-      if (writing) stream->WritesDone();
+      WriteRosterStream(*stream, request, providers);
       EvaluateAdequacyResponse response;
       bool any_response = false;
       absl::Status response_status;

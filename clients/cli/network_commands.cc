@@ -59,17 +59,7 @@ class NetworkClient {
           stub_->ImportNetwork(&context, version);
       carereach::v1::ImportNetworkRequest request;
       *request.mutable_header() = header;
-      // A failed write means the server has ended the call; Finish() says why.
-      bool writing = writer->Write(request);
-      for (size_t start = 0; writing && start < providers.size(); start += kRosterBatchRows) {
-        const size_t end = std::min(providers.size(), start + kRosterBatchRows);
-        request.Clear();
-        auto* batch = request.mutable_providers()->mutable_providers();
-        batch->Reserve(static_cast<int>(end - start));
-        for (size_t i = start; i < end; ++i) *batch->Add() = providers[i];
-        writing = writer->Write(request);
-      }
-      if (writing) writer->WritesDone();
+      WriteRosterStream(*writer, request, providers);
       grpc::Status status = writer->Finish();
       if (status.ok()) return absl::OkStatus();
       if (RpcClient::ShouldRetry(status, wait_until)) continue;

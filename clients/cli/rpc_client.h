@@ -5,13 +5,16 @@
 // (--timeout-seconds), the tenant in every call's metadata (--tenant), retries while the server
 // answers UNAVAILABLE (--wait-seconds), and errors as "CODE_NAME: message".
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "carereach/v1/adequacy.pb.h"
 #include "clients/cli/args.h"
 #include "grpcpp/grpcpp.h"
 
@@ -20,6 +23,26 @@ namespace carereach::cli {
 // Roster rows per streamed message (EvaluateAdequacy, ImportNetwork): about 0.5 MB, well under
 // any message limit.
 inline constexpr size_t kRosterBatchRows = 5000;
+
+// Writes `request` (a stream's first message, e.g. its header), then `providers` in batches of
+// kRosterBatchRows, and half-closes. Returns false as soon as a write fails: the server has ended
+// the call, and the stream's Finish() says why. `request` is any request message with a
+// `providers` batch part (EvaluateAdequacyRequest, ImportNetworkRequest).
+template <typename Writer, typename Request>
+bool WriteRosterStream(Writer& writer, Request request,
+                       const std::vector<carereach::v1::NetworkProvider>& providers) {
+  bool writing = writer.Write(request);
+  for (size_t start = 0; writing && start < providers.size(); start += kRosterBatchRows) {
+    const size_t end = std::min(providers.size(), start + kRosterBatchRows);
+    request.Clear();
+    auto* batch = request.mutable_providers()->mutable_providers();
+    batch->Reserve(static_cast<int>(end - start));
+    for (size_t i = start; i < end; ++i) *batch->Add() = providers[i];
+    writing = writer.Write(request);
+  }
+  if (writing) writer.WritesDone();
+  return writing;
+}
 
 // The call metadata key that names the tenant (networks.proto).
 inline constexpr char kTenantMetadataKey[] = "x-carereach-tenant";

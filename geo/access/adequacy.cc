@@ -187,30 +187,30 @@ absl::StatusOr<Region> RegionFromBeneficiaryPoints(const Region& base,
 }
 
 absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
-                            const io::StandardsSet& standards) {
+                            const io::StandardsSet& standards, std::string_view field) {
   for (size_t i = 0; i < roster.size(); ++i) {
     const NetworkProvider& p = roster[i];
     if (p.id.empty()) {
-      return absl::InvalidArgumentError(absl::StrFormat("providers[%d].id: is empty", i));
+      return absl::InvalidArgumentError(absl::StrFormat("%s[%d].id: is empty", field, i));
     }
     if (!standards.IsRosterCode(p.specialty_code)) {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "providers[%d].specialty_code: \"%s\" is not a CMS HSD specialty code (001-006 for "
+          "%s[%d].specialty_code: \"%s\" is not a CMS HSD specialty code (001-006 for "
           "primary care, 007-037 providers, 040-068 facilities)",
-          i, p.specialty_code));
+          field, i, p.specialty_code));
     }
     if (absl::Status s =
-            geo::ValidateLonLat(p.location, absl::StrFormat("providers[%d].location", i));
+            geo::ValidateLonLat(p.location, absl::StrFormat("%s[%d].location", field, i));
         !s.ok()) {
       return s;
     }
     if (!(p.beds >= 0) || !std::isfinite(p.beds)) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("providers[%d].beds: %g is not a count of beds", i, p.beds));
+          absl::StrFormat("%s[%d].beds: %g is not a count of beds", field, i, p.beds));
     }
     if (p.beds > 0 && standards.EvaluatedAs(p.specialty_code) != "040") {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "providers[%d].beds: beds count only for acute inpatient hospitals (040), not %s", i,
+          "%s[%d].beds: beds count only for acute inpatient hospitals (040), not %s", field, i,
           p.specialty_code));
     }
   }

@@ -95,9 +95,11 @@ inline constexpr char kOwnPointsMethod[] =
 
 // Checks a roster: every row's specialty code is a roster code of the standards set, its
 // location is valid, beds only on "040" and never negative. INVALID_ARGUMENT naming the row:
-// "providers[12].specialty_code: \"099\" is not a CMS HSD specialty code".
+// "providers[12].specialty_code: \"099\" is not a CMS HSD specialty code"; `field` names the
+// list in messages (e.g. "member_rosters[1].providers", "candidates").
 absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
-                            const io::StandardsSet& standards);
+                            const io::StandardsSet& standards,
+                            std::string_view field = "providers");
 
 // Evaluates every requested county x specialty type, handing each result to `emit` in order
 // (counties by FIPS, types in the standards set's order); stops with CANCELLED when `emit`

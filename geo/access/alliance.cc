@@ -132,16 +132,6 @@ std::vector<int64_t> Difference(const CoverageSummary& a, const CoverageSummary&
   return d;
 }
 
-// "member_rosters[i]." before ValidateRoster's "providers[3]...".
-absl::Status InMemberRoster(const absl::Status& s, size_t member) {
-  constexpr std::string_view kPrefix = "providers";
-  const std::string_view message(s.message().data(), s.message().size());
-  const std::string rewritten = message.substr(0, kPrefix.size()) == kPrefix
-                                    ? absl::StrFormat("member_rosters[%d].%s", member, message)
-                                    : absl::StrFormat("member_rosters[%d]: %s", member, message);
-  return absl::Status(s.code(), rewritten);
-}
-
 absl::Status ValidateAllianceAdequacyRequest(const io::StandardsSet& standards,
                                              const AllianceAdequacyRequest& request) {
   std::vector<std::string_view> names(request.member_names.begin(), request.member_names.end());
@@ -156,8 +146,10 @@ absl::Status ValidateAllianceAdequacyRequest(const io::StandardsSet& standards,
       return absl::InvalidArgumentError(
           absl::StrFormat("member_rosters[%d].providers: at least one provider is required", i));
     }
-    if (absl::Status s = ValidateRoster(request.member_rosters[i], standards); !s.ok()) {
-      return InMemberRoster(s, i);
+    if (absl::Status s = ValidateRoster(request.member_rosters[i], standards,
+                                        absl::StrFormat("member_rosters[%d].providers", i));
+        !s.ok()) {
+      return s;
     }
   }
   return absl::OkStatus();

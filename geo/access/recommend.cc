@@ -98,17 +98,6 @@ class GreedyState {
   std::priority_queue<Entry, std::vector<Entry>, Below> queue_;
 };
 
-// ValidateRoster names rows "providers[i]"; requests here name their lists.
-absl::Status ValidateNamedRoster(std::span<const NetworkProvider> rows,
-                                 const io::StandardsSet& standards, std::string_view field) {
-  absl::Status s = ValidateRoster(rows, standards);
-  if (s.ok()) return s;
-  const std::string_view message(s.message().data(), s.message().size());
-  constexpr std::string_view kPrefix = "providers[";
-  if (message.substr(0, kPrefix.size()) != kPrefix) return s;
-  return absl::Status(s.code(), absl::StrFormat("%s[%s", field, message.substr(kPrefix.size())));
-}
-
 absl::Status ValidateMaxPicks(int32_t max_picks) {
   if (max_picks < 1 || max_picks > kMaxPicks) {
     return absl::InvalidArgumentError(
@@ -343,11 +332,11 @@ absl::StatusOr<AdequacyRecommendation> RecommendForAdequacy(
     const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
     const absl::flat_hash_set<std::string>& telehealth_eligible,
     const AdequacyRecommendRequest& request) {
-  if (absl::Status s = ValidateNamedRoster(request.roster, standards, "roster"); !s.ok()) return s;
+  if (absl::Status s = ValidateRoster(request.roster, standards, "roster"); !s.ok()) return s;
   if (request.candidates.empty()) {
     return absl::InvalidArgumentError("candidates: at least one candidate is required");
   }
-  if (absl::Status s = ValidateNamedRoster(request.candidates, standards, "candidates"); !s.ok()) {
+  if (absl::Status s = ValidateRoster(request.candidates, standards, "candidates"); !s.ok()) {
     return s;
   }
   const std::string type_code = standards.EvaluatedAs(request.specialty_code);

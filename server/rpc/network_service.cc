@@ -43,26 +43,30 @@ void NetworkToProto(const store::NetworkInfo& n, v1::Network* out) {
   out->set_latest_provider_count(n.latest_provider_count);
 }
 
-absl::StatusOr<int32_t> PageSize(int32_t requested, std::string_view field) {
-  if (requested < 0 || requested > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: %d is outside [0, %d]", field, requested, kMaxPageSize));
-  }
-  return requested == 0 ? kDefaultPageSize : requested;
-}
-
 // Page tokens are opaque to callers: the key to continue after, base64.
 std::string EncodeToken(const std::string& after) {
   return after.empty() ? std::string() : absl::WebSafeBase64Escape(absl::StrCat("a:", after));
 }
 
-absl::StatusOr<std::string> DecodeToken(const std::string& token) {
-  if (token.empty()) return std::string();
+// One page of a listing: its size (0 takes the default) and the key to continue after.
+struct Page {
+  int32_t size = 0;
+  std::string after;
+};
+
+absl::StatusOr<Page> ReadPage(int32_t page_size, const std::string& token) {
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("page_size: %d is outside [0, %d]", page_size, kMaxPageSize));
+  }
+  Page page{.size = page_size == 0 ? kDefaultPageSize : page_size};
+  if (token.empty()) return page;
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw) || !absl::StartsWith(raw, "a:")) {
     return absl::InvalidArgumentError("page_token: not a token this service issued");
   }
-  return raw.substr(2);
+  page.after = raw.substr(2);
+  return page;
 }
 
 }  // namespace
@@ -77,7 +81,7 @@ void VersionToProto(const std::string& network_id, const store::VersionInfo& v,
   out->set_content_hash(v.content_hash);
 }
 
-void ReportToProto(const store::ReportRecord& r, bool with_payload, v1::Report* out) {
+absl::Status ReportToProto(const store::ReportRecord& r, bool with_payload, v1::Report* out) {
   out->set_report_id(r.report_id);
   out->set_kind(r.kind);
   out->set_title(r.title);
@@ -91,11 +95,13 @@ void ReportToProto(const store::ReportRecord& r, bool with_payload, v1::Report* 
   out->set_standards_set(r.standards_set);
   out->set_mode(r.mode);
   out->set_summary(r.summary);
-  if (with_payload) {
-    // The blobs are serialized google.protobuf.Any messages (see contracting_service.cc).
-    out->mutable_request()->ParseFromString(r.request_blob);
-    out->mutable_result()->ParseFromString(r.result_blob);
+  // The blobs are serialized google.protobuf.Any messages (see contracting_service.cc).
+  if (with_payload && (!out->mutable_request()->ParseFromString(r.request_blob) ||
+                       !out->mutable_result()->ParseFromString(r.result_blob))) {
+    return absl::DataLossError(
+        absl::StrFormat("report %s: its stored request or result cannot be read", r.report_id));
   }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateStoredRoster(const std::vector<access::NetworkProvider>& rows,
@@ -105,14 +111,7 @@ absl::Status ValidateStoredRoster(const std::vector<access::NetworkProvider>& ro
     return absl::ResourceExhaustedError(absl::StrFormat(
         "%s: %d rows is more than this server's limit of %d", field, rows.size(), max_rows));
   }
-  absl::Status s = access::ValidateRoster(rows, standards);
-  if (s.ok() || field == "providers") return s;
-  std::string message(s.message());
-  if (absl::StartsWith(message, "providers")) {
-    message =
-        absl::StrCat(std::string(field), message.substr(std::string_view("providers").size()));
-  }
-  return absl::Status(s.code(), message);
+  return access::ValidateRoster(rows, standards, field);
 }
 
 NetworkServiceImpl::NetworkServiceImpl(store::Store* store, int64_t max_roster_rows)
@@ -239,13 +238,11 @@ grpc::Status NetworkServiceImpl::ListNetworks(grpc::ServerContext* context,
                                               v1::ListNetworksResponse* response) {
   absl::StatusOr<std::string> tenant = Begin(*context);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  absl::StatusOr<int32_t> size = PageSize(request->page_size(), "page_size");
-  if (!size.ok()) return ToGrpcStatus(size.status());
-  absl::StatusOr<std::string> after = DecodeToken(request->page_token());
-  if (!after.ok()) return ToGrpcStatus(after.status());
+  absl::StatusOr<Page> page = ReadPage(request->page_size(), request->page_token());
+  if (!page.ok()) return ToGrpcStatus(page.status());
   std::string next;
   absl::StatusOr<std::vector<store::NetworkInfo>> networks =
-      store_->ListNetworks(*tenant, *size, *after, &next);
+      store_->ListNetworks(*tenant, page->size, page->after, &next);
   if (!networks.ok()) return ToGrpcStatus(networks.status());
   for (const store::NetworkInfo& n : *networks) NetworkToProto(n, response->add_networks());
   response->set_next_page_token(EncodeToken(next));
@@ -344,15 +341,17 @@ grpc::Status NetworkServiceImpl::ListReports(grpc::ServerContext* context,
                                              v1::ListReportsResponse* response) {
   absl::StatusOr<std::string> tenant = Begin(*context);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  absl::StatusOr<int32_t> size = PageSize(request->page_size(), "page_size");
-  if (!size.ok()) return ToGrpcStatus(size.status());
-  absl::StatusOr<std::string> after = DecodeToken(request->page_token());
-  if (!after.ok()) return ToGrpcStatus(after.status());
+  absl::StatusOr<Page> page = ReadPage(request->page_size(), request->page_token());
+  if (!page.ok()) return ToGrpcStatus(page.status());
   std::string next;
   absl::StatusOr<std::vector<store::ReportRecord>> reports =
-      store_->ListReports(*tenant, request->network_id(), *size, *after, &next);
+      store_->ListReports(*tenant, request->network_id(), page->size, page->after, &next);
   if (!reports.ok()) return ToGrpcStatus(reports.status());
-  for (const store::ReportRecord& r : *reports) ReportToProto(r, false, response->add_reports());
+  for (const store::ReportRecord& r : *reports) {
+    if (absl::Status s = ReportToProto(r, false, response->add_reports()); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+  }
   response->set_next_page_token(EncodeToken(next));
   return grpc::Status::OK;
 }
@@ -364,8 +363,7 @@ grpc::Status NetworkServiceImpl::GetReport(grpc::ServerContext* context,
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   absl::StatusOr<store::ReportRecord> report = store_->GetReport(*tenant, request->report_id());
   if (!report.ok()) return ToGrpcStatus(report.status());
-  ReportToProto(*report, true, response);
-  return grpc::Status::OK;
+  return ToGrpcStatus(ReportToProto(*report, true, response));
 }
 
 }  // namespace carereach::rpc

@@ -63,7 +63,8 @@ class NetworkServiceImpl final : public v1::NetworkService::Service {
 // Store records -> wire messages (shared with ContractingService).
 void VersionToProto(const std::string& network_id, const store::VersionInfo& v,
                     v1::NetworkVersion* out);
-void ReportToProto(const store::ReportRecord& r, bool with_payload, v1::Report* out);
+// DATA_LOSS when `with_payload` and a stored request or result cannot be read back.
+absl::Status ReportToProto(const store::ReportRecord& r, bool with_payload, v1::Report* out);
 
 // Checks a roster (access::ValidateRoster: CMS codes, locations, beds) and its size
 // (RESOURCE_EXHAUSTED beyond `max_rows`); messages name the rows as `field`[i], e.g.

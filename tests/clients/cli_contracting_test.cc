@@ -38,6 +38,8 @@ namespace {
 
 using ::carereach::testing_util::StatusIs;
 using cli_test_util::FakeServerTest;
+using cli_test_util::Miles;
+using cli_test_util::Minutes;
 using cli_test_util::ReadFile;
 using cli_test_util::WriteTempFile;
 using ::testing::AllOf;
@@ -809,22 +811,6 @@ TEST(ExportCsvTest, LinesAreShortestRoundTripNumbersAndQuotedText) {
 
 // ---------------------------------------------------------------------------------------------
 // Output of hand-built answers
-
-carereach::v1::ThresholdCoverage Minutes(double minutes, int64_t covered, double share) {
-  carereach::v1::ThresholdCoverage t;
-  t.set_max_minutes(minutes);
-  t.set_covered_population(covered);
-  t.set_share(share);
-  return t;
-}
-
-carereach::v1::ThresholdCoverage Miles(double miles, int64_t covered, double share) {
-  carereach::v1::ThresholdCoverage t;
-  t.set_max_miles(miles);
-  t.set_covered_population(covered);
-  t.set_share(share);
-  return t;
-}
 
 carereach::v1::ResolvedNetwork Resolved(const std::string& id, int version, int64_t base, int added,
                                         int removed, int facilities) {

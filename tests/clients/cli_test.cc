@@ -36,6 +36,8 @@ namespace carereach::cli {
 namespace {
 
 using cli_test_util::FakeServerTest;
+using cli_test_util::Miles;
+using cli_test_util::Minutes;
 using cli_test_util::ReadFile;
 using cli_test_util::WriteTempFile;
 
@@ -527,22 +529,6 @@ TEST(FacilitiesCsvTest, ServerMessagesGetTheCsvLine) {
 
 // ---------------------------------------------------------------------------------------------
 // Output
-
-carereach::v1::ThresholdCoverage Minutes(double minutes, int64_t covered, double share) {
-  carereach::v1::ThresholdCoverage t;
-  t.set_max_minutes(minutes);
-  t.set_covered_population(covered);
-  t.set_share(share);
-  return t;
-}
-
-carereach::v1::ThresholdCoverage Miles(double miles, int64_t covered, double share) {
-  carereach::v1::ThresholdCoverage t;
-  t.set_max_miles(miles);
-  t.set_covered_population(covered);
-  t.set_share(share);
-  return t;
-}
 
 carereach::v1::ComputeCoverageResponse SampleResponse() {
   carereach::v1::ComputeCoverageResponse r;

@@ -10,11 +10,29 @@
 #include <string>
 #include <vector>
 
+#include "carereach/v1/access.pb.h"
 #include "clients/cli/commands.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 
 namespace carereach::cli::cli_test_util {
+
+// One threshold of a hand-built coverage answer.
+inline carereach::v1::ThresholdCoverage Minutes(double minutes, int64_t covered, double share) {
+  carereach::v1::ThresholdCoverage t;
+  t.set_max_minutes(minutes);
+  t.set_covered_population(covered);
+  t.set_share(share);
+  return t;
+}
+
+inline carereach::v1::ThresholdCoverage Miles(double miles, int64_t covered, double share) {
+  carereach::v1::ThresholdCoverage t;
+  t.set_max_miles(miles);
+  t.set_covered_population(covered);
+  t.set_share(share);
+  return t;
+}
 
 inline std::string WriteTempFile(const std::string& name, const std::string& text) {
   std::string path = ::testing::TempDir() + name;

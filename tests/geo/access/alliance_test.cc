@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
 #include "tests/geo/access/cms_fixture.h"
+#include "tests/geo/access/michigan_fixture.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/real_data.h"
 #include "tests/status_matchers.h"
@@ -406,27 +407,7 @@ TEST(AllianceDriveTest, MatchesPlainCoverageOnTheDrawnMap) {
 // ---------------------------------------------------------------------------------------------
 // Michigan: 2020 Census tracts and the open HIFLD hospitals split into three members.
 
-class AllianceRealDataTest : public testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    const std::string dir = testing_util::DataDir();
-    ASSERT_TRUE(std::filesystem::exists(dir)) << "real data directory missing: " << dir;
-    auto region = testing_util::LoadRealRegion(dir, "michigan", {.state_fips = {"26"}});
-    ASSERT_TRUE(region.ok()) << region.status();
-    michigan_ = new Region(*std::move(region));
-    auto hospitals = testing_util::LoadOpenHifldHospitals(dir);
-    ASSERT_TRUE(hospitals.ok()) << hospitals.status();
-    hospitals_ = new std::vector<Facility>(*std::move(hospitals));
-  }
-  static void TearDownTestSuite() {
-    delete michigan_;
-    delete hospitals_;
-  }
-  static Region* michigan_;
-  static std::vector<Facility>* hospitals_;
-};
-Region* AllianceRealDataTest::michigan_ = nullptr;
-std::vector<Facility>* AllianceRealDataTest::hospitals_ = nullptr;
+class AllianceRealDataTest : public MichiganHospitalsTest {};
 
 TEST_F(AllianceRealDataTest, MichiganUnionMatchesPlainCoverageAndLossIsWhatOnlyTheMemberCovers) {
   ASSERT_NE(michigan_, nullptr);

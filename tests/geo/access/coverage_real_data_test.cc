@@ -8,33 +8,13 @@
 #include "geo/io/csv.h"
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
+#include "tests/geo/access/michigan_fixture.h"
 #include "tests/real_data.h"
 
 namespace carereach::access {
 namespace {
 
-class RealDataTest : public testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    const std::string dir = testing_util::DataDir();
-    ASSERT_TRUE(std::filesystem::exists(dir)) << "real data directory missing: " << dir;
-    auto region = testing_util::LoadRealRegion(dir, "michigan", {.state_fips = {"26"}});
-    ASSERT_TRUE(region.ok()) << region.status();
-    michigan_ = new Region(*std::move(region));
-
-    auto hospitals = testing_util::LoadOpenHifldHospitals(dir);
-    ASSERT_TRUE(hospitals.ok()) << hospitals.status();
-    hospitals_ = new std::vector<Facility>(*std::move(hospitals));
-  }
-  static void TearDownTestSuite() {
-    delete michigan_;
-    delete hospitals_;
-  }
-  static Region* michigan_;
-  static std::vector<Facility>* hospitals_;
-};
-Region* RealDataTest::michigan_ = nullptr;
-std::vector<Facility>* RealDataTest::hospitals_ = nullptr;
+class RealDataTest : public MichiganHospitalsTest {};
 
 TEST_F(RealDataTest, MichiganHasItsCensusPopulationAndCountiesSumToIt) {
   EXPECT_EQ(michigan_->total_population, 10077331);
