@@ -53,6 +53,30 @@ ABSL_FLAG(std::string, state_dir, "carereach-state",
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long running calls may finish before they are cancelled");
 
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain: serve TLS 1.2+ (with --tls_key_file); re-read when it changes");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA bundle: require and verify client certificates (mutual TLS)");
+ABSL_FLAG(int32_t, tls_reload_seconds, 10,
+          "How often the TLS files are checked for changes (certificate rotation)");
+ABSL_FLAG(std::string, auth_jwks_file, "",
+          "JSON Web Key Set of the token issuer: require bearer tokens (JWT, RS256/ES256) signed "
+          "by one of its keys; re-read when it changes. Needs TLS, --auth_issuer, --auth_audience");
+ABSL_FLAG(std::string, auth_issuer, "", "The \"iss\" every token must carry");
+ABSL_FLAG(std::string, auth_audience, "", "The \"aud\" every token must carry (or list)");
+ABSL_FLAG(std::string, auth_tenant_claim, "carereach_tenant",
+          "The token claim that names the caller's tenant");
+ABSL_FLAG(int32_t, auth_leeway_seconds, 60, "Clock skew allowed on exp, nbf and iat");
+ABSL_FLAG(std::string, auth_mtls_identities_file, "",
+          "JSON file mapping client-certificate SANs (URI:/DNS:) to a tenant and scopes; "
+          "needs --tls_client_ca_file; re-read when it changes");
+ABSL_FLAG(bool, allow_insecure, false,
+          "Serve a non-loopback --listen address without TLS or without authentication "
+          "(logged as a warning); refused otherwise");
+ABSL_FLAG(bool, reflection, false,
+          "Register gRPC server reflection (with authentication on, it needs a valid caller)");
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "carereach-server --listen HOST:PORT --data_dir DIR [--regions CONFIG.textproto]");
@@ -76,6 +100,18 @@ int main(int argc, char** argv) {
   options.road_cache_dir = absl::GetFlag(FLAGS_road_cache_dir);
   options.speed_profile_path = absl::GetFlag(FLAGS_speed_profile);
   options.state_dir = absl::GetFlag(FLAGS_state_dir);
+  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.tls.reload_seconds = absl::GetFlag(FLAGS_tls_reload_seconds);
+  options.auth.jwks_file = absl::GetFlag(FLAGS_auth_jwks_file);
+  options.auth.issuer = absl::GetFlag(FLAGS_auth_issuer);
+  options.auth.audience = absl::GetFlag(FLAGS_auth_audience);
+  options.auth.tenant_claim = absl::GetFlag(FLAGS_auth_tenant_claim);
+  options.auth.leeway = absl::Seconds(absl::GetFlag(FLAGS_auth_leeway_seconds));
+  options.auth.mtls_identities_file = absl::GetFlag(FLAGS_auth_mtls_identities_file);
+  options.allow_insecure = absl::GetFlag(FLAGS_allow_insecure);
+  options.reflection = absl::GetFlag(FLAGS_reflection);
   const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
 
   absl::StatusOr<std::unique_ptr<carereach::Server>> server =

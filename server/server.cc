@@ -2,7 +2,10 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <arpa/inet.h>
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 
@@ -10,13 +13,16 @@
 #include <sstream>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "server/default_regions.h"
 #include "server/log.h"
+#include "server/auth/keys.h"
 #include "server/region_catalog.h"
 #include "server/rpc/access_service.h"
 #include "server/rpc/adequacy_service.h"
+#include "server/rpc/auth_gate.h"
 #include "server/rpc/contracting_service.h"
 #include "server/rpc/network_service.h"
 
@@ -43,7 +49,96 @@ void SetServing(grpc::Server& server, bool serving) {
   health->SetServingStatus("carereach.v1.ContractingService", serving);
 }
 
+// Checks the TLS and authentication options against each other and the listen address, and that
+// the TLS files are readable and consistent. Returns the warnings to log.
+absl::StatusOr<std::vector<std::string>> CheckSecurityOptions(const Server::Options& o) {
+  std::vector<std::string> warnings;
+  const Server::Options::Tls& tls = o.tls;
+  const bool tls_on = !tls.cert_file.empty() || !tls.key_file.empty();
+  if (tls_on && (tls.cert_file.empty() || tls.key_file.empty())) {
+    return absl::InvalidArgumentError("--tls_cert_file and --tls_key_file go together");
+  }
+  if (!tls.client_ca_file.empty() && !tls_on) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca_file needs TLS (--tls_cert_file, --tls_key_file)");
+  }
+  if (tls_on && tls.reload_seconds < 1) {
+    return absl::InvalidArgumentError("--tls_reload_seconds: must be at least 1");
+  }
+  const bool tokens = !o.auth.jwks_file.empty();
+  const bool certificates = !o.auth.mtls_identities_file.empty();
+  if ((tokens || certificates) && !tls_on) {
+    return absl::InvalidArgumentError(
+        "authentication needs TLS (--tls_cert_file, --tls_key_file): bearer tokens must never "
+        "cross a network in plaintext");
+  }
+  if (certificates && tls.client_ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--auth_mtls_identities_file needs client certificates (--tls_client_ca_file)");
+  }
+  if (tls_on) {
+    absl::StatusOr<std::string> cert = ReadFile(tls.cert_file, "--tls_cert_file");
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadFile(tls.key_file, "--tls_key_file");
+    if (!key.ok()) return key.status();
+    if (absl::Status s = auth::CheckTlsFiles(*cert, *key); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrFormat("--tls_cert_file %s, --tls_key_file %s: %s",
+                                                        tls.cert_file, tls.key_file, s.message()));
+    }
+    if (!tls.client_ca_file.empty()) {
+      absl::StatusOr<std::string> ca = ReadFile(tls.client_ca_file, "--tls_client_ca_file");
+      if (!ca.ok()) return ca.status();
+      if (absl::Status s = auth::CheckCaBundle(*ca); !s.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("--tls_client_ca_file %s: %s", tls.client_ca_file, s.message()));
+      }
+    }
+  }
+  const bool secure = tls_on && (tokens || certificates);
+  if (!IsLoopbackAddress(o.listen_address) && !secure) {
+    const std::string what = !tls_on ? "without TLS" : "without authentication";
+    if (!o.allow_insecure) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "--listen %s is not a loopback address, and the server would serve it %s: anyone who "
+          "reaches the port could read and write every tenant's networks. Configure TLS and "
+          "authentication (docs/SECURITY.md), or pass --allow_insecure to accept the risk",
+          o.listen_address, what));
+    }
+    warnings.push_back(absl::StrFormat(
+        "WARNING: --allow_insecure: serving %s %s; every tenant's data is open to anyone who "
+        "reaches the port",
+        o.listen_address, what));
+  }
+  if (!tokens && !certificates) {
+    warnings.push_back(
+        "WARNING: authentication is off (dev mode): the tenant is whatever a caller sends in "
+        "x-carereach-tenant; see docs/SECURITY.md");
+  }
+  return warnings;
+}
+
 }  // namespace
+
+bool IsLoopbackAddress(absl::string_view address) {
+  if (absl::StartsWith(address, "unix:") || absl::StartsWith(address, "unix-abstract:")) {
+    return true;
+  }
+  std::string host;
+  if (absl::StartsWith(address, "[")) {
+    const size_t end = address.find(']');
+    if (end == absl::string_view::npos) return false;
+    host = std::string(address.substr(1, end - 1));
+  } else {
+    const size_t colon = address.rfind(':');
+    host = std::string(address.substr(0, colon == absl::string_view::npos ? address.size() : colon));
+  }
+  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6;
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;  // a name other than localhost, "", 0.0.0.0, [::]: reachable from elsewhere
+}
 
 const char* DefaultRegionsConfig() { return kDefaultRegionsConfig; }
 
@@ -71,8 +166,29 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
       roads::SpeedProfile::Parse(profile_text, profile_source);
   if (!profile.ok()) return profile.status();
 
+  absl::StatusOr<std::vector<std::string>> warnings = CheckSecurityOptions(options);
+  if (!warnings.ok()) return warnings.status();
+
   auto server = std::unique_ptr<Server>(new Server());
   server->options_ = options;
+  const bool auth_on = !options.auth.jwks_file.empty() || !options.auth.mtls_identities_file.empty();
+  if (auth_on) {
+    auth::Authenticator::Options a;
+    a.jwks_file = options.auth.jwks_file;
+    a.token_policy.issuer = options.auth.issuer;
+    a.token_policy.audience = options.auth.audience;
+    a.token_policy.tenant_claim = options.auth.tenant_claim;
+    a.token_policy.leeway = options.auth.leeway;
+    a.identities_file = options.auth.mtls_identities_file;
+    absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
+        auth::Authenticator::Create(
+        a, [](absl::string_view m) { LogLine(std::string_view(m.data(), m.size())); });
+    if (!authenticator.ok()) return authenticator.status();
+    server->authenticator_ = *std::move(authenticator);
+  } else {
+    server->authenticator_ = std::make_unique<auth::Authenticator>();
+  }
+  const auth::Authenticator* authenticator = server->authenticator_.get();
   server->config_ = *std::move(config);
   server->profile_ = *std::move(profile);
   server->access_service_ =
@@ -91,16 +207,39 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
     Logf("store: %s/carereach.db (schema version %d)", options.state_dir,
          server->store_->schema_version());
   }
-  server->network_service_ =
-      std::make_unique<rpc::NetworkServiceImpl>(server->store_.get(), options.max_roster_rows);
+  server->network_service_ = std::make_unique<rpc::NetworkServiceImpl>(
+      server->store_.get(), options.max_roster_rows, authenticator);
   server->contracting_service_ = std::make_unique<rpc::ContractingServiceImpl>(
-      server->store_.get(), options.limits, options.max_roster_rows, options.max_request_time);
+      server->store_.get(), options.limits, options.max_roster_rows, options.max_request_time,
+      authenticator);
 
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!options.tls.cert_file.empty()) {
+    const unsigned reload = static_cast<unsigned>(options.tls.reload_seconds);
+    auto provider =
+        options.tls.client_ca_file.empty()
+            ? std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                  options.tls.key_file, options.tls.cert_file, reload)
+            : std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                  options.tls.key_file, options.tls.cert_file, options.tls.client_ca_file, reload);
+    grpc::experimental::TlsServerCredentialsOptions tls(provider);
+    tls.watch_identity_key_cert_pairs();
+    if (!options.tls.client_ca_file.empty()) {
+      tls.watch_root_certs();
+      tls.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    } else {
+      tls.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    }
+    credentials = grpc::experimental::TlsServerCredentials(tls);
+    credentials->SetAuthMetadataProcessor(std::make_shared<rpc::AuthGate>(authenticator));
+  }
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<rpc::AuditInterceptorFactory>(authenticator));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(server->access_service_.get());
   builder.RegisterService(server->adequacy_service_.get());
   builder.RegisterService(server->network_service_.get());
@@ -114,8 +253,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
                         options.listen_address));
   }
   SetServing(*server->server_, false);
-  Logf("listening on %s (port %d); NOT_SERVING until regions are loaded", options.listen_address,
-       server->port_);
+  for (const std::string& warning : *warnings) LogLine(warning);
+  Logf("listening on %s (port %d, %s%s); NOT_SERVING until regions are loaded",
+       options.listen_address, server->port_,
+       options.tls.cert_file.empty() ? "plaintext"
+       : options.tls.client_ca_file.empty() ? "TLS"
+                                            : "mutual TLS",
+       !auth_on ? ", no authentication"
+       : !options.auth.jwks_file.empty() && !options.auth.mtls_identities_file.empty()
+           ? ", bearer tokens or client certificates"
+       : !options.auth.jwks_file.empty() ? ", bearer tokens"
+                                         : ", client certificates");
   return server;
 }
 

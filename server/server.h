@@ -7,10 +7,12 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "carereach/v1/region_config.pb.h"
 #include "geo/access/coverage.h"
 #include "geo/roads/speed_profile.h"
+#include "server/auth/authenticator.h"
 #include "server/store/store.h"
 
 namespace grpc {
@@ -52,6 +54,33 @@ class Server {
     // Directory of the embedded store (SQLite file carereach.db: networks and reports). Empty:
     // no store; NetworkService and stored networks answer FAILED_PRECONDITION.
     std::string state_dir;
+
+    // TLS (1.2 and later, gRPC's default range). The certificate chain and key are PEM files,
+    // re-read when they change (gRPC's file-watching certificate provider, every
+    // reload_seconds). With client_ca_file the server also requires and verifies client
+    // certificates (mutual TLS).
+    struct Tls {
+      std::string cert_file;
+      std::string key_file;
+      std::string client_ca_file;
+      int reload_seconds = 10;
+    } tls;
+    // Authentication (needs TLS): bearer tokens verified against a JSON Web Key Set, and/or
+    // client certificates mapped to tenants. None: dev mode, where the tenant is the
+    // x-carereach-tenant header and the server listens on loopback only.
+    struct Auth {
+      std::string jwks_file;
+      std::string issuer;
+      std::string audience;
+      std::string tenant_claim = "carereach_tenant";
+      absl::Duration leeway = absl::Seconds(60);
+      std::string mtls_identities_file;
+    } auth;
+    // Serve on a non-loopback address without TLS or without authentication (a warning is
+    // logged). Off: such an address is refused at start-up.
+    bool allow_insecure = false;
+    // Register gRPC server reflection (with authentication on, it needs a valid caller).
+    bool reflection = false;
   };
 
   // Reads and checks the regions config (no data yet), then starts listening, answering
@@ -87,6 +116,7 @@ class Server {
 
   Options options_;
   v1::RegionsConfig config_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<rpc::AccessServiceImpl> access_service_;
   std::unique_ptr<rpc::AdequacyServiceImpl> adequacy_service_;
   std::unique_ptr<store::Store> store_;
@@ -97,6 +127,10 @@ class Server {
   std::optional<roads::SpeedProfile> profile_;
   std::thread roads_thread_;
 };
+
+// True when `listen_address` (HOST:PORT, [V6]:PORT or unix:PATH) can be reached from this
+// machine only: 127.0.0.0/8, ::1, localhost, or a Unix socket.
+bool IsLoopbackAddress(absl::string_view listen_address);
 
 // The regions config built into the binary (deploy/regions.textproto at build time).
 const char* DefaultRegionsConfig();

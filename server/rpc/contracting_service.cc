@@ -18,7 +18,7 @@
 #include "server/rpc/network_service.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
-#include "server/rpc/tenant.h"
+#include "server/rpc/caller.h"
 
 namespace carereach::rpc {
 
@@ -120,8 +120,10 @@ std::vector<access::Facility> FacilitiesOfRoster(const std::vector<access::Netwo
 
 ContractingServiceImpl::ContractingServiceImpl(store::Store* store, access::CoverageLimits limits,
                                                int64_t max_roster_rows,
-                                               absl::Duration max_request_time)
+                                               absl::Duration max_request_time,
+                                               const auth::Authenticator* authenticator)
     : store_(store),
+      authenticator_(authenticator != nullptr ? authenticator : &DevModeAuthenticator()),
       limits_(limits),
       max_roster_rows_(max_roster_rows),
       max_request_time_(max_request_time) {}
@@ -133,7 +135,7 @@ void ContractingServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> cat
 
 absl::StatusOr<ContractingServiceImpl::Call> ContractingServiceImpl::Begin(
     const grpc::ServerContext& context, const std::string& region, v1::TravelMode mode,
-    bool needs_store) const {
+    bool needs_store, bool saves_report) const {
   Call call;
   {
     absl::MutexLock lock(&mu_);
@@ -146,9 +148,15 @@ absl::StatusOr<ContractingServiceImpl::Call> ContractingServiceImpl::Begin(
           "this server was started without a state directory (--state_dir): stored networks "
           "and saved reports are not available");
     }
-    absl::StatusOr<std::string> tenant = TenantOf(context);
-    if (!tenant.ok()) return tenant.status();
-    call.tenant = *std::move(tenant);
+    absl::StatusOr<auth::Caller> caller =
+        TenantCallerOf(context, *authenticator_, auth::kScopeAnalyze, "this call");
+    if (!caller.ok()) return caller.status();
+    if (saves_report) {
+      if (absl::Status s = RequireScope(*caller, auth::kScopeWrite, "save_report"); !s.ok()) {
+        return s;
+      }
+    }
+    call.tenant = caller->tenant;
   }
   absl::StatusOr<const access::Region*> r = call.catalog->Find(region);
   if (!r.ok()) return r.status();
@@ -305,7 +313,8 @@ grpc::Status ContractingServiceImpl::AnalyzeCoverage(grpc::ServerContext* contex
   const bool stored =
       request->save_report() || std::any_of(request->networks().begin(), request->networks().end(),
                                             [](const auto& n) { return !n.network_id().empty(); });
-  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored);
+  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored,
+                                    request->save_report());
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<std::vector<ResolvedRoster>> networks =
       ResolveAll(*call, request->networks(), "networks", false);
@@ -428,7 +437,8 @@ grpc::Status ContractingServiceImpl::AnalyzeAdequacy(
   const bool stored =
       request->save_report() || std::any_of(request->networks().begin(), request->networks().end(),
                                             [](const auto& n) { return !n.network_id().empty(); });
-  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored);
+  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored,
+                                    request->save_report());
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<const RegionCatalog::Standards*> standards =
       call->catalog->FindStandards(request->standards_set());
@@ -559,7 +569,8 @@ grpc::Status ContractingServiceImpl::RecommendAdditions(
   const bool stored = request->save_report() || !request->candidates().network_id().empty() ||
                       std::any_of(request->networks().begin(), request->networks().end(),
                                   [](const auto& n) { return !n.network_id().empty(); });
-  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored);
+  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored,
+                                    request->save_report());
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<std::vector<ResolvedRoster>> networks =
       ResolveAll(*call, request->networks(), "networks", true);
@@ -720,7 +731,8 @@ grpc::Status ContractingServiceImpl::ComputeAccessRatios(
     v1::ComputeAccessRatiosResponse* response) {
   const absl::Time start = absl::Now();
   const bool stored = request->save_report() || !request->network().network_id().empty();
-  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored);
+  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored,
+                                    request->save_report());
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<ResolvedRoster> network = Resolve(*call, request->network(), "network");
   if (!network.ok()) return ToGrpcStatus(network.status());

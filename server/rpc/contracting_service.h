@@ -14,6 +14,7 @@
 #include "geo/access/adequacy.h"
 #include "geo/access/coverage.h"
 #include "server/region_catalog.h"
+#include "server/auth/authenticator.h"
 #include "server/store/store.h"
 
 namespace carereach::rpc {
@@ -37,8 +38,11 @@ class ContractingServiceImpl final : public v1::ContractingService::Service {
  public:
   // `store` may be null (no --state_dir): stored networks and saved reports then answer
   // FAILED_PRECONDITION, inline rosters still work.
+  // `authenticator` (not owned; null: dev mode) names the caller of calls that touch stored
+  // objects; saving a report needs the write scope.
   ContractingServiceImpl(store::Store* store, access::CoverageLimits limits,
-                         int64_t max_roster_rows, absl::Duration max_request_time);
+                         int64_t max_roster_rows, absl::Duration max_request_time,
+                         const auth::Authenticator* authenticator = nullptr);
   void SetCatalog(std::shared_ptr<const RegionCatalog> catalog);
 
   grpc::Status AnalyzeCoverage(grpc::ServerContext* context,
@@ -57,7 +61,7 @@ class ContractingServiceImpl final : public v1::ContractingService::Service {
  private:
   struct Call;  // per-call context: tenant, catalog, region, drive data
   absl::StatusOr<Call> Begin(const grpc::ServerContext& context, const std::string& region,
-                             v1::TravelMode mode, bool needs_store) const;
+                             v1::TravelMode mode, bool needs_store, bool saves_report) const;
   absl::StatusOr<ResolvedRoster> Resolve(const Call& call, const v1::NetworkSelection& selection,
                                          const std::string& path) const;
   absl::StatusOr<std::vector<ResolvedRoster>> ResolveAll(
@@ -72,6 +76,7 @@ class ContractingServiceImpl final : public v1::ContractingService::Service {
                                          const std::string& summary) const;
 
   store::Store* const store_;
+  const auth::Authenticator* const authenticator_;
   const access::CoverageLimits limits_;
   const int64_t max_roster_rows_;
   const absl::Duration max_request_time_;

@@ -11,7 +11,7 @@
 #include "geo/access/adequacy.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
-#include "server/rpc/tenant.h"
+#include "server/rpc/caller.h"
 
 namespace carereach::rpc {
 namespace {
@@ -114,21 +114,27 @@ absl::Status ValidateStoredRoster(const std::vector<access::NetworkProvider>& ro
   return access::ValidateRoster(rows, standards, field);
 }
 
-NetworkServiceImpl::NetworkServiceImpl(store::Store* store, int64_t max_roster_rows)
-    : store_(store), max_roster_rows_(max_roster_rows) {}
+NetworkServiceImpl::NetworkServiceImpl(store::Store* store, int64_t max_roster_rows,
+                                       const auth::Authenticator* authenticator)
+    : store_(store),
+      authenticator_(authenticator != nullptr ? authenticator : &DevModeAuthenticator()),
+      max_roster_rows_(max_roster_rows) {}
 
 void NetworkServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> catalog) {
   absl::MutexLock lock(&mu_);
   catalog_ = std::move(catalog);
 }
 
-absl::StatusOr<std::string> NetworkServiceImpl::Begin(const grpc::ServerContext& context) const {
+absl::StatusOr<std::string> NetworkServiceImpl::Begin(const grpc::ServerContext& context,
+                                                      absl::string_view scope) const {
   if (store_ == nullptr) {
     return absl::FailedPreconditionError(
         "this server was started without a state directory (--state_dir): networks and reports "
         "are not stored");
   }
-  return TenantOf(context);
+  absl::StatusOr<auth::Caller> caller = TenantCallerOf(context, *authenticator_, scope, "this call");
+  if (!caller.ok()) return caller.status();
+  return caller->tenant;
 }
 
 absl::StatusOr<store::VersionInfo> NetworkServiceImpl::SaveRoster(
@@ -155,7 +161,7 @@ absl::StatusOr<store::VersionInfo> NetworkServiceImpl::SaveRoster(
 grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
                                                const v1::CreateNetworkRequest* request,
                                                v1::CreateNetworkResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context);
+  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeWrite);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   std::vector<access::NetworkProvider> rows;
   for (int i = 0; i < request->providers_size(); ++i) {
@@ -187,7 +193,7 @@ grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
 grpc::Status NetworkServiceImpl::ImportNetwork(grpc::ServerContext* context,
                                                grpc::ServerReader<v1::ImportNetworkRequest>* reader,
                                                v1::NetworkVersion* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context);
+  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeWrite);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   v1::ImportNetworkRequest message;
   if (!reader->Read(&message) || !message.has_header()) {
@@ -236,7 +242,7 @@ grpc::Status NetworkServiceImpl::ImportNetwork(grpc::ServerContext* context,
 grpc::Status NetworkServiceImpl::ListNetworks(grpc::ServerContext* context,
                                               const v1::ListNetworksRequest* request,
                                               v1::ListNetworksResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context);
+  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   absl::StatusOr<Page> page = ReadPage(request->page_size(), request->page_token());
   if (!page.ok()) return ToGrpcStatus(page.status());
@@ -252,7 +258,7 @@ grpc::Status NetworkServiceImpl::ListNetworks(grpc::ServerContext* context,
 grpc::Status NetworkServiceImpl::GetNetwork(grpc::ServerContext* context,
                                             const v1::GetNetworkRequest* request,
                                             v1::GetNetworkResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context);
+  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   absl::StatusOr<store::NetworkInfo> network = store_->GetNetwork(*tenant, request->network_id());
   if (!network.ok()) return ToGrpcStatus(network.status());
@@ -269,7 +275,7 @@ grpc::Status NetworkServiceImpl::GetNetwork(grpc::ServerContext* context,
 grpc::Status NetworkServiceImpl::ExportNetwork(
     grpc::ServerContext* context, const v1::ExportNetworkRequest* request,
     grpc::ServerWriter<v1::ExportNetworkResponse>* writer) {
-  absl::StatusOr<std::string> tenant = Begin(*context);
+  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   int32_t version = 0;
   absl::StatusOr<std::vector<store::ProviderRow>> rows =
@@ -296,7 +302,7 @@ grpc::Status NetworkServiceImpl::ExportNetwork(
 grpc::Status NetworkServiceImpl::DiffNetworkVersions(grpc::ServerContext* context,
                                                      const v1::DiffNetworkVersionsRequest* request,
                                                      v1::DiffNetworkVersionsResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context);
+  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   if (request->from_version() <= 0 || request->to_version() <= 0) {
     return ToGrpcStatus(absl::InvalidArgumentError(
@@ -331,7 +337,7 @@ grpc::Status NetworkServiceImpl::DiffNetworkVersions(grpc::ServerContext* contex
 grpc::Status NetworkServiceImpl::DeleteNetwork(grpc::ServerContext* context,
                                                const v1::DeleteNetworkRequest* request,
                                                v1::DeleteNetworkResponse*) {
-  absl::StatusOr<std::string> tenant = Begin(*context);
+  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeWrite);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   return ToGrpcStatus(store_->DeleteNetwork(*tenant, request->network_id()));
 }
@@ -339,7 +345,7 @@ grpc::Status NetworkServiceImpl::DeleteNetwork(grpc::ServerContext* context,
 grpc::Status NetworkServiceImpl::ListReports(grpc::ServerContext* context,
                                              const v1::ListReportsRequest* request,
                                              v1::ListReportsResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context);
+  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   absl::StatusOr<Page> page = ReadPage(request->page_size(), request->page_token());
   if (!page.ok()) return ToGrpcStatus(page.status());
@@ -359,7 +365,7 @@ grpc::Status NetworkServiceImpl::ListReports(grpc::ServerContext* context,
 grpc::Status NetworkServiceImpl::GetReport(grpc::ServerContext* context,
                                            const v1::GetReportRequest* request,
                                            v1::Report* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context);
+  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   absl::StatusOr<store::ReportRecord> report = store_->GetReport(*tenant, request->report_id());
   if (!report.ok()) return ToGrpcStatus(report.status());

@@ -9,6 +9,7 @@
 #include "carereach/v1/networks.grpc.pb.h"
 #include "geo/access/adequacy.h"
 #include "server/region_catalog.h"
+#include "server/auth/authenticator.h"
 #include "server/store/store.h"
 
 namespace carereach::rpc {
@@ -21,7 +22,9 @@ class NetworkServiceImpl final : public v1::NetworkService::Service {
  public:
   // `store` may be null (server started without a state directory): every call then answers
   // FAILED_PRECONDITION.
-  NetworkServiceImpl(store::Store* store, int64_t max_roster_rows);
+  // `authenticator` (not owned; null: dev mode) names the caller of each call.
+  NetworkServiceImpl(store::Store* store, int64_t max_roster_rows,
+                     const auth::Authenticator* authenticator = nullptr);
   void SetCatalog(std::shared_ptr<const RegionCatalog> catalog);
 
   grpc::Status CreateNetwork(grpc::ServerContext* context, const v1::CreateNetworkRequest* request,
@@ -47,7 +50,9 @@ class NetworkServiceImpl final : public v1::NetworkService::Service {
 
  private:
   // The tenant of the call, once the store is known to exist.
-  absl::StatusOr<std::string> Begin(const grpc::ServerContext& context) const;
+  // The caller's tenant, when the store exists and the caller has `scope`.
+  absl::StatusOr<std::string> Begin(const grpc::ServerContext& context,
+                                    absl::string_view scope) const;
   // Checks a roster against the default standards set's codes and saves it as a new version.
   absl::StatusOr<store::VersionInfo> SaveRoster(const std::string& tenant,
                                                 const std::string& network_id,
@@ -55,6 +60,7 @@ class NetworkServiceImpl final : public v1::NetworkService::Service {
                                                 const std::vector<access::NetworkProvider>& rows);
 
   store::Store* const store_;
+  const auth::Authenticator* const authenticator_;
   const int64_t max_roster_rows_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const RegionCatalog> catalog_ ABSL_GUARDED_BY(mu_);

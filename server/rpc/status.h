@@ -11,6 +11,9 @@ namespace carereach::rpc {
 // canonical codes (never a cast), message kept as is.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// The reverse, for the codes a handler or the auth gate answered with (audit records).
+absl::StatusCode FromGrpcCode(grpc::StatusCode code);
+
 }  // namespace carereach::rpc
 
 #endif  // CARERACH_SERVER_RPC_STATUS_H_

@@ -47,7 +47,7 @@ class EndToEndTest : public testing::Test {
     std::filesystem::remove(port_file);  // a previous suite's server wrote one
     server_ = new testing_util::ChildProcess(
         {CARERACH_SERVER_BIN, "--listen=127.0.0.1:0", "--port_file=" + port_file,
-         "--data_dir=" + DataDir(), "--state_dir=" + dir + "/state"},
+         "--data_dir=" + DataDir(), "--state_dir=" + dir + "/state", "--reflection"},
         *log_path_);
     for (int i = 0; i < 600 && !std::filesystem::exists(port_file); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
