@@ -1,8 +1,10 @@
 #include "server/server.h"
 
+#include <arpa/inet.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <arpa/inet.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
@@ -16,9 +18,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "server/auth/keys.h"
 #include "server/default_regions.h"
 #include "server/log.h"
-#include "server/auth/keys.h"
 #include "server/region_catalog.h"
 #include "server/rpc/access_service.h"
 #include "server/rpc/adequacy_service.h"
@@ -48,6 +50,18 @@ void SetServing(grpc::Server& server, bool serving) {
   health->SetServingStatus("carereach.v1.NetworkService", serving);
   health->SetServingStatus("carereach.v1.ContractingService", serving);
 }
+
+// Linking gRPC's reflection library registers its plugin with every ServerBuilder (a static
+// initializer); this option takes it out again when --reflection is off.
+class WithoutReflection : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments* /*args*/) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
+      return p->name() == "proto_server_reflection";
+    });
+  }
+};
 
 // Checks the TLS and authentication options against each other and the listen address, and that
 // the TLS files are readable and consistent. Returns the warnings to log.
@@ -130,7 +144,8 @@ bool IsLoopbackAddress(absl::string_view address) {
     host = std::string(address.substr(1, end - 1));
   } else {
     const size_t colon = address.rfind(':');
-    host = std::string(address.substr(0, colon == absl::string_view::npos ? address.size() : colon));
+    host =
+        std::string(address.substr(0, colon == absl::string_view::npos ? address.size() : colon));
   }
   if (absl::EqualsIgnoreCase(host, "localhost")) return true;
   in_addr v4;
@@ -171,7 +186,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
 
   auto server = std::unique_ptr<Server>(new Server());
   server->options_ = options;
-  const bool auth_on = !options.auth.jwks_file.empty() || !options.auth.mtls_identities_file.empty();
+  const bool auth_on =
+      !options.auth.jwks_file.empty() || !options.auth.mtls_identities_file.empty();
   if (auth_on) {
     auth::Authenticator::Options a;
     a.jwks_file = options.auth.jwks_file;
@@ -182,7 +198,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
     a.identities_file = options.auth.mtls_identities_file;
     absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
         auth::Authenticator::Create(
-        a, [](absl::string_view m) { LogLine(std::string_view(m.data(), m.size())); });
+            a, [](absl::string_view m) { LogLine(std::string_view(m.data(), m.size())); });
     if (!authenticator.ok()) return authenticator.status();
     server->authenticator_ = *std::move(authenticator);
   } else {
@@ -214,8 +230,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
       authenticator);
 
   grpc::EnableDefaultHealthCheckService(true);
-  if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  if (!options.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (!options.tls.cert_file.empty()) {
     const unsigned reload = static_cast<unsigned>(options.tls.reload_seconds);
@@ -256,7 +273,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   for (const std::string& warning : *warnings) LogLine(warning);
   Logf("listening on %s (port %d, %s%s); NOT_SERVING until regions are loaded",
        options.listen_address, server->port_,
-       options.tls.cert_file.empty() ? "plaintext"
+       options.tls.cert_file.empty()        ? "plaintext"
        : options.tls.client_ca_file.empty() ? "TLS"
                                             : "mutual TLS",
        !auth_on ? ", no authentication"

@@ -37,8 +37,10 @@ struct TlsFiles {
 inline TlsFiles MakeCa(const std::string& dir, const std::string& name) {
   std::filesystem::create_directories(dir);
   TlsFiles ca{dir + "/" + name + ".pem", dir + "/" + name + ".key"};
-  Shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-        "-subj /CN=" + name + " -keyout " + ca.key + " -out " + ca.cert);
+  Shell(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+      "-subj /CN=" +
+      name + " -keyout " + ca.key + " -out " + ca.cert);
   return ca;
 }
 

@@ -112,6 +112,12 @@ constexpr FlagSpec kFlags[] = {
     {"timeout-seconds", true, kGlobal},
     {"wait-seconds", true, kGlobal},
     {"tenant", true, kGlobal},
+    {"tls-ca", true, kGlobal},
+    {"tls-cert", true, kGlobal},
+    {"tls-key", true, kGlobal},
+    {"tls-server-name", true, kGlobal},
+    {"tls", false, kGlobal},
+    {"token-file", true, kGlobal},
     {"format", true, kFormatCommands},
     {"region", true, kDriveCommands | kAnalyses},
     {"facilities", true, kCoverage | kIsochrone | kRosterReaders},
@@ -789,6 +795,48 @@ bool IsNetworkCommand(Command command) {
          command == Command::kNetworkDelete;
 }
 
+// The defaults `env` gives the global options (before any flag).
+absl::Status ApplyEnvironment(const Environment& env, GlobalOptions& global) {
+  if (!env.server.empty()) global.server = env.server;
+  if (!env.tenant.empty()) {
+    if (absl::Status s = ValidateTenant("$CARERACH_TENANT", env.tenant); !s.ok()) return s;
+    global.tenant = env.tenant;
+    global.tenant_explicit = true;
+  }
+  global.tls_ca_file = env.tls_ca;
+  global.tls_cert_file = env.tls_cert;
+  global.tls_key_file = env.tls_key;
+  global.tls_server_name = env.tls_server_name;
+  // The token itself wins over a file of it.
+  global.token = std::string(absl::StripAsciiWhitespace(env.token));
+  if (global.token.empty()) global.token_file = env.token_file;
+  return absl::OkStatus();
+}
+
+// The TLS and token options together (flags and environment merged). `server_name_flag`: the
+// command line has --tls-server-name (the variable alone does not turn anything on or off).
+absl::Status ValidateSecurity(const GlobalOptions& global, bool server_name_flag) {
+  if (!global.tls_cert_file.empty() && global.tls_key_file.empty()) {
+    return UsageError(
+        "--tls-cert needs --tls-key FILE (or CAREREACH_TLS_KEY), the private key of the client "
+        "certificate");
+  }
+  if (!global.tls_key_file.empty() && global.tls_cert_file.empty()) {
+    return UsageError(
+        "--tls-key needs --tls-cert FILE (or CAREREACH_TLS_CERT), the client certificate it is "
+        "the key of");
+  }
+  if ((!global.token.empty() || !global.token_file.empty()) && !global.UsesTls()) {
+    return UsageError(
+        "a bearer token is sent only over TLS: give --tls-ca FILE (or --tls, or "
+        "CAREREACH_TLS_CA)");
+  }
+  if (server_name_flag && !global.UsesTls()) {
+    return UsageError("--tls-server-name applies only over TLS: give --tls-ca FILE (or --tls)");
+  }
+  return absl::OkStatus();
+}
+
 bool IsAnalysisCommand(Command command) {
   return command == Command::kAnalyzeCoverage || command == Command::kAnalyzeAdequacy ||
          command == Command::kRecommend || command == Command::kAccessRatios;
@@ -819,7 +867,21 @@ absl::Status Apply(const FlagUse& use, const CommandSpec& command, Invocation& i
   if (name == "tenant") {
     if (absl::Status s = ValidateTenant("--tenant", value); !s.ok()) return s;
     inv.global.tenant = value;
+    inv.global.tenant_explicit = true;
     return absl::OkStatus();
+  }
+  if (name == "tls-ca") return set_text(inv.global.tls_ca_file);
+  if (name == "tls-cert") return set_text(inv.global.tls_cert_file);
+  if (name == "tls-key") return set_text(inv.global.tls_key_file);
+  if (name == "tls-server-name") return set_text(inv.global.tls_server_name);
+  if (name == "tls") {
+    inv.global.tls = true;
+    return absl::OkStatus();
+  }
+  if (name == "token-file") {
+    // The flag wins over $CAREREACH_TOKEN as well as $CAREREACH_TOKEN_FILE.
+    inv.global.token.clear();
+    return set_text(inv.global.token_file);
   }
   if (name == "timeout-seconds") {
     if (absl::Status s = set_number(inv.global.timeout_seconds); !s.ok()) return s;
@@ -1182,12 +1244,15 @@ absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view flag,
 absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
                                      absl::string_view default_server,
                                      absl::string_view default_tenant) {
+  Environment env;
+  env.server = std::string(default_server);
+  env.tenant = std::string(default_tenant);
+  return ParseArgs(args, env);
+}
+
+absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args, const Environment& env) {
   Invocation inv;
-  if (!default_server.empty()) inv.global.server = std::string(default_server);
-  if (!default_tenant.empty()) {
-    if (absl::Status s = ValidateTenant("$CARERACH_TENANT", default_tenant); !s.ok()) return s;
-    inv.global.tenant = std::string(default_tenant);
-  }
+  if (absl::Status s = ApplyEnvironment(env, inv.global); !s.ok()) return s;
 
   // Flags of one name ("--counties") are told apart by the command, which is known only once
   // the positional arguments are: guess it, and tokenize again if the guess was wrong.
@@ -1236,6 +1301,10 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
   for (const FlagUse& use : flags) {
     if (absl::Status s = Apply(use, spec, inv); !s.ok()) return s;
   }
+  const bool server_name_flag = std::any_of(flags.begin(), flags.end(), [](const FlagUse& use) {
+    return use.spec->name == "tls-server-name";
+  });
+  if (absl::Status s = ValidateSecurity(inv.global, server_name_flag); !s.ok()) return s;
   absl::Status valid;
   switch (inv.command) {
     case Command::kCoverage:
@@ -1305,8 +1374,21 @@ Global flags (any command):
   --timeout-seconds N      deadline of each request (default 120)
   --wait-seconds N         while the server is unavailable (starting, loading, unreachable),
                            retry every 0.2 s for up to N seconds (default 0: no retry)
-  --tenant NAME            tenant of stored networks and reports, sent with every request
-                           (default $CARERACH_TENANT, else "default"; [A-Za-z0-9._-], 1 to 64)
+  --tenant NAME            tenant of stored networks and reports (default $CARERACH_TENANT,
+                           else "default"; [A-Za-z0-9._-], 1 to 64); sent with every request
+                           when given, or when there is no token or client certificate (with
+                           one, the server takes the tenant from it)
+  --tls-ca FILE            PEM CA bundle that verifies the server; turns TLS on
+                           (default $CAREREACH_TLS_CA)
+  --tls                    TLS, verifying the server with the system's default roots
+  --tls-cert FILE          PEM client certificate, for mutual TLS; needs --tls-key; turns TLS
+                           on (default $CAREREACH_TLS_CERT)
+  --tls-key FILE           PEM private key of --tls-cert (default $CAREREACH_TLS_KEY)
+  --tls-server-name NAME   name expected in the server's certificate when it is not the
+                           --server host (default $CAREREACH_TLS_SERVER_NAME)
+  --token-file FILE        file holding a bearer token (a JWT), sent as "authorization: Bearer
+                           ..." with every request; TLS only (default: the token in
+                           $CAREREACH_TOKEN, else the file $CAREREACH_TOKEN_FILE)
 
 regions: lists the server's regions (name, counties, tracts, population, modes, description).
   --format table|csv|json  output format (default table)

@@ -65,9 +65,54 @@ struct GlobalOptions {
   // While the server answers UNAVAILABLE (or cannot be reached), retry every 0.2 s until this
   // many seconds have passed. 0: no retry.
   double wait_seconds = 0;
-  // Sent as the "x-carereach-tenant" metadata of every call: 1 to 64 characters of
-  // [A-Za-z0-9._-].
+  // Sent as the "x-carereach-tenant" metadata of a call (see SendsTenant()): 1 to 64 characters
+  // of [A-Za-z0-9._-].
   std::string tenant = std::string(kDefaultTenant);
+  // True when the tenant was given (--tenant or $CARERACH_TENANT), not the default.
+  bool tenant_explicit = false;
+
+  // TLS: --tls-ca (PEM CA bundle that verifies the server; empty: the system's roots),
+  // --tls-cert and --tls-key (a client certificate and its key, for mutual TLS; both or
+  // neither), --tls-server-name (the name expected in the server's certificate instead of the
+  // --server host), --tls (TLS with the system's roots). Paths, from the flags or
+  // $CAREREACH_TLS_CA, $CAREREACH_TLS_CERT, $CAREREACH_TLS_KEY, $CAREREACH_TLS_SERVER_NAME.
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_server_name;
+  bool tls = false;
+  // The bearer token (a JWT) sent as "authorization: Bearer <token>" on every call: from
+  // $CAREREACH_TOKEN, or read from token_file (--token-file, $CAREREACH_TOKEN_FILE) by
+  // LoadCredentialFiles (rpc_client.h).
+  std::string token;
+  std::string token_file;
+  // The contents of tls_ca_file, tls_cert_file and tls_key_file, read by LoadCredentialFiles.
+  std::string tls_ca_pem;
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+
+  // True when calls go over TLS.
+  bool UsesTls() const { return tls || !tls_ca_file.empty() || !tls_cert_file.empty(); }
+  // True when the caller presents a credential (a bearer token or a client certificate), from
+  // which the server takes the tenant; false in dev mode.
+  bool HasCredential() const {
+    return !token.empty() || !token_file.empty() || !tls_cert_file.empty();
+  }
+  // The tenant metadata is sent when the tenant was given, or when there is no credential to
+  // take it from (dev mode: the server's "default" tenant is then named too).
+  bool SendsTenant() const { return tenant_explicit || !HasCredential(); }
+};
+
+// The environment variables the CLI reads; empty means unset. Flags win over them.
+struct Environment {
+  std::string server;           // $CARERACH_SERVER: --server
+  std::string tenant;           // $CARERACH_TENANT: --tenant
+  std::string tls_ca;           // $CAREREACH_TLS_CA: --tls-ca
+  std::string tls_cert;         // $CAREREACH_TLS_CERT: --tls-cert
+  std::string tls_key;          // $CAREREACH_TLS_KEY: --tls-key
+  std::string tls_server_name;  // $CAREREACH_TLS_SERVER_NAME: --tls-server-name
+  std::string token;            // $CAREREACH_TOKEN: the bearer token itself
+  std::string token_file;       // $CAREREACH_TOKEN_FILE: --token-file
 };
 
 // Columns of the facility CSV named on the command line; empty means "detect by common names".
@@ -354,13 +399,19 @@ absl::StatusOr<NetworkRef> ParseNetworkRef(absl::string_view flag, absl::string_
 // error ("--tenant", "$CARERACH_TENANT").
 absl::Status ValidateTenant(absl::string_view what, absl::string_view tenant);
 
-// Parses the arguments after the program name. `default_server` and `default_tenant` are used
-// when --server / --tenant are absent (the caller passes $CARERACH_SERVER and $CARERACH_TENANT
-// when set). Errors are INVALID_ARGUMENT with one line naming the flag, e.g. "--minutes: 'ten'
-// is not a number".
+// Parses the arguments after the program name; `env` supplies the defaults of the flags it
+// names (an empty field: unset). Errors are INVALID_ARGUMENT with one line naming the flag,
+// e.g. "--minutes: 'ten' is not a number". Besides each flag's own checks: --tls-cert and
+// --tls-key go together, a bearer token needs TLS, and --tls-server-name needs TLS. No I/O:
+// the files named are read by LoadCredentialFiles (rpc_client.h).
+absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args, const Environment& env);
+
+// ParseArgs with only --server and --tenant defaults (e.g. $CARERACH_SERVER and
+// $CARERACH_TENANT); an empty `default_tenant` leaves the tenant unset ("default", not
+// explicit).
 absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
                                      absl::string_view default_server = kDefaultServer,
-                                     absl::string_view default_tenant = kDefaultTenant);
+                                     absl::string_view default_tenant = {});
 
 // Parses a comma-separated list of numbers such as "10,20,30". `flag` names the flag in errors.
 absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view flag, absl::string_view text);

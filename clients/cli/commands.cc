@@ -542,14 +542,33 @@ absl::Status RunAdequacy(const GlobalOptions& global, const AdequacyOptions& opt
   return absl::OkStatus();
 }
 
+Environment ReadEnvironment() {
+  auto get = [](const char* name) {
+    const char* value = std::getenv(name);
+    return std::string(value != nullptr ? value : "");
+  };
+  Environment env;
+  // The first two keep the project's original spelling.
+  env.server = get("CARERACH_SERVER");
+  env.tenant = get("CARERACH_TENANT");
+  env.tls_ca = get("CAREREACH_TLS_CA");
+  env.tls_cert = get("CAREREACH_TLS_CERT");
+  env.tls_key = get("CAREREACH_TLS_KEY");
+  env.tls_server_name = get("CAREREACH_TLS_SERVER_NAME");
+  env.token = get("CAREREACH_TOKEN");
+  env.token_file = get("CAREREACH_TOKEN_FILE");
+  return env;
+}
+
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const char* env_server = std::getenv("CARERACH_SERVER");
-  const char* env_tenant = std::getenv("CARERACH_TENANT");
-  absl::StatusOr<Invocation> invocation =
-      ParseArgs(args, env_server != nullptr && *env_server != '\0' ? env_server : kDefaultServer,
-                env_tenant != nullptr && *env_tenant != '\0' ? env_tenant : kDefaultTenant);
+  absl::StatusOr<Invocation> invocation = ParseArgs(args, ReadEnvironment());
+  // The TLS files and the token are read before any command runs: a file that cannot be used
+  // is a usage error, like a bad flag.
+  if (invocation.ok() && invocation->command != Command::kHelp) {
+    if (absl::Status s = LoadCredentialFiles(invocation->global); !s.ok()) invocation = s;
+  }
   if (!invocation.ok()) {
-    err << "error: " << invocation.status().message() << "\n"
+    err << "error: " << OneLine(invocation.status().message()) << "\n"
         << "run 'carereach help' for usage\n";
     return kExitUsage;
   }
@@ -602,7 +621,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   out.flush();
   if (!status.ok()) {
-    err << "error: " << status.message() << "\n";
+    err << "error: " << OneLine(status.message()) << "\n";
     return kExitError;
   }
   return kExitOk;

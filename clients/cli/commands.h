@@ -24,9 +24,14 @@ namespace carereach::cli {
 
 // Runs the client on `args` (argv without the program name) and returns the exit code: kExitOk,
 // kExitError (one "error: ..." line on `err`) or kExitUsage (an "error: ..." line and a hint to
-// run `carereach help`). $CARERACH_SERVER is the default --server, $CARERACH_TENANT the default
-// --tenant.
+// run `carereach help`; also for TLS or token files that cannot be used). The environment
+// (ReadEnvironment) supplies the defaults of the flags.
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// The variables of Environment from the process environment: $CARERACH_SERVER,
+// $CARERACH_TENANT, $CAREREACH_TLS_CA, $CAREREACH_TLS_CERT, $CAREREACH_TLS_KEY,
+// $CAREREACH_TLS_SERVER_NAME, $CAREREACH_TOKEN, $CAREREACH_TOKEN_FILE (unset: empty).
+Environment ReadEnvironment();
 
 // `carereach regions` and `carereach coverage`. Errors are returned, not printed; an RPC error's
 // message starts with its gRPC code name ("NOT_FOUND: unknown region 'mars'").

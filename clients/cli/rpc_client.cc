@@ -1,10 +1,20 @@
 #include "clients/cli/rpc_client.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <initializer_list>
+#include <string>
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 
 namespace carereach::cli {
 namespace {
@@ -54,7 +64,183 @@ absl::StatusCode ToAbslCode(grpc::StatusCode code) {
   }
 }
 
+// The whole file; errors name `flag` and `path`.
+absl::StatusOr<std::string> ReadWholeFile(absl::string_view flag, const std::string& path) {
+  auto cannot_read = [&](int error) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": cannot read '", path, "': ", std::strerror(error)));
+  };
+  errno = 0;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return cannot_read(errno);
+  std::string text;
+  char buffer[8192];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+  const bool failed = std::ferror(file) != 0;
+  const int error = errno;
+  std::fclose(file);
+  if (failed) return cannot_read(error);
+  return text;
+}
+
+// A PEM file (certificates or a key). An empty CA file must not fall back to the system's
+// roots, so emptiness is an error; so is a file without any PEM block (e.g. DER).
+absl::StatusOr<std::string> ReadPemFile(absl::string_view flag, const std::string& path) {
+  absl::StatusOr<std::string> text = ReadWholeFile(flag, path);
+  if (!text.ok()) return text.status();
+  if (absl::StripAsciiWhitespace(*text).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": '", path, "' is empty"));
+  }
+  if (!absl::StrContains(*text, "-----BEGIN ")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": '", path, "' is not PEM (no '-----BEGIN' line)"));
+  }
+  return text;
+}
+
+// The host of a --server address: "127.0.0.1:50051" -> "127.0.0.1", "[::1]:1" -> "::1",
+// "dns:///api.example.org:443" -> "api.example.org".
+std::string HostOf(absl::string_view server) {
+  if (const size_t scheme = server.find(":///"); scheme != absl::string_view::npos) {
+    server = server.substr(scheme + 4);
+  }
+  if (absl::ConsumePrefix(&server, "[")) return std::string(server.substr(0, server.find(']')));
+  if (const size_t colon = server.rfind(':');
+      colon != absl::string_view::npos && server.find(':') == colon) {
+    server = server.substr(0, colon);
+  }
+  return std::string(server);
+}
+
+bool ContainsAny(absl::string_view lower, std::initializer_list<absl::string_view> signs) {
+  return std::any_of(signs.begin(), signs.end(),
+                     [&](absl::string_view sign) { return absl::StrContains(lower, sign); });
+}
+
+// What gRPC's message about a failed connection says of TLS.
+enum class ConnectFailure {
+  kOther,      // nothing about TLS (e.g. "Connection refused")
+  kClosed,     // the peer closed or reset the connection while it was being set up
+  kNotTls,     // the answer to a TLS hello was not TLS (a plaintext server)
+  kUntrusted,  // the server's certificate does not verify against the roots
+  kWrongName,  // the server's certificate does not name the expected host
+  kTlsOther,   // another TLS failure
+};
+
+ConnectFailure ClassifyConnectFailure(absl::string_view message) {
+  const std::string lower = absl::AsciiStrToLower(message);
+  if (ContainsAny(lower, {"wrong version number", "packet length too long", "http_request",
+                          "http request", "unknown protocol"})) {
+    return ConnectFailure::kNotTls;
+  }
+  if (ContainsAny(lower, {"peer name", "no match found for server name"})) {
+    return ConnectFailure::kWrongName;
+  }
+  if (ContainsAny(lower, {"certificate verify failed", "certificate_verify_failed",
+                          "unable to get local issuer", "self signed", "self-signed"})) {
+    return ConnectFailure::kUntrusted;
+  }
+  if (ContainsAny(lower, {"socket closed", "connection reset", "broken pipe", "unexpected eof",
+                          "end of file"})) {
+    return ConnectFailure::kClosed;
+  }
+  if (ContainsAny(lower, {"handshake", "ssl", "tls", "certificate", "alert"})) {
+    return ConnectFailure::kTlsOther;
+  }
+  return ConnectFailure::kOther;
+}
+
+// The informative part of gRPC's message about a failed connection (already on one line), at
+// most about 200 characters: from "Ssl handshake failed" when there, else the last error
+// without its code and address ("failed to connect to all addresses; last error: UNAVAILABLE:
+// ipv4:127.0.0.1:50051: Socket closed" -> "Socket closed").
+std::string Gist(absl::string_view message) {
+  constexpr size_t kMaxGist = 200;
+  if (const size_t at = message.find("Ssl handshake failed"); at != absl::string_view::npos) {
+    message = message.substr(at);
+  } else {
+    if (const size_t last = message.rfind("last error: "); last != absl::string_view::npos) {
+      message = message.substr(last + 12);
+    }
+    // "UNAVAILABLE: "
+    const size_t code_end = message.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+    if (code_end != 0 && code_end != absl::string_view::npos &&
+        absl::StartsWith(message.substr(code_end), ": ")) {
+      message = message.substr(code_end + 2);
+    }
+    // "ipv4:127.0.0.1:50051: "
+    for (absl::string_view scheme : {"ipv4:", "ipv6:", "unix:"}) {
+      if (!absl::StartsWith(message, scheme)) continue;
+      if (const size_t colon = message.find(": "); colon != absl::string_view::npos) {
+        message = message.substr(colon + 2);
+      }
+    }
+  }
+  message = absl::StripAsciiWhitespace(message);
+  if (message.size() <= kMaxGist) return std::string(message);
+  return absl::StrCat(message.substr(0, kMaxGist), "...");
+}
+
 }  // namespace
+
+std::string OneLine(absl::string_view text) {
+  std::string line;
+  line.reserve(text.size());
+  bool in_break = false;
+  for (const char c : text) {
+    if (c == '\n' || c == '\r') {
+      in_break = true;
+      continue;
+    }
+    if (in_break) {
+      while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
+      if (c == ' ' || c == '\t') continue;
+      if (!line.empty()) line.push_back(' ');
+      in_break = false;
+    }
+    line.push_back(c);
+  }
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
+  return line;
+}
+
+absl::Status LoadCredentialFiles(GlobalOptions& options) {
+  struct PemFile {
+    absl::string_view flag;
+    const std::string& path;
+    std::string& pem;
+  };
+  for (const PemFile& file : {PemFile{"tls-ca", options.tls_ca_file, options.tls_ca_pem},
+                              PemFile{"tls-cert", options.tls_cert_file, options.tls_cert_pem},
+                              PemFile{"tls-key", options.tls_key_file, options.tls_key_pem}}) {
+    if (file.path.empty()) continue;
+    absl::StatusOr<std::string> pem = ReadPemFile(file.flag, file.path);
+    if (!pem.ok()) return pem.status();
+    file.pem = *std::move(pem);
+  }
+  std::string origin = "CAREREACH_TOKEN";
+  if (!options.token_file.empty()) {
+    absl::StatusOr<std::string> text = ReadWholeFile("token-file", options.token_file);
+    if (!text.ok()) return text.status();
+    options.token = std::string(absl::StripAsciiWhitespace(*text));
+    if (options.token.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("--token-file: '", options.token_file,
+                                                     "' is empty (it should hold a bearer token)"));
+    }
+    origin = absl::StrCat("--token-file: '", options.token_file, "'");
+  }
+  // A header value is printable ASCII; a token with blanks or line breaks inside (e.g.
+  // "Bearer xyz", or two lines) is not one token. The token itself is never quoted.
+  if (!std::all_of(options.token.begin(), options.token.end(),
+                   [](char c) { return c > ' ' && c < 0x7f; })) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(origin,
+                     ": the bearer token holds blanks, line breaks or other characters a token "
+                     "cannot have (give the token alone, without 'Bearer ')"));
+  }
+  return absl::OkStatus();
+}
 
 absl::string_view GrpcCodeName(grpc::StatusCode code) {
   switch (code) {
@@ -113,15 +299,31 @@ RpcClient::RpcClient(const GlobalOptions& options) : options_(options) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  channel_ = grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (options.UsesTls()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options.tls_ca_pem;  // empty: the system's default roots (--tls)
+    ssl.pem_cert_chain = options.tls_cert_pem;
+    ssl.pem_private_key = options.tls_key_pem;
+    credentials = grpc::SslCredentials(ssl);
+    if (!options.tls_server_name.empty()) args.SetSslTargetNameOverride(options.tls_server_name);
+    // gRPC sends call credentials only over a secure channel (ParseArgs requires TLS with a
+    // token).
+    if (!options.token.empty()) {
+      credentials = grpc::CompositeChannelCredentials(credentials,
+                                                      grpc::AccessTokenCredentials(options.token));
+    }
+  }
+  channel_ = grpc::CreateCustomChannel(options.server, credentials, args);
 }
 
 void RpcClient::Prepare(grpc::ClientContext& context) const {
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::duration_cast<std::chrono::system_clock::duration>(
                            std::chrono::duration<double>(options_.timeout_seconds)));
-  // Every call carries it: the services that do not use it ignore it.
-  context.AddMetadata(kTenantMetadataKey, options_.tenant);
+  // The services that do not use it ignore it. With a credential the server takes the tenant
+  // from it, and refuses a different explicit one.
+  if (options_.SendsTenant()) context.AddMetadata(kTenantMetadataKey, options_.tenant);
 }
 
 std::chrono::steady_clock::time_point RpcClient::WaitUntil() const {
@@ -141,18 +343,63 @@ bool RpcClient::ShouldRetry(const grpc::Status& status,
 }
 
 absl::Status RpcClient::Explain(const grpc::Status& status) const {
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+  const grpc::StatusCode code = status.error_code();
+  const std::string message = OneLine(status.error_message());
+  if (code == grpc::StatusCode::UNAVAILABLE &&
       channel_->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY) {
+    const std::string& server = options_.server;
+    const ConnectFailure failure = ClassifyConnectFailure(message);
+    if (options_.UsesTls() && failure != ConnectFailure::kOther) {
+      const std::string name =
+          options_.tls_server_name.empty() ? HostOf(server) : options_.tls_server_name;
+      std::string hint;
+      switch (failure) {
+        case ConnectFailure::kWrongName:
+          hint = absl::StrCat("the server's certificate does not name ", name,
+                              "; see --tls-server-name");
+          break;
+        case ConnectFailure::kClosed:
+          hint =
+              "the server closed the connection: does it require a client certificate signed "
+              "by a CA it trusts? see --tls-cert and --tls-key";
+          break;
+        case ConnectFailure::kNotTls:
+          hint =
+              "the server did not answer in TLS: if it is a plaintext server, give no --tls-ca, "
+              "--tls-cert or --tls";
+          break;
+        default:
+          hint = absl::StrCat(options_.tls_ca_file.empty()
+                                  ? "is the server's certificate signed by a CA of the system's "
+                                    "roots (else give --tls-ca FILE)"
+                                  : "is --tls-ca the CA that signed the server's certificate",
+                              ", and does the certificate name ", name, "? see --tls-server-name");
+          break;
+      }
+      return FromGrpcStatus(grpc::Status(
+          code, absl::StrCat("cannot reach carereach server at ", server,
+                             " over TLS: the TLS handshake failed (", hint, "): ", Gist(message))));
+    }
+    if (!options_.UsesTls() && failure == ConnectFailure::kClosed) {
+      return FromGrpcStatus(grpc::Status(
+          code, absl::StrCat("cannot reach carereach server at ", server,
+                             ": the server closed the connection (if it speaks TLS, give "
+                             "--tls-ca FILE, or --tls): ",
+                             Gist(message))));
+    }
     return FromGrpcStatus(grpc::Status(
-        status.error_code(), absl::StrCat("cannot reach carereach server at ", options_.server,
-                                          ": ", status.error_message())));
+        code, absl::StrCat("cannot reach carereach server at ", server, ": ", message)));
   }
-  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return FromGrpcStatus(grpc::Status(
-        status.error_code(), absl::StrCat(status.error_message(), " (no answer within ",
-                                          options_.timeout_seconds, " s; see --timeout-seconds)")));
+  if (code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return FromGrpcStatus(
+        grpc::Status(code, absl::StrCat(message, " (no answer within ", options_.timeout_seconds,
+                                        " s; see --timeout-seconds)")));
   }
-  return FromGrpcStatus(status);
+  if (code == grpc::StatusCode::UNAUTHENTICATED) {
+    return FromGrpcStatus(
+        grpc::Status(code, absl::StrCat(message, " (see --token-file / CAREREACH_TOKEN)")));
+  }
+  return FromGrpcStatus(grpc::Status(code, message));
 }
 
 }  // namespace carereach::cli

@@ -1,15 +1,18 @@
 #ifndef CARERACH_CLIENTS_CLI_RPC_CLIENT_H_
 #define CARERACH_CLIENTS_CLI_RPC_CLIENT_H_
 
-// The CLI's call policy, shared by every command: one channel to the server, a deadline per call
-// (--timeout-seconds), the tenant in every call's metadata (--tenant), retries while the server
-// answers UNAVAILABLE (--wait-seconds), and errors as "CODE_NAME: message".
+// The CLI's call policy, shared by every command: one channel to the server (plaintext, or TLS
+// with an optional client certificate and bearer token), a deadline per call
+// (--timeout-seconds), the tenant in the call metadata (--tenant; see
+// GlobalOptions::SendsTenant), retries while the server answers UNAVAILABLE (--wait-seconds),
+// and errors as "CODE_NAME: message" on one line.
 
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -53,14 +56,24 @@ absl::string_view GrpcCodeName(grpc::StatusCode code);
 // An RPC failure as a Status with the same code and the message "CODE_NAME: message".
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
+// `text` on one line: each line break (with the blanks around it) becomes one space.
+std::string OneLine(absl::string_view text);
+
+// Reads the files the TLS and token options name into `options` (tls_ca_pem, tls_cert_pem,
+// tls_key_pem; token from token_file) and checks the token. Errors are INVALID_ARGUMENT (usage
+// errors) naming the flag and the path, e.g. "--tls-ca: cannot read 'ca.pem': No such file or
+// directory"; they never quote a token or a key.
+absl::Status LoadCredentialFiles(GlobalOptions& options);
+
 // A channel with the CLI's call policy. Not thread-safe (one command runs at a time).
 class RpcClient {
  public:
+  // Over TLS, `options` must have been through LoadCredentialFiles.
   explicit RpcClient(const GlobalOptions& options);
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
-  // Sets the deadline and the tenant metadata of a new call.
+  // Sets the deadline and (GlobalOptions::SendsTenant) the tenant metadata of a new call.
   void Prepare(grpc::ClientContext& context) const;
 
   // When retries stop (now + --wait-seconds).
@@ -71,8 +84,8 @@ class RpcClient {
   static bool ShouldRetry(const grpc::Status& status,
                           std::chrono::steady_clock::time_point wait_until);
 
-  // The failure as a Status, with what the CLI knows about transport-level failures (the server
-  // address, the deadline).
+  // The failure as a Status on one line, with what the CLI knows about transport-level failures
+  // (the server address, TLS handshakes, the deadline) and hints for UNAUTHENTICATED.
   absl::Status Explain(const grpc::Status& status) const;
 
   // A unary call, retried while UNAVAILABLE.

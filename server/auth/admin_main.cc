@@ -158,8 +158,8 @@ Json LoadJwks(const std::string& path, std::string* error) {
 int KeysCreate(const Args& args) {
   std::string error, key_out, jwks_path, alg = "ES256";
   if (!CheckKnown(args, {"key-out", "jwks", "alg"}, &error) ||
-      !One(args, "key-out", true, &key_out, &error) || !One(args, "jwks", true, &jwks_path, &error) ||
-      !One(args, "alg", false, &alg, &error)) {
+      !One(args, "key-out", true, &key_out, &error) ||
+      !One(args, "jwks", true, &jwks_path, &error) || !One(args, "alg", false, &alg, &error)) {
     std::cerr << "error: " << error << "\n";
     return kExitUsage;
   }
@@ -299,6 +299,7 @@ int main(int argc, char** argv) {
   if (p.size() == 2 && p[0] == "keys" && p[1] == "create") return KeysCreate(args);
   if (p.size() == 2 && p[0] == "keys" && p[1] == "retire") return KeysRetire(args);
   if (p.size() == 1 && p[0] == "token") return Token(args);
-  std::cerr << "error: unknown command '" << absl::StrJoin(p, " ") << "'\nrun 'carereach-admin help' for usage\n";
+  std::cerr << "error: unknown command '" << absl::StrJoin(p, " ")
+            << "'\nrun 'carereach-admin help' for usage\n";
   return kExitUsage;
 }

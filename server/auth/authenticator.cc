@@ -94,9 +94,9 @@ absl::StatusOr<Caller> Authenticator::Authenticate(const CallCredentials& creden
     caller.scopes = {std::string(kScopeAnalyze), std::string(kScopeWrite)};
     if (!credentials.tenant.empty()) {
       if (!IsValidTenantName(credentials.tenant[0])) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "metadata %s: \"%s\" is not 1 to 64 characters of [A-Za-z0-9._-]", kTenantKey,
-            Printable(credentials.tenant[0])));
+        return absl::InvalidArgumentError(
+            absl::StrFormat("metadata %s: \"%s\" is not 1 to 64 characters of [A-Za-z0-9._-]",
+                            kTenantKey, Printable(credentials.tenant[0])));
       }
       caller.tenant = std::string(credentials.tenant[0]);
     }
@@ -110,16 +110,14 @@ absl::StatusOr<Caller> Authenticator::Authenticate(const CallCredentials& creden
   if (!credentials.authorization.empty()) {
     absl::string_view value = credentials.authorization[0];
     if (value.size() < 7 || !absl::EqualsIgnoreCase(value.substr(0, 7), "bearer ")) {
-      return absl::UnauthenticatedError(
-          "metadata authorization: must be \"Bearer <token>\"");
+      return absl::UnauthenticatedError("metadata authorization: must be \"Bearer <token>\"");
     }
     if (!accepts_tokens()) {
       return absl::UnauthenticatedError(
           "bearer tokens are not accepted by this server (no --auth_jwks_file); use a client "
           "certificate");
     }
-    absl::StatusOr<TokenClaims> claims =
-        Verify(absl::StripAsciiWhitespace(value.substr(7)), now);
+    absl::StatusOr<TokenClaims> claims = Verify(absl::StripAsciiWhitespace(value.substr(7)), now);
     if (!claims.ok()) return claims.status();
     Caller caller;
     caller.tenant = claims->tenant;
@@ -172,14 +170,14 @@ absl::StatusOr<Caller> Authenticator::Authenticate(const CallCredentials& creden
         "the client certificate is not mapped to a tenant (identities file), and no bearer "
         "token was sent");
   } else {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "no credentials: send \"authorization: Bearer <token>\"",
-        accepts_certificates() ? " or a client certificate mapped to a tenant" : ""));
+    return absl::UnauthenticatedError(
+        absl::StrCat("no credentials: send \"authorization: Bearer <token>\"",
+                     accepts_certificates() ? " or a client certificate mapped to a tenant" : ""));
   }
   if (!credentials.tenant.empty() && credentials.tenant[0] != caller.tenant) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "metadata %s: \"%s\" is not the authenticated tenant \"%s\"", kTenantKey,
-        Printable(credentials.tenant[0]), caller.tenant));
+    return absl::PermissionDeniedError(
+        absl::StrFormat("metadata %s: \"%s\" is not the authenticated tenant \"%s\"", kTenantKey,
+                        Printable(credentials.tenant[0]), caller.tenant));
   }
   return caller;
 }

@@ -44,8 +44,8 @@ struct Caller {
 struct CallCredentials {
   std::vector<absl::string_view> authorization;  // every "authorization" value
   std::vector<absl::string_view> tenant;         // every "x-carereach-tenant" value
-  std::vector<std::string> peer_uris;           // URI SANs of a TLS-verified client certificate
-  std::vector<std::string> peer_dns;            // DNS SANs of it
+  std::vector<std::string> peer_uris;            // URI SANs of a TLS-verified client certificate
+  std::vector<std::string> peer_dns;             // DNS SANs of it
 };
 
 // Thread-safe.

@@ -39,12 +39,13 @@ absl::StatusOr<std::vector<CertificateIdentity>> ParseIdentities(absl::string_vi
     }
     if (dns) id.san = "DNS:" + absl::AsciiStrToLower(id.san.substr(4));
     if (!seen.insert(id.san).second) {
-      return absl::InvalidArgumentError(absl::StrFormat("%s.san: \"%s\" appears twice", at, id.san));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s.san: \"%s\" appears twice", at, id.san));
     }
     if (!entry.contains("tenant") || !entry["tenant"].is_string() ||
         !IsValidTenantName(entry["tenant"].get<std::string>())) {
-      return absl::InvalidArgumentError(
-          at + ".tenant: must be 1 to 64 characters of [A-Za-z0-9._-]");
+      return absl::InvalidArgumentError(at +
+                                        ".tenant: must be 1 to 64 characters of [A-Za-z0-9._-]");
     }
     id.tenant = entry["tenant"].get<std::string>();
     if (!entry.contains("scopes") || !entry["scopes"].is_array()) {
@@ -53,9 +54,9 @@ absl::StatusOr<std::vector<CertificateIdentity>> ParseIdentities(absl::string_vi
     for (const Json& s : entry["scopes"]) {
       if (!s.is_string() ||
           (s.get<std::string>() != kScopeAnalyze && s.get<std::string>() != kScopeWrite)) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "%s.scopes: %s is not %s or %s", at, s.dump().substr(0, 100), kScopeAnalyze,
-            kScopeWrite));
+        return absl::InvalidArgumentError(absl::StrFormat("%s.scopes: %s is not %s or %s", at,
+                                                          s.dump().substr(0, 100), kScopeAnalyze,
+                                                          kScopeWrite));
       }
       id.scopes.push_back(s.get<std::string>());
     }

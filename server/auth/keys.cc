@@ -131,10 +131,12 @@ absl::StatusOr<Owned<EVP_PKEY>> RsaKey(const Json& key, absl::string_view at) {
     return absl::InternalError("cannot build an RSA key: " + OpenSslError());
   }
   absl::StatusOr<Owned<EVP_PKEY>> pkey = FromParams("RSA", builder.get());
-  if (!pkey.ok()) return absl::InvalidArgumentError(absl::StrCat(at, ": ", pkey.status().message()));
+  if (!pkey.ok())
+    return absl::InvalidArgumentError(absl::StrCat(at, ": ", pkey.status().message()));
   if (EVP_PKEY_get_bits(pkey->get()) < 2048) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: a %d-bit RSA key is too weak (at least 2048 bits)", at, EVP_PKEY_get_bits(pkey->get())));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: a %d-bit RSA key is too weak (at least 2048 bits)", at,
+                        EVP_PKEY_get_bits(pkey->get())));
   }
   return pkey;
 }
@@ -149,8 +151,8 @@ absl::StatusOr<Owned<EVP_PKEY>> EcKey(const Json& key, const Curve& curve, absl:
   absl::StatusOr<std::string> y = DecodeBase64Url(*y64, absl::StrCat(at, ".y"));
   if (!y.ok()) return y.status();
   if (x->size() != curve.coordinate_bytes || y->size() != curve.coordinate_bytes) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: %s coordinates must be %d bytes each", at, curve.crv, curve.coordinate_bytes));
+    return absl::InvalidArgumentError(absl::StrFormat("%s: %s coordinates must be %d bytes each",
+                                                      at, curve.crv, curve.coordinate_bytes));
   }
   const std::string point = std::string(1, '\x04') + *x + *y;  // uncompressed (SEC 1)
   Owned<OSSL_PARAM_BLD> builder(OSSL_PARAM_BLD_new());
@@ -162,7 +164,8 @@ absl::StatusOr<Owned<EVP_PKEY>> EcKey(const Json& key, const Curve& curve, absl:
     return absl::InternalError("cannot build an EC key: " + OpenSslError());
   }
   absl::StatusOr<Owned<EVP_PKEY>> pkey = FromParams("EC", builder.get());
-  if (!pkey.ok()) return absl::InvalidArgumentError(absl::StrCat(at, ": ", pkey.status().message()));
+  if (!pkey.ok())
+    return absl::InvalidArgumentError(absl::StrCat(at, ": ", pkey.status().message()));
   return pkey;
 }
 
@@ -184,7 +187,7 @@ absl::StatusOr<std::string> BigNumberParam(EVP_PKEY* key, const char* name, int 
 
 bool IsAcceptedAlgorithm(absl::string_view alg) {
   static const std::set<absl::string_view> kAccepted = {"RS256", "RS384", "RS512",
-                                                       "ES256", "ES384", "ES512"};
+                                                        "ES256", "ES384", "ES512"};
   return kAccepted.contains(alg);
 }
 
@@ -248,8 +251,8 @@ absl::StatusOr<std::vector<PublicJwk>> ParseJwks(absl::string_view json, absl::s
       }
       out.alg = curve->alg;
       if (!stated_alg.empty() && stated_alg != out.alg) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "%s.alg: %s does not match curve %s (%s)", at, stated_alg, *crv, out.alg));
+        return absl::InvalidArgumentError(absl::StrFormat("%s.alg: %s does not match curve %s (%s)",
+                                                          at, stated_alg, *crv, out.alg));
       }
       pkey = EcKey(key, *curve, at);
     } else {
@@ -330,10 +333,8 @@ absl::StatusOr<SigningKeyInfo> DescribeSigningKey(absl::string_view private_key_
     absl::StatusOr<std::string> y = BigNumberParam(key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, size);
     if (!y.ok()) return y.status();
     info.alg = curve->alg;
-    jwk = {{"kty", "EC"},
-           {"crv", curve->crv},
-           {"x", EncodeBase64Url(*x)},
-           {"y", EncodeBase64Url(*y)}};
+    jwk = {
+        {"kty", "EC"}, {"crv", curve->crv}, {"x", EncodeBase64Url(*x)}, {"y", EncodeBase64Url(*y)}};
     canonical = absl::StrCat(R"({"crv":")", curve->crv, R"(","kty":"EC","x":")",
                              EncodeBase64Url(*x), R"(","y":")", EncodeBase64Url(*y), R"("})");
   } else {
@@ -341,8 +342,8 @@ absl::StatusOr<SigningKeyInfo> DescribeSigningKey(absl::string_view private_key_
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;
-  if (EVP_Digest(canonical.data(), canonical.size(), digest, &digest_size, EVP_sha256(),
-                 nullptr) != 1) {
+  if (EVP_Digest(canonical.data(), canonical.size(), digest, &digest_size, EVP_sha256(), nullptr) !=
+      1) {
     return absl::InternalError("SHA-256 failed: " + OpenSslError());
   }
   info.kid = EncodeBase64Url(absl::string_view(reinterpret_cast<char*>(digest), digest_size));
@@ -354,7 +355,8 @@ absl::StatusOr<SigningKeyInfo> DescribeSigningKey(absl::string_view private_key_
 }
 
 absl::Status CheckTlsFiles(absl::string_view cert_chain_pem, absl::string_view private_key_pem) {
-  Owned<BIO> cert_bio(BIO_new_mem_buf(cert_chain_pem.data(), static_cast<int>(cert_chain_pem.size())));
+  Owned<BIO> cert_bio(
+      BIO_new_mem_buf(cert_chain_pem.data(), static_cast<int>(cert_chain_pem.size())));
   Owned<X509> cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
   if (cert == nullptr) {
     ERR_clear_error();

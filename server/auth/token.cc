@@ -30,8 +30,8 @@ absl::Status Refuse(absl::string_view why) {
 
 bool IsBase64UrlText(absl::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
   });
 }
 
@@ -56,7 +56,8 @@ absl::StatusOr<double> NumericDate(const Json& claims, const char* name, bool re
 }
 
 std::string FormatUnix(double seconds) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(static_cast<int64_t>(seconds)),
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                          absl::FromUnixSeconds(static_cast<int64_t>(seconds)),
                           absl::UTCTimeZone());
 }
 
@@ -80,7 +81,8 @@ absl::StatusOr<TokenClaims> VerifyToken(absl::string_view token, const std::vect
     return Refuse("not a signed JWT (header.payload.signature in base64url)");
   }
   std::string header_text;
-  if (!absl::WebSafeBase64Unescape(parts[0], &header_text)) return Refuse("header is not base64url");
+  if (!absl::WebSafeBase64Unescape(parts[0], &header_text))
+    return Refuse("header is not base64url");
   const Json header = Json::parse(header_text, nullptr, /*allow_exceptions=*/false);
   if (header.is_discarded() || !header.is_object()) return Refuse("header is not a JSON object");
   if (!header.contains("alg") || !header["alg"].is_string()) return Refuse("header has no \"alg\"");
@@ -90,16 +92,19 @@ absl::StatusOr<TokenClaims> VerifyToken(absl::string_view token, const std::vect
                                " is not accepted (only RS256/384/512 and ES256/384/512 with a key "
                                "from the key set)"));
   }
-  if (header.contains("crit")) return Refuse("header has \"crit\" extensions this server does not know");
+  if (header.contains("crit"))
+    return Refuse("header has \"crit\" extensions this server does not know");
   if (!IsBase64UrlText(parts[2])) return Refuse("no signature");
   if (!header.contains("kid") || !header["kid"].is_string()) {
     return Refuse("header has no \"kid\" naming the signing key");
   }
   const std::string kid = header["kid"].get<std::string>();
-  auto key = std::find_if(keys.begin(), keys.end(), [&](const PublicJwk& k) { return k.kid == kid; });
+  auto key =
+      std::find_if(keys.begin(), keys.end(), [&](const PublicJwk& k) { return k.kid == kid; });
   if (key == keys.end()) return Refuse(absl::StrCat("unknown key id ", Quote(kid)));
   if (key->alg != alg) {
-    return Refuse(absl::StrCat("key ", Quote(kid), " verifies ", key->alg, ", the token says ", alg));
+    return Refuse(
+        absl::StrCat("key ", Quote(kid), " verifies ", key->alg, ", the token says ", alg));
   }
 
   const std::string compact(token);
@@ -155,8 +160,8 @@ absl::StatusOr<TokenClaims> VerifyToken(absl::string_view token, const std::vect
   }
   out.tenant = claims[policy.tenant_claim].get<std::string>();
   if (!IsValidTenantName(out.tenant)) {
-    return Refuse(absl::StrCat("tenant ", Quote(out.tenant),
-                               " is not 1 to 64 characters of [A-Za-z0-9._-]"));
+    return Refuse(
+        absl::StrCat("tenant ", Quote(out.tenant), " is not 1 to 64 characters of [A-Za-z0-9._-]"));
   }
   if (claims.contains("sub")) {
     if (!claims["sub"].is_string()) return Refuse("\"sub\" is not a string");
@@ -180,9 +185,8 @@ absl::StatusOr<std::string> SignToken(const TokenRequest& request,
   absl::StatusOr<SigningKeyInfo> key = DescribeSigningKey(private_key_pem);
   if (!key.ok()) return key.status();
   if (!IsValidTenantName(request.tenant)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("tenant ", Quote(request.tenant),
-                     " is not 1 to 64 characters of [A-Za-z0-9._-]"));
+    return absl::InvalidArgumentError(absl::StrCat("tenant ", Quote(request.tenant),
+                                                   " is not 1 to 64 characters of [A-Za-z0-9._-]"));
   }
   if (request.ttl <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("the token's lifetime must be positive");

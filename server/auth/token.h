@@ -26,10 +26,10 @@ inline constexpr size_t kMaxTokenBytes = 8192;
 
 // What a token must say.
 struct TokenPolicy {
-  std::string issuer;                           // "iss" must equal it
-  std::string audience;                         // "aud" must equal it or list it
+  std::string issuer;                             // "iss" must equal it
+  std::string audience;                           // "aud" must equal it or list it
   std::string tenant_claim = "carereach_tenant";  // claim naming the caller's tenant
-  absl::Duration leeway = absl::Seconds(60);    // clock skew allowed on exp, nbf and iat
+  absl::Duration leeway = absl::Seconds(60);      // clock skew allowed on exp, nbf and iat
 };
 
 struct TokenClaims {

@@ -12,8 +12,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -76,13 +76,15 @@ class WatchedFile {
     off_t size = -1;
     ino_t inode = 0;
     bool operator==(const Stamp& o) const {
-      return mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec &&
-             size == o.size && inode == o.inode;
+      return mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec && size == o.size &&
+             inode == o.inode;
     }
   };
 
   WatchedFile(std::string path, Parser parser, absl::Duration interval, Log log)
-      : path_(std::move(path)), parser_(std::move(parser)), interval_(interval),
+      : path_(std::move(path)),
+        parser_(std::move(parser)),
+        interval_(interval),
         log_(std::move(log)) {}
 
   bool StampOf(Stamp* stamp) const {

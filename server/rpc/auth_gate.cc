@@ -23,7 +23,7 @@ constexpr size_t kMaxReasonBytes = 200;
 absl::string_view Value(const grpc::string_ref& s) { return {s.data(), s.size()}; }
 
 // The id of the stored object a request or response names: a top-level network_id or report_id,
-// or one inside the stream header (ImportNetwork).
+// or one inside a stream's header or summary part.
 std::string ObjectIdOf(const google::protobuf::Message& message) {
   const google::protobuf::Descriptor* d = message.GetDescriptor();
   const google::protobuf::Reflection* r = message.GetReflection();
@@ -35,16 +35,21 @@ std::string ObjectIdOf(const google::protobuf::Message& message) {
       if (!id.empty()) return id.substr(0, 100);
     }
   }
-  const google::protobuf::FieldDescriptor* header = d->FindFieldByName("header");
-  if (header != nullptr && header->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE &&
-      !header->is_repeated() && r->HasField(message, header)) {
-    return ObjectIdOf(r->GetMessage(message, header));
+  // A stream's header (ImportNetwork) or summary (AnalyzeAdequacy's report id).
+  for (const char* part : {"header", "summary"}) {
+    const google::protobuf::FieldDescriptor* f = d->FindFieldByName(part);
+    if (f != nullptr && f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE &&
+        !f->is_repeated() && r->HasField(message, f)) {
+      std::string id = ObjectIdOf(r->GetMessage(message, f));
+      if (!id.empty()) return id;
+    }
   }
   return "";
 }
 
 bool SavesReport(const google::protobuf::Message& message) {
-  const google::protobuf::FieldDescriptor* f = message.GetDescriptor()->FindFieldByName("save_report");
+  const google::protobuf::FieldDescriptor* f =
+      message.GetDescriptor()->FindFieldByName("save_report");
   return f != nullptr && f->type() == google::protobuf::FieldDescriptor::TYPE_BOOL &&
          !f->is_repeated() && message.GetReflection()->GetBool(message, f);
 }
@@ -55,17 +60,23 @@ bool IsDenial(absl::StatusCode code) {
 
 class AuditInterceptor : public grpc::experimental::Interceptor {
  public:
-  AuditInterceptor(grpc::experimental::ServerRpcInfo* info, const auth::Authenticator* authenticator)
+  AuditInterceptor(grpc::experimental::ServerRpcInfo* info,
+                   const auth::Authenticator* authenticator)
       : info_(info), authenticator_(authenticator) {
-    const MethodPolicy policy = PolicyOf(info->method());
+    const char* method = info->method();
+    method_ = method != nullptr ? method : "";
+    // Only carereach's own handlers are known to exchange protobuf messages; the health
+    // service, for one, exchanges raw bytes.
+    protobuf_ = absl::StartsWith(method_, "/carereach.");
+    const MethodPolicy policy = PolicyOf(method_);
     write_ = policy.kind == MethodPolicy::Kind::kScope && policy.scope == auth::kScopeWrite;
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
-    // Every carereach, health and reflection message is a protobuf message: the void* that
-    // gRPC hands over points at one.
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+    // A carereach message is a protobuf message: the void* that gRPC hands over points at one.
+    if (protobuf_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
       const void* raw = methods->GetRecvMessage();
       if (raw != nullptr && !seen_request_) {
         seen_request_ = true;
@@ -74,7 +85,8 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
         write_ |= SavesReport(*message);
       }
     }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE) &&
+    if (protobuf_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE) &&
         object_.empty()) {
       const void* raw = methods->GetSendMessage();
       if (raw != nullptr) object_ = ObjectIdOf(*static_cast<const google::protobuf::Message*>(raw));
@@ -90,7 +102,7 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
  private:
   void Write(absl::StatusCode code, const std::string& message) {
     AuditRecord record;
-    record.rpc = info_->method();
+    record.rpc = method_;
     record.object = object_;
     record.code = code;
     if (code != absl::StatusCode::kOk) record.reason = message;
@@ -107,6 +119,8 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
 
   grpc::experimental::ServerRpcInfo* info_;
   const auth::Authenticator* authenticator_;
+  std::string method_;
+  bool protobuf_ = false;
   bool write_ = false;
   bool seen_request_ = false;
   std::string object_;
@@ -158,7 +172,8 @@ void WriteAudit(const AuditRecord& record) {
       {"reason", reason},
       {"peer", record.peer}};
   // Replace, never throw, on bytes that are not UTF-8 (ids are validated, messages may quote).
-  LogLine(absl::StrCat("audit ", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  LogLine(
+      absl::StrCat("audit ", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
 }
 
 absl::Status AuthGate::Decide(absl::string_view method_path,

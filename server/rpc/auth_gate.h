@@ -14,14 +14,13 @@
 #include <grpcpp/security/auth_metadata_processor.h>
 #include <grpcpp/support/server_interceptor.h>
 
-#include "absl/strings/string_view.h"
-
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "server/auth/authenticator.h"
 
 namespace carereach::rpc {

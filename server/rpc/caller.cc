@@ -11,14 +11,16 @@ namespace {
 
 std::vector<absl::string_view> Values(const grpc::ServerContext& context, absl::string_view key) {
   std::vector<absl::string_view> out;
-  auto [begin, end] = context.client_metadata().equal_range(grpc::string_ref(key.data(), key.size()));
+  auto [begin, end] =
+      context.client_metadata().equal_range(grpc::string_ref(key.data(), key.size()));
   for (auto it = begin; it != end; ++it) out.emplace_back(it->second.data(), it->second.size());
   return out;
 }
 
 std::vector<std::string> Property(const grpc::AuthContext& auth, const char* name) {
   std::vector<std::string> out;
-  for (const grpc::string_ref& v : auth.FindPropertyValues(name)) out.emplace_back(v.data(), v.size());
+  for (const grpc::string_ref& v : auth.FindPropertyValues(name))
+    out.emplace_back(v.data(), v.size());
   return out;
 }
 
@@ -60,9 +62,9 @@ absl::StatusOr<auth::Caller> TenantCallerOf(const grpc::ServerContext& context,
   absl::StatusOr<auth::Caller> caller = CallerOf(context, authenticator);
   if (!caller.ok()) return caller.status();
   if (caller->tenant.empty()) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "metadata ", auth::kTenantKey,
-        ": this call reads or writes stored objects and needs the caller's tenant"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("metadata ", auth::kTenantKey,
+                     ": this call reads or writes stored objects and needs the caller's tenant"));
   }
   if (absl::Status s = RequireScope(*caller, scope, what); !s.ok()) return s;
   return caller;

@@ -14,11 +14,11 @@
 #include "geo/access/recommend.h"
 #include "google/protobuf/any.pb.h"
 #include "server/rpc/access_service.h"
+#include "server/rpc/caller.h"
 #include "server/rpc/convert.h"
 #include "server/rpc/network_service.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
-#include "server/rpc/caller.h"
 
 namespace carereach::rpc {
 
@@ -313,8 +313,8 @@ grpc::Status ContractingServiceImpl::AnalyzeCoverage(grpc::ServerContext* contex
   const bool stored =
       request->save_report() || std::any_of(request->networks().begin(), request->networks().end(),
                                             [](const auto& n) { return !n.network_id().empty(); });
-  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored,
-                                    request->save_report());
+  absl::StatusOr<Call> call =
+      Begin(*context, request->region(), request->mode(), stored, request->save_report());
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<std::vector<ResolvedRoster>> networks =
       ResolveAll(*call, request->networks(), "networks", false);
@@ -437,8 +437,8 @@ grpc::Status ContractingServiceImpl::AnalyzeAdequacy(
   const bool stored =
       request->save_report() || std::any_of(request->networks().begin(), request->networks().end(),
                                             [](const auto& n) { return !n.network_id().empty(); });
-  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored,
-                                    request->save_report());
+  absl::StatusOr<Call> call =
+      Begin(*context, request->region(), request->mode(), stored, request->save_report());
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<const RegionCatalog::Standards*> standards =
       call->catalog->FindStandards(request->standards_set());
@@ -569,8 +569,8 @@ grpc::Status ContractingServiceImpl::RecommendAdditions(
   const bool stored = request->save_report() || !request->candidates().network_id().empty() ||
                       std::any_of(request->networks().begin(), request->networks().end(),
                                   [](const auto& n) { return !n.network_id().empty(); });
-  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored,
-                                    request->save_report());
+  absl::StatusOr<Call> call =
+      Begin(*context, request->region(), request->mode(), stored, request->save_report());
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<std::vector<ResolvedRoster>> networks =
       ResolveAll(*call, request->networks(), "networks", true);
@@ -731,8 +731,8 @@ grpc::Status ContractingServiceImpl::ComputeAccessRatios(
     v1::ComputeAccessRatiosResponse* response) {
   const absl::Time start = absl::Now();
   const bool stored = request->save_report() || !request->network().network_id().empty();
-  absl::StatusOr<Call> call = Begin(*context, request->region(), request->mode(), stored,
-                                    request->save_report());
+  absl::StatusOr<Call> call =
+      Begin(*context, request->region(), request->mode(), stored, request->save_report());
   if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<ResolvedRoster> network = Resolve(*call, request->network(), "network");
   if (!network.ok()) return ToGrpcStatus(network.status());

@@ -13,8 +13,8 @@
 #include "carereach/v1/contracting.grpc.pb.h"
 #include "geo/access/adequacy.h"
 #include "geo/access/coverage.h"
-#include "server/region_catalog.h"
 #include "server/auth/authenticator.h"
+#include "server/region_catalog.h"
 #include "server/store/store.h"
 
 namespace carereach::rpc {

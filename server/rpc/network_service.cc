@@ -9,9 +9,9 @@
 #include "absl/strings/str_format.h"
 #include "carereach/v1/contracting.pb.h"
 #include "geo/access/adequacy.h"
+#include "server/rpc/caller.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
-#include "server/rpc/caller.h"
 
 namespace carereach::rpc {
 namespace {
@@ -132,7 +132,8 @@ absl::StatusOr<std::string> NetworkServiceImpl::Begin(const grpc::ServerContext&
         "this server was started without a state directory (--state_dir): networks and reports "
         "are not stored");
   }
-  absl::StatusOr<auth::Caller> caller = TenantCallerOf(context, *authenticator_, scope, "this call");
+  absl::StatusOr<auth::Caller> caller =
+      TenantCallerOf(context, *authenticator_, scope, "this call");
   if (!caller.ok()) return caller.status();
   return caller->tenant;
 }

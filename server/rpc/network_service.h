@@ -8,8 +8,8 @@
 #include "absl/synchronization/mutex.h"
 #include "carereach/v1/networks.grpc.pb.h"
 #include "geo/access/adequacy.h"
-#include "server/region_catalog.h"
 #include "server/auth/authenticator.h"
+#include "server/region_catalog.h"
 #include "server/store/store.h"
 
 namespace carereach::rpc {

@@ -47,14 +47,19 @@ inline std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-// A fake `Service` on a free loopback port, and Run() to call the CLI against it.
+// A fake `Service` on a free loopback port, and Run() to call the CLI against it. Plaintext,
+// unless a subclass overrides ServerCredentials() (e.g. with grpc::SslServerCredentials).
 template <typename Service>
 class FakeServerTest : public ::testing::Test {
  protected:
+  virtual std::shared_ptr<grpc::ServerCredentials> ServerCredentials() {
+    return grpc::InsecureServerCredentials();
+  }
+
   void SetUp() override {
     grpc::ServerBuilder builder;
     int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.AddListeningPort("127.0.0.1:0", ServerCredentials(), &port);
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);

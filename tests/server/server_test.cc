@@ -541,9 +541,15 @@ TEST(ServerStartTest, BadConfigFailsBeforeListening) {
   EXPECT_THAT(server.status().message(), HasSubstr("/nonexistent"));
 
   options = FixtureOptions();
-  options.listen_address = "not an address";
+  options.listen_address = "127.0.0.1:not-a-port";
   server = Server::BuildAndStart(options);
   EXPECT_EQ(server.status().code(), absl::StatusCode::kUnavailable);
+
+  // Not a loopback address (nor an address at all), and no TLS: refused before anything else.
+  options = FixtureOptions();
+  options.listen_address = "not an address";
+  server = Server::BuildAndStart(options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(ServerStartTest, BuiltInConfigNamesTheShippedRegions) {

@@ -124,12 +124,13 @@ TEST_F(TokenTest, RefusesAnExpiredTokenBeyondTheLeeway) {
   r.issued_at = kNow - absl::Hours(2);
   r.ttl = absl::Hours(1);
   EXPECT_THAT(Verify(Sign(r, es_)), StatusIs(absl::StatusCode::kUnauthenticated,
-                                              HasSubstr("expired at 2027-01-15T07:00:00Z")));
+                                             HasSubstr("expired at 2027-01-15T07:00:00Z")));
   // Within the 60 s leeway it still passes; one second past it, it does not.
   r.issued_at = kNow - absl::Hours(1) - absl::Seconds(59);
   EXPECT_TRUE(Verify(Sign(r, es_)).ok());
   r.issued_at = kNow - absl::Hours(1) - absl::Seconds(61);
-  EXPECT_THAT(Verify(Sign(r, es_)), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("expired")));
+  EXPECT_THAT(Verify(Sign(r, es_)),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("expired")));
 }
 
 TEST_F(TokenTest, RefusesATokenNotYetValid) {
@@ -148,7 +149,7 @@ TEST_F(TokenTest, RefusesAWrongIssuerOrAudience) {
   r = Request();
   r.audience = "another-service";
   EXPECT_THAT(Verify(Sign(r, es_)), StatusIs(absl::StatusCode::kUnauthenticated,
-                                              HasSubstr("audience is not \"carereach\"")));
+                                             HasSubstr("audience is not \"carereach\"")));
 }
 
 TEST_F(TokenTest, RefusesATamperedSignatureOrPayload) {
@@ -156,8 +157,8 @@ TEST_F(TokenTest, RefusesATamperedSignatureOrPayload) {
   std::string bad_signature = token;
   char& c = bad_signature[bad_signature.rfind('.') + 5];
   c = c == 'A' ? 'B' : 'A';
-  EXPECT_THAT(Verify(bad_signature), StatusIs(absl::StatusCode::kUnauthenticated,
-                                              HasSubstr("signature does not verify")));
+  EXPECT_THAT(Verify(bad_signature),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("signature does not verify")));
   // Another tenant's name in the payload, the original signature kept.
   const size_t dot1 = token.find('.'), dot2 = token.rfind('.');
   std::string payload;
@@ -165,8 +166,8 @@ TEST_F(TokenTest, RefusesATamperedSignatureOrPayload) {
   Json claims = Json::parse(payload);
   claims["carereach_tenant"] = "alliance-b";
   const std::string forged = token.substr(0, dot1 + 1) + B64(claims.dump()) + token.substr(dot2);
-  EXPECT_THAT(Verify(forged), StatusIs(absl::StatusCode::kUnauthenticated,
-                                       HasSubstr("signature does not verify")));
+  EXPECT_THAT(Verify(forged),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("signature does not verify")));
 }
 
 TEST_F(TokenTest, RefusesAnUnknownKeyId) {
@@ -178,11 +179,12 @@ TEST_F(TokenTest, RefusesAnUnknownKeyId) {
 
 TEST_F(TokenTest, RefusesAlgNone) {
   const std::string header = B64(Json{{"alg", "none"}, {"kid", es_.info.kid}}.dump());
-  const std::string payload = B64(Json{{"iss", "https://issuer.test"},
-                                       {"aud", "carereach"},
-                                       {"carereach_tenant", "alliance-a"},
-                                       {"exp", absl::ToUnixSeconds(kNow) + 600}}
-                                      .dump());
+  const std::string payload = B64(Json{
+      {"iss", "https://issuer.test"},
+      {"aud", "carereach"},
+      {"carereach_tenant", "alliance-a"},
+      {"exp", absl::ToUnixSeconds(kNow) +
+                  600}}.dump());
   for (const std::string& token :
        {header + "." + payload + ".", header + "." + payload + ".c2ln"}) {
     EXPECT_THAT(Verify(token), StatusIs(absl::StatusCode::kUnauthenticated,
@@ -196,16 +198,18 @@ TEST_F(TokenTest, RefusesHs256SignedWithThePublicKeyAsTheSecret) {
   jwt_t* raw = nullptr;
   ASSERT_EQ(jwt_new(&raw), 0);
   ASSERT_EQ(jwt_add_header(raw, "kid", rs_.info.kid.c_str()), 0);
-  const std::string claims = Json{{"iss", "https://issuer.test"},
-                                  {"aud", "carereach"},
-                                  {"carereach_tenant", "alliance-b"},
-                                  {"scope", "carereach.write"},
-                                  {"exp", absl::ToUnixSeconds(kNow) + 600}}
-                                 .dump();
+  const std::string claims = Json{
+      {"iss", "https://issuer.test"},
+      {"aud", "carereach"},
+      {"carereach_tenant", "alliance-b"},
+      {"scope", "carereach.write"},
+      {"exp", absl::ToUnixSeconds(kNow) +
+                  600}}.dump();
   ASSERT_EQ(jwt_add_grants_json(raw, claims.c_str()), 0);
-  ASSERT_EQ(jwt_set_alg(raw, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(public_pem.data()),
-                        static_cast<int>(public_pem.size())),
-            0);
+  ASSERT_EQ(
+      jwt_set_alg(raw, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(public_pem.data()),
+                  static_cast<int>(public_pem.size())),
+      0);
   char* text = jwt_encode_str(raw);
   const std::string forged = text;
   free(text);
@@ -284,7 +288,8 @@ TEST(JwksTest, RefusesPrivateMaterialSecretsDuplicatesAndBadPoints) {
 TEST(JwksTest, KeyIdIsTheRfc7638Thumbprint) {
   // RFC 7638 section 3.1's example RSA key and its published thumbprint.
   const std::string n =
-      "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPe"
+      "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_"
+      "BJECPe"
       "bWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY3"
       "68QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM"
       "4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
@@ -297,9 +302,8 @@ TEST(JwksTest, KeyIdIsTheRfc7638Thumbprint) {
   // base64url SHA-256 that openssl computes over the same canonical members.
   const Key k = NewKey("ES256");
   const Json jwk = Json::parse(k.info.public_jwk_json);
-  const std::string canonical = Json{{"crv", jwk["crv"]}, {"kty", "EC"}, {"x", jwk["x"]},
-                                     {"y", jwk["y"]}}
-                                    .dump();
+  const std::string canonical =
+      Json{{"crv", jwk["crv"]}, {"kty", "EC"}, {"x", jwk["x"]}, {"y", jwk["y"]}}.dump();
   const std::string dir = testing::TempDir() + "/thumb" + std::to_string(getpid());
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/c.json", std::ios::binary) << canonical;
@@ -328,10 +332,11 @@ TEST(IdentitiesTest, ParsesAndMatchesVerifiedSans) {
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0]->tenant, "alliance-b");
   EXPECT_TRUE(MatchIdentities(*ids, {"spiffe://alliance-a/REPORTS"}, {}).empty());
-  EXPECT_THAT(ParseIdentities(R"({"identities": [{"san": "spiffe://x", "tenant": "a",
+  EXPECT_THAT(
+      ParseIdentities(R"({"identities": [{"san": "spiffe://x", "tenant": "a",
                                   "scopes": []}]})",
-                              "ids.json"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must start with URI: or DNS:")));
+                      "ids.json"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must start with URI: or DNS:")));
   EXPECT_THAT(ParseIdentities(R"({"identities": [{"san": "URI:x", "tenant": "a",
                                   "scopes": ["admin"]}]})",
                               "ids.json"),
@@ -371,7 +376,8 @@ class AuthenticatorTest : public testing::Test {
     storage_.insert(storage_.end(), tenant.begin(), tenant.end());
     CallCredentials c;
     for (size_t i = 0; i < authorization.size(); ++i) c.authorization.push_back(storage_[i]);
-    for (size_t i = 0; i < tenant.size(); ++i) c.tenant.push_back(storage_[authorization.size() + i]);
+    for (size_t i = 0; i < tenant.size(); ++i)
+      c.tenant.push_back(storage_[authorization.size() + i]);
     c.peer_uris = uris;
     return auth_->Authenticate(c, absl::Now());
   }
@@ -405,8 +411,8 @@ TEST_F(AuthenticatorTest, RefusesMissingDuplicateAndMalformedCredentials) {
   EXPECT_THAT(Auth({}), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("no credentials")));
   EXPECT_THAT(Auth({"Bearer " + token, "Bearer " + token}),
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("sent more than once")));
-  EXPECT_THAT(Auth({"Basic YTpi"}),
-              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("must be \"Bearer <token>\"")));
+  EXPECT_THAT(Auth({"Basic YTpi"}), StatusIs(absl::StatusCode::kUnauthenticated,
+                                             HasSubstr("must be \"Bearer <token>\"")));
   EXPECT_THAT(Auth({"Bearer " + token}, {"alliance-a", "alliance-a"}),
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("sent more than once")));
 }
@@ -427,8 +433,9 @@ TEST_F(AuthenticatorTest, CertificatesStandInForTokensAndMustAgreeWithThem) {
   EXPECT_EQ(c->via, Caller::Via::kCertificate);
   EXPECT_THAT(Auth({}, {}, {"spiffe://nobody"}),
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("not mapped to a tenant")));
-  EXPECT_THAT(Auth({"Bearer " + Sign(Now("alliance-b"), a_key_)}, {}, {"spiffe://alliance-a/reports"}),
-              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("conflicting credentials")));
+  EXPECT_THAT(
+      Auth({"Bearer " + Sign(Now("alliance-b"), a_key_)}, {}, {"spiffe://alliance-a/reports"}),
+      StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("conflicting credentials")));
   // An unmapped certificate with a valid token: the token decides.
   EXPECT_TRUE(Auth({"Bearer " + Sign(Now("alliance-b"), a_key_)}, {}, {"spiffe://nobody"}).ok());
 }
@@ -453,7 +460,8 @@ TEST_F(AuthenticatorTest, FollowsKeyRotationOnDisk) {
   EXPECT_TRUE(Auth({"Bearer " + new_token}).ok());
   EXPECT_TRUE(Auth({"Bearer " + new_token}).ok());
   int complaints = 0;
-  for (const std::string& l : logs_) complaints += l.find("keeping the previous one") != std::string::npos;
+  for (const std::string& l : logs_)
+    complaints += l.find("keeping the previous one") != std::string::npos;
   EXPECT_EQ(complaints, 1);
 }
 
