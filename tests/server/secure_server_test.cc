@@ -2,6 +2,7 @@
 // tokens (carereach's own signer, the same one carereach-admin uses): who gets in, who sees what.
 // Equator fixture as in contracting_server_test.
 #include <google/protobuf/descriptor.h>
+#include <jwt.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -391,6 +392,28 @@ TEST_F(SecureServerTest, BadTokensAreUnauthenticatedWithTheReason) {
   no_tenant.tenant_claim = "org";
   absl::StatusOr<std::string> stranger_key = auth::GenerateSigningKeyPem("ES256");
   ASSERT_TRUE(stranger_key.ok());
+  // HS256 keyed with the issuer's public key (which anyone has), naming the real key id.
+  absl::StatusOr<std::vector<auth::PublicJwk>> published =
+      auth::ParseJwks(ReadText(material->jwks), "jwks");
+  ASSERT_TRUE(published.ok());
+  const std::string public_pem = (*published)[0].public_key_pem;
+  jwt_t* forged = nullptr;
+  ASSERT_EQ(jwt_new(&forged), 0);
+  jwt_add_header(forged, "kid", (*published)[0].kid.c_str());
+  const std::string claims = Json{
+      {"iss", kIssuer},
+      {"aud", kAudience},
+      {"carereach_tenant", "alliance-b"},
+      {"scope", "carereach.analyze carereach.write"},
+      {"exp", absl::ToUnixSeconds(absl::Now()) +
+                  600}}.dump();
+  jwt_add_grants_json(forged, claims.c_str());
+  jwt_set_alg(forged, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(public_pem.data()),
+              static_cast<int>(public_pem.size()));
+  char* forged_text = jwt_encode_str(forged);
+  const std::string hs256 = forged_text;
+  free(forged_text);
+  jwt_free(forged);
   const std::string header_none = absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})");
   struct Case {
     std::string name, token, reason;
@@ -409,6 +432,7 @@ TEST_F(SecureServerTest, BadTokensAreUnauthenticatedWithTheReason) {
        header_none + good.substr(good.find('.'), good.rfind('.') - good.find('.')) + ".",
        "algorithm \"none\" is not accepted"},
       {"garbage", "not-a-token", "not a signed JWT"},
+      {"HS256 with the public key", hs256, "algorithm \"HS256\" is not accepted"},
   };
   for (const Case& c : cases) {
     v1::ListNetworksResponse list;
