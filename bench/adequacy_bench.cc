@@ -2,7 +2,7 @@
 // 83 Michigan counties with every type. Roster: Michigan's open HIFLD hospitals as acute
 // inpatient hospitals (040, with their beds; BEDS -999 counts as 0), plus one provider of every
 // other specialty type at each hospital (a stand-in: no public provider roster ships with the
-// data). Data: $CARERACH_DATA or ../shared/data.
+// data). Data: $CAREREACH_DATA or ../shared/data.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -17,7 +17,7 @@ namespace carereach {
 namespace {
 
 std::string DataDir() {
-  const char* env = std::getenv("CARERACH_DATA");
+  const char* env = std::getenv("CAREREACH_DATA");
   return env != nullptr && *env != '\0' ? env : "../shared/data";
 }
 

@@ -1,5 +1,5 @@
-#ifndef CARERACH_BENCH_BENCH_UTIL_H_
-#define CARERACH_BENCH_BENCH_UTIL_H_
+#ifndef CAREREACH_BENCH_BENCH_UTIL_H_
+#define CAREREACH_BENCH_BENCH_UTIL_H_
 
 // Shared pieces of the benchmarks that time whole RPCs against an in-process server.
 
@@ -18,9 +18,9 @@
 
 namespace carereach::bench {
 
-// $CARERACH_DATA, else ../shared/data.
+// $CAREREACH_DATA, else ../shared/data.
 inline std::string DataDir() {
-  const char* env = std::getenv("CARERACH_DATA");
+  const char* env = std::getenv("CAREREACH_DATA");
   return env != nullptr && *env != '\0' ? env : "../shared/data";
 }
 
@@ -67,4 +67,4 @@ inline void TimeCoverageRpc(benchmark::State& state, v1::AccessService::Stub& st
 
 }  // namespace carereach::bench
 
-#endif  // CARERACH_BENCH_BENCH_UTIL_H_
+#endif  // CAREREACH_BENCH_BENCH_UTIL_H_

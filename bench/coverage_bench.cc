@@ -1,5 +1,5 @@
 // Straight-line coverage on the real data: the library alone, and the whole ComputeCoverage RPC
-// over gRPC on loopback against an in-process server. Data: $CARERACH_DATA or ../shared/data.
+// over gRPC on loopback against an in-process server. Data: $CAREREACH_DATA or ../shared/data.
 #include <benchmark/benchmark.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>

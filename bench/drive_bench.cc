@@ -1,6 +1,6 @@
 // Drive mode on the real OSM extracts: snapping, the bounded searches, and the whole
 // ComputeCoverage RPC over gRPC on loopback; import and cache load per extract.
-// Data: $CARERACH_DATA or ../shared/data.
+// Data: $CAREREACH_DATA or ../shared/data.
 #include <benchmark/benchmark.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>

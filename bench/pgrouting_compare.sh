@@ -12,8 +12,8 @@
 # same way, prints both answers side by side, and stops and deletes the cluster on exit.
 #
 # Usage: bench/pgrouting_compare.sh            (as root, or with sudo for apt-get)
-#   CARERACH_DATA       data dir (default: ../shared/data relative to the repo root)
-#   CARERACH_BUILD_DIR  carereach build dir (default: build, relative to the repo root)
+#   CAREREACH_DATA       data dir (default: ../shared/data relative to the repo root)
+#   CAREREACH_BUILD_DIR  carereach build dir (default: build, relative to the repo root)
 #   RUNS                timed repetitions of each side (default 5)
 #   KEEP_CLUSTER=1      leave the cluster running and its temp dir in place (for debugging)
 #
@@ -57,8 +57,8 @@ set -euo pipefail
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$script_dir/.." && pwd)"
 sql_dir="$script_dir/pgrouting"
-data_dir="${CARERACH_DATA:-$repo_root/../shared/data}"
-build_dir="${CARERACH_BUILD_DIR:-build}"
+data_dir="${CAREREACH_DATA:-$repo_root/../shared/data}"
+build_dir="${CAREREACH_BUILD_DIR:-build}"
 [[ "$build_dir" = /* ]] || build_dir="$repo_root/$build_dir"
 runs="${RUNS:-5}"
 
@@ -67,7 +67,7 @@ hifld="$data_dir/facilities/hifld_hospitals.csv"
 census="$data_dir/census/CenPop2020_Mean_TR.txt"
 for f in "$pbf" "$hifld" "$census"; do
   if [[ ! -r "$f" ]]; then
-    echo "pgrouting_compare: missing input $f (set CARERACH_DATA)" >&2
+    echo "pgrouting_compare: missing input $f (set CAREREACH_DATA)" >&2
     exit 1
   fi
 done
@@ -287,7 +287,7 @@ cr_status=""
 cr_query_median=""
 declare -A cr_covered cr_share
 if [[ ! -x "$server_bin" || ! -x "$cli_bin" ]]; then
-  cr_status="not run: $server_bin or $cli_bin is not built (set CARERACH_BUILD_DIR)"
+  cr_status="not run: $server_bin or $cli_bin is not built (set CAREREACH_BUILD_DIR)"
 else
   say "carereach: starting $server_bin (data $data_dir)"
   port_file="$work/carereach.port"

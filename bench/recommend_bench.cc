@@ -2,7 +2,7 @@
 // for Honolulu County (O'ahu's roads, 2020 tracts), 30-minute bound, residents driving to care.
 // Candidates are 200 tract centres of population on O'ahu drawn with a fixed seed; the network is
 // empty or O'ahu's open HIFLD hospitals (a 10-minute bound is timed too). Times the whole
-// RecommendAdditions call, and separately its catchment step. Data: $CARERACH_DATA or
+// RecommendAdditions call, and separately its catchment step. Data: $CAREREACH_DATA or
 // ../shared/data. Run: recommend_bench --benchmark_repetitions=5 (the median is the figure to
 // quote).
 #include <benchmark/benchmark.h>
@@ -22,7 +22,7 @@ namespace carereach {
 namespace {
 
 std::string DataDir() {
-  const char* env = std::getenv("CARERACH_DATA");
+  const char* env = std::getenv("CAREREACH_DATA");
   return env != nullptr && *env != '\0' ? env : "../shared/data";
 }
 

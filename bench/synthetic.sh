@@ -4,7 +4,7 @@
 # and load its cache, and time drive coverage (bench/synthetic_bench). About a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build_dir="${CARERACH_BUILD_DIR:-build}"
+build_dir="${CAREREACH_BUILD_DIR:-build}"
 out="${1:-/tmp/carereach-synthetic}"
 mkdir -p "$out"
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_LOG_H_
-#define CARERACH_SERVER_LOG_H_
+#ifndef CAREREACH_SERVER_LOG_H_
+#define CAREREACH_SERVER_LOG_H_
 
 #include <string_view>
 
@@ -18,4 +18,4 @@ void Logf(const absl::FormatSpec<Args...>& format, const Args&... args) {
 
 }  // namespace carereach
 
-#endif  // CARERACH_SERVER_LOG_H_
+#endif  // CAREREACH_SERVER_LOG_H_

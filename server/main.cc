@@ -17,7 +17,7 @@
 namespace {
 
 std::string DefaultDataDir() {
-  const char* env = std::getenv("CARERACH_DATA");
+  const char* env = std::getenv("CAREREACH_DATA");
   return env != nullptr && *env != '\0' ? env : "../shared/data";
 }
 
@@ -31,7 +31,7 @@ std::string DefaultCacheDir() {
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "HOST:PORT to listen on; port 0 picks a free port (see --port_file)");
 ABSL_FLAG(std::string, data_dir, DefaultDataDir(),
-          "Data directory (default $CARERACH_DATA, else ../shared/data)");
+          "Data directory (default $CAREREACH_DATA, else ../shared/data)");
 ABSL_FLAG(std::string, regions, "",
           "Regions config in protobuf text format (default: the built-in copy of "
           "deploy/regions.textproto)");

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_REGION_CATALOG_H_
-#define CARERACH_SERVER_REGION_CATALOG_H_
+#ifndef CAREREACH_SERVER_REGION_CATALOG_H_
+#define CAREREACH_SERVER_REGION_CATALOG_H_
 
 #include <functional>
 #include <memory>
@@ -86,4 +86,4 @@ class RegionCatalog {
 
 }  // namespace carereach
 
-#endif  // CARERACH_SERVER_REGION_CATALOG_H_
+#endif  // CAREREACH_SERVER_REGION_CATALOG_H_

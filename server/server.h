@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_SERVER_H_
-#define CARERACH_SERVER_SERVER_H_
+#ifndef CAREREACH_SERVER_SERVER_H_
+#define CAREREACH_SERVER_SERVER_H_
 
 #include <memory>
 #include <optional>
@@ -137,4 +137,4 @@ const char* DefaultRegionsConfig();
 
 }  // namespace carereach
 
-#endif  // CARERACH_SERVER_SERVER_H_
+#endif  // CAREREACH_SERVER_SERVER_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_TESTS_REAL_DATA_H_
-#define CARERACH_TESTS_REAL_DATA_H_
+#ifndef CAREREACH_TESTS_REAL_DATA_H_
+#define CAREREACH_TESTS_REAL_DATA_H_
 
 #include <string>
 #include <vector>
@@ -50,4 +50,4 @@ inline absl::StatusOr<access::Region> LoadRealRegion(const std::string& data_dir
 
 }  // namespace carereach::testing_util
 
-#endif  // CARERACH_TESTS_REAL_DATA_H_
+#endif  // CAREREACH_TESTS_REAL_DATA_H_

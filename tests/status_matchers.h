@@ -1,5 +1,5 @@
-#ifndef CARERACH_TESTS_STATUS_MATCHERS_H_
-#define CARERACH_TESTS_STATUS_MATCHERS_H_
+#ifndef CAREREACH_TESTS_STATUS_MATCHERS_H_
+#define CAREREACH_TESTS_STATUS_MATCHERS_H_
 
 #include <ostream>
 #include <string>
@@ -30,4 +30,4 @@ MATCHER_P2(StatusIs, code, message_matcher,
 
 }  // namespace carereach::testing_util
 
-#endif  // CARERACH_TESTS_STATUS_MATCHERS_H_
+#endif  // CAREREACH_TESTS_STATUS_MATCHERS_H_

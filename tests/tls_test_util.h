@@ -1,5 +1,5 @@
-#ifndef CARERACH_TESTS_TLS_TEST_UTIL_H_
-#define CARERACH_TESTS_TLS_TEST_UTIL_H_
+#ifndef CAREREACH_TESTS_TLS_TEST_UTIL_H_
+#define CAREREACH_TESTS_TLS_TEST_UTIL_H_
 
 // Real X.509 material for tests, made by the openssl command-line tool in a temporary folder:
 // a CA, and server or client certificates it signs (EC P-256, valid two days).
@@ -60,4 +60,4 @@ inline TlsFiles MakeCert(const std::string& dir, const TlsFiles& ca, const std::
 
 }  // namespace carereach::testing_util
 
-#endif  // CARERACH_TESTS_TLS_TEST_UTIL_H_
+#endif  // CAREREACH_TESTS_TLS_TEST_UTIL_H_

@@ -799,7 +799,7 @@ bool IsNetworkCommand(Command command) {
 absl::Status ApplyEnvironment(const Environment& env, GlobalOptions& global) {
   if (!env.server.empty()) global.server = env.server;
   if (!env.tenant.empty()) {
-    if (absl::Status s = ValidateTenant("$CARERACH_TENANT", env.tenant); !s.ok()) return s;
+    if (absl::Status s = ValidateTenant("$CAREREACH_TENANT", env.tenant); !s.ok()) return s;
     global.tenant = env.tenant;
     global.tenant_explicit = true;
   }
@@ -1370,11 +1370,11 @@ Usage:
   carereach access-ratios --region R NETWORK --catchment-minutes M [options]
 
 Global flags (any command):
-  --server HOST:PORT       server address (default $CARERACH_SERVER, else 127.0.0.1:50051)
+  --server HOST:PORT       server address (default $CAREREACH_SERVER, else 127.0.0.1:50051)
   --timeout-seconds N      deadline of each request (default 120)
   --wait-seconds N         while the server is unavailable (starting, loading, unreachable),
                            retry every 0.2 s for up to N seconds (default 0: no retry)
-  --tenant NAME            tenant of stored networks and reports (default $CARERACH_TENANT,
+  --tenant NAME            tenant of stored networks and reports (default $CAREREACH_TENANT,
                            else "default"; [A-Za-z0-9._-], 1 to 64); sent with every request
                            when given, or when there is no token or client certificate (with
                            one, the server takes the tenant from it)
@@ -1489,7 +1489,7 @@ failing results first. Failing results still exit 0: the report is the answer.
   --uncovered-out FILE.geojson
                            also write the tracts without access of every result as GeoJSON
                            points (tract centres from the Census file under --data-dir)
-  --data-dir DIR           shared data directory (default $CARERACH_DATA, else ../shared/data)
+  --data-dir DIR           shared data directory (default $CAREREACH_DATA, else ../shared/data)
 
 Network rosters (ROSTER, and the --roster / --facilities files of the analyses):
   --roster FILE.csv        a CMS roster CSV, read as in adequacy --network

@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_ARGS_H_
-#define CARERACH_CLIENTS_CLI_ARGS_H_
+#ifndef CAREREACH_CLIENTS_CLI_ARGS_H_
+#define CAREREACH_CLIENTS_CLI_ARGS_H_
 
 // Command-line parsing of the `carereach` client: argv -> Invocation, with no I/O and no RPCs, so
 // every rule is unit-testable. Plain value types; thread-compatible.
@@ -68,7 +68,7 @@ struct GlobalOptions {
   // Sent as the "x-carereach-tenant" metadata of a call (see SendsTenant()): 1 to 64 characters
   // of [A-Za-z0-9._-].
   std::string tenant = std::string(kDefaultTenant);
-  // True when the tenant was given (--tenant or $CARERACH_TENANT), not the default.
+  // True when the tenant was given (--tenant or $CAREREACH_TENANT), not the default.
   bool tenant_explicit = false;
 
   // TLS: --tls-ca (PEM CA bundle that verifies the server; empty: the system's roots),
@@ -105,8 +105,8 @@ struct GlobalOptions {
 
 // The environment variables the CLI reads; empty means unset. Flags win over them.
 struct Environment {
-  std::string server;           // $CARERACH_SERVER: --server
-  std::string tenant;           // $CARERACH_TENANT: --tenant
+  std::string server;           // $CAREREACH_SERVER: --server
+  std::string tenant;           // $CAREREACH_TENANT: --tenant
   std::string tls_ca;           // $CAREREACH_TLS_CA: --tls-ca
   std::string tls_cert;         // $CAREREACH_TLS_CERT: --tls-cert
   std::string tls_key;          // $CAREREACH_TLS_KEY: --tls-key
@@ -241,7 +241,7 @@ struct AdequacyOptions {
   OutputFormat format = OutputFormat::kTable;
   // When set, the uncovered tracts of every result are written here as GeoJSON points.
   std::string uncovered_out;
-  // Shared data directory (tract centres for --uncovered-out); empty: $CARERACH_DATA, else
+  // Shared data directory (tract centres for --uncovered-out); empty: $CAREREACH_DATA, else
   // ../shared/data.
   std::string data_dir;
 };
@@ -396,7 +396,7 @@ struct NetworkRef {
 absl::StatusOr<NetworkRef> ParseNetworkRef(absl::string_view flag, absl::string_view text);
 
 // OK when `tenant` is 1 to 64 characters of [A-Za-z0-9._-]; `what` names its origin in the
-// error ("--tenant", "$CARERACH_TENANT").
+// error ("--tenant", "$CAREREACH_TENANT").
 absl::Status ValidateTenant(absl::string_view what, absl::string_view tenant);
 
 // Parses the arguments after the program name; `env` supplies the defaults of the flags it
@@ -406,8 +406,8 @@ absl::Status ValidateTenant(absl::string_view what, absl::string_view tenant);
 // the files named are read by LoadCredentialFiles (rpc_client.h).
 absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args, const Environment& env);
 
-// ParseArgs with only --server and --tenant defaults (e.g. $CARERACH_SERVER and
-// $CARERACH_TENANT); an empty `default_tenant` leaves the tenant unset ("default", not
+// ParseArgs with only --server and --tenant defaults (e.g. $CAREREACH_SERVER and
+// $CAREREACH_TENANT); an empty `default_tenant` leaves the tenant unset ("default", not
 // explicit).
 absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
                                      absl::string_view default_server = kDefaultServer,
@@ -421,4 +421,4 @@ std::string UsageText();
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_ARGS_H_
+#endif  // CAREREACH_CLIENTS_CLI_ARGS_H_

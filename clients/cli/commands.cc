@@ -549,8 +549,8 @@ Environment ReadEnvironment() {
   };
   Environment env;
   // The first two keep the project's original spelling.
-  env.server = get("CARERACH_SERVER");
-  env.tenant = get("CARERACH_TENANT");
+  env.server = get("CAREREACH_SERVER");
+  env.tenant = get("CAREREACH_TENANT");
   env.tls_ca = get("CAREREACH_TLS_CA");
   env.tls_cert = get("CAREREACH_TLS_CERT");
   env.tls_key = get("CAREREACH_TLS_KEY");

@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_COMMANDS_H_
-#define CARERACH_CLIENTS_CLI_COMMANDS_H_
+#ifndef CAREREACH_CLIENTS_CLI_COMMANDS_H_
+#define CAREREACH_CLIENTS_CLI_COMMANDS_H_
 
 // The commands of the `carereach` client: parse, read facilities, call AccessService, print;
 // RunCli also dispatches the network, report and analysis commands (network_commands.h,
@@ -28,8 +28,8 @@ namespace carereach::cli {
 // (ReadEnvironment) supplies the defaults of the flags.
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-// The variables of Environment from the process environment: $CARERACH_SERVER,
-// $CARERACH_TENANT, $CAREREACH_TLS_CA, $CAREREACH_TLS_CERT, $CAREREACH_TLS_KEY,
+// The variables of Environment from the process environment: $CAREREACH_SERVER,
+// $CAREREACH_TENANT, $CAREREACH_TLS_CA, $CAREREACH_TLS_CERT, $CAREREACH_TLS_KEY,
 // $CAREREACH_TLS_SERVER_NAME, $CAREREACH_TOKEN, $CAREREACH_TOKEN_FILE (unset: empty).
 Environment ReadEnvironment();
 
@@ -71,4 +71,4 @@ carereach::v1::DriveOptions DriveOptionsFrom(const DriveFlags& flags);
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_COMMANDS_H_
+#endif  // CAREREACH_CLIENTS_CLI_COMMANDS_H_

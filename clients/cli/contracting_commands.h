@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_CONTRACTING_COMMANDS_H_
-#define CARERACH_CLIENTS_CLI_CONTRACTING_COMMANDS_H_
+#ifndef CAREREACH_CLIENTS_CLI_CONTRACTING_COMMANDS_H_
+#define CAREREACH_CLIENTS_CLI_CONTRACTING_COMMANDS_H_
 
 // `carereach analyze coverage`, `analyze adequacy`, `recommend` and `access-ratios`
 // (carereach.v1.ContractingService): network selections (stored networks, inline rosters,
@@ -69,4 +69,4 @@ carereach::v1::ComputeAccessRatiosRequest BuildAccessRatiosRequest(
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_CONTRACTING_COMMANDS_H_
+#endif  // CAREREACH_CLIENTS_CLI_CONTRACTING_COMMANDS_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_CONTRACTING_OUTPUT_H_
-#define CARERACH_CLIENTS_CLI_CONTRACTING_OUTPUT_H_
+#ifndef CAREREACH_CLIENTS_CLI_CONTRACTING_OUTPUT_H_
+#define CAREREACH_CLIENTS_CLI_CONTRACTING_OUTPUT_H_
 
 // Formatting of NetworkService and ContractingService answers: tables, CSV and JSON. Pure
 // functions of the messages; thread-safe. Units as in output.h: shares in [0, 1] (tables show
@@ -91,4 +91,4 @@ std::string AccessUnitsCsvLine(const carereach::v1::UnitAccess& unit);
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_CONTRACTING_OUTPUT_H_
+#endif  // CAREREACH_CLIENTS_CLI_CONTRACTING_OUTPUT_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_FACILITIES_CSV_H_
-#define CARERACH_CLIENTS_CLI_FACILITIES_CSV_H_
+#ifndef CAREREACH_CLIENTS_CLI_FACILITIES_CSV_H_
+#define CAREREACH_CLIENTS_CLI_FACILITIES_CSV_H_
 
 // Facility CSV -> carereach.v1.Facility messages: column detection by common names, --where
 // filtering, and row-level errors naming file:line and column. Range checks (latitude in
@@ -143,4 +143,4 @@ absl::string_view BaseName(absl::string_view path);
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_FACILITIES_CSV_H_
+#endif  // CAREREACH_CLIENTS_CLI_FACILITIES_CSV_H_

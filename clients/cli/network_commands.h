@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_NETWORK_COMMANDS_H_
-#define CARERACH_CLIENTS_CLI_NETWORK_COMMANDS_H_
+#ifndef CAREREACH_CLIENTS_CLI_NETWORK_COMMANDS_H_
+#define CAREREACH_CLIENTS_CLI_NETWORK_COMMANDS_H_
 
 // `carereach network ...` and `carereach report ...`: stored networks and saved reports
 // (carereach.v1.NetworkService). Errors are returned, not printed; server errors start with the
@@ -33,4 +33,4 @@ carereach::v1::ImportNetworkHeader BuildImportHeader(const NetworkOptions& optio
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_NETWORK_COMMANDS_H_
+#endif  // CAREREACH_CLIENTS_CLI_NETWORK_COMMANDS_H_

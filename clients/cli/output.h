@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_OUTPUT_H_
-#define CARERACH_CLIENTS_CLI_OUTPUT_H_
+#ifndef CAREREACH_CLIENTS_CLI_OUTPUT_H_
+#define CAREREACH_CLIENTS_CLI_OUTPUT_H_
 
 // Formatting of server answers as tables, CSV and JSON. Pure functions of the response messages;
 // thread-safe. Units: shares in [0, 1] (tables show percentages), populations in persons,
@@ -172,4 +172,4 @@ nlohmann::ordered_json UncoveredGeoJson(const AdequacyReport& report, const Trac
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_OUTPUT_H_
+#endif  // CAREREACH_CLIENTS_CLI_OUTPUT_H_

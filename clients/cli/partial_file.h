@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_PARTIAL_FILE_H_
-#define CARERACH_CLIENTS_CLI_PARTIAL_FILE_H_
+#ifndef CAREREACH_CLIENTS_CLI_PARTIAL_FILE_H_
+#define CAREREACH_CLIENTS_CLI_PARTIAL_FILE_H_
 
 #include <fstream>
 #include <ostream>
@@ -43,4 +43,4 @@ class PartialFile {
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_PARTIAL_FILE_H_
+#endif  // CAREREACH_CLIENTS_CLI_PARTIAL_FILE_H_

@@ -327,7 +327,7 @@ absl::StatusOr<TractCentres> ReadTractCentres(const std::string& path) {
 
 std::string DataDir(absl::string_view flag) {
   if (!flag.empty()) return std::string(flag);
-  const char* env = std::getenv("CARERACH_DATA");
+  const char* env = std::getenv("CAREREACH_DATA");
   if (env != nullptr && *env != '\0') return env;
   return "../shared/data";
 }

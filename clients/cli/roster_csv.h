@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_ROSTER_CSV_H_
-#define CARERACH_CLIENTS_CLI_ROSTER_CSV_H_
+#ifndef CAREREACH_CLIENTS_CLI_ROSTER_CSV_H_
+#define CAREREACH_CLIENTS_CLI_ROSTER_CSV_H_
 
 // Network rosters: a roster CSV -> carereach.v1.NetworkProvider rows (column detection, --where,
 // --specialty, row-level errors naming file:line and column), a facility CSV read as a roster
@@ -119,9 +119,9 @@ using TractCentres = std::unordered_map<std::string, LonLatDegrees>;
 absl::StatusOr<TractCentres> TractCentresFromTable(const io::CsvTable& table);
 absl::StatusOr<TractCentres> ReadTractCentres(const std::string& path);
 
-// The data directory: `flag` when set, else $CARERACH_DATA, else "../shared/data".
+// The data directory: `flag` when set, else $CAREREACH_DATA, else "../shared/data".
 std::string DataDir(absl::string_view flag);
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_ROSTER_CSV_H_
+#endif  // CAREREACH_CLIENTS_CLI_ROSTER_CSV_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_CLIENTS_CLI_RPC_CLIENT_H_
-#define CARERACH_CLIENTS_CLI_RPC_CLIENT_H_
+#ifndef CAREREACH_CLIENTS_CLI_RPC_CLIENT_H_
+#define CAREREACH_CLIENTS_CLI_RPC_CLIENT_H_
 
 // The CLI's call policy, shared by every command: one channel to the server (plaintext, or TLS
 // with an optional client certificate and bearer token), a deadline per call
@@ -147,4 +147,4 @@ class RpcClient {
 
 }  // namespace carereach::cli
 
-#endif  // CARERACH_CLIENTS_CLI_RPC_CLIENT_H_
+#endif  // CAREREACH_CLIENTS_CLI_RPC_CLIENT_H_

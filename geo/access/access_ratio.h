@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ACCESS_ACCESS_RATIO_H_
-#define CARERACH_GEO_ACCESS_ACCESS_RATIO_H_
+#ifndef CAREREACH_GEO_ACCESS_ACCESS_RATIO_H_
+#define CAREREACH_GEO_ACCESS_ACCESS_RATIO_H_
 
 #include <cstdint>
 #include <vector>
@@ -68,4 +68,4 @@ absl::StatusOr<AccessRatioAnswer> ComputeAccessRatios(const Region& region,
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_GEO_ACCESS_ACCESS_RATIO_H_
+#endif  // CAREREACH_GEO_ACCESS_ACCESS_RATIO_H_

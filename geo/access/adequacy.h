@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ACCESS_ADEQUACY_H_
-#define CARERACH_GEO_ACCESS_ADEQUACY_H_
+#ifndef CAREREACH_GEO_ACCESS_ADEQUACY_H_
+#define CAREREACH_GEO_ACCESS_ADEQUACY_H_
 
 #include <cstdint>
 #include <functional>
@@ -114,4 +114,4 @@ absl::StatusOr<AdequacySummary> EvaluateAdequacy(
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_GEO_ACCESS_ADEQUACY_H_
+#endif  // CAREREACH_GEO_ACCESS_ADEQUACY_H_

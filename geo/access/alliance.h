@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ACCESS_ALLIANCE_H_
-#define CARERACH_GEO_ACCESS_ALLIANCE_H_
+#ifndef CAREREACH_GEO_ACCESS_ALLIANCE_H_
+#define CAREREACH_GEO_ACCESS_ALLIANCE_H_
 
 #include <cstdint>
 #include <functional>
@@ -102,4 +102,4 @@ absl::StatusOr<AllianceAdequacySummary> EvaluateAllianceAdequacy(
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_GEO_ACCESS_ALLIANCE_H_
+#endif  // CAREREACH_GEO_ACCESS_ALLIANCE_H_

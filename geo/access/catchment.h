@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ACCESS_CATCHMENT_H_
-#define CARERACH_GEO_ACCESS_CATCHMENT_H_
+#ifndef CAREREACH_GEO_ACCESS_CATCHMENT_H_
+#define CAREREACH_GEO_ACCESS_CATCHMENT_H_
 
 #include <cstdint>
 #include <span>
@@ -61,4 +61,4 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> FacilityCatchments(
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_GEO_ACCESS_CATCHMENT_H_
+#endif  // CAREREACH_GEO_ACCESS_CATCHMENT_H_

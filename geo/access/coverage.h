@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ACCESS_COVERAGE_H_
-#define CARERACH_GEO_ACCESS_COVERAGE_H_
+#ifndef CAREREACH_GEO_ACCESS_COVERAGE_H_
+#define CAREREACH_GEO_ACCESS_COVERAGE_H_
 
 #include <cstdint>
 #include <limits>
@@ -162,4 +162,4 @@ inline double Share(int64_t covered, int64_t total) {
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_GEO_ACCESS_COVERAGE_H_
+#endif  // CAREREACH_GEO_ACCESS_COVERAGE_H_

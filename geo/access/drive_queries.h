@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ACCESS_DRIVE_QUERIES_H_
-#define CARERACH_GEO_ACCESS_DRIVE_QUERIES_H_
+#ifndef CAREREACH_GEO_ACCESS_DRIVE_QUERIES_H_
+#define CAREREACH_GEO_ACCESS_DRIVE_QUERIES_H_
 
 #include <cstdint>
 #include <functional>
@@ -56,4 +56,4 @@ absl::Status ComputeMatrix(const DriveRegion& drive, const MatrixRequest& reques
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_GEO_ACCESS_DRIVE_QUERIES_H_
+#endif  // CAREREACH_GEO_ACCESS_DRIVE_QUERIES_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ACCESS_RECOMMEND_H_
-#define CARERACH_GEO_ACCESS_RECOMMEND_H_
+#ifndef CAREREACH_GEO_ACCESS_RECOMMEND_H_
+#define CAREREACH_GEO_ACCESS_RECOMMEND_H_
 
 #include <cstdint>
 #include <limits>
@@ -174,4 +174,4 @@ absl::StatusOr<AdequacyRecommendation> RecommendForAdequacy(
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_GEO_ACCESS_RECOMMEND_H_
+#endif  // CAREREACH_GEO_ACCESS_RECOMMEND_H_

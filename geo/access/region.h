@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ACCESS_REGION_H_
-#define CARERACH_GEO_ACCESS_REGION_H_
+#ifndef CAREREACH_GEO_ACCESS_REGION_H_
+#define CAREREACH_GEO_ACCESS_REGION_H_
 
 #include <cstdint>
 #include <string>
@@ -47,4 +47,4 @@ absl::StatusOr<Region> BuildRegion(std::string name, std::string description,
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_GEO_ACCESS_REGION_H_
+#endif  // CAREREACH_GEO_ACCESS_REGION_H_

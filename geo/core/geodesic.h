@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_CORE_GEODESIC_H_
-#define CARERACH_GEO_CORE_GEODESIC_H_
+#ifndef CAREREACH_GEO_CORE_GEODESIC_H_
+#define CAREREACH_GEO_CORE_GEODESIC_H_
 
 #include "geo/core/lon_lat.h"
 
@@ -25,4 +25,4 @@ Ecef ToEcef(LonLat p);
 
 }  // namespace carereach::geo
 
-#endif  // CARERACH_GEO_CORE_GEODESIC_H_
+#endif  // CAREREACH_GEO_CORE_GEODESIC_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_CORE_GEOS_CONTEXT_H_
-#define CARERACH_GEO_CORE_GEOS_CONTEXT_H_
+#ifndef CAREREACH_GEO_CORE_GEOS_CONTEXT_H_
+#define CAREREACH_GEO_CORE_GEOS_CONTEXT_H_
 
 #include <geos_c.h>
 
@@ -57,4 +57,4 @@ class GeosContext {
 
 }  // namespace carereach::geo
 
-#endif  // CARERACH_GEO_CORE_GEOS_CONTEXT_H_
+#endif  // CAREREACH_GEO_CORE_GEOS_CONTEXT_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_CORE_HASH_H_
-#define CARERACH_GEO_CORE_HASH_H_
+#ifndef CAREREACH_GEO_CORE_HASH_H_
+#define CAREREACH_GEO_CORE_HASH_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -16,4 +16,4 @@ inline uint64_t Hash64(std::string_view bytes, uint64_t seed = 0) {
 
 }  // namespace carereach::geo
 
-#endif  // CARERACH_GEO_CORE_HASH_H_
+#endif  // CAREREACH_GEO_CORE_HASH_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_CORE_HUGE_PAGE_ALLOCATOR_H_
-#define CARERACH_GEO_CORE_HUGE_PAGE_ALLOCATOR_H_
+#ifndef CAREREACH_GEO_CORE_HUGE_PAGE_ALLOCATOR_H_
+#define CAREREACH_GEO_CORE_HUGE_PAGE_ALLOCATOR_H_
 
 #include <sys/mman.h>
 
@@ -65,4 +65,4 @@ using BigVector = std::vector<T, HugePageAllocator<T>>;
 
 }  // namespace carereach::geo
 
-#endif  // CARERACH_GEO_CORE_HUGE_PAGE_ALLOCATOR_H_
+#endif  // CAREREACH_GEO_CORE_HUGE_PAGE_ALLOCATOR_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_CORE_LOCAL_PROJECTION_H_
-#define CARERACH_GEO_CORE_LOCAL_PROJECTION_H_
+#ifndef CAREREACH_GEO_CORE_LOCAL_PROJECTION_H_
+#define CAREREACH_GEO_CORE_LOCAL_PROJECTION_H_
 
 #include <memory>
 #include <span>
@@ -64,4 +64,4 @@ class LocalProjection {
 
 }  // namespace carereach::geo
 
-#endif  // CARERACH_GEO_CORE_LOCAL_PROJECTION_H_
+#endif  // CAREREACH_GEO_CORE_LOCAL_PROJECTION_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_CORE_LON_LAT_H_
-#define CARERACH_GEO_CORE_LON_LAT_H_
+#ifndef CAREREACH_GEO_CORE_LON_LAT_H_
+#define CAREREACH_GEO_CORE_LON_LAT_H_
 
 #include <string_view>
 
@@ -20,4 +20,4 @@ absl::Status ValidateLonLat(LonLat p, std::string_view field);
 
 }  // namespace carereach::geo
 
-#endif  // CARERACH_GEO_CORE_LON_LAT_H_
+#endif  // CAREREACH_GEO_CORE_LON_LAT_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_CORE_NEAREST_FACILITY_INDEX_H_
-#define CARERACH_GEO_CORE_NEAREST_FACILITY_INDEX_H_
+#ifndef CAREREACH_GEO_CORE_NEAREST_FACILITY_INDEX_H_
+#define CAREREACH_GEO_CORE_NEAREST_FACILITY_INDEX_H_
 
 #include <cstdint>
 #include <limits>
@@ -45,4 +45,4 @@ class NearestFacilityIndex {
 
 }  // namespace carereach::geo
 
-#endif  // CARERACH_GEO_CORE_NEAREST_FACILITY_INDEX_H_
+#endif  // CAREREACH_GEO_CORE_NEAREST_FACILITY_INDEX_H_

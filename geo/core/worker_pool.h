@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_CORE_WORKER_POOL_H_
-#define CARERACH_GEO_CORE_WORKER_POOL_H_
+#ifndef CAREREACH_GEO_CORE_WORKER_POOL_H_
+#define CAREREACH_GEO_CORE_WORKER_POOL_H_
 
 #include <cstddef>
 #include <functional>
@@ -49,4 +49,4 @@ class WorkerPool {
 
 }  // namespace carereach::geo
 
-#endif  // CARERACH_GEO_CORE_WORKER_POOL_H_
+#endif  // CAREREACH_GEO_CORE_WORKER_POOL_H_

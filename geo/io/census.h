@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_IO_CENSUS_H_
-#define CARERACH_GEO_IO_CENSUS_H_
+#ifndef CAREREACH_GEO_IO_CENSUS_H_
+#define CAREREACH_GEO_IO_CENSUS_H_
 
 #include <cstdint>
 #include <string>
@@ -46,4 +46,4 @@ absl::StatusOr<std::vector<CountyRecord>> LoadCountyTable(const std::string& pat
 
 }  // namespace carereach::io
 
-#endif  // CARERACH_GEO_IO_CENSUS_H_
+#endif  // CAREREACH_GEO_IO_CENSUS_H_

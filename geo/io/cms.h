@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_IO_CMS_H_
-#define CARERACH_GEO_IO_CMS_H_
+#ifndef CAREREACH_GEO_IO_CMS_H_
+#define CAREREACH_GEO_IO_CMS_H_
 
 #include <cstdint>
 #include <memory>
@@ -127,4 +127,4 @@ class StandardsSet {
 
 }  // namespace carereach::io
 
-#endif  // CARERACH_GEO_IO_CMS_H_
+#endif  // CAREREACH_GEO_IO_CMS_H_

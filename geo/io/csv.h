@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_IO_CSV_H_
-#define CARERACH_GEO_IO_CSV_H_
+#ifndef CAREREACH_GEO_IO_CSV_H_
+#define CAREREACH_GEO_IO_CSV_H_
 
 #include <cstdint>
 #include <initializer_list>
@@ -42,4 +42,4 @@ absl::StatusOr<CsvTable> ParseCsv(std::string_view text, std::string source);
 
 }  // namespace carereach::io
 
-#endif  // CARERACH_GEO_IO_CSV_H_
+#endif  // CAREREACH_GEO_IO_CSV_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_IO_LOAD_REPORT_H_
-#define CARERACH_GEO_IO_LOAD_REPORT_H_
+#ifndef CAREREACH_GEO_IO_LOAD_REPORT_H_
+#define CAREREACH_GEO_IO_LOAD_REPORT_H_
 
 #include <cstdint>
 #include <string>
@@ -28,4 +28,4 @@ struct LoadReport {
 
 }  // namespace carereach::io
 
-#endif  // CARERACH_GEO_IO_LOAD_REPORT_H_
+#endif  // CAREREACH_GEO_IO_LOAD_REPORT_H_

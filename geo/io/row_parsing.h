@@ -1,7 +1,7 @@
 // Internal to geo/io: row-parsing helpers shared by the loaders (census.cc, cms.cc). Not part of
 // the library's interface; include it only from geo/io sources.
-#ifndef CARERACH_GEO_IO_ROW_PARSING_H_
-#define CARERACH_GEO_IO_ROW_PARSING_H_
+#ifndef CAREREACH_GEO_IO_ROW_PARSING_H_
+#define CAREREACH_GEO_IO_ROW_PARSING_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -95,4 +95,4 @@ absl::StatusOr<std::vector<T>> LoadKeyedRows(const std::string& path,
 
 }  // namespace carereach::io::internal
 
-#endif  // CARERACH_GEO_IO_ROW_PARSING_H_
+#endif  // CAREREACH_GEO_IO_ROW_PARSING_H_

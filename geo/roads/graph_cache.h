@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ROADS_GRAPH_CACHE_H_
-#define CARERACH_GEO_ROADS_GRAPH_CACHE_H_
+#ifndef CAREREACH_GEO_ROADS_GRAPH_CACHE_H_
+#define CAREREACH_GEO_ROADS_GRAPH_CACHE_H_
 
 #include <cstdint>
 #include <functional>
@@ -43,4 +43,4 @@ absl::StatusOr<RoadGraph> LoadOrImportRoadGraph(const std::string& osm_path,
 
 }  // namespace carereach::roads
 
-#endif  // CARERACH_GEO_ROADS_GRAPH_CACHE_H_
+#endif  // CAREREACH_GEO_ROADS_GRAPH_CACHE_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ROADS_OSM_IMPORT_H_
-#define CARERACH_GEO_ROADS_OSM_IMPORT_H_
+#ifndef CAREREACH_GEO_ROADS_OSM_IMPORT_H_
+#define CAREREACH_GEO_ROADS_OSM_IMPORT_H_
 
 #include <string>
 
@@ -28,4 +28,4 @@ class ProfileSpeeds : public RoadGraphBuilder::SpeedSource {
 
 }  // namespace carereach::roads
 
-#endif  // CARERACH_GEO_ROADS_OSM_IMPORT_H_
+#endif  // CAREREACH_GEO_ROADS_OSM_IMPORT_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ROADS_ROAD_GRAPH_H_
-#define CARERACH_GEO_ROADS_ROAD_GRAPH_H_
+#ifndef CAREREACH_GEO_ROADS_ROAD_GRAPH_H_
+#define CAREREACH_GEO_ROADS_ROAD_GRAPH_H_
 
 #include <cmath>
 #include <cstdint>
@@ -192,4 +192,4 @@ double ParseDurationSeconds(std::string_view tag);
 
 }  // namespace carereach::roads
 
-#endif  // CARERACH_GEO_ROADS_ROAD_GRAPH_H_
+#endif  // CAREREACH_GEO_ROADS_ROAD_GRAPH_H_

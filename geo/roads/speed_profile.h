@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ROADS_SPEED_PROFILE_H_
-#define CARERACH_GEO_ROADS_SPEED_PROFILE_H_
+#ifndef CAREREACH_GEO_ROADS_SPEED_PROFILE_H_
+#define CAREREACH_GEO_ROADS_SPEED_PROFILE_H_
 
 #include <cstdint>
 #include <optional>
@@ -51,4 +51,4 @@ const char* DefaultCarProfileCsv();
 
 }  // namespace carereach::roads
 
-#endif  // CARERACH_GEO_ROADS_SPEED_PROFILE_H_
+#endif  // CAREREACH_GEO_ROADS_SPEED_PROFILE_H_

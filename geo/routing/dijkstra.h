@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ROUTING_DIJKSTRA_H_
-#define CARERACH_GEO_ROUTING_DIJKSTRA_H_
+#ifndef CAREREACH_GEO_ROUTING_DIJKSTRA_H_
+#define CAREREACH_GEO_ROUTING_DIJKSTRA_H_
 
 #include <cstdint>
 #include <limits>
@@ -92,4 +92,4 @@ class Dijkstra {
 
 }  // namespace carereach::routing
 
-#endif  // CARERACH_GEO_ROUTING_DIJKSTRA_H_
+#endif  // CAREREACH_GEO_ROUTING_DIJKSTRA_H_

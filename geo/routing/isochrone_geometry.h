@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ROUTING_ISOCHRONE_GEOMETRY_H_
-#define CARERACH_GEO_ROUTING_ISOCHRONE_GEOMETRY_H_
+#ifndef CAREREACH_GEO_ROUTING_ISOCHRONE_GEOMETRY_H_
+#define CAREREACH_GEO_ROUTING_ISOCHRONE_GEOMETRY_H_
 
 #include <string>
 #include <vector>
@@ -53,4 +53,4 @@ absl::StatusOr<IsochroneGeometry> BuildIsochrone(const std::vector<Polyline>& re
 
 }  // namespace carereach::routing
 
-#endif  // CARERACH_GEO_ROUTING_ISOCHRONE_GEOMETRY_H_
+#endif  // CAREREACH_GEO_ROUTING_ISOCHRONE_GEOMETRY_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ROUTING_ROAD_NETWORK_H_
-#define CARERACH_GEO_ROUTING_ROAD_NETWORK_H_
+#ifndef CAREREACH_GEO_ROUTING_ROAD_NETWORK_H_
+#define CAREREACH_GEO_ROUTING_ROAD_NETWORK_H_
 
 #include <cstdint>
 #include <functional>
@@ -130,4 +130,4 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNet
 
 }  // namespace carereach::routing
 
-#endif  // CARERACH_GEO_ROUTING_ROAD_NETWORK_H_
+#endif  // CAREREACH_GEO_ROUTING_ROAD_NETWORK_H_

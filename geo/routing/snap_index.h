@@ -1,5 +1,5 @@
-#ifndef CARERACH_GEO_ROUTING_SNAP_INDEX_H_
-#define CARERACH_GEO_ROUTING_SNAP_INDEX_H_
+#ifndef CAREREACH_GEO_ROUTING_SNAP_INDEX_H_
+#define CAREREACH_GEO_ROUTING_SNAP_INDEX_H_
 
 #include <cstdint>
 #include <memory>
@@ -58,4 +58,4 @@ class SnapIndex {
 
 }  // namespace carereach::routing
 
-#endif  // CARERACH_GEO_ROUTING_SNAP_INDEX_H_
+#endif  // CAREREACH_GEO_ROUTING_SNAP_INDEX_H_

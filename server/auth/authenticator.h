@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_AUTH_AUTHENTICATOR_H_
-#define CARERACH_SERVER_AUTH_AUTHENTICATOR_H_
+#ifndef CAREREACH_SERVER_AUTH_AUTHENTICATOR_H_
+#define CAREREACH_SERVER_AUTH_AUTHENTICATOR_H_
 
 // Who is calling: the one function that turns a call's credentials (bearer token, verified client
 // certificate, tenant header) into a Caller. The server's auth metadata processor calls it before
@@ -93,4 +93,4 @@ class Authenticator {
 
 }  // namespace carereach::auth
 
-#endif  // CARERACH_SERVER_AUTH_AUTHENTICATOR_H_
+#endif  // CAREREACH_SERVER_AUTH_AUTHENTICATOR_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_AUTH_IDENTITIES_H_
-#define CARERACH_SERVER_AUTH_IDENTITIES_H_
+#ifndef CAREREACH_SERVER_AUTH_IDENTITIES_H_
+#define CAREREACH_SERVER_AUTH_IDENTITIES_H_
 
 // Client-certificate identities: with mutual TLS, a verified client certificate may stand in for a
 // bearer token. A JSON file maps a subject alternative name of the certificate to a tenant and
@@ -41,4 +41,4 @@ std::vector<const CertificateIdentity*> MatchIdentities(
 
 }  // namespace carereach::auth
 
-#endif  // CARERACH_SERVER_AUTH_IDENTITIES_H_
+#endif  // CAREREACH_SERVER_AUTH_IDENTITIES_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_AUTH_KEYS_H_
-#define CARERACH_SERVER_AUTH_KEYS_H_
+#ifndef CAREREACH_SERVER_AUTH_KEYS_H_
+#define CAREREACH_SERVER_AUTH_KEYS_H_
 
 // Signing keys and JSON Web Key Sets (RFC 7517), through OpenSSL 3. Nothing here implements a
 // cryptographic primitive: keys are built, read, written and fingerprinted by OpenSSL; this file
@@ -55,4 +55,4 @@ absl::Status CheckCaBundle(absl::string_view ca_pem);
 
 }  // namespace carereach::auth
 
-#endif  // CARERACH_SERVER_AUTH_KEYS_H_
+#endif  // CAREREACH_SERVER_AUTH_KEYS_H_

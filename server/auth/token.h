@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_AUTH_TOKEN_H_
-#define CARERACH_SERVER_AUTH_TOKEN_H_
+#ifndef CAREREACH_SERVER_AUTH_TOKEN_H_
+#define CAREREACH_SERVER_AUTH_TOKEN_H_
 
 // Bearer tokens: signed JWTs (RFC 7519) verified against a key set, and signed by
 // carereach-admin for deployments without an identity provider. Signatures are made and checked
@@ -71,4 +71,4 @@ bool IsValidTenantName(absl::string_view tenant);
 
 }  // namespace carereach::auth
 
-#endif  // CARERACH_SERVER_AUTH_TOKEN_H_
+#endif  // CAREREACH_SERVER_AUTH_TOKEN_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_AUTH_WATCHED_FILE_H_
-#define CARERACH_SERVER_AUTH_WATCHED_FILE_H_
+#ifndef CAREREACH_SERVER_AUTH_WATCHED_FILE_H_
+#define CAREREACH_SERVER_AUTH_WATCHED_FILE_H_
 
 #include <sys/stat.h>
 
@@ -118,4 +118,4 @@ class WatchedFile {
 
 }  // namespace carereach::auth
 
-#endif  // CARERACH_SERVER_AUTH_WATCHED_FILE_H_
+#endif  // CAREREACH_SERVER_AUTH_WATCHED_FILE_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_ACCESS_SERVICE_H_
-#define CARERACH_SERVER_RPC_ACCESS_SERVICE_H_
+#ifndef CAREREACH_SERVER_RPC_ACCESS_SERVICE_H_
+#define CAREREACH_SERVER_RPC_ACCESS_SERVICE_H_
 
 #include <memory>
 
@@ -54,4 +54,4 @@ absl::Time RequestDeadline(const grpc::ServerContext& context, absl::Duration ma
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_ACCESS_SERVICE_H_
+#endif  // CAREREACH_SERVER_RPC_ACCESS_SERVICE_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_ADEQUACY_SERVICE_H_
-#define CARERACH_SERVER_RPC_ADEQUACY_SERVICE_H_
+#ifndef CAREREACH_SERVER_RPC_ADEQUACY_SERVICE_H_
+#define CAREREACH_SERVER_RPC_ADEQUACY_SERVICE_H_
 
 #include <memory>
 
@@ -35,4 +35,4 @@ class AdequacyServiceImpl final : public v1::AdequacyService::Service {
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_ADEQUACY_SERVICE_H_
+#endif  // CAREREACH_SERVER_RPC_ADEQUACY_SERVICE_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_AUTH_GATE_H_
-#define CARERACH_SERVER_RPC_AUTH_GATE_H_
+#ifndef CAREREACH_SERVER_RPC_AUTH_GATE_H_
+#define CAREREACH_SERVER_RPC_AUTH_GATE_H_
 
 // The one place that decides whether a call may run, before any handler does: gRPC's auth
 // metadata processor of the TLS port. It authenticates the call's credentials (auth::Authenticator)
@@ -79,4 +79,4 @@ class AuditInterceptorFactory : public grpc::experimental::ServerInterceptorFact
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_AUTH_GATE_H_
+#endif  // CAREREACH_SERVER_RPC_AUTH_GATE_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_CALLER_H_
-#define CARERACH_SERVER_RPC_CALLER_H_
+#ifndef CAREREACH_SERVER_RPC_CALLER_H_
+#define CAREREACH_SERVER_RPC_CALLER_H_
 
 // The caller of an RPC, for handlers: its tenant and scopes, from the same Authenticator the
 // auth gate (auth_gate.h) used to let the call in.
@@ -44,4 +44,4 @@ const auth::Authenticator& DevModeAuthenticator();
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_CALLER_H_
+#endif  // CAREREACH_SERVER_RPC_CALLER_H_

@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_CONTRACTING_SERVICE_H_
-#define CARERACH_SERVER_RPC_CONTRACTING_SERVICE_H_
+#ifndef CAREREACH_SERVER_RPC_CONTRACTING_SERVICE_H_
+#define CAREREACH_SERVER_RPC_CONTRACTING_SERVICE_H_
 
 #include <cstdint>
 #include <memory>
@@ -93,4 +93,4 @@ std::vector<access::Facility> FacilitiesOfRoster(const std::vector<access::Netwo
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_CONTRACTING_SERVICE_H_
+#endif  // CAREREACH_SERVER_RPC_CONTRACTING_SERVICE_H_

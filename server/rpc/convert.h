@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_CONVERT_H_
-#define CARERACH_SERVER_RPC_CONVERT_H_
+#ifndef CAREREACH_SERVER_RPC_CONVERT_H_
+#define CAREREACH_SERVER_RPC_CONVERT_H_
 
 #include <cstdint>
 #include <string>
@@ -70,4 +70,4 @@ absl::Status CoverageToProto(const access::Region& region, const access::Coverag
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_CONVERT_H_
+#endif  // CAREREACH_SERVER_RPC_CONVERT_H_

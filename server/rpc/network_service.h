@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_NETWORK_SERVICE_H_
-#define CARERACH_SERVER_RPC_NETWORK_SERVICE_H_
+#ifndef CAREREACH_SERVER_RPC_NETWORK_SERVICE_H_
+#define CAREREACH_SERVER_RPC_NETWORK_SERVICE_H_
 
 #include <cstdint>
 #include <memory>
@@ -81,4 +81,4 @@ absl::Status ValidateStoredRoster(const std::vector<access::NetworkProvider>& ro
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_NETWORK_SERVICE_H_
+#endif  // CAREREACH_SERVER_RPC_NETWORK_SERVICE_H_

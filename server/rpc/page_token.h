@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_PAGE_TOKEN_H_
-#define CARERACH_SERVER_RPC_PAGE_TOKEN_H_
+#ifndef CAREREACH_SERVER_RPC_PAGE_TOKEN_H_
+#define CAREREACH_SERVER_RPC_PAGE_TOKEN_H_
 
 #include <cstdint>
 #include <string>
@@ -24,4 +24,4 @@ absl::StatusOr<int64_t> DecodePageToken(std::string_view token, uint64_t fingerp
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_PAGE_TOKEN_H_
+#endif  // CAREREACH_SERVER_RPC_PAGE_TOKEN_H_

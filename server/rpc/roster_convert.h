@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_ROSTER_CONVERT_H_
-#define CARERACH_SERVER_RPC_ROSTER_CONVERT_H_
+#ifndef CAREREACH_SERVER_RPC_ROSTER_CONVERT_H_
+#define CAREREACH_SERVER_RPC_ROSTER_CONVERT_H_
 
 #include <string>
 #include <string_view>
@@ -31,4 +31,4 @@ void AdequacyResultToProto(const access::CountySpecialtyResult& r, v1::CountySpe
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_ROSTER_CONVERT_H_
+#endif  // CAREREACH_SERVER_RPC_ROSTER_CONVERT_H_

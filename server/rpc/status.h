@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_RPC_STATUS_H_
-#define CARERACH_SERVER_RPC_STATUS_H_
+#ifndef CAREREACH_SERVER_RPC_STATUS_H_
+#define CAREREACH_SERVER_RPC_STATUS_H_
 
 #include <grpcpp/support/status.h>
 
@@ -16,4 +16,4 @@ absl::StatusCode FromGrpcCode(grpc::StatusCode code);
 
 }  // namespace carereach::rpc
 
-#endif  // CARERACH_SERVER_RPC_STATUS_H_
+#endif  // CAREREACH_SERVER_RPC_STATUS_H_

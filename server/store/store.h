@@ -1,5 +1,5 @@
-#ifndef CARERACH_SERVER_STORE_STORE_H_
-#define CARERACH_SERVER_STORE_STORE_H_
+#ifndef CAREREACH_SERVER_STORE_STORE_H_
+#define CAREREACH_SERVER_STORE_STORE_H_
 
 #include <cstdint>
 #include <memory>
@@ -185,4 +185,4 @@ class Store {
 
 }  // namespace carereach::store
 
-#endif  // CARERACH_SERVER_STORE_STORE_H_
+#endif  // CAREREACH_SERVER_STORE_STORE_H_

@@ -80,7 +80,7 @@ TEST(ContractingArgsTest, TenantFlagEnvironmentDefaultAndValidation) {
   EXPECT_TRUE(ParseArgs({"regions", "--tenant", std::string(64, 'a')}).ok());
   EXPECT_THAT(
       ParseArgs({"regions"}, kDefaultServer, "bad/tenant").status(),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$CARERACH_TENANT: 'bad/tenant'")));
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$CAREREACH_TENANT: 'bad/tenant'")));
 }
 
 TEST(ContractingArgsTest, NetworkCreateReadsAFacilityFileWithFiltersInAnyOrder) {
@@ -1464,7 +1464,7 @@ TEST_F(NetworkCommandTest, ImportStreamsBatchesWithTheTenant) {
 }
 
 TEST_F(NetworkCommandTest, CreateFromAFacilityFileWithTheDefaultTenant) {
-  unsetenv("CARERACH_TENANT");
+  unsetenv("CAREREACH_TENANT");
   ASSERT_EQ(Run({"network", "create", "mercy", "--name", "Mercy Health", "--facilities", hospitals_,
                  "--where", "NAME~MERCY HEALTH|ST JOSEPH MERCY", "--where", "STATE=MI"}),
             kExitOk)
@@ -1479,10 +1479,10 @@ TEST_F(NetworkCommandTest, CreateFromAFacilityFileWithTheDefaultTenant) {
   EXPECT_THAT(service_.tenants_, ElementsAre("default"));
   EXPECT_THAT(out_.str(), HasSubstr("version  version 1: 3 rows, content hash c0ffee\n"));
 
-  // The tenant comes from $CARERACH_TENANT when set.
-  setenv("CARERACH_TENANT", "from-env", 1);
+  // The tenant comes from $CAREREACH_TENANT when set.
+  setenv("CAREREACH_TENANT", "from-env", 1);
   ASSERT_EQ(Run({"network", "create", "empty"}), kExitOk) << err_.str();
-  unsetenv("CARERACH_TENANT");
+  unsetenv("CAREREACH_TENANT");
   EXPECT_THAT(service_.tenants_, ElementsAre("default", "from-env"));
   EXPECT_EQ(service_.creates_[1].providers_size(), 0);
   EXPECT_THAT(out_.str(), HasSubstr("none yet"));

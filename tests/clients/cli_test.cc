@@ -84,7 +84,7 @@ TEST(ParseArgsTest, DefaultsAndGlobalFlagsBeforeTheCommand) {
       ParseArgs({"--timeout-seconds", "5", "--wait-seconds=2.5", "regions"}, "env-host:9");
   ASSERT_TRUE(inv.ok()) << inv.status();
   EXPECT_EQ(inv->command, Command::kRegions);
-  EXPECT_EQ(inv->global.server, "env-host:9");  // the caller's $CARERACH_SERVER
+  EXPECT_EQ(inv->global.server, "env-host:9");  // the caller's $CAREREACH_SERVER
   EXPECT_EQ(inv->global.timeout_seconds, 5);
   EXPECT_EQ(inv->global.wait_seconds, 2.5);
   EXPECT_EQ(inv->regions.format, OutputFormat::kTable);

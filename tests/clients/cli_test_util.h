@@ -1,5 +1,5 @@
-#ifndef CARERACH_TESTS_CLIENTS_CLI_TEST_UTIL_H_
-#define CARERACH_TESTS_CLIENTS_CLI_TEST_UTIL_H_
+#ifndef CAREREACH_TESTS_CLIENTS_CLI_TEST_UTIL_H_
+#define CAREREACH_TESTS_CLIENTS_CLI_TEST_UTIL_H_
 
 // Helpers of the CLI tests: temporary files, and a fake gRPC service on a loopback port with
 // Run() to call the CLI against it.
@@ -84,4 +84,4 @@ class FakeServerTest : public ::testing::Test {
 
 }  // namespace carereach::cli::cli_test_util
 
-#endif  // CARERACH_TESTS_CLIENTS_CLI_TEST_UTIL_H_
+#endif  // CAREREACH_TESTS_CLIENTS_CLI_TEST_UTIL_H_

@@ -54,7 +54,7 @@ class ScopedCleanEnvironment {
 
  private:
   static void UnsetAll() {
-    for (const char* name : {"CARERACH_SERVER", "CARERACH_TENANT", "CAREREACH_TLS_CA",
+    for (const char* name : {"CAREREACH_SERVER", "CAREREACH_TENANT", "CAREREACH_TLS_CA",
                              "CAREREACH_TLS_CERT", "CAREREACH_TLS_KEY", "CAREREACH_TLS_SERVER_NAME",
                              "CAREREACH_TOKEN", "CAREREACH_TOKEN_FILE"}) {
       unsetenv(name);
@@ -188,8 +188,8 @@ TEST(TlsArgsTest, ReadEnvironmentReadsEveryVariable) {
   Environment env = ReadEnvironment();
   EXPECT_EQ(env.server, "");
   EXPECT_EQ(env.token, "");
-  setenv("CARERACH_SERVER", "s:1", 1);
-  setenv("CARERACH_TENANT", "t", 1);
+  setenv("CAREREACH_SERVER", "s:1", 1);
+  setenv("CAREREACH_TENANT", "t", 1);
   setenv("CAREREACH_TLS_CA", "ca", 1);
   setenv("CAREREACH_TLS_CERT", "cert", 1);
   setenv("CAREREACH_TLS_KEY", "key", 1);
@@ -524,7 +524,7 @@ TEST_F(TlsTest, ExplicitTenantIsSentWithTheToken) {
   ASSERT_EQ(Run({"regions", "--tls-ca", Ca(), "--token-file", token_file_, "--tenant", "acme"}),
             kExitOk)
       << err_.str();
-  setenv("CARERACH_TENANT", "from-env", 1);
+  setenv("CAREREACH_TENANT", "from-env", 1);
   ASSERT_EQ(Run({"regions", "--tls-ca", Ca(), "--token-file", token_file_}), kExitOk) << err_.str();
   const std::vector<RecordingAccessService::Call> calls = service_.calls();
   ASSERT_EQ(calls.size(), 2u);
@@ -600,7 +600,7 @@ TEST_F(TlsTest, SystemRootsWithTls) {
 
 TEST_F(TlsTest, TheBinaryPrintsOneLineAndNotGrpcsOwnLog) {
   // gRPC logs failed handshakes on stderr itself; the carereach binary keeps only its line.
-  const std::string binary = std::string(CARERACH_BINARY_DIR) + "/clients/cli/carereach";
+  const std::string binary = std::string(CAREREACH_BINARY_DIR) + "/clients/cli/carereach";
   const std::string err_path = TestPki().Path("binary.err");
   for (const std::vector<std::string>& flags :
        {std::vector<std::string>{"--tls-ca", OtherCa()},

@@ -46,7 +46,7 @@ class EndToEndTest : public testing::Test {
     const std::string port_file = dir + "/port";
     std::filesystem::remove(port_file);  // a previous suite's server wrote one
     server_ = new testing_util::ChildProcess(
-        {CARERACH_SERVER_BIN, "--listen=127.0.0.1:0", "--port_file=" + port_file,
+        {CAREREACH_SERVER_BIN, "--listen=127.0.0.1:0", "--port_file=" + port_file,
          "--data_dir=" + DataDir(), "--state_dir=" + dir + "/state", "--reflection"},
         *log_path_);
     for (int i = 0; i < 600 && !std::filesystem::exists(port_file); ++i) {
@@ -63,7 +63,7 @@ class EndToEndTest : public testing::Test {
   }
 
   static CommandResult Cli(std::vector<std::string> args) {
-    std::vector<std::string> argv = {CARERACH_CLI_BIN, "--server", *address_, "--wait-seconds",
+    std::vector<std::string> argv = {CAREREACH_CLI_BIN, "--server", *address_, "--wait-seconds",
                                      "120"};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunCommand(argv);

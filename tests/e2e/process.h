@@ -1,5 +1,5 @@
-#ifndef CARERACH_TESTS_E2E_PROCESS_H_
-#define CARERACH_TESTS_E2E_PROCESS_H_
+#ifndef CAREREACH_TESTS_E2E_PROCESS_H_
+#define CAREREACH_TESTS_E2E_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -36,4 +36,4 @@ class ChildProcess {
 
 }  // namespace carereach::testing_util
 
-#endif  // CARERACH_TESTS_E2E_PROCESS_H_
+#endif  // CAREREACH_TESTS_E2E_PROCESS_H_

@@ -40,13 +40,13 @@ class SecureEndToEndTest : public testing::Test {
     const testing_util::TlsFiles cert =
         testing_util::MakeCert(*dir_, ca, "server", "DNS:localhost,IP:127.0.0.1");
     ca_ = new std::string(ca.cert);
-    const CommandResult keys = RunCommand({CARERACH_ADMIN_BIN, "keys", "create", "--key-out",
+    const CommandResult keys = RunCommand({CAREREACH_ADMIN_BIN, "keys", "create", "--key-out",
                                            *dir_ + "/signing.pem", "--jwks", *dir_ + "/jwks.json"});
     ASSERT_EQ(keys.exit_code, 0) << keys.err;
     log_path_ = new std::string(*dir_ + "/server.log");
     const std::string port_file = *dir_ + "/port";
     server_ = new testing_util::ChildProcess(
-        {CARERACH_SERVER_BIN, "--listen=127.0.0.1:0", "--port_file=" + port_file,
+        {CAREREACH_SERVER_BIN, "--listen=127.0.0.1:0", "--port_file=" + port_file,
          "--data_dir=" + DataDir(), "--state_dir=" + *dir_ + "/state",
          "--tls_cert_file=" + cert.cert, "--tls_key_file=" + cert.key,
          "--auth_jwks_file=" + *dir_ + "/jwks.json", std::string("--auth_issuer=") + kIssuer,
@@ -72,7 +72,7 @@ class SecureEndToEndTest : public testing::Test {
   static std::string Mint(const std::string& tenant, const std::string& scope,
                           const std::string& key = "signing.pem") {
     const CommandResult r =
-        RunCommand({CARERACH_ADMIN_BIN, "token", "--key", *dir_ + "/" + key, "--issuer", kIssuer,
+        RunCommand({CAREREACH_ADMIN_BIN, "token", "--key", *dir_ + "/" + key, "--issuer", kIssuer,
                     "--audience", kAudience, "--tenant", tenant, "--scope", scope, "--ttl", "1h"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const std::string file = *dir_ + "/" + tenant + "-" + scope + "-" + key + ".jwt";
@@ -83,7 +83,7 @@ class SecureEndToEndTest : public testing::Test {
   // The CLI over TLS with `token_file` (none if empty).
   static CommandResult Cli(const std::string& token_file, std::vector<std::string> args) {
     std::vector<std::string> argv = {
-        CARERACH_CLI_BIN, "--server", *address_, "--wait-seconds", "120", "--tls-ca", *ca_};
+        CAREREACH_CLI_BIN, "--server", *address_, "--wait-seconds", "120", "--tls-ca", *ca_};
     if (!token_file.empty()) {
       argv.push_back("--token-file");
       argv.push_back(token_file);
@@ -128,7 +128,7 @@ TEST_F(SecureEndToEndTest, TheCliGetsInWithATokenAndOnlyWithOne) {
 
   // Plaintext against the TLS port: one clear line.
   const CommandResult plaintext =
-      RunCommand({CARERACH_CLI_BIN, "--server", *address_, "regions", "--timeout-seconds", "5"});
+      RunCommand({CAREREACH_CLI_BIN, "--server", *address_, "regions", "--timeout-seconds", "5"});
   EXPECT_EQ(plaintext.exit_code, 1);
   EXPECT_THAT(plaintext.err, HasSubstr("TLS"));
   EXPECT_EQ(std::count(plaintext.err.begin(), plaintext.err.end(), '\n'), 1) << plaintext.err;
@@ -137,7 +137,7 @@ TEST_F(SecureEndToEndTest, TheCliGetsInWithATokenAndOnlyWithOne) {
   const std::string token = ReadText(Mint("alliance-a", "analyze"));
   const CommandResult from_env =
       RunCommand({"/usr/bin/env", "CAREREACH_TOKEN=" + token, "CAREREACH_TLS_CA=" + *ca_,
-                  CARERACH_CLI_BIN, "--server", *address_, "regions"});
+                  CAREREACH_CLI_BIN, "--server", *address_, "regions"});
   EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
 }
 
@@ -236,7 +236,7 @@ TEST_F(SecureEndToEndTest, TwoTenantsShareTheServerAndNeverSeeEachOther) {
 
 TEST_F(SecureEndToEndTest, ANewSigningKeyIsTrustedOnceItsKeySetIsPublished) {
   const CommandResult keys =
-      RunCommand({CARERACH_ADMIN_BIN, "keys", "create", "--key-out", *dir_ + "/next.pem", "--jwks",
+      RunCommand({CAREREACH_ADMIN_BIN, "keys", "create", "--key-out", *dir_ + "/next.pem", "--jwks",
                   *dir_ + "/jwks.json", "--alg", "RS256"});
   ASSERT_EQ(keys.exit_code, 0) << keys.err;
   const std::string next = Mint("alliance-a", "analyze", "next.pem");
@@ -251,7 +251,7 @@ TEST_F(SecureEndToEndTest, ANewSigningKeyIsTrustedOnceItsKeySetIsPublished) {
   ASSERT_EQ(Cli(old_token, {"regions"}).exit_code, 0);
   std::string jwks = ReadText(*dir_ + "/jwks.json");
   const std::string kid = json::parse(jwks)["keys"][0]["kid"];
-  ASSERT_EQ(RunCommand({CARERACH_ADMIN_BIN, "keys", "retire", "--jwks", *dir_ + "/jwks.json",
+  ASSERT_EQ(RunCommand({CAREREACH_ADMIN_BIN, "keys", "retire", "--jwks", *dir_ + "/jwks.json",
                         "--kid", kid})
                 .exit_code,
             0);

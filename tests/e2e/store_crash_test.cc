@@ -23,7 +23,7 @@
 namespace carereach {
 namespace {
 
-const std::string kFixtures = std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/server";
+const std::string kFixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/server";
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
@@ -36,7 +36,7 @@ std::string StartServer(const std::string& dir, const std::string& state_dir,
   const std::string port_file = dir + "/port";
   std::filesystem::remove(port_file);
   *process = std::make_unique<testing_util::ChildProcess>(
-      std::vector<std::string>{CARERACH_SERVER_BIN, "--listen=127.0.0.1:0",
+      std::vector<std::string>{CAREREACH_SERVER_BIN, "--listen=127.0.0.1:0",
                                "--port_file=" + port_file, "--data_dir=" + kFixtures,
                                "--regions=" + kFixtures + "/regions.textproto",
                                "--road_cache_dir=", "--state_dir=" + state_dir},

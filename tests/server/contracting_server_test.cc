@@ -25,7 +25,7 @@ namespace {
 using testing::ElementsAre;
 using testing::HasSubstr;
 
-const std::string kFixtures = std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/server";
+const std::string kFixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/server";
 
 v1::NetworkProvider Hospital(const std::string& id, double lon, double lat = 0) {
   v1::NetworkProvider p;

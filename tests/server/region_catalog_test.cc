@@ -12,7 +12,7 @@ namespace {
 using testing::HasSubstr;
 using testing_util::StatusIs;
 
-const std::string kFixtures = std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/server";
+const std::string kFixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/server";
 constexpr char kHeader[] =
     "default_population_file: \"census/tracts.txt\"\n"
     "county_table_file: \"census/counties.csv\"\n";

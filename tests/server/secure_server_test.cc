@@ -44,7 +44,7 @@ using testing_util::TlsFiles;
 using testing_util::WriteText;
 using Json = nlohmann::json;
 
-const std::string kFixtures = std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/server";
+const std::string kFixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/server";
 constexpr char kIssuer[] = "https://issuer.test";
 constexpr char kAudience[] = "carereach";
 

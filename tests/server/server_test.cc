@@ -21,7 +21,7 @@ using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 using testing::HasSubstr;
 
-const std::string kFixtures = std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/server";
+const std::string kFixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/server";
 
 Server::Options FixtureOptions() {
   Server::Options o;

@@ -1,5 +1,5 @@
-#ifndef CARERACH_TESTS_GEO_ACCESS_CMS_FIXTURE_H_
-#define CARERACH_TESTS_GEO_ACCESS_CMS_FIXTURE_H_
+#ifndef CAREREACH_TESTS_GEO_ACCESS_CMS_FIXTURE_H_
+#define CAREREACH_TESTS_GEO_ACCESS_CMS_FIXTURE_H_
 
 // The tiny CMS standards fixture (tests/fixtures/cms_small) over a four-tract equator region,
 // shared by the adequacy, recommendation and alliance tests:
@@ -24,7 +24,7 @@ class CmsFixtureTest : public testing::Test {
   void SetUp() override {
     std::vector<io::LoadReport> reports;
     auto set = io::StandardsSet::Load(
-        std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/cms_small", "test-standards", &reports);
+        std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/cms_small", "test-standards", &reports);
     ASSERT_TRUE(set.ok()) << set.status();
     standards_ = std::make_unique<io::StandardsSet>(*std::move(set));
     auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
@@ -47,4 +47,4 @@ class CmsFixtureTest : public testing::Test {
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_TESTS_GEO_ACCESS_CMS_FIXTURE_H_
+#endif  // CAREREACH_TESTS_GEO_ACCESS_CMS_FIXTURE_H_

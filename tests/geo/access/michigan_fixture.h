@@ -1,5 +1,5 @@
-#ifndef CARERACH_TESTS_GEO_ACCESS_MICHIGAN_FIXTURE_H_
-#define CARERACH_TESTS_GEO_ACCESS_MICHIGAN_FIXTURE_H_
+#ifndef CAREREACH_TESTS_GEO_ACCESS_MICHIGAN_FIXTURE_H_
+#define CAREREACH_TESTS_GEO_ACCESS_MICHIGAN_FIXTURE_H_
 
 // Real data shared by a test suite: Michigan's 2020 Census tracts (with county names) and the
 // 7,634 open HIFLD hospitals of the whole country, loaded once per suite.
@@ -40,4 +40,4 @@ class MichiganHospitalsTest : public testing::Test {
 
 }  // namespace carereach::access
 
-#endif  // CARERACH_TESTS_GEO_ACCESS_MICHIGAN_FIXTURE_H_
+#endif  // CAREREACH_TESTS_GEO_ACCESS_MICHIGAN_FIXTURE_H_

@@ -49,7 +49,7 @@ auto Issue(int64_t line, const std::string& message_part) {
 // --- LoadTractCentres -----------------------------------------------------------------------
 
 TEST(LoadTractCentresTest, ReadsCensusExtractWithByteOrderMarkAndSignedCoordinates) {
-  const std::string path = std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/tracts_bom.csv";
+  const std::string path = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/tracts_bom.csv";
   LoadReport report;
 
   absl::StatusOr<std::vector<PopulationUnit>> units = LoadTractCentres(path, &report);
@@ -293,14 +293,14 @@ TEST(LoadReportTest, SummaryOfCleanLoadIsOneLine) {
 // --- The real national files ----------------------------------------------------------------
 
 std::string DataDir() {
-  if (const char* dir = std::getenv("CARERACH_DATA"); dir != nullptr && *dir != '\0') return dir;
-  return std::string(CARERACH_SOURCE_DIR) + "/../shared/data";
+  if (const char* dir = std::getenv("CAREREACH_DATA"); dir != nullptr && *dir != '\0') return dir;
+  return std::string(CAREREACH_SOURCE_DIR) + "/../shared/data";
 }
 
 TEST(NationalCensusFilesTest, LoadCompletelyWithKnownTotals) {
   const std::string dir = DataDir();
   ASSERT_TRUE(std::filesystem::is_directory(dir))
-      << "data directory " << dir << " does not exist; set CARERACH_DATA to the shared data dir";
+      << "data directory " << dir << " does not exist; set CAREREACH_DATA to the shared data dir";
 
   LoadReport tract_report;
   absl::StatusOr<std::vector<PopulationUnit>> units =

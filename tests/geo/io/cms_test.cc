@@ -69,7 +69,7 @@ void WriteText(const std::string& path, const std::string& text) {
 
 const std::string& FixtureDir() {
   static const std::string* dir =
-      new std::string(std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/cms");
+      new std::string(std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/cms");
   return *dir;
 }
 

@@ -141,7 +141,7 @@ TEST(CsvTableTest, FirstColumnPrefersEarlierNames) {
 }
 
 TEST(ReadCsvFileTest, ReadsCheckedInCensusExtractWithByteOrderMark) {
-  const std::string path = std::string(CARERACH_SOURCE_DIR) + "/tests/fixtures/tracts_bom.csv";
+  const std::string path = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/tracts_bom.csv";
 
   absl::StatusOr<CsvTable> table = ReadCsvFile(path);
 

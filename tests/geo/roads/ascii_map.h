@@ -1,5 +1,5 @@
-#ifndef CARERACH_TESTS_GEO_ROADS_ASCII_MAP_H_
-#define CARERACH_TESTS_GEO_ROADS_ASCII_MAP_H_
+#ifndef CAREREACH_TESTS_GEO_ROADS_ASCII_MAP_H_
+#define CAREREACH_TESTS_GEO_ROADS_ASCII_MAP_H_
 
 #include <cmath>
 #include <map>
@@ -107,4 +107,4 @@ class AsciiMap {
 
 }  // namespace carereach::testing_util
 
-#endif  // CARERACH_TESTS_GEO_ROADS_ASCII_MAP_H_
+#endif  // CAREREACH_TESTS_GEO_ROADS_ASCII_MAP_H_
