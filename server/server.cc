@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "geo/core/status_macros.h"
 #include "server/auth/keys.h"
 #include "server/default_regions.h"
 #include "server/log.h"
@@ -91,18 +92,15 @@ absl::StatusOr<std::vector<std::string>> CheckSecurityOptions(const Server::Opti
         "--auth_mtls_identities_file needs client certificates (--tls_client_ca_file)");
   }
   if (tls_on) {
-    absl::StatusOr<std::string> cert = ReadFile(tls.cert_file, "--tls_cert_file");
-    if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadFile(tls.key_file, "--tls_key_file");
-    if (!key.ok()) return key.status();
-    if (absl::Status s = auth::CheckTlsFiles(*cert, *key); !s.ok()) {
+    ASSIGN_OR_RETURN(std::string cert, ReadFile(tls.cert_file, "--tls_cert_file"));
+    ASSIGN_OR_RETURN(std::string key, ReadFile(tls.key_file, "--tls_key_file"));
+    if (absl::Status s = auth::CheckTlsFiles(cert, key); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrFormat("--tls_cert_file %s, --tls_key_file %s: %s",
                                                         tls.cert_file, tls.key_file, s.message()));
     }
     if (!tls.client_ca_file.empty()) {
-      absl::StatusOr<std::string> ca = ReadFile(tls.client_ca_file, "--tls_client_ca_file");
-      if (!ca.ok()) return ca.status();
-      if (absl::Status s = auth::CheckCaBundle(*ca); !s.ok()) {
+      ASSIGN_OR_RETURN(std::string ca, ReadFile(tls.client_ca_file, "--tls_client_ca_file"));
+      if (absl::Status s = auth::CheckCaBundle(ca); !s.ok()) {
         return absl::InvalidArgumentError(
             absl::StrFormat("--tls_client_ca_file %s: %s", tls.client_ca_file, s.message()));
       }
@@ -161,28 +159,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   std::string text = DefaultRegionsConfig();
   std::string source = "built-in regions config";
   if (!options.regions_config_path.empty()) {
-    absl::StatusOr<std::string> file = ReadFile(options.regions_config_path, "--regions");
-    if (!file.ok()) return file.status();
-    text = *std::move(file);
+    ASSIGN_OR_RETURN(text, ReadFile(options.regions_config_path, "--regions"));
     source = options.regions_config_path;
   }
-  absl::StatusOr<v1::RegionsConfig> config =
-      RegionCatalog::ParseConfig(text, source, options.data_dir);
-  if (!config.ok()) return config.status();
+  ASSIGN_OR_RETURN(v1::RegionsConfig config,
+                   RegionCatalog::ParseConfig(text, source, options.data_dir));
   std::string profile_text = roads::DefaultCarProfileCsv();
   std::string profile_source = "built-in deploy/profiles/car.csv";
   if (!options.speed_profile_path.empty()) {
-    absl::StatusOr<std::string> file = ReadFile(options.speed_profile_path, "--speed_profile");
-    if (!file.ok()) return file.status();
-    profile_text = *std::move(file);
+    ASSIGN_OR_RETURN(profile_text, ReadFile(options.speed_profile_path, "--speed_profile"));
     profile_source = options.speed_profile_path;
   }
-  absl::StatusOr<roads::SpeedProfile> profile =
-      roads::SpeedProfile::Parse(profile_text, profile_source);
-  if (!profile.ok()) return profile.status();
+  ASSIGN_OR_RETURN(roads::SpeedProfile profile,
+                   roads::SpeedProfile::Parse(profile_text, profile_source));
 
-  absl::StatusOr<std::vector<std::string>> warnings = CheckSecurityOptions(options);
-  if (!warnings.ok()) return warnings.status();
+  ASSIGN_OR_RETURN(std::vector<std::string> warnings, CheckSecurityOptions(options));
 
   auto server = std::unique_ptr<Server>(new Server());
   server->options_ = options;
@@ -196,17 +187,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
     a.token_policy.tenant_claim = options.auth.tenant_claim;
     a.token_policy.leeway = options.auth.leeway;
     a.identities_file = options.auth.mtls_identities_file;
-    absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
-        auth::Authenticator::Create(
-            a, [](absl::string_view m) { LogLine(std::string_view(m.data(), m.size())); });
-    if (!authenticator.ok()) return authenticator.status();
-    server->authenticator_ = *std::move(authenticator);
+    ASSIGN_OR_RETURN(server->authenticator_,
+                     auth::Authenticator::Create(a, [](absl::string_view m) {
+                       LogLine(std::string_view(m.data(), m.size()));
+                     }));
   } else {
     server->authenticator_ = std::make_unique<auth::Authenticator>();
   }
   const auth::Authenticator* authenticator = server->authenticator_.get();
-  server->config_ = *std::move(config);
-  server->profile_ = *std::move(profile);
+  server->config_ = std::move(config);
+  server->profile_ = std::move(profile);
   server->access_service_ =
       std::make_unique<rpc::AccessServiceImpl>(options.limits, options.max_request_time);
   server->adequacy_service_ = std::make_unique<rpc::AdequacyServiceImpl>(
@@ -270,7 +260,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
                         options.listen_address));
   }
   SetServing(*server->server_, false);
-  for (const std::string& warning : *warnings) LogLine(warning);
+  for (const std::string& warning : warnings) LogLine(warning);
   Logf("listening on %s (port %d, %s%s); NOT_SERVING until regions are loaded",
        options.listen_address, server->port_,
        options.tls.cert_file.empty()        ? "plaintext"
@@ -301,10 +291,9 @@ Server::~Server() {
 }
 
 absl::Status Server::LoadRegions() {
-  absl::StatusOr<std::unique_ptr<RegionCatalog>> catalog =
-      RegionCatalog::Load(config_, options_.data_dir, LogLine);
-  if (!catalog.ok()) return catalog.status();
-  std::shared_ptr<RegionCatalog> shared(*std::move(catalog));
+  ASSIGN_OR_RETURN(std::unique_ptr<RegionCatalog> catalog,
+                   RegionCatalog::Load(config_, options_.data_dir, LogLine));
+  std::shared_ptr<RegionCatalog> shared(std::move(catalog));
   access_service_->SetCatalog(shared);
   adequacy_service_->SetCatalog(shared);
   network_service_->SetCatalog(shared);

@@ -19,6 +19,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "geo/core/status_macros.h"
 #include "geo/io/csv.h"
 #include "geo/io/row_parsing.h"
 
@@ -60,6 +61,8 @@ using internal::CheckFieldCount;
 using internal::LoadKeyedRows;
 using internal::ParseCode;
 using internal::ParseCount;
+using internal::ParseStateCode;
+using internal::ParseText;
 
 // A specialty code exactly as written ("S03", "007"): letters and digits only, never
 // reinterpreted as a number.
@@ -120,30 +123,19 @@ absl::StatusOr<bool> ParseKind(const CsvTable& table, int column, absl::string_v
 
 absl::StatusOr<SpecialtyType> ParseStandard(const CsvTable& table, const CsvRecord& record,
                                             const std::vector<int>& col) {
-  if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckFieldCount(table, record));
   SpecialtyType type;
-  absl::StatusOr<std::string> code =
-      ParseSpecialtyCode(table, col[kStdCode], record.fields[col[kStdCode]]);
-  if (!code.ok()) return code.status();
-  type.code = *std::move(code);
-  type.name = std::string(absl::StripAsciiWhitespace(record.fields[col[kStdName]]));
-  if (type.name.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[col[kStdName]], " is empty"));
-  }
-  absl::StatusOr<bool> facility = ParseKind(table, col[kStdKind], record.fields[col[kStdKind]]);
-  if (!facility.ok()) return facility.status();
-  type.facility = *facility;
+  ASSIGN_OR_RETURN(type.code,
+                   ParseSpecialtyCode(table, col[kStdCode], record.fields[col[kStdCode]]));
+  ASSIGN_OR_RETURN(type.name, ParseText(table, col[kStdName], record.fields[col[kStdName]]));
+  ASSIGN_OR_RETURN(type.facility, ParseKind(table, col[kStdKind], record.fields[col[kStdKind]]));
   for (int d = 0; d < kCountyDesignationCount; ++d) {
     const int minutes_column = col[kStdFirstValue + 2 * d];
     const int miles_column = col[kStdFirstValue + 2 * d + 1];
-    absl::StatusOr<double> minutes =
-        ParseNonNegative(table, minutes_column, record.fields[minutes_column]);
-    if (!minutes.ok()) return minutes.status();
-    absl::StatusOr<double> miles =
-        ParseNonNegative(table, miles_column, record.fields[miles_column]);
-    if (!miles.ok()) return miles.status();
-    type.base_max_minutes[d] = *minutes;
-    type.base_max_miles[d] = *miles;
+    ASSIGN_OR_RETURN(type.base_max_minutes[d],
+                     ParseNonNegative(table, minutes_column, record.fields[minutes_column]));
+    ASSIGN_OR_RETURN(type.base_max_miles[d],
+                     ParseNonNegative(table, miles_column, record.fields[miles_column]));
   }
   return type;
 }
@@ -164,25 +156,22 @@ struct RatioRow {
 absl::StatusOr<int> ParseCountyRef(const CsvTable& table, const CsvRecord& record, int ssa_column,
                                    int fips_column, const std::vector<CmsCounty>& counties,
                                    const absl::flat_hash_map<std::string, int>& county_index) {
-  absl::StatusOr<std::string> ssa = ParseCode(table, ssa_column, record.fields[ssa_column], 5);
-  if (!ssa.ok()) return ssa.status();
+  ASSIGN_OR_RETURN(std::string ssa, ParseCode(table, ssa_column, record.fields[ssa_column], 5));
   if (absl::StripAsciiWhitespace(record.fields[fips_column]).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[fips_column],
-                                                   " is empty: SSA county ", *ssa,
-                                                   " has no FIPS code (territory)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        table.header[fips_column], " is empty: SSA county ", ssa, " has no FIPS code (territory)"));
   }
-  absl::StatusOr<std::string> fips = ParseCode(table, fips_column, record.fields[fips_column], 5);
-  if (!fips.ok()) return fips.status();
-  auto it = county_index.find(*fips);
+  ASSIGN_OR_RETURN(std::string fips, ParseCode(table, fips_column, record.fields[fips_column], 5));
+  auto it = county_index.find(fips);
   if (it == county_index.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[fips_column], ": county ", *fips,
+    return absl::InvalidArgumentError(absl::StrCat(table.header[fips_column], ": county ", fips,
                                                    " is not in ", StandardsSet::kDesignationsFile));
   }
   const CmsCounty& county = counties[it->second];
-  if (county.ssa_code != *ssa) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "SSA county ", *ssa, " maps to FIPS ", *fips, ", which is loaded as SSA county ",
-        county.ssa_code, " (the designations row of ", *ssa, " was skipped)"));
+  if (county.ssa_code != ssa) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SSA county ", ssa, " maps to FIPS ", fips, ", which is loaded as SSA county ",
+                     county.ssa_code, " (the designations row of ", ssa, " was skipped)"));
   }
   return it->second;
 }
@@ -190,11 +179,10 @@ absl::StatusOr<int> ParseCountyRef(const CsvTable& table, const CsvRecord& recor
 absl::StatusOr<int> ParseKnownSpecialty(
     const CsvTable& table, int column, absl::string_view value,
     const absl::flat_hash_map<std::string, int>& specialty_index) {
-  absl::StatusOr<std::string> code = ParseSpecialtyCode(table, column, value);
-  if (!code.ok()) return code.status();
-  auto it = specialty_index.find(*code);
+  ASSIGN_OR_RETURN(std::string code, ParseSpecialtyCode(table, column, value));
+  auto it = specialty_index.find(code);
   if (it == specialty_index.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[column], ": \"", *code,
+    return absl::InvalidArgumentError(absl::StrCat(table.header[column], ": \"", code,
                                                    "\" is not in ", StandardsSet::kStandardsFile));
   }
   return it->second;
@@ -220,13 +208,11 @@ struct CountyRow {
 
 absl::StatusOr<CountyRow> ParseCmsCounty(const CsvTable& table, const CsvRecord& record,
                                          const std::vector<int>& col) {
-  if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckFieldCount(table, record));
   CountyRow row;
   row.line = record.line;
   CmsCounty& county = row.county;
-  absl::StatusOr<std::string> ssa = ParseCode(table, col[kDesSsa], record.fields[col[kDesSsa]], 5);
-  if (!ssa.ok()) return ssa.status();
-  county.ssa_code = *std::move(ssa);
+  ASSIGN_OR_RETURN(county.ssa_code, ParseCode(table, col[kDesSsa], record.fields[col[kDesSsa]], 5));
   county.state = std::string(absl::StripAsciiWhitespace(record.fields[col[kDesState]]));
   county.name = std::string(absl::StripAsciiWhitespace(record.fields[col[kDesName]]));
   if (absl::StripAsciiWhitespace(record.fields[col[kDesFips]]).empty()) {
@@ -234,37 +220,21 @@ absl::StatusOr<CountyRow> ParseCmsCounty(const CsvTable& table, const CsvRecord&
         absl::StrCat(table.header[col[kDesFips]], " is empty: SSA county ", county.ssa_code, " (",
                      county.state, " ", county.name, ") has no FIPS code (territory)"));
   }
-  absl::StatusOr<std::string> fips =
-      ParseCode(table, col[kDesFips], record.fields[col[kDesFips]], 5);
-  if (!fips.ok()) return fips.status();
-  county.fips = *std::move(fips);
+  ASSIGN_OR_RETURN(county.fips, ParseCode(table, col[kDesFips], record.fields[col[kDesFips]], 5));
 
-  if (county.state.size() != 2 || !absl::ascii_isalpha(county.state[0]) ||
-      !absl::ascii_isalpha(county.state[1])) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        table.header[col[kDesState]], ": \"", county.state, "\" is not a two-letter USPS code"));
-  }
-  absl::AsciiStrToUpper(&county.state);
-  if (county.name.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[col[kDesName]], " is empty"));
-  }
+  ASSIGN_OR_RETURN(county.state,
+                   ParseStateCode(table, col[kDesState], record.fields[col[kDesState]]));
+  ASSIGN_OR_RETURN(county.name, ParseText(table, col[kDesName], record.fields[col[kDesName]]));
 
-  absl::StatusOr<CountyDesignation> designation =
-      ParseDesignationField(table, col[kDesDesignation], record.fields[col[kDesDesignation]]);
-  if (!designation.ok()) return designation.status();
-  county.designation = *designation;
+  ASSIGN_OR_RETURN(county.designation, ParseDesignationField(table, col[kDesDesignation],
+                                                             record.fields[col[kDesDesignation]]));
 
-  absl::StatusOr<int64_t> total = ParseCount(table, col[kDesTotal], record.fields[col[kDesTotal]]);
-  if (!total.ok()) return total.status();
-  county.total_beneficiaries = *total;
-  absl::StatusOr<double> ratio =
-      ParseNonNegative(table, col[kDesRatio95], record.fields[col[kDesRatio95]]);
-  if (!ratio.ok()) return ratio.status();
-  county.ratio_95th_percentile_base_population = *ratio;
-  absl::StatusOr<int64_t> required =
-      ParseCount(table, col[kDesRequired], record.fields[col[kDesRequired]]);
-  if (!required.ok()) return required.status();
-  county.beneficiaries_required_to_cover = *required;
+  ASSIGN_OR_RETURN(county.total_beneficiaries,
+                   ParseCount(table, col[kDesTotal], record.fields[col[kDesTotal]]));
+  ASSIGN_OR_RETURN(county.ratio_95th_percentile_base_population,
+                   ParseNonNegative(table, col[kDesRatio95], record.fields[col[kDesRatio95]]));
+  ASSIGN_OR_RETURN(county.beneficiaries_required_to_cover,
+                   ParseCount(table, col[kDesRequired], record.fields[col[kDesRequired]]));
   return row;
 }
 
@@ -359,12 +329,10 @@ absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::str
       "specialty_code", "specialty",    "kind",          "large_metro_minutes", "large_metro_miles",
       "metro_minutes",  "metro_miles",  "micro_minutes", "micro_miles",         "rural_minutes",
       "rural_miles",    "ceac_minutes", "ceac_miles"};
-  absl::StatusOr<std::vector<SpecialtyType>> specialties = LoadKeyedRows<SpecialtyType>(
-      base + kStandardsFile, standard_columns, ParseStandard,
-      [](const SpecialtyType& t) { return t.code; }, "specialty code",
-      &(*reports)[kStandardsReport]);
-  if (!specialties.ok()) return specialties.status();
-  tables->specialties = *std::move(specialties);
+  ASSIGN_OR_RETURN(tables->specialties, LoadKeyedRows<SpecialtyType>(
+                                            base + kStandardsFile, standard_columns, ParseStandard,
+                                            [](const SpecialtyType& t) { return t.code; },
+                                            "specialty code", &(*reports)[kStandardsReport]));
   for (size_t i = 0; i < tables->specialties.size(); ++i) {
     tables->specialty_index.emplace(tables->specialties[i].code, static_cast<int>(i));
   }
@@ -372,17 +340,15 @@ absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::str
   // Minimum ratios, for the types that have one.
   auto parse_ratio = [&](const CsvTable& table, const CsvRecord& record,
                          const std::vector<int>& col) -> absl::StatusOr<RatioRow> {
-    if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckFieldCount(table, record));
     RatioRow row;
-    absl::StatusOr<int> specialty = ParseKnownSpecialty(
-        table, col[kRatioCode], record.fields[col[kRatioCode]], tables->specialty_index);
-    if (!specialty.ok()) return specialty.status();
-    row.specialty = *specialty;
-    absl::StatusOr<bool> facility =
-        ParseKind(table, col[kRatioKind], record.fields[col[kRatioKind]]);
-    if (!facility.ok()) return facility.status();
+    ASSIGN_OR_RETURN(row.specialty,
+                     ParseKnownSpecialty(table, col[kRatioCode], record.fields[col[kRatioCode]],
+                                         tables->specialty_index));
+    ASSIGN_OR_RETURN(bool facility,
+                     ParseKind(table, col[kRatioKind], record.fields[col[kRatioKind]]));
     const SpecialtyType& type = tables->specialties[row.specialty];
-    if (*facility != type.facility) {
+    if (facility != type.facility) {
       return absl::InvalidArgumentError(
           absl::StrCat(table.header[col[kRatioKind]], ": ", type.code, " is a ",
                        type.facility ? "facility" : "provider", " type in ", kStandardsFile));
@@ -397,19 +363,18 @@ absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::str
     }
     for (int d = 0; d < kCountyDesignationCount; ++d) {
       const int column = col[kRatioFirstValue + d];
-      absl::StatusOr<double> ratio = ParseNonNegative(table, column, record.fields[column]);
-      if (!ratio.ok()) return ratio.status();
-      row.per_1000[d] = *ratio;
+      ASSIGN_OR_RETURN(row.per_1000[d], ParseNonNegative(table, column, record.fields[column]));
     }
     return row;
   };
-  absl::StatusOr<std::vector<RatioRow>> ratios = LoadKeyedRows<RatioRow>(
-      base + kRatiosFile,
-      {"specialty_code", "kind", "unit", "large_metro", "metro", "micro", "rural", "ceac"},
-      parse_ratio, [&](const RatioRow& r) { return tables->specialties[r.specialty].code; },
-      "specialty code", &(*reports)[kRatiosReport]);
-  if (!ratios.ok()) return ratios.status();
-  for (const RatioRow& ratio : *ratios) {
+  ASSIGN_OR_RETURN(
+      std::vector<RatioRow> ratios,
+      LoadKeyedRows<RatioRow>(
+          base + kRatiosFile,
+          {"specialty_code", "kind", "unit", "large_metro", "metro", "micro", "rural", "ceac"},
+          parse_ratio, [&](const RatioRow& r) { return tables->specialties[r.specialty].code; },
+          "specialty code", &(*reports)[kRatiosReport]));
+  for (const RatioRow& ratio : ratios) {
     SpecialtyType& type = tables->specialties[ratio.specialty];
     type.has_ratio = true;
     type.ratio_in_beds = ratio.in_beds;
@@ -418,19 +383,20 @@ absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::str
 
   // Counties, ordered by FIPS.
   LoadReport& designations_report = (*reports)[kDesignationsReport];
-  absl::StatusOr<std::vector<CountyRow>> county_rows = LoadKeyedRows<CountyRow>(
-      base + kDesignationsFile,
-      {"ssa_county_code", "fips", "state", "county", "county_designation", "total_beneficiaries",
-       "ratio_95th_percentile_base_population", "beneficiaries_required_to_cover"},
-      ParseCmsCounty, [](const CountyRow& r) { return r.county.fips; }, "county FIPS",
-      &designations_report);
-  if (!county_rows.ok()) return county_rows.status();
-  std::sort(county_rows->begin(), county_rows->end(),
+  ASSIGN_OR_RETURN(std::vector<CountyRow> county_rows,
+                   LoadKeyedRows<CountyRow>(
+                       base + kDesignationsFile,
+                       {"ssa_county_code", "fips", "state", "county", "county_designation",
+                        "total_beneficiaries", "ratio_95th_percentile_base_population",
+                        "beneficiaries_required_to_cover"},
+                       ParseCmsCounty, [](const CountyRow& r) { return r.county.fips; },
+                       "county FIPS", &designations_report));
+  std::sort(county_rows.begin(), county_rows.end(),
             [](const CountyRow& a, const CountyRow& b) { return a.county.fips < b.county.fips; });
   std::vector<int64_t> county_lines;
-  county_lines.reserve(county_rows->size());
-  tables->counties.reserve(county_rows->size());
-  for (CountyRow& row : *county_rows) {
+  county_lines.reserve(county_rows.size());
+  tables->counties.reserve(county_rows.size());
+  for (CountyRow& row : county_rows) {
     tables->county_index.emplace(row.county.fips, static_cast<int>(tables->counties.size()));
     county_lines.push_back(row.line);
     tables->counties.push_back(std::move(row.county));
@@ -439,55 +405,46 @@ absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::str
   // The criteria CMS applies per county x type.
   auto parse_criterion = [&](const CsvTable& table, const CsvRecord& record,
                              const std::vector<int>& col) -> absl::StatusOr<CriterionRow> {
-    if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckFieldCount(table, record));
     CriterionRow row;
     row.line = record.line;
-    absl::StatusOr<int> county = ParseCountyRef(table, record, col[kCritSsa], col[kCritFips],
-                                                tables->counties, tables->county_index);
-    if (!county.ok()) return county.status();
-    row.county = *county;
-    absl::StatusOr<CountyDesignation> designation =
-        ParseDesignationField(table, col[kCritDesignation], record.fields[col[kCritDesignation]]);
-    if (!designation.ok()) return designation.status();
-    row.designation = *designation;
-    absl::StatusOr<int> specialty = ParseKnownSpecialty(
-        table, col[kCritCode], record.fields[col[kCritCode]], tables->specialty_index);
-    if (!specialty.ok()) return specialty.status();
-    row.specialty = *specialty;
-    absl::StatusOr<double> minutes =
-        ParseNonNegative(table, col[kCritMinutes], record.fields[col[kCritMinutes]]);
-    if (!minutes.ok()) return minutes.status();
-    row.criterion.max_minutes = *minutes;
-    absl::StatusOr<double> miles =
-        ParseNonNegative(table, col[kCritMiles], record.fields[col[kCritMiles]]);
-    if (!miles.ok()) return miles.status();
-    row.criterion.max_miles = *miles;
-    absl::StatusOr<int64_t> minimum =
-        ParseCount(table, col[kCritMinimum], record.fields[col[kCritMinimum]]);
-    if (!minimum.ok()) return minimum.status();
-    if (*minimum > std::numeric_limits<int32_t>::max()) {
+    ASSIGN_OR_RETURN(row.county, ParseCountyRef(table, record, col[kCritSsa], col[kCritFips],
+                                                tables->counties, tables->county_index));
+    ASSIGN_OR_RETURN(row.designation, ParseDesignationField(table, col[kCritDesignation],
+                                                            record.fields[col[kCritDesignation]]));
+    ASSIGN_OR_RETURN(row.specialty,
+                     ParseKnownSpecialty(table, col[kCritCode], record.fields[col[kCritCode]],
+                                         tables->specialty_index));
+    ASSIGN_OR_RETURN(row.criterion.max_minutes,
+                     ParseNonNegative(table, col[kCritMinutes], record.fields[col[kCritMinutes]]));
+    ASSIGN_OR_RETURN(row.criterion.max_miles,
+                     ParseNonNegative(table, col[kCritMiles], record.fields[col[kCritMiles]]));
+    ASSIGN_OR_RETURN(int64_t minimum,
+                     ParseCount(table, col[kCritMinimum], record.fields[col[kCritMinimum]]));
+    if (minimum > std::numeric_limits<int32_t>::max()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(table.header[col[kCritMinimum]], ": ", *minimum, " is too large"));
+          absl::StrCat(table.header[col[kCritMinimum]], ": ", minimum, " is too large"));
     }
-    row.criterion.minimum_number = static_cast<int32_t>(*minimum);
+    row.criterion.minimum_number = static_cast<int32_t>(minimum);
     return row;
   };
   auto pair_key = [&](int county, int specialty) {
     return absl::StrCat(tables->counties[county].fips, " ", tables->specialties[specialty].code);
   };
-  absl::StatusOr<std::vector<CriterionRow>> criteria = LoadKeyedRows<CriterionRow>(
-      base + kCriteriaFile,
-      {"ssa_county_code", "fips", "county_designation", "specialty_code", "max_time_minutes",
-       "max_distance_miles", "minimum_number"},
-      parse_criterion,
-      [&](const CriterionRow& r) { return tables->CriterionSlot(r.county, r.specialty); },
-      [&](const CriterionRow& r) { return pair_key(r.county, r.specialty); }, "county x specialty",
-      &(*reports)[kCriteriaReport]);
-  if (!criteria.ok()) return criteria.status();
+  ASSIGN_OR_RETURN(
+      std::vector<CriterionRow> criteria,
+      LoadKeyedRows<CriterionRow>(
+          base + kCriteriaFile,
+          {"ssa_county_code", "fips", "county_designation", "specialty_code", "max_time_minutes",
+           "max_distance_miles", "minimum_number"},
+          parse_criterion,
+          [&](const CriterionRow& r) { return tables->CriterionSlot(r.county, r.specialty); },
+          [&](const CriterionRow& r) { return pair_key(r.county, r.specialty); },
+          "county x specialty", &(*reports)[kCriteriaReport]));
   tables->criteria.resize(tables->counties.size() * tables->specialties.size());
   std::vector<bool> designation_reported(tables->counties.size(), false);
   const size_t designation_issues_from = designations_report.skipped.size();
-  for (CriterionRow& row : *criteria) {
+  for (CriterionRow& row : criteria) {
     const CmsCounty& county = tables->counties[row.county];
     const SpecialtyType& type = tables->specialties[row.specialty];
     const int d = static_cast<int>(county.designation);
@@ -516,16 +473,13 @@ absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::str
   // Certificate-of-need flags, for county x type pairs that have criteria.
   auto parse_con = [&](const CsvTable& table, const CsvRecord& record,
                        const std::vector<int>& col) -> absl::StatusOr<ConRow> {
-    if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckFieldCount(table, record));
     ConRow row;
-    absl::StatusOr<int> county = ParseCountyRef(table, record, col[kConSsa], col[kConFips],
-                                                tables->counties, tables->county_index);
-    if (!county.ok()) return county.status();
-    row.county = *county;
-    absl::StatusOr<int> specialty = ParseKnownSpecialty(
-        table, col[kConCode], record.fields[col[kConCode]], tables->specialty_index);
-    if (!specialty.ok()) return specialty.status();
-    row.specialty = *specialty;
+    ASSIGN_OR_RETURN(row.county, ParseCountyRef(table, record, col[kConSsa], col[kConFips],
+                                                tables->counties, tables->county_index));
+    ASSIGN_OR_RETURN(row.specialty,
+                     ParseKnownSpecialty(table, col[kConCode], record.fields[col[kConCode]],
+                                         tables->specialty_index));
     const absl::string_view flag = absl::StripAsciiWhitespace(record.fields[col[kConCustomized]]);
     if (flag == "Y") {
       row.customized = true;
@@ -540,13 +494,15 @@ absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::str
     }
     return row;
   };
-  absl::StatusOr<std::vector<ConRow>> con = LoadKeyedRows<ConRow>(
-      base + kCertificateOfNeedFile, {"ssa_county_code", "fips", "specialty_code", "td_customized"},
-      parse_con, [&](const ConRow& r) { return tables->CriterionSlot(r.county, r.specialty); },
-      [&](const ConRow& r) { return pair_key(r.county, r.specialty); }, "county x specialty",
-      &(*reports)[kConReport]);
-  if (!con.ok()) return con.status();
-  for (const ConRow& row : *con) {
+  ASSIGN_OR_RETURN(
+      std::vector<ConRow> con,
+      LoadKeyedRows<ConRow>(
+          base + kCertificateOfNeedFile,
+          {"ssa_county_code", "fips", "specialty_code", "td_customized"}, parse_con,
+          [&](const ConRow& r) { return tables->CriterionSlot(r.county, r.specialty); },
+          [&](const ConRow& r) { return pair_key(r.county, r.specialty); }, "county x specialty",
+          &(*reports)[kConReport]));
+  for (const ConRow& row : con) {
     tables->criteria[tables->CriterionSlot(row.county, row.specialty)]->certificate_of_need =
         row.customized;
   }

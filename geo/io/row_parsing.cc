@@ -53,6 +53,23 @@ absl::StatusOr<std::string> ParseCode(const CsvTable& table, int column, absl::s
   return code;
 }
 
+absl::StatusOr<std::string> ParseText(const CsvTable& table, int column, absl::string_view value) {
+  value = absl::StripAsciiWhitespace(value);
+  if (value.empty())
+    return absl::InvalidArgumentError(absl::StrCat(table.header[column], " is empty"));
+  return std::string(value);
+}
+
+absl::StatusOr<std::string> ParseStateCode(const CsvTable& table, int column,
+                                           absl::string_view value) {
+  value = absl::StripAsciiWhitespace(value);
+  if (value.size() != 2 || !absl::ascii_isalpha(value[0]) || !absl::ascii_isalpha(value[1])) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(table.header[column], ": \"", value, "\" is not a two-letter USPS code"));
+  }
+  return absl::AsciiStrToUpper(value);
+}
+
 absl::StatusOr<int64_t> ParseCount(const CsvTable& table, int column, absl::string_view value) {
   value = absl::StripAsciiWhitespace(value);
   const std::string& name = table.header[column];
