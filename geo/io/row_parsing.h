@@ -46,6 +46,9 @@ absl::StatusOr<std::string> ParseStateCode(const CsvTable& table, int column,
 // A non-negative integer count.
 absl::StatusOr<int64_t> ParseCount(const CsvTable& table, int column, absl::string_view value);
 
+// A finite, non-negative decimal number ("7.6867250600000006E-2" is fine).
+absl::StatusOr<double> ParseNonNegative(const CsvTable& table, int column, absl::string_view value);
+
 // A decimal number; a leading '+' and leading zeros are fine ("+32.476823", "-086.486599").
 absl::StatusOr<double> ParseNumber(const CsvTable& table, int column, absl::string_view value);
 
