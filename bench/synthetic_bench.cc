@@ -11,6 +11,7 @@
 
 #include "absl/strings/numbers.h"
 #include "geo/access/coverage.h"
+#include "geo/core/status_macros.h"
 #include "geo/io/csv.h"
 #include "geo/roads/graph_cache.h"
 #include "geo/roads/osm_import.h"
@@ -34,12 +35,12 @@ int Fail(const absl::Status& s) {
   return 1;
 }
 
-int Run(const std::string& prefix) {
+absl::Status Run(const std::string& prefix) {
   auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
   const std::string pbf = prefix + ".osm.pbf", cache = prefix + ".graph";
   absl::StatusOr<roads::RoadGraph> graph = absl::UnknownError("not run");
   const double import_s = Seconds([&] { graph = roads::ImportOsm(pbf, *profile); });
-  if (!graph.ok()) return Fail(graph.status());
+  RETURN_IF_ERROR(graph.status());
   const uint64_t source = *roads::FingerprintFile(pbf);
   const double save_s = Seconds([&] {
     if (absl::Status s = roads::SaveRoadGraph(*graph, source, profile->fingerprint(), cache);
@@ -66,34 +67,32 @@ int Run(const std::string& prefix) {
               Median(loads));
 
   // Population points as one pseudo-county region; facilities.
-  auto points = io::ReadCsvFile(prefix + ".points.csv");
-  auto facilities_csv = io::ReadCsvFile(prefix + ".facilities.csv");
-  if (!points.ok()) return Fail(points.status());
-  if (!facilities_csv.ok()) return Fail(facilities_csv.status());
+  ASSIGN_OR_RETURN(io::CsvTable points, io::ReadCsvFile(prefix + ".points.csv"));
+  ASSIGN_OR_RETURN(io::CsvTable facilities_csv, io::ReadCsvFile(prefix + ".facilities.csv"));
   std::vector<io::PopulationUnit> units;
-  for (const io::CsvRecord& r : points->records) {
-    io::PopulationUnit u{.id = "99999" + r.fields[points->Column("id")], .county_fips = "99999"};
-    if (!absl::SimpleAtoi(r.fields[points->Column("population")], &u.population) ||
-        !absl::SimpleAtod(r.fields[points->Column("lat")], &u.location.lat) ||
-        !absl::SimpleAtod(r.fields[points->Column("lon")], &u.location.lon)) {
-      return Fail(absl::InvalidArgumentError("bad point row"));
+  for (const io::CsvRecord& r : points.records) {
+    io::PopulationUnit u{.id = "99999" + r.fields[points.Column("id")], .county_fips = "99999"};
+    if (!absl::SimpleAtoi(r.fields[points.Column("population")], &u.population) ||
+        !absl::SimpleAtod(r.fields[points.Column("lat")], &u.location.lat) ||
+        !absl::SimpleAtod(r.fields[points.Column("lon")], &u.location.lon)) {
+      return absl::InvalidArgumentError("bad point row");
     }
     units.push_back(u);
   }
   std::vector<access::Facility> facilities;
-  for (const io::CsvRecord& r : facilities_csv->records) {
-    access::Facility f{.id = r.fields[facilities_csv->Column("ID")]};
-    absl::SimpleAtod(r.fields[facilities_csv->Column("LATITUDE")], &f.location.lat);
-    absl::SimpleAtod(r.fields[facilities_csv->Column("LONGITUDE")], &f.location.lon);
+  for (const io::CsvRecord& r : facilities_csv.records) {
+    access::Facility f{.id = r.fields[facilities_csv.Column("ID")]};
+    absl::SimpleAtod(r.fields[facilities_csv.Column("LATITUDE")], &f.location.lat);
+    absl::SimpleAtod(r.fields[facilities_csv.Column("LONGITUDE")], &f.location.lon);
     facilities.push_back(f);
   }
-  auto region = access::BuildRegion("synthetic", "", "", {.county_fips = {"99999"}}, units, {});
-  if (!region.ok()) return Fail(region.status());
+  ASSIGN_OR_RETURN(access::Region region,
+                   access::BuildRegion("synthetic", "", "", {.county_fips = {"99999"}}, units, {}));
   access::DriveRegion drive;
   std::shared_ptr<const routing::RoadNetwork> network;
   const double index_s =
       Seconds([&] { network = routing::RoadNetwork::Create(*std::move(graph)); });
-  const double snap_s = Seconds([&] { drive = access::BuildDriveRegion(*region, network); });
+  const double snap_s = Seconds([&] { drive = access::BuildDriveRegion(region, network); });
   std::printf("snap index: %.2f s; snapping %zu points (once per region): %.3f s\n", index_s,
               units.size(), snap_s);
 
@@ -105,9 +104,8 @@ int Run(const std::string& prefix) {
   std::vector<double> runs;
   absl::StatusOr<access::CoverageAnswer> answer = absl::UnknownError("not run");
   for (int i = 0; i < 5; ++i) {
-    runs.push_back(
-        Seconds([&] { answer = access::ComputeCoverage(*region, &drive, request, {}); }));
-    if (!answer.ok()) return Fail(answer.status());
+    runs.push_back(Seconds([&] { answer = access::ComputeCoverage(region, &drive, request, {}); }));
+    RETURN_IF_ERROR(answer.status());
   }
   std::printf("drive coverage, %zu points x %zu facilities, 15/30/60 minutes: median %.3f s of 5\n",
               units.size(), facilities.size(), Median(runs));
@@ -120,7 +118,7 @@ int Run(const std::string& prefix) {
   }
   std::printf("  unsnapped points: %d; unsnapped facilities: %zu\n",
               answer->summary.unsnapped_units, answer->unsnapped_facilities.size());
-  return 0;
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -133,5 +131,6 @@ int main(int argc, char** argv) {
                  "PREFIX.facilities.csv)\n");
     return 2;
   }
-  return carereach::Run(argv[1]);
+  if (absl::Status s = carereach::Run(argv[1]); !s.ok()) return carereach::Fail(s);
+  return 0;
 }

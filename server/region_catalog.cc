@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "geo/access/adequacy.h"
+#include "geo/core/status_macros.h"
 #include "geo/io/census.h"
 #include "geo/roads/graph_cache.h"
 
@@ -76,11 +77,8 @@ absl::StatusOr<v1::RegionsConfig> RegionCatalog::ParseConfig(std::string_view te
   if (config.region().empty()) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: no region is configured", source));
   }
-  if (absl::Status s = CheckFile(data_dir, config.county_table_file(),
-                                 absl::StrCat(std::string(source), ": county_table_file"));
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckFile(data_dir, config.county_table_file(),
+                            absl::StrCat(std::string(source), ": county_table_file")));
   for (int i = 0; i < config.standards_set_size(); ++i) {
     const v1::StandardsSetConfig& sc = config.standards_set(i);
     const std::string field = absl::StrFormat("%s: standards_set[%d]", source, i);
@@ -110,16 +108,10 @@ absl::StatusOr<v1::RegionsConfig> RegionCatalog::ParseConfig(std::string_view te
       return absl::InvalidArgumentError(absl::StrFormat(
           "%s (%s): give either all_units or state_fips/county_fips", field, r.name()));
     }
-    if (absl::Status s =
-            CheckFile(data_dir, PopulationFile(config, r), absl::StrCat(field, ".population_file"));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        CheckFile(data_dir, PopulationFile(config, r), absl::StrCat(field, ".population_file")));
     if (!r.roads_file().empty()) {
-      if (absl::Status s = CheckFile(data_dir, r.roads_file(), absl::StrCat(field, ".roads_file"));
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(CheckFile(data_dir, r.roads_file(), absl::StrCat(field, ".roads_file")));
     }
   }
   return config;
@@ -134,9 +126,8 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
   const absl::Time start = absl::Now();
 
   io::LoadReport county_report;
-  absl::StatusOr<std::vector<io::CountyRecord>> county_table =
-      io::LoadCountyTable(full_path(config.county_table_file()), &county_report);
-  if (!county_table.ok()) return county_table.status();
+  ASSIGN_OR_RETURN(std::vector<io::CountyRecord> county_table,
+                   io::LoadCountyTable(full_path(config.county_table_file()), &county_report));
   log(county_report.Summary());
 
   // Each population file is read once, however many regions use it.
@@ -144,17 +135,16 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
   auto catalog = std::make_unique<RegionCatalog>();
   for (const v1::StandardsSetConfig& sc : config.standards_set()) {
     std::vector<io::LoadReport> reports;
-    absl::StatusOr<io::StandardsSet> set =
-        io::StandardsSet::Load(full_path(sc.dir()), sc.name(), &reports);
-    if (!set.ok()) return set.status();
+    ASSIGN_OR_RETURN(io::StandardsSet set,
+                     io::StandardsSet::Load(full_path(sc.dir()), sc.name(), &reports));
     for (const io::LoadReport& r : reports) log(r.Summary());
-    absl::StatusOr<absl::flat_hash_set<std::string>> telehealth = access::ParseTelehealthEligible(
-        access::DefaultTelehealthEligibleCsv(), "deploy/standards/telehealth_eligible.csv");
-    if (!telehealth.ok()) return telehealth.status();
+    ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> telehealth,
+                     access::ParseTelehealthEligible(access::DefaultTelehealthEligibleCsv(),
+                                                     "deploy/standards/telehealth_eligible.csv"));
     log(absl::StrFormat("standards set %s: %d counties, %d specialty types", sc.name(),
-                        set->counties().size(), set->specialties().size()));
+                        set.counties().size(), set.specialties().size()));
     catalog->standards_.push_back(
-        std::make_unique<const Standards>(Standards{*std::move(set), *std::move(telehealth)}));
+        std::make_unique<const Standards>(Standards{std::move(set), std::move(telehealth)}));
   }
 
   for (const v1::RegionConfig& r : config.region()) {
@@ -162,21 +152,20 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
     auto it = units_by_file.find(population_file);
     if (it == units_by_file.end()) {
       io::LoadReport report;
-      absl::StatusOr<std::vector<io::PopulationUnit>> units =
-          io::LoadTractCentres(full_path(population_file), &report);
-      if (!units.ok()) return units.status();
+      ASSIGN_OR_RETURN(std::vector<io::PopulationUnit> units,
+                       io::LoadTractCentres(full_path(population_file), &report));
       log(report.Summary());
-      it = units_by_file.emplace(population_file, *std::move(units)).first;
+      it = units_by_file.emplace(population_file, std::move(units)).first;
     }
     access::RegionSelector selector{.state_fips = {r.state_fips().begin(), r.state_fips().end()},
                                     .county_fips = {r.county_fips().begin(), r.county_fips().end()},
                                     .all_units = r.all_units()};
-    absl::StatusOr<access::Region> region = access::BuildRegion(
-        r.name(), r.description(), population_file, selector, it->second, *county_table);
-    if (!region.ok()) return region.status();
-    log(absl::StrFormat("region %s: %d counties, %d tracts, population %d", region->name,
-                        region->counties.size(), region->units.size(), region->total_population));
-    catalog->regions_.push_back(std::make_unique<const access::Region>(*std::move(region)));
+    ASSIGN_OR_RETURN(access::Region region,
+                     access::BuildRegion(r.name(), r.description(), population_file, selector,
+                                         it->second, county_table));
+    log(absl::StrFormat("region %s: %d counties, %d tracts, population %d", region.name,
+                        region.counties.size(), region.units.size(), region.total_population));
+    catalog->regions_.push_back(std::make_unique<const access::Region>(std::move(region)));
     RoadState roads;
     roads.roads_source = r.roads_file();
     roads.phase = r.roads_file().empty() ? RoadState::Phase::kNone : RoadState::Phase::kLoading;
@@ -191,7 +180,7 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
     for (const io::PopulationUnit& u : units) tract_sum[u.county_fips] += u.population;
   }
   int mismatches = 0;
-  for (const io::CountyRecord& c : *county_table) {
+  for (const io::CountyRecord& c : county_table) {
     auto it = tract_sum.find(c.fips);
     if (it != tract_sum.end() && it->second != c.population_2020 && ++mismatches <= 5) {
       log(absl::StrFormat("warning: county %s: tracts sum to %d, county table says %d", c.fips,

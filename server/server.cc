@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "geo/core/status_macros.h"
 #include "server/auth/keys.h"
 #include "server/default_regions.h"
 #include "server/log.h"
@@ -63,12 +64,14 @@ class WithoutReflection : public grpc::ServerBuilderOption {
   }
 };
 
-// Checks the TLS and authentication options against each other and the listen address, and that
-// the TLS files are readable and consistent. Returns the warnings to log.
-absl::StatusOr<std::vector<std::string>> CheckSecurityOptions(const Server::Options& o) {
-  std::vector<std::string> warnings;
+bool TlsOn(const Server::Options::Tls& tls) {
+  return !tls.cert_file.empty() || !tls.key_file.empty();
+}
+
+// Checks the TLS and authentication flags against each other.
+absl::Status CheckSecurityFlags(const Server::Options& o) {
   const Server::Options::Tls& tls = o.tls;
-  const bool tls_on = !tls.cert_file.empty() || !tls.key_file.empty();
+  const bool tls_on = TlsOn(tls);
   if (tls_on && (tls.cert_file.empty() || tls.key_file.empty())) {
     return absl::InvalidArgumentError("--tls_cert_file and --tls_key_file go together");
   }
@@ -90,24 +93,36 @@ absl::StatusOr<std::vector<std::string>> CheckSecurityOptions(const Server::Opti
     return absl::InvalidArgumentError(
         "--auth_mtls_identities_file needs client certificates (--tls_client_ca_file)");
   }
-  if (tls_on) {
-    absl::StatusOr<std::string> cert = ReadFile(tls.cert_file, "--tls_cert_file");
-    if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadFile(tls.key_file, "--tls_key_file");
-    if (!key.ok()) return key.status();
-    if (absl::Status s = auth::CheckTlsFiles(*cert, *key); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrFormat("--tls_cert_file %s, --tls_key_file %s: %s",
-                                                        tls.cert_file, tls.key_file, s.message()));
-    }
-    if (!tls.client_ca_file.empty()) {
-      absl::StatusOr<std::string> ca = ReadFile(tls.client_ca_file, "--tls_client_ca_file");
-      if (!ca.ok()) return ca.status();
-      if (absl::Status s = auth::CheckCaBundle(*ca); !s.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrFormat("--tls_client_ca_file %s: %s", tls.client_ca_file, s.message()));
-      }
+  return absl::OkStatus();
+}
+
+// Checks that the TLS files are readable and consistent.
+absl::Status ReadAndCheckTlsFiles(const Server::Options::Tls& tls) {
+  ASSIGN_OR_RETURN(std::string cert, ReadFile(tls.cert_file, "--tls_cert_file"));
+  ASSIGN_OR_RETURN(std::string key, ReadFile(tls.key_file, "--tls_key_file"));
+  if (absl::Status s = auth::CheckTlsFiles(cert, key); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat("--tls_cert_file %s, --tls_key_file %s: %s",
+                                                      tls.cert_file, tls.key_file, s.message()));
+  }
+  if (!tls.client_ca_file.empty()) {
+    ASSIGN_OR_RETURN(std::string ca, ReadFile(tls.client_ca_file, "--tls_client_ca_file"));
+    if (absl::Status s = auth::CheckCaBundle(ca); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("--tls_client_ca_file %s: %s", tls.client_ca_file, s.message()));
     }
   }
+  return absl::OkStatus();
+}
+
+// Checks the TLS and authentication options against each other and the listen address, and that
+// the TLS files are readable and consistent. Returns the warnings to log.
+absl::StatusOr<std::vector<std::string>> CheckSecurityOptions(const Server::Options& o) {
+  std::vector<std::string> warnings;
+  RETURN_IF_ERROR(CheckSecurityFlags(o));
+  const bool tls_on = TlsOn(o.tls);
+  if (tls_on) RETURN_IF_ERROR(ReadAndCheckTlsFiles(o.tls));
+  const bool tokens = !o.auth.jwks_file.empty();
+  const bool certificates = !o.auth.mtls_identities_file.empty();
   const bool secure = tls_on && (tokens || certificates);
   if (!IsLoopbackAddress(o.listen_address) && !secure) {
     const std::string what = !tls_on ? "without TLS" : "without authentication";
@@ -129,6 +144,100 @@ absl::StatusOr<std::vector<std::string>> CheckSecurityOptions(const Server::Opti
         "x-carereach-tenant; see docs/SECURITY.md");
   }
   return warnings;
+}
+
+// The regions config: --regions, or the one built in; checked against the data directory.
+absl::StatusOr<v1::RegionsConfig> ReadRegionsConfig(const Server::Options& options) {
+  std::string text = DefaultRegionsConfig();
+  std::string source = "built-in regions config";
+  if (!options.regions_config_path.empty()) {
+    ASSIGN_OR_RETURN(text, ReadFile(options.regions_config_path, "--regions"));
+    source = options.regions_config_path;
+  }
+  return RegionCatalog::ParseConfig(text, source, options.data_dir);
+}
+
+// The car speed profile: --speed_profile, or the one built in.
+absl::StatusOr<roads::SpeedProfile> ReadSpeedProfile(const Server::Options& options) {
+  std::string profile_text = roads::DefaultCarProfileCsv();
+  std::string profile_source = "built-in deploy/profiles/car.csv";
+  if (!options.speed_profile_path.empty()) {
+    ASSIGN_OR_RETURN(profile_text, ReadFile(options.speed_profile_path, "--speed_profile"));
+    profile_source = options.speed_profile_path;
+  }
+  return roads::SpeedProfile::Parse(profile_text, profile_source);
+}
+
+bool AuthOn(const Server::Options& options) {
+  return !options.auth.jwks_file.empty() || !options.auth.mtls_identities_file.empty();
+}
+
+// The authenticator for the --auth_* options; without authentication, a default one.
+absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(
+    const Server::Options& options) {
+  if (!AuthOn(options)) return std::make_unique<auth::Authenticator>();
+  auth::Authenticator::Options a;
+  a.jwks_file = options.auth.jwks_file;
+  a.token_policy.issuer = options.auth.issuer;
+  a.token_policy.audience = options.auth.audience;
+  a.token_policy.tenant_claim = options.auth.tenant_claim;
+  a.token_policy.leeway = options.auth.leeway;
+  a.identities_file = options.auth.mtls_identities_file;
+  return auth::Authenticator::Create(
+      a, [](absl::string_view m) { LogLine(std::string_view(m.data(), m.size())); });
+}
+
+// The store under --state_dir, or none (null) without one.
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& state_dir) {
+  if (state_dir.empty()) return std::unique_ptr<store::Store>();
+  absl::StatusOr<std::unique_ptr<store::Store>> store =
+      store::Store::Open(state_dir + "/carereach.db");
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrFormat("--state_dir %s: %s", state_dir, store.status().message()));
+  }
+  Logf("store: %s/carereach.db (schema version %d)", state_dir, (*store)->schema_version());
+  return store;
+}
+
+// TLS credentials that re-read their files every reload_seconds (mutual TLS with a client CA),
+// calls passing the auth gate; plaintext without a certificate.
+std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Server::Options::Tls& tls_options,
+                                                         const auth::Authenticator* authenticator) {
+  if (tls_options.cert_file.empty()) return grpc::InsecureServerCredentials();
+  const unsigned reload = static_cast<unsigned>(tls_options.reload_seconds);
+  auto provider =
+      tls_options.client_ca_file.empty()
+          ? std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                tls_options.key_file, tls_options.cert_file, reload)
+          : std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                tls_options.key_file, tls_options.cert_file, tls_options.client_ca_file, reload);
+  grpc::experimental::TlsServerCredentialsOptions tls(provider);
+  tls.watch_identity_key_cert_pairs();
+  if (!tls_options.client_ca_file.empty()) {
+    tls.watch_root_certs();
+    tls.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  } else {
+    tls.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  }
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::experimental::TlsServerCredentials(tls);
+  credentials->SetAuthMetadataProcessor(std::make_shared<rpc::AuthGate>(authenticator));
+  return credentials;
+}
+
+// How the start-up line names the transport and the authentication.
+const char* TransportName(const Server::Options& options) {
+  return options.tls.cert_file.empty()        ? "plaintext"
+         : options.tls.client_ca_file.empty() ? "TLS"
+                                              : "mutual TLS";
+}
+const char* AuthName(const Server::Options& options) {
+  return !AuthOn(options) ? ", no authentication"
+         : !options.auth.jwks_file.empty() && !options.auth.mtls_identities_file.empty()
+             ? ", bearer tokens or client certificates"
+         : !options.auth.jwks_file.empty() ? ", bearer tokens"
+                                           : ", client certificates";
 }
 
 }  // namespace
@@ -158,130 +267,57 @@ bool IsLoopbackAddress(absl::string_view address) {
 const char* DefaultRegionsConfig() { return kDefaultRegionsConfig; }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& options) {
-  std::string text = DefaultRegionsConfig();
-  std::string source = "built-in regions config";
-  if (!options.regions_config_path.empty()) {
-    absl::StatusOr<std::string> file = ReadFile(options.regions_config_path, "--regions");
-    if (!file.ok()) return file.status();
-    text = *std::move(file);
-    source = options.regions_config_path;
-  }
-  absl::StatusOr<v1::RegionsConfig> config =
-      RegionCatalog::ParseConfig(text, source, options.data_dir);
-  if (!config.ok()) return config.status();
-  std::string profile_text = roads::DefaultCarProfileCsv();
-  std::string profile_source = "built-in deploy/profiles/car.csv";
-  if (!options.speed_profile_path.empty()) {
-    absl::StatusOr<std::string> file = ReadFile(options.speed_profile_path, "--speed_profile");
-    if (!file.ok()) return file.status();
-    profile_text = *std::move(file);
-    profile_source = options.speed_profile_path;
-  }
-  absl::StatusOr<roads::SpeedProfile> profile =
-      roads::SpeedProfile::Parse(profile_text, profile_source);
-  if (!profile.ok()) return profile.status();
-
-  absl::StatusOr<std::vector<std::string>> warnings = CheckSecurityOptions(options);
-  if (!warnings.ok()) return warnings.status();
+  ASSIGN_OR_RETURN(v1::RegionsConfig config, ReadRegionsConfig(options));
+  ASSIGN_OR_RETURN(roads::SpeedProfile profile, ReadSpeedProfile(options));
+  ASSIGN_OR_RETURN(std::vector<std::string> warnings, CheckSecurityOptions(options));
 
   auto server = std::unique_ptr<Server>(new Server());
   server->options_ = options;
-  const bool auth_on =
-      !options.auth.jwks_file.empty() || !options.auth.mtls_identities_file.empty();
-  if (auth_on) {
-    auth::Authenticator::Options a;
-    a.jwks_file = options.auth.jwks_file;
-    a.token_policy.issuer = options.auth.issuer;
-    a.token_policy.audience = options.auth.audience;
-    a.token_policy.tenant_claim = options.auth.tenant_claim;
-    a.token_policy.leeway = options.auth.leeway;
-    a.identities_file = options.auth.mtls_identities_file;
-    absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
-        auth::Authenticator::Create(
-            a, [](absl::string_view m) { LogLine(std::string_view(m.data(), m.size())); });
-    if (!authenticator.ok()) return authenticator.status();
-    server->authenticator_ = *std::move(authenticator);
-  } else {
-    server->authenticator_ = std::make_unique<auth::Authenticator>();
-  }
+  ASSIGN_OR_RETURN(server->authenticator_, MakeAuthenticator(options));
   const auth::Authenticator* authenticator = server->authenticator_.get();
-  server->config_ = *std::move(config);
-  server->profile_ = *std::move(profile);
+  server->config_ = std::move(config);
+  server->profile_ = std::move(profile);
   server->access_service_ =
       std::make_unique<rpc::AccessServiceImpl>(options.limits, options.max_request_time);
   server->adequacy_service_ = std::make_unique<rpc::AdequacyServiceImpl>(
       options.limits, options.max_roster_rows, options.max_request_time);
-  if (!options.state_dir.empty()) {
-    absl::StatusOr<std::unique_ptr<store::Store>> store =
-        store::Store::Open(options.state_dir + "/carereach.db");
-    if (!store.ok()) {
-      return absl::Status(
-          store.status().code(),
-          absl::StrFormat("--state_dir %s: %s", options.state_dir, store.status().message()));
-    }
-    server->store_ = *std::move(store);
-    Logf("store: %s/carereach.db (schema version %d)", options.state_dir,
-         server->store_->schema_version());
-  }
+  ASSIGN_OR_RETURN(server->store_, OpenStore(options.state_dir));
   server->network_service_ = std::make_unique<rpc::NetworkServiceImpl>(
       server->store_.get(), options.max_roster_rows, authenticator);
   server->contracting_service_ = std::make_unique<rpc::ContractingServiceImpl>(
       server->store_.get(), options.limits, options.max_roster_rows, options.max_request_time,
       authenticator);
+  RETURN_IF_ERROR(server->Listen());
+  for (const std::string& warning : warnings) LogLine(warning);
+  Logf("listening on %s (port %d, %s%s); NOT_SERVING until regions are loaded",
+       options.listen_address, server->port_, TransportName(options), AuthName(options));
+  return server;
+}
 
+absl::Status Server::Listen() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  if (!options.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
-  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
-  if (!options.tls.cert_file.empty()) {
-    const unsigned reload = static_cast<unsigned>(options.tls.reload_seconds);
-    auto provider =
-        options.tls.client_ca_file.empty()
-            ? std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-                  options.tls.key_file, options.tls.cert_file, reload)
-            : std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-                  options.tls.key_file, options.tls.cert_file, options.tls.client_ca_file, reload);
-    grpc::experimental::TlsServerCredentialsOptions tls(provider);
-    tls.watch_identity_key_cert_pairs();
-    if (!options.tls.client_ca_file.empty()) {
-      tls.watch_root_certs();
-      tls.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-    } else {
-      tls.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-    }
-    credentials = grpc::experimental::TlsServerCredentials(tls);
-    credentials->SetAuthMetadataProcessor(std::make_shared<rpc::AuthGate>(authenticator));
-  }
-  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
+  if (!options_.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
+  builder.AddListeningPort(options_.listen_address,
+                           MakeCredentials(options_.tls, authenticator_.get()), &port_);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<rpc::AuditInterceptorFactory>(authenticator));
+  interceptors.push_back(std::make_unique<rpc::AuditInterceptorFactory>(authenticator_.get()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.RegisterService(server->access_service_.get());
-  builder.RegisterService(server->adequacy_service_.get());
-  builder.RegisterService(server->network_service_.get());
-  builder.RegisterService(server->contracting_service_.get());
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
-  builder.SetMaxSendMessageSize(options.max_message_bytes);
-  server->server_ = builder.BuildAndStart();
-  if (server->server_ == nullptr || server->port_ == 0) {
+  builder.RegisterService(access_service_.get());
+  builder.RegisterService(adequacy_service_.get());
+  builder.RegisterService(network_service_.get());
+  builder.RegisterService(contracting_service_.get());
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(
         absl::StrFormat("--listen: cannot listen on %s (in use, or not a HOST:PORT address)",
-                        options.listen_address));
+                        options_.listen_address));
   }
-  SetServing(*server->server_, false);
-  for (const std::string& warning : *warnings) LogLine(warning);
-  Logf("listening on %s (port %d, %s%s); NOT_SERVING until regions are loaded",
-       options.listen_address, server->port_,
-       options.tls.cert_file.empty()        ? "plaintext"
-       : options.tls.client_ca_file.empty() ? "TLS"
-                                            : "mutual TLS",
-       !auth_on ? ", no authentication"
-       : !options.auth.jwks_file.empty() && !options.auth.mtls_identities_file.empty()
-           ? ", bearer tokens or client certificates"
-       : !options.auth.jwks_file.empty() ? ", bearer tokens"
-                                         : ", client certificates");
-  return server;
+  SetServing(*server_, false);
+  return absl::OkStatus();
 }
 
 std::string Server::DriveHealthName(const std::string& region) {
@@ -301,10 +337,9 @@ Server::~Server() {
 }
 
 absl::Status Server::LoadRegions() {
-  absl::StatusOr<std::unique_ptr<RegionCatalog>> catalog =
-      RegionCatalog::Load(config_, options_.data_dir, LogLine);
-  if (!catalog.ok()) return catalog.status();
-  std::shared_ptr<RegionCatalog> shared(*std::move(catalog));
+  ASSIGN_OR_RETURN(std::unique_ptr<RegionCatalog> catalog,
+                   RegionCatalog::Load(config_, options_.data_dir, LogLine));
+  std::shared_ptr<RegionCatalog> shared(std::move(catalog));
   access_service_->SetCatalog(shared);
   adequacy_service_->SetCatalog(shared);
   network_service_->SetCatalog(shared);

@@ -113,6 +113,8 @@ class Server {
 
  private:
   Server() = default;
+  // Builds the gRPC server over the services and starts listening (health NOT_SERVING).
+  absl::Status Listen();
 
   Options options_;
   v1::RegionsConfig config_;

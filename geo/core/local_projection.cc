@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::geo {
 namespace {
@@ -52,7 +53,7 @@ struct LocalProjection::Proj {
 };
 
 absl::StatusOr<LocalProjection> LocalProjection::Create(LonLat centre) {
-  if (absl::Status valid = ValidateLonLat(centre, "centre"); !valid.ok()) return valid;
+  RETURN_IF_ERROR(ValidateLonLat(centre, "centre"));
   auto proj = std::make_unique<Proj>();
   if (proj->context == nullptr) return absl::InternalError("PROJ: proj_context_create failed");
   // Errors are returned as a Status; PROJ's own logging to stderr would only duplicate them.
@@ -100,52 +101,54 @@ absl::Status LocalProjection::PointError(bool forward, size_t index) const {
 }
 
 absl::StatusOr<PlanarXY> LocalProjection::Forward(LonLat p) {
-  absl::StatusOr<std::vector<PlanarXY>> out = Forward(std::span<const LonLat>(&p, 1));
-  if (!out.ok()) return out.status();
-  return out->front();
+  ASSIGN_OR_RETURN(std::vector<PlanarXY> out, Forward(std::span<const LonLat>(&p, 1)));
+  return out.front();
 }
 
 absl::StatusOr<LonLat> LocalProjection::Inverse(PlanarXY p) {
-  absl::StatusOr<std::vector<LonLat>> out = Inverse(std::span<const PlanarXY>(&p, 1));
-  if (!out.ok()) return out.status();
-  return out->front();
+  ASSIGN_OR_RETURN(std::vector<LonLat> out, Inverse(std::span<const PlanarXY>(&p, 1)));
+  return out.front();
 }
 
 absl::StatusOr<std::vector<PlanarXY>> LocalProjection::Forward(std::span<const LonLat> points) {
-  std::vector<PlanarXY> out;
-  out.reserve(points.size());
-  for (const LonLat& p : points) out.push_back(PlanarXY{p.lon, p.lat});
-  if (out.empty()) return out;
-  Transform(true, &out[0].x, sizeof(PlanarXY), &out[0].y, sizeof(PlanarXY), out.size());
-  const size_t bad = FirstNonFinite(out.size(), [&](size_t i) { return out[i]; });
-  if (bad != out.size()) return PointError(true, bad);
-  return out;
+  return TransformPoints<PlanarXY>(true, points);
 }
 
 absl::StatusOr<std::vector<LonLat>> LocalProjection::Inverse(std::span<const PlanarXY> points) {
-  std::vector<LonLat> out;
+  return TransformPoints<LonLat>(false, points);
+}
+
+template <typename Out, typename In>
+absl::StatusOr<std::vector<Out>> LocalProjection::TransformPoints(bool forward,
+                                                                  std::span<const In> points) {
+  std::vector<Out> out;
   out.reserve(points.size());
-  for (const PlanarXY& p : points) out.push_back(LonLat{p.x, p.y});
+  for (const In& p : points) {
+    const auto [a, b] = p;
+    out.push_back(Out{a, b});
+  }
   if (out.empty()) return out;
-  Transform(false, &out[0].lon, sizeof(LonLat), &out[0].lat, sizeof(LonLat), out.size());
+  auto& [x, y] = out[0];
+  Transform(forward, &x, sizeof(Out), &y, sizeof(Out), out.size());
   const size_t bad = FirstNonFinite(out.size(), [&](size_t i) { return out[i]; });
-  if (bad != out.size()) return PointError(false, bad);
+  if (bad != out.size()) return PointError(forward, bad);
   return out;
 }
 
 absl::Status LocalProjection::ForwardInPlace(std::span<double> xs, std::span<double> ys) {
-  if (absl::Status s = SameSize(xs, ys); !s.ok()) return s;
-  Transform(true, xs.data(), sizeof(double), ys.data(), sizeof(double), xs.size());
-  const size_t bad = FirstNonFinite(xs.size(), [&](size_t i) { return std::pair(xs[i], ys[i]); });
-  if (bad != xs.size()) return PointError(true, bad);
-  return absl::OkStatus();
+  return TransformInPlace(true, xs, ys);
 }
 
 absl::Status LocalProjection::InverseInPlace(std::span<double> xs, std::span<double> ys) {
-  if (absl::Status s = SameSize(xs, ys); !s.ok()) return s;
-  Transform(false, xs.data(), sizeof(double), ys.data(), sizeof(double), xs.size());
+  return TransformInPlace(false, xs, ys);
+}
+
+absl::Status LocalProjection::TransformInPlace(bool forward, std::span<double> xs,
+                                               std::span<double> ys) {
+  RETURN_IF_ERROR(SameSize(xs, ys));
+  Transform(forward, xs.data(), sizeof(double), ys.data(), sizeof(double), xs.size());
   const size_t bad = FirstNonFinite(xs.size(), [&](size_t i) { return std::pair(xs[i], ys[i]); });
-  if (bad != xs.size()) return PointError(false, bad);
+  if (bad != xs.size()) return PointError(forward, bad);
   return absl::OkStatus();
 }
 

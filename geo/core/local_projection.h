@@ -57,6 +57,10 @@ class LocalProjection {
   void Transform(bool forward, double* xs, size_t x_stride, double* ys, size_t y_stride,
                  size_t count);
   absl::Status PointError(bool forward, size_t index) const;
+  // The bodies of Forward/Inverse (over points) and ForwardInPlace/InverseInPlace.
+  template <typename Out, typename In>
+  absl::StatusOr<std::vector<Out>> TransformPoints(bool forward, std::span<const In> points);
+  absl::Status TransformInPlace(bool forward, std::span<double> xs, std::span<double> ys);
 
   LonLat centre_;
   std::unique_ptr<Proj> proj_;

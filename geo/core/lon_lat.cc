@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_format.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::geo {
 namespace {
@@ -23,7 +24,7 @@ absl::Status CheckRange(double value, double limit, std::string_view field,
 }  // namespace
 
 absl::Status ValidateLonLat(LonLat p, std::string_view field) {
-  if (absl::Status s = CheckRange(p.lon, 180.0, field, "lon"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckRange(p.lon, 180.0, field, "lon"));
   return CheckRange(p.lat, 90.0, field, "lat");
 }
 

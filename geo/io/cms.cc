@@ -1,7 +1,7 @@
 #include "geo/io/cms.h"
 
 #include <algorithm>
-#include <cmath>
+#include <functional>
 #include <initializer_list>
 #include <iterator>
 #include <limits>
@@ -19,6 +19,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "geo/core/status_macros.h"
 #include "geo/io/csv.h"
 #include "geo/io/row_parsing.h"
 
@@ -60,6 +61,9 @@ using internal::CheckFieldCount;
 using internal::LoadKeyedRows;
 using internal::ParseCode;
 using internal::ParseCount;
+using internal::ParseNonNegative;
+using internal::ParseStateCode;
+using internal::ParseText;
 
 // A specialty code exactly as written ("S03", "007"): letters and digits only, never
 // reinterpreted as a number.
@@ -75,21 +79,6 @@ absl::StatusOr<std::string> ParseSpecialtyCode(const CsvTable& table, int column
     }
   }
   return std::string(value);
-}
-
-// A finite, non-negative decimal number ("7.6867250600000006E-2" is fine).
-absl::StatusOr<double> ParseNonNegative(const CsvTable& table, int column,
-                                        absl::string_view value) {
-  value = absl::StripAsciiWhitespace(value);
-  const std::string& name = table.header[column];
-  double number = 0.0;
-  if (!absl::SimpleAtod(value, &number) || !std::isfinite(number)) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": \"", value, "\" is not a number"));
-  }
-  if (number < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": ", value, " is negative"));
-  }
-  return number;
 }
 
 absl::StatusOr<CountyDesignation> ParseDesignationField(const CsvTable& table, int column,
@@ -120,30 +109,19 @@ absl::StatusOr<bool> ParseKind(const CsvTable& table, int column, absl::string_v
 
 absl::StatusOr<SpecialtyType> ParseStandard(const CsvTable& table, const CsvRecord& record,
                                             const std::vector<int>& col) {
-  if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckFieldCount(table, record));
   SpecialtyType type;
-  absl::StatusOr<std::string> code =
-      ParseSpecialtyCode(table, col[kStdCode], record.fields[col[kStdCode]]);
-  if (!code.ok()) return code.status();
-  type.code = *std::move(code);
-  type.name = std::string(absl::StripAsciiWhitespace(record.fields[col[kStdName]]));
-  if (type.name.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[col[kStdName]], " is empty"));
-  }
-  absl::StatusOr<bool> facility = ParseKind(table, col[kStdKind], record.fields[col[kStdKind]]);
-  if (!facility.ok()) return facility.status();
-  type.facility = *facility;
+  ASSIGN_OR_RETURN(type.code,
+                   ParseSpecialtyCode(table, col[kStdCode], record.fields[col[kStdCode]]));
+  ASSIGN_OR_RETURN(type.name, ParseText(table, col[kStdName], record.fields[col[kStdName]]));
+  ASSIGN_OR_RETURN(type.facility, ParseKind(table, col[kStdKind], record.fields[col[kStdKind]]));
   for (int d = 0; d < kCountyDesignationCount; ++d) {
     const int minutes_column = col[kStdFirstValue + 2 * d];
     const int miles_column = col[kStdFirstValue + 2 * d + 1];
-    absl::StatusOr<double> minutes =
-        ParseNonNegative(table, minutes_column, record.fields[minutes_column]);
-    if (!minutes.ok()) return minutes.status();
-    absl::StatusOr<double> miles =
-        ParseNonNegative(table, miles_column, record.fields[miles_column]);
-    if (!miles.ok()) return miles.status();
-    type.base_max_minutes[d] = *minutes;
-    type.base_max_miles[d] = *miles;
+    ASSIGN_OR_RETURN(type.base_max_minutes[d],
+                     ParseNonNegative(table, minutes_column, record.fields[minutes_column]));
+    ASSIGN_OR_RETURN(type.base_max_miles[d],
+                     ParseNonNegative(table, miles_column, record.fields[miles_column]));
   }
   return type;
 }
@@ -164,25 +142,22 @@ struct RatioRow {
 absl::StatusOr<int> ParseCountyRef(const CsvTable& table, const CsvRecord& record, int ssa_column,
                                    int fips_column, const std::vector<CmsCounty>& counties,
                                    const absl::flat_hash_map<std::string, int>& county_index) {
-  absl::StatusOr<std::string> ssa = ParseCode(table, ssa_column, record.fields[ssa_column], 5);
-  if (!ssa.ok()) return ssa.status();
+  ASSIGN_OR_RETURN(std::string ssa, ParseCode(table, ssa_column, record.fields[ssa_column], 5));
   if (absl::StripAsciiWhitespace(record.fields[fips_column]).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[fips_column],
-                                                   " is empty: SSA county ", *ssa,
-                                                   " has no FIPS code (territory)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        table.header[fips_column], " is empty: SSA county ", ssa, " has no FIPS code (territory)"));
   }
-  absl::StatusOr<std::string> fips = ParseCode(table, fips_column, record.fields[fips_column], 5);
-  if (!fips.ok()) return fips.status();
-  auto it = county_index.find(*fips);
+  ASSIGN_OR_RETURN(std::string fips, ParseCode(table, fips_column, record.fields[fips_column], 5));
+  auto it = county_index.find(fips);
   if (it == county_index.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[fips_column], ": county ", *fips,
+    return absl::InvalidArgumentError(absl::StrCat(table.header[fips_column], ": county ", fips,
                                                    " is not in ", StandardsSet::kDesignationsFile));
   }
   const CmsCounty& county = counties[it->second];
-  if (county.ssa_code != *ssa) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "SSA county ", *ssa, " maps to FIPS ", *fips, ", which is loaded as SSA county ",
-        county.ssa_code, " (the designations row of ", *ssa, " was skipped)"));
+  if (county.ssa_code != ssa) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SSA county ", ssa, " maps to FIPS ", fips, ", which is loaded as SSA county ",
+                     county.ssa_code, " (the designations row of ", ssa, " was skipped)"));
   }
   return it->second;
 }
@@ -190,11 +165,10 @@ absl::StatusOr<int> ParseCountyRef(const CsvTable& table, const CsvRecord& recor
 absl::StatusOr<int> ParseKnownSpecialty(
     const CsvTable& table, int column, absl::string_view value,
     const absl::flat_hash_map<std::string, int>& specialty_index) {
-  absl::StatusOr<std::string> code = ParseSpecialtyCode(table, column, value);
-  if (!code.ok()) return code.status();
-  auto it = specialty_index.find(*code);
+  ASSIGN_OR_RETURN(std::string code, ParseSpecialtyCode(table, column, value));
+  auto it = specialty_index.find(code);
   if (it == specialty_index.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[column], ": \"", *code,
+    return absl::InvalidArgumentError(absl::StrCat(table.header[column], ": \"", code,
                                                    "\" is not in ", StandardsSet::kStandardsFile));
   }
   return it->second;
@@ -220,13 +194,11 @@ struct CountyRow {
 
 absl::StatusOr<CountyRow> ParseCmsCounty(const CsvTable& table, const CsvRecord& record,
                                          const std::vector<int>& col) {
-  if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckFieldCount(table, record));
   CountyRow row;
   row.line = record.line;
   CmsCounty& county = row.county;
-  absl::StatusOr<std::string> ssa = ParseCode(table, col[kDesSsa], record.fields[col[kDesSsa]], 5);
-  if (!ssa.ok()) return ssa.status();
-  county.ssa_code = *std::move(ssa);
+  ASSIGN_OR_RETURN(county.ssa_code, ParseCode(table, col[kDesSsa], record.fields[col[kDesSsa]], 5));
   county.state = std::string(absl::StripAsciiWhitespace(record.fields[col[kDesState]]));
   county.name = std::string(absl::StripAsciiWhitespace(record.fields[col[kDesName]]));
   if (absl::StripAsciiWhitespace(record.fields[col[kDesFips]]).empty()) {
@@ -234,37 +206,21 @@ absl::StatusOr<CountyRow> ParseCmsCounty(const CsvTable& table, const CsvRecord&
         absl::StrCat(table.header[col[kDesFips]], " is empty: SSA county ", county.ssa_code, " (",
                      county.state, " ", county.name, ") has no FIPS code (territory)"));
   }
-  absl::StatusOr<std::string> fips =
-      ParseCode(table, col[kDesFips], record.fields[col[kDesFips]], 5);
-  if (!fips.ok()) return fips.status();
-  county.fips = *std::move(fips);
+  ASSIGN_OR_RETURN(county.fips, ParseCode(table, col[kDesFips], record.fields[col[kDesFips]], 5));
 
-  if (county.state.size() != 2 || !absl::ascii_isalpha(county.state[0]) ||
-      !absl::ascii_isalpha(county.state[1])) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        table.header[col[kDesState]], ": \"", county.state, "\" is not a two-letter USPS code"));
-  }
-  absl::AsciiStrToUpper(&county.state);
-  if (county.name.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(table.header[col[kDesName]], " is empty"));
-  }
+  ASSIGN_OR_RETURN(county.state,
+                   ParseStateCode(table, col[kDesState], record.fields[col[kDesState]]));
+  ASSIGN_OR_RETURN(county.name, ParseText(table, col[kDesName], record.fields[col[kDesName]]));
 
-  absl::StatusOr<CountyDesignation> designation =
-      ParseDesignationField(table, col[kDesDesignation], record.fields[col[kDesDesignation]]);
-  if (!designation.ok()) return designation.status();
-  county.designation = *designation;
+  ASSIGN_OR_RETURN(county.designation, ParseDesignationField(table, col[kDesDesignation],
+                                                             record.fields[col[kDesDesignation]]));
 
-  absl::StatusOr<int64_t> total = ParseCount(table, col[kDesTotal], record.fields[col[kDesTotal]]);
-  if (!total.ok()) return total.status();
-  county.total_beneficiaries = *total;
-  absl::StatusOr<double> ratio =
-      ParseNonNegative(table, col[kDesRatio95], record.fields[col[kDesRatio95]]);
-  if (!ratio.ok()) return ratio.status();
-  county.ratio_95th_percentile_base_population = *ratio;
-  absl::StatusOr<int64_t> required =
-      ParseCount(table, col[kDesRequired], record.fields[col[kDesRequired]]);
-  if (!required.ok()) return required.status();
-  county.beneficiaries_required_to_cover = *required;
+  ASSIGN_OR_RETURN(county.total_beneficiaries,
+                   ParseCount(table, col[kDesTotal], record.fields[col[kDesTotal]]));
+  ASSIGN_OR_RETURN(county.ratio_95th_percentile_base_population,
+                   ParseNonNegative(table, col[kDesRatio95], record.fields[col[kDesRatio95]]));
+  ASSIGN_OR_RETURN(county.beneficiaries_required_to_cover,
+                   ParseCount(table, col[kDesRequired], record.fields[col[kDesRequired]]));
   return row;
 }
 
@@ -297,6 +253,9 @@ struct ConRow {
   int specialty = 0;
   bool customized = false;
 };
+
+// The order of Load's reports.
+enum { kDesignationsReport, kCriteriaReport, kRatiosReport, kStandardsReport, kConReport };
 
 }  // namespace
 
@@ -344,166 +303,186 @@ double RequiredShare(CountyDesignation d) {
 StandardsSet::StandardsSet(std::string name, std::shared_ptr<const Tables> tables)
     : name_(std::move(name)), tables_(std::move(tables)) {}
 
+// Reads the five files of a standards set into one Tables, each after the files it refers to.
+class StandardsSet::Loader {
+ public:
+  Loader(const std::string& dir, std::vector<LoadReport>& reports)
+      : base_(dir.empty() || dir.back() == '/' ? dir : dir + "/"), reports_(reports) {}
+
+  absl::Status Standards();
+  absl::Status Ratios();
+  absl::Status Counties();
+  absl::Status Criteria();
+  absl::Status CertificatesOfNeed();
+  std::shared_ptr<Tables> tables() const { return tables_; }
+
+ private:
+  absl::StatusOr<RatioRow> ParseRatio(const CsvTable& table, const CsvRecord& record,
+                                      const std::vector<int>& col) const;
+  absl::StatusOr<CriterionRow> ParseCriterion(const CsvTable& table, const CsvRecord& record,
+                                              const std::vector<int>& col) const;
+  absl::StatusOr<ConRow> ParseCon(const CsvTable& table, const CsvRecord& record,
+                                  const std::vector<int>& col) const;
+  std::string PairKey(int county, int specialty) const {
+    return absl::StrCat(tables_->counties[county].fips, " ", tables_->specialties[specialty].code);
+  }
+  // Files a criterion; the first row naming another designation than the designations file
+  // adds an issue to the designations report.
+  void AddCriterion(CriterionRow& row, std::vector<bool>& designation_reported);
+
+  const std::string base_;
+  std::vector<LoadReport>& reports_;
+  std::shared_ptr<Tables> tables_ = std::make_shared<Tables>();
+  std::vector<int64_t> county_lines_;  // the designations file line of each county
+};
+
 absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::string name,
                                                 std::vector<LoadReport>* reports) {
-  enum { kDesignationsReport, kCriteriaReport, kRatiosReport, kStandardsReport, kConReport };
   std::vector<LoadReport> local_reports;
   if (reports == nullptr) reports = &local_reports;
   reports->assign(5, LoadReport());
-  const std::string base = dir.empty() || dir.back() == '/' ? dir : dir + "/";
-  auto tables = std::make_shared<Tables>();
+  Loader loader(dir, *reports);
+  RETURN_IF_ERROR(loader.Standards());
+  RETURN_IF_ERROR(loader.Ratios());
+  RETURN_IF_ERROR(loader.Counties());
+  RETURN_IF_ERROR(loader.Criteria());
+  RETURN_IF_ERROR(loader.CertificatesOfNeed());
+  return StandardsSet(std::move(name), loader.tables());
+}
 
-  // Specialty types and their base standards come first: every other file refers to them. The
-  // minutes and miles columns are in designation order.
+// Specialty types and their base standards come first: every other file refers to them. The
+// minutes and miles columns are in designation order.
+absl::Status StandardsSet::Loader::Standards() {
   const std::initializer_list<std::string_view> standard_columns = {
       "specialty_code", "specialty",    "kind",          "large_metro_minutes", "large_metro_miles",
       "metro_minutes",  "metro_miles",  "micro_minutes", "micro_miles",         "rural_minutes",
       "rural_miles",    "ceac_minutes", "ceac_miles"};
-  absl::StatusOr<std::vector<SpecialtyType>> specialties = LoadKeyedRows<SpecialtyType>(
-      base + kStandardsFile, standard_columns, ParseStandard,
-      [](const SpecialtyType& t) { return t.code; }, "specialty code",
-      &(*reports)[kStandardsReport]);
-  if (!specialties.ok()) return specialties.status();
-  tables->specialties = *std::move(specialties);
-  for (size_t i = 0; i < tables->specialties.size(); ++i) {
-    tables->specialty_index.emplace(tables->specialties[i].code, static_cast<int>(i));
+  ASSIGN_OR_RETURN(tables_->specialties,
+                   LoadKeyedRows<SpecialtyType>(
+                       base_ + kStandardsFile, standard_columns, ParseStandard,
+                       [](const SpecialtyType& t) { return t.code; }, "specialty code",
+                       &reports_[kStandardsReport]));
+  for (size_t i = 0; i < tables_->specialties.size(); ++i) {
+    tables_->specialty_index.emplace(tables_->specialties[i].code, static_cast<int>(i));
   }
+  return absl::OkStatus();
+}
 
-  // Minimum ratios, for the types that have one.
-  auto parse_ratio = [&](const CsvTable& table, const CsvRecord& record,
-                         const std::vector<int>& col) -> absl::StatusOr<RatioRow> {
-    if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
-    RatioRow row;
-    absl::StatusOr<int> specialty = ParseKnownSpecialty(
-        table, col[kRatioCode], record.fields[col[kRatioCode]], tables->specialty_index);
-    if (!specialty.ok()) return specialty.status();
-    row.specialty = *specialty;
-    absl::StatusOr<bool> facility =
-        ParseKind(table, col[kRatioKind], record.fields[col[kRatioKind]]);
-    if (!facility.ok()) return facility.status();
-    const SpecialtyType& type = tables->specialties[row.specialty];
-    if (*facility != type.facility) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(table.header[col[kRatioKind]], ": ", type.code, " is a ",
-                       type.facility ? "facility" : "provider", " type in ", kStandardsFile));
-    }
-    const absl::string_view unit = absl::StripAsciiWhitespace(record.fields[col[kRatioUnit]]);
-    if (unit == "beds_per_1000_beneficiaries") {
-      row.in_beds = true;
-    } else if (unit != "providers_per_1000_beneficiaries") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          table.header[col[kRatioUnit]], ": \"", unit,
-          "\" is neither providers_per_1000_beneficiaries nor beds_per_1000_beneficiaries"));
-    }
-    for (int d = 0; d < kCountyDesignationCount; ++d) {
-      const int column = col[kRatioFirstValue + d];
-      absl::StatusOr<double> ratio = ParseNonNegative(table, column, record.fields[column]);
-      if (!ratio.ok()) return ratio.status();
-      row.per_1000[d] = *ratio;
-    }
-    return row;
-  };
-  absl::StatusOr<std::vector<RatioRow>> ratios = LoadKeyedRows<RatioRow>(
-      base + kRatiosFile,
-      {"specialty_code", "kind", "unit", "large_metro", "metro", "micro", "rural", "ceac"},
-      parse_ratio, [&](const RatioRow& r) { return tables->specialties[r.specialty].code; },
-      "specialty code", &(*reports)[kRatiosReport]);
-  if (!ratios.ok()) return ratios.status();
-  for (const RatioRow& ratio : *ratios) {
-    SpecialtyType& type = tables->specialties[ratio.specialty];
+// Minimum ratios, for the types that have one.
+absl::StatusOr<RatioRow> StandardsSet::Loader::ParseRatio(const CsvTable& table,
+                                                          const CsvRecord& record,
+                                                          const std::vector<int>& col) const {
+  RETURN_IF_ERROR(CheckFieldCount(table, record));
+  RatioRow row;
+  ASSIGN_OR_RETURN(row.specialty,
+                   ParseKnownSpecialty(table, col[kRatioCode], record.fields[col[kRatioCode]],
+                                       tables_->specialty_index));
+  ASSIGN_OR_RETURN(bool facility,
+                   ParseKind(table, col[kRatioKind], record.fields[col[kRatioKind]]));
+  const SpecialtyType& type = tables_->specialties[row.specialty];
+  if (facility != type.facility) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(table.header[col[kRatioKind]], ": ", type.code, " is a ",
+                     type.facility ? "facility" : "provider", " type in ", kStandardsFile));
+  }
+  const absl::string_view unit = absl::StripAsciiWhitespace(record.fields[col[kRatioUnit]]);
+  if (unit == "beds_per_1000_beneficiaries") {
+    row.in_beds = true;
+  } else if (unit != "providers_per_1000_beneficiaries") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        table.header[col[kRatioUnit]], ": \"", unit,
+        "\" is neither providers_per_1000_beneficiaries nor beds_per_1000_beneficiaries"));
+  }
+  for (int d = 0; d < kCountyDesignationCount; ++d) {
+    const int column = col[kRatioFirstValue + d];
+    ASSIGN_OR_RETURN(row.per_1000[d], ParseNonNegative(table, column, record.fields[column]));
+  }
+  return row;
+}
+
+absl::Status StandardsSet::Loader::Ratios() {
+  ASSIGN_OR_RETURN(
+      std::vector<RatioRow> ratios,
+      LoadKeyedRows<RatioRow>(
+          base_ + kRatiosFile,
+          {"specialty_code", "kind", "unit", "large_metro", "metro", "micro", "rural", "ceac"},
+          std::bind_front(&Loader::ParseRatio, this),
+          [&](const RatioRow& r) { return tables_->specialties[r.specialty].code; },
+          "specialty code", &reports_[kRatiosReport]));
+  for (const RatioRow& ratio : ratios) {
+    SpecialtyType& type = tables_->specialties[ratio.specialty];
     type.has_ratio = true;
     type.ratio_in_beds = ratio.in_beds;
     std::copy(std::begin(ratio.per_1000), std::end(ratio.per_1000), type.ratio_per_1000);
   }
+  return absl::OkStatus();
+}
 
-  // Counties, ordered by FIPS.
-  LoadReport& designations_report = (*reports)[kDesignationsReport];
-  absl::StatusOr<std::vector<CountyRow>> county_rows = LoadKeyedRows<CountyRow>(
-      base + kDesignationsFile,
-      {"ssa_county_code", "fips", "state", "county", "county_designation", "total_beneficiaries",
-       "ratio_95th_percentile_base_population", "beneficiaries_required_to_cover"},
-      ParseCmsCounty, [](const CountyRow& r) { return r.county.fips; }, "county FIPS",
-      &designations_report);
-  if (!county_rows.ok()) return county_rows.status();
-  std::sort(county_rows->begin(), county_rows->end(),
+// Counties, ordered by FIPS.
+absl::Status StandardsSet::Loader::Counties() {
+  ASSIGN_OR_RETURN(std::vector<CountyRow> county_rows,
+                   LoadKeyedRows<CountyRow>(
+                       base_ + kDesignationsFile,
+                       {"ssa_county_code", "fips", "state", "county", "county_designation",
+                        "total_beneficiaries", "ratio_95th_percentile_base_population",
+                        "beneficiaries_required_to_cover"},
+                       ParseCmsCounty, [](const CountyRow& r) { return r.county.fips; },
+                       "county FIPS", &reports_[kDesignationsReport]));
+  std::sort(county_rows.begin(), county_rows.end(),
             [](const CountyRow& a, const CountyRow& b) { return a.county.fips < b.county.fips; });
-  std::vector<int64_t> county_lines;
-  county_lines.reserve(county_rows->size());
-  tables->counties.reserve(county_rows->size());
-  for (CountyRow& row : *county_rows) {
-    tables->county_index.emplace(row.county.fips, static_cast<int>(tables->counties.size()));
-    county_lines.push_back(row.line);
-    tables->counties.push_back(std::move(row.county));
+  county_lines_.reserve(county_rows.size());
+  tables_->counties.reserve(county_rows.size());
+  for (CountyRow& row : county_rows) {
+    tables_->county_index.emplace(row.county.fips, static_cast<int>(tables_->counties.size()));
+    county_lines_.push_back(row.line);
+    tables_->counties.push_back(std::move(row.county));
   }
+  return absl::OkStatus();
+}
 
-  // The criteria CMS applies per county x type.
-  auto parse_criterion = [&](const CsvTable& table, const CsvRecord& record,
-                             const std::vector<int>& col) -> absl::StatusOr<CriterionRow> {
-    if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
-    CriterionRow row;
-    row.line = record.line;
-    absl::StatusOr<int> county = ParseCountyRef(table, record, col[kCritSsa], col[kCritFips],
-                                                tables->counties, tables->county_index);
-    if (!county.ok()) return county.status();
-    row.county = *county;
-    absl::StatusOr<CountyDesignation> designation =
-        ParseDesignationField(table, col[kCritDesignation], record.fields[col[kCritDesignation]]);
-    if (!designation.ok()) return designation.status();
-    row.designation = *designation;
-    absl::StatusOr<int> specialty = ParseKnownSpecialty(
-        table, col[kCritCode], record.fields[col[kCritCode]], tables->specialty_index);
-    if (!specialty.ok()) return specialty.status();
-    row.specialty = *specialty;
-    absl::StatusOr<double> minutes =
-        ParseNonNegative(table, col[kCritMinutes], record.fields[col[kCritMinutes]]);
-    if (!minutes.ok()) return minutes.status();
-    row.criterion.max_minutes = *minutes;
-    absl::StatusOr<double> miles =
-        ParseNonNegative(table, col[kCritMiles], record.fields[col[kCritMiles]]);
-    if (!miles.ok()) return miles.status();
-    row.criterion.max_miles = *miles;
-    absl::StatusOr<int64_t> minimum =
-        ParseCount(table, col[kCritMinimum], record.fields[col[kCritMinimum]]);
-    if (!minimum.ok()) return minimum.status();
-    if (*minimum > std::numeric_limits<int32_t>::max()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(table.header[col[kCritMinimum]], ": ", *minimum, " is too large"));
-    }
-    row.criterion.minimum_number = static_cast<int32_t>(*minimum);
-    return row;
-  };
-  auto pair_key = [&](int county, int specialty) {
-    return absl::StrCat(tables->counties[county].fips, " ", tables->specialties[specialty].code);
-  };
-  absl::StatusOr<std::vector<CriterionRow>> criteria = LoadKeyedRows<CriterionRow>(
-      base + kCriteriaFile,
-      {"ssa_county_code", "fips", "county_designation", "specialty_code", "max_time_minutes",
-       "max_distance_miles", "minimum_number"},
-      parse_criterion,
-      [&](const CriterionRow& r) { return tables->CriterionSlot(r.county, r.specialty); },
-      [&](const CriterionRow& r) { return pair_key(r.county, r.specialty); }, "county x specialty",
-      &(*reports)[kCriteriaReport]);
-  if (!criteria.ok()) return criteria.status();
-  tables->criteria.resize(tables->counties.size() * tables->specialties.size());
-  std::vector<bool> designation_reported(tables->counties.size(), false);
-  const size_t designation_issues_from = designations_report.skipped.size();
-  for (CriterionRow& row : *criteria) {
-    const CmsCounty& county = tables->counties[row.county];
-    const SpecialtyType& type = tables->specialties[row.specialty];
-    const int d = static_cast<int>(county.designation);
-    row.criterion.customized = row.criterion.max_minutes != type.base_max_minutes[d] ||
-                               row.criterion.max_miles != type.base_max_miles[d];
-    tables->criteria[tables->CriterionSlot(row.county, row.specialty)] = row.criterion;
-    if (row.designation != county.designation && !designation_reported[row.county]) {
-      designation_reported[row.county] = true;
-      designations_report.skipped.push_back(
-          {county_lines[row.county],
-           absl::StrCat("designation differs: ", AsAbsl(CountyDesignationName(county.designation)),
-                        " here, ", AsAbsl(CountyDesignationName(row.designation)), " in ",
-                        kCriteriaFile, " line ", row.line, "; county ", county.fips, " is kept as ",
-                        AsAbsl(CountyDesignationName(county.designation)))});
-    }
+// The criteria CMS applies per county x type.
+absl::StatusOr<CriterionRow> StandardsSet::Loader::ParseCriterion(
+    const CsvTable& table, const CsvRecord& record, const std::vector<int>& col) const {
+  RETURN_IF_ERROR(CheckFieldCount(table, record));
+  CriterionRow row;
+  row.line = record.line;
+  ASSIGN_OR_RETURN(row.county, ParseCountyRef(table, record, col[kCritSsa], col[kCritFips],
+                                              tables_->counties, tables_->county_index));
+  ASSIGN_OR_RETURN(row.designation, ParseDesignationField(table, col[kCritDesignation],
+                                                          record.fields[col[kCritDesignation]]));
+  ASSIGN_OR_RETURN(row.specialty,
+                   ParseKnownSpecialty(table, col[kCritCode], record.fields[col[kCritCode]],
+                                       tables_->specialty_index));
+  ASSIGN_OR_RETURN(row.criterion.max_minutes,
+                   ParseNonNegative(table, col[kCritMinutes], record.fields[col[kCritMinutes]]));
+  ASSIGN_OR_RETURN(row.criterion.max_miles,
+                   ParseNonNegative(table, col[kCritMiles], record.fields[col[kCritMiles]]));
+  ASSIGN_OR_RETURN(int64_t minimum,
+                   ParseCount(table, col[kCritMinimum], record.fields[col[kCritMinimum]]));
+  if (minimum > std::numeric_limits<int32_t>::max()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(table.header[col[kCritMinimum]], ": ", minimum, " is too large"));
   }
+  row.criterion.minimum_number = static_cast<int32_t>(minimum);
+  return row;
+}
+
+absl::Status StandardsSet::Loader::Criteria() {
+  ASSIGN_OR_RETURN(
+      std::vector<CriterionRow> criteria,
+      LoadKeyedRows<CriterionRow>(
+          base_ + kCriteriaFile,
+          {"ssa_county_code", "fips", "county_designation", "specialty_code", "max_time_minutes",
+           "max_distance_miles", "minimum_number"},
+          std::bind_front(&Loader::ParseCriterion, this),
+          [&](const CriterionRow& r) { return tables_->CriterionSlot(r.county, r.specialty); },
+          [&](const CriterionRow& r) { return PairKey(r.county, r.specialty); },
+          "county x specialty", &reports_[kCriteriaReport]));
+  tables_->criteria.resize(tables_->counties.size() * tables_->specialties.size());
+  LoadReport& designations_report = reports_[kDesignationsReport];
+  std::vector<bool> designation_reported(tables_->counties.size(), false);
+  const size_t designation_issues_from = designations_report.skipped.size();
+  for (CriterionRow& row : criteria) AddCriterion(row, designation_reported);
   // Keep the designations report in line order with its "designation differs" entries.
   std::stable_sort(designations_report.skipped.begin() + designation_issues_from,
                    designations_report.skipped.end(),
@@ -512,46 +491,69 @@ absl::StatusOr<StandardsSet> StandardsSet::Load(const std::string& dir, std::str
                      designations_report.skipped.begin() + designation_issues_from,
                      designations_report.skipped.end(),
                      [](const RowIssue& a, const RowIssue& b) { return a.line < b.line; });
+  return absl::OkStatus();
+}
 
-  // Certificate-of-need flags, for county x type pairs that have criteria.
-  auto parse_con = [&](const CsvTable& table, const CsvRecord& record,
-                       const std::vector<int>& col) -> absl::StatusOr<ConRow> {
-    if (absl::Status s = CheckFieldCount(table, record); !s.ok()) return s;
-    ConRow row;
-    absl::StatusOr<int> county = ParseCountyRef(table, record, col[kConSsa], col[kConFips],
-                                                tables->counties, tables->county_index);
-    if (!county.ok()) return county.status();
-    row.county = *county;
-    absl::StatusOr<int> specialty = ParseKnownSpecialty(
-        table, col[kConCode], record.fields[col[kConCode]], tables->specialty_index);
-    if (!specialty.ok()) return specialty.status();
-    row.specialty = *specialty;
-    const absl::string_view flag = absl::StripAsciiWhitespace(record.fields[col[kConCustomized]]);
-    if (flag == "Y") {
-      row.customized = true;
-    } else if (flag != "N") {
-      return absl::InvalidArgumentError(
-          absl::StrCat(table.header[col[kConCustomized]], ": \"", flag, "\" is neither Y nor N"));
-    }
-    if (!tables->criteria[tables->CriterionSlot(row.county, row.specialty)].has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat("county x specialty ",
-                                                     pair_key(row.county, row.specialty),
-                                                     " has no row in ", kCriteriaFile));
-    }
-    return row;
-  };
-  absl::StatusOr<std::vector<ConRow>> con = LoadKeyedRows<ConRow>(
-      base + kCertificateOfNeedFile, {"ssa_county_code", "fips", "specialty_code", "td_customized"},
-      parse_con, [&](const ConRow& r) { return tables->CriterionSlot(r.county, r.specialty); },
-      [&](const ConRow& r) { return pair_key(r.county, r.specialty); }, "county x specialty",
-      &(*reports)[kConReport]);
-  if (!con.ok()) return con.status();
-  for (const ConRow& row : *con) {
-    tables->criteria[tables->CriterionSlot(row.county, row.specialty)]->certificate_of_need =
+void StandardsSet::Loader::AddCriterion(CriterionRow& row,
+                                        std::vector<bool>& designation_reported) {
+  const CmsCounty& county = tables_->counties[row.county];
+  const SpecialtyType& type = tables_->specialties[row.specialty];
+  const int d = static_cast<int>(county.designation);
+  row.criterion.customized = row.criterion.max_minutes != type.base_max_minutes[d] ||
+                             row.criterion.max_miles != type.base_max_miles[d];
+  tables_->criteria[tables_->CriterionSlot(row.county, row.specialty)] = row.criterion;
+  if (row.designation != county.designation && !designation_reported[row.county]) {
+    designation_reported[row.county] = true;
+    reports_[kDesignationsReport].skipped.push_back(
+        {county_lines_[row.county],
+         absl::StrCat("designation differs: ", AsAbsl(CountyDesignationName(county.designation)),
+                      " here, ", AsAbsl(CountyDesignationName(row.designation)), " in ",
+                      kCriteriaFile, " line ", row.line, "; county ", county.fips, " is kept as ",
+                      AsAbsl(CountyDesignationName(county.designation)))});
+  }
+}
+
+// Certificate-of-need flags, for county x type pairs that have criteria.
+absl::StatusOr<ConRow> StandardsSet::Loader::ParseCon(const CsvTable& table,
+                                                      const CsvRecord& record,
+                                                      const std::vector<int>& col) const {
+  RETURN_IF_ERROR(CheckFieldCount(table, record));
+  ConRow row;
+  ASSIGN_OR_RETURN(row.county, ParseCountyRef(table, record, col[kConSsa], col[kConFips],
+                                              tables_->counties, tables_->county_index));
+  ASSIGN_OR_RETURN(row.specialty,
+                   ParseKnownSpecialty(table, col[kConCode], record.fields[col[kConCode]],
+                                       tables_->specialty_index));
+  const absl::string_view flag = absl::StripAsciiWhitespace(record.fields[col[kConCustomized]]);
+  if (flag == "Y") {
+    row.customized = true;
+  } else if (flag != "N") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(table.header[col[kConCustomized]], ": \"", flag, "\" is neither Y nor N"));
+  }
+  if (!tables_->criteria[tables_->CriterionSlot(row.county, row.specialty)].has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat("county x specialty ",
+                                                   PairKey(row.county, row.specialty),
+                                                   " has no row in ", kCriteriaFile));
+  }
+  return row;
+}
+
+absl::Status StandardsSet::Loader::CertificatesOfNeed() {
+  ASSIGN_OR_RETURN(
+      std::vector<ConRow> con,
+      LoadKeyedRows<ConRow>(
+          base_ + kCertificateOfNeedFile,
+          {"ssa_county_code", "fips", "specialty_code", "td_customized"},
+          std::bind_front(&Loader::ParseCon, this),
+          [&](const ConRow& r) { return tables_->CriterionSlot(r.county, r.specialty); },
+          [&](const ConRow& r) { return PairKey(r.county, r.specialty); }, "county x specialty",
+          &reports_[kConReport]));
+  for (const ConRow& row : con) {
+    tables_->criteria[tables_->CriterionSlot(row.county, row.specialty)]->certificate_of_need =
         row.customized;
   }
-
-  return StandardsSet(std::move(name), std::move(tables));
+  return absl::OkStatus();
 }
 
 const CmsCounty* StandardsSet::County(std::string_view fips) const {

@@ -117,6 +117,7 @@ class StandardsSet {
 
  private:
   struct Tables;  // the loaded rows and their hash indexes (cms.cc)
+  class Loader;   // reads the files into Tables (cms.cc)
 
   StandardsSet(std::string name, std::shared_ptr<const Tables> tables);
 

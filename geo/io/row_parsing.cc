@@ -1,5 +1,7 @@
 #include "geo/io/row_parsing.h"
 
+#include <cmath>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
@@ -53,6 +55,23 @@ absl::StatusOr<std::string> ParseCode(const CsvTable& table, int column, absl::s
   return code;
 }
 
+absl::StatusOr<std::string> ParseText(const CsvTable& table, int column, absl::string_view value) {
+  value = absl::StripAsciiWhitespace(value);
+  if (value.empty())
+    return absl::InvalidArgumentError(absl::StrCat(table.header[column], " is empty"));
+  return std::string(value);
+}
+
+absl::StatusOr<std::string> ParseStateCode(const CsvTable& table, int column,
+                                           absl::string_view value) {
+  value = absl::StripAsciiWhitespace(value);
+  if (value.size() != 2 || !absl::ascii_isalpha(value[0]) || !absl::ascii_isalpha(value[1])) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(table.header[column], ": \"", value, "\" is not a two-letter USPS code"));
+  }
+  return absl::AsciiStrToUpper(value);
+}
+
 absl::StatusOr<int64_t> ParseCount(const CsvTable& table, int column, absl::string_view value) {
   value = absl::StripAsciiWhitespace(value);
   const std::string& name = table.header[column];
@@ -62,6 +81,20 @@ absl::StatusOr<int64_t> ParseCount(const CsvTable& table, int column, absl::stri
   }
   if (count < 0) return absl::InvalidArgumentError(absl::StrCat(name, ": ", value, " is negative"));
   return count;
+}
+
+absl::StatusOr<double> ParseNonNegative(const CsvTable& table, int column,
+                                        absl::string_view value) {
+  value = absl::StripAsciiWhitespace(value);
+  const std::string& name = table.header[column];
+  double number = 0.0;
+  if (!absl::SimpleAtod(value, &number) || !std::isfinite(number)) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": \"", value, "\" is not a number"));
+  }
+  if (number < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": ", value, " is negative"));
+  }
+  return number;
 }
 
 absl::StatusOr<double> ParseNumber(const CsvTable& table, int column, absl::string_view value) {

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "geo/core/status_macros.h"
 #include "geo/io/csv.h"
 #include "geo/io/load_report.h"
 
@@ -35,8 +36,18 @@ absl::Status CheckFieldCount(const CsvTable& table, const CsvRecord& record);
 absl::StatusOr<std::string> ParseCode(const CsvTable& table, int column, absl::string_view value,
                                       size_t width);
 
+// The text of a field, surrounding whitespace stripped; INVALID_ARGUMENT when that leaves nothing.
+absl::StatusOr<std::string> ParseText(const CsvTable& table, int column, absl::string_view value);
+
+// A two-letter USPS state code ("mi" or " MI "), upper-cased.
+absl::StatusOr<std::string> ParseStateCode(const CsvTable& table, int column,
+                                           absl::string_view value);
+
 // A non-negative integer count.
 absl::StatusOr<int64_t> ParseCount(const CsvTable& table, int column, absl::string_view value);
+
+// A finite, non-negative decimal number ("7.6867250600000006E-2" is fine).
+absl::StatusOr<double> ParseNonNegative(const CsvTable& table, int column, absl::string_view value);
 
 // A decimal number; a leading '+' and leading zeros are fine ("+32.476823", "-086.486599").
 absl::StatusOr<double> ParseNumber(const CsvTable& table, int column, absl::string_view value);
@@ -55,18 +66,16 @@ absl::StatusOr<std::vector<T>> LoadKeyedRows(const std::string& path,
   *report = LoadReport();
   report->source = path;
 
-  absl::StatusOr<CsvTable> table = ReadCsvFile(path);
-  if (!table.ok()) return table.status();
-  absl::StatusOr<std::vector<int>> column_index = RequireColumns(*table, columns);
-  if (!column_index.ok()) return column_index.status();
+  ASSIGN_OR_RETURN(CsvTable table, ReadCsvFile(path));
+  ASSIGN_OR_RETURN(std::vector<int> column_index, RequireColumns(table, columns));
 
-  report->rows = static_cast<int64_t>(table->records.size());
+  report->rows = static_cast<int64_t>(table.records.size());
   std::vector<T> rows;
-  rows.reserve(table->records.size());
+  rows.reserve(table.records.size());
   absl::flat_hash_map<std::decay_t<std::invoke_result_t<Key, const T&>>, int64_t> first_lines;
-  first_lines.reserve(table->records.size());
-  for (const CsvRecord& record : table->records) {
-    absl::StatusOr<T> row = parse(*table, record, *column_index);
+  first_lines.reserve(table.records.size());
+  for (const CsvRecord& record : table.records) {
+    absl::StatusOr<T> row = parse(table, record, column_index);
     if (!row.ok()) {
       report->skipped.push_back({record.line, std::string(row.status().message())});
       continue;

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "geo/core/status_macros.h"
 #include "geo/roads/osm_import.h"
 
 namespace carereach::roads {
@@ -180,10 +181,9 @@ absl::StatusOr<RoadGraph> LoadOrImportRoadGraph(const std::string& osm_path,
                                                 const std::string& cache_path,
                                                 const std::function<void(std::string_view)>& log) {
   absl::Time start = absl::Now();
-  absl::StatusOr<uint64_t> source = FingerprintFile(osm_path);
-  if (!source.ok()) return source.status();
+  ASSIGN_OR_RETURN(uint64_t source, FingerprintFile(osm_path));
   if (!cache_path.empty()) {
-    absl::StatusOr<RoadGraph> cached = LoadRoadGraph(cache_path, *source, profile.fingerprint());
+    absl::StatusOr<RoadGraph> cached = LoadRoadGraph(cache_path, source, profile.fingerprint());
     if (cached.ok()) {
       log(absl::StrFormat("%s: road graph loaded from cache %s in %.3f s", osm_path, cache_path,
                           absl::ToDoubleSeconds(absl::Now() - start)));
@@ -193,19 +193,18 @@ absl::StatusOr<RoadGraph> LoadOrImportRoadGraph(const std::string& osm_path,
                         cached.status().ToString()));
   }
   start = absl::Now();
-  absl::StatusOr<RoadGraph> graph = ImportOsm(osm_path, profile);
-  if (!graph.ok()) return graph.status();
-  const ImportStats& s = graph->stats;
+  ASSIGN_OR_RETURN(RoadGraph graph, ImportOsm(osm_path, profile));
+  const ImportStats& s = graph.stats;
   log(absl::StrFormat(
       "%s: imported in %.2f s: %d ways read, %d routable, %d closed to cars, %d missing node "
       "references (%d ways cut there, %d too short); %d nodes, %d directed edges, %d segments, "
       "%d nodes in the largest strongly connected component; %.1f MB",
       osm_path, absl::ToDoubleSeconds(absl::Now() - start), s.ways_read, s.ways_routable,
       s.ways_excluded_access, s.missing_node_refs, s.ways_split_at_missing, s.ways_too_short,
-      graph->node_count(), graph->arc_count(), graph->segments.size(),
-      graph->main_component_nodes(), graph->MemoryBytes() / 1e6));
+      graph.node_count(), graph.arc_count(), graph.segments.size(), graph.main_component_nodes(),
+      graph.MemoryBytes() / 1e6));
   if (!cache_path.empty()) {
-    if (absl::Status saved = SaveRoadGraph(*graph, *source, profile.fingerprint(), cache_path);
+    if (absl::Status saved = SaveRoadGraph(graph, source, profile.fingerprint(), cache_path);
         !saved.ok()) {
       log(absl::StrFormat("warning: road graph cache not written: %s", saved.ToString()));
     }

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "geo/core/hash.h"
+#include "geo/core/status_macros.h"
 #include "geo/io/csv.h"
 
 namespace carereach::roads {
@@ -20,15 +21,14 @@ absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data
 }  // namespace
 
 absl::StatusOr<SpeedProfile> SpeedProfile::Parse(std::string_view text, std::string source) {
-  absl::StatusOr<io::CsvTable> csv = io::ParseCsv(text, source);
-  if (!csv.ok()) return csv.status();
-  const int key_col = csv->Column("key"), value_col = csv->Column("value");
+  ASSIGN_OR_RETURN(io::CsvTable csv, io::ParseCsv(text, source));
+  const int key_col = csv.Column("key"), value_col = csv.Column("value");
   if (key_col < 0 || value_col < 0) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: needs columns key,value", source));
   }
   SpeedProfile p;
   p.fingerprint_ = geo::Hash64(text);
-  for (const io::CsvRecord& r : csv->records) {
+  for (const io::CsvRecord& r : csv.records) {
     if (static_cast<int>(r.fields.size()) <= std::max(key_col, value_col)) {
       return absl::InvalidArgumentError(
           absl::StrFormat("%s:%d: expected key,value", source, r.line));

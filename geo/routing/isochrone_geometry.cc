@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "geo/core/geos_context.h"
 #include "geo/core/local_projection.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::routing {
 namespace {
@@ -269,29 +270,24 @@ absl::StatusOr<GeomPtr> BufferRoads(GeosContext& geos, const Network& net, doubl
     GEOSCoordSequence* seq = GEOSCoordSeq_copyFromArrays_r(
         h, xs.data(), ys.data(), nullptr, nullptr, static_cast<unsigned>(xs.size()));
     if (seq == nullptr) return geos.Error("GEOSCoordSeq_copyFromArrays_r");
-    absl::StatusOr<GeomPtr> made =
-        geos.Check(GEOSGeom_createLineString_r(h, seq), "GEOSGeom_createLineString_r");
-    if (!made.ok()) return made.status();
-    absl::StatusOr<GeomPtr> simple =
-        geos.Check(GEOSSimplify_r(h, made->get(), meters * kSimplifyFraction), "GEOSSimplify_r");
-    if (!simple.ok()) return simple.status();
-    absl::StatusOr<GeomPtr> part = Buffer(geos, simple->get(), meters);
-    if (!part.ok()) return part.status();
-    widened.push_back(*std::move(part));
+    ASSIGN_OR_RETURN(GeomPtr made, geos.Check(GEOSGeom_createLineString_r(h, seq),
+                                              "GEOSGeom_createLineString_r"));
+    ASSIGN_OR_RETURN(
+        GeomPtr simple,
+        geos.Check(GEOSSimplify_r(h, made.get(), meters * kSimplifyFraction), "GEOSSimplify_r"));
+    ASSIGN_OR_RETURN(GeomPtr part, Buffer(geos, simple.get(), meters));
+    widened.push_back(std::move(part));
   }
   for (const uint32_t id : spots) {
-    absl::StatusOr<GeomPtr> point = MakePoint(geos, net, id);
-    if (!point.ok()) return point.status();
-    absl::StatusOr<GeomPtr> disc = Buffer(geos, point->get(), meters);
-    if (!disc.ok()) return disc.status();
-    widened.push_back(*std::move(disc));
+    ASSIGN_OR_RETURN(GeomPtr point, MakePoint(geos, net, id));
+    ASSIGN_OR_RETURN(GeomPtr disc, Buffer(geos, point.get(), meters));
+    widened.push_back(std::move(disc));
   }
   if (widened.empty()) return GeomPtr(nullptr, geo::GeomDeleter{h});
-  absl::StatusOr<GeomPtr> parts = MakeCollection(geos, GEOS_GEOMETRYCOLLECTION, std::move(widened));
-  if (!parts.ok()) return parts.status();
-  absl::StatusOr<GeomPtr> area = geos.Check(GEOSUnaryUnion_r(h, parts->get()), "GEOSUnaryUnion_r");
-  if (!area.ok()) return area.status();
-  return geos.Check(GEOSTopologyPreserveSimplify_r(h, area->get(), meters * kSimplifyFraction),
+  ASSIGN_OR_RETURN(GeomPtr parts,
+                   MakeCollection(geos, GEOS_GEOMETRYCOLLECTION, std::move(widened)));
+  ASSIGN_OR_RETURN(GeomPtr area, geos.Check(GEOSUnaryUnion_r(h, parts.get()), "GEOSUnaryUnion_r"));
+  return geos.Check(GEOSTopologyPreserveSimplify_r(h, area.get(), meters * kSimplifyFraction),
                     "GEOSTopologyPreserveSimplify_r");
 }
 
@@ -300,13 +296,11 @@ absl::StatusOr<GeomPtr> BufferPoints(GeosContext& geos, const Network& net, doub
   std::vector<GeomPtr> parts;
   parts.reserve(net.point_ids.size());
   for (const uint32_t id : net.point_ids) {
-    absl::StatusOr<GeomPtr> point = MakePoint(geos, net, id);
-    if (!point.ok()) return point.status();
-    parts.push_back(*std::move(point));
+    ASSIGN_OR_RETURN(GeomPtr point, MakePoint(geos, net, id));
+    parts.push_back(std::move(point));
   }
-  absl::StatusOr<GeomPtr> multipoint = MakeCollection(geos, GEOS_MULTIPOINT, std::move(parts));
-  if (!multipoint.ok()) return multipoint.status();
-  return Buffer(geos, multipoint->get(), meters);
+  ASSIGN_OR_RETURN(GeomPtr multipoint, MakeCollection(geos, GEOS_MULTIPOINT, std::move(parts)));
+  return Buffer(geos, multipoint.get(), meters);
 }
 
 // ---- GeoJSON output -------------------------------------------------------------------------
@@ -374,19 +368,17 @@ absl::Status CollectRings(GeosContext& geos, const GEOSGeometry* g, Rings* out) 
   if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
     const int n = GEOSGetNumGeometries_r(h, g);
     for (int i = 0; i < n; ++i) {
-      if (absl::Status s = CollectRings(geos, GEOSGetGeometryN_r(h, g, i), out); !s.ok()) return s;
+      RETURN_IF_ERROR(CollectRings(geos, GEOSGetGeometryN_r(h, g, i), out));
     }
     return absl::OkStatus();
   }
   if (type != GEOS_POLYGON || GEOSisEmpty_r(h, g) != 0) return absl::OkStatus();
   const size_t first_ring = out->rings.size();
-  if (absl::Status s = AddRing(geos, GEOSGetExteriorRing_r(h, g), true, out); !s.ok()) return s;
+  RETURN_IF_ERROR(AddRing(geos, GEOSGetExteriorRing_r(h, g), true, out));
   if (out->rings.size() == first_ring) return absl::OkStatus();
   const int holes = GEOSGetNumInteriorRings_r(h, g);
   for (int i = 0; i < holes; ++i) {
-    if (absl::Status s = AddRing(geos, GEOSGetInteriorRingN_r(h, g, i), false, out); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(AddRing(geos, GEOSGetInteriorRingN_r(h, g, i), false, out));
   }
   out->polygon_ends.push_back(out->rings.size());
   return absl::OkStatus();
@@ -422,8 +414,8 @@ bool AppendRing(const Rings& all, const Rings::Ring& ring,
 absl::StatusOr<std::string> ToGeoJson(GeosContext& geos, const GEOSGeometry* g,
                                       geo::LocalProjection& projection) {
   Rings rings;
-  if (absl::Status s = CollectRings(geos, g, &rings); !s.ok()) return s;
-  if (absl::Status s = projection.InverseInPlace(rings.xs, rings.ys); !s.ok()) return s;
+  RETURN_IF_ERROR(CollectRings(geos, g, &rings));
+  RETURN_IF_ERROR(projection.InverseInPlace(rings.xs, rings.ys));
 
   std::string polygons;
   polygons.reserve(rings.xs.size() * 24);
@@ -454,42 +446,33 @@ absl::StatusOr<IsochroneGeometry> BuildIsochrone(const std::vector<Polyline>& re
                                                  const std::vector<geo::LonLat>& points,
                                                  double road_buffer_meters,
                                                  double point_buffer_meters) {
-  if (absl::Status s = ValidateBuffer(road_buffer_meters, "road_buffer_meters"); !s.ok()) return s;
-  if (absl::Status s = ValidateBuffer(point_buffer_meters, "point_buffer_meters"); !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<Network> net = Gather(reached, points);
-  if (!net.ok()) return net.status();
-  const bool roads_count = road_buffer_meters > 0 && !net->ids.empty();
-  const bool points_count = point_buffer_meters > 0 && !net->point_ids.empty();
+  RETURN_IF_ERROR(ValidateBuffer(road_buffer_meters, "road_buffer_meters"));
+  RETURN_IF_ERROR(ValidateBuffer(point_buffer_meters, "point_buffer_meters"));
+  ASSIGN_OR_RETURN(Network net, Gather(reached, points));
+  const bool roads_count = road_buffer_meters > 0 && !net.ids.empty();
+  const bool points_count = point_buffer_meters > 0 && !net.point_ids.empty();
   IsochroneGeometry result;
   if (!roads_count && !points_count) {
     result.geojson = R"({"type":"MultiPolygon","coordinates":[]})";
     return result;
   }
 
-  absl::StatusOr<geo::LocalProjection> projection =
-      geo::LocalProjection::Create(BoundingBoxCentre(net->xs, net->ys));
-  if (!projection.ok()) return projection.status();
-  if (absl::Status s = projection->ForwardInPlace(net->xs, net->ys); !s.ok()) return s;
+  ASSIGN_OR_RETURN(geo::LocalProjection projection,
+                   geo::LocalProjection::Create(BoundingBoxCentre(net.xs, net.ys)));
+  RETURN_IF_ERROR(projection.ForwardInPlace(net.xs, net.ys));
 
   GeosContext& geos = GeosContext::ThreadLocal();
   GeomPtr area(nullptr, geo::GeomDeleter{geos.handle()});
   if (roads_count) {
-    absl::StatusOr<GeomPtr> roads = BufferRoads(geos, *net, road_buffer_meters);
-    if (!roads.ok()) return roads.status();
-    area = *std::move(roads);
+    ASSIGN_OR_RETURN(area, BufferRoads(geos, net, road_buffer_meters));
   }
   if (points_count) {
-    absl::StatusOr<GeomPtr> discs = BufferPoints(geos, *net, point_buffer_meters);
-    if (!discs.ok()) return discs.status();
+    ASSIGN_OR_RETURN(GeomPtr discs, BufferPoints(geos, net, point_buffer_meters));
     if (area == nullptr) {
-      area = *std::move(discs);
+      area = std::move(discs);
     } else {
-      absl::StatusOr<GeomPtr> both =
-          geos.Check(GEOSUnion_r(geos.handle(), area.get(), discs->get()), "GEOSUnion_r");
-      if (!both.ok()) return both.status();
-      area = *std::move(both);
+      ASSIGN_OR_RETURN(
+          area, geos.Check(GEOSUnion_r(geos.handle(), area.get(), discs.get()), "GEOSUnion_r"));
     }
   }
 
@@ -497,11 +480,9 @@ absl::StatusOr<IsochroneGeometry> BuildIsochrone(const std::vector<Polyline>& re
   if (area != nullptr && GEOSArea_r(geos.handle(), area.get(), &square_meters) == 0) {
     return geos.Error("GEOSArea_r");
   }
-  absl::StatusOr<std::string> geojson =
-      area == nullptr ? std::string(R"({"type":"MultiPolygon","coordinates":[]})")
-                      : ToGeoJson(geos, area.get(), *projection);
-  if (!geojson.ok()) return geojson.status();
-  result.geojson = *std::move(geojson);
+  ASSIGN_OR_RETURN(result.geojson, area == nullptr
+                                       ? std::string(R"({"type":"MultiPolygon","coordinates":[]})")
+                                       : ToGeoJson(geos, area.get(), projection));
   result.area_km2 = square_meters / 1e6;
   return result;
 }

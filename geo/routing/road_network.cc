@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::routing {
 namespace {
@@ -147,10 +148,7 @@ absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
     const double bound = metric == Metric::kSeconds ? max_seconds : max_meters;
     if (bound <= 0) continue;
     const std::vector<Seed> seeds = SeedsFrom(g, facilities, !unit_exits, metric, params);
-    if (absl::Status s = search.Run(seeds, direction, metric, static_cast<float>(bound), deadline);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(search.Run(seeds, direction, metric, static_cast<float>(bound), deadline));
     for (size_t i = 0; i < units.size(); ++i) {
       if (!units[i]) continue;
       const Best best = Combine(g, search, *units[i], unit_exits, metric, params, on_segment,
@@ -178,11 +176,8 @@ absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
   const std::optional<Snap> origins[1] = {origin};
   const std::vector<Seed> seeds = SeedsFrom(g, origins, /*exits=*/true, Metric::kSeconds, params);
   Dijkstra& search = Dijkstra::ThreadLocal(g);
-  if (absl::Status s = search.Run(seeds, Direction::kForward, Metric::kSeconds,
-                                  static_cast<float>(max_seconds), deadline);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(search.Run(seeds, Direction::kForward, Metric::kSeconds,
+                             static_cast<float>(max_seconds), deadline));
   const auto on_segment = BySegment(origins);
   std::vector<PairTravel> out(destinations.size());
   for (size_t i = 0; i < destinations.size(); ++i) {
@@ -233,11 +228,8 @@ absl::StatusOr<std::vector<PointReach>> PointsWithinBound(
   const bool point_exits = params.to_facility;
   const std::vector<Seed> seeds = SeedsFrom(g, sources, !point_exits, metric, params);
   Dijkstra& search = Dijkstra::ThreadLocal(g);
-  if (absl::Status s = search.Run(seeds, point_exits ? Direction::kBackward : Direction::kForward,
-                                  metric, static_cast<float>(bound), deadline);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(search.Run(seeds, point_exits ? Direction::kBackward : Direction::kForward,
+                             metric, static_cast<float>(bound), deadline));
   const absl::flat_hash_map<uint32_t, std::vector<int32_t>> on_segment = {{source.segment, {0}}};
   std::vector<PointReach> reached;
   const auto consider = [&](int32_t i) {
@@ -281,11 +273,8 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNet
   const bool forward = !params.to_facility;
   const std::vector<Seed> seeds = SeedsFrom(g, points, forward, Metric::kSeconds, params);
   Dijkstra& search = Dijkstra::ThreadLocal(g);
-  if (absl::Status s = search.Run(seeds, forward ? Direction::kForward : Direction::kBackward,
-                                  Metric::kSeconds, static_cast<float>(max_seconds), deadline);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(search.Run(seeds, forward ? Direction::kForward : Direction::kBackward,
+                             Metric::kSeconds, static_cast<float>(max_seconds), deadline));
   // The part of segment `s` within `share_from_start` of its from-end (or to-end), as a polyline.
   const auto piece = [&](uint32_t seg, double lo, double hi) {
     const roads::Segment& s = g.segments[seg];

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::auth {
 namespace {
@@ -41,18 +42,13 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(const Optio
     if (options.token_policy.tenant_claim.empty()) {
       return absl::InvalidArgumentError("the tenant claim name is empty");
     }
-    absl::StatusOr<std::unique_ptr<WatchedFile<std::vector<PublicJwk>>>> keys =
-        WatchedFile<std::vector<PublicJwk>>::Open(options.jwks_file, ParseJwks,
-                                                  options.reload_interval, log);
-    if (!keys.ok()) return keys.status();
-    auth->keys_ = *std::move(keys);
+    ASSIGN_OR_RETURN(auth->keys_, WatchedFile<std::vector<PublicJwk>>::Open(
+                                      options.jwks_file, ParseJwks, options.reload_interval, log));
   }
   if (!options.identities_file.empty()) {
-    absl::StatusOr<std::unique_ptr<WatchedFile<std::vector<CertificateIdentity>>>> ids =
-        WatchedFile<std::vector<CertificateIdentity>>::Open(
-            options.identities_file, ParseIdentities, options.reload_interval, log);
-    if (!ids.ok()) return ids.status();
-    auth->identities_ = *std::move(ids);
+    ASSIGN_OR_RETURN(auth->identities_,
+                     WatchedFile<std::vector<CertificateIdentity>>::Open(
+                         options.identities_file, ParseIdentities, options.reload_interval, log));
   }
   return auth;
 }
@@ -117,12 +113,11 @@ absl::StatusOr<Caller> Authenticator::Authenticate(const CallCredentials& creden
           "bearer tokens are not accepted by this server (no --auth_jwks_file); use a client "
           "certificate");
     }
-    absl::StatusOr<TokenClaims> claims = Verify(absl::StripAsciiWhitespace(value.substr(7)), now);
-    if (!claims.ok()) return claims.status();
+    ASSIGN_OR_RETURN(TokenClaims claims, Verify(absl::StripAsciiWhitespace(value.substr(7)), now));
     Caller caller;
-    caller.tenant = claims->tenant;
-    caller.subject = claims->subject;
-    caller.scopes = claims->scopes;
+    caller.tenant = claims.tenant;
+    caller.subject = claims.subject;
+    caller.scopes = claims.scopes;
     caller.via = Caller::Via::kToken;
     from_token = std::move(caller);
   }

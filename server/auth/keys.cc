@@ -15,6 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "geo/core/status_macros.h"
 #include "nlohmann/json.hpp"
 
 namespace carereach::auth {
@@ -86,19 +87,22 @@ absl::StatusOr<std::string> PublicPem(EVP_PKEY* key) {
   return std::string(data, static_cast<size_t>(size));
 }
 
-// Builds a public key of `type` ("RSA", "EC") from OpenSSL parameters.
-absl::StatusOr<Owned<EVP_PKEY>> FromParams(const char* type, OSSL_PARAM_BLD* builder) {
+// Builds a public key of `type` ("RSA", "EC") from OpenSSL parameters; errors name `at`.
+absl::StatusOr<Owned<EVP_PKEY>> FromParams(const char* type, OSSL_PARAM_BLD* builder,
+                                           absl::string_view at) {
   Owned<OSSL_PARAM> params(OSSL_PARAM_BLD_to_param(builder));
   Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* key = nullptr;
   if (params == nullptr || ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-    return absl::InvalidArgumentError("not a valid public key: " + OpenSslError());
+    return absl::InvalidArgumentError(
+        absl::StrCat(at, ": not a valid public key: ", OpenSslError()));
   }
   Owned<EVP_PKEY> owned(key);
   Owned<EVP_PKEY_CTX> check(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (check == nullptr || EVP_PKEY_public_check(check.get()) != 1) {
-    return absl::InvalidArgumentError("not a valid public key: " + OpenSslError());
+    return absl::InvalidArgumentError(
+        absl::StrCat(at, ": not a valid public key: ", OpenSslError()));
   }
   return owned;
 }
@@ -112,49 +116,39 @@ absl::StatusOr<std::string> StringMember(const Json& key, const char* name, absl
 }
 
 absl::StatusOr<Owned<EVP_PKEY>> RsaKey(const Json& key, absl::string_view at) {
-  absl::StatusOr<std::string> n64 = StringMember(key, "n", at);
-  if (!n64.ok()) return n64.status();
-  absl::StatusOr<std::string> e64 = StringMember(key, "e", at);
-  if (!e64.ok()) return e64.status();
-  absl::StatusOr<std::string> n = DecodeBase64Url(*n64, absl::StrCat(at, ".n"));
-  if (!n.ok()) return n.status();
-  absl::StatusOr<std::string> e = DecodeBase64Url(*e64, absl::StrCat(at, ".e"));
-  if (!e.ok()) return e.status();
-  Owned<BIGNUM> bn_n(BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()),
-                               static_cast<int>(n->size()), nullptr));
-  Owned<BIGNUM> bn_e(BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()),
-                               static_cast<int>(e->size()), nullptr));
+  ASSIGN_OR_RETURN(std::string n64, StringMember(key, "n", at));
+  ASSIGN_OR_RETURN(std::string e64, StringMember(key, "e", at));
+  ASSIGN_OR_RETURN(std::string n, DecodeBase64Url(n64, absl::StrCat(at, ".n")));
+  ASSIGN_OR_RETURN(std::string e, DecodeBase64Url(e64, absl::StrCat(at, ".e")));
+  Owned<BIGNUM> bn_n(BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()),
+                               static_cast<int>(n.size()), nullptr));
+  Owned<BIGNUM> bn_e(BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()),
+                               static_cast<int>(e.size()), nullptr));
   Owned<OSSL_PARAM_BLD> builder(OSSL_PARAM_BLD_new());
   if (bn_n == nullptr || bn_e == nullptr || builder == nullptr ||
       OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
     return absl::InternalError("cannot build an RSA key: " + OpenSslError());
   }
-  absl::StatusOr<Owned<EVP_PKEY>> pkey = FromParams("RSA", builder.get());
-  if (!pkey.ok())
-    return absl::InvalidArgumentError(absl::StrCat(at, ": ", pkey.status().message()));
-  if (EVP_PKEY_get_bits(pkey->get()) < 2048) {
+  ASSIGN_OR_RETURN(Owned<EVP_PKEY> pkey, FromParams("RSA", builder.get(), at));
+  if (EVP_PKEY_get_bits(pkey.get()) < 2048) {
     return absl::InvalidArgumentError(
         absl::StrFormat("%s: a %d-bit RSA key is too weak (at least 2048 bits)", at,
-                        EVP_PKEY_get_bits(pkey->get())));
+                        EVP_PKEY_get_bits(pkey.get())));
   }
   return pkey;
 }
 
 absl::StatusOr<Owned<EVP_PKEY>> EcKey(const Json& key, const Curve& curve, absl::string_view at) {
-  absl::StatusOr<std::string> x64 = StringMember(key, "x", at);
-  if (!x64.ok()) return x64.status();
-  absl::StatusOr<std::string> y64 = StringMember(key, "y", at);
-  if (!y64.ok()) return y64.status();
-  absl::StatusOr<std::string> x = DecodeBase64Url(*x64, absl::StrCat(at, ".x"));
-  if (!x.ok()) return x.status();
-  absl::StatusOr<std::string> y = DecodeBase64Url(*y64, absl::StrCat(at, ".y"));
-  if (!y.ok()) return y.status();
-  if (x->size() != curve.coordinate_bytes || y->size() != curve.coordinate_bytes) {
+  ASSIGN_OR_RETURN(std::string x64, StringMember(key, "x", at));
+  ASSIGN_OR_RETURN(std::string y64, StringMember(key, "y", at));
+  ASSIGN_OR_RETURN(std::string x, DecodeBase64Url(x64, absl::StrCat(at, ".x")));
+  ASSIGN_OR_RETURN(std::string y, DecodeBase64Url(y64, absl::StrCat(at, ".y")));
+  if (x.size() != curve.coordinate_bytes || y.size() != curve.coordinate_bytes) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: %s coordinates must be %d bytes each",
                                                       at, curve.crv, curve.coordinate_bytes));
   }
-  const std::string point = std::string(1, '\x04') + *x + *y;  // uncompressed (SEC 1)
+  const std::string point = std::string(1, '\x04') + x + y;  // uncompressed (SEC 1)
   Owned<OSSL_PARAM_BLD> builder(OSSL_PARAM_BLD_new());
   if (builder == nullptr ||
       OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve.group_name,
@@ -163,10 +157,7 @@ absl::StatusOr<Owned<EVP_PKEY>> EcKey(const Json& key, const Curve& curve, absl:
                                        point.size()) != 1) {
     return absl::InternalError("cannot build an EC key: " + OpenSslError());
   }
-  absl::StatusOr<Owned<EVP_PKEY>> pkey = FromParams("EC", builder.get());
-  if (!pkey.ok())
-    return absl::InvalidArgumentError(absl::StrCat(at, ": ", pkey.status().message()));
-  return pkey;
+  return FromParams("EC", builder.get(), at);
 }
 
 absl::StatusOr<std::string> BigNumberParam(EVP_PKEY* key, const char* name, int pad_to = 0) {
@@ -212,16 +203,14 @@ absl::StatusOr<std::vector<PublicJwk>> ParseJwks(absl::string_view json, absl::s
             at, secret));
       }
     }
-    absl::StatusOr<std::string> kty = StringMember(key, "kty", at);
-    if (!kty.ok()) return kty.status();
+    ASSIGN_OR_RETURN(std::string kty, StringMember(key, "kty", at));
     if (key.contains("use") && key["use"] != "sig") {
       return absl::InvalidArgumentError(at + ": \"use\" must be \"sig\" (a signing key)");
     }
-    absl::StatusOr<std::string> kid = StringMember(key, "kid", at);
-    if (!kid.ok()) return kid.status();
-    if (kid->size() > 256) return absl::InvalidArgumentError(at + ".kid: longer than 256 bytes");
-    if (!kids.insert(*kid).second) {
-      return absl::InvalidArgumentError(absl::StrFormat("%s.kid: \"%s\" appears twice", at, *kid));
+    ASSIGN_OR_RETURN(std::string kid, StringMember(key, "kid", at));
+    if (kid.size() > 256) return absl::InvalidArgumentError(at + ".kid: longer than 256 bytes");
+    if (!kids.insert(kid).second) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s.kid: \"%s\" appears twice", at, kid));
     }
     std::string stated_alg;
     if (key.contains("alg")) {
@@ -229,40 +218,36 @@ absl::StatusOr<std::vector<PublicJwk>> ParseJwks(absl::string_view json, absl::s
       stated_alg = key["alg"].get<std::string>();
     }
     PublicJwk out;
-    out.kid = *kid;
-    absl::StatusOr<Owned<EVP_PKEY>> pkey;
-    if (*kty == "RSA") {
+    out.kid = kid;
+    Owned<EVP_PKEY> pkey;
+    if (kty == "RSA") {
       out.alg = stated_alg.empty() ? "RS256" : stated_alg;
       if (out.alg != "RS256" && out.alg != "RS384" && out.alg != "RS512") {
         return absl::InvalidArgumentError(
             absl::StrFormat("%s.alg: %s is not an RSA signature algorithm", at, out.alg));
       }
-      pkey = RsaKey(key, at);
-    } else if (*kty == "EC") {
-      absl::StatusOr<std::string> crv = StringMember(key, "crv", at);
-      if (!crv.ok()) return crv.status();
+      ASSIGN_OR_RETURN(pkey, RsaKey(key, at));
+    } else if (kty == "EC") {
+      ASSIGN_OR_RETURN(std::string crv, StringMember(key, "crv", at));
       const Curve* curve = nullptr;
       for (const Curve& c : kCurves) {
-        if (*crv == c.crv) curve = &c;
+        if (crv == c.crv) curve = &c;
       }
       if (curve == nullptr) {
         return absl::InvalidArgumentError(
-            absl::StrFormat("%s.crv: %s is not P-256, P-384 or P-521", at, *crv));
+            absl::StrFormat("%s.crv: %s is not P-256, P-384 or P-521", at, crv));
       }
       out.alg = curve->alg;
       if (!stated_alg.empty() && stated_alg != out.alg) {
         return absl::InvalidArgumentError(absl::StrFormat("%s.alg: %s does not match curve %s (%s)",
-                                                          at, stated_alg, *crv, out.alg));
+                                                          at, stated_alg, crv, out.alg));
       }
-      pkey = EcKey(key, *curve, at);
+      ASSIGN_OR_RETURN(pkey, EcKey(key, *curve, at));
     } else {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "%s.kty: %s is not accepted (only RSA and EC public keys verify tokens)", at, *kty));
+          "%s.kty: %s is not accepted (only RSA and EC public keys verify tokens)", at, kty));
     }
-    if (!pkey.ok()) return pkey.status();
-    absl::StatusOr<std::string> pem = PublicPem(pkey->get());
-    if (!pem.ok()) return pem.status();
-    out.public_key_pem = *std::move(pem);
+    ASSIGN_OR_RETURN(out.public_key_pem, PublicPem(pkey.get()));
     keys.push_back(std::move(out));
   }
   if (keys.empty()) return absl::InvalidArgumentError(absl::StrCat(source, ": no keys"));
@@ -305,14 +290,12 @@ absl::StatusOr<SigningKeyInfo> DescribeSigningKey(absl::string_view private_key_
     if (EVP_PKEY_get_bits(key.get()) < 2048) {
       return absl::InvalidArgumentError("an RSA signing key must have at least 2048 bits");
     }
-    absl::StatusOr<std::string> n = BigNumberParam(key.get(), OSSL_PKEY_PARAM_RSA_N);
-    if (!n.ok()) return n.status();
-    absl::StatusOr<std::string> e = BigNumberParam(key.get(), OSSL_PKEY_PARAM_RSA_E);
-    if (!e.ok()) return e.status();
+    ASSIGN_OR_RETURN(std::string n, BigNumberParam(key.get(), OSSL_PKEY_PARAM_RSA_N));
+    ASSIGN_OR_RETURN(std::string e, BigNumberParam(key.get(), OSSL_PKEY_PARAM_RSA_E));
     info.alg = "RS256";
-    jwk = {{"kty", "RSA"}, {"n", EncodeBase64Url(*n)}, {"e", EncodeBase64Url(*e)}};
-    canonical = absl::StrCat(R"({"e":")", EncodeBase64Url(*e), R"(","kty":"RSA","n":")",
-                             EncodeBase64Url(*n), R"("})");
+    jwk = {{"kty", "RSA"}, {"n", EncodeBase64Url(n)}, {"e", EncodeBase64Url(e)}};
+    canonical = absl::StrCat(R"({"e":")", EncodeBase64Url(e), R"(","kty":"RSA","n":")",
+                             EncodeBase64Url(n), R"("})");
   } else if (EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_EC) {
     char group[64] = {0};
     size_t group_size = 0;
@@ -328,15 +311,13 @@ absl::StatusOr<SigningKeyInfo> DescribeSigningKey(absl::string_view private_key_
       return absl::InvalidArgumentError(absl::StrCat("curve ", group, " is not P-256/384/521"));
     }
     const int size = static_cast<int>(curve->coordinate_bytes);
-    absl::StatusOr<std::string> x = BigNumberParam(key.get(), OSSL_PKEY_PARAM_EC_PUB_X, size);
-    if (!x.ok()) return x.status();
-    absl::StatusOr<std::string> y = BigNumberParam(key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, size);
-    if (!y.ok()) return y.status();
+    ASSIGN_OR_RETURN(std::string x, BigNumberParam(key.get(), OSSL_PKEY_PARAM_EC_PUB_X, size));
+    ASSIGN_OR_RETURN(std::string y, BigNumberParam(key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, size));
     info.alg = curve->alg;
     jwk = {
-        {"kty", "EC"}, {"crv", curve->crv}, {"x", EncodeBase64Url(*x)}, {"y", EncodeBase64Url(*y)}};
-    canonical = absl::StrCat(R"({"crv":")", curve->crv, R"(","kty":"EC","x":")",
-                             EncodeBase64Url(*x), R"(","y":")", EncodeBase64Url(*y), R"("})");
+        {"kty", "EC"}, {"crv", curve->crv}, {"x", EncodeBase64Url(x)}, {"y", EncodeBase64Url(y)}};
+    canonical = absl::StrCat(R"({"crv":")", curve->crv, R"(","kty":"EC","x":")", EncodeBase64Url(x),
+                             R"(","y":")", EncodeBase64Url(y), R"("})");
   } else {
     return absl::InvalidArgumentError("only RSA and EC signing keys are supported");
   }

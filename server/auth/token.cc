@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "geo/core/status_macros.h"
 #include "nlohmann/json.hpp"
 
 namespace carereach::auth {
@@ -123,18 +124,15 @@ absl::StatusOr<TokenClaims> VerifyToken(absl::string_view token, const std::vect
 
   const double now_s = absl::FDivDuration(now - absl::UnixEpoch(), absl::Seconds(1));
   const double leeway_s = absl::ToDoubleSeconds(policy.leeway);
-  absl::StatusOr<double> exp = NumericDate(claims, "exp", /*required=*/true);
-  if (!exp.ok()) return exp.status();
-  if (now_s > *exp + leeway_s) return Refuse(absl::StrCat("expired at ", FormatUnix(*exp)));
-  absl::StatusOr<double> nbf = NumericDate(claims, "nbf", /*required=*/false);
-  if (!nbf.ok()) return nbf.status();
-  if (!std::isnan(*nbf) && now_s < *nbf - leeway_s) {
-    return Refuse(absl::StrCat("not valid before ", FormatUnix(*nbf)));
+  ASSIGN_OR_RETURN(double exp, NumericDate(claims, "exp", /*required=*/true));
+  if (now_s > exp + leeway_s) return Refuse(absl::StrCat("expired at ", FormatUnix(exp)));
+  ASSIGN_OR_RETURN(double nbf, NumericDate(claims, "nbf", /*required=*/false));
+  if (!std::isnan(nbf) && now_s < nbf - leeway_s) {
+    return Refuse(absl::StrCat("not valid before ", FormatUnix(nbf)));
   }
-  absl::StatusOr<double> iat = NumericDate(claims, "iat", /*required=*/false);
-  if (!iat.ok()) return iat.status();
-  if (!std::isnan(*iat) && now_s < *iat - leeway_s) {
-    return Refuse(absl::StrCat("issued in the future, at ", FormatUnix(*iat)));
+  ASSIGN_OR_RETURN(double iat, NumericDate(claims, "iat", /*required=*/false));
+  if (!std::isnan(iat) && now_s < iat - leeway_s) {
+    return Refuse(absl::StrCat("issued in the future, at ", FormatUnix(iat)));
   }
 
   if (!claims.contains("iss") || !claims["iss"].is_string()) return Refuse("no \"iss\" claim");
@@ -154,7 +152,7 @@ absl::StatusOr<TokenClaims> VerifyToken(absl::string_view token, const std::vect
 
   TokenClaims out;
   out.key_id = kid;
-  out.expires = absl::FromUnixSeconds(static_cast<int64_t>(*exp));
+  out.expires = absl::FromUnixSeconds(static_cast<int64_t>(exp));
   if (!claims.contains(policy.tenant_claim) || !claims[policy.tenant_claim].is_string()) {
     return Refuse(absl::StrCat("no \"", policy.tenant_claim, "\" claim naming the tenant"));
   }
@@ -182,8 +180,7 @@ absl::StatusOr<TokenClaims> VerifyToken(absl::string_view token, const std::vect
 
 absl::StatusOr<std::string> SignToken(const TokenRequest& request,
                                       absl::string_view private_key_pem) {
-  absl::StatusOr<SigningKeyInfo> key = DescribeSigningKey(private_key_pem);
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(SigningKeyInfo key, DescribeSigningKey(private_key_pem));
   if (!IsValidTenantName(request.tenant)) {
     return absl::InvalidArgumentError(absl::StrCat("tenant ", Quote(request.tenant),
                                                    " is not 1 to 64 characters of [A-Za-z0-9._-]"));
@@ -204,8 +201,8 @@ absl::StatusOr<std::string> SignToken(const TokenRequest& request,
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) return absl::InternalError("jwt_new failed");
   std::unique_ptr<jwt_t, JwtFree> jwt(raw);
-  const jwt_alg_t alg = jwt_str_alg(key->alg.c_str());
-  if (jwt_add_header(jwt.get(), "kid", key->kid.c_str()) != 0 ||
+  const jwt_alg_t alg = jwt_str_alg(key.alg.c_str());
+  if (jwt_add_header(jwt.get(), "kid", key.kid.c_str()) != 0 ||
       jwt_add_grants_json(jwt.get(), claims.dump().c_str()) != 0 ||
       jwt_set_alg(jwt.get(), alg, reinterpret_cast<const unsigned char*>(private_key_pem.data()),
                   static_cast<int>(private_key_pem.size())) != 0) {

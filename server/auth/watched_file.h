@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::auth {
 
@@ -36,9 +37,8 @@ class WatchedFile {
     auto watched = std::unique_ptr<WatchedFile>(
         new WatchedFile(std::move(path), std::move(parser), interval, std::move(log)));
     Stamp stamp;
-    absl::StatusOr<T> value = watched->Read(&stamp);
-    if (!value.ok()) return value.status();
-    watched->value_ = std::make_shared<const T>(*std::move(value));
+    ASSIGN_OR_RETURN(T value, watched->Read(&stamp));
+    watched->value_ = std::make_shared<const T>(std::move(value));
     watched->stamp_ = stamp;
     watched->checked_ = absl::Now();
     return watched;
