@@ -22,12 +22,7 @@ namespace {
 // Rows per ExportNetwork message.
 constexpr size_t kExportBatchRows = 5000;
 
-// The end of every handler: the one absl -> gRPC status mapping. `answer` runs only when Begin
-// named the caller's tenant.
-template <typename Answer>
-grpc::Status Respond(const absl::StatusOr<std::string>& tenant, Answer answer) {
-  return ToGrpcStatus(tenant.ok() ? answer(*tenant) : tenant.status());
-}
+using store::PageRequest;
 
 // A stored listing (networks, reports): reads the request's page (store/paging.h), lists it with
 // list(page, &next_after) and answers the token of the next page.
@@ -203,6 +198,13 @@ absl::StatusOr<std::string> NetworkServiceImpl::Begin(const grpc::ServerContext&
   return caller.tenant;
 }
 
+template <typename Answer>
+grpc::Status NetworkServiceImpl::Serve(const grpc::ServerContext& context, absl::string_view scope,
+                                       Answer answer) const {
+  const absl::StatusOr<std::string> tenant = Begin(context, scope);
+  return ToGrpcStatus(tenant.ok() ? answer(*tenant) : tenant.status());
+}
+
 absl::Status NetworkServiceImpl::CheckRoster(
     const std::vector<access::NetworkProvider>& rows) const {
   std::shared_ptr<const RegionCatalog> catalog;
@@ -233,161 +235,148 @@ absl::StatusOr<store::VersionInfo> NetworkServiceImpl::SaveRoster(
 grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
                                                const v1::CreateNetworkRequest* request,
                                                v1::CreateNetworkResponse* response) {
-  return Respond(
-      Begin(*context, auth::kScopeWrite), [&](const std::string& tenant) -> absl::Status {
-        std::vector<access::NetworkProvider> rows;
-        // No limit while converting: SaveRoster refuses an oversized roster as a whole.
-        RETURN_IF_ERROR(
-            AppendProviders(request->providers(), std::numeric_limits<int64_t>::max(), rows));
-        const std::string& network_id = request->network_id();
-        ASSIGN_OR_RETURN(
-            store::NetworkInfo network,
-            store_->CreateNetwork(tenant, network_id, request->name(), request->description()));
-        if (!rows.empty()) {
-          ASSIGN_OR_RETURN(const store::VersionInfo version,
-                           SaveRoster(tenant, network_id, request->note(), rows, true));
-          VersionToProto(network_id, version, response->mutable_version());
-          ASSIGN_OR_RETURN(network, store_->GetNetwork(tenant, network_id));
-        }
-        NetworkToProto(network, response->mutable_network());
-        return absl::OkStatus();
-      });
+  return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) -> absl::Status {
+    std::vector<access::NetworkProvider> rows;
+    // No limit while converting: SaveRoster refuses an oversized roster as a whole.
+    RETURN_IF_ERROR(
+        AppendProviders(request->providers(), std::numeric_limits<int64_t>::max(), rows));
+    const std::string& network_id = request->network_id();
+    ASSIGN_OR_RETURN(
+        store::NetworkInfo network,
+        store_->CreateNetwork(tenant, network_id, request->name(), request->description()));
+    if (!rows.empty()) {
+      ASSIGN_OR_RETURN(const store::VersionInfo version,
+                       SaveRoster(tenant, network_id, request->note(), rows, true));
+      VersionToProto(network_id, version, response->mutable_version());
+      ASSIGN_OR_RETURN(network, store_->GetNetwork(tenant, network_id));
+    }
+    NetworkToProto(network, response->mutable_network());
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::ImportNetwork(grpc::ServerContext* context,
                                                grpc::ServerReader<v1::ImportNetworkRequest>* reader,
                                                v1::NetworkVersion* response) {
-  return Respond(
-      Begin(*context, auth::kScopeWrite), [&](const std::string& tenant) -> absl::Status {
-        std::vector<access::NetworkProvider> rows;
-        ASSIGN_OR_RETURN(const v1::ImportNetworkHeader header,
-                         ReadImport(*reader, max_roster_rows_, rows));
-        if (context->IsCancelled()) return absl::CancelledError("cancelled");
-        ASSIGN_OR_RETURN(const bool created_now, CreateIfMissing(*store_, tenant, header));
-        ASSIGN_OR_RETURN(const store::VersionInfo version,
-                         SaveRoster(tenant, header.network_id(), header.note(), rows, created_now));
-        VersionToProto(header.network_id(), version, response);
-        return absl::OkStatus();
-      });
+  return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) -> absl::Status {
+    std::vector<access::NetworkProvider> rows;
+    ASSIGN_OR_RETURN(const v1::ImportNetworkHeader header,
+                     ReadImport(*reader, max_roster_rows_, rows));
+    if (context->IsCancelled()) return absl::CancelledError("cancelled");
+    ASSIGN_OR_RETURN(const bool created_now, CreateIfMissing(*store_, tenant, header));
+    ASSIGN_OR_RETURN(const store::VersionInfo version,
+                     SaveRoster(tenant, header.network_id(), header.note(), rows, created_now));
+    VersionToProto(header.network_id(), version, response);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::ListNetworks(grpc::ServerContext* context,
                                               const v1::ListNetworksRequest* request,
                                               v1::ListNetworksResponse* response) {
-  return Respond(
-      Begin(*context, auth::kScopeAnalyze), [&](const std::string& tenant) -> absl::Status {
-        return AnswerPage(*request, response,
-                          [&](const store::PageRequest& page, std::string* next) -> absl::Status {
-                            ASSIGN_OR_RETURN(
-                                const std::vector<store::NetworkInfo> networks,
-                                store_->ListNetworks(tenant, page.size, page.after, next));
-                            for (const store::NetworkInfo& n : networks)
-                              NetworkToProto(n, response->add_networks());
-                            return absl::OkStatus();
-                          });
-      });
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) {
+    return AnswerPage(*request, response, [&](const PageRequest& page, std::string* next) {
+      ASSIGN_OR_RETURN(const std::vector<store::NetworkInfo> networks,
+                       store_->ListNetworks(tenant, page.size, page.after, next));
+      for (const store::NetworkInfo& n : networks) NetworkToProto(n, response->add_networks());
+      return absl::OkStatus();
+    });
+  });
 }
 
 grpc::Status NetworkServiceImpl::GetNetwork(grpc::ServerContext* context,
                                             const v1::GetNetworkRequest* request,
                                             v1::GetNetworkResponse* response) {
-  return Respond(Begin(*context, auth::kScopeAnalyze),
-                 [&](const std::string& tenant) -> absl::Status {
-                   ASSIGN_OR_RETURN(const store::NetworkInfo network,
-                                    store_->GetNetwork(tenant, request->network_id()));
-                   ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
-                                    store_->ListVersions(tenant, request->network_id()));
-                   NetworkToProto(network, response->mutable_network());
-                   for (const store::VersionInfo& v : versions) {
-                     VersionToProto(request->network_id(), v, response->add_versions());
-                   }
-                   return absl::OkStatus();
-                 });
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
+    ASSIGN_OR_RETURN(const store::NetworkInfo network,
+                     store_->GetNetwork(tenant, request->network_id()));
+    ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
+                     store_->ListVersions(tenant, request->network_id()));
+    NetworkToProto(network, response->mutable_network());
+    for (const store::VersionInfo& v : versions) {
+      VersionToProto(request->network_id(), v, response->add_versions());
+    }
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::ExportNetwork(
     grpc::ServerContext* context, const v1::ExportNetworkRequest* request,
     grpc::ServerWriter<v1::ExportNetworkResponse>* writer) {
-  return Respond(
-      Begin(*context, auth::kScopeAnalyze), [&](const std::string& tenant) -> absl::Status {
-        const std::string& network_id = request->network_id();
-        int32_t version = 0;
-        ASSIGN_OR_RETURN(const std::vector<store::ProviderRow> rows,
-                         store_->GetProviders(tenant, network_id, request->version(), &version));
-        ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
-                         store_->ListVersions(tenant, network_id));
-        v1::ExportNetworkResponse head;
-        FindVersionToProto(network_id, versions, version, head.mutable_version());
-        if (!writer->Write(head)) return ClientWentAway();
-        for (size_t start = 0; start < rows.size(); start += kExportBatchRows) {
-          v1::ExportNetworkResponse batch;
-          for (size_t i = start; i < std::min(rows.size(), start + kExportBatchRows); ++i) {
-            RowToProto(rows[i], batch.mutable_providers()->add_providers());
-          }
-          if (!writer->Write(batch)) return ClientWentAway();
-        }
-        return absl::OkStatus();
-      });
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
+    const std::string& network_id = request->network_id();
+    int32_t version = 0;
+    ASSIGN_OR_RETURN(const std::vector<store::ProviderRow> rows,
+                     store_->GetProviders(tenant, network_id, request->version(), &version));
+    ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
+                     store_->ListVersions(tenant, network_id));
+    v1::ExportNetworkResponse head;
+    FindVersionToProto(network_id, versions, version, head.mutable_version());
+    if (!writer->Write(head)) return ClientWentAway();
+    for (size_t start = 0; start < rows.size(); start += kExportBatchRows) {
+      v1::ExportNetworkResponse batch;
+      for (size_t i = start; i < std::min(rows.size(), start + kExportBatchRows); ++i) {
+        RowToProto(rows[i], batch.mutable_providers()->add_providers());
+      }
+      if (!writer->Write(batch)) return ClientWentAway();
+    }
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::DiffNetworkVersions(grpc::ServerContext* context,
                                                      const v1::DiffNetworkVersionsRequest* request,
                                                      v1::DiffNetworkVersionsResponse* response) {
-  return Respond(
-      Begin(*context, auth::kScopeAnalyze), [&](const std::string& tenant) -> absl::Status {
-        const std::string& network_id = request->network_id();
-        const int32_t from = request->from_version(), to = request->to_version();
-        if (from <= 0 || to <= 0) {
-          return absl::InvalidArgumentError(absl::StrFormat(
-              "%s: versions are numbered from 1", from <= 0 ? "from_version" : "to_version"));
-        }
-        ASSIGN_OR_RETURN(const store::NetworkDiff diff,
-                         store_->DiffVersions(tenant, network_id, from, to));
-        ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
-                         store_->ListVersions(tenant, network_id));
-        FindVersionToProto(network_id, versions, from, response->mutable_from());
-        FindVersionToProto(network_id, versions, to, response->mutable_to());
-        DiffToProto(diff, response);
-        return absl::OkStatus();
-      });
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
+    const std::string& network_id = request->network_id();
+    const int32_t from = request->from_version(), to = request->to_version();
+    if (from <= 0 || to <= 0) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s: versions are numbered from 1",
+                                                        from <= 0 ? "from_version" : "to_version"));
+    }
+    ASSIGN_OR_RETURN(const store::NetworkDiff diff,
+                     store_->DiffVersions(tenant, network_id, from, to));
+    ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
+                     store_->ListVersions(tenant, network_id));
+    FindVersionToProto(network_id, versions, from, response->mutable_from());
+    FindVersionToProto(network_id, versions, to, response->mutable_to());
+    DiffToProto(diff, response);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::DeleteNetwork(grpc::ServerContext* context,
                                                const v1::DeleteNetworkRequest* request,
                                                v1::DeleteNetworkResponse*) {
-  return Respond(Begin(*context, auth::kScopeWrite),
-                 [&](const std::string& tenant) -> absl::Status {
-                   return store_->DeleteNetwork(tenant, request->network_id());
-                 });
+  return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) {
+    return store_->DeleteNetwork(tenant, request->network_id());
+  });
 }
 
 grpc::Status NetworkServiceImpl::ListReports(grpc::ServerContext* context,
                                              const v1::ListReportsRequest* request,
                                              v1::ListReportsResponse* response) {
-  return Respond(
-      Begin(*context, auth::kScopeAnalyze), [&](const std::string& tenant) -> absl::Status {
-        return AnswerPage(*request, response,
-                          [&](const store::PageRequest& page, std::string* next) -> absl::Status {
-                            ASSIGN_OR_RETURN(const std::vector<store::ReportRecord> reports,
-                                             store_->ListReports(tenant, request->network_id(),
-                                                                 page.size, page.after, next));
-                            for (const store::ReportRecord& r : reports) {
-                              RETURN_IF_ERROR(ReportToProto(r, false, response->add_reports()));
-                            }
-                            return absl::OkStatus();
-                          });
-      });
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) {
+    return AnswerPage(*request, response, [&](const PageRequest& page, std::string* next) {
+      ASSIGN_OR_RETURN(
+          const std::vector<store::ReportRecord> reports,
+          store_->ListReports(tenant, request->network_id(), page.size, page.after, next));
+      for (const store::ReportRecord& r : reports) {
+        RETURN_IF_ERROR(ReportToProto(r, false, response->add_reports()));
+      }
+      return absl::OkStatus();
+    });
+  });
 }
 
 grpc::Status NetworkServiceImpl::GetReport(grpc::ServerContext* context,
                                            const v1::GetReportRequest* request,
                                            v1::Report* response) {
-  return Respond(Begin(*context, auth::kScopeAnalyze),
-                 [&](const std::string& tenant) -> absl::Status {
-                   ASSIGN_OR_RETURN(const store::ReportRecord report,
-                                    store_->GetReport(tenant, request->report_id()));
-                   return ReportToProto(report, true, response);
-                 });
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
+    ASSIGN_OR_RETURN(const store::ReportRecord report,
+                     store_->GetReport(tenant, request->report_id()));
+    return ReportToProto(report, true, response);
+  });
 }
 
 }  // namespace carereach::rpc

@@ -54,6 +54,11 @@ class NetworkServiceImpl final : public v1::NetworkService::Service {
   // The caller's tenant, when the store exists and the caller has `scope`.
   absl::StatusOr<std::string> Begin(const grpc::ServerContext& context,
                                     absl::string_view scope) const;
+  // The frame of every handler: Begin, then answer(tenant) -> absl::Status, mapped once
+  // (ToGrpcStatus).
+  template <typename Answer>
+  grpc::Status Serve(const grpc::ServerContext& context, absl::string_view scope,
+                     Answer answer) const;
   // Checks a roster against the default standards set's codes and its size.
   absl::Status CheckRoster(const std::vector<access::NetworkProvider>& rows) const;
   // Checks a roster and saves it as a new version. When it is refused and `created_now` (the

@@ -135,49 +135,56 @@ absl::StatusOr<ReportCursor> CursorAfter(sqlite3* db, const std::string& tenant,
   return ReportCursor{.created_us = cursor.Int(0), .key = cursor.Int(1)};
 }
 
-// A report listed without its blobs and network refs, with its key to load the refs.
+// A report without its network refs, with its key to load them.
 struct KeyedReport {
   int64_t key = 0;
   ReportRecord record;
 };
 
+// Columns 0..8 of a report: its key, then the record without blobs and network refs. The blobs
+// may follow as columns 9 and 10; FROM and the rest follow.
+constexpr char kSelectReport[] =
+    "SELECT r.id, r.report_id, r.kind, r.title, r.created_at_us, r.region, r.standards_set,"
+    " r.mode, r.summary";
+
+KeyedReport ReadReport(const Statement& row) {
+  return KeyedReport{.key = row.Int(0),
+                     .record = ReportRecord{.report_id = row.Text(1),
+                                            .kind = row.Text(2),
+                                            .title = row.Text(3),
+                                            .created = absl::FromUnixMicros(row.Int(4)),
+                                            .region = row.Text(5),
+                                            .standards_set = row.Text(6),
+                                            .mode = row.Text(7),
+                                            .summary = row.Text(8)}};
+}
+
 absl::StatusOr<std::vector<KeyedReport>> SelectReports(sqlite3* db, const std::string& tenant,
                                                        const std::string& network_id_filter,
                                                        const ReportCursor& after, int32_t limit) {
-  Statement select(db,
-                   "SELECT r.id, r.report_id, r.kind, r.title, r.created_at_us, r.region,"
-                   " r.standards_set, r.mode, r.summary FROM reports r"
-                   " WHERE r.tenant = ?1"
-                   " AND (?2 = '' OR EXISTS (SELECT 1 FROM report_networks rn"
-                   "      JOIN networks n ON n.id = rn.network"
-                   "      WHERE rn.report = r.id AND n.network_id = ?2))"
-                   " AND (r.created_at_us, r.id) < (?3, ?4)"
-                   " ORDER BY r.created_at_us DESC, r.id DESC LIMIT ?5");
+  const std::string sql = absl::StrCat(kSelectReport,
+                                       " FROM reports r WHERE r.tenant = ?1"
+                                       " AND (?2 = '' OR EXISTS (SELECT 1 FROM report_networks rn"
+                                       "      JOIN networks n ON n.id = rn.network"
+                                       "      WHERE rn.report = r.id AND n.network_id = ?2))"
+                                       " AND (r.created_at_us, r.id) < (?3, ?4)"
+                                       " ORDER BY r.created_at_us DESC, r.id DESC LIMIT ?5");
+  Statement select(db, sql.c_str());
   select.BindText(1, tenant);
   select.BindText(2, network_id_filter);
   select.BindInt(3, after.created_us);
   select.BindInt(4, after.key);
   select.BindInt(5, limit);
-  return ReadAll(select, [](const Statement& row) {
-    return KeyedReport{.key = row.Int(0),
-                       .record = ReportRecord{.report_id = row.Text(1),
-                                              .kind = row.Text(2),
-                                              .title = row.Text(3),
-                                              .created = absl::FromUnixMicros(row.Int(4)),
-                                              .region = row.Text(5),
-                                              .standards_set = row.Text(6),
-                                              .mode = row.Text(7),
-                                              .summary = row.Text(8)}};
-  });
+  return ReadAll(select, ReadReport);
 }
 
 // The full record of `report_id`, blobs and network refs included.
 absl::StatusOr<ReportRecord> LoadReport(sqlite3* db, const std::string& tenant,
                                         const std::string& report_id) {
-  Statement select(db,
-                   "SELECT id, kind, title, created_at_us, region, standards_set, mode,"
-                   " request_blob, result_blob, summary FROM reports"
-                   " WHERE tenant = ?1 AND report_id = ?2");
+  const std::string sql = absl::StrCat(kSelectReport,
+                                       ", r.request_blob, r.result_blob FROM reports r"
+                                       " WHERE r.tenant = ?1 AND r.report_id = ?2");
+  Statement select(db, sql.c_str());
   select.BindText(1, tenant);
   select.BindText(2, report_id);
   ASSIGN_OR_RETURN(const bool found, select.Step());
@@ -185,18 +192,11 @@ absl::StatusOr<ReportRecord> LoadReport(sqlite3* db, const std::string& tenant,
     return absl::NotFoundError(
         absl::StrCat("report \"", absl::CHexEscape(report_id), "\" not found"));
   }
-  ReportRecord record{.report_id = report_id,
-                      .kind = select.Text(1),
-                      .title = select.Text(2),
-                      .created = absl::FromUnixMicros(select.Int(3)),
-                      .region = select.Text(4),
-                      .standards_set = select.Text(5),
-                      .mode = select.Text(6),
-                      .request_blob = select.Blob(7),
-                      .result_blob = select.Blob(8),
-                      .summary = select.Text(9)};
-  ASSIGN_OR_RETURN(record.networks, LoadReportNetworks(db, select.Int(0)));
-  return record;
+  KeyedReport report = ReadReport(select);
+  report.record.request_blob = select.Blob(9);
+  report.record.result_blob = select.Blob(10);
+  ASSIGN_OR_RETURN(report.record.networks, LoadReportNetworks(db, report.key));
+  return std::move(report.record);
 }
 
 }  // namespace
