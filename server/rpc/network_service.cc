@@ -1,25 +1,42 @@
 #include "server/rpc/network_service.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "carereach/v1/contracting.pb.h"
 #include "geo/access/adequacy.h"
+#include "geo/core/status_macros.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
+#include "server/store/paging.h"
 
 namespace carereach::rpc {
 namespace {
 
-constexpr int32_t kDefaultPageSize = 100;
-constexpr int32_t kMaxPageSize = 1000;
 // Rows per ExportNetwork message.
 constexpr size_t kExportBatchRows = 5000;
+
+using store::PageRequest;
+
+// A stored listing (networks, reports): reads the request's page (store/paging.h), lists it with
+// list(page, &next_after) and answers the token of the next page.
+template <typename Request, typename Response, typename List>
+absl::Status AnswerPage(const Request& request, Response* response, List list) {
+  ASSIGN_OR_RETURN(const store::PageRequest page,
+                   store::ReadPageRequest(request.page_size(), request.page_token()));
+  std::string next_after;
+  RETURN_IF_ERROR(list(page, &next_after));
+  response->set_next_page_token(store::PageTokenAfter(next_after));
+  return absl::OkStatus();
+}
+
+absl::Status ClientWentAway() { return absl::CancelledError("client went away"); }
 
 void TimeToProto(absl::Time t, google::protobuf::Timestamp* out) {
   const int64_t micros = absl::ToUnixMicros(t);
@@ -43,30 +60,74 @@ void NetworkToProto(const store::NetworkInfo& n, v1::Network* out) {
   out->set_latest_provider_count(n.latest_provider_count);
 }
 
-// Page tokens are opaque to callers: the key to continue after, base64.
-std::string EncodeToken(const std::string& after) {
-  return after.empty() ? std::string() : absl::WebSafeBase64Escape(absl::StrCat("a:", after));
+// Sets `*out` to the entry of `version` in `versions`; leaves it unset when there is none.
+void FindVersionToProto(const std::string& network_id,
+                        const std::vector<store::VersionInfo>& versions, int32_t version,
+                        v1::NetworkVersion* out) {
+  for (const store::VersionInfo& v : versions) {
+    if (v.version == version) VersionToProto(network_id, v, out);
+  }
 }
 
-// One page of a listing: its size (0 takes the default) and the key to continue after.
-struct Page {
-  int32_t size = 0;
-  std::string after;
-};
+void DiffToProto(const store::NetworkDiff& diff, v1::DiffNetworkVersionsResponse* out) {
+  for (const store::ProviderRow& r : diff.added) RowToProto(r, out->add_added());
+  for (const store::ProviderRow& r : diff.removed) RowToProto(r, out->add_removed());
+  for (const auto& [before, after] : diff.changed) {
+    v1::ProviderChange* c = out->add_changed();
+    RowToProto(before, c->mutable_before());
+    RowToProto(after, c->mutable_after());
+  }
+  out->set_unchanged_count(diff.unchanged);
+}
 
-absl::StatusOr<Page> ReadPage(int32_t page_size, const std::string& token) {
-  if (page_size < 0 || page_size > kMaxPageSize) {
+// Converts wire rows onto `rows`, naming each by its index over all of them ("providers[7]").
+// RESOURCE_EXHAUSTED as soon as `rows` would exceed `max_rows`.
+absl::Status AppendProviders(const google::protobuf::RepeatedPtrField<v1::NetworkProvider>& in,
+                             int64_t max_rows, std::vector<access::NetworkProvider>& rows) {
+  for (const v1::NetworkProvider& p : in) {
+    if (static_cast<int64_t>(rows.size()) >= max_rows) {
+      return absl::ResourceExhaustedError(
+          absl::StrFormat("providers: more than this server's limit of %d roster rows", max_rows));
+    }
+    ASSIGN_OR_RETURN(access::NetworkProvider row,
+                     ProviderFromProto(p, absl::StrFormat("providers[%d]", rows.size())));
+    rows.push_back(std::move(row));
+  }
+  return absl::OkStatus();
+}
+
+// Reads an ImportNetwork stream: its header, then every batch of rows onto `rows`.
+absl::StatusOr<v1::ImportNetworkHeader> ReadImport(
+    grpc::ServerReader<v1::ImportNetworkRequest>& reader, int64_t max_rows,
+    std::vector<access::NetworkProvider>& rows) {
+  v1::ImportNetworkRequest message;
+  if (!reader.Read(&message) || !message.has_header()) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("page_size: %d is outside [0, %d]", page_size, kMaxPageSize));
+        "header: the first message of ImportNetwork must be the header");
   }
-  Page page{.size = page_size == 0 ? kDefaultPageSize : page_size};
-  if (token.empty()) return page;
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw) || !absl::StartsWith(raw, "a:")) {
-    return absl::InvalidArgumentError("page_token: not a token this service issued");
+  v1::ImportNetworkHeader header = message.header();
+  while (reader.Read(&message)) {
+    if (message.has_header()) {
+      return absl::InvalidArgumentError("header: sent twice; send it once, first");
+    }
+    RETURN_IF_ERROR(AppendProviders(message.providers().providers(), max_rows, rows));
   }
-  page.after = raw.substr(2);
-  return page;
+  return header;
+}
+
+// Creates the header's network when it is missing and the header asks for that; true when it
+// was created now. NOT_FOUND when it is missing and the header does not ask.
+absl::StatusOr<bool> CreateIfMissing(store::Store& store, const std::string& tenant,
+                                     const v1::ImportNetworkHeader& header) {
+  absl::StatusOr<store::NetworkInfo> existing = store.GetNetwork(tenant, header.network_id());
+  if (existing.ok()) return false;
+  if (!absl::IsNotFound(existing.status()) || !header.create_if_missing()) {
+    return existing.status();
+  }
+  RETURN_IF_ERROR(
+      store.CreateNetwork(tenant, header.network_id(), header.name(), header.description())
+          .status());
+  return true;
 }
 
 }  // namespace
@@ -132,245 +193,190 @@ absl::StatusOr<std::string> NetworkServiceImpl::Begin(const grpc::ServerContext&
         "this server was started without a state directory (--state_dir): networks and reports "
         "are not stored");
   }
-  absl::StatusOr<auth::Caller> caller =
-      TenantCallerOf(context, *authenticator_, scope, "this call");
-  if (!caller.ok()) return caller.status();
-  return caller->tenant;
+  ASSIGN_OR_RETURN(const auth::Caller caller,
+                   TenantCallerOf(context, *authenticator_, scope, "this call"));
+  return caller.tenant;
 }
 
-absl::StatusOr<store::VersionInfo> NetworkServiceImpl::SaveRoster(
-    const std::string& tenant, const std::string& network_id, const std::string& note,
-    const std::vector<access::NetworkProvider>& rows) {
+template <typename Answer>
+grpc::Status NetworkServiceImpl::Serve(const grpc::ServerContext& context, absl::string_view scope,
+                                       Answer answer) const {
+  const absl::StatusOr<std::string> tenant = Begin(context, scope);
+  return ToGrpcStatus(tenant.ok() ? answer(*tenant) : tenant.status());
+}
+
+absl::Status NetworkServiceImpl::CheckRoster(
+    const std::vector<access::NetworkProvider>& rows) const {
   std::shared_ptr<const RegionCatalog> catalog;
   {
     absl::MutexLock lock(&mu_);
     catalog = catalog_;
   }
   if (catalog == nullptr) return absl::UnavailableError("standards are still loading");
-  absl::StatusOr<const RegionCatalog::Standards*> standards = catalog->FindStandards("");
-  if (!standards.ok()) return standards.status();
-  if (absl::Status s = ValidateStoredRoster(rows, (*standards)->set, max_roster_rows_, "providers");
-      !s.ok()) {
-    return s;
-  }
-  std::vector<store::ProviderRow> stored;
-  stored.reserve(rows.size());
-  for (const access::NetworkProvider& p : rows) stored.push_back(ProviderToRow(p));
-  return store_->AddVersion(tenant, network_id, note, stored);
+  ASSIGN_OR_RETURN(const RegionCatalog::Standards* standards, catalog->FindStandards(""));
+  return ValidateStoredRoster(rows, standards->set, max_roster_rows_, "providers");
+}
+
+absl::StatusOr<store::VersionInfo> NetworkServiceImpl::SaveRoster(
+    const std::string& tenant, const std::string& network_id, const std::string& note,
+    const std::vector<access::NetworkProvider>& rows, bool created_now) {
+  absl::StatusOr<store::VersionInfo> version = [&]() -> absl::StatusOr<store::VersionInfo> {
+    RETURN_IF_ERROR(CheckRoster(rows));
+    std::vector<store::ProviderRow> stored;
+    stored.reserve(rows.size());
+    for (const access::NetworkProvider& p : rows) stored.push_back(ProviderToRow(p));
+    return store_->AddVersion(tenant, network_id, note, stored);
+  }();
+  // A network made by this call must not linger half-made when its roster is refused.
+  if (!version.ok() && created_now) (void)store_->DeleteNetwork(tenant, network_id);
+  return version;
 }
 
 grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
                                                const v1::CreateNetworkRequest* request,
                                                v1::CreateNetworkResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeWrite);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  std::vector<access::NetworkProvider> rows;
-  for (int i = 0; i < request->providers_size(); ++i) {
-    absl::StatusOr<access::NetworkProvider> p =
-        ProviderFromProto(request->providers(i), absl::StrFormat("providers[%d]", i));
-    if (!p.ok()) return ToGrpcStatus(p.status());
-    rows.push_back(*std::move(p));
-  }
-  absl::StatusOr<store::NetworkInfo> created = store_->CreateNetwork(
-      *tenant, request->network_id(), request->name(), request->description());
-  if (!created.ok()) return ToGrpcStatus(created.status());
-  if (!rows.empty()) {
-    absl::StatusOr<store::VersionInfo> version =
-        SaveRoster(*tenant, request->network_id(), request->note(), rows);
-    if (!version.ok()) {
-      // The network must not linger half-made when its roster is refused.
-      (void)store_->DeleteNetwork(*tenant, request->network_id());
-      return ToGrpcStatus(version.status());
+  return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) -> absl::Status {
+    std::vector<access::NetworkProvider> rows;
+    // No limit while converting: SaveRoster refuses an oversized roster as a whole.
+    RETURN_IF_ERROR(
+        AppendProviders(request->providers(), std::numeric_limits<int64_t>::max(), rows));
+    const std::string& network_id = request->network_id();
+    ASSIGN_OR_RETURN(
+        store::NetworkInfo network,
+        store_->CreateNetwork(tenant, network_id, request->name(), request->description()));
+    if (!rows.empty()) {
+      ASSIGN_OR_RETURN(const store::VersionInfo version,
+                       SaveRoster(tenant, network_id, request->note(), rows, true));
+      VersionToProto(network_id, version, response->mutable_version());
+      ASSIGN_OR_RETURN(network, store_->GetNetwork(tenant, network_id));
     }
-    VersionToProto(request->network_id(), *version, response->mutable_version());
-    absl::StatusOr<store::NetworkInfo> info = store_->GetNetwork(*tenant, request->network_id());
-    if (!info.ok()) return ToGrpcStatus(info.status());
-    created = *std::move(info);
-  }
-  NetworkToProto(*created, response->mutable_network());
-  return grpc::Status::OK;
+    NetworkToProto(network, response->mutable_network());
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::ImportNetwork(grpc::ServerContext* context,
                                                grpc::ServerReader<v1::ImportNetworkRequest>* reader,
                                                v1::NetworkVersion* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeWrite);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  v1::ImportNetworkRequest message;
-  if (!reader->Read(&message) || !message.has_header()) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        "header: the first message of ImportNetwork must be the header"));
-  }
-  const v1::ImportNetworkHeader header = message.header();
-  std::vector<access::NetworkProvider> rows;
-  while (reader->Read(&message)) {
-    if (message.has_header()) {
-      return ToGrpcStatus(absl::InvalidArgumentError("header: sent twice; send it once, first"));
-    }
-    for (const v1::NetworkProvider& p : message.providers().providers()) {
-      if (static_cast<int64_t>(rows.size()) >= max_roster_rows_) {
-        return ToGrpcStatus(absl::ResourceExhaustedError(absl::StrFormat(
-            "providers: more than this server's limit of %d roster rows", max_roster_rows_)));
-      }
-      absl::StatusOr<access::NetworkProvider> row =
-          ProviderFromProto(p, absl::StrFormat("providers[%d]", rows.size()));
-      if (!row.ok()) return ToGrpcStatus(row.status());
-      rows.push_back(*std::move(row));
-    }
-  }
-  if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
-  absl::StatusOr<store::NetworkInfo> existing = store_->GetNetwork(*tenant, header.network_id());
-  bool created = false;
-  if (!existing.ok()) {
-    if (existing.status().code() != absl::StatusCode::kNotFound || !header.create_if_missing()) {
-      return ToGrpcStatus(existing.status());
-    }
-    absl::StatusOr<store::NetworkInfo> made =
-        store_->CreateNetwork(*tenant, header.network_id(), header.name(), header.description());
-    if (!made.ok()) return ToGrpcStatus(made.status());
-    created = true;
-  }
-  absl::StatusOr<store::VersionInfo> version =
-      SaveRoster(*tenant, header.network_id(), header.note(), rows);
-  if (!version.ok()) {
-    if (created) (void)store_->DeleteNetwork(*tenant, header.network_id());
-    return ToGrpcStatus(version.status());
-  }
-  VersionToProto(header.network_id(), *version, response);
-  return grpc::Status::OK;
+  return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) -> absl::Status {
+    std::vector<access::NetworkProvider> rows;
+    ASSIGN_OR_RETURN(const v1::ImportNetworkHeader header,
+                     ReadImport(*reader, max_roster_rows_, rows));
+    if (context->IsCancelled()) return absl::CancelledError("cancelled");
+    ASSIGN_OR_RETURN(const bool created_now, CreateIfMissing(*store_, tenant, header));
+    ASSIGN_OR_RETURN(const store::VersionInfo version,
+                     SaveRoster(tenant, header.network_id(), header.note(), rows, created_now));
+    VersionToProto(header.network_id(), version, response);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::ListNetworks(grpc::ServerContext* context,
                                               const v1::ListNetworksRequest* request,
                                               v1::ListNetworksResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  absl::StatusOr<Page> page = ReadPage(request->page_size(), request->page_token());
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  std::string next;
-  absl::StatusOr<std::vector<store::NetworkInfo>> networks =
-      store_->ListNetworks(*tenant, page->size, page->after, &next);
-  if (!networks.ok()) return ToGrpcStatus(networks.status());
-  for (const store::NetworkInfo& n : *networks) NetworkToProto(n, response->add_networks());
-  response->set_next_page_token(EncodeToken(next));
-  return grpc::Status::OK;
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) {
+    return AnswerPage(*request, response, [&](const PageRequest& page, std::string* next) {
+      ASSIGN_OR_RETURN(const std::vector<store::NetworkInfo> networks,
+                       store_->ListNetworks(tenant, page.size, page.after, next));
+      for (const store::NetworkInfo& n : networks) NetworkToProto(n, response->add_networks());
+      return absl::OkStatus();
+    });
+  });
 }
 
 grpc::Status NetworkServiceImpl::GetNetwork(grpc::ServerContext* context,
                                             const v1::GetNetworkRequest* request,
                                             v1::GetNetworkResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  absl::StatusOr<store::NetworkInfo> network = store_->GetNetwork(*tenant, request->network_id());
-  if (!network.ok()) return ToGrpcStatus(network.status());
-  absl::StatusOr<std::vector<store::VersionInfo>> versions =
-      store_->ListVersions(*tenant, request->network_id());
-  if (!versions.ok()) return ToGrpcStatus(versions.status());
-  NetworkToProto(*network, response->mutable_network());
-  for (const store::VersionInfo& v : *versions) {
-    VersionToProto(request->network_id(), v, response->add_versions());
-  }
-  return grpc::Status::OK;
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
+    ASSIGN_OR_RETURN(const store::NetworkInfo network,
+                     store_->GetNetwork(tenant, request->network_id()));
+    ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
+                     store_->ListVersions(tenant, request->network_id()));
+    NetworkToProto(network, response->mutable_network());
+    for (const store::VersionInfo& v : versions) {
+      VersionToProto(request->network_id(), v, response->add_versions());
+    }
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::ExportNetwork(
     grpc::ServerContext* context, const v1::ExportNetworkRequest* request,
     grpc::ServerWriter<v1::ExportNetworkResponse>* writer) {
-  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  int32_t version = 0;
-  absl::StatusOr<std::vector<store::ProviderRow>> rows =
-      store_->GetProviders(*tenant, request->network_id(), request->version(), &version);
-  if (!rows.ok()) return ToGrpcStatus(rows.status());
-  absl::StatusOr<std::vector<store::VersionInfo>> versions =
-      store_->ListVersions(*tenant, request->network_id());
-  if (!versions.ok()) return ToGrpcStatus(versions.status());
-  v1::ExportNetworkResponse head;
-  for (const store::VersionInfo& v : *versions) {
-    if (v.version == version) VersionToProto(request->network_id(), v, head.mutable_version());
-  }
-  if (!writer->Write(head)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
-  for (size_t start = 0; start < rows->size(); start += kExportBatchRows) {
-    v1::ExportNetworkResponse batch;
-    for (size_t i = start; i < std::min(rows->size(), start + kExportBatchRows); ++i) {
-      RowToProto((*rows)[i], batch.mutable_providers()->add_providers());
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
+    const std::string& network_id = request->network_id();
+    int32_t version = 0;
+    ASSIGN_OR_RETURN(const std::vector<store::ProviderRow> rows,
+                     store_->GetProviders(tenant, network_id, request->version(), &version));
+    ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
+                     store_->ListVersions(tenant, network_id));
+    v1::ExportNetworkResponse head;
+    FindVersionToProto(network_id, versions, version, head.mutable_version());
+    if (!writer->Write(head)) return ClientWentAway();
+    for (size_t start = 0; start < rows.size(); start += kExportBatchRows) {
+      v1::ExportNetworkResponse batch;
+      for (size_t i = start; i < std::min(rows.size(), start + kExportBatchRows); ++i) {
+        RowToProto(rows[i], batch.mutable_providers()->add_providers());
+      }
+      if (!writer->Write(batch)) return ClientWentAway();
     }
-    if (!writer->Write(batch)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
-  }
-  return grpc::Status::OK;
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::DiffNetworkVersions(grpc::ServerContext* context,
                                                      const v1::DiffNetworkVersionsRequest* request,
                                                      v1::DiffNetworkVersionsResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  if (request->from_version() <= 0 || request->to_version() <= 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrFormat("%s: versions are numbered from 1",
-                        request->from_version() <= 0 ? "from_version" : "to_version")));
-  }
-  absl::StatusOr<store::NetworkDiff> diff = store_->DiffVersions(
-      *tenant, request->network_id(), request->from_version(), request->to_version());
-  if (!diff.ok()) return ToGrpcStatus(diff.status());
-  absl::StatusOr<std::vector<store::VersionInfo>> versions =
-      store_->ListVersions(*tenant, request->network_id());
-  if (!versions.ok()) return ToGrpcStatus(versions.status());
-  for (const store::VersionInfo& v : *versions) {
-    if (v.version == request->from_version()) {
-      VersionToProto(request->network_id(), v, response->mutable_from());
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
+    const std::string& network_id = request->network_id();
+    const int32_t from = request->from_version(), to = request->to_version();
+    if (from <= 0 || to <= 0) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s: versions are numbered from 1",
+                                                        from <= 0 ? "from_version" : "to_version"));
     }
-    if (v.version == request->to_version()) {
-      VersionToProto(request->network_id(), v, response->mutable_to());
-    }
-  }
-  for (const store::ProviderRow& r : diff->added) RowToProto(r, response->add_added());
-  for (const store::ProviderRow& r : diff->removed) RowToProto(r, response->add_removed());
-  for (const auto& [before, after] : diff->changed) {
-    v1::ProviderChange* c = response->add_changed();
-    RowToProto(before, c->mutable_before());
-    RowToProto(after, c->mutable_after());
-  }
-  response->set_unchanged_count(diff->unchanged);
-  return grpc::Status::OK;
+    ASSIGN_OR_RETURN(const store::NetworkDiff diff,
+                     store_->DiffVersions(tenant, network_id, from, to));
+    ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
+                     store_->ListVersions(tenant, network_id));
+    FindVersionToProto(network_id, versions, from, response->mutable_from());
+    FindVersionToProto(network_id, versions, to, response->mutable_to());
+    DiffToProto(diff, response);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status NetworkServiceImpl::DeleteNetwork(grpc::ServerContext* context,
                                                const v1::DeleteNetworkRequest* request,
                                                v1::DeleteNetworkResponse*) {
-  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeWrite);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  return ToGrpcStatus(store_->DeleteNetwork(*tenant, request->network_id()));
+  return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) {
+    return store_->DeleteNetwork(tenant, request->network_id());
+  });
 }
 
 grpc::Status NetworkServiceImpl::ListReports(grpc::ServerContext* context,
                                              const v1::ListReportsRequest* request,
                                              v1::ListReportsResponse* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  absl::StatusOr<Page> page = ReadPage(request->page_size(), request->page_token());
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  std::string next;
-  absl::StatusOr<std::vector<store::ReportRecord>> reports =
-      store_->ListReports(*tenant, request->network_id(), page->size, page->after, &next);
-  if (!reports.ok()) return ToGrpcStatus(reports.status());
-  for (const store::ReportRecord& r : *reports) {
-    if (absl::Status s = ReportToProto(r, false, response->add_reports()); !s.ok()) {
-      return ToGrpcStatus(s);
-    }
-  }
-  response->set_next_page_token(EncodeToken(next));
-  return grpc::Status::OK;
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) {
+    return AnswerPage(*request, response, [&](const PageRequest& page, std::string* next) {
+      ASSIGN_OR_RETURN(
+          const std::vector<store::ReportRecord> reports,
+          store_->ListReports(tenant, request->network_id(), page.size, page.after, next));
+      for (const store::ReportRecord& r : reports) {
+        RETURN_IF_ERROR(ReportToProto(r, false, response->add_reports()));
+      }
+      return absl::OkStatus();
+    });
+  });
 }
 
 grpc::Status NetworkServiceImpl::GetReport(grpc::ServerContext* context,
                                            const v1::GetReportRequest* request,
                                            v1::Report* response) {
-  absl::StatusOr<std::string> tenant = Begin(*context, auth::kScopeAnalyze);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  absl::StatusOr<store::ReportRecord> report = store_->GetReport(*tenant, request->report_id());
-  if (!report.ok()) return ToGrpcStatus(report.status());
-  return ToGrpcStatus(ReportToProto(*report, true, response));
+  return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
+    ASSIGN_OR_RETURN(const store::ReportRecord report,
+                     store_->GetReport(tenant, request->report_id()));
+    return ReportToProto(report, true, response);
+  });
 }
 
 }  // namespace carereach::rpc

@@ -15,7 +15,9 @@
 namespace carereach::rpc {
 
 // carereach.v1.NetworkService: stored networks (versions, import, export, diff, delete) and
-// saved reports, every call scoped to the tenant named in its metadata.
+// saved reports, every call scoped to the tenant named in its metadata. Each handler names the
+// caller (Begin), converts the request, delegates to the store, converts the answer back and
+// maps the status once (ToGrpcStatus). Listings page as server/store/paging.h says.
 // Thread-safe: the store is thread-safe; the catalog (for the standards used to validate
 // rosters) is swapped in once under a mutex.
 class NetworkServiceImpl final : public v1::NetworkService::Service {
@@ -49,15 +51,23 @@ class NetworkServiceImpl final : public v1::NetworkService::Service {
                          v1::Report* response) override;
 
  private:
-  // The tenant of the call, once the store is known to exist.
   // The caller's tenant, when the store exists and the caller has `scope`.
   absl::StatusOr<std::string> Begin(const grpc::ServerContext& context,
                                     absl::string_view scope) const;
-  // Checks a roster against the default standards set's codes and saves it as a new version.
+  // The frame of every handler: Begin, then answer(tenant) -> absl::Status, mapped once
+  // (ToGrpcStatus).
+  template <typename Answer>
+  grpc::Status Serve(const grpc::ServerContext& context, absl::string_view scope,
+                     Answer answer) const;
+  // Checks a roster against the default standards set's codes and its size.
+  absl::Status CheckRoster(const std::vector<access::NetworkProvider>& rows) const;
+  // Checks a roster and saves it as a new version. When it is refused and `created_now` (the
+  // network was made by this call), the network is deleted again.
   absl::StatusOr<store::VersionInfo> SaveRoster(const std::string& tenant,
                                                 const std::string& network_id,
                                                 const std::string& note,
-                                                const std::vector<access::NetworkProvider>& rows);
+                                                const std::vector<access::NetworkProvider>& rows,
+                                                bool created_now);
 
   store::Store* const store_;
   const auth::Authenticator* const authenticator_;

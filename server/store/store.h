@@ -13,23 +13,12 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/store/paging.h"
+#include "server/store/roster_diff.h"
 
 struct sqlite3;
 
 namespace carereach::store {
-
-// One roster row of a provider network.
-struct ProviderRow {
-  std::string id;  // NPI or caller id; may repeat across rows
-  std::string name;
-  std::string specialty_code;  // CMS HSD code "001".."068", "S03", or empty for plain facilities
-  double lon = 0, lat = 0;     // WGS84 degrees, LONGITUDE first
-  double beds = 0;
-  bool telehealth = false;
-  std::string type;  // free text (e.g. "GENERAL ACUTE CARE"); may be empty
-
-  friend bool operator==(const ProviderRow&, const ProviderRow&) = default;
-};
 
 struct NetworkInfo {
   std::string network_id, name, description;
@@ -69,19 +58,6 @@ struct ReportRecord {
   std::string summary;       // one line for listings, e.g. "union 20-min share 0.742"
 };
 
-struct NetworkDiff {
-  std::vector<ProviderRow> added, removed;
-  std::vector<std::pair<ProviderRow, ProviderRow>> changed;  // (from, to)
-  int64_t unchanged = 0;
-};
-
-// The difference between two rosters. Rows are matched by (id, specialty_code, lon, lat) as a
-// multiset: within one key, identical rows pair first (unchanged), then the remaining rows pair
-// in sorted order as "changed" (same key, other fields differ); the rest are removed/added.
-// Every output list is sorted by (id, specialty_code, lon, lat, name, type, beds, telehealth),
-// so the result does not depend on the input order. Thread-safe (pure function).
-NetworkDiff DiffRows(std::span<const ProviderRow> from, std::span<const ProviderRow> to);
-
 // The embedded SQLite store of provider networks and reports.
 //
 // Every object belongs to a tenant; a call never sees another tenant's objects (they are
@@ -103,9 +79,9 @@ NetworkDiff DiffRows(std::span<const ProviderRow> from, std::span<const Provider
 // violations (ALREADY_EXISTS).
 class Store {
  public:
-  // Page sizes: 0 means kDefaultPageSize; larger than kMaxPageSize is clamped.
-  static constexpr int32_t kDefaultPageSize = 100;
-  static constexpr int32_t kMaxPageSize = 1000;
+  // Page sizes: 0 means kDefaultPageSize; larger than kMaxPageSize is clamped (paging.h).
+  static constexpr int32_t kDefaultPageSize = store::kDefaultPageSize;
+  static constexpr int32_t kMaxPageSize = store::kMaxPageSize;
 
   // Opens or creates the database file at `db_path` (creating its parent directory), then applies
   // the pending schema migrations, each in its own transaction. FAILED_PRECONDITION when the file

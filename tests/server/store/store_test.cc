@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,29 +13,16 @@
 #include <limits>
 #include <memory>
 #include <numeric>
-#include <ostream>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "tests/server/store/store_fixtures.h"
 #include "tests/status_matchers.h"
 
 namespace carereach::store {
-
-// Readable failure output for row comparisons.
-void PrintTo(const ProviderRow& row, std::ostream* os) {
-  *os << "{" << row.id << ", " << row.name << ", '" << row.specialty_code << "', (" << row.lon
-      << ", " << row.lat << "), beds " << row.beds << ", tele " << row.telehealth << ", "
-      << row.type << "}";
-}
-void PrintTo(const NetworkRef& ref, std::ostream* os) {
-  *os << ref.network_id << "@" << ref.version;
-}
-
 namespace {
 
 using ::carereach::testing_util::StatusIs;
@@ -44,120 +30,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
-using ::testing::Pair;
 using ::testing::SizeIs;
-
-constexpr char kTenant[] = "tenant-a";
-constexpr char kOther[] = "tenant-b";
-
-ProviderRow Row(std::string id, std::string code, double lon, double lat, std::string name = "n",
-                double beds = 0, bool telehealth = false, std::string type = "") {
-  return ProviderRow{.id = std::move(id),
-                     .name = std::move(name),
-                     .specialty_code = std::move(code),
-                     .lon = lon,
-                     .lat = lat,
-                     .beds = beds,
-                     .telehealth = telehealth,
-                     .type = std::move(type)};
-}
-
-// Three Honolulu rows: a repeated id, telehealth, empty specialty and type, non-ASCII text.
-std::vector<ProviderRow> RosterOne() {
-  return {
-      Row("1234567890", "040", -157.8583, 21.3069, "Queen's Medical Center", 575, false,
-          "GENERAL ACUTE CARE"),
-      Row("1234567890", "001", -157.8583, 21.3069, "Queen's Primary Care", 0, true, ""),
-      Row("fac-7", "", -158.0072, 21.4513, "Wahiawā General", 160.5, false, ""),
-  };
-}
-
-std::vector<ProviderRow> RosterTwo() {
-  return {
-      Row("1234567890", "040", -157.8583, 21.3069, "Queen's Medical Center", 600, false,
-          "GENERAL ACUTE CARE"),
-      Row("555", "029", -157.9, 21.4, "Pali Momi", 128, false, "GENERAL ACUTE CARE"),
-  };
-}
-
-// A raw second connection to the same file, to look under the Store and to try what the code
-// never does.
-class RawDb {
- public:
-  explicit RawDb(const std::string& path) {
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
-    sqlite3_busy_timeout(db_, 5000);
-  }
-  ~RawDb() { sqlite3_close(db_); }
-  // SQLITE_OK or the error code; *error gets sqlite's message.
-  int Exec(const std::string& sql, std::string* error = nullptr) {
-    char* message = nullptr;
-    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
-    if (error != nullptr) *error = message != nullptr ? message : "";
-    sqlite3_free(message);
-    return rc;
-  }
-  std::string QueryText(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
-    std::string value;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-      const unsigned char* text = sqlite3_column_text(stmt, 0);
-      if (text != nullptr) value = reinterpret_cast<const char*>(text);
-    }
-    sqlite3_finalize(stmt);
-    return value;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-class StoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "store_test_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    path_ = (std::filesystem::path(dir_) / "db" / "carereach.db").string();
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  void Reopen() {
-    store_.reset();
-    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-  }
-  Store& store() { return *store_; }
-
-  // A network of kTenant with the given versions.
-  void MakeNetwork(const std::string& id, const std::vector<std::vector<ProviderRow>>& versions,
-                   const std::string& tenant = kTenant) {
-    ASSERT_TRUE(store().CreateNetwork(tenant, id, "name " + id, "").ok());
-    for (const std::vector<ProviderRow>& rows : versions) {
-      ASSERT_TRUE(store().AddVersion(tenant, id, "", rows).ok());
-    }
-  }
-
-  std::vector<ProviderRow> Providers(const std::string& id, int32_t version,
-                                     const std::string& tenant = kTenant) {
-    absl::StatusOr<std::vector<ProviderRow>> rows =
-        store().GetProviders(tenant, id, version, nullptr);
-    EXPECT_TRUE(rows.ok()) << rows.status();
-    return rows.ok() ? *rows : std::vector<ProviderRow>{};
-  }
-
-  std::string dir_;
-  std::string path_;
-  std::unique_ptr<Store> store_;
-};
-
-absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
 
 // ---- Opening and migrations
 
@@ -552,229 +425,6 @@ TEST_F(StoreTest, TenantsNeverSeeEachOthersObjects) {
   ASSERT_TRUE(store().DeleteNetwork(kOther, "net").ok());
   EXPECT_EQ(store().GetNetwork(kTenant, "net")->version_count, 2);
   EXPECT_THAT(*store().ListReports(kTenant, "", 10, "", nullptr), SizeIs(1));
-}
-
-// ---- Reports
-
-TEST_F(StoreTest, ReportsRoundTripWithBinaryBlobs) {
-  MakeNetwork("a", {RosterOne()});
-  MakeNetwork("b", {RosterOne(), RosterTwo()});
-  const std::string request("\x00\x01req\x00\xff", 7);
-  const std::string result = std::string("\xff\xfe\x00", 3) + std::string(70000, '\0') + "end";
-  ReportRecord input{.report_id = "ignored",
-                     .kind = "alliance_coverage",
-                     .title = "Members A and B",
-                     .created = absl::UnixEpoch(),
-                     .networks = {{"a", 1}, {"b", 0}},
-                     .region = "15003",
-                     .standards_set = "cms-cy2026",
-                     .mode = "drive",
-                     .request_blob = request,
-                     .result_blob = result,
-                     .summary = "union 20-min share 0.742"};
-  const absl::Time before = NowMicros();
-  absl::StatusOr<ReportRecord> saved = store().SaveReport(kTenant, input);
-  const absl::Time after = NowMicros();
-  ASSERT_TRUE(saved.ok()) << saved.status();
-  EXPECT_THAT(saved->report_id, MatchesRegex("rpt_[0-9a-f]{16}"));
-  EXPECT_GE(saved->created, before);
-  EXPECT_LE(saved->created, after);
-  EXPECT_THAT(saved->networks, ElementsAre(NetworkRef{"a", 1}, NetworkRef{"b", 2}));  // resolved
-
-  absl::StatusOr<ReportRecord> got = store().GetReport(kTenant, saved->report_id);
-  ASSERT_TRUE(got.ok()) << got.status();
-  EXPECT_EQ(got->report_id, saved->report_id);
-  EXPECT_EQ(got->kind, "alliance_coverage");
-  EXPECT_EQ(got->title, "Members A and B");
-  EXPECT_EQ(got->created, saved->created);
-  EXPECT_THAT(got->networks, ElementsAre(NetworkRef{"a", 1}, NetworkRef{"b", 2}));
-  EXPECT_EQ(got->region, "15003");
-  EXPECT_EQ(got->standards_set, "cms-cy2026");
-  EXPECT_EQ(got->mode, "drive");
-  EXPECT_EQ(got->request_blob.size(), 7u);
-  EXPECT_EQ(got->request_blob, request);
-  EXPECT_EQ(got->result_blob.size(), 70006u);
-  EXPECT_EQ(got->result_blob, result);
-  EXPECT_EQ(got->summary, "union 20-min share 0.742");
-
-  // Empty blobs are stored as empty, not NULL.
-  absl::StatusOr<ReportRecord> bare = store().SaveReport(kTenant, ReportRecord{.kind = "k"});
-  ASSERT_TRUE(bare.ok()) << bare.status();
-  EXPECT_NE(bare->report_id, saved->report_id);
-  EXPECT_EQ(store().GetReport(kTenant, bare->report_id)->request_blob, "");
-  EXPECT_THAT(store().GetReport(kTenant, bare->report_id)->networks, IsEmpty());
-}
-
-TEST_F(StoreTest, SaveReportValidatesAndWritesNothingOnError) {
-  MakeNetwork("a", {RosterOne()});
-  EXPECT_THAT(store().SaveReport(kTenant, ReportRecord{.title = "no kind"}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kind: must not be empty")));
-  EXPECT_THAT(
-      store().SaveReport(kTenant, ReportRecord{.kind = "k", .networks = {{"a", 1}, {"zz", 1}}}),
-      StatusIs(absl::StatusCode::kNotFound, HasSubstr("networks[1]: network \"zz\" not found")));
-  EXPECT_THAT(store().SaveReport(kTenant, ReportRecord{.kind = "k", .networks = {{"a", 9}}}),
-              StatusIs(absl::StatusCode::kNotFound,
-                       HasSubstr("networks[0]: network \"a\" has no version 9 (latest 1)")));
-  EXPECT_THAT(store().SaveReport(kTenant, ReportRecord{.kind = "k", .networks = {{"a b", 1}}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("networks[0].network_id:")));
-  EXPECT_THAT(*store().ListReports(kTenant, "", 10, "", nullptr), IsEmpty());
-  EXPECT_THAT(store().GetReport(kTenant, "rpt_0000000000000000"),
-              StatusIs(absl::StatusCode::kNotFound,
-                       HasSubstr("report \"rpt_0000000000000000\" not found")));
-}
-
-TEST_F(StoreTest, ListReportsNewestFirstWithPagingAndNetworkFilter) {
-  MakeNetwork("a", {RosterOne()});
-  MakeNetwork("b", {RosterTwo()});
-  std::vector<std::string> ids;
-  const std::vector<std::vector<NetworkRef>> refs = {
-      {{"a", 1}}, {{"b", 1}}, {}, {{"b", 1}, {"a", 1}}};
-  for (size_t i = 0; i < refs.size(); ++i) {
-    absl::StatusOr<ReportRecord> saved =
-        store().SaveReport(kTenant, ReportRecord{.kind = "coverage",
-                                                 .title = absl::StrCat("r", i),
-                                                 .networks = refs[i],
-                                                 .request_blob = "req",
-                                                 .result_blob = "res",
-                                                 .summary = absl::StrCat("summary ", i)});
-    ASSERT_TRUE(saved.ok()) << saved.status();
-    ids.push_back(saved->report_id);
-  }
-  auto titles = [](const std::vector<ReportRecord>& reports) {
-    std::vector<std::string> out;
-    for (const ReportRecord& r : reports) out.push_back(r.title);
-    return out;
-  };
-  std::string next;
-  absl::StatusOr<std::vector<ReportRecord>> page = store().ListReports(kTenant, "", 3, "", &next);
-  ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_THAT(titles(*page), ElementsAre("r3", "r2", "r1"));
-  EXPECT_EQ(next, ids[1]);
-  // Listings are light: no blobs, but everything else.
-  EXPECT_EQ((*page)[0].request_blob, "");
-  EXPECT_EQ((*page)[0].result_blob, "");
-  EXPECT_EQ((*page)[0].summary, "summary 3");
-  EXPECT_EQ((*page)[0].report_id, ids[3]);
-  EXPECT_THAT((*page)[0].networks, ElementsAre(NetworkRef{"b", 1}, NetworkRef{"a", 1}));
-  page = store().ListReports(kTenant, "", 3, next, &next);
-  EXPECT_THAT(titles(*page), ElementsAre("r0"));
-  EXPECT_EQ(next, "");
-
-  page = store().ListReports(kTenant, "a", 0, "", &next);
-  EXPECT_THAT(titles(*page), ElementsAre("r3", "r0"));
-  page = store().ListReports(kTenant, "b", 1, "", &next);
-  EXPECT_THAT(titles(*page), ElementsAre("r3"));
-  page = store().ListReports(kTenant, "b", 1, next, &next);
-  EXPECT_THAT(titles(*page), ElementsAre("r1"));
-  EXPECT_EQ(next, "");
-  EXPECT_THAT(*store().ListReports(kTenant, "c", 10, "", nullptr), IsEmpty());
-  EXPECT_THAT(store().ListReports(kTenant, "", 10, "rpt_nope", nullptr),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("page_after: no report \"rpt_nope\"")));
-}
-
-// ---- Diffs
-
-TEST(DiffRowsTest, IdenticalRostersInAnyOrderAreUnchanged) {
-  std::vector<ProviderRow> from = RosterOne();
-  std::vector<ProviderRow> to = {from[2], from[0], from[1]};
-  NetworkDiff diff = DiffRows(from, to);
-  EXPECT_EQ(diff.unchanged, 3);
-  EXPECT_THAT(diff.added, IsEmpty());
-  EXPECT_THAT(diff.removed, IsEmpty());
-  EXPECT_THAT(diff.changed, IsEmpty());
-}
-
-TEST(DiffRowsTest, AddedRemovedAndChanged) {
-  const ProviderRow kept = Row("k", "040", -157, 21, "Kept", 10);
-  const ProviderRow gone = Row("g", "040", -157.5, 21.5, "Gone");
-  const ProviderRow fresh = Row("f", "029", -158, 21.2, "Fresh");
-  const ProviderRow before = Row("c", "040", -157.8, 21.3, "Before", 100, false, "A");
-  ProviderRow after = before;
-  after.beds = 120;
-  after.telehealth = true;
-  ProviderRow moved = kept;  // a move changes the key: removed + added, not changed
-  moved.lon = -157.1;
-  NetworkDiff diff = DiffRows({{kept, gone, before}}, {{after, fresh, moved}});
-  EXPECT_EQ(diff.unchanged, 0);
-  EXPECT_THAT(diff.added, ElementsAre(fresh, moved));  // sorted by id: "f" < "k"
-  EXPECT_THAT(diff.removed, ElementsAre(gone, kept));
-  EXPECT_THAT(diff.changed, ElementsAre(Pair(before, after)));
-
-  // A different specialty code for the same id is a different key too.
-  ProviderRow recoded = kept;
-  recoded.specialty_code = "041";
-  diff = DiffRows({{kept}}, {{recoded}});
-  EXPECT_THAT(diff.removed, ElementsAre(kept));
-  EXPECT_THAT(diff.added, ElementsAre(recoded));
-}
-
-TEST(DiffRowsTest, DuplicatesMatchAsAMultiset) {
-  const ProviderRow a = Row("a", "001", -157, 21, "A", 0);
-  ProviderRow a_beds = a;
-  a_beds.beds = 5;
-  // Two identical rows against one: one unchanged, one removed.
-  NetworkDiff diff = DiffRows({{a, a}}, {{a}});
-  EXPECT_EQ(diff.unchanged, 1);
-  EXPECT_THAT(diff.removed, ElementsAre(a));
-  EXPECT_THAT(diff.added, IsEmpty());
-  EXPECT_THAT(diff.changed, IsEmpty());
-  // Identical rows pair first, even when listed after a near-duplicate.
-  diff = DiffRows({{a_beds, a}}, {{a}});
-  EXPECT_EQ(diff.unchanged, 1);
-  EXPECT_THAT(diff.removed, ElementsAre(a_beds));
-  EXPECT_THAT(diff.changed, IsEmpty());
-  // One row against three of the same key: one changed pair (in sorted order), two added.
-  ProviderRow a_more = a;
-  a_more.beds = 9;
-  diff = DiffRows({{a}}, {{a_more, a_beds, a_beds}});
-  EXPECT_EQ(diff.unchanged, 0);
-  EXPECT_THAT(diff.changed, ElementsAre(Pair(a, a_beds)));
-  EXPECT_THAT(diff.added, ElementsAre(a_beds, a_more));
-  EXPECT_THAT(diff.removed, IsEmpty());
-}
-
-TEST(DiffRowsTest, EmptySides) {
-  const std::vector<ProviderRow> rows = RosterOne();
-  NetworkDiff diff = DiffRows({}, rows);
-  EXPECT_THAT(diff.added, SizeIs(3));
-  EXPECT_THAT(diff.removed, IsEmpty());
-  diff = DiffRows(rows, {});
-  EXPECT_THAT(diff.removed, SizeIs(3));
-  diff = DiffRows({}, {});
-  EXPECT_EQ(diff.unchanged, 0);
-  EXPECT_THAT(diff.added, IsEmpty());
-}
-
-// Property: every row is accounted for once, and the result does not depend on input order.
-TEST(DiffRowsTest, AccountsForEveryRowAndIgnoresInputOrder) {
-  std::mt19937 random(20260101);
-  std::uniform_int_distribution<int> small(0, 3);
-  auto random_row = [&] {
-    return Row(absl::StrCat("p", small(random)), small(random) == 0 ? "" : "040",
-               -157.0 - small(random) * 0.1, 21.0, "n", small(random), small(random) == 0);
-  };
-  for (int trial = 0; trial < 50; ++trial) {
-    std::vector<ProviderRow> from(small(random) * 5), to(small(random) * 5);
-    for (ProviderRow& row : from) row = random_row();
-    for (ProviderRow& row : to) row = random_row();
-    const NetworkDiff diff = DiffRows(from, to);
-    EXPECT_EQ(from.size(), diff.unchanged + diff.removed.size() + diff.changed.size());
-    EXPECT_EQ(to.size(), diff.unchanged + diff.added.size() + diff.changed.size());
-    for (const auto& [old_row, new_row] : diff.changed) {
-      EXPECT_EQ(old_row.id, new_row.id);
-      EXPECT_EQ(old_row.specialty_code, new_row.specialty_code);
-      EXPECT_EQ(old_row.lon, new_row.lon);
-      EXPECT_NE(old_row, new_row);
-    }
-    std::shuffle(from.begin(), from.end(), random);
-    std::shuffle(to.begin(), to.end(), random);
-    const NetworkDiff shuffled = DiffRows(from, to);
-    EXPECT_EQ(shuffled.unchanged, diff.unchanged);
-    EXPECT_EQ(shuffled.added, diff.added);
-    EXPECT_EQ(shuffled.removed, diff.removed);
-    EXPECT_EQ(shuffled.changed, diff.changed);
-  }
 }
 
 TEST_F(StoreTest, DiffVersionsComparesStoredRosters) {

@@ -1,0 +1,124 @@
+#ifndef CAREREACH_SERVER_STORE_SQLITE_UTIL_H_
+#define CAREREACH_SERVER_STORE_SQLITE_UTIL_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "geo/core/status_macros.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+// The small layer between the Store and SQLite's C API: result codes as absl::Status, an RAII
+// prepared statement, an RAII transaction and the schema migrations runner. Not thread-safe: the
+// caller serializes every use of one connection (the Store holds its mutex).
+namespace carereach::store::sqlite {
+
+// Must be called right after the failing call: sqlite3_errmsg describes the most recent one.
+// SQLITE_BUSY/LOCKED -> UNAVAILABLE, uniqueness violations -> ALREADY_EXISTS, the rest INTERNAL;
+// the message is "sqlite: <message> (code <extended code>)". `db` may be null (open failures).
+absl::Status SqliteStatus(sqlite3* db, int rc);
+
+// Runs SQL text that returns no rows (one or more statements).
+absl::Status Exec(sqlite3* db, const char* sql);
+
+// A prepared statement. Bind failures are remembered and reported by the next Step.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Bound values are not copied: they must outlive the Step calls (SQLITE_STATIC).
+  void BindText(int index, const std::string& value);
+  // An empty string binds an empty blob, not NULL.
+  void BindBlob(int index, const std::string& value);
+  void BindInt(int index, int64_t value);
+  void BindDouble(int index, double value);
+
+  // True when a row is available, false when the statement is done.
+  absl::StatusOr<bool> Step();
+  // Runs a statement that returns no rows.
+  absl::Status Run();
+  // Ready to bind and run again (for inserting many rows with one prepared statement).
+  absl::Status Reset();
+
+  int64_t Int(int column) const;
+  double Double(int column) const;
+  bool IsNull(int column) const;
+  std::string Text(int column) const;
+  std::string Blob(int column) const;  // zero-length blobs come back as ""
+
+ private:
+  void Check(int rc);
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  absl::Status status_;
+};
+
+// Steps `statement` to the end and returns read_row(statement) for every row, in order.
+template <typename ReadRow>
+auto ReadAll(Statement& statement, ReadRow read_row)
+    -> absl::StatusOr<std::vector<decltype(read_row(statement))>> {
+  std::vector<decltype(read_row(statement))> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool has_row, statement.Step());
+    if (!has_row) return rows;
+    rows.push_back(read_row(statement));
+  }
+}
+
+// Rolls back unless committed, so every early return leaves the database unchanged.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) {}
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // Writers take the write lock up front (IMMEDIATE) so that a read never has to be upgraded,
+  // which could fail with SQLITE_BUSY halfway through.
+  absl::Status BeginWrite() { return Begin("BEGIN IMMEDIATE"); }
+  absl::Status BeginRead() { return Begin("BEGIN"); }
+  absl::Status Commit();
+
+ private:
+  absl::Status Begin(const char* sql);
+
+  sqlite3* db_;
+  bool open_ = false;
+};
+
+// PRAGMA user_version.
+absl::StatusOr<int> UserVersion(sqlite3* db);
+
+// The schema migrations a build carries: files[i] ("0001_initial.sql", ...) holds sql[i], and
+// applying it sets user_version i + 1. Both spans have the same length.
+struct Migrations {
+  std::span<const char* const> files;
+  std::span<const char* const> sql;
+};
+
+// Applies each migration after `current_version` in its own transaction. The version is re-read
+// inside the transaction in case another process migrated the same file meanwhile.
+// INTERNAL when the files are not named 0001_..., 0002_..., in order (a build mistake);
+// FAILED_PRECONDITION when the database is newer than `migrations` (it is never downgraded);
+// a failing migration's status is prefixed with "migration <file>: ".
+absl::Status Migrate(sqlite3* db, int current_version, const Migrations& migrations);
+
+// Configures a freshly opened connection for the Store: extended result codes, a busy timeout,
+// write-ahead logging with synchronous=FULL (an acknowledged commit survives a crash) and foreign
+// keys; then migrates. Refuses a newer schema before changing anything in the file
+// (journal_mode=WAL is persistent). Returns the schema version after migrating.
+absl::StatusOr<int> PrepareDatabase(sqlite3* db, const Migrations& migrations);
+
+}  // namespace carereach::store::sqlite
+
+#endif  // CAREREACH_SERVER_STORE_SQLITE_UTIL_H_

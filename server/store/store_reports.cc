@@ -1,0 +1,256 @@
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "geo/core/status_macros.h"
+#include "server/store/paging.h"
+#include "server/store/preamble.h"
+#include "server/store/sqlite_util.h"
+#include "server/store/store.h"
+
+// The Store's saved reports (SaveReport, ListReports, GetReport); see store.h.
+namespace carereach::store {
+namespace {
+
+using internal::Access;
+using internal::FirstError;
+using internal::InTenant;
+using internal::LiveNetwork;
+using internal::NowMicros;
+using internal::Prefixed;
+using internal::ValidateNetworkId;
+using sqlite::ReadAll;
+using sqlite::Statement;
+
+absl::Status ValidateReport(const ReportRecord& record) {
+  if (record.kind.empty()) return absl::InvalidArgumentError("kind: must not be empty");
+  for (size_t i = 0; i < record.networks.size(); ++i) {
+    RETURN_IF_ERROR(ValidateNetworkId(record.networks[i].network_id,
+                                      absl::StrCat("networks[", i, "].network_id")));
+  }
+  return absl::OkStatus();
+}
+
+// ---- Report queries. Each runs inside the caller's transaction with the store mutex held.
+
+absl::StatusOr<std::vector<NetworkRef>> LoadReportNetworks(sqlite3* db, int64_t report_key) {
+  Statement select(db,
+                   "SELECT n.network_id, rn.version FROM report_networks rn"
+                   " JOIN networks n ON n.id = rn.network"
+                   " WHERE rn.report = ?1 ORDER BY rn.ordinal");
+  select.BindInt(1, report_key);
+  return ReadAll(select, [](const Statement& row) {
+    return NetworkRef{.network_id = row.Text(0), .version = static_cast<int32_t>(row.Int(1))};
+  });
+}
+
+// The keys of the live networks `refs` name, resolving each version 0 to the latest in place.
+// Errors name the ref: "networks[1]: network \"x\" not found".
+absl::StatusOr<std::vector<int64_t>> ResolveReportNetworks(sqlite3* db, const std::string& tenant,
+                                                           std::vector<NetworkRef>& refs) {
+  std::vector<int64_t> keys;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    const std::string field = absl::StrCat("networks[", i, "]");
+    absl::StatusOr<LiveNetwork> network = internal::FindLiveNetwork(db, tenant, refs[i].network_id);
+    absl::StatusOr<int32_t> version =
+        network.ok() ? internal::ResolveVersion(db, *network, refs[i].version,
+                                                absl::StrCat(field, ".version"))
+                     : absl::StatusOr<int32_t>(network.status());
+    if (!version.ok()) return Prefixed(field, version.status());
+    keys.push_back(network->key);
+    refs[i].version = *version;
+  }
+  return keys;
+}
+
+std::string NewReportId() {
+  uint64_t random = 0;
+  sqlite3_randomness(sizeof(random), &random);
+  return absl::StrFormat("rpt_%016x", random);
+}
+
+// Inserts the report row (not its network refs) and returns its key.
+absl::StatusOr<int64_t> InsertReport(sqlite3* db, const std::string& tenant,
+                                     const ReportRecord& record) {
+  Statement insert(db,
+                   "INSERT INTO reports (tenant, report_id, kind, title, created_at_us, region,"
+                   " standards_set, mode, request_blob, result_blob, summary)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  insert.BindText(1, tenant);
+  insert.BindText(2, record.report_id);
+  insert.BindText(3, record.kind);
+  insert.BindText(4, record.title);
+  insert.BindInt(5, absl::ToUnixMicros(record.created));
+  insert.BindText(6, record.region);
+  insert.BindText(7, record.standards_set);
+  insert.BindText(8, record.mode);
+  insert.BindBlob(9, record.request_blob);
+  insert.BindBlob(10, record.result_blob);
+  insert.BindText(11, record.summary);
+  RETURN_IF_ERROR(insert.Run());
+  return sqlite3_last_insert_rowid(db);
+}
+
+absl::Status InsertReportNetworks(sqlite3* db, int64_t report_key,
+                                  const std::vector<int64_t>& network_keys,
+                                  const std::vector<NetworkRef>& refs) {
+  Statement insert(db,
+                   "INSERT INTO report_networks (report, ordinal, network, version)"
+                   " VALUES (?1, ?2, ?3, ?4)");
+  for (size_t i = 0; i < refs.size(); ++i) {
+    RETURN_IF_ERROR(insert.Reset());
+    insert.BindInt(1, report_key);
+    insert.BindInt(2, static_cast<int64_t>(i));
+    insert.BindInt(3, network_keys[i]);
+    insert.BindInt(4, refs[i].version);
+    RETURN_IF_ERROR(insert.Run());
+  }
+  return absl::OkStatus();
+}
+
+// Where a page of reports starts: after this (created_at_us, id), newest first.
+struct ReportCursor {
+  int64_t created_us = INT64_MAX, key = INT64_MAX;  // the INT64_MAX pair: from the top
+};
+
+absl::StatusOr<ReportCursor> CursorAfter(sqlite3* db, const std::string& tenant,
+                                         const std::string& page_after) {
+  if (page_after.empty()) return ReportCursor{};
+  Statement cursor(db,
+                   "SELECT created_at_us, id FROM reports WHERE tenant = ?1 AND report_id = ?2");
+  cursor.BindText(1, tenant);
+  cursor.BindText(2, page_after);
+  ASSIGN_OR_RETURN(const bool found, cursor.Step());
+  if (!found) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_after: no report \"", absl::CHexEscape(page_after), "\" to continue after"));
+  }
+  return ReportCursor{.created_us = cursor.Int(0), .key = cursor.Int(1)};
+}
+
+// A report without its network refs, with its key to load them.
+struct KeyedReport {
+  int64_t key = 0;
+  ReportRecord record;
+};
+
+// Columns 0..8 of a report: its key, then the record without blobs and network refs. The blobs
+// may follow as columns 9 and 10; FROM and the rest follow.
+constexpr char kSelectReport[] =
+    "SELECT r.id, r.report_id, r.kind, r.title, r.created_at_us, r.region, r.standards_set,"
+    " r.mode, r.summary";
+
+KeyedReport ReadReport(const Statement& row) {
+  return KeyedReport{.key = row.Int(0),
+                     .record = ReportRecord{.report_id = row.Text(1),
+                                            .kind = row.Text(2),
+                                            .title = row.Text(3),
+                                            .created = absl::FromUnixMicros(row.Int(4)),
+                                            .region = row.Text(5),
+                                            .standards_set = row.Text(6),
+                                            .mode = row.Text(7),
+                                            .summary = row.Text(8)}};
+}
+
+absl::StatusOr<std::vector<KeyedReport>> SelectReports(sqlite3* db, const std::string& tenant,
+                                                       const std::string& network_id_filter,
+                                                       const ReportCursor& after, int32_t limit) {
+  const std::string sql = absl::StrCat(kSelectReport,
+                                       " FROM reports r WHERE r.tenant = ?1"
+                                       " AND (?2 = '' OR EXISTS (SELECT 1 FROM report_networks rn"
+                                       "      JOIN networks n ON n.id = rn.network"
+                                       "      WHERE rn.report = r.id AND n.network_id = ?2))"
+                                       " AND (r.created_at_us, r.id) < (?3, ?4)"
+                                       " ORDER BY r.created_at_us DESC, r.id DESC LIMIT ?5");
+  Statement select(db, sql.c_str());
+  select.BindText(1, tenant);
+  select.BindText(2, network_id_filter);
+  select.BindInt(3, after.created_us);
+  select.BindInt(4, after.key);
+  select.BindInt(5, limit);
+  return ReadAll(select, ReadReport);
+}
+
+// The full record of `report_id`, blobs and network refs included.
+absl::StatusOr<ReportRecord> LoadReport(sqlite3* db, const std::string& tenant,
+                                        const std::string& report_id) {
+  const std::string sql = absl::StrCat(kSelectReport,
+                                       ", r.request_blob, r.result_blob FROM reports r"
+                                       " WHERE r.tenant = ?1 AND r.report_id = ?2");
+  Statement select(db, sql.c_str());
+  select.BindText(1, tenant);
+  select.BindText(2, report_id);
+  ASSIGN_OR_RETURN(const bool found, select.Step());
+  if (!found) {
+    return absl::NotFoundError(
+        absl::StrCat("report \"", absl::CHexEscape(report_id), "\" not found"));
+  }
+  KeyedReport report = ReadReport(select);
+  report.record.request_blob = select.Blob(9);
+  report.record.result_blob = select.Blob(10);
+  ASSIGN_OR_RETURN(report.record.networks, LoadReportNetworks(db, report.key));
+  return std::move(report.record);
+}
+
+}  // namespace
+
+absl::StatusOr<ReportRecord> Store::SaveReport(const std::string& tenant, ReportRecord record) {
+  return InTenant(
+      mu_, db_, Access::kWrite, tenant, ValidateReport(record),
+      [&](sqlite3* db) -> absl::StatusOr<ReportRecord> {
+        ASSIGN_OR_RETURN(const std::vector<int64_t> network_keys,
+                         ResolveReportNetworks(db, tenant, record.networks));
+        record.report_id = NewReportId();
+        record.created = absl::FromUnixMicros(NowMicros());
+        ASSIGN_OR_RETURN(const int64_t report_key, InsertReport(db, tenant, record));
+        RETURN_IF_ERROR(InsertReportNetworks(db, report_key, network_keys, record.networks));
+        return record;
+      });
+}
+
+absl::StatusOr<std::vector<ReportRecord>> Store::ListReports(const std::string& tenant,
+                                                             const std::string& network_id_filter,
+                                                             int32_t page_size,
+                                                             const std::string& page_after,
+                                                             std::string* next_after) {
+  const absl::StatusOr<int32_t> limit = EffectivePageSize(page_size);
+  const absl::Status checks = FirstError(
+      network_id_filter.empty() ? absl::OkStatus()
+                                : ValidateNetworkId(network_id_filter, "network_id_filter"),
+      limit.status());
+  return InTenant(
+      mu_, db_, Access::kRead, tenant, checks,
+      [&](sqlite3* db) -> absl::StatusOr<std::vector<ReportRecord>> {
+        ASSIGN_OR_RETURN(const ReportCursor after, CursorAfter(db, tenant, page_after));
+        // One more than the page tells whether there is a next page.
+        ASSIGN_OR_RETURN(std::vector<KeyedReport> page,
+                         SelectReports(db, tenant, network_id_filter, after, *limit + 1));
+        const std::string next =
+            EndPage(page, *limit, [](const KeyedReport& r) { return r.record.report_id; });
+        std::vector<ReportRecord> reports;
+        for (KeyedReport& report : page) {
+          ASSIGN_OR_RETURN(report.record.networks, LoadReportNetworks(db, report.key));
+          reports.push_back(std::move(report.record));
+        }
+        if (next_after != nullptr) *next_after = next;
+        return reports;
+      });
+}
+
+absl::StatusOr<ReportRecord> Store::GetReport(const std::string& tenant,
+                                              const std::string& report_id) {
+  const absl::Status checks = report_id.empty()
+                                  ? absl::InvalidArgumentError("report_id: must not be empty")
+                                  : absl::OkStatus();
+  return InTenant(mu_, db_, Access::kRead, tenant, checks,
+                  [&](sqlite3* db) { return LoadReport(db, tenant, report_id); });
+}
+
+}  // namespace carereach::store
