@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "geo/access/adequacy.h"
 #include "geo/io/census.h"
+#include "geo/io/telehealth.h"
 #include "geo/roads/graph_cache.h"
 
 namespace carereach {
@@ -148,8 +149,8 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
         io::StandardsSet::Load(full_path(sc.dir()), sc.name(), &reports);
     if (!set.ok()) return set.status();
     for (const io::LoadReport& r : reports) log(r.Summary());
-    absl::StatusOr<absl::flat_hash_set<std::string>> telehealth = access::ParseTelehealthEligible(
-        access::DefaultTelehealthEligibleCsv(), "deploy/standards/telehealth_eligible.csv");
+    absl::StatusOr<absl::flat_hash_set<std::string>> telehealth = io::ParseTelehealthEligible(
+        io::DefaultTelehealthEligibleCsv(), "deploy/standards/telehealth_eligible.csv");
     if (!telehealth.ok()) return telehealth.status();
     log(absl::StrFormat("standards set %s: %d counties, %d specialty types", sc.name(),
                         set->counties().size(), set->specialties().size()));

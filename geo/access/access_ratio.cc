@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "geo/access/catchment.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::access {
 namespace {
@@ -38,9 +39,7 @@ absl::StatusOr<AccessRatioAnswer> ComputeAccessRatios(const Region& region,
                                                       const DriveRegion* drive,
                                                       const AccessRatioRequest& request,
                                                       const CoverageLimits& limits) {
-  if (absl::Status s = ValidateFacilities(request.providers, limits, "providers"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ValidateFacilities(request.providers, limits, "providers"));
   const size_t n = request.providers.size();
   if (!request.capacity.empty() && request.capacity.size() != n) {
     return absl::InvalidArgumentError(
@@ -61,15 +60,12 @@ absl::StatusOr<AccessRatioAnswer> ComputeAccessRatios(const Region& region,
   std::vector<geo::LonLat> points;
   points.reserve(n);
   for (const Facility& f : request.providers) points.push_back(f.location);
-  const CatchmentParams params{.mode = request.mode,
-                               .straight_line = request.straight_line,
-                               .drive = request.drive,
+  const CatchmentParams params{.travel = request.travel,
                                .max_minutes = request.catchment_minutes,
                                .deadline = request.deadline};
   AccessRatioAnswer answer;
-  absl::StatusOr<std::vector<std::vector<UnitReach>>> catchments =
-      FacilityCatchments(region, drive, points, params, &answer.unsnapped_providers);
-  if (!catchments.ok()) return catchments.status();
+  ASSIGN_OR_RETURN(std::vector<std::vector<UnitReach>> catchments,
+                   FacilityCatchments(region, drive, points, params, &answer.unsnapped_providers));
 
   // Step 1: each provider's capacity per resident of its catchment.
   answer.provider_ratio_per_1000.assign(n, 0.0);
@@ -77,7 +73,7 @@ absl::StatusOr<AccessRatioAnswer> ComputeAccessRatios(const Region& region,
   std::vector<double> ratio(n, 0.0);
   for (size_t j = 0; j < n; ++j) {
     int64_t population = 0;
-    for (const UnitReach& r : (*catchments)[j]) population += region.units[r.unit].population;
+    for (const UnitReach& r : catchments[j]) population += region.units[r.unit].population;
     answer.provider_catchment_population[j] = population;
     if (population == 0) continue;
     const double capacity = request.capacity.empty() ? 1.0 : request.capacity[j];
@@ -88,7 +84,7 @@ absl::StatusOr<AccessRatioAnswer> ComputeAccessRatios(const Region& region,
   // Step 2: each unit's sum over the providers that reach it.
   std::vector<double> access(region.units.size(), 0.0);
   for (size_t j = 0; j < n; ++j) {
-    for (const UnitReach& r : (*catchments)[j]) access[r.unit] += ratio[j];
+    for (const UnitReach& r : catchments[j]) access[r.unit] += ratio[j];
   }
   answer.unit_access_per_1000.resize(access.size());
   answer.counties.resize(region.counties.size());

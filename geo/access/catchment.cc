@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <nanoflann.hpp>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "geo/core/ecef_kd_tree.h"
 #include "geo/core/geodesic.h"
+#include "geo/core/status_macros.h"
 #include "geo/core/worker_pool.h"
 
 namespace carereach::access {
@@ -17,23 +18,6 @@ namespace {
 
 // Bounds are inclusive; the tolerance absorbs rounding in unit conversions (as in adequacy).
 constexpr double kTolerance = 1e-9;
-
-// nanoflann's dataset adaptor over the units' earth-centred coordinates.
-struct EcefCloud {
-  std::vector<geo::Ecef> points;
-
-  size_t kdtree_get_point_count() const { return points.size(); }
-  double kdtree_get_pt(size_t i, size_t dim) const {
-    const geo::Ecef& e = points[i];
-    return dim == 0 ? e.x : (dim == 1 ? e.y : e.z);
-  }
-  template <class Bbox>
-  bool kdtree_get_bbox(Bbox&) const {
-    return false;
-  }
-};
-using KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, EcefCloud>,
-                                                   EcefCloud, 3, uint32_t>;
 
 // Runs fn(i) for every i in [0, n) on the process's worker pool (its threads keep their search
 // scratch between calls), the caller's thread among them; the first error is returned.
@@ -51,7 +35,7 @@ absl::Status CheckDeadline(absl::Time deadline, size_t facility) {
 
 absl::StatusOr<std::vector<std::vector<UnitReach>>> StraightLineCatchments(
     const Region& region, std::span<const geo::LonLat> facilities, const CatchmentParams& params) {
-  const StraightLineModel& model = params.straight_line;
+  const StraightLineModel& model = params.travel.straight_line;
   // The farthest straight-line miles either bound allows.
   double reach_miles = std::numeric_limits<double>::infinity();
   if (params.max_miles > 0) reach_miles = params.max_miles;
@@ -59,21 +43,18 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> StraightLineCatchments(
     reach_miles =
         std::min(reach_miles, params.max_minutes / 60.0 * model.speed_mph / model.circuity_factor);
   }
-  EcefCloud cloud;
-  cloud.points.reserve(region.units.size());
-  for (const io::PopulationUnit& u : region.units) cloud.points.push_back(geo::ToEcef(u.location));
-  const KdTree tree(3, cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+  std::vector<geo::Ecef> points;
+  points.reserve(region.units.size());
+  for (const io::PopulationUnit& u : region.units) points.push_back(geo::ToEcef(u.location));
+  const geo::EcefKdTree tree(std::move(points));
   // A chord never exceeds the geodesic: every unit within reach lies within this chord radius.
   const double radius_meters = reach_miles * geo::kMetersPerMile * (1 + kTolerance) + 1e-3;
 
   std::vector<std::vector<UnitReach>> catchments(facilities.size());
-  absl::Status status = ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
-    if (absl::Status s = CheckDeadline(params.deadline, f); !s.ok()) return s;
-    const geo::Ecef q = geo::ToEcef(facilities[f]);
-    const double query[3] = {q.x, q.y, q.z};
-    std::vector<std::pair<uint32_t, double>> hits;
-    tree.radiusSearch(query, radius_meters * radius_meters, hits,
-                      nanoflann::SearchParams(32, 0.0f, false));
+  RETURN_IF_ERROR(ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
+    RETURN_IF_ERROR(CheckDeadline(params.deadline, f));
+    const std::vector<std::pair<uint32_t, double>> hits =
+        tree.WithinRadius(geo::ToEcef(facilities[f]), radius_meters);
     std::vector<UnitReach>& out = catchments[f];
     for (const auto& [unit, unused_chord_sq] : hits) {
       const double miles =
@@ -87,15 +68,14 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> StraightLineCatchments(
     std::sort(out.begin(), out.end(),
               [](const UnitReach& a, const UnitReach& b) { return a.unit < b.unit; });
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return catchments;
 }
 
 absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
     const Region& region, const DriveRegion& drive, std::span<const geo::LonLat> facilities,
     const CatchmentParams& params, std::vector<int32_t>* unsnapped_facilities) {
-  const routing::DriveParams& p = params.drive;
+  const routing::DriveParams& p = params.travel.drive;
   const routing::RoadNetwork& network = *drive.network;
   const std::vector<std::optional<routing::Snap>> facility_snaps =
       routing::SnapAll(network, facilities, p.max_snap_meters);
@@ -119,23 +99,19 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
   const bool distance_search = max_meters > 0 && !fastest_route_miles;
 
   std::vector<std::vector<UnitReach>> catchments(facilities.size());
-  absl::Status status = ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
+  RETURN_IF_ERROR(ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
     if (!facility_snaps[f]) return absl::OkStatus();
-    if (absl::Status s = CheckDeadline(params.deadline, f); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckDeadline(params.deadline, f));
     std::vector<routing::PointReach> by_time, by_distance;
     if (time_search) {
-      absl::StatusOr<std::vector<routing::PointReach>> r =
-          routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps, by_node, p,
-                                     routing::Metric::kSeconds, max_seconds, params.deadline);
-      if (!r.ok()) return r.status();
-      by_time = *std::move(r);
+      ASSIGN_OR_RETURN(by_time, routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps,
+                                                           by_node, p, routing::Metric::kSeconds,
+                                                           max_seconds, params.deadline));
     }
     if (distance_search) {
-      absl::StatusOr<std::vector<routing::PointReach>> r =
-          routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps, by_node, p,
-                                     routing::Metric::kMeters, max_meters, params.deadline);
-      if (!r.ok()) return r.status();
-      by_distance = *std::move(r);
+      ASSIGN_OR_RETURN(by_distance, routing::PointsWithinBound(
+                                        network, *facility_snaps[f], unit_snaps, by_node, p,
+                                        routing::Metric::kMeters, max_meters, params.deadline));
     }
     std::vector<UnitReach>& out = catchments[f];
     if (time_search && distance_search) {
@@ -161,8 +137,7 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
       }
     }
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return catchments;
 }
 
@@ -184,25 +159,14 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> FacilityCatchments(
         "max_minutes, max_miles: at least one bound must be positive");
   }
   for (size_t f = 0; f < facilities.size(); ++f) {
-    if (absl::Status s =
-            geo::ValidateLonLat(facilities[f], absl::StrFormat("facilities[%d].location", f));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        geo::ValidateLonLat(facilities[f], absl::StrFormat("facilities[%d].location", f)));
   }
-  switch (params.mode) {
-    case TravelMode::kStraightLine:
-      if (absl::Status s = ValidateStraightLineModel(params.straight_line); !s.ok()) return s;
-      return StraightLineCatchments(region, facilities, params);
-    case TravelMode::kDrive:
-      if (drive == nullptr || drive->network == nullptr) {
-        return absl::FailedPreconditionError(absl::StrFormat(
-            "mode: region %s has no road network; use straight-line mode", region.name));
-      }
-      if (absl::Status s = ValidateDriveParams(params.drive); !s.ok()) return s;
-      return DriveCatchments(region, *drive, facilities, params, unsnapped_facilities);
+  RETURN_IF_ERROR(ValidateTravelModel(params.travel, region, drive));
+  if (params.travel.mode == TravelMode::kDrive) {
+    return DriveCatchments(region, *drive, facilities, params, unsnapped_facilities);
   }
-  return absl::InvalidArgumentError("mode: unknown travel mode");
+  return StraightLineCatchments(region, facilities, params);
 }
 
 }  // namespace carereach::access

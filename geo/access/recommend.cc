@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "geo/access/catchment.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::access {
 namespace {
@@ -207,15 +208,14 @@ double ExhaustiveMaxCoverage(const MaxCoverageProblem& p, int32_t k, std::vector
   return best_total;
 }
 
-absl::StatusOr<Recommendation> RecommendAdditions(const Region& region, const DriveRegion* drive,
-                                                  const RecommendRequest& request,
-                                                  const CoverageLimits& limits) {
+namespace {
+
+absl::Status ValidateRecommendRequest(const RecommendRequest& request,
+                                      const CoverageLimits& limits) {
   if (!request.network.empty()) {
-    if (absl::Status s = ValidateFacilities(request.network, limits, "network"); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateFacilities(request.network, limits, "network"));
   }
-  if (absl::Status s = ValidateFacilities(request.candidates, limits, "candidates"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ValidateFacilities(request.candidates, limits, "candidates"));
   const size_t facility_count = request.network.size() + request.candidates.size();
   if (facility_count > static_cast<size_t>(limits.max_facilities)) {
     return absl::ResourceExhaustedError(
@@ -234,97 +234,124 @@ absl::StatusOr<Recommendation> RecommendAdditions(const Region& region, const Dr
     return absl::InvalidArgumentError(
         "max_minutes, max_miles: at least one bound must be positive");
   }
-  if (absl::Status s = ValidateMaxPicks(request.max_picks); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateMaxPicks(request.max_picks));
   if (!(request.target_share >= 0 && request.target_share <= 1)) {
     return absl::InvalidArgumentError(
         absl::StrFormat("target_share: %g is outside [0, 1]", request.target_share));
   }
+  return absl::OkStatus();
+}
+
+// Per region county, whether its residents count: all when `fips` is empty.
+absl::StatusOr<std::vector<uint8_t>> SelectedCounties(const Region& region,
+                                                      const std::vector<std::string>& fips) {
   absl::flat_hash_map<std::string_view, size_t> county_index;
   for (size_t c = 0; c < region.counties.size(); ++c) county_index[region.counties[c].fips] = c;
-  std::vector<uint8_t> selected(region.counties.size(), request.county_fips.empty() ? 1 : 0);
-  for (size_t i = 0; i < request.county_fips.size(); ++i) {
-    auto it = county_index.find(request.county_fips[i]);
+  std::vector<uint8_t> selected(region.counties.size(), fips.empty() ? 1 : 0);
+  for (size_t i = 0; i < fips.size(); ++i) {
+    auto it = county_index.find(fips[i]);
     if (it == county_index.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("county_fips[%d]: \"%s\" is not a county of region %s", i,
-                          request.county_fips[i], region.name));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "county_fips[%d]: \"%s\" is not a county of region %s", i, fips[i], region.name));
     }
     selected[it->second] = 1;
   }
-  if (request.mode == TravelMode::kDrive && drive == nullptr) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "mode: region %s has no road network; use straight-line mode", region.name));
+  return selected;
+}
+
+// The catchments of the network, then of the candidates not already in it (`kept`: candidate
+// index per candidate catchment); fills the answer's skipped and unsnapped candidates.
+absl::StatusOr<std::vector<std::vector<UnitReach>>> RecommendCatchments(
+    const Region& units, const DriveRegion* drive, const RecommendRequest& request,
+    std::vector<int32_t>* kept, Recommendation* answer) {
+  absl::flat_hash_map<std::string_view, int32_t> network_ids;
+  for (const Facility& f : request.network) network_ids.emplace(f.id, 0);
+  std::vector<geo::LonLat> points;
+  for (const Facility& f : request.network) points.push_back(f.location);
+  for (size_t c = 0; c < request.candidates.size(); ++c) {
+    if (network_ids.contains(request.candidates[c].id)) {
+      answer->skipped_candidates.push_back(static_cast<int32_t>(c));
+      continue;
+    }
+    kept->push_back(static_cast<int32_t>(c));
+    points.push_back(request.candidates[c].location);
   }
+  const CatchmentParams params{.travel = request.travel,
+                               .max_minutes = request.max_minutes,
+                               .max_miles = request.max_miles,
+                               .deadline = request.deadline};
+  std::vector<int32_t> unsnapped;
+  ASSIGN_OR_RETURN(std::vector<std::vector<UnitReach>> catchments,
+                   FacilityCatchments(units, drive, points, params, &unsnapped));
+  const size_t network_size = request.network.size();
+  for (int32_t f : unsnapped) {
+    if (static_cast<size_t>(f) < network_size) {
+      answer->unsnapped_network.push_back(f);
+    } else {
+      answer->unsnapped_candidates.push_back((*kept)[f - network_size]);
+    }
+  }
+  answer->candidates_considered =
+      static_cast<int32_t>(kept->size() - answer->unsnapped_candidates.size());
+  return catchments;
+}
+
+// Greedy picks over the catchments: residents weigh their population; the network's catchments
+// are covered from the start.
+void PickGreedily(const Region& units, const RecommendRequest& request,
+                  const std::vector<std::vector<UnitReach>>& catchments,
+                  const std::vector<int32_t>& kept, Recommendation* answer) {
+  std::vector<double> weights(units.units.size());
+  for (size_t i = 0; i < weights.size(); ++i) {
+    weights[i] = static_cast<double>(units.units[i].population);
+  }
+  const size_t network_size = request.network.size();
+  std::vector<uint8_t> covered(units.units.size(), 0);
+  for (size_t f = 0; f < network_size; ++f) {
+    for (const UnitReach& r : catchments[f]) covered[r.unit] = 1;
+  }
+  std::vector<std::vector<int32_t>> sets(kept.size());
+  for (size_t k = 0; k < kept.size(); ++k) {
+    for (const UnitReach& r : catchments[network_size + k]) sets[k].push_back(r.unit);
+  }
+  const MaxCoverageProblem problem{weights, covered, sets};
+  const double total = static_cast<double>(units.total_population);
+  answer->total_population = total;
+  answer->base_covered_population = CoveredWeight(problem, {});
+  answer->base_share = total > 0 ? answer->base_covered_population / total : 0.0;
+  // The relative slack keeps a share that equals the target (0.9 x 3000) from missing it by
+  // rounding.
+  const double target_total =
+      request.target_share > 0 ? request.target_share * total * (1 - 1e-12) : kNoTarget;
+  for (const GreedyPick& g : LazyGreedyMaxCoverage(problem, request.max_picks, target_total)) {
+    answer->picks.push_back(
+        {kept[g.candidate], g.gain, g.total, total > 0 ? g.total / total : 0.0});
+  }
+  const double final_covered = answer->picks.empty() ? answer->base_covered_population
+                                                     : answer->picks.back().covered_population;
+  answer->target_met = request.target_share > 0 && final_covered >= target_total;
+}
+
+}  // namespace
+
+absl::StatusOr<Recommendation> RecommendAdditions(const Region& region, const DriveRegion* drive,
+                                                  const RecommendRequest& request,
+                                                  const CoverageLimits& limits) {
+  RETURN_IF_ERROR(ValidateRecommendRequest(request, limits));
+  ASSIGN_OR_RETURN(const std::vector<uint8_t> selected,
+                   SelectedCounties(region, request.county_fips));
+  RETURN_IF_ERROR(RequireRoads(request.travel, region, drive));
   const bool whole_region =
       std::all_of(selected.begin(), selected.end(), [](uint8_t s) { return s != 0; });
   Scope scope;
   if (!whole_region) scope = Restrict(region, drive, selected);
   const Region& units = whole_region ? region : scope.region;
   const DriveRegion* unit_drive = whole_region ? drive : (scope.has_drive ? &scope.drive : nullptr);
-
   Recommendation answer;
-  // Network first, then the candidates not already in it.
-  absl::flat_hash_map<std::string_view, int32_t> network_ids;
-  for (const Facility& f : request.network) network_ids.emplace(f.id, 0);
-  std::vector<geo::LonLat> points;
-  for (const Facility& f : request.network) points.push_back(f.location);
-  std::vector<int32_t> kept;  // candidate index per candidate set
-  for (size_t c = 0; c < request.candidates.size(); ++c) {
-    if (network_ids.contains(request.candidates[c].id)) {
-      answer.skipped_candidates.push_back(static_cast<int32_t>(c));
-      continue;
-    }
-    kept.push_back(static_cast<int32_t>(c));
-    points.push_back(request.candidates[c].location);
-  }
-  CatchmentParams params{.mode = request.mode,
-                         .straight_line = request.straight_line,
-                         .drive = request.drive,
-                         .max_minutes = request.max_minutes,
-                         .max_miles = request.max_miles,
-                         .deadline = request.deadline};
-  std::vector<int32_t> unsnapped;
-  absl::StatusOr<std::vector<std::vector<UnitReach>>> catchments =
-      FacilityCatchments(units, unit_drive, points, params, &unsnapped);
-  if (!catchments.ok()) return catchments.status();
-  const size_t network_size = request.network.size();
-  for (int32_t f : unsnapped) {
-    if (static_cast<size_t>(f) < network_size) {
-      answer.unsnapped_network.push_back(f);
-    } else {
-      answer.unsnapped_candidates.push_back(kept[f - network_size]);
-    }
-  }
-  answer.candidates_considered =
-      static_cast<int32_t>(kept.size() - answer.unsnapped_candidates.size());
-
-  std::vector<double> weights(units.units.size());
-  for (size_t i = 0; i < weights.size(); ++i) {
-    weights[i] = static_cast<double>(units.units[i].population);
-  }
-  std::vector<uint8_t> covered(units.units.size(), 0);
-  for (size_t f = 0; f < network_size; ++f) {
-    for (const UnitReach& r : (*catchments)[f]) covered[r.unit] = 1;
-  }
-  std::vector<std::vector<int32_t>> sets(kept.size());
-  for (size_t k = 0; k < kept.size(); ++k) {
-    for (const UnitReach& r : (*catchments)[network_size + k]) sets[k].push_back(r.unit);
-  }
-  const MaxCoverageProblem problem{weights, covered, sets};
-  const double total = static_cast<double>(units.total_population);
-  answer.total_population = total;
-  answer.base_covered_population = CoveredWeight(problem, {});
-  answer.base_share = total > 0 ? answer.base_covered_population / total : 0.0;
-  // The relative slack keeps a share that equals the target (0.9 x 3000) from missing it by
-  // rounding.
-  const double target_total =
-      request.target_share > 0 ? request.target_share * total * (1 - 1e-12) : kNoTarget;
-  for (const GreedyPick& g : LazyGreedyMaxCoverage(problem, request.max_picks, target_total)) {
-    answer.picks.push_back({kept[g.candidate], g.gain, g.total, total > 0 ? g.total / total : 0.0});
-  }
-  const double final_covered = answer.picks.empty() ? answer.base_covered_population
-                                                    : answer.picks.back().covered_population;
-  answer.target_met = request.target_share > 0 && final_covered >= target_total;
+  std::vector<int32_t> kept;  // candidate index per candidate catchment
+  ASSIGN_OR_RETURN(const std::vector<std::vector<UnitReach>> catchments,
+                   RecommendCatchments(units, unit_drive, request, &kept, &answer));
+  PickGreedily(units, request, catchments, kept, &answer);
   return answer;
 }
 
@@ -332,13 +359,11 @@ absl::StatusOr<AdequacyRecommendation> RecommendForAdequacy(
     const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
     const absl::flat_hash_set<std::string>& telehealth_eligible,
     const AdequacyRecommendRequest& request) {
-  if (absl::Status s = ValidateRoster(request.roster, standards, "roster"); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateRoster(request.roster, standards, "roster"));
   if (request.candidates.empty()) {
     return absl::InvalidArgumentError("candidates: at least one candidate is required");
   }
-  if (absl::Status s = ValidateRoster(request.candidates, standards, "candidates"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ValidateRoster(request.candidates, standards, "candidates"));
   const std::string type_code = standards.EvaluatedAs(request.specialty_code);
   const io::SpecialtyType* type = standards.Specialty(type_code);
   if (type == nullptr) {
@@ -361,11 +386,8 @@ absl::StatusOr<AdequacyRecommendation> RecommendForAdequacy(
         absl::StrFormat("county_fips, specialty_code: %s sets no standard for %s x %s",
                         standards.name(), request.county_fips, type_code));
   }
-  if (absl::Status s = ValidateMaxPicks(request.max_picks); !s.ok()) return s;
-  if (request.mode == TravelMode::kDrive && drive == nullptr) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "mode: region %s has no road network; use straight-line mode", region.name));
-  }
+  RETURN_IF_ERROR(ValidateMaxPicks(request.max_picks));
+  RETURN_IF_ERROR(RequireRoads(request.travel, region, drive));
   std::vector<uint8_t> selected(region.counties.size(), 0);
   selected[county_it - region.counties.begin()] = 1;
   const Scope scope = Restrict(region, drive, selected);
@@ -406,17 +428,15 @@ absl::StatusOr<AdequacyRecommendation> RecommendForAdequacy(
   }
   // Both standards, per provider; drive mode bounds the fastest route's length, as
   // EvaluateAdequacy does.
-  const CatchmentParams params{.mode = request.mode,
-                               .straight_line = request.straight_line,
-                               .drive = request.drive,
+  const CatchmentParams params{.travel = request.travel,
                                .max_minutes = criterion->max_minutes,
                                .max_miles = criterion->max_miles,
                                .miles_along_fastest_route = true,
                                .deadline = request.deadline};
   std::vector<int32_t> unsnapped;
-  absl::StatusOr<std::vector<std::vector<UnitReach>>> catchments = FacilityCatchments(
-      scope.region, scope.has_drive ? &scope.drive : nullptr, points, params, &unsnapped);
-  if (!catchments.ok()) return catchments.status();
+  ASSIGN_OR_RETURN(std::vector<std::vector<UnitReach>> catchments,
+                   FacilityCatchments(scope.region, scope.has_drive ? &scope.drive : nullptr,
+                                      points, params, &unsnapped));
   const size_t network_size = network_rows.size();
   for (int32_t f : unsnapped) {
     if (static_cast<size_t>(f) >= network_size) {
@@ -437,7 +457,7 @@ absl::StatusOr<AdequacyRecommendation> RecommendForAdequacy(
   absl::flat_hash_set<std::string_view> counted_ids;
   double counted = 0;
   for (size_t k = 0; k < network_size; ++k) {
-    const std::vector<UnitReach>& catchment = (*catchments)[k];
+    const std::vector<UnitReach>& catchment = catchments[k];
     for (const UnitReach& r : catchment) covered[r.unit] = 1;
     const NetworkProvider& p = request.roster[network_rows[k]];
     if (!catchment.empty() && counted_ids.insert(p.id).second) {
@@ -446,7 +466,7 @@ absl::StatusOr<AdequacyRecommendation> RecommendForAdequacy(
   }
   std::vector<std::vector<int32_t>> sets(kept.size());
   for (size_t k = 0; k < kept.size(); ++k) {
-    for (const UnitReach& r : (*catchments)[network_size + k]) sets[k].push_back(r.unit);
+    for (const UnitReach& r : catchments[network_size + k]) sets[k].push_back(r.unit);
   }
   const MaxCoverageProblem problem{weights, covered, sets};
   GreedyState state(problem);

@@ -41,7 +41,7 @@ AccessRatioRequest EquatorRequest() {
   AccessRatioRequest r;
   r.providers = {{.id = "P", .location = {0.05, 0}}, {.id = "Q", .location = {0.15, 0}}};
   r.capacity = {2, 1};
-  r.straight_line = {.circuity_factor = 1, .speed_mph = 60};
+  r.travel.straight_line = {.circuity_factor = 1, .speed_mph = 60};
   r.catchment_minutes = 10;
   return r;
 }
@@ -121,7 +121,7 @@ TEST(AccessRatioTest, InvalidRequestsNameTheField) {
                        HasSubstr("providers[1].location.lon: 200 is outside")));
   EXPECT_THAT(run([](auto& r) { r.providers.clear(); }),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("providers: at least one")));
-  EXPECT_THAT(run([](auto& r) { r.mode = TravelMode::kDrive; }),
+  EXPECT_THAT(run([](auto& r) { r.travel.mode = TravelMode::kDrive; }),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
 }
 
@@ -154,7 +154,7 @@ TEST(AccessRatioRealDataTest, SupplyIsConservedOnOahu) {
   ASSERT_GE(request.providers.size(), 5u);
   for (const TravelMode mode : {TravelMode::kDrive, TravelMode::kStraightLine}) {
     for (const double minutes : {10.0, 30.0}) {
-      request.mode = mode;
+      request.travel.mode = mode;
       request.catchment_minutes = minutes;
       auto answer = ComputeAccessRatios(*region, &drive, request, {});
       ASSERT_TRUE(answer.ok()) << answer.status();

@@ -56,7 +56,7 @@ TEST(StraightLineCatchmentTest, MatchesBruteForceGeodesics) {
   for (const auto& [max_minutes, max_miles] :
        std::vector<std::pair<double, double>>{{0, 5}, {12, 0}, {15, 5}, {12, 8}}) {
     const CatchmentParams params{
-        .straight_line = model, .max_minutes = max_minutes, .max_miles = max_miles};
+        .travel = {.straight_line = model}, .max_minutes = max_minutes, .max_miles = max_miles};
     auto catchments = FacilityCatchments(s.region, nullptr, s.facilities, params, nullptr);
     ASSERT_TRUE(catchments.ok()) << catchments.status();
     ASSERT_EQ(catchments->size(), s.facilities.size());
@@ -129,7 +129,7 @@ double OffroadSeconds(double meters) {
 TEST(DriveCatchmentTest, OnewayStreetsMakeToAndFromTheFacilityDiffer) {
   const AsciiMap map = LoopMap();
   const Drawn d = DrawnRegion(map);
-  CatchmentParams params{.mode = TravelMode::kDrive, .max_minutes = 5};
+  CatchmentParams params{.travel = {.mode = TravelMode::kDrive}, .max_minutes = 5};
   std::vector<int32_t> unsnapped;
   auto to = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, &unsnapped);
   ASSERT_TRUE(to.ok()) << to.status();
@@ -147,7 +147,7 @@ TEST(DriveCatchmentTest, OnewayStreetsMakeToAndFromTheFacilityDiffer) {
 
   // From F: U1 is 400 m ahead (40 s); U0 is round the loop (370 s); U2 by b and d: 55 + 40 +
   // 110 s + 6.7 s.
-  params.drive.to_facility = false;
+  params.travel.drive.to_facility = false;
   auto from = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, nullptr);
   ASSERT_TRUE(from.ok()) << from.status();
   ASSERT_THAT(Units((*from)[0]), ElementsAre(1, 2));
@@ -160,7 +160,7 @@ TEST(DriveCatchmentTest, BothBoundsMustHoldAndEachMetricIsSearchedOnItsOwn) {
   const Drawn d = DrawnRegion(map);
   const auto run = [&](double max_minutes, double max_miles) {
     const CatchmentParams params{
-        .mode = TravelMode::kDrive, .max_minutes = max_minutes, .max_miles = max_miles};
+        .travel = {.mode = TravelMode::kDrive}, .max_minutes = max_minutes, .max_miles = max_miles};
     auto c = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, nullptr);
     EXPECT_TRUE(c.ok()) << c.status();
     return c.ok() ? (*c)[0] : std::vector<UnitReach>{};
@@ -181,8 +181,8 @@ TEST(DriveCatchmentTest, BothBoundsMustHoldAndEachMetricIsSearchedOnItsOwn) {
 TEST(DriveCatchmentTest, UnitsSnappedFartherThanTheRequestAllowsAreNeverReached) {
   const AsciiMap map = LoopMap();
   const Drawn d = DrawnRegion(map);
-  CatchmentParams params{.mode = TravelMode::kDrive, .max_minutes = 60};
-  params.drive.max_snap_meters = 20;  // U2 stands 30 m off its road
+  CatchmentParams params{.travel = {.mode = TravelMode::kDrive}, .max_minutes = 60};
+  params.travel.drive.max_snap_meters = 20;  // U2 stands 30 m off its road
   auto c = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, nullptr);
   ASSERT_TRUE(c.ok());
   EXPECT_THAT(Units((*c)[0]), ElementsAre(0, 1));
@@ -195,20 +195,22 @@ TEST(CatchmentErrorsTest, BoundsModeCoordinatesAndDeadline) {
   EXPECT_THAT(FacilityCatchments(d.region, &d.drive, facilities, {}, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "max_minutes, max_miles: at least one bound must be positive"));
-  EXPECT_THAT(FacilityCatchments(d.region, nullptr, facilities,
-                                 {.mode = TravelMode::kDrive, .max_minutes = 10}, nullptr),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("region drawn has no road network")));
+  EXPECT_THAT(
+      FacilityCatchments(d.region, nullptr, facilities,
+                         {.travel = {.mode = TravelMode::kDrive}, .max_minutes = 10}, nullptr),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               HasSubstr("region drawn has no road network")));
   const std::vector<geo::LonLat> bad = {facilities[0], {-157.8, 95}};
   EXPECT_THAT(FacilityCatchments(d.region, nullptr, bad, {.max_miles = 10}, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "facilities[1].location.lat: 95 is outside [-90, 90]"));
   for (const TravelMode mode : {TravelMode::kStraightLine, TravelMode::kDrive}) {
-    EXPECT_THAT(
-        FacilityCatchments(
-            d.region, &d.drive, facilities,
-            {.mode = mode, .max_minutes = 10, .deadline = absl::Now() - absl::Seconds(1)}, nullptr),
-        StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
+    EXPECT_THAT(FacilityCatchments(d.region, &d.drive, facilities,
+                                   {.travel = {.mode = mode},
+                                    .max_minutes = 10,
+                                    .deadline = absl::Now() - absl::Seconds(1)},
+                                   nullptr),
+                StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
   }
 }
 
@@ -249,7 +251,7 @@ TEST(RealCatchmentTest, BoundsHoldAndLargerBoundsContainSmallerOnes) {
   ASSERT_GE(y.hospitals.size(), 2u);
   const auto run = [&](double max_minutes, double max_miles) {
     const CatchmentParams params{
-        .mode = TravelMode::kDrive, .max_minutes = max_minutes, .max_miles = max_miles};
+        .travel = {.mode = TravelMode::kDrive}, .max_minutes = max_minutes, .max_miles = max_miles};
     auto c = FacilityCatchments(y.region, &y.drive, y.hospitals, params, nullptr);
     EXPECT_TRUE(c.ok()) << c.status();
     for (const auto& catchment : *c) {
@@ -283,7 +285,8 @@ TEST(RealCatchmentTest, AgreesWithDriveTravel) {
   for (const bool to_facility : {true, false}) {
     routing::DriveParams drive;
     drive.to_facility = to_facility;
-    const CatchmentParams params{.mode = TravelMode::kDrive, .drive = drive, .max_minutes = 25};
+    const CatchmentParams params{.travel = {.mode = TravelMode::kDrive, .drive = drive},
+                                 .max_minutes = 25};
     std::vector<int32_t> unsnapped;
     auto catchments = FacilityCatchments(y.region, &y.drive, y.hospitals, params, &unsnapped);
     ASSERT_TRUE(catchments.ok());

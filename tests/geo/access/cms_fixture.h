@@ -15,6 +15,7 @@
 #include "geo/access/adequacy.h"
 #include "geo/access/region.h"
 #include "geo/io/cms.h"
+#include "geo/io/telehealth.h"
 #include "gtest/gtest.h"
 
 namespace carereach::access {
@@ -23,8 +24,9 @@ class CmsFixtureTest : public testing::Test {
  protected:
   void SetUp() override {
     std::vector<io::LoadReport> reports;
-    auto set = io::StandardsSet::Load(
-        std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/cms_small", "test-standards", &reports);
+    auto set =
+        io::StandardsSet::Load(std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/cms_small",
+                               "test-standards", &reports);
     ASSERT_TRUE(set.ok()) << set.status();
     standards_ = std::make_unique<io::StandardsSet>(*std::move(set));
     auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
@@ -35,7 +37,8 @@ class CmsFixtureTest : public testing::Test {
                               {});
     ASSERT_TRUE(region.ok());
     region_ = *std::move(region);
-    auto telehealth = ParseTelehealthEligible(DefaultTelehealthEligibleCsv(), "telehealth.csv");
+    auto telehealth =
+        io::ParseTelehealthEligible(io::DefaultTelehealthEligibleCsv(), "telehealth.csv");
     ASSERT_TRUE(telehealth.ok());
     telehealth_ = *telehealth;
   }

@@ -205,7 +205,7 @@ TEST(RecommendAdditionsTest, TargetShareAndCountiesLimitThePicks) {
   request = EquatorRequest();
   request.max_miles = 0;
   request.max_minutes = 10;
-  request.straight_line = {.circuity_factor = 1, .speed_mph = 60};
+  request.travel.straight_line = {.circuity_factor = 1, .speed_mph = 60};
   answer = RecommendAdditions(region, nullptr, request, {});
   ASSERT_TRUE(answer.ok());
   ASSERT_EQ(answer->picks.size(), 2u);
@@ -247,7 +247,7 @@ TEST(RecommendAdditionsTest, InvalidRequestsNameTheField) {
                        "county_fips[1]: \"26163\" is not a county of region eq"));
   EXPECT_THAT(run([](auto&) {}, {.max_facilities = 5}),
               StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("limit of 5")));
-  EXPECT_THAT(run([](auto& r) { r.mode = TravelMode::kDrive; }),
+  EXPECT_THAT(run([](auto& r) { r.travel.mode = TravelMode::kDrive; }),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
   EXPECT_THAT(run([](auto& r) { r.deadline = absl::Now() - absl::Seconds(1); }),
               StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
@@ -273,7 +273,7 @@ c----------d
   ASSERT_TRUE(region.ok());
   const DriveRegion drive = BuildDriveRegion(*region, routing::RoadNetwork::Create(map.Build()));
   RecommendRequest request;
-  request.mode = TravelMode::kDrive;
+  request.travel.mode = TravelMode::kDrive;
   request.max_minutes = 2;
   request.candidates = {{.id = "F", .location = map.At('a', 550, 0)},       // middle of a-b
                         {.id = "B", .location = map.At('b', 0, -50)},       // 50 m from b on d-b
@@ -296,7 +296,7 @@ c----------d
   EXPECT_DOUBLE_EQ(answer->picks[1].share, 700.0 / 1500);
   // From the candidate: F reaches U1 (40 s) only; from B everything is round the loop or
   // 700 m away; H still reaches U2. Greedy: H, then F.
-  request.drive.to_facility = false;
+  request.travel.drive.to_facility = false;
   answer = RecommendAdditions(*region, &drive, request, {});
   ASSERT_TRUE(answer.ok());
   ASSERT_EQ(answer->picks.size(), 2u);
@@ -304,7 +304,7 @@ c----------d
   EXPECT_EQ(answer->picks[1].candidate, 0);
   EXPECT_EQ(answer->picks[1].gain_population, 200);
   // With B already in the network, only H is worth adding.
-  request.drive.to_facility = true;
+  request.travel.drive.to_facility = true;
   request.network = {request.candidates[1]};
   answer = RecommendAdditions(*region, &drive, request, {});
   ASSERT_TRUE(answer.ok());
@@ -325,7 +325,7 @@ class AdequacyRecommendTest : public CmsFixtureTest {
     AdequacyRecommendRequest r;
     r.county_fips = std::move(county);
     r.specialty_code = std::move(code);
-    r.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
+    r.travel.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
     return r;
   }
 
@@ -336,7 +336,7 @@ class AdequacyRecommendTest : public CmsFixtureTest {
     request.roster = std::move(roster);
     request.county_fips = {std::move(county)};
     request.specialty_codes = {std::move(code)};
-    request.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
+    request.travel.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
     CountySpecialtyResult result;
     auto summary = EvaluateAdequacy(region_, nullptr, *standards_, telehealth_, request,
                                     [&](const CountySpecialtyResult& r) {
@@ -474,7 +474,7 @@ TEST_F(AdequacyRecommendTest, InvalidRequestsNameTheField) {
                        "specialty_code: \"099\" is not a specialty type of test-standards"));
   EXPECT_THAT(run([](auto& r) { r.max_picks = 1001; }),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_picks: 1001")));
-  EXPECT_THAT(run([](auto& r) { r.mode = TravelMode::kDrive; }),
+  EXPECT_THAT(run([](auto& r) { r.travel.mode = TravelMode::kDrive; }),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
 }
 
