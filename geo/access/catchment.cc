@@ -72,6 +72,55 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> StraightLineCatchments(
   return catchments;
 }
 
+// The searches a drive catchment runs, from its bounds.
+struct DriveBounds {
+  double max_seconds = 0;
+  double max_meters = 0;
+  bool time_search = false;
+  bool distance_search = false;
+  bool fastest_route_miles = false;  // the fastest route's own length bounds the distance
+};
+DriveBounds BoundsOf(const CatchmentParams& params) {
+  DriveBounds b;
+  b.max_seconds = params.max_minutes > 0 ? params.max_minutes * 60.0 : 0;
+  b.max_meters = params.max_miles > 0 ? params.max_miles * geo::kMetersPerMile : 0;
+  b.time_search = b.max_seconds > 0;
+  // The fastest route's own length bounds the distance when asked (and a time bound is given).
+  b.fastest_route_miles = params.miles_along_fastest_route && b.time_search;
+  b.distance_search = b.max_meters > 0 && !b.fastest_route_miles;
+  return b;
+}
+
+// One facility's catchment from its searches (each sorted by unit).
+std::vector<UnitReach> JoinSearches(const DriveBounds& b,
+                                    const std::vector<routing::PointReach>& by_time,
+                                    const std::vector<routing::PointReach>& by_distance) {
+  std::vector<UnitReach> out;
+  if (b.time_search && b.distance_search) {
+    // Both sorted by unit: keep the units within both bounds.
+    size_t j = 0;
+    for (const routing::PointReach& t : by_time) {
+      while (j < by_distance.size() && by_distance[j].point < t.point) ++j;
+      if (j == by_distance.size()) break;
+      if (by_distance[j].point != t.point) continue;
+      out.push_back({t.point, static_cast<float>(t.cost / 60.0),
+                     static_cast<float>(by_distance[j].cost / geo::kMetersPerMile)});
+    }
+  } else if (b.time_search) {
+    for (const routing::PointReach& t : by_time) {
+      if (b.fastest_route_miles && t.other > b.max_meters * (1 + kTolerance)) continue;
+      out.push_back({t.point, static_cast<float>(t.cost / 60.0),
+                     static_cast<float>(t.other / geo::kMetersPerMile)});
+    }
+  } else {
+    for (const routing::PointReach& d : by_distance) {
+      out.push_back({d.point, static_cast<float>(d.other / 60.0),
+                     static_cast<float>(d.cost / geo::kMetersPerMile)});
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
     const Region& region, const DriveRegion& drive, std::span<const geo::LonLat> facilities,
     const CatchmentParams& params, std::vector<int32_t>* unsnapped_facilities) {
@@ -90,52 +139,23 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
     if (snap && snap->snap_meters > p.max_snap_meters) snap.reset();
   }
   const routing::PointsByNode by_node(network.graph(), unit_snaps);
-
-  const double max_seconds = params.max_minutes > 0 ? params.max_minutes * 60.0 : 0;
-  const double max_meters = params.max_miles > 0 ? params.max_miles * geo::kMetersPerMile : 0;
-  const bool time_search = max_seconds > 0;
-  // The fastest route's own length bounds the distance when asked (and a time bound is given).
-  const bool fastest_route_miles = params.miles_along_fastest_route && time_search;
-  const bool distance_search = max_meters > 0 && !fastest_route_miles;
-
+  const DriveBounds b = BoundsOf(params);
   std::vector<std::vector<UnitReach>> catchments(facilities.size());
   RETURN_IF_ERROR(ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
     if (!facility_snaps[f]) return absl::OkStatus();
     RETURN_IF_ERROR(CheckDeadline(params.deadline, f));
     std::vector<routing::PointReach> by_time, by_distance;
-    if (time_search) {
+    if (b.time_search) {
       ASSIGN_OR_RETURN(by_time, routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps,
                                                            by_node, p, routing::Metric::kSeconds,
-                                                           max_seconds, params.deadline));
+                                                           b.max_seconds, params.deadline));
     }
-    if (distance_search) {
+    if (b.distance_search) {
       ASSIGN_OR_RETURN(by_distance, routing::PointsWithinBound(
                                         network, *facility_snaps[f], unit_snaps, by_node, p,
-                                        routing::Metric::kMeters, max_meters, params.deadline));
+                                        routing::Metric::kMeters, b.max_meters, params.deadline));
     }
-    std::vector<UnitReach>& out = catchments[f];
-    if (time_search && distance_search) {
-      // Both sorted by unit: keep the units within both bounds.
-      size_t j = 0;
-      for (const routing::PointReach& t : by_time) {
-        while (j < by_distance.size() && by_distance[j].point < t.point) ++j;
-        if (j == by_distance.size()) break;
-        if (by_distance[j].point != t.point) continue;
-        out.push_back({t.point, static_cast<float>(t.cost / 60.0),
-                       static_cast<float>(by_distance[j].cost / geo::kMetersPerMile)});
-      }
-    } else if (time_search) {
-      for (const routing::PointReach& t : by_time) {
-        if (fastest_route_miles && t.other > max_meters * (1 + kTolerance)) continue;
-        out.push_back({t.point, static_cast<float>(t.cost / 60.0),
-                       static_cast<float>(t.other / geo::kMetersPerMile)});
-      }
-    } else {
-      for (const routing::PointReach& d : by_distance) {
-        out.push_back({d.point, static_cast<float>(d.other / 60.0),
-                       static_cast<float>(d.cost / geo::kMetersPerMile)});
-      }
-    }
+    catchments[f] = JoinSearches(b, by_time, by_distance);
     return absl::OkStatus();
   }));
   return catchments;

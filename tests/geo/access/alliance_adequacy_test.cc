@@ -1,4 +1,5 @@
 // Alliance adequacy (EvaluateAllianceAdequacy) and a roster of one (EvaluateNetworkAdequacy).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -204,26 +205,29 @@ TEST_F(AllianceAdequacyTest, BadRequestsNameTheMemberAndRow) {
   EXPECT_THAT(rows, IsEmpty());  // nothing is emitted before the request is known to be good
 }
 
+// A callback that keeps every row.
+template <class Row>
+std::function<bool(const Row&)> Collect(std::vector<Row>* rows) {
+  return [rows](const Row& r) {
+    rows->push_back(r);
+    return true;
+  };
+}
+
 TEST_F(AllianceAdequacyTest, ARosterOfOneIsPlainAdequacy) {
   const std::vector<NetworkProvider> roster = {
       {.id = "a", .specialty_code = "001", .location = {0.1, 0}},
       {.id = "b", .specialty_code = "001", .location = {0.5, 0}}};
   AllianceAdequacyRequest request = Request({"X"}, {roster}, {"S03"});
   std::vector<AllianceAdequacyRow> rows;
-  auto network = EvaluateNetworkAdequacy(region_, nullptr, *standards_, telehealth_, request,
-                                         [&](const AllianceAdequacyRow& r) {
-                                           rows.push_back(r);
-                                           return true;
-                                         });
+  auto network =
+      EvaluateNetworkAdequacy(region_, nullptr, *standards_, telehealth_, request, Collect(&rows));
   ASSERT_TRUE(network.ok()) << network.status();
   AdequacyRequest plain = request.base;
   plain.roster = roster;
   std::vector<CountySpecialtyResult> results;
-  auto summary = EvaluateAdequacy(region_, nullptr, *standards_, telehealth_, plain,
-                                  [&](const CountySpecialtyResult& r) {
-                                    results.push_back(r);
-                                    return true;
-                                  });
+  auto summary =
+      EvaluateAdequacy(region_, nullptr, *standards_, telehealth_, plain, Collect(&results));
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(network->alliance.results, summary->results);
   EXPECT_EQ(network->alliance.failing_results, summary->failing_results);
@@ -237,10 +241,10 @@ TEST_F(AllianceAdequacyTest, ARosterOfOneIsPlainAdequacy) {
   }
   // Roster errors name the plain request's rows.
   request.member_rosters[0][1].specialty_code = "099";
-  EXPECT_THAT(EvaluateNetworkAdequacy(region_, nullptr, *standards_, telehealth_, request,
-                                      [](const AllianceAdequacyRow&) { return true; }),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("providers[1].specialty_code: \"099\"")));
+  EXPECT_THAT(
+      EvaluateNetworkAdequacy(region_, nullptr, *standards_, telehealth_, request, Collect(&rows)),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("providers[1].specialty_code: \"099\"")));
 }
 
 }  // namespace

@@ -579,9 +579,9 @@ TEST(NetworkCoverageTest, OneMemberIsPlainCoverage) {
   EXPECT_THAT(answer->loss_if_leaves, IsEmpty());
   // Errors name the plain request's fields.
   request.members[0].facilities[0].location.lat = 95;
-  EXPECT_THAT(ComputeNetworkCoverage(region, nullptr, request, {}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("facilities[0].location.lat: 95")));
+  EXPECT_THAT(
+      ComputeNetworkCoverage(region, nullptr, request, {}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("facilities[0].location.lat: 95")));
 }
 
 TEST(NetworkCoverageTest, SeveralMembersAreTheAlliance) {
