@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
+#include "tests/geo/access/drawn_region.h"
 #include "tests/geo/access/michigan_fixture.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/real_data.h"
@@ -161,15 +162,11 @@ void ExpectMatchesPlainCoverage(const Region& region, const DriveRegion* drive,
 //   01001: U1 lon 0.0 (100 people), U2 lon 0.5 (200)
 //   01003: U3 lon 1.0 (400), U4 lon 1.5 (800), U5 lon 3.0 (1,600)
 Region EquatorRegion() {
-  auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
-                            {{"01001000100", "01001", 100, {0.0, 0}},
-                             {"01001000200", "01001", 200, {0.5, 0}},
-                             {"01003000100", "01003", 400, {1.0, 0}},
-                             {"01003000200", "01003", 800, {1.5, 0}},
-                             {"01003000300", "01003", 1600, {3.0, 0}}},
-                            {});
-  EXPECT_TRUE(region.ok()) << region.status();
-  return *region;
+  return RegionOnEquator({{"01001", 100, 0.0},
+                          {"01001", 200, 0.5},
+                          {"01003", 400, 1.0},
+                          {"01003", 800, 1.5},
+                          {"01003", 1600, 3.0}});
 }
 
 // A: a-west (lon 0) and the shared hospital (lon 1); B: the shared hospital and b-east (lon
@@ -288,20 +285,6 @@ AsciiMap DrawnMap() {
   map.Way("cf", {.highway = "residential"});
   map.Way("ef", {.highway = "motorway", .oneway = "no"});
   return map;
-}
-
-struct DrawnRegion {
-  Region region;
-  DriveRegion drive;
-};
-
-DrawnRegion BuildDrawnRegion(const AsciiMap& map, std::vector<io::PopulationUnit> units) {
-  DrawnRegion r;
-  auto region = BuildRegion("drawn", "", "", {.state_fips = {"15"}}, units, {});
-  EXPECT_TRUE(region.ok()) << region.status();
-  r.region = *std::move(region);
-  r.drive = BuildDriveRegion(r.region, routing::RoadNetwork::Create(map.Build()));
-  return r;
 }
 
 // X has c; Y a site 4,400 m along the road from a (1,400 m past b); Z has d and one clinic
@@ -455,18 +438,11 @@ TEST_F(AllianceRealDataTest, MichiganUnionMatchesPlainCoverageAndLossIsWhatOnlyT
 // Drive mode on a real road network: Yuba County, CA (OpenStreetMap extract), with the open
 // hospitals within about 60 miles split into three members.
 TEST_F(AllianceRealDataTest, YubaDriveUnionMatchesPlainCoverage) {
-  const std::string dir = testing_util::DataDir();
-  io::LoadReport report;
-  auto units = io::LoadTractCentres(dir + "/census/CenPop2020_Mean_TR.txt", &report);
-  ASSERT_TRUE(units.ok()) << units.status();
-  auto region = BuildRegion("yuba", "", "", {.county_fips = {"06115"}}, *units, {});
-  ASSERT_TRUE(region.ok()) << region.status();
-  auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
-  ASSERT_TRUE(profile.ok()) << profile.status();
-  auto graph = roads::ImportOsm(dir + "/roads/yuba-county-ca.osm.pbf", *profile);
-  ASSERT_TRUE(graph.ok()) << graph.status();
-  const DriveRegion drive =
-      BuildDriveRegion(*region, routing::RoadNetwork::Create(*std::move(graph)));
+  const DrawnRegion& yuba = YubaRegion();
+  ASSERT_FALSE(yuba.region.units.empty());
+  ASSERT_NE(yuba.drive.network, nullptr);
+  const Region* region = &yuba.region;
+  const DriveRegion& drive = yuba.drive;
 
   AllianceCoverageRequest request;
   request.travel.mode = TravelMode::kDrive;

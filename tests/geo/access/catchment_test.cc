@@ -10,6 +10,7 @@
 #include "geo/roads/osm_import.h"
 #include "gmock/gmock.h"
 #include "tests/data_dir.h"
+#include "tests/geo/access/drawn_region.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/real_data.h"
 #include "tests/status_matchers.h"
@@ -85,38 +86,6 @@ TEST(StraightLineCatchmentTest, MatchesBruteForceGeodesics) {
   }
 }
 
-// a-b: 1,100 m of one-way primary eastwards (10 m/s); the loop a-c-d-b residential (5 m/s):
-// a-c 200 m, c-d 1,100 m, d-b 200 m.
-AsciiMap LoopMap() {
-  AsciiMap map(R"(
-a----------b
-|          |
-c----------d
-)",
-               100);
-  map.Way("ab", {.highway = "primary", .oneway = "yes"});
-  map.Way("acdb", {.highway = "residential"});
-  return map;
-}
-
-struct Drawn {
-  Region region;
-  DriveRegion drive;
-};
-Drawn DrawnRegion(const AsciiMap& map) {
-  Drawn d;
-  auto region = BuildRegion("drawn", "", "", {.state_fips = {"15"}},
-                            {{"15003000100", "15003", 100, map.At('a', 150, 0)},       // U0 on a-b
-                             {"15003000200", "15003", 200, map.At('a', 950, 0)},       // U1 on a-b
-                             {"15003000300", "15003", 400, map.At('c', 550, -30)},     // U2 off c-d
-                             {"15003000400", "15003", 800, map.At('c', 550, -5000)}},  // U3
-                            {});
-  EXPECT_TRUE(region.ok()) << region.status();
-  d.region = *std::move(region);
-  d.drive = BuildDriveRegion(d.region, routing::RoadNetwork::Create(map.Build()));
-  return d;
-}
-
 // F in the middle of a-b (550 m from a); G 5 km north of everything, off the roads.
 std::vector<geo::LonLat> DrawnFacilities(const AsciiMap& map) {
   return {map.At('a', 550, 0), map.At('a', 550, 5000)};
@@ -128,7 +97,7 @@ double OffroadSeconds(double meters) {
 
 TEST(DriveCatchmentTest, OnewayStreetsMakeToAndFromTheFacilityDiffer) {
   const AsciiMap map = LoopMap();
-  const Drawn d = DrawnRegion(map);
+  const DrawnRegion d = LoopRegion(map);
   CatchmentParams params{.travel = {.mode = TravelMode::kDrive}, .max_minutes = 5};
   std::vector<int32_t> unsnapped;
   auto to = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, &unsnapped);
@@ -157,7 +126,7 @@ TEST(DriveCatchmentTest, OnewayStreetsMakeToAndFromTheFacilityDiffer) {
 
 TEST(DriveCatchmentTest, BothBoundsMustHoldAndEachMetricIsSearchedOnItsOwn) {
   const AsciiMap map = LoopMap();
-  const Drawn d = DrawnRegion(map);
+  const DrawnRegion d = LoopRegion(map);
   const auto run = [&](double max_minutes, double max_miles) {
     const CatchmentParams params{
         .travel = {.mode = TravelMode::kDrive}, .max_minutes = max_minutes, .max_miles = max_miles};
@@ -180,7 +149,7 @@ TEST(DriveCatchmentTest, BothBoundsMustHoldAndEachMetricIsSearchedOnItsOwn) {
 
 TEST(DriveCatchmentTest, UnitsSnappedFartherThanTheRequestAllowsAreNeverReached) {
   const AsciiMap map = LoopMap();
-  const Drawn d = DrawnRegion(map);
+  const DrawnRegion d = LoopRegion(map);
   CatchmentParams params{.travel = {.mode = TravelMode::kDrive}, .max_minutes = 60};
   params.travel.drive.max_snap_meters = 20;  // U2 stands 30 m off its road
   auto c = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, nullptr);
@@ -190,7 +159,7 @@ TEST(DriveCatchmentTest, UnitsSnappedFartherThanTheRequestAllowsAreNeverReached)
 
 TEST(CatchmentErrorsTest, BoundsModeCoordinatesAndDeadline) {
   const AsciiMap map = LoopMap();
-  const Drawn d = DrawnRegion(map);
+  const DrawnRegion d = LoopRegion(map);
   const std::vector<geo::LonLat> facilities = DrawnFacilities(map);
   EXPECT_THAT(FacilityCatchments(d.region, &d.drive, facilities, {}, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -216,23 +185,15 @@ TEST(CatchmentErrorsTest, BoundsModeCoordinatesAndDeadline) {
 
 // Yuba County, California: real roads and tracts, with the open hospitals in and around it.
 struct Yuba {
-  Region region;
-  DriveRegion drive;
+  const Region& region;
+  const DriveRegion& drive;
   std::vector<geo::LonLat> hospitals;
 };
 const Yuba& LoadYuba() {
   static const Yuba* yuba = [] {
-    auto* y = new Yuba;
-    const std::string dir = testing_util::DataDir();
-    io::LoadReport report;
-    auto units = io::LoadTractCentres(dir + "/census/CenPop2020_Mean_TR.txt", &report);
-    EXPECT_TRUE(units.ok()) << units.status();
-    y->region = *BuildRegion("yuba", "", "", {.county_fips = {"06115"}}, *units, {});
-    auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
-    auto graph = roads::ImportOsm(dir + "/roads/yuba-county-ca.osm.pbf", *profile);
-    EXPECT_TRUE(graph.ok()) << graph.status();
-    y->drive = BuildDriveRegion(y->region, routing::RoadNetwork::Create(*std::move(graph)));
-    auto hospitals = testing_util::LoadOpenHifldHospitals(dir);
+    const DrawnRegion& r = YubaRegion();
+    auto* y = new Yuba{r.region, r.drive, {}};
+    auto hospitals = testing_util::LoadOpenHifldHospitals(testing_util::DataDir());
     EXPECT_TRUE(hospitals.ok()) << hospitals.status();
     if (!hospitals.ok()) return y;
     for (const Facility& f : *hospitals) {

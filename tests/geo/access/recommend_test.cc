@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "tests/geo/access/cms_fixture.h"
+#include "tests/geo/access/drawn_region.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/status_matchers.h"
 
@@ -136,15 +137,11 @@ TEST(GreedyTest, StopsAtTheTargetAndWhenNothingIsGained) {
 //   01001: U0 at lon 0.0 (1,000), U1 at 0.1 (2,000), U2 at 0.5 (500);
 //   01003: U3 at 1.0 (4,000), U4 at 1.1 (300).
 Region EquatorRegion() {
-  auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
-                            {{"01001000100", "01001", 1000, {0.0, 0}},
-                             {"01001000200", "01001", 2000, {0.1, 0}},
-                             {"01001000300", "01001", 500, {0.5, 0}},
-                             {"01003000100", "01003", 4000, {1.0, 0}},
-                             {"01003000200", "01003", 300, {1.1, 0}}},
-                            {});
-  EXPECT_TRUE(region.ok()) << region.status();
-  return *region;
+  return RegionOnEquator({{"01001", 1000, 0.0},
+                          {"01001", 2000, 0.1},
+                          {"01001", 500, 0.5},
+                          {"01003", 4000, 1.0},
+                          {"01003", 300, 1.1}});
 }
 
 // Within 10 miles: the network's N (lon 0) covers U0 and U1 (6.9 mi). Candidates: "n" is N
@@ -256,22 +253,11 @@ TEST(RecommendAdditionsTest, InvalidRequestsNameTheField) {
 // a-b: 1,100 m of one-way primary eastwards (10 m/s); a-c-d-b one residential way (5 m/s):
 // a-c 200 m, c-d 1,100 m, d-b 200 m.
 TEST(RecommendAdditionsTest, DriveModeOnADrawnMap) {
-  AsciiMap map(R"(
-a----------b
-|          |
-c----------d
-)",
-               100);
-  map.Way("ab", {.highway = "primary", .oneway = "yes"});
-  map.Way("acdb", {.highway = "residential"});
-  auto region = BuildRegion("drawn", "", "", {.state_fips = {"15"}},
-                            {{"15003000100", "15003", 100, map.At('a', 150, 0)},       // U0 on a-b
-                             {"15003000200", "15003", 200, map.At('a', 950, 0)},       // U1 on a-b
-                             {"15003000300", "15003", 400, map.At('c', 550, -30)},     // U2 off c-d
-                             {"15003000400", "15003", 800, map.At('c', 550, -5000)}},  // far off
-                            {});
-  ASSERT_TRUE(region.ok());
-  const DriveRegion drive = BuildDriveRegion(*region, routing::RoadNetwork::Create(map.Build()));
+  const AsciiMap map = LoopMap();
+  const DrawnRegion drawn = LoopRegion(map);  // U0, U1 on a-b; U2 off c-d; U3 far off
+  ASSERT_EQ(drawn.region.units.size(), 4u);
+  const Region* region = &drawn.region;
+  const DriveRegion& drive = drawn.drive;
   RecommendRequest request;
   request.travel.mode = TravelMode::kDrive;
   request.max_minutes = 2;
