@@ -211,21 +211,30 @@ absl::Status ContractingServiceImpl::AnswerAdequacy(
                      return !context.IsCancelled() && writer->Write(out);
                    }));
   v1::AnalyzeAdequacyResponse out;
-  v1::AnalyzeAdequacySummary* sum = out.mutable_summary();
-  AnalyzeAdequacySummaryToProto(call.scope, *standards, networks, summary, tally, sum);
-  if (request.save_report()) {
-    sum->mutable_summary()->set_compute_ms(ElapsedMs(call.start));
-    *report.mutable_summary() = *sum;
-    ASSIGN_OR_RETURN(const std::string id,
-                     SaveReport(call, "adequacy", request.report_title(), networks,
-                                standards->set.name(), request, report,
-                                absl::StrFormat("%sadequacy: %d of %d county x type results pass",
-                                                networks.size() > 1 ? "alliance " : "",
-                                                tally.passing, summary.alliance.results)));
-    sum->set_report_id(id);
-  }
-  sum->mutable_summary()->set_compute_ms(ElapsedMs(call.start));
+  AnalyzeAdequacySummaryToProto(call.scope, *standards, networks, summary, tally,
+                                out.mutable_summary());
+  RETURN_IF_ERROR(SaveAdequacyIfAsked(call, request, networks, standards->set.name(), &report,
+                                      out.mutable_summary()));
   writer->Write(out);
+  return absl::OkStatus();
+}
+
+absl::Status ContractingServiceImpl::SaveAdequacyIfAsked(
+    const Call& call, const v1::AnalyzeAdequacyRequest& request,
+    const std::vector<ResolvedRoster>& networks, const std::string& standards_set,
+    v1::AdequacyReport* report, v1::AnalyzeAdequacySummary* summary) const {
+  v1::AdequacySummary* s = summary->mutable_summary();
+  s->set_compute_ms(ElapsedMs(call.start));
+  if (!request.save_report()) return absl::OkStatus();
+  *report->mutable_summary() = *summary;
+  ASSIGN_OR_RETURN(const std::string id,
+                   SaveReport(call, "adequacy", request.report_title(), networks, standards_set,
+                              request, *report,
+                              absl::StrFormat("%sadequacy: %d of %d county x type results pass",
+                                              networks.size() > 1 ? "alliance " : "",
+                                              summary->passing_results(), s->results())));
+  summary->set_report_id(id);
+  s->set_compute_ms(ElapsedMs(call.start));
   return absl::OkStatus();
 }
 

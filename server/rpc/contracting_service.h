@@ -76,6 +76,11 @@ class ContractingServiceImpl final : public v1::ContractingService::Service {
   absl::Status AnswerAdequacy(grpc::ServerContext& context,
                               const v1::AnalyzeAdequacyRequest& request,
                               grpc::ServerWriter<v1::AnalyzeAdequacyResponse>* writer) const;
+  // AnalyzeAdequacy's SaveIfAsked: the report is the streamed rows (`report`) and the summary.
+  absl::Status SaveAdequacyIfAsked(const Call& call, const v1::AnalyzeAdequacyRequest& request,
+                                   const std::vector<ResolvedRoster>& networks,
+                                   const std::string& standards_set, v1::AdequacyReport* report,
+                                   v1::AnalyzeAdequacySummary* summary) const;
   absl::Status AnswerRecommend(const grpc::ServerContext& context,
                                const v1::RecommendAdditionsRequest& request,
                                v1::RecommendAdditionsResponse* response) const;
