@@ -12,6 +12,7 @@
 #include "geo/access/adequacy.h"
 #include "geo/io/census.h"
 #include "geo/io/csv.h"
+#include "geo/io/telehealth.h"
 
 namespace carereach {
 namespace {
@@ -39,11 +40,11 @@ const Fixture& Data() {
       std::cerr << "cannot load data from " << DataDir() << "\n";
       std::exit(1);
     }
-    auto* out = new Fixture{
-        *std::move(standards),
-        *access::BuildRegion("michigan", "", "", {.state_fips = {"26"}}, *units, {}),
-        {},
-        *access::ParseTelehealthEligible(access::DefaultTelehealthEligibleCsv(), "telehealth")};
+    auto* out =
+        new Fixture{*std::move(standards),
+                    *access::BuildRegion("michigan", "", "", {.state_fips = {"26"}}, *units, {}),
+                    {},
+                    *io::ParseTelehealthEligible(io::DefaultTelehealthEligibleCsv(), "telehealth")};
     const int id = csv->Column("ID"), state = csv->Column("STATE"), status = csv->Column("STATUS"),
               type = csv->Column("TYPE"), lat = csv->Column("LATITUDE"),
               lon = csv->Column("LONGITUDE"), beds = csv->Column("BEDS");

@@ -77,7 +77,7 @@ const Honolulu& Data() {
 access::RecommendRequest Request(bool with_hospitals, double max_minutes) {
   const Honolulu& h = Data();
   access::RecommendRequest request;
-  request.mode = access::TravelMode::kDrive;
+  request.travel.mode = access::TravelMode::kDrive;
   request.candidates = h.candidates;
   if (with_hospitals) request.network = h.hospitals;
   request.max_minutes = max_minutes;
@@ -124,7 +124,8 @@ void BM_CatchmentsHonolulu(benchmark::State& state) {
   const Honolulu& h = Data();
   std::vector<geo::LonLat> points;
   for (const access::Facility& f : h.candidates) points.push_back(f.location);
-  const access::CatchmentParams params{.mode = access::TravelMode::kDrive, .max_minutes = 30};
+  const access::CatchmentParams params{.travel = {.mode = access::TravelMode::kDrive},
+                                       .max_minutes = 30};
   size_t reached = 0;
   for (auto _ : state) {
     auto c = access::FacilityCatchments(h.region, &h.drive, points, params, nullptr);

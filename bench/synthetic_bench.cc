@@ -97,7 +97,7 @@ absl::Status Run(const std::string& prefix) {
               units.size(), snap_s);
 
   access::CoverageRequest request;
-  request.mode = access::TravelMode::kDrive;
+  request.travel.mode = access::TravelMode::kDrive;
   request.facilities = facilities;
   request.thresholds = {access::Threshold::Minutes(15), access::Threshold::Minutes(30),
                         access::Threshold::Minutes(60)};

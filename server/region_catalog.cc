@@ -16,6 +16,7 @@
 #include "geo/access/adequacy.h"
 #include "geo/core/status_macros.h"
 #include "geo/io/census.h"
+#include "geo/io/telehealth.h"
 #include "geo/roads/graph_cache.h"
 
 namespace carereach {
@@ -139,8 +140,8 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
                      io::StandardsSet::Load(full_path(sc.dir()), sc.name(), &reports));
     for (const io::LoadReport& r : reports) log(r.Summary());
     ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> telehealth,
-                     access::ParseTelehealthEligible(access::DefaultTelehealthEligibleCsv(),
-                                                     "deploy/standards/telehealth_eligible.csv"));
+                     io::ParseTelehealthEligible(io::DefaultTelehealthEligibleCsv(),
+                                                 "deploy/standards/telehealth_eligible.csv"));
     log(absl::StrFormat("standards set %s: %d counties, %d specialty types", sc.name(),
                         set.counties().size(), set.specialties().size()));
     catalog->standards_.push_back(

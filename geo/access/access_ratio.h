@@ -23,9 +23,7 @@ struct AccessRatioRequest {
   std::vector<Facility> providers;
   std::vector<double> capacity;  // per provider, finite and > 0 (e.g. physicians, beds); empty:
                                  // 1 each
-  TravelMode mode = TravelMode::kStraightLine;
-  StraightLineModel straight_line;
-  routing::DriveParams drive;
+  TravelModel travel;
   double catchment_minutes = 0;  // required: (0, limits.max_threshold_minutes]
   absl::Time deadline = absl::InfiniteFuture();
 };

@@ -9,7 +9,7 @@
 #include "absl/time/clock.h"
 #include "geo/core/geodesic.h"
 #include "geo/core/nearest_facility_index.h"
-#include "geo/io/csv.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::access {
 namespace {
@@ -105,21 +105,21 @@ absl::StatusOr<Evaluation> EvaluateDrive(const DriveRegion& drive, const CountyU
   const double max_seconds = max_minutes * 60.0, max_meters = max_miles * geo::kMetersPerMile;
   Evaluation e;
   e.access.assign(units.size(), 0);
-  absl::StatusOr<std::vector<routing::RoadTravel>> nearest = routing::NearestFacilityByRoad(
-      *drive.network, units, providers, params, max_seconds, 0, deadline);
-  if (!nearest.ok()) return nearest.status();
+  ASSIGN_OR_RETURN(std::vector<routing::RoadTravel> nearest,
+                   routing::NearestFacilityByRoad(*drive.network, units, providers, params,
+                                                  max_seconds, 0, deadline));
   for (size_t i = 0; i < units.size(); ++i) {
-    const routing::RoadTravel& t = (*nearest)[i];
+    const routing::RoadTravel& t = nearest[i];
     e.access[i] = t.fastest_facility >= 0 && t.seconds <= max_seconds &&
                   t.fastest_route_meters <= max_meters * (1 + kTolerance);
   }
   for (size_t k = 0; k < type.rows.size(); ++k) {
     if (!providers[k]) continue;
     const std::optional<routing::Snap> one[1] = {providers[k]};
-    absl::StatusOr<std::vector<routing::RoadTravel>> reach = routing::NearestFacilityByRoad(
-        *drive.network, units, one, params, max_seconds, 0, deadline);
-    if (!reach.ok()) return reach.status();
-    for (const routing::RoadTravel& t : *reach) {
+    ASSIGN_OR_RETURN(std::vector<routing::RoadTravel> reach,
+                     routing::NearestFacilityByRoad(*drive.network, units, one, params, max_seconds,
+                                                    0, deadline));
+    for (const routing::RoadTravel& t : reach) {
       if (t.fastest_facility == 0 && t.fastest_route_meters <= max_meters * (1 + kTolerance)) {
         e.serving_rows.push_back(type.rows[k]);
         break;
@@ -130,23 +130,6 @@ absl::StatusOr<Evaluation> EvaluateDrive(const DriveRegion& drive, const CountyU
 }
 
 }  // namespace
-
-absl::StatusOr<absl::flat_hash_set<std::string>> ParseTelehealthEligible(std::string_view csv,
-                                                                         std::string source) {
-  absl::StatusOr<io::CsvTable> table = io::ParseCsv(csv, source);
-  if (!table.ok()) return table.status();
-  const int code = table->Column("specialty_code");
-  if (code < 0) {
-    return absl::InvalidArgumentError(absl::StrFormat("%s: missing column specialty_code", source));
-  }
-  absl::flat_hash_set<std::string> codes;
-  for (const io::CsvRecord& r : table->records) {
-    if (code < static_cast<int>(r.fields.size()) && !r.fields[code].empty()) {
-      codes.insert(r.fields[code]);
-    }
-  }
-  return codes;
-}
 
 absl::StatusOr<Region> RegionFromBeneficiaryPoints(const Region& base,
                                                    std::span<const io::PopulationUnit> points) {
@@ -169,11 +152,8 @@ absl::StatusOr<Region> RegionFromBeneficiaryPoints(const Region& base,
       return absl::InvalidArgumentError(absl::StrFormat(
           "beneficiary_points[%d].beneficiaries: %d is not a positive count", i, p.population));
     }
-    if (absl::Status s =
-            geo::ValidateLonLat(p.location, absl::StrFormat("beneficiary_points[%d].location", i));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        geo::ValidateLonLat(p.location, absl::StrFormat("beneficiary_points[%d].location", i)));
     // Unit ids are ordered by county so that a county's units stay contiguous.
     units.push_back({p.county_fips + ":" + p.id, p.county_fips, p.population, p.location});
   }
@@ -199,11 +179,7 @@ absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
           "primary care, 007-037 providers, 040-068 facilities)",
           field, i, p.specialty_code));
     }
-    if (absl::Status s =
-            geo::ValidateLonLat(p.location, absl::StrFormat("%s[%d].location", field, i));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(geo::ValidateLonLat(p.location, absl::StrFormat("%s[%d].location", field, i)));
     if (!(p.beds >= 0) || !std::isfinite(p.beds)) {
       return absl::InvalidArgumentError(
           absl::StrFormat("%s[%d].beds: %g is not a count of beds", field, i, p.beds));
@@ -217,164 +193,207 @@ absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
   return absl::OkStatus();
 }
 
+namespace {
+
+// The counties evaluated, as indices into region.counties: every county of the region with
+// standards, or the ones asked for (in order, once each).
+absl::StatusOr<std::vector<size_t>> SelectCounties(const Region& region,
+                                                   const io::StandardsSet& standards,
+                                                   const std::vector<std::string>& fips) {
+  std::vector<size_t> counties;
+  if (fips.empty()) {
+    for (size_t c = 0; c < region.counties.size(); ++c) {
+      if (standards.County(region.counties[c].fips) != nullptr) counties.push_back(c);
+    }
+    return counties;
+  }
+  absl::flat_hash_map<std::string, size_t> region_county;
+  for (size_t c = 0; c < region.counties.size(); ++c) region_county[region.counties[c].fips] = c;
+  for (size_t i = 0; i < fips.size(); ++i) {
+    auto it = region_county.find(fips[i]);
+    if (it == region_county.end()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "county_fips[%d]: \"%s\" is not a county of region %s", i, fips[i], region.name));
+    }
+    if (standards.County(fips[i]) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "county_fips[%d]: \"%s\" has no standards in %s", i, fips[i], standards.name()));
+    }
+    counties.push_back(it->second);
+  }
+  std::sort(counties.begin(), counties.end());
+  counties.erase(std::unique(counties.begin(), counties.end()), counties.end());
+  return counties;
+}
+
+// The specialty types evaluated: every type of the standards set, or the ones asked for.
+absl::StatusOr<std::vector<const io::SpecialtyType*>> SelectTypes(
+    const io::StandardsSet& standards, const std::vector<std::string>& codes) {
+  std::vector<const io::SpecialtyType*> types;
+  if (codes.empty()) {
+    for (const io::SpecialtyType& t : standards.specialties()) types.push_back(&t);
+    return types;
+  }
+  for (size_t i = 0; i < codes.size(); ++i) {
+    const io::SpecialtyType* t = standards.Specialty(codes[i]);
+    if (t == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("specialty_codes[%d]: \"%s\" is not a specialty type of %s", i, codes[i],
+                          standards.name()));
+    }
+    types.push_back(t);
+  }
+  return types;
+}
+
+CountyUnits UnitsOfCounty(const Region& region, size_t c) {
+  CountyUnits cu;
+  const int32_t county = static_cast<int32_t>(c);
+  cu.begin = std::lower_bound(region.unit_county.begin(), region.unit_county.end(), county) -
+             region.unit_county.begin();
+  cu.end = std::upper_bound(region.unit_county.begin(), region.unit_county.end(), county) -
+           region.unit_county.begin();
+  for (size_t i = cu.begin; i < cu.end; ++i) cu.population += region.units[i].population;
+  return cu;
+}
+
+// What one evaluation needs besides the county and the type.
+struct Evaluator {
+  const Region& region;
+  const DriveRegion* drive;
+  const io::StandardsSet& standards;
+  const absl::flat_hash_set<std::string>& telehealth_eligible;
+  const AdequacyRequest& request;
+  absl::flat_hash_map<std::string, TypeRoster> by_type;  // 001-006 count as S03
+  std::vector<std::optional<routing::Snap>> snaps;       // drive mode: per roster row
+  // Straight-line indexes per type, built once.
+  absl::flat_hash_map<std::string, std::unique_ptr<geo::NearestFacilityIndex>> indexes;
+
+  void Prepare() {
+    for (size_t r = 0; r < request.roster.size(); ++r) {
+      TypeRoster& t = by_type[standards.EvaluatedAs(request.roster[r].specialty_code)];
+      t.rows.push_back(r);
+      t.telehealth |= request.roster[r].telehealth;
+    }
+    if (request.travel.mode != TravelMode::kDrive) return;
+    std::vector<geo::LonLat> points;
+    for (const NetworkProvider& p : request.roster) points.push_back(p.location);
+    snaps = routing::SnapAll(*drive->network, points, request.travel.drive.max_snap_meters);
+  }
+
+  absl::StatusOr<Evaluation> Evaluate(const CountyUnits& cu, const std::string& type,
+                                      const TypeRoster& roster,
+                                      const io::CountyCriterion& criterion) {
+    if (request.travel.mode == TravelMode::kDrive) {
+      return EvaluateDrive(*drive, cu, roster, snaps, request.travel.drive, criterion.max_minutes,
+                           criterion.max_miles, request.deadline);
+    }
+    auto& index = indexes[type];
+    if (index == nullptr) {
+      std::vector<geo::LonLat> points;
+      for (size_t r : roster.rows) points.push_back(request.roster[r].location);
+      index = std::make_unique<geo::NearestFacilityIndex>(points);
+    }
+    return EvaluateStraightLine(region, cu, request.roster, roster, *index,
+                                request.travel.straight_line, criterion.max_minutes,
+                                criterion.max_miles);
+  }
+
+  // The time and distance part of a result: who has access, and the telehealth credit.
+  void TimeDistance(const CountyUnits& cu, const Evaluation& e, bool telehealth,
+                    CountySpecialtyResult* r) const {
+    int64_t covered_population = 0;
+    for (size_t i = cu.begin; i < cu.end; ++i) {
+      if (e.access[i - cu.begin]) {
+        covered_population += region.units[i].population;
+      } else if (request.include_uncovered_units && region.units[i].population > 0) {
+        const std::string& id = region.units[i].id;
+        // Beneficiary points carry "county:id" ids to keep counties contiguous; report the id.
+        r->uncovered_unit_ids.push_back(request.own_beneficiary_points ? id.substr(id.find(':') + 1)
+                                                                       : id);
+      }
+    }
+    r->share_with_access = Share(covered_population, cu.population);
+    r->beneficiaries_with_access = r->share_with_access * static_cast<double>(r->beneficiaries);
+    r->uncovered_beneficiaries =
+        static_cast<double>(r->beneficiaries) - r->beneficiaries_with_access;
+    r->required_share = io::RequiredShare(r->county->designation);
+    r->telehealth_credit =
+        telehealth && telehealth_eligible.contains(r->specialty->code) ? kTelehealthCredit : 0.0;
+    r->time_distance_pass =
+        r->share_with_access + r->telehealth_credit >= r->required_share - kTolerance;
+  }
+
+  // The minimum number part: distinct providers serving (an id counts once per type); beds for
+  // acute inpatient hospitals.
+  void MinimumNumber(const Evaluation& e, const io::CountyCriterion& criterion,
+                     CountySpecialtyResult* r) const {
+    absl::flat_hash_set<std::string> seen;
+    for (size_t row : e.serving_rows) {
+      const NetworkProvider& p = request.roster[row];
+      if (!seen.insert(p.id).second) continue;
+      r->counted += r->specialty->ratio_in_beds ? p.beds : 1.0;
+    }
+    r->providers_serving = static_cast<int32_t>(seen.size());
+    r->minimum_number = criterion.minimum_number;
+    r->minimum_number_pass = r->counted + kTolerance >= r->minimum_number;
+    r->minimum_number_deficit = std::max(0.0, r->minimum_number - r->counted);
+  }
+
+  // One county x type; nullopt when the reference file sets no standard there.
+  absl::StatusOr<std::optional<CountySpecialtyResult>> Result(size_t c, const CountyUnits& cu,
+                                                              const io::SpecialtyType* type) {
+    const County& county = region.counties[c];
+    const io::CountyCriterion* criterion = standards.Criterion(county.fips, type->code);
+    if (criterion == nullptr) return std::nullopt;
+    static const TypeRoster kEmpty;
+    auto tr = by_type.find(type->code);
+    const TypeRoster& roster = tr == by_type.end() ? kEmpty : tr->second;
+    ASSIGN_OR_RETURN(const Evaluation e, Evaluate(cu, type->code, roster, *criterion));
+    CountySpecialtyResult r;
+    r.county = standards.County(county.fips);
+    r.specialty = type;
+    r.county_name = county.name;
+    r.max_minutes = criterion->max_minutes;
+    r.max_miles = criterion->max_miles;
+    r.beneficiaries =
+        request.own_beneficiary_points ? cu.population : r.county->total_beneficiaries;
+    TimeDistance(cu, e, roster.telehealth, &r);
+    MinimumNumber(e, *criterion, &r);
+    r.pass = r.time_distance_pass && r.minimum_number_pass;
+    return r;
+  }
+};
+
+}  // namespace
+
 absl::StatusOr<AdequacySummary> EvaluateAdequacy(
     const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
     const absl::flat_hash_set<std::string>& telehealth_eligible, const AdequacyRequest& request,
     const std::function<bool(const CountySpecialtyResult&)>& emit) {
-  if (absl::Status s = ValidateRoster(request.roster, standards); !s.ok()) return s;
-  if (request.mode == TravelMode::kDrive) {
-    if (drive == nullptr) {
-      return absl::FailedPreconditionError(absl::StrFormat(
-          "mode: region %s has no road network; use straight-line mode", region.name));
-    }
-    if (absl::Status s = ValidateDriveParams(request.drive); !s.ok()) return s;
-  } else if (absl::Status s = ValidateStraightLineModel(request.straight_line); !s.ok()) {
-    return s;
-  }
-
-  // Counties: the region's, or the ones asked for, each with standards.
-  absl::flat_hash_map<std::string, size_t> region_county;
-  for (size_t c = 0; c < region.counties.size(); ++c) region_county[region.counties[c].fips] = c;
-  std::vector<size_t> counties;
-  if (request.county_fips.empty()) {
-    for (size_t c = 0; c < region.counties.size(); ++c) {
-      if (standards.County(region.counties[c].fips) != nullptr) counties.push_back(c);
-    }
-  } else {
-    for (size_t i = 0; i < request.county_fips.size(); ++i) {
-      auto it = region_county.find(request.county_fips[i]);
-      if (it == region_county.end()) {
-        return absl::InvalidArgumentError(
-            absl::StrFormat("county_fips[%d]: \"%s\" is not a county of region %s", i,
-                            request.county_fips[i], region.name));
-      }
-      if (standards.County(request.county_fips[i]) == nullptr) {
-        return absl::InvalidArgumentError(
-            absl::StrFormat("county_fips[%d]: \"%s\" has no standards in %s", i,
-                            request.county_fips[i], standards.name()));
-      }
-      counties.push_back(it->second);
-    }
-    std::sort(counties.begin(), counties.end());
-    counties.erase(std::unique(counties.begin(), counties.end()), counties.end());
-  }
-  std::vector<const io::SpecialtyType*> types;
-  if (request.specialty_codes.empty()) {
-    for (const io::SpecialtyType& t : standards.specialties()) types.push_back(&t);
-  } else {
-    for (size_t i = 0; i < request.specialty_codes.size(); ++i) {
-      const io::SpecialtyType* t = standards.Specialty(request.specialty_codes[i]);
-      if (t == nullptr) {
-        return absl::InvalidArgumentError(
-            absl::StrFormat("specialty_codes[%d]: \"%s\" is not a specialty type of %s", i,
-                            request.specialty_codes[i], standards.name()));
-      }
-      types.push_back(t);
-    }
-  }
-
-  // The roster by evaluated type (001-006 count as S03).
-  absl::flat_hash_map<std::string, TypeRoster> by_type;
-  for (size_t r = 0; r < request.roster.size(); ++r) {
-    TypeRoster& t = by_type[standards.EvaluatedAs(request.roster[r].specialty_code)];
-    t.rows.push_back(r);
-    t.telehealth |= request.roster[r].telehealth;
-  }
-  // Straight-line indexes per type, built once.
-  absl::flat_hash_map<std::string, std::unique_ptr<geo::NearestFacilityIndex>> indexes;
-  std::vector<std::optional<routing::Snap>> snaps;
-  if (request.mode == TravelMode::kDrive) {
-    std::vector<geo::LonLat> points;
-    for (const NetworkProvider& p : request.roster) points.push_back(p.location);
-    snaps = routing::SnapAll(*drive->network, points, request.drive.max_snap_meters);
-  }
-
+  RETURN_IF_ERROR(ValidateRoster(request.roster, standards));
+  RETURN_IF_ERROR(ValidateTravelModel(request.travel, region, drive));
+  ASSIGN_OR_RETURN(const std::vector<size_t> counties,
+                   SelectCounties(region, standards, request.county_fips));
+  ASSIGN_OR_RETURN(const std::vector<const io::SpecialtyType*> types,
+                   SelectTypes(standards, request.specialty_codes));
+  Evaluator evaluator{region, drive, standards, telehealth_eligible, request};
+  evaluator.Prepare();
   AdequacySummary summary;
   summary.counties = static_cast<int32_t>(counties.size());
   summary.specialty_types = static_cast<int32_t>(types.size());
-  const TypeRoster empty_roster;
   for (size_t c : counties) {
-    const County& county = region.counties[c];
-    const io::CmsCounty* cms = standards.County(county.fips);
-    CountyUnits cu;
-    cu.begin = std::lower_bound(region.unit_county.begin(), region.unit_county.end(),
-                                static_cast<int32_t>(c)) -
-               region.unit_county.begin();
-    cu.end = std::upper_bound(region.unit_county.begin(), region.unit_county.end(),
-                              static_cast<int32_t>(c)) -
-             region.unit_county.begin();
-    for (size_t i = cu.begin; i < cu.end; ++i) cu.population += region.units[i].population;
-
+    const CountyUnits cu = UnitsOfCounty(region, c);
     for (const io::SpecialtyType* type : types) {
       if (absl::Now() > request.deadline) {
         return absl::DeadlineExceededError(
             absl::StrFormat("adequacy stopped at the deadline after %d results", summary.results));
       }
-      const io::CountyCriterion* criterion = standards.Criterion(county.fips, type->code);
-      if (criterion == nullptr) continue;  // the reference file sets no standard here
-      auto tr = by_type.find(type->code);
-      const TypeRoster& roster = tr == by_type.end() ? empty_roster : tr->second;
-
-      Evaluation e;
-      if (request.mode == TravelMode::kDrive) {
-        absl::StatusOr<Evaluation> d =
-            EvaluateDrive(*drive, cu, roster, snaps, request.drive, criterion->max_minutes,
-                          criterion->max_miles, request.deadline);
-        if (!d.ok()) return d.status();
-        e = *std::move(d);
-      } else {
-        auto& index = indexes[type->code];
-        if (index == nullptr) {
-          std::vector<geo::LonLat> points;
-          for (size_t r : roster.rows) points.push_back(request.roster[r].location);
-          index = std::make_unique<geo::NearestFacilityIndex>(points);
-        }
-        e = EvaluateStraightLine(region, cu, request.roster, roster, *index, request.straight_line,
-                                 criterion->max_minutes, criterion->max_miles);
-      }
-
-      CountySpecialtyResult r;
-      r.county = cms;
-      r.specialty = type;
-      r.county_name = county.name;
-      r.max_minutes = criterion->max_minutes;
-      r.max_miles = criterion->max_miles;
-      r.beneficiaries = request.own_beneficiary_points ? cu.population : cms->total_beneficiaries;
-      int64_t covered_population = 0;
-      for (size_t i = cu.begin; i < cu.end; ++i) {
-        if (e.access[i - cu.begin]) {
-          covered_population += region.units[i].population;
-        } else if (request.include_uncovered_units && region.units[i].population > 0) {
-          const std::string& id = region.units[i].id;
-          // Beneficiary points carry "county:id" ids to keep counties contiguous; report the id.
-          r.uncovered_unit_ids.push_back(
-              request.own_beneficiary_points ? id.substr(id.find(':') + 1) : id);
-        }
-      }
-      r.share_with_access = Share(covered_population, cu.population);
-      r.beneficiaries_with_access = r.share_with_access * static_cast<double>(r.beneficiaries);
-      r.uncovered_beneficiaries =
-          static_cast<double>(r.beneficiaries) - r.beneficiaries_with_access;
-      r.required_share = io::RequiredShare(cms->designation);
-      r.telehealth_credit =
-          roster.telehealth && telehealth_eligible.contains(type->code) ? kTelehealthCredit : 0.0;
-      r.time_distance_pass =
-          r.share_with_access + r.telehealth_credit >= r.required_share - kTolerance;
-      // Distinct providers (an id counts once per type); beds for acute inpatient hospitals.
-      absl::flat_hash_set<std::string> seen;
-      for (size_t row : e.serving_rows) {
-        const NetworkProvider& p = request.roster[row];
-        if (!seen.insert(p.id).second) continue;
-        r.counted += type->ratio_in_beds ? p.beds : 1.0;
-      }
-      r.providers_serving = static_cast<int32_t>(seen.size());
-      r.minimum_number = criterion->minimum_number;
-      r.minimum_number_pass = r.counted + kTolerance >= r.minimum_number;
-      r.minimum_number_deficit = std::max(0.0, r.minimum_number - r.counted);
-      r.pass = r.time_distance_pass && r.minimum_number_pass;
+      ASSIGN_OR_RETURN(const std::optional<CountySpecialtyResult> r, evaluator.Result(c, cu, type));
+      if (!r) continue;
       ++summary.results;
-      if (!r.pass) ++summary.failing_results;
-      if (!emit(r)) return absl::CancelledError("adequacy: the caller stopped reading");
+      if (!r->pass) ++summary.failing_results;
+      if (!emit(*r)) return absl::CancelledError("adequacy: the caller stopped reading");
     }
   }
   return summary;

@@ -29,19 +29,11 @@ struct NetworkProvider {
   std::string type;  // free text, reported back (e.g. "GENERAL ACUTE CARE")
 };
 
-// Specialty types whose telehealth providers earn the 10-point credit (a CSV of
-// specialty_code,...: deploy/standards/telehealth_eligible.csv).
-absl::StatusOr<absl::flat_hash_set<std::string>> ParseTelehealthEligible(std::string_view csv,
-                                                                         std::string source);
-const char* DefaultTelehealthEligibleCsv();
-
 struct AdequacyRequest {
   std::vector<NetworkProvider> roster;
   std::vector<std::string> county_fips;      // empty: every county of the region
   std::vector<std::string> specialty_codes;  // empty: every type of the standards set
-  TravelMode mode = TravelMode::kStraightLine;
-  StraightLineModel straight_line;
-  routing::DriveParams drive;
+  TravelModel travel;
   bool include_uncovered_units = false;
   // When true, the region's units are the request's own beneficiary points (population =
   // beneficiaries) and a county's beneficiaries are their sum, not the CMS total.

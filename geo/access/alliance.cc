@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::access {
 namespace {
@@ -49,14 +50,11 @@ absl::Status ValidateAllianceCoverageRequest(const Region& region, const DriveRe
                                              const CoverageLimits& limits) {
   std::vector<std::string_view> names;
   for (const AllianceMember& m : request.members) names.push_back(m.name);
-  if (absl::Status s = ValidateMemberNames(names, "members", ".name"); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateMemberNames(names, "members", ".name"));
   int64_t total_facilities = 0;
   for (size_t i = 0; i < request.members.size(); ++i) {
-    if (absl::Status s = ValidateFacilities(request.members[i].facilities, limits,
-                                            absl::StrFormat("members[%d].facilities", i));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(ValidateFacilities(request.members[i].facilities, limits,
+                                       absl::StrFormat("members[%d].facilities", i)));
     total_facilities += static_cast<int64_t>(request.members[i].facilities.size());
   }
   // The union is one coverage computation's worth of facilities.
@@ -65,18 +63,8 @@ absl::Status ValidateAllianceCoverageRequest(const Region& region, const DriveRe
         absl::StrFormat("members: %d facilities in all exceed this server's limit of %d",
                         total_facilities, limits.max_facilities));
   }
-  if (absl::Status s = ValidateThresholds(request.thresholds, limits); !s.ok()) return s;
-  switch (request.mode) {
-    case TravelMode::kStraightLine:
-      return ValidateStraightLineModel(request.straight_line);
-    case TravelMode::kDrive:
-      if (drive == nullptr) {
-        return absl::FailedPreconditionError(absl::StrFormat(
-            "mode: region %s has no road network; use straight-line mode", region.name));
-      }
-      return ValidateDriveParams(request.drive);
-  }
-  return absl::OkStatus();
+  RETURN_IF_ERROR(ValidateThresholds(request.thresholds, limits));
+  return ValidateTravelModel(request.travel, region, drive);
 }
 
 // One metric (minutes or miles) of one unit: the best value over the members and the best over
@@ -135,7 +123,7 @@ std::vector<int64_t> Difference(const CoverageSummary& a, const CoverageSummary&
 absl::Status ValidateAllianceAdequacyRequest(const io::StandardsSet& standards,
                                              const AllianceAdequacyRequest& request) {
   std::vector<std::string_view> names(request.member_names.begin(), request.member_names.end());
-  if (absl::Status s = ValidateMemberNames(names, "member_names", ""); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateMemberNames(names, "member_names", ""));
   if (request.member_rosters.size() != request.member_names.size()) {
     return absl::InvalidArgumentError(
         absl::StrFormat("member_rosters: %d rosters for %d member_names",
@@ -146,11 +134,8 @@ absl::Status ValidateAllianceAdequacyRequest(const io::StandardsSet& standards,
       return absl::InvalidArgumentError(
           absl::StrFormat("member_rosters[%d].providers: at least one provider is required", i));
     }
-    if (absl::Status s = ValidateRoster(request.member_rosters[i], standards,
-                                        absl::StrFormat("member_rosters[%d].providers", i));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(ValidateRoster(request.member_rosters[i], standards,
+                                   absl::StrFormat("member_rosters[%d].providers", i)));
   }
   return absl::OkStatus();
 }
@@ -161,55 +146,74 @@ std::string RowKey(const CountySpecialtyResult& r) {
 
 }  // namespace
 
-absl::StatusOr<AllianceCoverageAnswer> ComputeAllianceCoverage(
-    const Region& region, const DriveRegion* drive, const AllianceCoverageRequest& request,
-    const CoverageLimits& limits) {
-  if (absl::Status s = ValidateAllianceCoverageRequest(region, drive, request, limits); !s.ok()) {
-    return s;
+namespace {
+
+// Per unit, the best two members by each metric: O(units) memory whatever the member count,
+// where prefix and suffix minima would keep K travel vectors.
+struct MemberBests {
+  std::vector<TopTwo> by_minutes, by_miles;
+  std::vector<UnitTravel> first_member;  // for the unit's snapping, the same for every member
+  bool independent_miles = false;
+
+  UnitTravel Union(size_t i) const {
+    return Combine(by_minutes[i].best, by_miles[i].best, independent_miles, first_member[i]);
   }
+  UnitTravel Without(size_t i, int32_t member) const {
+    return Combine(by_minutes[i].Without(member), by_miles[i].Without(member), independent_miles,
+                   first_member[i]);
+  }
+};
+
+// Each member's travel, once: its "alone" summary and its part of the per-unit bests.
+absl::StatusOr<MemberBests> MemberTravel(const Region& region, const DriveRegion* drive,
+                                         const AllianceCoverageRequest& request,
+                                         AllianceCoverageAnswer* answer) {
   const size_t member_count = request.members.size();
   const size_t unit_count = region.units.size();
-  bool independent_miles = false;
+  MemberBests bests{.by_minutes = std::vector<TopTwo>(unit_count),
+                    .by_miles = std::vector<TopTwo>(unit_count)};
   for (const Threshold& t : request.thresholds) {
-    independent_miles |= t.kind == Threshold::Kind::kMiles;
+    bests.independent_miles |= t.kind == Threshold::Kind::kMiles;
   }
-
-  AllianceCoverageAnswer answer;
-  answer.alone.resize(member_count);
-  answer.unsnapped_facilities.resize(member_count);
-  // Per unit, the best two members by each metric: O(units) memory whatever the member count,
-  // where prefix and suffix minima would keep K travel vectors.
-  std::vector<TopTwo> by_minutes(unit_count), by_miles(unit_count);
-  std::vector<UnitTravel> first_member;  // for the unit's snapping, the same for every member
+  answer->alone.resize(member_count);
+  answer->unsnapped_facilities.resize(member_count);
   int32_t facility_offset = 0;
   for (size_t m = 0; m < member_count; ++m) {
     const std::vector<Facility>& facilities = request.members[m].facilities;
-    absl::StatusOr<std::vector<UnitTravel>> travel;
-    if (request.mode == TravelMode::kDrive) {
-      travel = DriveTravel(region, *drive, facilities, request.thresholds, request.drive,
-                           request.deadline, &answer.unsnapped_facilities[m]);
-    } else {
-      travel = StraightLineTravel(region, facilities, request.straight_line, request.deadline);
-    }
-    if (!travel.ok()) return travel.status();
-    answer.alone[m] = Summarize(region, *travel, request.thresholds);
+    ASSIGN_OR_RETURN(
+        std::vector<UnitTravel> travel,
+        request.travel.mode == TravelMode::kDrive
+            ? DriveTravel(region, *drive, facilities, request.thresholds, request.travel.drive,
+                          request.deadline, &answer->unsnapped_facilities[m])
+            : StraightLineTravel(region, facilities, request.travel.straight_line,
+                                 request.deadline));
+    answer->alone[m] = Summarize(region, travel, request.thresholds);
     const int32_t member = static_cast<int32_t>(m);
     for (size_t i = 0; i < unit_count; ++i) {
-      const UnitTravel& t = (*travel)[i];
+      const UnitTravel& t = travel[i];
       if (!t.reached()) continue;
       const int32_t facility = facility_offset + t.facility;
-      by_minutes[i].Add(member, {t.minutes, facility, t.miles});
-      by_miles[i].Add(member, {t.miles, facility, kInfinity});
+      bests.by_minutes[i].Add(member, {t.minutes, facility, t.miles});
+      bests.by_miles[i].Add(member, {t.miles, facility, kInfinity});
     }
-    if (m == 0) first_member = *std::move(travel);
+    if (m == 0) bests.first_member = std::move(travel);
     facility_offset += static_cast<int32_t>(facilities.size());
   }
+  return bests;
+}
 
+}  // namespace
+
+absl::StatusOr<AllianceCoverageAnswer> ComputeAllianceCoverage(
+    const Region& region, const DriveRegion* drive, const AllianceCoverageRequest& request,
+    const CoverageLimits& limits) {
+  RETURN_IF_ERROR(ValidateAllianceCoverageRequest(region, drive, request, limits));
+  const size_t member_count = request.members.size();
+  const size_t unit_count = region.units.size();
+  AllianceCoverageAnswer answer;
+  ASSIGN_OR_RETURN(const MemberBests bests, MemberTravel(region, drive, request, &answer));
   answer.travel.resize(unit_count);
-  for (size_t i = 0; i < unit_count; ++i) {
-    answer.travel[i] =
-        Combine(by_minutes[i].best, by_miles[i].best, independent_miles, first_member[i]);
-  }
+  for (size_t i = 0; i < unit_count; ++i) answer.travel[i] = bests.Union(i);
   answer.alliance = Summarize(region, answer.travel, request.thresholds);
 
   std::vector<UnitTravel> without(unit_count);
@@ -218,11 +222,7 @@ absl::StatusOr<AllianceCoverageAnswer> ComputeAllianceCoverage(
       return absl::DeadlineExceededError(absl::StrFormat(
           "alliance coverage stopped at the deadline after %d of %d members", m, member_count));
     }
-    const int32_t member = static_cast<int32_t>(m);
-    for (size_t i = 0; i < unit_count; ++i) {
-      without[i] = Combine(by_minutes[i].Without(member), by_miles[i].Without(member),
-                           independent_miles, first_member[i]);
-    }
+    for (size_t i = 0; i < unit_count; ++i) without[i] = bests.Without(i, static_cast<int32_t>(m));
     answer.without.push_back(Summarize(region, without, request.thresholds));
     answer.loss_if_leaves.push_back(Difference(answer.alliance, answer.without.back()));
     answer.gain_by_joining.push_back(Difference(answer.alliance, answer.alone[m]));
@@ -230,96 +230,163 @@ absl::StatusOr<AllianceCoverageAnswer> ComputeAllianceCoverage(
   return answer;
 }
 
+namespace {
+
+// The rows of one alliance adequacy question, keyed by county and type, filled by one
+// EvaluateAdequacy run after another.
+class AdequacyRows {
+ public:
+  AdequacyRows(const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
+               const absl::flat_hash_set<std::string>& telehealth_eligible, size_t member_count)
+      : region_(region),
+        drive_(drive),
+        standards_(standards),
+        telehealth_eligible_(telehealth_eligible),
+        member_count_(member_count) {}
+
+  // The union first: its rows, in EvaluateAdequacy's order, are the answer's rows.
+  absl::StatusOr<AdequacySummary> EvaluateUnion(const AdequacyRequest& request) {
+    return EvaluateAdequacy(region_, drive_, standards_, telehealth_eligible_, request,
+                            [&](const CountySpecialtyResult& r) {
+                              row_index_.emplace(RowKey(r), rows_.size());
+                              AllianceAdequacyRow row;
+                              row.alliance = r;
+                              row.alone_pass.assign(member_count_, false);
+                              row.without_pass.assign(member_count_, false);
+                              row.without_share.assign(member_count_, 0.0);
+                              rows_.push_back(std::move(row));
+                              return true;
+                            });
+  }
+
+  // Runs `part` and hands each result to `record` with its row; a row the union did not produce
+  // would mean the evaluations disagree on the counties and types.
+  absl::Status Evaluate(
+      const AdequacyRequest& part,
+      const std::function<void(AllianceAdequacyRow&, const CountySpecialtyResult&)>& record) {
+    absl::Status join = absl::OkStatus();
+    absl::StatusOr<AdequacySummary> s = EvaluateAdequacy(
+        region_, drive_, standards_, telehealth_eligible_, part,
+        [&](const CountySpecialtyResult& r) {
+          auto it = row_index_.find(RowKey(r));
+          if (it == row_index_.end()) {
+            join = absl::InternalError(absl::StrFormat(
+                "alliance adequacy: row %s is missing from the union's rows", RowKey(r)));
+            return false;
+          }
+          record(rows_[it->second], r);
+          return true;
+        });
+    RETURN_IF_ERROR(join);
+    return s.status();
+  }
+
+  // Marks the critical members and hands every row to `emit`.
+  absl::Status Emit(const std::function<bool(const AllianceAdequacyRow&)>& emit) {
+    for (AllianceAdequacyRow& row : rows_) {
+      for (size_t m = 0; m < member_count_; ++m) {
+        if (row.alliance.pass && !row.without_pass[m]) {
+          row.critical_members.push_back(static_cast<int32_t>(m));
+        }
+      }
+      if (!emit(row)) return absl::CancelledError("alliance adequacy: the caller stopped reading");
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const Region& region_;
+  const DriveRegion* drive_;
+  const io::StandardsSet& standards_;
+  const absl::flat_hash_set<std::string>& telehealth_eligible_;
+  const size_t member_count_;
+  std::vector<AllianceAdequacyRow> rows_;
+  absl::flat_hash_map<std::string, size_t> row_index_;
+};
+
+// The rows of every member but `skip` (none skipped: -1), one after the other.
+std::vector<NetworkProvider> Union(const std::vector<std::vector<NetworkProvider>>& rosters,
+                                   size_t skip) {
+  std::vector<NetworkProvider> rows;
+  for (size_t m = 0; m < rosters.size(); ++m) {
+    if (m != skip) rows.insert(rows.end(), rosters[m].begin(), rosters[m].end());
+  }
+  return rows;
+}
+
+}  // namespace
+
 absl::StatusOr<AllianceAdequacySummary> EvaluateAllianceAdequacy(
     const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
     const absl::flat_hash_set<std::string>& telehealth_eligible,
     const AllianceAdequacyRequest& request,
     const std::function<bool(const AllianceAdequacyRow&)>& emit) {
-  if (absl::Status s = ValidateAllianceAdequacyRequest(standards, request); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateAllianceAdequacyRequest(standards, request));
   const size_t member_count = request.member_names.size();
-
-  // The union first: its rows, in EvaluateAdequacy's order, are the answer's rows.
+  AdequacyRows rows(region, drive, standards, telehealth_eligible, member_count);
   AdequacyRequest union_request = request.base;
-  union_request.roster.clear();
-  for (const std::vector<NetworkProvider>& roster : request.member_rosters) {
-    union_request.roster.insert(union_request.roster.end(), roster.begin(), roster.end());
-  }
-  std::vector<AllianceAdequacyRow> rows;
-  absl::flat_hash_map<std::string, size_t> row_index;
-  absl::StatusOr<AdequacySummary> union_summary =
-      EvaluateAdequacy(region, drive, standards, telehealth_eligible, union_request,
-                       [&](const CountySpecialtyResult& r) {
-                         row_index.emplace(RowKey(r), rows.size());
-                         AllianceAdequacyRow row;
-                         row.alliance = r;
-                         row.alone_pass.assign(member_count, false);
-                         row.without_pass.assign(member_count, false);
-                         row.without_share.assign(member_count, 0.0);
-                         rows.push_back(std::move(row));
-                         return true;
-                       });
-  if (!union_summary.ok()) return union_summary.status();
-
+  union_request.roster = Union(request.member_rosters, static_cast<size_t>(-1));
   AllianceAdequacySummary summary;
-  summary.alliance = *union_summary;
+  ASSIGN_OR_RETURN(summary.alliance, rows.EvaluateUnion(union_request));
   summary.alone_passing.assign(member_count, 0);
   summary.without_passing.assign(member_count, 0);
 
   // The others only need pass and share per row; uncovered units are not listed for them.
   AdequacyRequest part = request.base;
   part.include_uncovered_units = false;
-  // Runs `part` and hands each result to `record` with its row; a row the union did not produce
-  // would mean the evaluations disagree on the counties and types.
-  const auto evaluate =
-      [&](const std::function<void(AllianceAdequacyRow&, const CountySpecialtyResult&)>& record)
-      -> absl::Status {
-    absl::Status join = absl::OkStatus();
-    absl::StatusOr<AdequacySummary> s = EvaluateAdequacy(
-        region, drive, standards, telehealth_eligible, part, [&](const CountySpecialtyResult& r) {
-          auto it = row_index.find(RowKey(r));
-          if (it == row_index.end()) {
-            join = absl::InternalError(absl::StrFormat(
-                "alliance adequacy: row %s is missing from the union's rows", RowKey(r)));
-            return false;
-          }
-          record(rows[it->second], r);
-          return true;
-        });
-    if (!join.ok()) return join;
-    return s.status();
-  };
-
   for (size_t m = 0; m < member_count; ++m) {
     part.roster = request.member_rosters[m];
-    absl::Status s = evaluate([&](AllianceAdequacyRow& row, const CountySpecialtyResult& r) {
+    RETURN_IF_ERROR(rows.Evaluate(part, [&](AllianceAdequacyRow& row, const auto& r) {
       row.alone_pass[m] = r.pass;
       if (r.pass) ++summary.alone_passing[m];
-    });
-    if (!s.ok()) return s;
-
-    part.roster.clear();
-    for (size_t other = 0; other < member_count; ++other) {
-      if (other == m) continue;
-      const std::vector<NetworkProvider>& roster = request.member_rosters[other];
-      part.roster.insert(part.roster.end(), roster.begin(), roster.end());
-    }
-    s = evaluate([&](AllianceAdequacyRow& row, const CountySpecialtyResult& r) {
+    }));
+    part.roster = Union(request.member_rosters, m);
+    RETURN_IF_ERROR(rows.Evaluate(part, [&](AllianceAdequacyRow& row, const auto& r) {
       row.without_pass[m] = r.pass;
       row.without_share[m] = r.share_with_access;
       if (r.pass) ++summary.without_passing[m];
-    });
-    if (!s.ok()) return s;
+    }));
   }
-
-  for (AllianceAdequacyRow& row : rows) {
-    for (size_t m = 0; m < member_count; ++m) {
-      if (row.alliance.pass && !row.without_pass[m]) {
-        row.critical_members.push_back(static_cast<int32_t>(m));
-      }
-    }
-    if (!emit(row)) return absl::CancelledError("alliance adequacy: the caller stopped reading");
-  }
+  RETURN_IF_ERROR(rows.Emit(emit));
   return summary;
+}
+
+absl::StatusOr<AllianceCoverageAnswer> ComputeNetworkCoverage(
+    const Region& region, const DriveRegion* drive, const AllianceCoverageRequest& request,
+    const CoverageLimits& limits) {
+  if (request.members.size() != 1) {
+    return ComputeAllianceCoverage(region, drive, request, limits);
+  }
+  const CoverageRequest plain{.facilities = request.members[0].facilities,
+                              .thresholds = request.thresholds,
+                              .travel = request.travel,
+                              .deadline = request.deadline};
+  ASSIGN_OR_RETURN(CoverageAnswer answer, ComputeCoverage(region, drive, plain, limits));
+  AllianceCoverageAnswer out;
+  out.alliance = std::move(answer.summary);
+  out.unsnapped_facilities.push_back(std::move(answer.unsnapped_facilities));
+  out.travel = std::move(answer.travel);
+  return out;
+}
+
+absl::StatusOr<AllianceAdequacySummary> EvaluateNetworkAdequacy(
+    const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
+    const absl::flat_hash_set<std::string>& telehealth_eligible,
+    const AllianceAdequacyRequest& request,
+    const std::function<bool(const AllianceAdequacyRow&)>& emit) {
+  if (request.member_rosters.size() != 1) {
+    return EvaluateAllianceAdequacy(region, drive, standards, telehealth_eligible, request, emit);
+  }
+  AdequacyRequest plain = request.base;
+  plain.roster = request.member_rosters[0];
+  AllianceAdequacySummary out;
+  ASSIGN_OR_RETURN(out.alliance, EvaluateAdequacy(region, drive, standards, telehealth_eligible,
+                                                  plain, [&](const CountySpecialtyResult& r) {
+                                                    AllianceAdequacyRow row;
+                                                    row.alliance = r;
+                                                    return emit(row);
+                                                  }));
+  return out;
 }
 
 }  // namespace carereach::access

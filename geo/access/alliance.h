@@ -34,9 +34,7 @@ struct AllianceMember {
 struct AllianceCoverageRequest {
   std::vector<AllianceMember> members;  // 2 to kMaxAllianceMembers
   std::vector<Threshold> thresholds;    // in answer order
-  TravelMode mode = TravelMode::kStraightLine;
-  StraightLineModel straight_line;
-  routing::DriveParams drive;
+  TravelModel travel;
   absl::Time deadline = absl::InfiniteFuture();
 };
 
@@ -95,6 +93,23 @@ struct AllianceAdequacySummary {
 // members count once in the union, as within one roster. Roster errors name the member:
 // "member_rosters[1].providers[3].specialty_code: ...".
 absl::StatusOr<AllianceAdequacySummary> EvaluateAllianceAdequacy(
+    const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
+    const absl::flat_hash_set<std::string>& telehealth_eligible,
+    const AllianceAdequacyRequest& request,
+    const std::function<bool(const AllianceAdequacyRow&)>& emit);
+
+// One network or an alliance, as one question: a single member is plain coverage
+// (access::ComputeCoverage, with its field paths "facilities[3]..."), whose answer has the union
+// summary, the travel and member 0's unsnapped facilities but no alone/without parts; several
+// members are ComputeAllianceCoverage.
+absl::StatusOr<AllianceCoverageAnswer> ComputeNetworkCoverage(
+    const Region& region, const DriveRegion* drive, const AllianceCoverageRequest& request,
+    const CoverageLimits& limits);
+
+// Likewise for adequacy: one roster is plain EvaluateAdequacy (roster errors name
+// "providers[3]..."; rows and summary carry no member parts), several are
+// EvaluateAllianceAdequacy.
+absl::StatusOr<AllianceAdequacySummary> EvaluateNetworkAdequacy(
     const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
     const absl::flat_hash_set<std::string>& telehealth_eligible,
     const AllianceAdequacyRequest& request,

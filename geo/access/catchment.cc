@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <nanoflann.hpp>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "geo/core/ecef_kd_tree.h"
 #include "geo/core/geodesic.h"
+#include "geo/core/status_macros.h"
 #include "geo/core/worker_pool.h"
 
 namespace carereach::access {
@@ -17,23 +18,6 @@ namespace {
 
 // Bounds are inclusive; the tolerance absorbs rounding in unit conversions (as in adequacy).
 constexpr double kTolerance = 1e-9;
-
-// nanoflann's dataset adaptor over the units' earth-centred coordinates.
-struct EcefCloud {
-  std::vector<geo::Ecef> points;
-
-  size_t kdtree_get_point_count() const { return points.size(); }
-  double kdtree_get_pt(size_t i, size_t dim) const {
-    const geo::Ecef& e = points[i];
-    return dim == 0 ? e.x : (dim == 1 ? e.y : e.z);
-  }
-  template <class Bbox>
-  bool kdtree_get_bbox(Bbox&) const {
-    return false;
-  }
-};
-using KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, EcefCloud>,
-                                                   EcefCloud, 3, uint32_t>;
 
 // Runs fn(i) for every i in [0, n) on the process's worker pool (its threads keep their search
 // scratch between calls), the caller's thread among them; the first error is returned.
@@ -51,7 +35,7 @@ absl::Status CheckDeadline(absl::Time deadline, size_t facility) {
 
 absl::StatusOr<std::vector<std::vector<UnitReach>>> StraightLineCatchments(
     const Region& region, std::span<const geo::LonLat> facilities, const CatchmentParams& params) {
-  const StraightLineModel& model = params.straight_line;
+  const StraightLineModel& model = params.travel.straight_line;
   // The farthest straight-line miles either bound allows.
   double reach_miles = std::numeric_limits<double>::infinity();
   if (params.max_miles > 0) reach_miles = params.max_miles;
@@ -59,21 +43,18 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> StraightLineCatchments(
     reach_miles =
         std::min(reach_miles, params.max_minutes / 60.0 * model.speed_mph / model.circuity_factor);
   }
-  EcefCloud cloud;
-  cloud.points.reserve(region.units.size());
-  for (const io::PopulationUnit& u : region.units) cloud.points.push_back(geo::ToEcef(u.location));
-  const KdTree tree(3, cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+  std::vector<geo::Ecef> points;
+  points.reserve(region.units.size());
+  for (const io::PopulationUnit& u : region.units) points.push_back(geo::ToEcef(u.location));
+  const geo::EcefKdTree tree(std::move(points));
   // A chord never exceeds the geodesic: every unit within reach lies within this chord radius.
   const double radius_meters = reach_miles * geo::kMetersPerMile * (1 + kTolerance) + 1e-3;
 
   std::vector<std::vector<UnitReach>> catchments(facilities.size());
-  absl::Status status = ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
-    if (absl::Status s = CheckDeadline(params.deadline, f); !s.ok()) return s;
-    const geo::Ecef q = geo::ToEcef(facilities[f]);
-    const double query[3] = {q.x, q.y, q.z};
-    std::vector<std::pair<uint32_t, double>> hits;
-    tree.radiusSearch(query, radius_meters * radius_meters, hits,
-                      nanoflann::SearchParams(32, 0.0f, false));
+  RETURN_IF_ERROR(ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
+    RETURN_IF_ERROR(CheckDeadline(params.deadline, f));
+    const std::vector<std::pair<uint32_t, double>> hits =
+        tree.WithinRadius(geo::ToEcef(facilities[f]), radius_meters);
     std::vector<UnitReach>& out = catchments[f];
     for (const auto& [unit, unused_chord_sq] : hits) {
       const double miles =
@@ -87,15 +68,63 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> StraightLineCatchments(
     std::sort(out.begin(), out.end(),
               [](const UnitReach& a, const UnitReach& b) { return a.unit < b.unit; });
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return catchments;
+}
+
+// The searches a drive catchment runs, from its bounds.
+struct DriveBounds {
+  double max_seconds = 0;
+  double max_meters = 0;
+  bool time_search = false;
+  bool distance_search = false;
+  bool fastest_route_miles = false;  // the fastest route's own length bounds the distance
+};
+DriveBounds BoundsOf(const CatchmentParams& params) {
+  DriveBounds b;
+  b.max_seconds = params.max_minutes > 0 ? params.max_minutes * 60.0 : 0;
+  b.max_meters = params.max_miles > 0 ? params.max_miles * geo::kMetersPerMile : 0;
+  b.time_search = b.max_seconds > 0;
+  // The fastest route's own length bounds the distance when asked (and a time bound is given).
+  b.fastest_route_miles = params.miles_along_fastest_route && b.time_search;
+  b.distance_search = b.max_meters > 0 && !b.fastest_route_miles;
+  return b;
+}
+
+// One facility's catchment from its searches (each sorted by unit).
+std::vector<UnitReach> JoinSearches(const DriveBounds& b,
+                                    const std::vector<routing::PointReach>& by_time,
+                                    const std::vector<routing::PointReach>& by_distance) {
+  std::vector<UnitReach> out;
+  if (b.time_search && b.distance_search) {
+    // Both sorted by unit: keep the units within both bounds.
+    size_t j = 0;
+    for (const routing::PointReach& t : by_time) {
+      while (j < by_distance.size() && by_distance[j].point < t.point) ++j;
+      if (j == by_distance.size()) break;
+      if (by_distance[j].point != t.point) continue;
+      out.push_back({t.point, static_cast<float>(t.cost / 60.0),
+                     static_cast<float>(by_distance[j].cost / geo::kMetersPerMile)});
+    }
+  } else if (b.time_search) {
+    for (const routing::PointReach& t : by_time) {
+      if (b.fastest_route_miles && t.other > b.max_meters * (1 + kTolerance)) continue;
+      out.push_back({t.point, static_cast<float>(t.cost / 60.0),
+                     static_cast<float>(t.other / geo::kMetersPerMile)});
+    }
+  } else {
+    for (const routing::PointReach& d : by_distance) {
+      out.push_back({d.point, static_cast<float>(d.other / 60.0),
+                     static_cast<float>(d.cost / geo::kMetersPerMile)});
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
     const Region& region, const DriveRegion& drive, std::span<const geo::LonLat> facilities,
     const CatchmentParams& params, std::vector<int32_t>* unsnapped_facilities) {
-  const routing::DriveParams& p = params.drive;
+  const routing::DriveParams& p = params.travel.drive;
   const routing::RoadNetwork& network = *drive.network;
   const std::vector<std::optional<routing::Snap>> facility_snaps =
       routing::SnapAll(network, facilities, p.max_snap_meters);
@@ -110,59 +139,25 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
     if (snap && snap->snap_meters > p.max_snap_meters) snap.reset();
   }
   const routing::PointsByNode by_node(network.graph(), unit_snaps);
-
-  const double max_seconds = params.max_minutes > 0 ? params.max_minutes * 60.0 : 0;
-  const double max_meters = params.max_miles > 0 ? params.max_miles * geo::kMetersPerMile : 0;
-  const bool time_search = max_seconds > 0;
-  // The fastest route's own length bounds the distance when asked (and a time bound is given).
-  const bool fastest_route_miles = params.miles_along_fastest_route && time_search;
-  const bool distance_search = max_meters > 0 && !fastest_route_miles;
-
+  const DriveBounds b = BoundsOf(params);
   std::vector<std::vector<UnitReach>> catchments(facilities.size());
-  absl::Status status = ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
+  RETURN_IF_ERROR(ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
     if (!facility_snaps[f]) return absl::OkStatus();
-    if (absl::Status s = CheckDeadline(params.deadline, f); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckDeadline(params.deadline, f));
     std::vector<routing::PointReach> by_time, by_distance;
-    if (time_search) {
-      absl::StatusOr<std::vector<routing::PointReach>> r =
-          routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps, by_node, p,
-                                     routing::Metric::kSeconds, max_seconds, params.deadline);
-      if (!r.ok()) return r.status();
-      by_time = *std::move(r);
+    if (b.time_search) {
+      ASSIGN_OR_RETURN(by_time, routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps,
+                                                           by_node, p, routing::Metric::kSeconds,
+                                                           b.max_seconds, params.deadline));
     }
-    if (distance_search) {
-      absl::StatusOr<std::vector<routing::PointReach>> r =
-          routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps, by_node, p,
-                                     routing::Metric::kMeters, max_meters, params.deadline);
-      if (!r.ok()) return r.status();
-      by_distance = *std::move(r);
+    if (b.distance_search) {
+      ASSIGN_OR_RETURN(by_distance, routing::PointsWithinBound(
+                                        network, *facility_snaps[f], unit_snaps, by_node, p,
+                                        routing::Metric::kMeters, b.max_meters, params.deadline));
     }
-    std::vector<UnitReach>& out = catchments[f];
-    if (time_search && distance_search) {
-      // Both sorted by unit: keep the units within both bounds.
-      size_t j = 0;
-      for (const routing::PointReach& t : by_time) {
-        while (j < by_distance.size() && by_distance[j].point < t.point) ++j;
-        if (j == by_distance.size()) break;
-        if (by_distance[j].point != t.point) continue;
-        out.push_back({t.point, static_cast<float>(t.cost / 60.0),
-                       static_cast<float>(by_distance[j].cost / geo::kMetersPerMile)});
-      }
-    } else if (time_search) {
-      for (const routing::PointReach& t : by_time) {
-        if (fastest_route_miles && t.other > max_meters * (1 + kTolerance)) continue;
-        out.push_back({t.point, static_cast<float>(t.cost / 60.0),
-                       static_cast<float>(t.other / geo::kMetersPerMile)});
-      }
-    } else {
-      for (const routing::PointReach& d : by_distance) {
-        out.push_back({d.point, static_cast<float>(d.other / 60.0),
-                       static_cast<float>(d.cost / geo::kMetersPerMile)});
-      }
-    }
+    catchments[f] = JoinSearches(b, by_time, by_distance);
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return catchments;
 }
 
@@ -184,25 +179,14 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> FacilityCatchments(
         "max_minutes, max_miles: at least one bound must be positive");
   }
   for (size_t f = 0; f < facilities.size(); ++f) {
-    if (absl::Status s =
-            geo::ValidateLonLat(facilities[f], absl::StrFormat("facilities[%d].location", f));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        geo::ValidateLonLat(facilities[f], absl::StrFormat("facilities[%d].location", f)));
   }
-  switch (params.mode) {
-    case TravelMode::kStraightLine:
-      if (absl::Status s = ValidateStraightLineModel(params.straight_line); !s.ok()) return s;
-      return StraightLineCatchments(region, facilities, params);
-    case TravelMode::kDrive:
-      if (drive == nullptr || drive->network == nullptr) {
-        return absl::FailedPreconditionError(absl::StrFormat(
-            "mode: region %s has no road network; use straight-line mode", region.name));
-      }
-      if (absl::Status s = ValidateDriveParams(params.drive); !s.ok()) return s;
-      return DriveCatchments(region, *drive, facilities, params, unsnapped_facilities);
+  RETURN_IF_ERROR(ValidateTravelModel(params.travel, region, drive));
+  if (params.travel.mode == TravelMode::kDrive) {
+    return DriveCatchments(region, *drive, facilities, params, unsnapped_facilities);
   }
-  return absl::InvalidArgumentError("mode: unknown travel mode");
+  return StraightLineCatchments(region, facilities, params);
 }
 
 }  // namespace carereach::access

@@ -26,11 +26,9 @@ struct UnitReach {
 };
 
 struct CatchmentParams {
-  TravelMode mode = TravelMode::kStraightLine;
-  StraightLineModel straight_line;
-  routing::DriveParams drive;  // drive.to_facility: travel measured unit -> facility (default)
-  double max_minutes = 0;      // <= 0: no time bound
-  double max_miles = 0;        // <= 0: no distance bound; at least one bound must be > 0
+  TravelModel travel;
+  double max_minutes = 0;  // <= 0: no time bound
+  double max_miles = 0;    // <= 0: no distance bound; at least one bound must be > 0
   // Drive mode with both bounds: bound the length of the FASTEST route instead of searching the
   // shortest route separately (one search instead of two). This is the rule EvaluateAdequacy
   // applies to CMS standards; `miles` is then that route's length.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "geo/core/geodesic.h"
 #include "geo/core/nearest_facility_index.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::access {
 namespace {
@@ -48,11 +49,7 @@ absl::Status ValidateFacilities(std::span<const Facility> facilities, const Cove
       return absl::InvalidArgumentError(absl::StrFormat("%s[%d].id: \"%s\" duplicates %s[%d].id",
                                                         field, i, f.id, field, it->second));
     }
-    if (absl::Status s =
-            geo::ValidateLonLat(f.location, absl::StrFormat("%s[%d].location", field, i));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(geo::ValidateLonLat(f.location, absl::StrFormat("%s[%d].location", field, i)));
   }
   return absl::OkStatus();
 }
@@ -91,6 +88,22 @@ absl::Status ValidateStraightLineModel(const StraightLineModel& model) {
         absl::StrFormat("straight_line.speed_mph: %g is outside (0, 100]", model.speed_mph));
   }
   return absl::OkStatus();
+}
+
+absl::Status RequireRoads(const TravelModel& travel, const Region& region,
+                          const DriveRegion* drive) {
+  if (travel.mode == TravelMode::kDrive && (drive == nullptr || drive->network == nullptr)) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "mode: region %s has no road network; use straight-line mode", region.name));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTravelModel(const TravelModel& travel, const Region& region,
+                                 const DriveRegion* drive) {
+  RETURN_IF_ERROR(RequireRoads(travel, region, drive));
+  return travel.mode == TravelMode::kDrive ? ValidateDriveParams(travel.drive)
+                                           : ValidateStraightLineModel(travel.straight_line);
 }
 
 absl::StatusOr<std::vector<UnitTravel>> StraightLineTravel(const Region& region,
@@ -207,15 +220,15 @@ absl::StatusOr<std::vector<UnitTravel>> DriveTravel(const Region& region, const 
   for (auto& snap : unit_snaps) {
     if (snap && snap->snap_meters > params.max_snap_meters) snap.reset();
   }
-  absl::StatusOr<std::vector<routing::RoadTravel>> road =
-      routing::NearestFacilityByRoad(*drive.network, unit_snaps, facility_snaps, params,
-                                     max_minutes * 60.0, max_miles * geo::kMetersPerMile, deadline);
-  if (!road.ok()) return road.status();
+  ASSIGN_OR_RETURN(std::vector<routing::RoadTravel> road,
+                   routing::NearestFacilityByRoad(*drive.network, unit_snaps, facility_snaps,
+                                                  params, max_minutes * 60.0,
+                                                  max_miles * geo::kMetersPerMile, deadline));
 
   std::vector<UnitTravel> travel(region.units.size());
   for (size_t i = 0; i < travel.size(); ++i) {
     UnitTravel& t = travel[i];
-    const routing::RoadTravel& r = (*road)[i];
+    const routing::RoadTravel& r = road[i];
     t.snapped = unit_snaps[i].has_value();
     if (!t.snapped) continue;
     t.snap_meters = unit_snaps[i]->snap_meters;
@@ -230,31 +243,18 @@ absl::StatusOr<std::vector<UnitTravel>> DriveTravel(const Region& region, const 
 absl::StatusOr<CoverageAnswer> ComputeCoverage(const Region& region, const DriveRegion* drive,
                                                const CoverageRequest& request,
                                                const CoverageLimits& limits) {
-  if (absl::Status s = ValidateFacilities(request.facilities, limits); !s.ok()) return s;
-  if (absl::Status s = ValidateThresholds(request.thresholds, limits); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateFacilities(request.facilities, limits));
+  RETURN_IF_ERROR(ValidateThresholds(request.thresholds, limits));
+  RETURN_IF_ERROR(ValidateTravelModel(request.travel, region, drive));
   CoverageAnswer answer;
-  switch (request.mode) {
-    case TravelMode::kStraightLine: {
-      if (absl::Status s = ValidateStraightLineModel(request.straight_line); !s.ok()) return s;
-      absl::StatusOr<std::vector<UnitTravel>> travel =
-          StraightLineTravel(region, request.facilities, request.straight_line, request.deadline);
-      if (!travel.ok()) return travel.status();
-      answer.travel = *std::move(travel);
-      break;
-    }
-    case TravelMode::kDrive: {
-      if (drive == nullptr) {
-        return absl::FailedPreconditionError(absl::StrFormat(
-            "mode: region %s has no road network; use straight-line mode", region.name));
-      }
-      if (absl::Status s = ValidateDriveParams(request.drive); !s.ok()) return s;
-      absl::StatusOr<std::vector<UnitTravel>> travel =
-          DriveTravel(region, *drive, request.facilities, request.thresholds, request.drive,
-                      request.deadline, &answer.unsnapped_facilities);
-      if (!travel.ok()) return travel.status();
-      answer.travel = *std::move(travel);
-      break;
-    }
+  if (request.travel.mode == TravelMode::kDrive) {
+    ASSIGN_OR_RETURN(answer.travel, DriveTravel(region, *drive, request.facilities,
+                                                request.thresholds, request.travel.drive,
+                                                request.deadline, &answer.unsnapped_facilities));
+  } else {
+    ASSIGN_OR_RETURN(answer.travel,
+                     StraightLineTravel(region, request.facilities, request.travel.straight_line,
+                                        request.deadline));
   }
   answer.summary = Summarize(region, answer.travel, request.thresholds);
   return answer;

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "geo/access/region.h"
+#include "geo/access/travel_model.h"
 #include "geo/core/lon_lat.h"
 #include "geo/routing/road_network.h"
 
@@ -33,16 +34,6 @@ struct Threshold {
 
   static Threshold Minutes(double v) { return {Kind::kMinutes, v}; }
   static Threshold Miles(double v) { return {Kind::kMiles, v}; }
-};
-
-// Straight-line travel: minutes = geodesic miles x circuity_factor / speed_mph x 60.
-struct StraightLineModel {
-  static constexpr double kDefaultCircuityFactor = 1.3;
-  static constexpr double kDefaultSpeedMph = 35.0;
-  double circuity_factor = kDefaultCircuityFactor;
-  double speed_mph = kDefaultSpeedMph;
-
-  double MinutesForMiles(double miles) const { return miles * circuity_factor / speed_mph * 60.0; }
 };
 
 struct CoverageLimits {
@@ -85,6 +76,15 @@ DriveRegion BuildDriveRegion(const Region& region,
 
 absl::Status ValidateDriveParams(const routing::DriveParams& params);
 
+// Drive mode needs `drive` (the region's road network): without it FAILED_PRECONDITION
+// "mode: region <name> has no road network; use straight-line mode".
+absl::Status RequireRoads(const TravelModel& travel, const Region& region,
+                          const DriveRegion* drive);
+// RequireRoads, then the options of the model's mode: ValidateStraightLineModel or
+// ValidateDriveParams.
+absl::Status ValidateTravelModel(const TravelModel& travel, const Region& region,
+                                 const DriveRegion* drive);
+
 // Nearest facility of every unit of `region` by geodesic distance, in region unit order.
 // Facilities must be non-empty and valid. DEADLINE_EXCEEDED once `deadline` passes.
 absl::StatusOr<std::vector<UnitTravel>> StraightLineTravel(const Region& region,
@@ -120,15 +120,11 @@ struct CoverageSummary {
 CoverageSummary Summarize(const Region& region, std::span<const UnitTravel> travel,
                           std::span<const Threshold> thresholds);
 
-enum class TravelMode { kStraightLine, kDrive };
-
 // One coverage question, as the service receives it.
 struct CoverageRequest {
   std::vector<Facility> facilities;
   std::vector<Threshold> thresholds;  // in answer order
-  TravelMode mode = TravelMode::kStraightLine;
-  StraightLineModel straight_line;
-  routing::DriveParams drive;
+  TravelModel travel;
   absl::Time deadline = absl::InfiniteFuture();
 };
 

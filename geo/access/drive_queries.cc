@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/str_format.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::access {
 namespace {
@@ -20,7 +21,7 @@ std::vector<geo::LonLat> Locations(std::span<const Facility> facilities) {
 absl::StatusOr<IsochroneAnswer> ComputeIsochrones(const DriveRegion& drive,
                                                   const IsochroneRequest& request,
                                                   const CoverageLimits& limits) {
-  if (absl::Status s = ValidateFacilities(request.facilities, limits); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateFacilities(request.facilities, limits));
   if (request.max_minutes.empty() || request.max_minutes.size() > 8) {
     return absl::InvalidArgumentError(
         absl::StrFormat("max_minutes: give 1 to 8 thresholds, not %d", request.max_minutes.size()));
@@ -36,7 +37,7 @@ absl::StatusOr<IsochroneAnswer> ComputeIsochrones(const DriveRegion& drive,
     return absl::InvalidArgumentError(absl::StrFormat(
         "road_buffer_meters: %g is outside [10, 2000]", request.road_buffer_meters));
   }
-  if (absl::Status s = ValidateDriveParams(request.drive); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateDriveParams(request.drive));
 
   IsochroneAnswer answer;
   const auto snaps = routing::SnapAll(*drive.network, Locations(request.facilities),
@@ -54,15 +55,13 @@ absl::StatusOr<IsochroneAnswer> ComputeIsochrones(const DriveRegion& drive,
   for (double minutes : request.max_minutes) {
     std::vector<std::vector<geo::LonLat>> reached;
     if (!sources.empty()) {
-      absl::StatusOr<std::vector<std::vector<geo::LonLat>>> roads = routing::ReachedRoads(
-          *drive.network, sources, request.drive, minutes * 60.0, request.deadline);
-      if (!roads.ok()) return roads.status();
-      reached = *std::move(roads);
+      ASSIGN_OR_RETURN(reached, routing::ReachedRoads(*drive.network, sources, request.drive,
+                                                      minutes * 60.0, request.deadline));
     }
-    absl::StatusOr<routing::IsochroneGeometry> geometry = routing::BuildIsochrone(
-        reached, points, request.road_buffer_meters, request.road_buffer_meters);
-    if (!geometry.ok()) return geometry.status();
-    answer.isochrones.push_back(*std::move(geometry));
+    ASSIGN_OR_RETURN(routing::IsochroneGeometry geometry,
+                     routing::BuildIsochrone(reached, points, request.road_buffer_meters,
+                                             request.road_buffer_meters));
+    answer.isochrones.push_back(std::move(geometry));
   }
   return answer;
 }
@@ -70,10 +69,8 @@ absl::StatusOr<IsochroneAnswer> ComputeIsochrones(const DriveRegion& drive,
 absl::Status ComputeMatrix(const DriveRegion& drive, const MatrixRequest& request,
                            const CoverageLimits& limits,
                            const std::function<bool(const MatrixRow&)>& emit) {
-  if (absl::Status s = ValidateFacilities(request.origins, limits, "origins"); !s.ok()) return s;
-  if (absl::Status s = ValidateFacilities(request.destinations, limits, "destinations"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ValidateFacilities(request.origins, limits, "origins"));
+  RETURN_IF_ERROR(ValidateFacilities(request.destinations, limits, "destinations"));
   const int64_t cells = static_cast<int64_t>(request.origins.size()) *
                         static_cast<int64_t>(request.destinations.size());
   if (cells > limits.max_matrix_cells) {
@@ -85,7 +82,7 @@ absl::Status ComputeMatrix(const DriveRegion& drive, const MatrixRequest& reques
     return absl::InvalidArgumentError(
         absl::StrFormat("max_minutes: %g is outside (0, 1440]", request.max_minutes));
   }
-  if (absl::Status s = ValidateDriveParams(request.drive); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateDriveParams(request.drive));
 
   const double max_snap = request.drive.max_snap_meters;
   const auto origins = routing::SnapAll(*drive.network, Locations(request.origins), max_snap);
@@ -97,11 +94,9 @@ absl::Status ComputeMatrix(const DriveRegion& drive, const MatrixRequest& reques
     row.origin_snapped = origins[i].has_value();
     row.travel.resize(destinations.size());
     if (origins[i]) {
-      absl::StatusOr<std::vector<routing::PairTravel>> travel =
-          routing::TravelFromOrigin(*drive.network, *origins[i], destinations, request.drive,
-                                    request.max_minutes * 60.0, request.deadline);
-      if (!travel.ok()) return travel.status();
-      row.travel = *std::move(travel);
+      ASSIGN_OR_RETURN(row.travel, routing::TravelFromOrigin(
+                                       *drive.network, *origins[i], destinations, request.drive,
+                                       request.max_minutes * 60.0, request.deadline));
     }
     if (!emit(row)) return absl::CancelledError("matrix: the caller stopped reading");
   }

@@ -68,9 +68,7 @@ double CoveredWeight(const MaxCoverageProblem& p, std::span<const int32_t> chose
 struct RecommendRequest {
   std::vector<Facility> network;     // current network, may be empty
   std::vector<Facility> candidates;  // the pool; one whose id is in the network is skipped
-  TravelMode mode = TravelMode::kStraightLine;
-  StraightLineModel straight_line;
-  routing::DriveParams drive;
+  TravelModel travel;
   // A resident is covered within both bounds of some one facility; a bound of 0 is unused (at
   // least one must be positive). Drive mode: minutes of the fastest route, miles of the shortest.
   double max_minutes = 0;
@@ -117,9 +115,7 @@ struct AdequacyRecommendRequest {
   std::vector<NetworkProvider> candidates;  // the pool; rows of other types are skipped
   std::string county_fips;
   std::string specialty_code;  // a type ("S03", "011", "040"...) or a roster code ("001" = S03)
-  TravelMode mode = TravelMode::kStraightLine;
-  StraightLineModel straight_line;
-  routing::DriveParams drive;
+  TravelModel travel;
   int32_t max_picks = 10;  // [1, kMaxPicks]
   absl::Time deadline = absl::InfiniteFuture();
 };

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::access {
 namespace {
@@ -17,12 +18,7 @@ bool AllDigits(const std::string& s, size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), absl::ascii_isdigit);
 }
 
-}  // namespace
-
-absl::StatusOr<Region> BuildRegion(std::string name, std::string description,
-                                   std::string population_source, const RegionSelector& selector,
-                                   const std::vector<io::PopulationUnit>& all_units,
-                                   const std::vector<io::CountyRecord>& county_table) {
+absl::Status ValidateSelector(const std::string& name, const RegionSelector& selector) {
   const bool has_lists = !selector.state_fips.empty() || !selector.county_fips.empty();
   if (selector.all_units == has_lists) {
     return absl::InvalidArgumentError(
@@ -40,17 +36,19 @@ absl::StatusOr<Region> BuildRegion(std::string name, std::string description,
           absl::StrFormat("region %s: county_fips \"%s\" is not 5 digits", name, c));
     }
   }
+  return absl::OkStatus();
+}
+
+// The selected units, sorted by id; every listed state and county must have some.
+absl::StatusOr<std::vector<io::PopulationUnit>> SelectUnits(
+    const std::string& name, const RegionSelector& selector,
+    const std::vector<io::PopulationUnit>& all_units) {
   const absl::flat_hash_set<std::string> states(selector.state_fips.begin(),
                                                 selector.state_fips.end());
   const absl::flat_hash_set<std::string> counties(selector.county_fips.begin(),
                                                   selector.county_fips.end());
   absl::flat_hash_set<std::string> seen_states, seen_counties;
-
-  Region region;
-  region.name = std::move(name);
-  region.description = std::move(description);
-  region.population_source = std::move(population_source);
-  region.selector = selector;
+  std::vector<io::PopulationUnit> units;
   for (const io::PopulationUnit& u : all_units) {
     const std::string state = u.county_fips.substr(0, 2);
     const bool in_state = states.contains(state);
@@ -58,27 +56,41 @@ absl::StatusOr<Region> BuildRegion(std::string name, std::string description,
     if (!selector.all_units && !in_state && !in_county) continue;
     if (in_state) seen_states.insert(state);
     if (in_county) seen_counties.insert(u.county_fips);
-    region.units.push_back(u);
+    units.push_back(u);
   }
   for (const std::string& s : selector.state_fips) {
     if (!seen_states.contains(s)) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("region %s: state_fips \"%s\" has no population units", region.name, s));
+          absl::StrFormat("region %s: state_fips \"%s\" has no population units", name, s));
     }
   }
   for (const std::string& c : selector.county_fips) {
     if (!seen_counties.contains(c)) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("region %s: county_fips \"%s\" has no population units", region.name, c));
+          absl::StrFormat("region %s: county_fips \"%s\" has no population units", name, c));
     }
   }
-  if (region.units.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("region %s: no population units", region.name));
+  if (units.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat("region %s: no population units", name));
   }
-  std::sort(region.units.begin(), region.units.end(),
+  std::sort(units.begin(), units.end(),
             [](const io::PopulationUnit& a, const io::PopulationUnit& b) { return a.id < b.id; });
+  return units;
+}
 
+}  // namespace
+
+absl::StatusOr<Region> BuildRegion(std::string name, std::string description,
+                                   std::string population_source, const RegionSelector& selector,
+                                   const std::vector<io::PopulationUnit>& all_units,
+                                   const std::vector<io::CountyRecord>& county_table) {
+  RETURN_IF_ERROR(ValidateSelector(name, selector));
+  Region region;
+  ASSIGN_OR_RETURN(region.units, SelectUnits(name, selector, all_units));
+  region.name = std::move(name);
+  region.description = std::move(description);
+  region.population_source = std::move(population_source);
+  region.selector = selector;
   absl::flat_hash_map<std::string, const io::CountyRecord*> by_fips;
   for (const io::CountyRecord& c : county_table) by_fips.emplace(c.fips, &c);
   region.unit_county.reserve(region.units.size());

@@ -11,6 +11,8 @@
 
 namespace carereach::geo {
 
+class EcefKdTree;
+
 // Exact nearest-point queries by geodesic distance on the WGS84 ellipsoid.
 //
 // A k-d tree (nanoflann) over earth-centred (ECEF) coordinates finds the nearest point by chord
@@ -38,9 +40,8 @@ class NearestFacilityIndex {
   size_t size() const { return points_.size(); }
 
  private:
-  struct Tree;
   std::vector<LonLat> points_;
-  std::unique_ptr<Tree> tree_;
+  std::unique_ptr<EcefKdTree> tree_;
 };
 
 }  // namespace carereach::geo

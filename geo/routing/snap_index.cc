@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nanoflann.hpp>
+#include <utility>
 
+#include "geo/core/ecef_kd_tree.h"
 #include "geo/core/geodesic.h"
 
 namespace carereach::routing {
@@ -22,32 +23,15 @@ Vec3 Lerp(const Vec3& a, const Vec3& b, double t) {
 double Dot(const Vec3& a, const Vec3& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
 Vec3 Sub(const Vec3& a, const Vec3& b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
 
-struct MidpointCloud {
-  std::vector<Vec3> points;
-  size_t kdtree_get_point_count() const { return points.size(); }
-  double kdtree_get_pt(size_t i, size_t dim) const {
-    return dim == 0 ? points[i].x : (dim == 1 ? points[i].y : points[i].z);
-  }
-  template <class Bbox>
-  bool kdtree_get_bbox(Bbox&) const {
-    return false;
-  }
-};
-using KdTree =
-    nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, MidpointCloud>,
-                                        MidpointCloud, 3, uint32_t>;
-
 }  // namespace
 
-struct SnapIndex::Tree {
-  explicit Tree(MidpointCloud c)
-      : cloud(std::move(c)), index(3, cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16)) {}
-  MidpointCloud cloud;
-  KdTree index;
+// The piece midpoints' k-d tree.
+struct SnapIndex::Tree : geo::EcefKdTree {
+  using EcefKdTree::EcefKdTree;
 };
 
 SnapIndex::SnapIndex(const roads::RoadGraph& graph) : graph_(graph) {
-  MidpointCloud cloud;
+  std::vector<geo::Ecef> midpoints;
   min_lon_ = min_lat_ = INFINITY;
   max_lon_ = max_lat_ = -INFINITY;
   for (uint32_t s = 0; s < graph.segments.size(); ++s) {
@@ -67,11 +51,12 @@ SnapIndex::SnapIndex(const roads::RoadGraph& graph) : graph_(graph) {
       for (int k = 0; k < parts; ++k) {
         const float t0 = static_cast<float>(k) / parts, t1 = static_cast<float>(k + 1) / parts;
         pieces_.push_back({s, i - seg.shape_begin, t0, t1});
-        cloud.points.push_back(Lerp(a, b, 0.5 * (t0 + t1)));
+        const Vec3 m = Lerp(a, b, 0.5 * (t0 + t1));
+        midpoints.push_back({m.x, m.y, m.z});
       }
     }
   }
-  tree_ = std::make_unique<Tree>(std::move(cloud));
+  tree_ = std::make_unique<Tree>(std::move(midpoints));
 }
 
 SnapIndex::~SnapIndex() = default;
@@ -91,7 +76,7 @@ std::optional<Snap> SnapIndex::Nearest(geo::LonLat p, double max_meters) const {
     if (p.lon < min_lon_ - margin_lon || p.lon > max_lon_ + margin_lon) return std::nullopt;
   }
   const Vec3 q = ToVec(p);
-  const double query[3] = {q.x, q.y, q.z};
+  const geo::Ecef query{q.x, q.y, q.z};
 
   struct Best {
     double chord = INFINITY;
@@ -115,17 +100,14 @@ std::optional<Snap> SnapIndex::Nearest(geo::LonLat p, double max_meters) const {
   constexpr size_t kFirstLook = 8;
   uint32_t nearest[kFirstLook];
   double nearest_sq[kFirstLook];
-  const size_t found = tree_->index.knnSearch(query, kFirstLook, nearest, nearest_sq);
+  const size_t found = tree_->Nearest(query, kFirstLook, nearest, nearest_sq);
   for (size_t k = 0; k < found; ++k) measure(nearest[k]);
   // A piece nearer than `best` has its midpoint within best + half a piece of the point.
   const double radius = best.chord + kPieceMeters / 2 + 1.0;
   // Every piece is at least (nearest midpoint - half a piece) away, and a chord never exceeds
   // the geodesic: past max_meters there is nothing to find.
   if (std::sqrt(nearest_sq[0]) - kPieceMeters / 2 > max_meters) return std::nullopt;
-  std::vector<std::pair<uint32_t, double>> candidates;
-  tree_->index.radiusSearch(query, radius * radius, candidates,
-                            nanoflann::SearchParams(32, 0.0f, false));
-  for (const auto& [index, unused] : candidates) measure(index);
+  for (const auto& [index, unused] : tree_->WithinRadius(query, radius)) measure(index);
 
   const Piece& piece = pieces_[best.piece];
   const roads::Segment& seg = graph_.segments[piece.segment];

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "geo/core/status_macros.h"
+#include "server/rpc/analysis.h"
 #include "server/rpc/convert.h"
 #include "server/rpc/status.h"
 
@@ -34,14 +36,15 @@ absl::Time RequestDeadline(const grpc::ServerContext& context, absl::Duration ma
 
 grpc::Status AccessServiceImpl::ListRegions(grpc::ServerContext*, const v1::ListRegionsRequest*,
                                             v1::ListRegionsResponse* response) {
-  absl::StatusOr<std::shared_ptr<const RegionCatalog>> catalog = Catalog();
-  if (!catalog.ok()) return ToGrpcStatus(catalog.status());
-  for (size_t i = 0; i < (*catalog)->regions().size(); ++i) {
-    v1::Region* out = response->add_regions();
-    RegionToProto(*(*catalog)->regions()[i], out);
-    RoadStateToProto((*catalog)->Roads(i), out);
-  }
-  return grpc::Status::OK;
+  return ToGrpcStatus([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const std::shared_ptr<const RegionCatalog> catalog, Catalog());
+    for (size_t i = 0; i < catalog->regions().size(); ++i) {
+      v1::Region* out = response->add_regions();
+      RegionToProto(*catalog->regions()[i], out);
+      RoadStateToProto(catalog->Roads(i), out);
+    }
+    return absl::OkStatus();
+  }());
 }
 
 grpc::Status AccessServiceImpl::ComputeCoverage(grpc::ServerContext* context,
@@ -57,72 +60,64 @@ grpc::Status AccessServiceImpl::ComputeCoverage(grpc::ServerContext* context,
 absl::Status AccessServiceImpl::AnswerCoverage(const v1::ComputeCoverageRequest& request,
                                                absl::Time deadline,
                                                v1::ComputeCoverageResponse* response) const {
-  absl::StatusOr<std::shared_ptr<const RegionCatalog>> catalog = Catalog();
-  if (!catalog.ok()) return catalog.status();
-  absl::StatusOr<const access::Region*> region = (*catalog)->Find(request.region());
-  if (!region.ok()) return region.status();
-  absl::StatusOr<access::CoverageRequest> domain = CoverageRequestFromProto(request);
-  if (!domain.ok()) return domain.status();
-  absl::StatusOr<UnitPage> page = UnitPageFromProto(request);
-  if (!page.ok()) return page.status();
-  domain->deadline = deadline;
-  std::shared_ptr<const access::DriveRegion> drive;
-  if (domain->mode == access::TravelMode::kDrive) {
-    absl::StatusOr<std::shared_ptr<const access::DriveRegion>> d =
-        (*catalog)->DriveRegionOf((*catalog)->IndexOf(*region));
-    if (!d.ok()) return d.status();
-    drive = *std::move(d);
-  }
-  absl::StatusOr<access::CoverageAnswer> answer =
-      access::ComputeCoverage(**region, drive.get(), *domain, limits_);
-  if (!answer.ok()) return answer.status();
-  return CoverageToProto(**region, *domain, *answer, *page,
-                         drive ? drive->network->graph().profile_name : std::string(), response);
+  ASSIGN_OR_RETURN(std::shared_ptr<const RegionCatalog> catalog, Catalog());
+  ASSIGN_OR_RETURN(const access::CoverageRequest domain, CoverageRequestFromProto(request));
+  ASSIGN_OR_RETURN(const UnitPage page, UnitPageFromProto(request));
+  ASSIGN_OR_RETURN(const AnalysisScope scope,
+                   OpenScope(std::move(catalog), request.region(), domain.travel, deadline));
+  // The inline facilities are a network of one.
+  access::AllianceCoverageRequest network{.members = {{.facilities = domain.facilities}},
+                                          .thresholds = domain.thresholds};
+  ASSIGN_OR_RETURN(access::AllianceCoverageAnswer answer, RunCoverage(scope, limits_, &network));
+  const access::CoverageAnswer plain{
+      .summary = std::move(answer.alliance),
+      .travel = std::move(answer.travel),
+      .unsnapped_facilities = std::move(answer.unsnapped_facilities[0])};
+  return CoverageToProto(*scope.region, domain, plain, page, scope.speed_profile(), response);
 }
 
-}  // namespace carereach::rpc
-
-namespace carereach::rpc {
-
+// The region's drive data, or the status explaining why there is none.
 absl::StatusOr<std::shared_ptr<const access::DriveRegion>> AccessServiceImpl::Drive(
-    std::string_view region_name) const {
-  absl::StatusOr<std::shared_ptr<const RegionCatalog>> catalog = Catalog();
-  if (!catalog.ok()) return catalog.status();
-  absl::StatusOr<const access::Region*> region = (*catalog)->Find(region_name);
-  if (!region.ok()) return region.status();
-  return (*catalog)->DriveRegionOf((*catalog)->IndexOf(*region));
+    std::string_view region) const {
+  ASSIGN_OR_RETURN(std::shared_ptr<const RegionCatalog> catalog, Catalog());
+  ASSIGN_OR_RETURN(AnalysisScope scope,
+                   OpenScope(std::move(catalog), region, {.mode = access::TravelMode::kDrive},
+                             absl::InfiniteFuture()));
+  return std::move(scope.drive);
 }
 
 grpc::Status AccessServiceImpl::ComputeIsochrones(grpc::ServerContext* context,
                                                   const v1::ComputeIsochronesRequest* request,
                                                   v1::ComputeIsochronesResponse* response) {
-  absl::StatusOr<std::shared_ptr<const access::DriveRegion>> drive = Drive(request->region());
-  if (!drive.ok()) return ToGrpcStatus(drive.status());
-  absl::StatusOr<access::IsochroneRequest> domain = IsochroneRequestFromProto(*request);
-  if (!domain.ok()) return ToGrpcStatus(domain.status());
-  domain->deadline = RequestDeadline(*context, max_request_time_);
-  absl::StatusOr<access::IsochroneAnswer> answer =
-      access::ComputeIsochrones(**drive, *domain, limits_);
-  if (!answer.ok()) return ToGrpcStatus(answer.status());
-  response->set_region(request->region());
-  IsochronesToProto(*domain, *answer, (*drive)->network->graph().profile_name, response);
-  return grpc::Status::OK;
+  const absl::Time deadline = RequestDeadline(*context, max_request_time_);
+  return ToGrpcStatus([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const std::shared_ptr<const access::DriveRegion> drive,
+                     Drive(request->region()));
+    ASSIGN_OR_RETURN(access::IsochroneRequest domain, IsochroneRequestFromProto(*request));
+    domain.deadline = deadline;
+    ASSIGN_OR_RETURN(const access::IsochroneAnswer answer,
+                     access::ComputeIsochrones(*drive, domain, limits_));
+    response->set_region(request->region());
+    IsochronesToProto(domain, answer, drive->network->graph().profile_name, response);
+    return absl::OkStatus();
+  }());
 }
 
 grpc::Status AccessServiceImpl::ComputeMatrix(grpc::ServerContext* context,
                                               const v1::ComputeMatrixRequest* request,
                                               grpc::ServerWriter<v1::MatrixRow>* writer) {
-  absl::StatusOr<std::shared_ptr<const access::DriveRegion>> drive = Drive(request->region());
-  if (!drive.ok()) return ToGrpcStatus(drive.status());
-  absl::StatusOr<access::MatrixRequest> domain = MatrixRequestFromProto(*request);
-  if (!domain.ok()) return ToGrpcStatus(domain.status());
-  domain->deadline = RequestDeadline(*context, max_request_time_);
-  return ToGrpcStatus(
-      access::ComputeMatrix(**drive, *domain, limits_, [&](const access::MatrixRow& row) {
-        v1::MatrixRow out;
-        MatrixRowToProto(*domain, row, &out);
-        return !context->IsCancelled() && writer->Write(out);
-      }));
+  const absl::Time deadline = RequestDeadline(*context, max_request_time_);
+  return ToGrpcStatus([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const std::shared_ptr<const access::DriveRegion> drive,
+                     Drive(request->region()));
+    ASSIGN_OR_RETURN(access::MatrixRequest domain, MatrixRequestFromProto(*request));
+    domain.deadline = deadline;
+    return access::ComputeMatrix(*drive, domain, limits_, [&](const access::MatrixRow& row) {
+      v1::MatrixRow out;
+      MatrixRowToProto(domain, row, &out);
+      return !context->IsCancelled() && writer->Write(out);
+    });
+  }());
 }
 
 }  // namespace carereach::rpc

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "carereach/v1/adequacy.grpc.pb.h"
@@ -26,6 +27,14 @@ class AdequacyServiceImpl final : public v1::AdequacyService::Service {
       override;
 
  private:
+  using Stream =
+      grpc::ServerReaderWriter<v1::EvaluateAdequacyResponse, v1::EvaluateAdequacyRequest>;
+  absl::StatusOr<std::shared_ptr<const RegionCatalog>> Catalog() const;
+  // Reads the request, evaluates it (streaming each result) and fills the summary but its
+  // compute_ms.
+  absl::Status Answer(const grpc::ServerContext& context, Stream* stream,
+                      v1::AdequacySummary* summary) const;
+
   const access::CoverageLimits limits_;
   const int64_t max_roster_rows_;
   const absl::Duration max_request_time_;

@@ -15,20 +15,10 @@
 #include "geo/access/coverage.h"
 #include "server/auth/authenticator.h"
 #include "server/region_catalog.h"
+#include "server/rpc/network_selection.h"
 #include "server/store/store.h"
 
 namespace carereach::rpc {
-
-// A NetworkSelection resolved to the rows an analysis uses.
-struct ResolvedRoster {
-  std::string label;
-  std::string network_id;  // empty for an inline roster
-  int32_t version = 0;
-  int64_t base_rows = 0;
-  int32_t added_rows = 0;
-  int32_t removed_rows = 0;
-  std::vector<access::NetworkProvider> rows;
-};
 
 // carereach.v1.ContractingService: coverage and adequacy of stored networks with what-ifs,
 // alliances with each member's contribution, recommended additions and 2SFCA access ratios;
@@ -59,14 +49,19 @@ class ContractingServiceImpl final : public v1::ContractingService::Service {
                                    v1::ComputeAccessRatiosResponse* response) override;
 
  private:
-  struct Call;  // per-call context: tenant, catalog, region, drive data
-  absl::StatusOr<Call> Begin(const grpc::ServerContext& context, const std::string& region,
-                             v1::TravelMode mode, bool needs_store, bool saves_report) const;
-  absl::StatusOr<ResolvedRoster> Resolve(const Call& call, const v1::NetworkSelection& selection,
-                                         const std::string& path) const;
-  absl::StatusOr<std::vector<ResolvedRoster>> ResolveAll(
-      const Call& call, const google::protobuf::RepeatedPtrField<v1::NetworkSelection>& selections,
-      const std::string& field, bool allow_empty) const;
+  struct Call;  // per-call context: tenant, scope (catalog, region, roads), standards
+  // Opens the call: the catalog, the caller (when `needs_store`: stored networks or a saved
+  // report, which also needs the write scope), the region, the travel model and the deadline.
+  template <class Request>
+  absl::StatusOr<Call> Begin(const grpc::ServerContext& context, const Request& request,
+                             bool needs_store) const;
+  // Saves the answer as a report when the request asks: compute_ms is set first so that the
+  // report has it; then sets report_id.
+  template <class Request, class Response>
+  absl::Status SaveIfAsked(const Call& call, const std::string& kind, const Request& request,
+                           const std::vector<ResolvedRoster>& networks,
+                           const std::string& standards_set, const std::string& summary,
+                           Response* response) const;
   absl::StatusOr<std::string> SaveReport(const Call& call, const std::string& kind,
                                          const std::string& title,
                                          const std::vector<ResolvedRoster>& networks,
@@ -74,6 +69,38 @@ class ContractingServiceImpl final : public v1::ContractingService::Service {
                                          const google::protobuf::Message& request,
                                          const google::protobuf::Message& result,
                                          const std::string& summary) const;
+
+  absl::Status AnswerCoverage(const grpc::ServerContext& context,
+                              const v1::AnalyzeCoverageRequest& request,
+                              v1::AnalyzeCoverageResponse* response) const;
+  absl::Status AnswerAdequacy(grpc::ServerContext& context,
+                              const v1::AnalyzeAdequacyRequest& request,
+                              grpc::ServerWriter<v1::AnalyzeAdequacyResponse>* writer) const;
+  // AnalyzeAdequacy's SaveIfAsked: the report is the streamed rows (`report`) and the summary.
+  absl::Status SaveAdequacyIfAsked(const Call& call, const v1::AnalyzeAdequacyRequest& request,
+                                   const std::vector<ResolvedRoster>& networks,
+                                   const std::string& standards_set, v1::AdequacyReport* report,
+                                   v1::AnalyzeAdequacySummary* summary) const;
+  absl::Status AnswerRecommend(const grpc::ServerContext& context,
+                               const v1::RecommendAdditionsRequest& request,
+                               v1::RecommendAdditionsResponse* response) const;
+  struct ReportText {
+    std::string standards_set;  // empty when the answer does not use one
+    std::string summary;
+  };
+  absl::StatusOr<ReportText> RecommendForCoverage(const Call& call,
+                                                  const v1::RecommendAdditionsRequest& request,
+                                                  const std::vector<ResolvedRoster>& networks,
+                                                  const ResolvedRoster& pool, int32_t max_picks,
+                                                  v1::RecommendAdditionsResponse* response) const;
+  absl::StatusOr<ReportText> RecommendForAdequacy(const Call& call,
+                                                  const v1::RecommendAdditionsRequest& request,
+                                                  const std::vector<ResolvedRoster>& networks,
+                                                  const ResolvedRoster& pool, int32_t max_picks,
+                                                  v1::RecommendAdditionsResponse* response) const;
+  absl::Status AnswerAccessRatios(const grpc::ServerContext& context,
+                                  const v1::ComputeAccessRatiosRequest& request,
+                                  v1::ComputeAccessRatiosResponse* response) const;
 
   store::Store* const store_;
   const auth::Authenticator* const authenticator_;
@@ -83,13 +110,6 @@ class ContractingServiceImpl final : public v1::ContractingService::Service {
   mutable absl::Mutex mu_;
   std::shared_ptr<const RegionCatalog> catalog_ ABSL_GUARDED_BY(mu_);
 };
-
-// Facilities of a roster for coverage-type questions: rows whose code is in `codes` (all when
-// empty), one facility per distinct (id, location); a second location of the same id gets the
-// id "<id>#2", and so on. `origin[i]` is the row index of facility i.
-std::vector<access::Facility> FacilitiesOfRoster(const std::vector<access::NetworkProvider>& rows,
-                                                 const std::vector<std::string>& codes,
-                                                 std::vector<int32_t>* origin);
 
 }  // namespace carereach::rpc
 

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "geo/access/adequacy.h"
+#include "geo/core/status_macros.h"
 #include "server/rpc/page_token.h"
 
 namespace carereach::rpc {
@@ -45,10 +47,12 @@ void TotalsToProto(const access::Threshold& t, const access::ThresholdTotals& to
   out->set_share(access::Share(totals.covered_population, total_population));
 }
 
-absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
-    const v1::ComputeCoverageRequest& request) {
-  access::CoverageRequest out;
-  switch (request.mode()) {
+absl::StatusOr<access::TravelModel> TravelModelFromProto(v1::TravelMode mode,
+                                                         const v1::StraightLineOptions& straight,
+                                                         const v1::DriveOptions& drive,
+                                                         std::string_view mode_field) {
+  access::TravelModel out;
+  switch (mode) {
     case v1::TRAVEL_MODE_UNSPECIFIED:
     case v1::TRAVEL_MODE_STRAIGHT_LINE:
       out.mode = access::TravelMode::kStraightLine;
@@ -57,24 +61,45 @@ absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
       out.mode = access::TravelMode::kDrive;
       break;
     default:
-      return absl::InvalidArgumentError(
-          absl::StrFormat("mode: %d is not a TravelMode", static_cast<int>(request.mode())));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: %d is not a TravelMode", std::string(mode_field), static_cast<int>(mode)));
   }
-  absl::StatusOr<std::vector<access::Facility>> facilities =
-      FacilitiesFromProto(request.facilities(), "facilities");
-  if (!facilities.ok()) return facilities.status();
-  out.facilities = *std::move(facilities);
-  for (double m : request.max_minutes()) out.thresholds.push_back(access::Threshold::Minutes(m));
-  for (double m : request.max_miles()) out.thresholds.push_back(access::Threshold::Miles(m));
-  if (request.straight_line().circuity_factor() != 0.0) {
-    out.straight_line.circuity_factor = request.straight_line().circuity_factor();
+  if (straight.circuity_factor() != 0.0) {
+    out.straight_line.circuity_factor = straight.circuity_factor();
   }
-  if (request.straight_line().speed_mph() != 0.0) {
-    out.straight_line.speed_mph = request.straight_line().speed_mph();
-  }
-  absl::StatusOr<routing::DriveParams> drive = DriveParamsFromProto(request.drive());
-  if (!drive.ok()) return drive.status();
-  out.drive = *drive;
+  if (straight.speed_mph() != 0.0) out.straight_line.speed_mph = straight.speed_mph();
+  ASSIGN_OR_RETURN(out.drive, DriveParamsFromProto(drive));
+  return out;
+}
+
+v1::TravelMode ModeToProto(access::TravelMode mode) {
+  return mode == access::TravelMode::kDrive ? v1::TRAVEL_MODE_DRIVE : v1::TRAVEL_MODE_STRAIGHT_LINE;
+}
+
+std::string ModeName(access::TravelMode mode) {
+  return mode == access::TravelMode::kDrive ? "DRIVE" : "STRAIGHT_LINE";
+}
+
+void StraightLineToProto(const access::StraightLineModel& model, v1::StraightLineOptions* out) {
+  out->set_circuity_factor(model.circuity_factor);
+  out->set_speed_mph(model.speed_mph);
+}
+
+std::vector<access::Threshold> ThresholdsFromProto(
+    const google::protobuf::RepeatedField<double>& minutes,
+    const google::protobuf::RepeatedField<double>& miles) {
+  std::vector<access::Threshold> thresholds;
+  for (double m : minutes) thresholds.push_back(access::Threshold::Minutes(m));
+  for (double m : miles) thresholds.push_back(access::Threshold::Miles(m));
+  return thresholds;
+}
+
+absl::StatusOr<access::CoverageRequest> CoverageRequestFromProto(
+    const v1::ComputeCoverageRequest& request) {
+  access::CoverageRequest out;
+  ASSIGN_OR_RETURN(out.travel, TravelModelOf(request));
+  ASSIGN_OR_RETURN(out.facilities, FacilitiesFromProto(request.facilities(), "facilities"));
+  out.thresholds = ThresholdsFromProto(request.max_minutes(), request.max_miles());
   return out;
 }
 
@@ -99,14 +124,12 @@ absl::StatusOr<std::vector<access::Facility>> FacilitiesFromProto(
 absl::StatusOr<access::IsochroneRequest> IsochroneRequestFromProto(
     const v1::ComputeIsochronesRequest& request) {
   access::IsochroneRequest out;
-  absl::StatusOr<std::vector<access::Facility>> facilities =
-      FacilitiesFromProto(request.facilities(), "facilities");
-  if (!facilities.ok()) return facilities.status();
-  out.facilities = *std::move(facilities);
+  ASSIGN_OR_RETURN(std::vector<access::Facility> facilities,
+                   FacilitiesFromProto(request.facilities(), "facilities"));
+  out.facilities = std::move(facilities);
   out.max_minutes.assign(request.max_minutes().begin(), request.max_minutes().end());
-  absl::StatusOr<routing::DriveParams> drive = DriveParamsFromProto(request.drive());
-  if (!drive.ok()) return drive.status();
-  out.drive = *drive;
+  ASSIGN_OR_RETURN(routing::DriveParams drive, DriveParamsFromProto(request.drive()));
+  out.drive = drive;
   // An isochrone is drawn outwards from its facilities unless the caller asks otherwise.
   out.drive.to_facility = request.drive().direction() == v1::TRAVEL_DIRECTION_TO_FACILITY;
   if (request.road_buffer_meters() != 0.0) out.road_buffer_meters = request.road_buffer_meters();
@@ -116,18 +139,15 @@ absl::StatusOr<access::IsochroneRequest> IsochroneRequestFromProto(
 absl::StatusOr<access::MatrixRequest> MatrixRequestFromProto(
     const v1::ComputeMatrixRequest& request) {
   access::MatrixRequest out;
-  absl::StatusOr<std::vector<access::Facility>> origins =
-      FacilitiesFromProto(request.origins(), "origins");
-  if (!origins.ok()) return origins.status();
-  absl::StatusOr<std::vector<access::Facility>> destinations =
-      FacilitiesFromProto(request.destinations(), "destinations");
-  if (!destinations.ok()) return destinations.status();
-  out.origins = *std::move(origins);
-  out.destinations = *std::move(destinations);
+  ASSIGN_OR_RETURN(std::vector<access::Facility> origins,
+                   FacilitiesFromProto(request.origins(), "origins"));
+  ASSIGN_OR_RETURN(std::vector<access::Facility> destinations,
+                   FacilitiesFromProto(request.destinations(), "destinations"));
+  out.origins = std::move(origins);
+  out.destinations = std::move(destinations);
   if (request.max_minutes() != 0.0) out.max_minutes = request.max_minutes();
-  absl::StatusOr<routing::DriveParams> drive = DriveParamsFromProto(request.drive());
-  if (!drive.ok()) return drive.status();
-  out.drive = *drive;
+  ASSIGN_OR_RETURN(routing::DriveParams drive, DriveParamsFromProto(request.drive()));
+  out.drive = drive;
   return out;
 }
 
@@ -192,9 +212,8 @@ absl::StatusOr<UnitPage> UnitPageFromProto(const v1::ComputeCoverageRequest& req
   page.size = detail.page_size() == 0 ? kDefaultUnitPageSize : detail.page_size();
   page.fingerprint = RequestFingerprint(request);
   if (!detail.page_token().empty()) {
-    absl::StatusOr<int64_t> offset = DecodePageToken(detail.page_token(), page.fingerprint);
-    if (!offset.ok()) return offset.status();
-    page.offset = *offset;
+    ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(detail.page_token(), page.fingerprint));
+    page.offset = offset;
   }
   return page;
 }
@@ -234,48 +253,52 @@ void RoadStateToProto(const RegionCatalog::RoadState& roads, v1::Region* out) {
   out->set_speed_profile(g.profile_name);
 }
 
-absl::Status CoverageToProto(const access::Region& region, const access::CoverageRequest& request,
-                             const access::CoverageAnswer& answer, const UnitPage& page,
-                             const std::string& speed_profile, v1::ComputeCoverageResponse* out) {
-  const access::CoverageSummary& s = answer.summary;
-  out->set_region(region.name);
-  out->set_mode(request.mode == access::TravelMode::kDrive ? v1::TRAVEL_MODE_DRIVE
-                                                           : v1::TRAVEL_MODE_STRAIGHT_LINE);
-  out->set_total_population(s.total_population);
-  out->set_unit_count(s.unit_count);
-  out->set_zero_population_units(s.zero_population_units);
-  out->set_facility_count(static_cast<int32_t>(request.facilities.size()));
-  if (request.mode == access::TravelMode::kStraightLine) {
-    out->mutable_straight_line()->set_circuity_factor(request.straight_line.circuity_factor);
-    out->mutable_straight_line()->set_speed_mph(request.straight_line.speed_mph);
-  } else {
-    out->set_speed_profile(speed_profile);
-    out->set_attribution(std::string(kOsmAttribution));
-    out->set_unsnapped_units(s.unsnapped_units);
-    out->set_unsnapped_population(s.unsnapped_population);
-    for (int32_t i : answer.unsnapped_facilities) {
-      out->add_unsnapped_facility_ids(request.facilities[i].id);
-    }
-  }
-  for (size_t k = 0; k < request.thresholds.size(); ++k) {
-    TotalsToProto(request.thresholds[k], s.by_threshold[k], s.total_population, out->add_results());
+void CoverageTablesToProto(const access::Region& region,
+                           const std::vector<access::Threshold>& thresholds,
+                           const access::CoverageSummary& s,
+                           google::protobuf::RepeatedPtrField<v1::ThresholdCoverage>* results,
+                           google::protobuf::RepeatedPtrField<v1::CountyCoverage>* counties) {
+  for (size_t k = 0; k < thresholds.size(); ++k) {
+    TotalsToProto(thresholds[k], s.by_threshold[k], s.total_population, results->Add());
   }
   for (size_t c = 0; c < region.counties.size(); ++c) {
     const access::County& county = region.counties[c];
     const access::CountyTotals& totals = s.counties[c];
-    v1::CountyCoverage* cc = out->add_counties();
+    v1::CountyCoverage* cc = counties->Add();
     cc->set_fips(county.fips);
     cc->set_name(county.name);
     cc->set_state(county.state);
     cc->set_total_population(totals.total_population);
     cc->set_unit_count(totals.unit_count);
-    for (size_t k = 0; k < request.thresholds.size(); ++k) {
-      TotalsToProto(request.thresholds[k], totals.by_threshold[k], totals.total_population,
+    for (size_t k = 0; k < thresholds.size(); ++k) {
+      TotalsToProto(thresholds[k], totals.by_threshold[k], totals.total_population,
                     cc->add_results());
     }
   }
-  if (!page.include) return absl::OkStatus();
+}
 
+void AdequacySummaryToProto(const AnalysisScope& scope, const io::StandardsSet& standards,
+                            const access::AdequacySummary& summary, int64_t roster_rows,
+                            v1::AdequacySummary* out) {
+  out->set_region(scope.region->name);
+  out->set_standards_set(standards.name());
+  out->set_mode(ModeToProto(scope.travel.mode));
+  out->set_counties(summary.counties);
+  out->set_specialty_types(summary.specialty_types);
+  out->set_results(summary.results);
+  out->set_failing_results(summary.failing_results);
+  out->set_roster_rows(static_cast<int32_t>(roster_rows));
+  out->set_beneficiary_method(scope.own_points ? access::kOwnPointsMethod
+                                               : access::kBeneficiaryMethod);
+  RoadsToProto(scope, out);
+}
+
+namespace {
+
+// The page of unit detail; INVALID_ARGUMENT when its offset is past the last unit.
+absl::Status UnitsToProto(const access::Region& region, const access::CoverageRequest& request,
+                          const access::CoverageAnswer& answer, const UnitPage& page,
+                          v1::ComputeCoverageResponse* out) {
   const int64_t unit_count = static_cast<int64_t>(region.units.size());
   if (page.offset > unit_count) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -301,6 +324,26 @@ absl::Status CoverageToProto(const access::Region& region, const access::Coverag
   }
   if (end < unit_count) out->set_next_page_token(EncodePageToken(end, page.fingerprint));
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CoverageToProto(const access::Region& region, const access::CoverageRequest& request,
+                             const access::CoverageAnswer& answer, const UnitPage& page,
+                             const std::string& speed_profile, v1::ComputeCoverageResponse* out) {
+  const access::CoverageSummary& s = answer.summary;
+  out->set_region(region.name);
+  out->set_total_population(s.total_population);
+  out->set_unit_count(s.unit_count);
+  out->set_zero_population_units(s.zero_population_units);
+  out->set_facility_count(static_cast<int32_t>(request.facilities.size()));
+  CoverageModelToProto(request.travel, speed_profile, s, out);
+  for (int32_t i : answer.unsnapped_facilities) {
+    out->add_unsnapped_facility_ids(request.facilities[i].id);
+  }
+  CoverageTablesToProto(region, request.thresholds, s, out->mutable_results(),
+                        out->mutable_counties());
+  return page.include ? UnitsToProto(region, request, answer, page, out) : absl::OkStatus();
 }
 
 }  // namespace carereach::rpc

@@ -7,11 +7,13 @@
 
 #include "absl/status/statusor.h"
 #include "carereach/v1/access.pb.h"
+#include "carereach/v1/adequacy.pb.h"
 #include "geo/access/coverage.h"
 #include "geo/access/drive_queries.h"
 #include "geo/access/region.h"
 #include "geo/routing/road_network.h"
 #include "server/region_catalog.h"
+#include "server/rpc/analysis.h"
 
 namespace carereach::rpc {
 
@@ -44,6 +46,30 @@ void TotalsToProto(const access::Threshold& t, const access::ThresholdTotals& to
 // Drive options with defaults for zero values (range checks: access::ValidateDriveParams).
 absl::StatusOr<routing::DriveParams> DriveParamsFromProto(const v1::DriveOptions& options);
 
+// The one reading of a request's travel model (every analysis request carries mode,
+// straight_line and drive): defaults for zero values; INVALID_ARGUMENT "<mode_field>: 9 is not
+// a TravelMode" or "drive.direction: ...". Range checks are the domain's
+// (access::ValidateTravelModel).
+absl::StatusOr<access::TravelModel> TravelModelFromProto(v1::TravelMode mode,
+                                                         const v1::StraightLineOptions& straight,
+                                                         const v1::DriveOptions& drive,
+                                                         std::string_view mode_field = "mode");
+template <class Request>
+absl::StatusOr<access::TravelModel> TravelModelOf(const Request& request,
+                                                  std::string_view mode_field = "mode") {
+  return TravelModelFromProto(request.mode(), request.straight_line(), request.drive(), mode_field);
+}
+v1::TravelMode ModeToProto(access::TravelMode mode);
+// Minutes thresholds first, then miles, as every coverage request lists them.
+std::vector<access::Threshold> ThresholdsFromProto(
+    const google::protobuf::RepeatedField<double>& minutes,
+    const google::protobuf::RepeatedField<double>& miles);
+// "DRIVE" or "STRAIGHT_LINE", as saved reports name the mode.
+std::string ModeName(access::TravelMode mode);
+// The model's parameters as a response reports them: straight-line options, or the speed
+// profile and the attribution of the road data.
+void StraightLineToProto(const access::StraightLineModel& model, v1::StraightLineOptions* out);
+
 // Which units of the answer go into this response.
 struct UnitPage {
   bool include = false;
@@ -60,6 +86,43 @@ absl::StatusOr<UnitPage> UnitPageFromProto(const v1::ComputeCoverageRequest& req
 
 void RegionToProto(const access::Region& region, v1::Region* out);
 void RoadStateToProto(const RegionCatalog::RoadState& roads, v1::Region* out);
+
+// The results per threshold and the county table of a coverage summary.
+void CoverageTablesToProto(const access::Region& region,
+                           const std::vector<access::Threshold>& thresholds,
+                           const access::CoverageSummary& summary,
+                           google::protobuf::RepeatedPtrField<v1::ThresholdCoverage>* results,
+                           google::protobuf::RepeatedPtrField<v1::CountyCoverage>* counties);
+
+// The travel model as a coverage response (ComputeCoverage, AnalyzeCoverage) reports it: the
+// mode, and the straight-line options or the road network's profile, attribution and
+// unsnapped units.
+template <class Response>
+void CoverageModelToProto(const access::TravelModel& travel, const std::string& speed_profile,
+                          const access::CoverageSummary& s, Response* out) {
+  out->set_mode(ModeToProto(travel.mode));
+  if (travel.mode == access::TravelMode::kStraightLine) {
+    StraightLineToProto(travel.straight_line, out->mutable_straight_line());
+    return;
+  }
+  out->set_speed_profile(speed_profile);
+  out->set_attribution(std::string(kOsmAttribution));
+  out->set_unsnapped_units(s.unsnapped_units);
+  out->set_unsnapped_population(s.unsnapped_population);
+}
+
+// The road network's profile and attribution, in drive mode.
+template <class Response>
+void RoadsToProto(const AnalysisScope& scope, Response* out) {
+  if (!scope.drive) return;
+  out->set_speed_profile(scope.speed_profile());
+  out->set_attribution(std::string(kOsmAttribution));
+}
+
+// The summary of EvaluateAdequacy and AnalyzeAdequacy (compute_ms is the caller's).
+void AdequacySummaryToProto(const AnalysisScope& scope, const io::StandardsSet& standards,
+                            const access::AdequacySummary& summary, int64_t roster_rows,
+                            v1::AdequacySummary* out);
 
 // Fills `out` with the summary, the county breakdown and the page of unit detail; INVALID_ARGUMENT
 // when the page offset is past the last unit.

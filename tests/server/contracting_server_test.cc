@@ -18,6 +18,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "server/server.h"
+#include "tests/server/equator_server.h"
 
 namespace carereach {
 namespace {
@@ -25,18 +26,7 @@ namespace {
 using testing::ElementsAre;
 using testing::HasSubstr;
 
-const std::string kFixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/server";
-
-v1::NetworkProvider Hospital(const std::string& id, double lon, double lat = 0) {
-  v1::NetworkProvider p;
-  p.set_id(id);
-  p.set_name("Hospital " + id);
-  p.set_specialty_code("040");
-  p.mutable_location()->set_lon(lon);
-  p.mutable_location()->set_lat(lat);
-  p.set_beds(100);
-  return p;
-}
+using testing_util::Hospital;
 
 class ContractingServerTest : public testing::Test {
  protected:
@@ -52,18 +42,11 @@ class ContractingServerTest : public testing::Test {
   }
 
   void Start() {
-    Server::Options o;
-    o.listen_address = "127.0.0.1:0";
-    o.data_dir = kFixtures;
-    o.regions_config_path = kFixtures + "/regions.textproto";
+    Server::Options o = testing_util::EquatorServerOptions();
     o.state_dir = state_dir_;
-    auto server = Server::BuildAndStart(o);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    ASSERT_TRUE(server_->LoadRegions().ok());
-    server_->WaitForRoads();
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
-                                       grpc::InsecureChannelCredentials());
+    server_ = testing_util::StartServer(o);
+    ASSERT_NE(server_, nullptr);
+    auto channel = testing_util::LoopbackChannel(*server_);
     networks_ = v1::NetworkService::NewStub(channel);
     contracting_ = v1::ContractingService::NewStub(channel);
     access_ = v1::AccessService::NewStub(channel);

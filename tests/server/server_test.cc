@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/server/equator_server.h"
 
 namespace carereach {
 namespace {
@@ -21,39 +22,23 @@ using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 using testing::HasSubstr;
 
-const std::string kFixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/server";
+using testing_util::kServerFixtures;
+using testing_util::MakeFacility;
 
 Server::Options FixtureOptions() {
-  Server::Options o;
-  o.listen_address = "127.0.0.1:0";
-  o.data_dir = kFixtures;
-  o.regions_config_path = kFixtures + "/regions.textproto";
+  Server::Options o = testing_util::EquatorServerOptions();
   o.limits.max_facilities = 3;
   o.limits.max_matrix_cells = 3;
   return o;
-}
-
-v1::Facility MakeFacility(const std::string& id, double lon, double lat) {
-  v1::Facility f;
-  f.set_id(id);
-  f.mutable_location()->set_lon(lon);
-  f.mutable_location()->set_lat(lat);
-  return f;
 }
 
 // A server on a free loopback port with stubs to call it.
 class TestServer {
  public:
   void StartServer(const Server::Options& options, bool load = true) {
-    auto server = Server::BuildAndStart(options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    if (load) {
-      ASSERT_TRUE(server_->LoadRegions().ok());
-      server_->WaitForRoads();
-    }
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
-                                   grpc::InsecureChannelCredentials());
+    server_ = testing_util::StartServer(options, load);
+    ASSERT_NE(server_, nullptr);
+    channel_ = testing_util::LoopbackChannel(*server_);
     stub_ = v1::AccessService::NewStub(channel_);
     health_ = grpc::health::v1::Health::NewStub(channel_);
   }
@@ -529,7 +514,7 @@ TEST(ServerLimitsTest, OversizedRequestIsRejected) {
 
 TEST(ServerStartTest, BadConfigFailsBeforeListening) {
   Server::Options options = FixtureOptions();
-  options.regions_config_path = kFixtures + "/no-such.textproto";
+  options.regions_config_path = kServerFixtures + "/no-such.textproto";
   auto server = Server::BuildAndStart(options);
   EXPECT_EQ(server.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(server.status().message(), HasSubstr("no-such.textproto"));

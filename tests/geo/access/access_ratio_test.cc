@@ -8,6 +8,7 @@
 #include "geo/roads/osm_import.h"
 #include "gmock/gmock.h"
 #include "tests/data_dir.h"
+#include "tests/geo/access/drawn_region.h"
 #include "tests/real_data.h"
 #include "tests/status_matchers.h"
 
@@ -27,21 +28,17 @@ using testing_util::StatusIs;
 // Step 2: A_0 = 0.5, A_1 = 0.5 + 0.25 = 0.75, A_2 = 0.25 per 1,000.
 // Check: 1,000 x 0.5 + 3,000 x 0.75 + 1,000 x 0.25 = 3,000 per 1,000 = capacities 2 + 1.
 Region EquatorRegion() {
-  auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
-                            {{"01001000100", "01001", 1000, {0.0, 0}},
-                             {"01001000200", "01001", 3000, {0.1, 0}},
-                             {"01003000100", "01003", 1000, {0.2, 0}},
-                             {"01003000200", "01003", 0, {0.15, 0}}},  // nobody lives here
-                            {});
-  EXPECT_TRUE(region.ok()) << region.status();
-  return *region;
+  return RegionOnEquator({{"01001", 1000, 0.0},
+                          {"01001", 3000, 0.1},
+                          {"01003", 1000, 0.2},
+                          {"01003", 0, 0.15}});  // nobody lives at U3
 }
 
 AccessRatioRequest EquatorRequest() {
   AccessRatioRequest r;
   r.providers = {{.id = "P", .location = {0.05, 0}}, {.id = "Q", .location = {0.15, 0}}};
   r.capacity = {2, 1};
-  r.straight_line = {.circuity_factor = 1, .speed_mph = 60};
+  r.travel.straight_line = {.circuity_factor = 1, .speed_mph = 60};
   r.catchment_minutes = 10;
   return r;
 }
@@ -121,7 +118,7 @@ TEST(AccessRatioTest, InvalidRequestsNameTheField) {
                        HasSubstr("providers[1].location.lon: 200 is outside")));
   EXPECT_THAT(run([](auto& r) { r.providers.clear(); }),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("providers: at least one")));
-  EXPECT_THAT(run([](auto& r) { r.mode = TravelMode::kDrive; }),
+  EXPECT_THAT(run([](auto& r) { r.travel.mode = TravelMode::kDrive; }),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
 }
 
@@ -154,7 +151,7 @@ TEST(AccessRatioRealDataTest, SupplyIsConservedOnOahu) {
   ASSERT_GE(request.providers.size(), 5u);
   for (const TravelMode mode : {TravelMode::kDrive, TravelMode::kStraightLine}) {
     for (const double minutes : {10.0, 30.0}) {
-      request.mode = mode;
+      request.travel.mode = mode;
       request.catchment_minutes = minutes;
       auto answer = ComputeAccessRatios(*region, &drive, request, {});
       ASSERT_TRUE(answer.ok()) << answer.status();

@@ -42,8 +42,8 @@ TEST(AdequacyRealDataTest, NationalRosterCountsExactlyTheProvidersWithinReach) {
       *region, nullptr, *standards, {}, request, [&](const CountySpecialtyResult& r) {
         serving[r.county->fips] = r.providers_serving;
         reach_miles[r.county->fips] =
-            std::min(r.max_miles, request.straight_line.speed_mph * r.max_minutes / 60.0 /
-                                      request.straight_line.circuity_factor);
+            std::min(r.max_miles, request.travel.straight_line.speed_mph * r.max_minutes / 60.0 /
+                                      request.travel.straight_line.circuity_factor);
         return true;
       });
   ASSERT_TRUE(summary.ok()) << summary.status();

@@ -26,7 +26,7 @@ class AdequacyTest : public CmsFixtureTest {
     AdequacyRequest request;
     request.roster = std::move(roster);
     request.specialty_codes = std::move(codes);
-    request.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
+    request.travel.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
     request.include_uncovered_units = true;
     std::vector<CountySpecialtyResult> results;
     auto summary = EvaluateAdequacy(region_, nullptr, *standards_, telehealth_, request,

@@ -16,7 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
-#include "tests/geo/access/cms_fixture.h"
+#include "tests/geo/access/drawn_region.h"
 #include "tests/geo/access/michigan_fixture.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/real_data.h"
@@ -100,9 +100,7 @@ CoverageRequest PlainRequest(const AllianceCoverageRequest& alliance,
   CoverageRequest r;
   r.facilities = std::move(facilities);
   r.thresholds = alliance.thresholds;
-  r.mode = alliance.mode;
-  r.straight_line = alliance.straight_line;
-  r.drive = alliance.drive;
+  r.travel = alliance.travel;
   return r;
 }
 
@@ -127,7 +125,7 @@ void ExpectMatchesPlainCoverage(const Region& region, const DriveRegion* drive,
     EXPECT_DOUBLE_EQ(got.miles, want.miles) << region.units[i].id;
     const Facility* f = UnionFacility(members, got.facility);
     ASSERT_NE(f, nullptr) << region.units[i].id;
-    if (request.mode == TravelMode::kStraightLine) {
+    if (request.travel.mode == TravelMode::kStraightLine) {
       // Co-located facilities tie; any of them must lie at the reported distance.
       EXPECT_NEAR(geo::GeodesicMiles(region.units[i].location, f->location), got.miles, 1e-9);
     } else {
@@ -164,15 +162,11 @@ void ExpectMatchesPlainCoverage(const Region& region, const DriveRegion* drive,
 //   01001: U1 lon 0.0 (100 people), U2 lon 0.5 (200)
 //   01003: U3 lon 1.0 (400), U4 lon 1.5 (800), U5 lon 3.0 (1,600)
 Region EquatorRegion() {
-  auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
-                            {{"01001000100", "01001", 100, {0.0, 0}},
-                             {"01001000200", "01001", 200, {0.5, 0}},
-                             {"01003000100", "01003", 400, {1.0, 0}},
-                             {"01003000200", "01003", 800, {1.5, 0}},
-                             {"01003000300", "01003", 1600, {3.0, 0}}},
-                            {});
-  EXPECT_TRUE(region.ok()) << region.status();
-  return *region;
+  return RegionOnEquator({{"01001", 100, 0.0},
+                          {"01001", 200, 0.5},
+                          {"01003", 400, 1.0},
+                          {"01003", 800, 1.5},
+                          {"01003", 1600, 3.0}});
 }
 
 // A: a-west (lon 0) and the shared hospital (lon 1); B: the shared hospital and b-east (lon
@@ -293,25 +287,11 @@ AsciiMap DrawnMap() {
   return map;
 }
 
-struct DrawnRegion {
-  Region region;
-  DriveRegion drive;
-};
-
-DrawnRegion BuildDrawnRegion(const AsciiMap& map, std::vector<io::PopulationUnit> units) {
-  DrawnRegion r;
-  auto region = BuildRegion("drawn", "", "", {.state_fips = {"15"}}, units, {});
-  EXPECT_TRUE(region.ok()) << region.status();
-  r.region = *std::move(region);
-  r.drive = BuildDriveRegion(r.region, routing::RoadNetwork::Create(map.Build()));
-  return r;
-}
-
 // X has c; Y a site 4,400 m along the road from a (1,400 m past b); Z has d and one clinic
 // 5 km off the roads (unsnapped).
 AllianceCoverageRequest DrawnAlliance(const AsciiMap& map) {
   AllianceCoverageRequest r;
-  r.mode = TravelMode::kDrive;
+  r.travel.mode = TravelMode::kDrive;
   r.members = {
       {"X", {{.id = "x-c", .location = map.At('c')}}},
       {"Y", {{.id = "y-bc", .location = map.At('b', 1400, 0)}}},
@@ -398,7 +378,7 @@ TEST(AllianceDriveTest, MatchesPlainCoverageOnTheDrawnMap) {
     EXPECT_THAT(answer->loss_if_leaves[0], testing::Each(0));  // X's only site is W's too
   }
   // A smaller snapping radius applies to the members' facilities and the units alike.
-  request.drive.max_snap_meters = 100;
+  request.travel.drive.max_snap_meters = 100;
   auto answer = ComputeAllianceCoverage(drawn.region, &drawn.drive, request, {});
   ASSERT_TRUE(answer.ok()) << answer.status();
   ExpectMatchesPlainCoverage(drawn.region, &drawn.drive, request, *answer);
@@ -458,21 +438,14 @@ TEST_F(AllianceRealDataTest, MichiganUnionMatchesPlainCoverageAndLossIsWhatOnlyT
 // Drive mode on a real road network: Yuba County, CA (OpenStreetMap extract), with the open
 // hospitals within about 60 miles split into three members.
 TEST_F(AllianceRealDataTest, YubaDriveUnionMatchesPlainCoverage) {
-  const std::string dir = testing_util::DataDir();
-  io::LoadReport report;
-  auto units = io::LoadTractCentres(dir + "/census/CenPop2020_Mean_TR.txt", &report);
-  ASSERT_TRUE(units.ok()) << units.status();
-  auto region = BuildRegion("yuba", "", "", {.county_fips = {"06115"}}, *units, {});
-  ASSERT_TRUE(region.ok()) << region.status();
-  auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
-  ASSERT_TRUE(profile.ok()) << profile.status();
-  auto graph = roads::ImportOsm(dir + "/roads/yuba-county-ca.osm.pbf", *profile);
-  ASSERT_TRUE(graph.ok()) << graph.status();
-  const DriveRegion drive =
-      BuildDriveRegion(*region, routing::RoadNetwork::Create(*std::move(graph)));
+  const DrawnRegion& yuba = YubaRegion();
+  ASSERT_FALSE(yuba.region.units.empty());
+  ASSERT_NE(yuba.drive.network, nullptr);
+  const Region* region = &yuba.region;
+  const DriveRegion& drive = yuba.drive;
 
   AllianceCoverageRequest request;
-  request.mode = TravelMode::kDrive;
+  request.travel.mode = TravelMode::kDrive;
   request.members = {{"first", {}}, {"second", {}}, {"third", {}}};
   const geo::LonLat marysville{-121.59, 39.15};
   int nearby = 0;
@@ -549,11 +522,11 @@ TEST(AllianceCoverageValidationTest, MembersNamesAndFacilitiesAreCheckedWithFiel
   EXPECT_THAT(run(r), StatusIs(absl::StatusCode::kInvalidArgument,
                                "max_miles[1]: -1 is outside (0, 1000]"));
   r = request;
-  r.straight_line.speed_mph = 0;
+  r.travel.straight_line.speed_mph = 0;
   EXPECT_THAT(run(r), StatusIs(absl::StatusCode::kInvalidArgument,
                                HasSubstr("straight_line.speed_mph: 0")));
   r = request;
-  r.mode = TravelMode::kDrive;
+  r.travel.mode = TravelMode::kDrive;
   EXPECT_THAT(run(r), StatusIs(absl::StatusCode::kFailedPrecondition,
                                "mode: region eq has no road network; use straight-line mode"));
   r = request;
@@ -563,191 +536,38 @@ TEST(AllianceCoverageValidationTest, MembersNamesAndFacilitiesAreCheckedWithFiel
 }
 
 // ---------------------------------------------------------------------------------------------
-// Adequacy, on the cms_small fixture (see adequacy_test.cc): two equator counties,
-//   01001 West, Metro (90 %): A lon 0.1 (1,000 people), B lon 0.5 (2,000);
-//   01003 East, Rural (85 %): C lon 1.0 (800), D lon 1.6 (200).
-// S03 standards: West 15 min / 10 mi, minimum 2 providers; East 40 min / 30 mi, minimum 1.
-// Travel model 1 mile = 1 minute, so reach = min(minutes, miles).
+// A network of one (ComputeNetworkCoverage): plain coverage, without member parts.
 
-class AllianceAdequacyTest : public CmsFixtureTest {
- protected:
-  AllianceAdequacyRequest Request(std::vector<std::string> names,
-                                  std::vector<std::vector<NetworkProvider>> rosters,
-                                  std::vector<std::string> codes = {}) {
-    AllianceAdequacyRequest request;
-    request.member_names = std::move(names);
-    request.member_rosters = std::move(rosters);
-    request.base.specialty_codes = std::move(codes);
-    request.base.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
-    request.base.include_uncovered_units = true;
-    return request;
-  }
-
-  absl::StatusOr<AllianceAdequacySummary> Evaluate(const AllianceAdequacyRequest& request,
-                                                   std::vector<AllianceAdequacyRow>* rows) {
-    return EvaluateAllianceAdequacy(region_, nullptr, *standards_, telehealth_, request,
-                                    [&](const AllianceAdequacyRow& r) {
-                                      rows->push_back(r);
-                                      return true;
-                                    });
-  }
-};
-
-TEST_F(AllianceAdequacyTest, UnionPassesEachAloneFailsAndOneMemberIsCritical) {
-  // Primary care: X at lon 0.1 (reaches A only: 1/3 of West), Y and Z at lon 0.5 (B only: 2/3).
-  // Union: West 100 % with 3 providers serving (minimum 2): pass. Alone: 1/3, 2/3, 2/3: fail.
-  // Without X: 2/3, fail, so X is critical; without Y (X+Z) or Z (X+Y): 100 %, 2 providers,
-  // pass. East: C is 34.6 miles from lon 0.5, beyond 30: every roster fails there.
-  const AllianceAdequacyRequest request =
-      Request({"X", "Y", "Z"},
-              {{{.id = "pcp-x", .specialty_code = "001", .location = {0.1, 0}}},
-               {{.id = "pcp-y", .specialty_code = "002", .location = {0.5, 0}}},
-               {{.id = "pcp-z", .specialty_code = "S03", .location = {0.5, 0}}}},
-              {"S03"});
-  std::vector<AllianceAdequacyRow> rows;
-  auto summary = Evaluate(request, &rows);
-  ASSERT_TRUE(summary.ok()) << summary.status();
-  ASSERT_EQ(rows.size(), 2u);
-  const AllianceAdequacyRow& west = rows[0];
-  EXPECT_EQ(west.alliance.county->fips, "01001");
-  EXPECT_DOUBLE_EQ(west.alliance.share_with_access, 1.0);
-  EXPECT_EQ(west.alliance.counted, 3);
-  EXPECT_TRUE(west.alliance.pass);
-  EXPECT_THAT(west.alone_pass, ElementsAre(false, false, false));
-  EXPECT_THAT(west.without_pass, ElementsAre(false, true, true));
-  EXPECT_THAT(west.without_share, ElementsAre(2.0 / 3.0, 1.0, 1.0));
-  EXPECT_THAT(west.critical_members, ElementsAre(0));
-
-  const AllianceAdequacyRow& east = rows[1];
-  EXPECT_EQ(east.alliance.county->fips, "01003");
-  EXPECT_FALSE(east.alliance.pass);
-  EXPECT_THAT(east.alliance.uncovered_unit_ids, ElementsAre("01003000100", "01003000200"));
-  EXPECT_THAT(east.alone_pass, ElementsAre(false, false, false));
-  EXPECT_THAT(east.without_pass, ElementsAre(false, false, false));
-  EXPECT_THAT(east.critical_members, IsEmpty());  // nothing to lose in a failing row
-
-  EXPECT_EQ(summary->alliance.results, 2);
-  EXPECT_EQ(summary->alliance.failing_results, 1);
-  EXPECT_THAT(summary->alone_passing, ElementsAre(0, 0, 0));
-  EXPECT_THAT(summary->without_passing, ElementsAre(0, 1, 1));
-}
-
-TEST_F(AllianceAdequacyTest, RowsAreTheUnionRostersResultsInTheSameOrder) {
-  // Hospitals in beds, a dermatologist shared by both members (counts once), telehealth from
-  // one member crediting the union.
-  const std::vector<std::vector<NetworkProvider>> rosters = {
-      {{.id = "h1", .specialty_code = "040", .location = {0.3, 0}, .beds = 1},
-       {.id = "derm", .specialty_code = "011", .location = {0.3, 0}},
-       {.id = "pcp1", .specialty_code = "003", .location = {1.0, 0}, .telehealth = true}},
-      {{.id = "h2", .specialty_code = "040", .location = {1.2, 0}, .beds = 2},
-       {.id = "derm", .specialty_code = "011", .location = {0.3, 0}},
-       {.id = "pcp2", .specialty_code = "001", .location = {0.2, 0}}},
-  };
-  const AllianceAdequacyRequest request = Request({"north", "south"}, rosters);
-  std::vector<AllianceAdequacyRow> rows;
-  auto summary = Evaluate(request, &rows);
-  ASSERT_TRUE(summary.ok()) << summary.status();
-
-  AdequacyRequest plain = request.base;
-  for (const auto& roster : rosters)
-    plain.roster.insert(plain.roster.end(), roster.begin(), roster.end());
-  std::vector<CountySpecialtyResult> want;
-  auto plain_summary = EvaluateAdequacy(region_, nullptr, *standards_, telehealth_, plain,
-                                        [&](const CountySpecialtyResult& r) {
-                                          want.push_back(r);
-                                          return true;
-                                        });
-  ASSERT_TRUE(plain_summary.ok());
-  ASSERT_EQ(rows.size(), want.size());
-  ASSERT_EQ(rows.size(), 6u);  // 2 counties x 3 types
-  int alone_passing[2] = {0, 0};
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const CountySpecialtyResult& got = rows[i].alliance;
-    SCOPED_TRACE(got.county->fips + " " + got.specialty->code);
-    EXPECT_EQ(got.county, want[i].county);
-    EXPECT_EQ(got.specialty, want[i].specialty);
-    EXPECT_DOUBLE_EQ(got.share_with_access, want[i].share_with_access);
-    EXPECT_DOUBLE_EQ(got.counted, want[i].counted);
-    EXPECT_EQ(got.telehealth_credit, want[i].telehealth_credit);
-    EXPECT_EQ(got.pass, want[i].pass);
-    EXPECT_EQ(got.uncovered_unit_ids, want[i].uncovered_unit_ids);
-    for (int m = 0; m < 2; ++m) {
-      // Fewer providers never pass where more fail.
-      EXPECT_TRUE(got.pass || !rows[i].alone_pass[m]);
-      EXPECT_TRUE(got.pass || !rows[i].without_pass[m]);
-      EXPECT_LE(rows[i].without_share[m], got.share_with_access + 1e-12);
-      alone_passing[m] += rows[i].alone_pass[m];
-      // With two members, "without one" is the other alone.
-      EXPECT_EQ(rows[i].without_pass[m], rows[i].alone_pass[1 - m]);
-    }
-  }
-  EXPECT_EQ(summary->alliance.failing_results, plain_summary->failing_results);
-  EXPECT_THAT(summary->alone_passing, ElementsAre(alone_passing[0], alone_passing[1]));
-  // 011 West: the shared dermatologist counts once; 040 East: 1 + 2 beds (minimum 3).
-  EXPECT_EQ(rows[1].alliance.specialty->code, "011");
-  EXPECT_EQ(rows[1].alliance.counted, 1);
-  EXPECT_EQ(rows[5].alliance.specialty->code, "040");
-  EXPECT_EQ(rows[5].alliance.counted, 3);
-  EXPECT_TRUE(rows[5].alliance.minimum_number_pass);
-  EXPECT_THAT(rows[5].critical_members, ElementsAre(0, 1));  // neither's beds alone reach 3
-  // S03 East: pcp1 covers C (80 %), plus north's telehealth credit: 90 % >= 85 %.
-  EXPECT_EQ(rows[3].alliance.specialty->code, "S03");
-  EXPECT_DOUBLE_EQ(rows[3].alliance.telehealth_credit, 0.10);
-  EXPECT_TRUE(rows[3].alliance.pass);
-  EXPECT_THAT(rows[3].critical_members, ElementsAre(0));
-}
-
-TEST_F(AllianceAdequacyTest, StopsWhenTheReaderStops) {
-  const AllianceAdequacyRequest request =
-      Request({"X", "Y"}, {{{.id = "a", .specialty_code = "001", .location = {0.1, 0}}},
-                           {{.id = "b", .specialty_code = "001", .location = {0.5, 0}}}});
-  int seen = 0;
-  auto summary = EvaluateAllianceAdequacy(region_, nullptr, *standards_, telehealth_, request,
-                                          [&](const AllianceAdequacyRow&) { return ++seen < 2; });
-  EXPECT_THAT(summary, StatusIs(absl::StatusCode::kCancelled, HasSubstr("stopped reading")));
-  EXPECT_EQ(seen, 2);
-}
-
-TEST_F(AllianceAdequacyTest, BadRequestsNameTheMemberAndRow) {
-  const NetworkProvider ok{.id = "a", .specialty_code = "001", .location = {0.1, 0}};
-  std::vector<AllianceAdequacyRow> rows;
-  EXPECT_THAT(Evaluate(Request({"X"}, {{ok}}), &rows),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "member_names: an alliance needs at least 2 members"));
+TEST(NetworkCoverageTest, OneMemberIsPlainCoverage) {
+  const Region region = EquatorRegion();
+  AllianceCoverageRequest request = EquatorAlliance();
+  request.members.resize(1);
+  auto answer = ComputeNetworkCoverage(region, nullptr, request, {});
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  auto plain = ComputeCoverage(
+      region, nullptr,
+      {.facilities = request.members[0].facilities, .thresholds = request.thresholds}, {});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(Covered(answer->alliance), Covered(plain->summary));
+  EXPECT_EQ(answer->travel.size(), plain->travel.size());
+  EXPECT_THAT(answer->unsnapped_facilities, ElementsAre(IsEmpty()));
+  EXPECT_THAT(answer->alone, IsEmpty());
+  EXPECT_THAT(answer->loss_if_leaves, IsEmpty());
+  // Errors name the plain request's fields.
+  request.members[0].facilities[0].location.lat = 95;
   EXPECT_THAT(
-      Evaluate(Request({"X", "Y"}, {{ok}}), &rows),
-      StatusIs(absl::StatusCode::kInvalidArgument, "member_rosters: 1 rosters for 2 member_names"));
-  EXPECT_THAT(Evaluate(Request({"X", ""}, {{ok}, {ok}}), &rows),
-              StatusIs(absl::StatusCode::kInvalidArgument, "member_names[1]: is empty"));
-  EXPECT_THAT(Evaluate(Request({"X", "Y", "X"}, {{ok}, {ok}, {ok}}), &rows),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "member_names[2]: \"X\" duplicates member_names[0]"));
-  EXPECT_THAT(Evaluate(Request({"X", "Y"}, {{ok}, {}}), &rows),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "member_rosters[1].providers: at least one provider is required"));
-  EXPECT_THAT(
-      Evaluate(
-          Request({"X", "Y"},
-                  {{ok}, {ok, ok, ok, {.id = "b", .specialty_code = "099", .location = {0, 0}}}}),
-          &rows),
-      StatusIs(
-          absl::StatusCode::kInvalidArgument,
-          HasSubstr("member_rosters[1].providers[3].specialty_code: \"099\" is not a CMS HSD")));
-  EXPECT_THAT(Evaluate(Request({"X", "Y"},
-                               {{{.id = "h", .specialty_code = "040", .location = {0, 95}}}, {ok}}),
-                       &rows),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "member_rosters[0].providers[0].location.lat: 95 is outside [-90, 90]"));
-  AllianceAdequacyRequest request = Request({"X", "Y"}, {{ok}, {ok}});
-  request.base.county_fips = {"26163"};
-  EXPECT_THAT(Evaluate(request, &rows),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("county_fips[0]: \"26163\" is not a county of region eq")));
-  request = Request({"X", "Y"}, {{ok}, {ok}});
-  request.base.mode = TravelMode::kDrive;
-  EXPECT_THAT(Evaluate(request, &rows),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
-  EXPECT_THAT(rows, IsEmpty());  // nothing is emitted before the request is known to be good
+      ComputeNetworkCoverage(region, nullptr, request, {}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("facilities[0].location.lat: 95")));
+}
+
+TEST(NetworkCoverageTest, SeveralMembersAreTheAlliance) {
+  const Region region = EquatorRegion();
+  auto network = ComputeNetworkCoverage(region, nullptr, EquatorAlliance(), {});
+  auto alliance = ComputeAllianceCoverage(region, nullptr, EquatorAlliance(), {});
+  ASSERT_TRUE(network.ok()) << network.status();
+  ASSERT_TRUE(alliance.ok()) << alliance.status();
+  EXPECT_EQ(Covered(network->alliance), Covered(alliance->alliance));
+  EXPECT_EQ(network->loss_if_leaves, alliance->loss_if_leaves);
 }
 
 }  // namespace

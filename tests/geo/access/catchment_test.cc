@@ -10,6 +10,7 @@
 #include "geo/roads/osm_import.h"
 #include "gmock/gmock.h"
 #include "tests/data_dir.h"
+#include "tests/geo/access/drawn_region.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/real_data.h"
 #include "tests/status_matchers.h"
@@ -56,7 +57,7 @@ TEST(StraightLineCatchmentTest, MatchesBruteForceGeodesics) {
   for (const auto& [max_minutes, max_miles] :
        std::vector<std::pair<double, double>>{{0, 5}, {12, 0}, {15, 5}, {12, 8}}) {
     const CatchmentParams params{
-        .straight_line = model, .max_minutes = max_minutes, .max_miles = max_miles};
+        .travel = {.straight_line = model}, .max_minutes = max_minutes, .max_miles = max_miles};
     auto catchments = FacilityCatchments(s.region, nullptr, s.facilities, params, nullptr);
     ASSERT_TRUE(catchments.ok()) << catchments.status();
     ASSERT_EQ(catchments->size(), s.facilities.size());
@@ -85,38 +86,6 @@ TEST(StraightLineCatchmentTest, MatchesBruteForceGeodesics) {
   }
 }
 
-// a-b: 1,100 m of one-way primary eastwards (10 m/s); the loop a-c-d-b residential (5 m/s):
-// a-c 200 m, c-d 1,100 m, d-b 200 m.
-AsciiMap LoopMap() {
-  AsciiMap map(R"(
-a----------b
-|          |
-c----------d
-)",
-               100);
-  map.Way("ab", {.highway = "primary", .oneway = "yes"});
-  map.Way("acdb", {.highway = "residential"});
-  return map;
-}
-
-struct Drawn {
-  Region region;
-  DriveRegion drive;
-};
-Drawn DrawnRegion(const AsciiMap& map) {
-  Drawn d;
-  auto region = BuildRegion("drawn", "", "", {.state_fips = {"15"}},
-                            {{"15003000100", "15003", 100, map.At('a', 150, 0)},       // U0 on a-b
-                             {"15003000200", "15003", 200, map.At('a', 950, 0)},       // U1 on a-b
-                             {"15003000300", "15003", 400, map.At('c', 550, -30)},     // U2 off c-d
-                             {"15003000400", "15003", 800, map.At('c', 550, -5000)}},  // U3
-                            {});
-  EXPECT_TRUE(region.ok()) << region.status();
-  d.region = *std::move(region);
-  d.drive = BuildDriveRegion(d.region, routing::RoadNetwork::Create(map.Build()));
-  return d;
-}
-
 // F in the middle of a-b (550 m from a); G 5 km north of everything, off the roads.
 std::vector<geo::LonLat> DrawnFacilities(const AsciiMap& map) {
   return {map.At('a', 550, 0), map.At('a', 550, 5000)};
@@ -128,8 +97,8 @@ double OffroadSeconds(double meters) {
 
 TEST(DriveCatchmentTest, OnewayStreetsMakeToAndFromTheFacilityDiffer) {
   const AsciiMap map = LoopMap();
-  const Drawn d = DrawnRegion(map);
-  CatchmentParams params{.mode = TravelMode::kDrive, .max_minutes = 5};
+  const DrawnRegion d = LoopRegion(map);
+  CatchmentParams params{.travel = {.mode = TravelMode::kDrive}, .max_minutes = 5};
   std::vector<int32_t> unsnapped;
   auto to = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, &unsnapped);
   ASSERT_TRUE(to.ok()) << to.status();
@@ -147,7 +116,7 @@ TEST(DriveCatchmentTest, OnewayStreetsMakeToAndFromTheFacilityDiffer) {
 
   // From F: U1 is 400 m ahead (40 s); U0 is round the loop (370 s); U2 by b and d: 55 + 40 +
   // 110 s + 6.7 s.
-  params.drive.to_facility = false;
+  params.travel.drive.to_facility = false;
   auto from = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, nullptr);
   ASSERT_TRUE(from.ok()) << from.status();
   ASSERT_THAT(Units((*from)[0]), ElementsAre(1, 2));
@@ -157,10 +126,10 @@ TEST(DriveCatchmentTest, OnewayStreetsMakeToAndFromTheFacilityDiffer) {
 
 TEST(DriveCatchmentTest, BothBoundsMustHoldAndEachMetricIsSearchedOnItsOwn) {
   const AsciiMap map = LoopMap();
-  const Drawn d = DrawnRegion(map);
+  const DrawnRegion d = LoopRegion(map);
   const auto run = [&](double max_minutes, double max_miles) {
     const CatchmentParams params{
-        .mode = TravelMode::kDrive, .max_minutes = max_minutes, .max_miles = max_miles};
+        .travel = {.mode = TravelMode::kDrive}, .max_minutes = max_minutes, .max_miles = max_miles};
     auto c = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, nullptr);
     EXPECT_TRUE(c.ok()) << c.status();
     return c.ok() ? (*c)[0] : std::vector<UnitReach>{};
@@ -180,9 +149,9 @@ TEST(DriveCatchmentTest, BothBoundsMustHoldAndEachMetricIsSearchedOnItsOwn) {
 
 TEST(DriveCatchmentTest, UnitsSnappedFartherThanTheRequestAllowsAreNeverReached) {
   const AsciiMap map = LoopMap();
-  const Drawn d = DrawnRegion(map);
-  CatchmentParams params{.mode = TravelMode::kDrive, .max_minutes = 60};
-  params.drive.max_snap_meters = 20;  // U2 stands 30 m off its road
+  const DrawnRegion d = LoopRegion(map);
+  CatchmentParams params{.travel = {.mode = TravelMode::kDrive}, .max_minutes = 60};
+  params.travel.drive.max_snap_meters = 20;  // U2 stands 30 m off its road
   auto c = FacilityCatchments(d.region, &d.drive, DrawnFacilities(map), params, nullptr);
   ASSERT_TRUE(c.ok());
   EXPECT_THAT(Units((*c)[0]), ElementsAre(0, 1));
@@ -190,47 +159,41 @@ TEST(DriveCatchmentTest, UnitsSnappedFartherThanTheRequestAllowsAreNeverReached)
 
 TEST(CatchmentErrorsTest, BoundsModeCoordinatesAndDeadline) {
   const AsciiMap map = LoopMap();
-  const Drawn d = DrawnRegion(map);
+  const DrawnRegion d = LoopRegion(map);
   const std::vector<geo::LonLat> facilities = DrawnFacilities(map);
   EXPECT_THAT(FacilityCatchments(d.region, &d.drive, facilities, {}, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "max_minutes, max_miles: at least one bound must be positive"));
-  EXPECT_THAT(FacilityCatchments(d.region, nullptr, facilities,
-                                 {.mode = TravelMode::kDrive, .max_minutes = 10}, nullptr),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("region drawn has no road network")));
+  EXPECT_THAT(
+      FacilityCatchments(d.region, nullptr, facilities,
+                         {.travel = {.mode = TravelMode::kDrive}, .max_minutes = 10}, nullptr),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               HasSubstr("region drawn has no road network")));
   const std::vector<geo::LonLat> bad = {facilities[0], {-157.8, 95}};
   EXPECT_THAT(FacilityCatchments(d.region, nullptr, bad, {.max_miles = 10}, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "facilities[1].location.lat: 95 is outside [-90, 90]"));
   for (const TravelMode mode : {TravelMode::kStraightLine, TravelMode::kDrive}) {
-    EXPECT_THAT(
-        FacilityCatchments(
-            d.region, &d.drive, facilities,
-            {.mode = mode, .max_minutes = 10, .deadline = absl::Now() - absl::Seconds(1)}, nullptr),
-        StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
+    EXPECT_THAT(FacilityCatchments(d.region, &d.drive, facilities,
+                                   {.travel = {.mode = mode},
+                                    .max_minutes = 10,
+                                    .deadline = absl::Now() - absl::Seconds(1)},
+                                   nullptr),
+                StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
   }
 }
 
 // Yuba County, California: real roads and tracts, with the open hospitals in and around it.
 struct Yuba {
-  Region region;
-  DriveRegion drive;
+  const Region& region;
+  const DriveRegion& drive;
   std::vector<geo::LonLat> hospitals;
 };
 const Yuba& LoadYuba() {
   static const Yuba* yuba = [] {
-    auto* y = new Yuba;
-    const std::string dir = testing_util::DataDir();
-    io::LoadReport report;
-    auto units = io::LoadTractCentres(dir + "/census/CenPop2020_Mean_TR.txt", &report);
-    EXPECT_TRUE(units.ok()) << units.status();
-    y->region = *BuildRegion("yuba", "", "", {.county_fips = {"06115"}}, *units, {});
-    auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
-    auto graph = roads::ImportOsm(dir + "/roads/yuba-county-ca.osm.pbf", *profile);
-    EXPECT_TRUE(graph.ok()) << graph.status();
-    y->drive = BuildDriveRegion(y->region, routing::RoadNetwork::Create(*std::move(graph)));
-    auto hospitals = testing_util::LoadOpenHifldHospitals(dir);
+    const DrawnRegion& r = YubaRegion();
+    auto* y = new Yuba{r.region, r.drive, {}};
+    auto hospitals = testing_util::LoadOpenHifldHospitals(testing_util::DataDir());
     EXPECT_TRUE(hospitals.ok()) << hospitals.status();
     if (!hospitals.ok()) return y;
     for (const Facility& f : *hospitals) {
@@ -249,7 +212,7 @@ TEST(RealCatchmentTest, BoundsHoldAndLargerBoundsContainSmallerOnes) {
   ASSERT_GE(y.hospitals.size(), 2u);
   const auto run = [&](double max_minutes, double max_miles) {
     const CatchmentParams params{
-        .mode = TravelMode::kDrive, .max_minutes = max_minutes, .max_miles = max_miles};
+        .travel = {.mode = TravelMode::kDrive}, .max_minutes = max_minutes, .max_miles = max_miles};
     auto c = FacilityCatchments(y.region, &y.drive, y.hospitals, params, nullptr);
     EXPECT_TRUE(c.ok()) << c.status();
     for (const auto& catchment : *c) {
@@ -283,7 +246,8 @@ TEST(RealCatchmentTest, AgreesWithDriveTravel) {
   for (const bool to_facility : {true, false}) {
     routing::DriveParams drive;
     drive.to_facility = to_facility;
-    const CatchmentParams params{.mode = TravelMode::kDrive, .drive = drive, .max_minutes = 25};
+    const CatchmentParams params{.travel = {.mode = TravelMode::kDrive, .drive = drive},
+                                 .max_minutes = 25};
     std::vector<int32_t> unsnapped;
     auto catchments = FacilityCatchments(y.region, &y.drive, y.hospitals, params, &unsnapped);
     ASSERT_TRUE(catchments.ok());

@@ -15,7 +15,9 @@
 #include "geo/access/adequacy.h"
 #include "geo/access/region.h"
 #include "geo/io/cms.h"
+#include "geo/io/telehealth.h"
 #include "gtest/gtest.h"
+#include "tests/geo/access/drawn_region.h"
 
 namespace carereach::access {
 
@@ -28,15 +30,11 @@ class CmsFixtureTest : public testing::Test {
                                "test-standards", &reports);
     ASSERT_TRUE(set.ok()) << set.status();
     standards_ = std::make_unique<io::StandardsSet>(*std::move(set));
-    auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
-                              {{"01001000100", "01001", 1000, {0.1, 0}},
-                               {"01001000200", "01001", 2000, {0.5, 0}},
-                               {"01003000100", "01003", 800, {1.0, 0}},
-                               {"01003000200", "01003", 200, {1.6, 0}}},
-                              {});
-    ASSERT_TRUE(region.ok());
-    region_ = *std::move(region);
-    auto telehealth = ParseTelehealthEligible(DefaultTelehealthEligibleCsv(), "telehealth.csv");
+    region_ = RegionOnEquator(
+        {{"01001", 1000, 0.1}, {"01001", 2000, 0.5}, {"01003", 800, 1.0}, {"01003", 200, 1.6}});
+    ASSERT_FALSE(region_.units.empty());
+    auto telehealth =
+        io::ParseTelehealthEligible(io::DefaultTelehealthEligibleCsv(), "telehealth.csv");
     ASSERT_TRUE(telehealth.ok());
     telehealth_ = *telehealth;
   }

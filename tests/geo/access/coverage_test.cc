@@ -59,7 +59,7 @@ TEST(CoverageTest, StraightLineSharesByMilesAreExactAndInclusive) {
 TEST(CoverageTest, StraightLineMinutesUseCircuityAndSpeed) {
   const Region region = EquatorRegion();
   CoverageRequest request = Request({Threshold::Minutes(60)});
-  request.straight_line = {.circuity_factor = 1.5, .speed_mph = 60};
+  request.travel.straight_line = {.circuity_factor = 1.5, .speed_mph = 60};
   // 60 minutes at 60 mph with circuity 1.5 reaches 40 straight-line miles: units 1 and 2.
   auto answer = ComputeCoverage(region, nullptr, request, {});
   ASSERT_TRUE(answer.ok());
@@ -99,7 +99,7 @@ TEST(CoverageTest, DeadlineInThePastStops) {
 
 TEST(CoverageTest, DriveModeNeedsARoadNetwork) {
   CoverageRequest request = Request({Threshold::Minutes(10)});
-  request.mode = TravelMode::kDrive;
+  request.travel.mode = TravelMode::kDrive;
   EXPECT_THAT(ComputeCoverage(EquatorRegion(), nullptr, request, {}),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
 }

@@ -51,13 +51,13 @@ class DriveRealDataTest : public testing::TestWithParam<Extract> {};
 TEST_P(DriveRealDataTest, DriveTimeAndDistanceNeverBeatTheStraightLine) {
   const Loaded& l = Load(GetParam());
   CoverageRequest request;
-  request.mode = TravelMode::kDrive;
+  request.travel.mode = TravelMode::kDrive;
   request.facilities = l.hospitals;
   request.thresholds = {Threshold::Minutes(120), Threshold::Miles(100)};
   auto answer = ComputeCoverage(l.region, &l.drive, request, {});
   ASSERT_TRUE(answer.ok()) << answer.status();
   CoverageRequest straight_request = request;
-  straight_request.mode = TravelMode::kStraightLine;
+  straight_request.travel.mode = TravelMode::kStraightLine;
   auto straight = ComputeCoverage(l.region, nullptr, straight_request, {});
   ASSERT_TRUE(straight.ok());
   int reached = 0;
@@ -83,7 +83,7 @@ TEST_P(DriveRealDataTest, RoadMileCoverageNeverExceedsStraightLine) {
   request.facilities = l.hospitals;
   for (double m : {2, 5, 10, 20, 40}) request.thresholds.push_back(Threshold::Miles(m));
   auto straight = ComputeCoverage(l.region, nullptr, request, {});
-  request.mode = TravelMode::kDrive;
+  request.travel.mode = TravelMode::kDrive;
   auto drive = ComputeCoverage(l.region, &l.drive, request, {});
   ASSERT_TRUE(straight.ok() && drive.ok());
   for (size_t k = 0; k < request.thresholds.size(); ++k) {
@@ -96,7 +96,7 @@ TEST_P(DriveRealDataTest, RoadMileCoverageNeverExceedsStraightLine) {
 TEST_P(DriveRealDataTest, CoverageNeverFallsAsMinutesGrow) {
   const Loaded& l = Load(GetParam());
   CoverageRequest request;
-  request.mode = TravelMode::kDrive;
+  request.travel.mode = TravelMode::kDrive;
   request.facilities = l.hospitals;
   for (double m = 5; m <= 90; m += 5) request.thresholds.push_back(Threshold::Minutes(m));
   auto answer = ComputeCoverage(l.region, &l.drive, request, {});

@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "tests/geo/access/cms_fixture.h"
+#include "tests/geo/access/drawn_region.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/status_matchers.h"
 
@@ -136,15 +137,11 @@ TEST(GreedyTest, StopsAtTheTargetAndWhenNothingIsGained) {
 //   01001: U0 at lon 0.0 (1,000), U1 at 0.1 (2,000), U2 at 0.5 (500);
 //   01003: U3 at 1.0 (4,000), U4 at 1.1 (300).
 Region EquatorRegion() {
-  auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},
-                            {{"01001000100", "01001", 1000, {0.0, 0}},
-                             {"01001000200", "01001", 2000, {0.1, 0}},
-                             {"01001000300", "01001", 500, {0.5, 0}},
-                             {"01003000100", "01003", 4000, {1.0, 0}},
-                             {"01003000200", "01003", 300, {1.1, 0}}},
-                            {});
-  EXPECT_TRUE(region.ok()) << region.status();
-  return *region;
+  return RegionOnEquator({{"01001", 1000, 0.0},
+                          {"01001", 2000, 0.1},
+                          {"01001", 500, 0.5},
+                          {"01003", 4000, 1.0},
+                          {"01003", 300, 1.1}});
 }
 
 // Within 10 miles: the network's N (lon 0) covers U0 and U1 (6.9 mi). Candidates: "n" is N
@@ -205,7 +202,7 @@ TEST(RecommendAdditionsTest, TargetShareAndCountiesLimitThePicks) {
   request = EquatorRequest();
   request.max_miles = 0;
   request.max_minutes = 10;
-  request.straight_line = {.circuity_factor = 1, .speed_mph = 60};
+  request.travel.straight_line = {.circuity_factor = 1, .speed_mph = 60};
   answer = RecommendAdditions(region, nullptr, request, {});
   ASSERT_TRUE(answer.ok());
   ASSERT_EQ(answer->picks.size(), 2u);
@@ -247,7 +244,7 @@ TEST(RecommendAdditionsTest, InvalidRequestsNameTheField) {
                        "county_fips[1]: \"26163\" is not a county of region eq"));
   EXPECT_THAT(run([](auto&) {}, {.max_facilities = 5}),
               StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("limit of 5")));
-  EXPECT_THAT(run([](auto& r) { r.mode = TravelMode::kDrive; }),
+  EXPECT_THAT(run([](auto& r) { r.travel.mode = TravelMode::kDrive; }),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
   EXPECT_THAT(run([](auto& r) { r.deadline = absl::Now() - absl::Seconds(1); }),
               StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
@@ -256,24 +253,13 @@ TEST(RecommendAdditionsTest, InvalidRequestsNameTheField) {
 // a-b: 1,100 m of one-way primary eastwards (10 m/s); a-c-d-b one residential way (5 m/s):
 // a-c 200 m, c-d 1,100 m, d-b 200 m.
 TEST(RecommendAdditionsTest, DriveModeOnADrawnMap) {
-  AsciiMap map(R"(
-a----------b
-|          |
-c----------d
-)",
-               100);
-  map.Way("ab", {.highway = "primary", .oneway = "yes"});
-  map.Way("acdb", {.highway = "residential"});
-  auto region = BuildRegion("drawn", "", "", {.state_fips = {"15"}},
-                            {{"15003000100", "15003", 100, map.At('a', 150, 0)},       // U0 on a-b
-                             {"15003000200", "15003", 200, map.At('a', 950, 0)},       // U1 on a-b
-                             {"15003000300", "15003", 400, map.At('c', 550, -30)},     // U2 off c-d
-                             {"15003000400", "15003", 800, map.At('c', 550, -5000)}},  // far off
-                            {});
-  ASSERT_TRUE(region.ok());
-  const DriveRegion drive = BuildDriveRegion(*region, routing::RoadNetwork::Create(map.Build()));
+  const AsciiMap map = LoopMap();
+  const DrawnRegion drawn = LoopRegion(map);  // U0, U1 on a-b; U2 off c-d; U3 far off
+  ASSERT_EQ(drawn.region.units.size(), 4u);
+  const Region* region = &drawn.region;
+  const DriveRegion& drive = drawn.drive;
   RecommendRequest request;
-  request.mode = TravelMode::kDrive;
+  request.travel.mode = TravelMode::kDrive;
   request.max_minutes = 2;
   request.candidates = {{.id = "F", .location = map.At('a', 550, 0)},       // middle of a-b
                         {.id = "B", .location = map.At('b', 0, -50)},       // 50 m from b on d-b
@@ -296,7 +282,7 @@ c----------d
   EXPECT_DOUBLE_EQ(answer->picks[1].share, 700.0 / 1500);
   // From the candidate: F reaches U1 (40 s) only; from B everything is round the loop or
   // 700 m away; H still reaches U2. Greedy: H, then F.
-  request.drive.to_facility = false;
+  request.travel.drive.to_facility = false;
   answer = RecommendAdditions(*region, &drive, request, {});
   ASSERT_TRUE(answer.ok());
   ASSERT_EQ(answer->picks.size(), 2u);
@@ -304,7 +290,7 @@ c----------d
   EXPECT_EQ(answer->picks[1].candidate, 0);
   EXPECT_EQ(answer->picks[1].gain_population, 200);
   // With B already in the network, only H is worth adding.
-  request.drive.to_facility = true;
+  request.travel.drive.to_facility = true;
   request.network = {request.candidates[1]};
   answer = RecommendAdditions(*region, &drive, request, {});
   ASSERT_TRUE(answer.ok());
@@ -325,7 +311,7 @@ class AdequacyRecommendTest : public CmsFixtureTest {
     AdequacyRecommendRequest r;
     r.county_fips = std::move(county);
     r.specialty_code = std::move(code);
-    r.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
+    r.travel.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
     return r;
   }
 
@@ -336,7 +322,7 @@ class AdequacyRecommendTest : public CmsFixtureTest {
     request.roster = std::move(roster);
     request.county_fips = {std::move(county)};
     request.specialty_codes = {std::move(code)};
-    request.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
+    request.travel.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
     CountySpecialtyResult result;
     auto summary = EvaluateAdequacy(region_, nullptr, *standards_, telehealth_, request,
                                     [&](const CountySpecialtyResult& r) {
@@ -474,7 +460,7 @@ TEST_F(AdequacyRecommendTest, InvalidRequestsNameTheField) {
                        "specialty_code: \"099\" is not a specialty type of test-standards"));
   EXPECT_THAT(run([](auto& r) { r.max_picks = 1001; }),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_picks: 1001")));
-  EXPECT_THAT(run([](auto& r) { r.mode = TravelMode::kDrive; }),
+  EXPECT_THAT(run([](auto& r) { r.travel.mode = TravelMode::kDrive; }),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
 }
 
