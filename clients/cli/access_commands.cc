@@ -249,24 +249,6 @@ ComputeMatrixRequest BuildMatrixRequest(const MatrixOptions& options, const Faci
   return request;
 }
 
-AdequacyRequestHeader BuildAdequacyHeader(const AdequacyOptions& options) {
-  AdequacyRequestHeader header;
-  header.set_region(options.region);
-  for (const std::string& fips : options.county_fips) header.add_county_fips(fips);
-  for (const std::string& code : options.specialty_codes) header.add_specialty_codes(code);
-  if (options.mode == Mode::kDrive) {
-    header.set_mode(carereach::v1::TRAVEL_MODE_DRIVE);
-    if (options.drive.any()) *header.mutable_drive() = DriveOptionsFrom(options.drive);
-  } else {
-    header.set_mode(carereach::v1::TRAVEL_MODE_STRAIGHT_LINE);
-    if (options.circuity) header.mutable_straight_line()->set_circuity_factor(*options.circuity);
-    if (options.speed_mph) header.mutable_straight_line()->set_speed_mph(*options.speed_mph);
-  }
-  header.set_standards_set(options.standards);
-  header.set_include_uncovered_units(!options.uncovered_out.empty());
-  return header;
-}
-
 absl::Status RunRegions(const GlobalOptions& global, const RegionsOptions& options,
                         std::ostream& out) {
   AccessClient client(global);

@@ -16,6 +16,8 @@
 #include "clients/cli/output.h"
 
 namespace carereach::cli {
+
+using nlohmann::ordered_json;
 namespace {
 
 using carereach::v1::CountySpecialtyResult;

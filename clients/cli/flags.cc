@@ -212,7 +212,7 @@ void AppendWrapped(std::string& out, std::string line, absl::string_view text, s
       absl::StrAppend(&out, line, "\n");
       line = std::string(indent, ' ');
     }
-    if (line.size() > indent) line += ' ';
+    if (!line.empty() && line.back() != ' ') line += ' ';
     absl::StrAppend(&line, word);
   }
   absl::StrAppend(&out, line, "\n");
@@ -412,7 +412,7 @@ std::string UsageFor(absl::string_view intro, const FlagSet& globals,
                      const std::vector<CommandSpec>& commands, absl::string_view outro) {
   std::string out = absl::StrCat(intro, "\nUsage:\n  carereach help | --help\n");
   for (const CommandSpec& spec : commands) {
-    AppendWrapped(out, absl::StrCat("  carereach ", spec.FullName(), " "), spec.synopsis, 22);
+    AppendWrapped(out, absl::StrCat("  carereach ", spec.FullName()), spec.synopsis, 22);
   }
   absl::StrAppend(&out, "\nGlobal flags (any command):\n");
   for (const Flag& flag : globals.flags()) AppendFlagLine(out, FlagLabel(flag), FlagHelp(flag));

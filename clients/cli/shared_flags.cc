@@ -161,7 +161,7 @@ void AddTravelFlags(FlagSet& flags, Field<TravelFlags> travel) {
 }
 
 void AddDriveFlags(FlagSet& flags, Field<DriveFlags> drive) {
-  constexpr absl::string_view kGroup = "drive options";
+  constexpr char kGroup[] = "drive options";
   flags
       .Number("max-snap-meters", "M",
               "drive: farthest a tract or facility may be from a road, in metres (server "
@@ -207,7 +207,7 @@ absl::Status ValidateTravel(const TravelFlags& travel) {
 }
 
 void AddFacilityColumnFlags(FlagSet& flags, Field<FacilityColumnFlags> columns) {
-  constexpr absl::string_view kGroup = "facility CSV columns (matched ignoring case)";
+  constexpr char kGroup[] = "facility CSV columns (matched ignoring case)";
   flags
       .Text("id-column", "C",
             "facility id column (default: first of ID, facility_id, facility.id, NPI, OBJECTID)",
@@ -252,7 +252,7 @@ void AddRosterColumnFlags(FlagSet& flags, Field<RosterColumnFlags> columns) {
 }
 
 void AddRosterReadFlags(FlagSet& flags, Field<RosterReadOptions> read) {
-  constexpr absl::string_view kGroup = "roster file options";
+  constexpr char kGroup[] = "roster file options";
   // Shared by both formats: sets the roster and the facility column.
   auto both = [&](std::string name, std::string help, std::string RosterColumnFlags::*roster,
                   std::string FacilityColumnFlags::*facility) {

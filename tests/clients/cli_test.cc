@@ -73,7 +73,7 @@ TEST(ParseArgsTest, CoverageWithRepeatedWhereAndBothFlagForms) {
   EXPECT_EQ(cov.where[1].value, "MI");
   EXPECT_THAT(cov.minutes, ElementsAre(10, 20));
   EXPECT_THAT(cov.miles, ElementsAre(5));
-  EXPECT_EQ(cov.mode, Mode::kDrive);
+  EXPECT_EQ(cov.travel.mode, Mode::kDrive);
   EXPECT_EQ(cov.format, OutputFormat::kJson);
   EXPECT_EQ(cov.units_out, "units.csv");
   EXPECT_TRUE(cov.counties);
@@ -101,9 +101,9 @@ TEST(ParseArgsTest, StraightLineOptions) {
       ParseArgs({"coverage", "--region", "r", "--facilities", "f", "--minutes", "30", "--circuity",
                  "1.2", "--speed-mph=40", "--lat-column", "Lat_WGS84"});
   ASSERT_TRUE(inv.ok()) << inv.status();
-  EXPECT_EQ(inv->coverage.mode, Mode::kStraightLine);
-  EXPECT_EQ(inv->coverage.circuity, 1.2);
-  EXPECT_EQ(inv->coverage.speed_mph, 40);
+  EXPECT_EQ(inv->coverage.travel.mode, Mode::kStraightLine);
+  EXPECT_EQ(inv->coverage.travel.circuity, 1.2);
+  EXPECT_EQ(inv->coverage.travel.speed_mph, 40);
   EXPECT_EQ(inv->coverage.columns.lat, "Lat_WGS84");
 }
 
@@ -174,9 +174,9 @@ TEST(ParseArgsTest, CoverageDriveOptions) {
       {"coverage", "--region", "r", "--facilities", "f", "--minutes", "30", "--mode", "drive",
        "--max-snap-meters", "500", "--direction", "from-facility", "--offroad-speed-mph=5"});
   ASSERT_TRUE(inv.ok()) << inv.status();
-  EXPECT_EQ(inv->coverage.drive.max_snap_meters, 500);
-  EXPECT_EQ(inv->coverage.drive.direction, Direction::kFromFacility);
-  EXPECT_EQ(inv->coverage.drive.offroad_speed_mph, 5);
+  EXPECT_EQ(inv->coverage.travel.drive.max_snap_meters, 500);
+  EXPECT_EQ(inv->coverage.travel.drive.direction, Direction::kFromFacility);
+  EXPECT_EQ(inv->coverage.travel.drive.offroad_speed_mph, 5);
   EXPECT_THAT(
       ParseArgs({"coverage", "--region", "r", "--facilities", "f", "--minutes", "30",
                  "--offroad-speed-mph", "5"})
@@ -1471,8 +1471,8 @@ TEST(ParseArgsTest, AdequacyWithEveryFlag) {
   EXPECT_EQ(adq.format, OutputFormat::kCsv);
   EXPECT_EQ(adq.uncovered_out, "u.geojson");
   EXPECT_EQ(adq.data_dir, "/data");
-  EXPECT_EQ(adq.circuity, 1.2);
-  EXPECT_EQ(adq.speed_mph, 40);
+  EXPECT_EQ(adq.travel.circuity, 1.2);
+  EXPECT_EQ(adq.travel.speed_mph, 40);
   EXPECT_EQ(adq.columns.id, "npi_id");
   EXPECT_EQ(adq.columns.beds, "staffed");
   EXPECT_EQ(adq.columns.telehealth, "tele");
@@ -1482,9 +1482,9 @@ TEST(ParseArgsTest, AdequacyWithEveryFlag) {
       ParseArgs({"adequacy", "--region", "honolulu", "--network", "h.csv", "--mode", "drive",
                  "--specialty", "40", "--max-snap-meters", "500"});
   ASSERT_TRUE(drive.ok()) << drive.status();
-  EXPECT_EQ(drive->adequacy.mode, Mode::kDrive);
+  EXPECT_EQ(drive->adequacy.travel.mode, Mode::kDrive);
   EXPECT_EQ(drive->adequacy.specialty, "040");
-  EXPECT_EQ(drive->adequacy.drive.max_snap_meters, 500);
+  EXPECT_EQ(drive->adequacy.travel.drive.max_snap_meters, 500);
   // --counties stays a switch of coverage.
   absl::StatusOr<Invocation> coverage =
       ParseArgs({"coverage", "--counties", "--region", "r", "--facilities", "f", "--minutes", "5"});
