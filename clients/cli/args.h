@@ -153,6 +153,15 @@ struct DriveFlags {
   }
 };
 
+// Travel model flags; the straight-line options are unset for the server's defaults
+// (carereach.v1.TravelMode, StraightLineOptions, DriveOptions).
+struct TravelFlags {
+  Mode mode = Mode::kStraightLine;
+  std::optional<double> circuity;
+  std::optional<double> speed_mph;
+  DriveFlags drive;
+};
+
 struct CoverageOptions {
   std::string region;
   // Path of the facility CSV.
@@ -160,12 +169,7 @@ struct CoverageOptions {
   std::vector<WhereClause> where;
   std::vector<double> minutes;
   std::vector<double> miles;
-  Mode mode = Mode::kStraightLine;
-  // Straight-line model; unset leaves the server's default.
-  std::optional<double> circuity;
-  std::optional<double> speed_mph;
-  // Drive mode only.
-  DriveFlags drive;
+  TravelFlags travel;
   FacilityColumnFlags columns;
   OutputFormat format = OutputFormat::kTable;
   // When set, per-unit detail is paged through and written to this CSV file.
@@ -229,10 +233,7 @@ struct AdequacyOptions {
   std::vector<std::string> county_fips;
   // Specialty types ("S03", "040"), numeric codes padded to 3 digits; empty: every type.
   std::vector<std::string> specialty_codes;
-  Mode mode = Mode::kStraightLine;
-  std::optional<double> circuity;
-  std::optional<double> speed_mph;
-  DriveFlags drive;
+  TravelFlags travel;
   // Standards set name; empty: the server's default.
   std::string standards;
   // The specialty code of every row (--specialty), for files without a specialty column.
@@ -283,14 +284,6 @@ struct SelectionFlags {
   // What-ifs: rows added (from these files, in order) and provider ids removed.
   std::vector<RosterSource> add;
   std::vector<std::string> remove_ids;
-};
-
-// Travel model flags (carereach.v1.TravelMode, StraightLineOptions, DriveOptions).
-struct TravelFlags {
-  Mode mode = Mode::kStraightLine;
-  std::optional<double> circuity;
-  std::optional<double> speed_mph;
-  DriveFlags drive;
 };
 
 // Options of every `network` subcommand (which fields apply is noted per field).
@@ -413,10 +406,12 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
                                      absl::string_view default_server = kDefaultServer,
                                      absl::string_view default_tenant = {});
 
-// Parses a comma-separated list of numbers such as "10,20,30". `flag` names the flag in errors.
-absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view flag, absl::string_view text);
+// Parses a comma-separated list of numbers such as "10,20,30". `origin` names the flag in errors
+// ("--minutes").
+absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view origin,
+                                                    absl::string_view text);
 
-// The text printed by `carereach help`.
+// The text printed by `carereach help`, generated from the command declarations (flags.h).
 std::string UsageText();
 
 }  // namespace carereach::cli

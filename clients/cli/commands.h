@@ -1,9 +1,11 @@
 #ifndef CAREREACH_CLIENTS_CLI_COMMANDS_H_
 #define CAREREACH_CLIENTS_CLI_COMMANDS_H_
 
-// The commands of the `carereach` client: parse, read facilities, call AccessService, print;
-// RunCli also dispatches the network, report and analysis commands (network_commands.h,
-// contracting_commands.h).
+// The commands of the `carereach` client: parse, read facilities, call AccessService (regions,
+// coverage, isochrone, matrix: access_commands.cc) or AdequacyService (adequacy:
+// adequacy_commands.cc), print; RunCli (cli.cc) runs the command of the parsed command line
+// through its declaration (flags.h), which also covers the network, report and analysis
+// commands (network_commands.h, contracting_commands.h).
 // RunCli is the whole program minus main(); it writes only to the streams it is given.
 // Not thread-safe with respect to the streams passed in; otherwise stateless.
 
@@ -68,6 +70,20 @@ carereach::v1::ComputeMatrixRequest BuildMatrixRequest(const MatrixOptions& opti
                                                        const FacilityList& destinations);
 // The drive flags as the wire's DriveOptions (unset flags stay 0: server defaults).
 carereach::v1::DriveOptions DriveOptionsFrom(const DriveFlags& flags);
+
+// Sets the travel mode and its options (unset ones: server defaults) of a request or header
+// with mode, straight_line and drive fields.
+template <typename Request>
+void SetTravel(const TravelFlags& travel, Request& request) {
+  if (travel.mode == Mode::kDrive) {
+    request.set_mode(carereach::v1::TRAVEL_MODE_DRIVE);
+    if (travel.drive.any()) *request.mutable_drive() = DriveOptionsFrom(travel.drive);
+  } else {
+    request.set_mode(carereach::v1::TRAVEL_MODE_STRAIGHT_LINE);
+    if (travel.circuity) request.mutable_straight_line()->set_circuity_factor(*travel.circuity);
+    if (travel.speed_mph) request.mutable_straight_line()->set_speed_mph(*travel.speed_mph);
+  }
+}
 
 }  // namespace carereach::cli
 

@@ -17,6 +17,7 @@
 #include "clients/cli/partial_file.h"
 #include "clients/cli/roster_csv.h"
 #include "clients/cli/rpc_client.h"
+#include "geo/core/status_macros.h"
 #include "grpcpp/grpcpp.h"
 
 namespace carereach::cli {
@@ -68,24 +69,11 @@ absl::StatusOr<Selections> ReadSelections(const AnalysisOptions& options, std::o
   Selections selections;
   for (const SelectionFlags& flags : options.networks) {
     SelectionRows rows;
-    absl::StatusOr<NetworkSelection> selection = BuildSelection(flags, options.read, err, &rows);
-    if (!selection.ok()) return selection.status();
-    selections.networks.push_back(*std::move(selection));
+    ASSIGN_OR_RETURN(NetworkSelection selection, BuildSelection(flags, options.read, err, &rows));
+    selections.networks.push_back(std::move(selection));
     selections.rows.push_back(std::move(rows));
   }
   return selections;
-}
-
-template <typename Request>
-void SetTravel(const TravelFlags& travel, Request& request) {
-  if (travel.mode == Mode::kDrive) {
-    request.set_mode(carereach::v1::TRAVEL_MODE_DRIVE);
-    if (travel.drive.any()) *request.mutable_drive() = DriveOptionsFrom(travel.drive);
-  } else {
-    request.set_mode(carereach::v1::TRAVEL_MODE_STRAIGHT_LINE);
-    if (travel.circuity) request.mutable_straight_line()->set_circuity_factor(*travel.circuity);
-    if (travel.speed_mph) request.mutable_straight_line()->set_speed_mph(*travel.speed_mph);
-  }
 }
 
 void ReportSaved(absl::string_view report_id, std::ostream& err) {
@@ -93,11 +81,10 @@ void ReportSaved(absl::string_view report_id, std::ostream& err) {
   err << "report: saved as " << report_id << " (carereach report show " << report_id << ")\n";
 }
 
-absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out) {
-  absl::StatusOr<nlohmann::ordered_json> json = ProtoJson(message);
-  if (!json.ok()) return json.status();
-  out << JsonText(*json);
-  return absl::OkStatus();
+// The proto3 JSON mapping of `message` (docs/CLI.md, JSON policy).
+std::function<absl::StatusOr<nlohmann::ordered_json>()> JsonOf(
+    const google::protobuf::Message& message) {
+  return [&message] { return ProtoJson(message); };
 }
 
 }  // namespace
@@ -112,27 +99,28 @@ absl::StatusOr<NetworkSelection> BuildSelection(const SelectionFlags& flags,
     const absl::string_view label =
         candidates ? "candidates"
                    : (source.format == RosterFormat::kFacilities ? "facilities" : "roster");
-    absl::StatusOr<Roster> roster =
-        ReadRosterSource(source, read, label, candidates ? "--candidates-where" : "--where", err);
-    if (!roster.ok()) return roster.status();
-    selection.mutable_providers()->Reserve(static_cast<int>(roster->providers.size()));
-    for (carereach::v1::NetworkProvider& provider : roster->providers) {
+    ASSIGN_OR_RETURN(
+        Roster roster,
+        ReadRosterSource(source, read, label, candidates ? "--candidates-where" : "--where", err));
+    selection.mutable_providers()->Reserve(static_cast<int>(roster.providers.size()));
+    for (carereach::v1::NetworkProvider& provider : roster.providers) {
       *selection.add_providers() = std::move(provider);
     }
-    rows->providers.Append(roster->source, roster->csv_lines);
+    rows->providers.Append(roster.source, roster.csv_lines);
   } else {
     selection.set_network_id(flags.network_id);
     selection.set_version(flags.version);
   }
   for (const RosterSource& source : flags.add) {
-    absl::StatusOr<Roster> roster = ReadRosterSource(
-        source, read, source.format == RosterFormat::kFacilities ? "add-facilities" : "add-roster",
-        "--add-where", err);
-    if (!roster.ok()) return roster.status();
-    for (carereach::v1::NetworkProvider& provider : roster->providers) {
+    ASSIGN_OR_RETURN(Roster roster,
+                     ReadRosterSource(source, read,
+                                      source.format == RosterFormat::kFacilities ? "add-facilities"
+                                                                                 : "add-roster",
+                                      "--add-where", err));
+    for (carereach::v1::NetworkProvider& provider : roster.providers) {
       *selection.add_add_providers() = std::move(provider);
     }
-    rows->add_providers.Append(roster->source, roster->csv_lines);
+    rows->add_providers.Append(roster.source, roster.csv_lines);
   }
   for (const std::string& id : flags.remove_ids) selection.add_remove_provider_ids(id);
   return selection;
@@ -218,34 +206,26 @@ carereach::v1::ComputeAccessRatiosRequest BuildAccessRatiosRequest(
 
 absl::Status RunAnalyzeCoverage(const GlobalOptions& global, const AnalysisOptions& options,
                                 std::ostream& out, std::ostream& err) {
-  absl::StatusOr<Selections> selections = ReadSelections(options, err);
-  if (!selections.ok()) return selections.status();
+  ASSIGN_OR_RETURN(const Selections selections, ReadSelections(options, err));
   ContractingClient client(global);
   carereach::v1::AnalyzeCoverageResponse response;
   if (absl::Status status =
           client.Call(&ContractingService::Stub::AnalyzeCoverage,
-                      BuildAnalyzeCoverageRequest(options, selections->networks), &response);
+                      BuildAnalyzeCoverageRequest(options, selections.networks), &response);
       !status.ok()) {
-    return selections->Annotate(status);
+    return selections.Annotate(status);
   }
   ReportSaved(response.report_id(), err);
-  switch (options.format) {
-    case OutputFormat::kTable:
-      out << AnalyzeCoverageTable(response, options.counties);
-      break;
-    case OutputFormat::kCsv:
-      out << AnalyzeCoverageCsv(response);
-      break;
-    case OutputFormat::kJson:
-      return PrintJson(response, out);
-  }
-  return absl::OkStatus();
+  return PrintAnswer(options.format,
+                     {.table = [&] { return AnalyzeCoverageTable(response, options.counties); },
+                      .csv = [&] { return AnalyzeCoverageCsv(response); },
+                      .json = JsonOf(response)},
+                     out);
 }
 
 absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptions& options,
                                 std::ostream& out, std::ostream& err) {
-  absl::StatusOr<Selections> selections = ReadSelections(options, err);
-  if (!selections.ok()) return selections.status();
+  ASSIGN_OR_RETURN(const Selections selections, ReadSelections(options, err));
   carereach::v1::AdequacyReport report;
   bool have_summary = false;
   auto on_part = [&](const carereach::v1::AnalyzeAdequacyResponse& part) -> absl::Status {
@@ -259,104 +239,82 @@ absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptio
   };
   ContractingClient client(global);
   if (absl::Status status = client.AnalyzeAdequacy(
-          BuildAnalyzeAdequacyRequest(options, selections->networks), on_part);
+          BuildAnalyzeAdequacyRequest(options, selections.networks), on_part);
       !status.ok()) {
-    return selections->Annotate(status);
+    return selections.Annotate(status);
   }
   if (!have_summary) {
     return absl::DataLossError(absl::StrCat("analyze adequacy: the stream ended after ",
                                             report.results_size(), " results without a summary"));
   }
   ReportSaved(report.summary().report_id(), err);
-  switch (options.format) {
-    case OutputFormat::kTable:
-      out << AllianceAdequacyTable(report, options.failing_only);
-      break;
-    case OutputFormat::kCsv:
-      out << AllianceAdequacyCsv(report, options.failing_only);
-      break;
-    case OutputFormat::kJson:
-      return PrintJson(OrderedAdequacyReport(report, options.failing_only), out);
-  }
-  return absl::OkStatus();
+  return PrintAnswer(
+      options.format,
+      {.table = [&] { return AllianceAdequacyTable(report, options.failing_only); },
+       .csv = [&] { return AllianceAdequacyCsv(report, options.failing_only); },
+       .json = [&] { return ProtoJson(OrderedAdequacyReport(report, options.failing_only)); }},
+      out);
 }
 
 absl::Status RunRecommend(const GlobalOptions& global, const AnalysisOptions& options,
                           std::ostream& out, std::ostream& err) {
-  absl::StatusOr<Selections> selections = ReadSelections(options, err);
-  if (!selections.ok()) return selections.status();
+  ASSIGN_OR_RETURN(const Selections selections, ReadSelections(options, err));
   SelectionRows candidate_rows;
-  absl::StatusOr<NetworkSelection> candidates =
-      BuildSelection(*options.candidates, options.read, err, &candidate_rows, /*candidates=*/true);
-  if (!candidates.ok()) return candidates.status();
+  ASSIGN_OR_RETURN(const NetworkSelection candidates,
+                   BuildSelection(*options.candidates, options.read, err, &candidate_rows,
+                                  /*candidates=*/true));
 
   const carereach::v1::RecommendAdditionsRequest request =
-      BuildRecommendRequest(options, selections->networks, *candidates);
+      BuildRecommendRequest(options, selections.networks, candidates);
   ContractingClient client(global);
   carereach::v1::RecommendAdditionsResponse response;
   if (absl::Status status =
           client.Call(&ContractingService::Stub::RecommendAdditions, request, &response);
       !status.ok()) {
-    absl::Status annotated = selections->Annotate(status);
+    absl::Status annotated = selections.Annotate(status);
     return absl::Status(annotated.code(),
                         AddSelectionLines(annotated.message(), "candidates", candidate_rows));
   }
   ReportSaved(response.report_id(), err);
-  switch (options.format) {
-    case OutputFormat::kTable:
-      out << RecommendTable(request, response);
-      break;
-    case OutputFormat::kCsv:
-      out << RecommendCsv(response);
-      break;
-    case OutputFormat::kJson:
-      return PrintJson(response, out);
-  }
-  return absl::OkStatus();
+  return PrintAnswer(options.format,
+                     {.table = [&] { return RecommendTable(request, response); },
+                      .csv = [&] { return RecommendCsv(response); },
+                      .json = JsonOf(response)},
+                     out);
 }
 
 absl::Status RunAccessRatios(const GlobalOptions& global, const AnalysisOptions& options,
                              std::ostream& out, std::ostream& err) {
-  absl::StatusOr<Selections> selections = ReadSelections(options, err);
-  if (!selections.ok()) return selections.status();
+  ASSIGN_OR_RETURN(const Selections selections, ReadSelections(options, err));
   // Open --units-out first: an unwritable path should fail before the computation, not after.
-  std::unique_ptr<PartialFile> units_file;
-  if (!options.units_out.empty()) {
-    units_file = std::make_unique<PartialFile>("--units-out", options.units_out);
-    if (absl::Status status = units_file->Open(); !status.ok()) return status;
-  }
+  ASSIGN_OR_RETURN(std::unique_ptr<PartialFile> units_file,
+                   OpenPartialFile("--units-out", options.units_out));
   const carereach::v1::ComputeAccessRatiosRequest request =
-      BuildAccessRatiosRequest(options, selections->networks.at(0));
+      BuildAccessRatiosRequest(options, selections.networks.at(0));
   ContractingClient client(global);
   carereach::v1::ComputeAccessRatiosResponse response;
   if (absl::Status status =
           client.Call(&ContractingService::Stub::ComputeAccessRatios, request, &response);
       !status.ok()) {
-    const absl::Status annotated = selections->Annotate(status);
+    const absl::Status annotated = selections.Annotate(status);
     // The one selection is sent as "network", not "networks[0]".
     return absl::Status(annotated.code(),
-                        AddSelectionLines(annotated.message(), "network", selections->rows[0]));
+                        AddSelectionLines(annotated.message(), "network", selections.rows[0]));
   }
   if (units_file != nullptr) {
     units_file->stream() << AccessUnitsCsvHeader();
     for (const carereach::v1::UnitAccess& unit : response.units()) {
       units_file->stream() << AccessUnitsCsvLine(unit);
     }
-    if (absl::Status status = units_file->Commit(); !status.ok()) return status;
+    RETURN_IF_ERROR(units_file->Commit());
     err << "units: wrote " << response.units_size() << " rows to " << options.units_out << "\n";
   }
   ReportSaved(response.report_id(), err);
-  switch (options.format) {
-    case OutputFormat::kTable:
-      out << AccessRatiosTable(request, response);
-      break;
-    case OutputFormat::kCsv:
-      out << AccessRatiosCsv(response);
-      break;
-    case OutputFormat::kJson:
-      return PrintJson(response, out);
-  }
-  return absl::OkStatus();
+  return PrintAnswer(options.format,
+                     {.table = [&] { return AccessRatiosTable(request, response); },
+                      .csv = [&] { return AccessRatiosCsv(response); },
+                      .json = JsonOf(response)},
+                     out);
 }
 
 }  // namespace carereach::cli

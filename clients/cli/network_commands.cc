@@ -22,6 +22,7 @@
 #include "clients/cli/partial_file.h"
 #include "clients/cli/roster_csv.h"
 #include "clients/cli/rpc_client.h"
+#include "geo/core/status_macros.h"
 #include "grpcpp/grpcpp.h"
 
 namespace carereach::cli {
@@ -87,9 +88,7 @@ absl::Status ListAll(NetworkClient& client,
                      const std::type_identity_t<std::function<void(const Response&)>>& on_page) {
   for (int page = 0; page < kMaxPages; ++page) {
     Response response;
-    if (absl::Status status = client.Call(method, request, &response); !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(client.Call(method, request, &response));
     on_page(response);
     if (response.next_page_token().empty()) return absl::OkStatus();
     if (response.next_page_token() == request.page_token()) {
@@ -100,11 +99,10 @@ absl::Status ListAll(NetworkClient& client,
   return absl::DataLossError(absl::StrCat("more than ", kMaxPages, " pages"));
 }
 
-absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out) {
-  absl::StatusOr<nlohmann::ordered_json> json = ProtoJson(message);
-  if (!json.ok()) return json.status();
-  out << JsonText(*json);
-  return absl::OkStatus();
+// `table` or the proto3 JSON mapping of `message` (docs/CLI.md, JSON policy).
+absl::Status PrintMessage(OutputFormat format, const google::protobuf::Message& message,
+                          const std::function<std::string()>& table, std::ostream& out) {
+  return PrintAnswer(format, {.table = table, .json = [&] { return ProtoJson(message); }}, out);
 }
 
 // The roster of create / import, read and reported on `err`.
@@ -124,9 +122,7 @@ absl::Status RunCreate(NetworkClient& client, const NetworkOptions& options, std
                        std::ostream& err) {
   Roster roster;
   if (options.roster) {
-    absl::StatusOr<Roster> read = ReadNetworkRoster(options, err);
-    if (!read.ok()) return read.status();
-    roster = *std::move(read);
+    ASSIGN_OR_RETURN(roster, ReadNetworkRoster(options, err));
   }
   carereach::v1::CreateNetworkResponse response;
   if (absl::Status status =
@@ -141,12 +137,11 @@ absl::Status RunCreate(NetworkClient& client, const NetworkOptions& options, std
 
 absl::Status RunImport(NetworkClient& client, const NetworkOptions& options, std::ostream& out,
                        std::ostream& err) {
-  absl::StatusOr<Roster> roster = ReadNetworkRoster(options, err);
-  if (!roster.ok()) return roster.status();
+  ASSIGN_OR_RETURN(const Roster roster, ReadNetworkRoster(options, err));
   carereach::v1::NetworkVersion version;
-  if (absl::Status status = client.Import(BuildImportHeader(options), roster->providers, &version);
+  if (absl::Status status = client.Import(BuildImportHeader(options), roster.providers, &version);
       !status.ok()) {
-    return WithRowLines(status, *roster);
+    return WithRowLines(status, roster);
   }
   out << NetworkVersionTable(version);
   return absl::OkStatus();
@@ -155,11 +150,7 @@ absl::Status RunImport(NetworkClient& client, const NetworkOptions& options, std
 absl::Status RunExport(NetworkClient& client, const NetworkOptions& options, std::ostream& out,
                        std::ostream& err) {
   // Open --out first: an unwritable path should fail before the call, not after.
-  std::unique_ptr<PartialFile> file;
-  if (!options.out_path.empty()) {
-    file = std::make_unique<PartialFile>("--out", options.out_path);
-    if (absl::Status status = file->Open(); !status.ok()) return status;
-  }
+  ASSIGN_OR_RETURN(std::unique_ptr<PartialFile> file, OpenPartialFile("--out", options.out_path));
   // stdout gets the CSV only once the stream has ended well.
   std::ostringstream buffer;
   std::ostream& target = file != nullptr ? file->stream() : buffer;
@@ -183,7 +174,7 @@ absl::Status RunExport(NetworkClient& client, const NetworkOptions& options, std
     }
     return absl::OkStatus();
   };
-  if (absl::Status status = client.Export(request, on_part); !status.ok()) return status;
+  RETURN_IF_ERROR(client.Export(request, on_part));
   if (!version) return absl::DataLossError("export: the stream ended without a version");
   if (rows != version->provider_count()) {
     return absl::DataLossError(absl::StrCat("export: the stream ended after ", rows, " of ",
@@ -197,7 +188,7 @@ absl::Status RunExport(NetworkClient& client, const NetworkOptions& options, std
     err << "export: " << what << "\n";
     return absl::OkStatus();
   }
-  if (absl::Status status = file->Commit(); !status.ok()) return status;
+  RETURN_IF_ERROR(file->Commit());
   out << "wrote " << what << " to " << options.out_path << "\n";
   return absl::OkStatus();
 }
@@ -244,22 +235,21 @@ absl::Status RunNetworkCommand(Command command, const GlobalOptions& global,
           [&](const carereach::v1::ListNetworksResponse& page) {
             all.mutable_networks()->MergeFrom(page.networks());
           });
-      if (!status.ok()) return status;
-      if (options.format == OutputFormat::kJson) return PrintJson(all, out);
-      out << NetworksTable({all.networks().begin(), all.networks().end()});
-      return absl::OkStatus();
+      RETURN_IF_ERROR(status);
+      return PrintMessage(
+          options.format, all,
+          [&] {
+            return NetworksTable({all.networks().begin(), all.networks().end()});
+          },
+          out);
     }
     case Command::kNetworkShow: {
       carereach::v1::GetNetworkRequest request;
       request.set_network_id(options.network_id);
       carereach::v1::GetNetworkResponse response;
-      if (absl::Status status = client.Call(&NetworkService::Stub::GetNetwork, request, &response);
-          !status.ok()) {
-        return status;
-      }
-      if (options.format == OutputFormat::kJson) return PrintJson(response, out);
-      out << NetworkTable(response);
-      return absl::OkStatus();
+      RETURN_IF_ERROR(client.Call(&NetworkService::Stub::GetNetwork, request, &response));
+      return PrintMessage(
+          options.format, response, [&] { return NetworkTable(response); }, out);
     }
     case Command::kNetworkExport:
       return RunExport(client, options, out, err);
@@ -269,32 +259,18 @@ absl::Status RunNetworkCommand(Command command, const GlobalOptions& global,
       request.set_from_version(options.from_version);
       request.set_to_version(options.to_version);
       carereach::v1::DiffNetworkVersionsResponse response;
-      if (absl::Status status =
-              client.Call(&NetworkService::Stub::DiffNetworkVersions, request, &response);
-          !status.ok()) {
-        return status;
-      }
-      switch (options.format) {
-        case OutputFormat::kTable:
-          out << DiffTable(response);
-          break;
-        case OutputFormat::kCsv:
-          out << DiffCsv(response);
-          break;
-        case OutputFormat::kJson:
-          return PrintJson(response, out);
-      }
-      return absl::OkStatus();
+      RETURN_IF_ERROR(client.Call(&NetworkService::Stub::DiffNetworkVersions, request, &response));
+      return PrintAnswer(options.format,
+                         {.table = [&] { return DiffTable(response); },
+                          .csv = [&] { return DiffCsv(response); },
+                          .json = [&] { return ProtoJson(response); }},
+                         out);
     }
     case Command::kNetworkDelete: {
       carereach::v1::DeleteNetworkRequest request;
       request.set_network_id(options.network_id);
       carereach::v1::DeleteNetworkResponse response;
-      if (absl::Status status =
-              client.Call(&NetworkService::Stub::DeleteNetwork, request, &response);
-          !status.ok()) {
-        return status;
-      }
+      RETURN_IF_ERROR(client.Call(&NetworkService::Stub::DeleteNetwork, request, &response));
       out << "deleted network " << options.network_id << "\n";
       return absl::OkStatus();
     }
@@ -315,28 +291,25 @@ absl::Status RunReportCommand(Command command, const GlobalOptions& global,
         [&](const carereach::v1::ListReportsResponse& page) {
           all.mutable_reports()->MergeFrom(page.reports());
         });
-    if (!status.ok()) return status;
-    if (options.format == OutputFormat::kJson) return PrintJson(all, out);
-    out << ReportsTable({all.reports().begin(), all.reports().end()});
-    return absl::OkStatus();
+    RETURN_IF_ERROR(status);
+    return PrintMessage(
+        options.format, all,
+        [&] {
+          return ReportsTable({all.reports().begin(), all.reports().end()});
+        },
+        out);
   }
   carereach::v1::GetReportRequest request;
   request.set_report_id(options.report_id);
   carereach::v1::Report report;
-  if (absl::Status status = client.Call(&NetworkService::Stub::GetReport, request, &report);
-      !status.ok()) {
-    return status;
+  RETURN_IF_ERROR(client.Call(&NetworkService::Stub::GetReport, request, &report));
+  std::string table;
+  if (options.format == OutputFormat::kTable) {
+    ASSIGN_OR_RETURN(table, ReportTable(report));
   }
-  if (options.format == OutputFormat::kJson) {
-    absl::StatusOr<nlohmann::ordered_json> json = ReportJson(report);
-    if (!json.ok()) return json.status();
-    out << JsonText(*json);
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::string> table = ReportTable(report);
-  if (!table.ok()) return table.status();
-  out << *table;
-  return absl::OkStatus();
+  return PrintAnswer(options.format,
+                     {.table = [&] { return table; }, .json = [&] { return ReportJson(report); }},
+                     out);
 }
 
 }  // namespace carereach::cli

@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "carereach/v1/access.pb.h"
 #include "carereach/v1/adequacy.pb.h"
+#include "clients/cli/args.h"
 #include "clients/cli/roster_csv.h"
 #include "nlohmann/json.hpp"
 
@@ -41,6 +44,11 @@ class TextTable {
 
 // "key    value" lines, keys padded to one width (the header blocks of the tables).
 std::string KeyValueText(const std::vector<std::pair<std::string, std::string>>& rows);
+
+// Whole numbers as JSON integers ("minutes": 10, not 10.0); others stay doubles.
+nlohmann::ordered_json JsonNumber(double value);
+// Drive figures to 3 decimals (0.06 s, about 1.6 m): enough for any use, without float noise.
+double Rounded3(double value);
 
 // 0.8452 -> "84.5%".
 std::string Percent(double share);
@@ -123,6 +131,35 @@ class MatrixTable {
   std::vector<std::string> destination_ids_;
   std::vector<size_t> widths_;
 };
+
+// One answer in the formats of --format, the one path every command prints through: the table
+// and CSV texts and the JSON value (JSON policy: docs/CLI.md). A format a command does not offer
+// may be left null (the parser refuses it).
+struct Answer {
+  std::function<std::string()> table;
+  std::function<std::string()> csv;
+  std::function<absl::StatusOr<nlohmann::ordered_json>()> json;
+};
+// Writes `answer` in `format` to `out`, the JSON as JsonText.
+absl::Status PrintAnswer(OutputFormat format, const Answer& answer, std::ostream& out);
+
+// "Road data © OpenStreetMap contributors\n": the attribution line of drive answers
+// (AttributionOr(attribution)).
+std::string AttributionLine(absl::string_view attribution);
+
+// The threshold table of coverage answers: threshold, covered population, share (and tracts
+// when `tracts`).
+std::string ThresholdTable(
+    const google::protobuf::RepeatedPtrField<carereach::v1::ThresholdCoverage>& results,
+    bool tracts);
+// "share of residents by county" and the per-county table: one column per threshold.
+std::string CountyCoverageTable(
+    const google::protobuf::RepeatedPtrField<carereach::v1::ThresholdCoverage>& results,
+    const google::protobuf::RepeatedPtrField<carereach::v1::CountyCoverage>& counties);
+// The "unsnapped" rows of a drive coverage header block.
+std::vector<std::pair<std::string, std::string>> UnsnappedRows(
+    int64_t units, int64_t population,
+    const google::protobuf::RepeatedPtrField<std::string>& facility_ids);
 
 // Indented JSON text and a newline. Names from data files are not always valid UTF-8: bad bytes
 // become U+FFFD rather than an exception.

@@ -3,9 +3,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::cli {
 
@@ -33,6 +37,13 @@ absl::Status PartialFile::Commit() {
   }
   committed_ = true;
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<PartialFile>> OpenPartialFile(std::string flag, std::string path) {
+  if (path.empty()) return nullptr;
+  auto file = std::make_unique<PartialFile>(std::move(flag), std::move(path));
+  RETURN_IF_ERROR(file->Open());
+  return file;
 }
 
 }  // namespace carereach::cli

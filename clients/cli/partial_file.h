@@ -2,11 +2,13 @@
 #define CAREREACH_CLIENTS_CLI_PARTIAL_FILE_H_
 
 #include <fstream>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace carereach::cli {
 
@@ -40,6 +42,10 @@ class PartialFile {
   bool opened_ = false;
   bool committed_ = false;
 };
+
+// An opened PartialFile for `path`, or null when `path` is empty (the flag was not given). Output
+// files are opened before any computation: an unwritable path fails first, not after.
+absl::StatusOr<std::unique_ptr<PartialFile>> OpenPartialFile(std::string flag, std::string path);
 
 }  // namespace carereach::cli
 

@@ -25,7 +25,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/clients/cli_test_util.h"
+#include "tests/clients/fixtures.h"
 
 namespace carereach::cli {
 namespace {
