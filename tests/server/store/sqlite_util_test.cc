@@ -101,6 +101,22 @@ TEST_F(SqliteTest, BoundValuesRoundTrip) {
   EXPECT_FALSE(*select.Step());
 }
 
+TEST_F(SqliteTest, BindAllBindsEachValueAsItsType) {
+  Statement insert(db_, "INSERT INTO t (k, s, b, d) VALUES (?1, ?2, ?3, ?4)");
+  const std::string text = "x", blob("\0y", 2);
+  insert.BindAll(int32_t{7}, text, AsBlob{blob}, 2.5);
+  ASSERT_TRUE(insert.Run().ok());
+  Statement select(db_, "SELECT k, s, typeof(s), b, typeof(b), d, typeof(d) FROM t");
+  ASSERT_TRUE(*select.Step());
+  EXPECT_EQ(select.Int(0), 7);
+  EXPECT_EQ(select.Text(1), "x");
+  EXPECT_EQ(select.Text(2), "text");
+  EXPECT_EQ(select.Blob(3), blob);
+  EXPECT_EQ(select.Text(4), "blob");
+  EXPECT_EQ(select.Double(5), 2.5);
+  EXPECT_EQ(select.Text(6), "real");
+}
+
 TEST_F(SqliteTest, ReadAllReadsEveryRowInOrder) {
   ASSERT_TRUE(Exec(db_, "INSERT INTO t (k, s) VALUES (3, 'c'), (1, 'a'), (2, 'b')").ok());
   Statement select(db_, "SELECT s FROM t ORDER BY k");
