@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "tests/status_matchers.h"
@@ -43,20 +44,18 @@ class SqliteTest : public ::testing::Test {
 };
 
 TEST(SqliteStatusTest, MapsResultCodesToCanonicalCodes) {
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_BUSY),
-              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_BUSY_SNAPSHOT),
-              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_LOCKED),
-              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_CONSTRAINT_UNIQUE),
-              StatusIs(absl::StatusCode::kAlreadyExists, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_CONSTRAINT_PRIMARYKEY),
-              StatusIs(absl::StatusCode::kAlreadyExists, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_CONSTRAINT_NOTNULL),
-              StatusIs(absl::StatusCode::kInternal, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_CORRUPT),
-              StatusIs(absl::StatusCode::kInternal, ::testing::_));
+  const std::vector<std::pair<int, absl::StatusCode>> cases = {
+      {SQLITE_BUSY, absl::StatusCode::kUnavailable},
+      {SQLITE_BUSY_SNAPSHOT, absl::StatusCode::kUnavailable},
+      {SQLITE_LOCKED, absl::StatusCode::kUnavailable},
+      {SQLITE_CONSTRAINT_UNIQUE, absl::StatusCode::kAlreadyExists},
+      {SQLITE_CONSTRAINT_PRIMARYKEY, absl::StatusCode::kAlreadyExists},
+      {SQLITE_CONSTRAINT_NOTNULL, absl::StatusCode::kInternal},
+      {SQLITE_CORRUPT, absl::StatusCode::kInternal},
+  };
+  for (const auto& [rc, code] : cases) {
+    EXPECT_EQ(SqliteStatus(nullptr, rc).code(), code) << "rc " << rc;
+  }
   // Without a connection the message is SQLite's description of the code.
   EXPECT_THAT(SqliteStatus(nullptr, SQLITE_BUSY),
               StatusIs(absl::StatusCode::kUnavailable,
