@@ -8,6 +8,11 @@
 #include "absl/strings/str_split.h"
 
 namespace carereach::rpc {
+namespace {
+
+constexpr char kNotOurs[] = "unit_detail.page_token: not a token this server issued";
+
+}  // namespace
 
 uint64_t Fingerprint(std::string_view bytes) {
   uint64_t h = 14695981039346656037ull;
@@ -25,14 +30,14 @@ std::string EncodePageToken(int64_t offset, uint64_t fingerprint) {
 absl::StatusOr<int64_t> DecodePageToken(std::string_view token, uint64_t fingerprint) {
   std::string plain;
   if (!absl::WebSafeBase64Unescape(absl::string_view(token.data(), token.size()), &plain)) {
-    return absl::InvalidArgumentError("unit_detail.page_token: not a token this server issued");
+    return absl::InvalidArgumentError(kNotOurs);
   }
   const std::vector<absl::string_view> parts = absl::StrSplit(plain, ':');
   int64_t offset = 0;
   uint64_t issued_for = 0;
   if (parts.size() != 3 || parts[0] != "v1" || !absl::SimpleAtoi(parts[1], &offset) || offset < 0 ||
       !absl::SimpleHexAtoi(parts[2], &issued_for)) {
-    return absl::InvalidArgumentError("unit_detail.page_token: not a token this server issued");
+    return absl::InvalidArgumentError(kNotOurs);
   }
   if (issued_for != fingerprint) {
     return absl::InvalidArgumentError(

@@ -11,7 +11,8 @@ namespace carereach::rpc {
 
 // Page tokens for paged per-unit detail: an offset bound to a fingerprint of the request (all of
 // it but the paging fields), so a token cannot be replayed against a different question.
-// Opaque to clients (web-safe base64). Thread-safe (pure functions).
+// Opaque to clients (web-safe base64). Thread-safe (pure functions). (The stored listings page
+// by key instead: see server/store/paging.h.)
 
 // A stable 64-bit FNV-1a hash of `bytes` (stable across processes and restarts).
 uint64_t Fingerprint(std::string_view bytes);

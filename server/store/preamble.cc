@@ -24,7 +24,7 @@ absl::Status NetworkNotFound(const std::string& network_id) {
 
 absl::StatusOr<int32_t> LatestVersion(sqlite3* db, int64_t network_key) {
   sqlite::Statement select(db, "SELECT COALESCE(MAX(version), 0) FROM versions WHERE network = ?1");
-  select.BindInt(1, network_key);
+  select.BindAll(network_key);
   RETURN_IF_ERROR(select.Step().status());
   return static_cast<int32_t>(select.Int(0));
 }
@@ -86,8 +86,7 @@ absl::StatusOr<LiveNetwork> FindLiveNetwork(sqlite3* db, const std::string& tena
   sqlite::Statement select(db,
                            "SELECT id FROM networks"
                            " WHERE tenant = ?1 AND network_id = ?2 AND deleted_at_us IS NULL");
-  select.BindText(1, tenant);
-  select.BindText(2, network_id);
+  select.BindAll(tenant, network_id);
   ASSIGN_OR_RETURN(const bool found, select.Step());
   if (!found) return NetworkNotFound(network_id);
   return LiveNetwork{.key = select.Int(0), .network_id = network_id};

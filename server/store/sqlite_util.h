@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,11 @@ absl::Status SqliteStatus(sqlite3* db, int rc);
 // Runs SQL text that returns no rows (one or more statements).
 absl::Status Exec(sqlite3* db, const char* sql);
 
+// Marks a string to bind as a blob (BindAll binds a plain std::string as text).
+struct AsBlob {
+  const std::string& bytes;
+};
+
 // A prepared statement. Bind failures are remembered and reported by the next Step.
 class Statement {
  public:
@@ -41,6 +47,16 @@ class Statement {
   void BindBlob(int index, const std::string& value);
   void BindInt(int index, int64_t value);
   void BindDouble(int index, double value);
+  // Binds `values` to ?1, ?2, ... in order: std::string as text, AsBlob as a blob, integers and
+  // doubles as numbers. Strings must be lvalues that outlive the Step calls.
+  template <typename... Values>
+  void BindAll(Values&&... values) {
+    static_assert(((!std::is_same_v<std::remove_cvref_t<Values>, std::string> ||
+                    std::is_lvalue_reference_v<Values>)&&...),
+                  "bound strings are not copied: pass ones that outlive the statement's steps");
+    int index = 0;
+    (BindValue(++index, values), ...);
+  }
 
   // True when a row is available, false when the statement is done.
   absl::StatusOr<bool> Step();
@@ -56,6 +72,12 @@ class Statement {
   std::string Blob(int column) const;  // zero-length blobs come back as ""
 
  private:
+  void BindValue(int index, const std::string& value) { BindText(index, value); }
+  void BindValue(int index, const AsBlob& value) { BindBlob(index, value.bytes); }
+  void BindValue(int index, double value) { BindDouble(index, value); }
+  template <typename Integer>
+  requires std::is_integral_v<Integer>
+  void BindValue(int index, Integer value) { BindInt(index, static_cast<int64_t>(value)); }
   void Check(int rc);
 
   sqlite3* db_;

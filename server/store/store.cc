@@ -27,10 +27,17 @@ extern const char* const kMigrationSql[];
 namespace {
 
 using internal::Access;
+using internal::FindLiveNetwork;
 using internal::InNetwork;
 using internal::InTenant;
+using internal::LatestVersion;
 using internal::LiveNetwork;
+using internal::NetworkNotFound;
 using internal::NowMicros;
+using internal::Prefixed;
+using internal::ResolveVersion;
+using internal::ValidateNetworkId;
+using internal::ValidateRows;
 using sqlite::ReadAll;
 using sqlite::Statement;
 
@@ -61,10 +68,9 @@ absl::StatusOr<NetworkInfo> LoadNetworkInfo(sqlite3* db, const std::string& tena
                                             const std::string& network_id) {
   const std::string sql = absl::StrCat(kSelectNetworkInfo, " AND n.network_id = ?2");
   Statement select(db, sql.c_str());
-  select.BindText(1, tenant);
-  select.BindText(2, network_id);
+  select.BindAll(tenant, network_id);
   ASSIGN_OR_RETURN(const bool found, select.Step());
-  if (!found) return internal::NetworkNotFound(network_id);
+  if (!found) return NetworkNotFound(network_id);
   return ReadNetworkInfo(select);
 }
 
@@ -76,16 +82,46 @@ VersionInfo ReadVersionInfo(const Statement& select) {
                      .content_hash = select.Text(4)};
 }
 
+// ALREADY_EXISTS when the tenant has a live network of that id.
+absl::Status RefuseLiveNetwork(sqlite3* db, const std::string& tenant,
+                               const std::string& network_id) {
+  const absl::StatusOr<LiveNetwork> existing = FindLiveNetwork(db, tenant, network_id);
+  if (existing.ok()) {
+    return absl::AlreadyExistsError(absl::StrCat("network \"", network_id, "\" already exists"));
+  }
+  return absl::IsNotFound(existing.status()) ? absl::OkStatus() : existing.status();
+}
+
+absl::StatusOr<NetworkInfo> InsertNetwork(sqlite3* db, const std::string& tenant,
+                                          const std::string& network_id, const std::string& name,
+                                          const std::string& description) {
+  const int64_t created_us = NowMicros();
+  Statement insert(db,
+                   "INSERT INTO networks (tenant, network_id, name, description, created_at_us)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5)");
+  insert.BindAll(tenant, network_id, name, description, created_us);
+  RETURN_IF_ERROR(insert.Run());
+  return NetworkInfo{.network_id = network_id,
+                     .name = name,
+                     .description = description,
+                     .created = absl::FromUnixMicros(created_us)};
+}
+
+// Oldest first.
+absl::StatusOr<std::vector<VersionInfo>> LoadVersions(sqlite3* db, int64_t network_key) {
+  Statement select(db,
+                   "SELECT version, created_at_us, note, provider_count, content_hash"
+                   " FROM versions WHERE network = ?1 ORDER BY version");
+  select.BindAll(network_key);
+  return ReadAll(select, ReadVersionInfo);
+}
+
 absl::Status InsertVersion(sqlite3* db, int64_t network_key, const VersionInfo& info) {
   Statement insert(db,
                    "INSERT INTO versions (network, version, created_at_us, note,"
                    " provider_count, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  insert.BindInt(1, network_key);
-  insert.BindInt(2, info.version);
-  insert.BindInt(3, absl::ToUnixMicros(info.created));
-  insert.BindText(4, info.note);
-  insert.BindInt(5, info.provider_count);
-  insert.BindText(6, info.content_hash);
+  insert.BindAll(network_key, info.version, absl::ToUnixMicros(info.created), info.note,
+                 info.provider_count, info.content_hash);
   return insert.Run();
 }
 
@@ -98,17 +134,9 @@ absl::Status InsertRows(sqlite3* db, int64_t network_key, int32_t version,
   for (size_t i = 0; i < rows.size(); ++i) {
     const ProviderRow& row = rows[i];
     RETURN_IF_ERROR(insert.Reset());
-    insert.BindInt(1, network_key);
-    insert.BindInt(2, version);
-    insert.BindInt(3, static_cast<int64_t>(i));
-    insert.BindText(4, row.id);
-    insert.BindText(5, row.name);
-    insert.BindText(6, row.specialty_code);
-    insert.BindDouble(7, row.lon);
-    insert.BindDouble(8, row.lat);
-    insert.BindDouble(9, row.beds);
-    insert.BindInt(10, row.telehealth ? 1 : 0);
-    insert.BindText(11, row.type);
+    insert.BindAll(network_key, version, static_cast<int64_t>(i), row.id, row.name,
+                   row.specialty_code, row.lon, row.lat, row.beds, row.telehealth ? 1 : 0,
+                   row.type);
     RETURN_IF_ERROR(insert.Run());
   }
   return absl::OkStatus();
@@ -119,8 +147,7 @@ absl::StatusOr<std::vector<ProviderRow>> LoadRows(sqlite3* db, int64_t network_k
   Statement select(db,
                    "SELECT provider_id, name, specialty_code, lon, lat, beds, telehealth, type"
                    " FROM providers WHERE network = ?1 AND version = ?2 ORDER BY ordinal");
-  select.BindInt(1, network_key);
-  select.BindInt(2, version);
+  select.BindAll(network_key, version);
   return ReadAll(select, [](const Statement& row) {
     return ProviderRow{
         .id = row.Text(0),
@@ -164,7 +191,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& db_path) {
                                                 : absl::StatusOr<int>(sqlite::SqliteStatus(db, rc));
   if (!version.ok()) {
     sqlite3_close_v2(db);  // accepts null
-    return internal::Prefixed(db_path, version.status());
+    return Prefixed(db_path, version.status());
   }
   return std::unique_ptr<Store>(new Store(db, *version));
 }
@@ -173,31 +200,10 @@ absl::StatusOr<NetworkInfo> Store::CreateNetwork(const std::string& tenant,
                                                  const std::string& network_id,
                                                  const std::string& name,
                                                  const std::string& description) {
-  return InTenant(mu_, db_, Access::kWrite, tenant,
-                  internal::ValidateNetworkId(network_id, "network_id"),
+  return InTenant(mu_, db_, Access::kWrite, tenant, ValidateNetworkId(network_id, "network_id"),
                   [&](sqlite3* db) -> absl::StatusOr<NetworkInfo> {
-                    if (absl::StatusOr<LiveNetwork> existing =
-                            internal::FindLiveNetwork(db, tenant, network_id);
-                        existing.ok()) {
-                      return absl::AlreadyExistsError(
-                          absl::StrCat("network \"", network_id, "\" already exists"));
-                    } else if (!absl::IsNotFound(existing.status())) {
-                      return existing.status();
-                    }
-                    const int64_t created_us = NowMicros();
-                    Statement insert(db,
-                                     "INSERT INTO networks (tenant, network_id, name, description,"
-                                     " created_at_us) VALUES (?1, ?2, ?3, ?4, ?5)");
-                    insert.BindText(1, tenant);
-                    insert.BindText(2, network_id);
-                    insert.BindText(3, name);
-                    insert.BindText(4, description);
-                    insert.BindInt(5, created_us);
-                    RETURN_IF_ERROR(insert.Run());
-                    return NetworkInfo{.network_id = network_id,
-                                       .name = name,
-                                       .description = description,
-                                       .created = absl::FromUnixMicros(created_us)};
+                    RETURN_IF_ERROR(RefuseLiveNetwork(db, tenant, network_id));
+                    return InsertNetwork(db, tenant, network_id, name, description);
                   });
 }
 
@@ -205,12 +211,11 @@ absl::StatusOr<VersionInfo> Store::AddVersion(const std::string& tenant,
                                               const std::string& network_id,
                                               const std::string& note,
                                               std::span<const ProviderRow> rows) {
-  const absl::Status valid_rows = internal::ValidateRows(rows);
+  const absl::Status valid_rows = ValidateRows(rows);
   const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
   return InNetwork(mu_, db_, Access::kWrite, tenant, network_id, valid_rows,
                    [&](sqlite3* db, const LiveNetwork& network) -> absl::StatusOr<VersionInfo> {
-                     ASSIGN_OR_RETURN(const int32_t latest,
-                                      internal::LatestVersion(db, network.key));
+                     ASSIGN_OR_RETURN(const int32_t latest, LatestVersion(db, network.key));
                      const VersionInfo info{.version = latest + 1,
                                             .created = absl::FromUnixMicros(NowMicros()),
                                             .note = note,
@@ -224,22 +229,15 @@ absl::StatusOr<VersionInfo> Store::AddVersion(const std::string& tenant,
 
 absl::StatusOr<NetworkInfo> Store::GetNetwork(const std::string& tenant,
                                               const std::string& network_id) {
-  return InTenant(mu_, db_, Access::kRead, tenant,
-                  internal::ValidateNetworkId(network_id, "network_id"),
+  return InTenant(mu_, db_, Access::kRead, tenant, ValidateNetworkId(network_id, "network_id"),
                   [&](sqlite3* db) { return LoadNetworkInfo(db, tenant, network_id); });
 }
 
 absl::StatusOr<std::vector<VersionInfo>> Store::ListVersions(const std::string& tenant,
                                                              const std::string& network_id) {
-  return InNetwork(mu_, db_, Access::kRead, tenant, network_id, absl::OkStatus(),
-                   [](sqlite3* db, const LiveNetwork& network) {
-                     Statement select(db,
-                                      "SELECT version, created_at_us, note, provider_count,"
-                                      " content_hash FROM versions WHERE network = ?1"
-                                      " ORDER BY version");
-                     select.BindInt(1, network.key);
-                     return ReadAll(select, ReadVersionInfo);
-                   });
+  return InNetwork(
+      mu_, db_, Access::kRead, tenant, network_id, absl::OkStatus(),
+      [](sqlite3* db, const LiveNetwork& network) { return LoadVersions(db, network.key); });
 }
 
 absl::StatusOr<std::vector<NetworkInfo>> Store::ListNetworks(const std::string& tenant,
@@ -253,9 +251,8 @@ absl::StatusOr<std::vector<NetworkInfo>> Store::ListNetworks(const std::string& 
         const std::string sql = absl::StrCat(
             kSelectNetworkInfo, " AND n.network_id > ?2 ORDER BY n.network_id LIMIT ?3");
         Statement select(db, sql.c_str());
-        select.BindText(1, tenant);
-        select.BindText(2, after_network_id);
-        select.BindInt(3, *limit + 1);  // one more tells whether there is a next page
+        // One more than the page tells whether there is a next page.
+        select.BindAll(tenant, after_network_id, *limit + 1);
         ASSIGN_OR_RETURN(std::vector<NetworkInfo> networks, ReadAll(select, ReadNetworkInfo));
         const std::string next =
             EndPage(networks, *limit, [](const NetworkInfo& n) { return n.network_id; });
@@ -271,8 +268,7 @@ absl::StatusOr<std::vector<ProviderRow>> Store::GetProviders(const std::string& 
   return InNetwork(
       mu_, db_, Access::kRead, tenant, network_id, absl::OkStatus(),
       [&](sqlite3* db, const LiveNetwork& network) -> absl::StatusOr<std::vector<ProviderRow>> {
-        ASSIGN_OR_RETURN(const int32_t resolved,
-                         internal::ResolveVersion(db, network, version, "version"));
+        ASSIGN_OR_RETURN(const int32_t resolved, ResolveVersion(db, network, version, "version"));
         if (resolved_version != nullptr) *resolved_version = resolved;
         return LoadRows(db, network.key, resolved);
       });
@@ -284,17 +280,17 @@ absl::StatusOr<NetworkDiff> Store::DiffVersions(const std::string& tenant,
   using Rosters = std::pair<std::vector<ProviderRow>, std::vector<ProviderRow>>;
   ASSIGN_OR_RETURN(
       const Rosters rosters,
-      InNetwork(
-          mu_, db_, Access::kRead, tenant, network_id, absl::OkStatus(),
-          [&](sqlite3* db, const LiveNetwork& network) -> absl::StatusOr<Rosters> {
-            ASSIGN_OR_RETURN(const int32_t from,
-                             internal::ResolveVersion(db, network, from_version, "from_version"));
-            ASSIGN_OR_RETURN(const int32_t to,
-                             internal::ResolveVersion(db, network, to_version, "to_version"));
-            ASSIGN_OR_RETURN(std::vector<ProviderRow> from_rows, LoadRows(db, network.key, from));
-            ASSIGN_OR_RETURN(std::vector<ProviderRow> to_rows, LoadRows(db, network.key, to));
-            return Rosters(std::move(from_rows), std::move(to_rows));
-          }));
+      InNetwork(mu_, db_, Access::kRead, tenant, network_id, absl::OkStatus(),
+                [&](sqlite3* db, const LiveNetwork& network) -> absl::StatusOr<Rosters> {
+                  ASSIGN_OR_RETURN(const int32_t from,
+                                   ResolveVersion(db, network, from_version, "from_version"));
+                  ASSIGN_OR_RETURN(const int32_t to,
+                                   ResolveVersion(db, network, to_version, "to_version"));
+                  ASSIGN_OR_RETURN(std::vector<ProviderRow> from_rows,
+                                   LoadRows(db, network.key, from));
+                  ASSIGN_OR_RETURN(std::vector<ProviderRow> to_rows, LoadRows(db, network.key, to));
+                  return Rosters(std::move(from_rows), std::move(to_rows));
+                }));
   return DiffRows(rosters.first, rosters.second);  // outside the lock: pure computation
 }
 
@@ -302,8 +298,7 @@ absl::Status Store::DeleteNetwork(const std::string& tenant, const std::string& 
   return InNetwork(mu_, db_, Access::kWrite, tenant, network_id, absl::OkStatus(),
                    [](sqlite3* db, const LiveNetwork& network) {
                      Statement update(db, "UPDATE networks SET deleted_at_us = ?2 WHERE id = ?1");
-                     update.BindInt(1, network.key);
-                     update.BindInt(2, NowMicros());
+                     update.BindAll(network.key, NowMicros());
                      return update.Run();
                    });
 }

@@ -20,11 +20,13 @@ namespace carereach::store {
 namespace {
 
 using internal::Access;
+using internal::FindLiveNetwork;
 using internal::FirstError;
 using internal::InTenant;
 using internal::LiveNetwork;
 using internal::NowMicros;
 using internal::Prefixed;
+using internal::ResolveVersion;
 using internal::ValidateNetworkId;
 using sqlite::ReadAll;
 using sqlite::Statement;
@@ -45,7 +47,7 @@ absl::StatusOr<std::vector<NetworkRef>> LoadReportNetworks(sqlite3* db, int64_t 
                    "SELECT n.network_id, rn.version FROM report_networks rn"
                    " JOIN networks n ON n.id = rn.network"
                    " WHERE rn.report = ?1 ORDER BY rn.ordinal");
-  select.BindInt(1, report_key);
+  select.BindAll(report_key);
   return ReadAll(select, [](const Statement& row) {
     return NetworkRef{.network_id = row.Text(0), .version = static_cast<int32_t>(row.Int(1))};
   });
@@ -58,11 +60,10 @@ absl::StatusOr<std::vector<int64_t>> ResolveReportNetworks(sqlite3* db, const st
   std::vector<int64_t> keys;
   for (size_t i = 0; i < refs.size(); ++i) {
     const std::string field = absl::StrCat("networks[", i, "]");
-    absl::StatusOr<LiveNetwork> network = internal::FindLiveNetwork(db, tenant, refs[i].network_id);
-    absl::StatusOr<int32_t> version =
-        network.ok() ? internal::ResolveVersion(db, *network, refs[i].version,
-                                                absl::StrCat(field, ".version"))
-                     : absl::StatusOr<int32_t>(network.status());
+    absl::StatusOr<LiveNetwork> network = FindLiveNetwork(db, tenant, refs[i].network_id);
+    absl::StatusOr<int32_t> version = network.ok() ? ResolveVersion(db, *network, refs[i].version,
+                                                                    absl::StrCat(field, ".version"))
+                                                   : absl::StatusOr<int32_t>(network.status());
     if (!version.ok()) return Prefixed(field, version.status());
     keys.push_back(network->key);
     refs[i].version = *version;
@@ -83,17 +84,10 @@ absl::StatusOr<int64_t> InsertReport(sqlite3* db, const std::string& tenant,
                    "INSERT INTO reports (tenant, report_id, kind, title, created_at_us, region,"
                    " standards_set, mode, request_blob, result_blob, summary)"
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  insert.BindText(1, tenant);
-  insert.BindText(2, record.report_id);
-  insert.BindText(3, record.kind);
-  insert.BindText(4, record.title);
-  insert.BindInt(5, absl::ToUnixMicros(record.created));
-  insert.BindText(6, record.region);
-  insert.BindText(7, record.standards_set);
-  insert.BindText(8, record.mode);
-  insert.BindBlob(9, record.request_blob);
-  insert.BindBlob(10, record.result_blob);
-  insert.BindText(11, record.summary);
+  insert.BindAll(tenant, record.report_id, record.kind, record.title,
+                 absl::ToUnixMicros(record.created), record.region, record.standards_set,
+                 record.mode, sqlite::AsBlob{record.request_blob},
+                 sqlite::AsBlob{record.result_blob}, record.summary);
   RETURN_IF_ERROR(insert.Run());
   return sqlite3_last_insert_rowid(db);
 }
@@ -106,10 +100,7 @@ absl::Status InsertReportNetworks(sqlite3* db, int64_t report_key,
                    " VALUES (?1, ?2, ?3, ?4)");
   for (size_t i = 0; i < refs.size(); ++i) {
     RETURN_IF_ERROR(insert.Reset());
-    insert.BindInt(1, report_key);
-    insert.BindInt(2, static_cast<int64_t>(i));
-    insert.BindInt(3, network_keys[i]);
-    insert.BindInt(4, refs[i].version);
+    insert.BindAll(report_key, static_cast<int64_t>(i), network_keys[i], refs[i].version);
     RETURN_IF_ERROR(insert.Run());
   }
   return absl::OkStatus();
@@ -125,8 +116,7 @@ absl::StatusOr<ReportCursor> CursorAfter(sqlite3* db, const std::string& tenant,
   if (page_after.empty()) return ReportCursor{};
   Statement cursor(db,
                    "SELECT created_at_us, id FROM reports WHERE tenant = ?1 AND report_id = ?2");
-  cursor.BindText(1, tenant);
-  cursor.BindText(2, page_after);
+  cursor.BindAll(tenant, page_after);
   ASSIGN_OR_RETURN(const bool found, cursor.Step());
   if (!found) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -170,11 +160,7 @@ absl::StatusOr<std::vector<KeyedReport>> SelectReports(sqlite3* db, const std::s
                                        " AND (r.created_at_us, r.id) < (?3, ?4)"
                                        " ORDER BY r.created_at_us DESC, r.id DESC LIMIT ?5");
   Statement select(db, sql.c_str());
-  select.BindText(1, tenant);
-  select.BindText(2, network_id_filter);
-  select.BindInt(3, after.created_us);
-  select.BindInt(4, after.key);
-  select.BindInt(5, limit);
+  select.BindAll(tenant, network_id_filter, after.created_us, after.key, limit);
   return ReadAll(select, ReadReport);
 }
 
@@ -185,8 +171,7 @@ absl::StatusOr<ReportRecord> LoadReport(sqlite3* db, const std::string& tenant,
                                        ", r.request_blob, r.result_blob FROM reports r"
                                        " WHERE r.tenant = ?1 AND r.report_id = ?2");
   Statement select(db, sql.c_str());
-  select.BindText(1, tenant);
-  select.BindText(2, report_id);
+  select.BindAll(tenant, report_id);
   ASSIGN_OR_RETURN(const bool found, select.Step());
   if (!found) {
     return absl::NotFoundError(
@@ -211,7 +196,7 @@ absl::StatusOr<ReportRecord> Store::SaveReport(const std::string& tenant, Report
         record.created = absl::FromUnixMicros(NowMicros());
         ASSIGN_OR_RETURN(const int64_t report_key, InsertReport(db, tenant, record));
         RETURN_IF_ERROR(InsertReportNetworks(db, report_key, network_keys, record.networks));
-        return record;
+        return std::move(record);
       });
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "tests/status_matchers.h"
@@ -43,20 +44,18 @@ class SqliteTest : public ::testing::Test {
 };
 
 TEST(SqliteStatusTest, MapsResultCodesToCanonicalCodes) {
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_BUSY),
-              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_BUSY_SNAPSHOT),
-              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_LOCKED),
-              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_CONSTRAINT_UNIQUE),
-              StatusIs(absl::StatusCode::kAlreadyExists, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_CONSTRAINT_PRIMARYKEY),
-              StatusIs(absl::StatusCode::kAlreadyExists, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_CONSTRAINT_NOTNULL),
-              StatusIs(absl::StatusCode::kInternal, ::testing::_));
-  EXPECT_THAT(SqliteStatus(nullptr, SQLITE_CORRUPT),
-              StatusIs(absl::StatusCode::kInternal, ::testing::_));
+  const std::vector<std::pair<int, absl::StatusCode>> cases = {
+      {SQLITE_BUSY, absl::StatusCode::kUnavailable},
+      {SQLITE_BUSY_SNAPSHOT, absl::StatusCode::kUnavailable},
+      {SQLITE_LOCKED, absl::StatusCode::kUnavailable},
+      {SQLITE_CONSTRAINT_UNIQUE, absl::StatusCode::kAlreadyExists},
+      {SQLITE_CONSTRAINT_PRIMARYKEY, absl::StatusCode::kAlreadyExists},
+      {SQLITE_CONSTRAINT_NOTNULL, absl::StatusCode::kInternal},
+      {SQLITE_CORRUPT, absl::StatusCode::kInternal},
+  };
+  for (const auto& [rc, code] : cases) {
+    EXPECT_EQ(SqliteStatus(nullptr, rc).code(), code) << "rc " << rc;
+  }
   // Without a connection the message is SQLite's description of the code.
   EXPECT_THAT(SqliteStatus(nullptr, SQLITE_BUSY),
               StatusIs(absl::StatusCode::kUnavailable,
@@ -99,6 +98,22 @@ TEST_F(SqliteTest, BoundValuesRoundTrip) {
   EXPECT_EQ(select.Int(4), 0);  // empty, not NULL
   EXPECT_TRUE(select.IsNull(3));
   EXPECT_FALSE(*select.Step());
+}
+
+TEST_F(SqliteTest, BindAllBindsEachValueAsItsType) {
+  Statement insert(db_, "INSERT INTO t (k, s, b, d) VALUES (?1, ?2, ?3, ?4)");
+  const std::string text = "x", blob("\0y", 2);
+  insert.BindAll(int32_t{7}, text, AsBlob{blob}, 2.5);
+  ASSERT_TRUE(insert.Run().ok());
+  Statement select(db_, "SELECT k, s, typeof(s), b, typeof(b), d, typeof(d) FROM t");
+  ASSERT_TRUE(*select.Step());
+  EXPECT_EQ(select.Int(0), 7);
+  EXPECT_EQ(select.Text(1), "x");
+  EXPECT_EQ(select.Text(2), "text");
+  EXPECT_EQ(select.Blob(3), blob);
+  EXPECT_EQ(select.Text(4), "blob");
+  EXPECT_EQ(select.Double(5), 2.5);
+  EXPECT_EQ(select.Text(6), "real");
 }
 
 TEST_F(SqliteTest, ReadAllReadsEveryRowInOrder) {
