@@ -58,14 +58,12 @@ absl::StatusOr<SelectionFlags*> Current(Invocation& inv, absl::string_view origi
 // A flag that adds a selection (--network, --roster, --facilities).
 void AddSelectionStart(FlagSet& flags, std::string name, std::string value_name, std::string help,
                        std::optional<RosterFormat> format) {
-  flags
-      .Add(std::move(name), std::move(value_name), std::move(help),
-           [format](Invocation& inv, absl::string_view origin, const std::string& value) {
-             ASSIGN_OR_RETURN(SelectionFlags selection, SelectionOf(origin, value, format));
-             inv.analysis.networks.push_back(std::move(selection));
-             return absl::OkStatus();
-           })
-      .group = kSelectionGroup;
+  flags.Add(std::move(name), std::move(value_name), std::move(help),
+            [format](Invocation& inv, absl::string_view origin, const std::string& value) {
+              ASSIGN_OR_RETURN(SelectionFlags selection, SelectionOf(origin, value, format));
+              inv.analysis.networks.push_back(std::move(selection));
+              return absl::OkStatus();
+            });
 }
 
 // --add-roster / --add-facilities: what-if rows of the current selection.
@@ -80,6 +78,7 @@ Flag& AddWhatIfFile(FlagSet& flags, std::string name, RosterFormat format) {
 }
 
 void AddSelectionFlags(FlagSet& flags) {
+  const size_t first = flags.size();
   AddSelectionStart(flags, "network", "ID[@VERSION]",
                     "a stored network (default: its latest version)", std::nullopt);
   AddSelectionStart(flags, "roster", "FILE.csv",
@@ -89,54 +88,47 @@ void AddSelectionFlags(FlagSet& flags) {
   AddSelectionStart(flags, "facilities", "FILE.csv",
                     "an inline facility CSV, read as in coverage; every row gets --specialty-code",
                     RosterFormat::kFacilities);
-  flags
-      .Add("label", "NAME", "its name in the answers (default: the id, or the file's name)",
-           [](Invocation& inv, absl::string_view origin, const std::string& value) {
-             ASSIGN_OR_RETURN(SelectionFlags * selection, Current(inv, origin));
-             RETURN_IF_ERROR(CheckNotBlank(origin, value));
-             selection->label = value;
-             return absl::OkStatus();
-           })
-      .group = kSelectionGroup;
-  flags
-      .Add("where", "COLUMN=VALUE",
-           "filter of its --roster / --facilities file (repeatable); also --where COLUMN~TEXT",
-           [](Invocation& inv, absl::string_view origin, const std::string& value) {
-             std::vector<SelectionFlags>& networks = inv.analysis.networks;
-             RETURN_IF_ERROR(UsageErrorIf(
-                 networks.empty() || !networks.back().inline_roster,
-                 "--where filters the most recent --roster or --facilities file and must follow "
-                 "it (--add-where filters --add-roster / --add-facilities files)"));
-             ASSIGN_OR_RETURN(WhereClause clause, ParseWhere(origin, value));
-             networks.back().inline_roster->where.push_back(std::move(clause));
-             return absl::OkStatus();
-           })
-      .group = kSelectionGroup;
-  AddWhatIfFile(flags, "add-roster", RosterFormat::kRoster).group = kSelectionGroup;
-  AddWhatIfFile(flags, "add-facilities", RosterFormat::kFacilities).group = kSelectionGroup;
-  flags
-      .Add("add-where", "COLUMN=VALUE",
-           "filter of the most recent --add-roster / --add-facilities file",
-           [](Invocation& inv, absl::string_view origin, const std::string& value) {
-             std::vector<SelectionFlags>& networks = inv.analysis.networks;
-             RETURN_IF_ERROR(UsageErrorIf(
-                 networks.empty() || networks.back().add.empty(),
-                 "--add-where filters the most recent --add-roster or --add-facilities file and "
-                 "must follow it"));
-             ASSIGN_OR_RETURN(WhereClause clause, ParseWhere(origin, value));
-             networks.back().add.back().where.push_back(std::move(clause));
-             return absl::OkStatus();
-           })
-      .group = kSelectionGroup;
-  flags
-      .Add("remove", "ID[,ID...]", "what-if: providers removed for this request only (repeatable)",
-           [](Invocation& inv, absl::string_view origin, const std::string& value) {
-             ASSIGN_OR_RETURN(SelectionFlags * selection, Current(inv, origin));
-             ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseItems(origin, value));
-             for (std::string& id : ids) selection->remove_ids.push_back(std::move(id));
-             return absl::OkStatus();
-           })
-      .group = kSelectionGroup;
+  flags.Add("label", "NAME", "its name in the answers (default: the id, or the file's name)",
+            [](Invocation& inv, absl::string_view origin, const std::string& value) {
+              ASSIGN_OR_RETURN(SelectionFlags * selection, Current(inv, origin));
+              RETURN_IF_ERROR(CheckNotBlank(origin, value));
+              selection->label = value;
+              return absl::OkStatus();
+            });
+  flags.Add("where", "COLUMN=VALUE",
+            "filter of its --roster / --facilities file (repeatable); also --where COLUMN~TEXT",
+            [](Invocation& inv, absl::string_view origin, const std::string& value) {
+              std::vector<SelectionFlags>& networks = inv.analysis.networks;
+              RETURN_IF_ERROR(UsageErrorIf(
+                  networks.empty() || !networks.back().inline_roster,
+                  "--where filters the most recent --roster or --facilities file and must follow "
+                  "it (--add-where filters --add-roster / --add-facilities files)"));
+              ASSIGN_OR_RETURN(WhereClause clause, ParseWhere(origin, value));
+              networks.back().inline_roster->where.push_back(std::move(clause));
+              return absl::OkStatus();
+            });
+  AddWhatIfFile(flags, "add-roster", RosterFormat::kRoster);
+  AddWhatIfFile(flags, "add-facilities", RosterFormat::kFacilities);
+  flags.Add("add-where", "COLUMN=VALUE",
+            "filter of the most recent --add-roster / --add-facilities file",
+            [](Invocation& inv, absl::string_view origin, const std::string& value) {
+              std::vector<SelectionFlags>& networks = inv.analysis.networks;
+              RETURN_IF_ERROR(UsageErrorIf(
+                  networks.empty() || networks.back().add.empty(),
+                  "--add-where filters the most recent --add-roster or --add-facilities file and "
+                  "must follow it"));
+              ASSIGN_OR_RETURN(WhereClause clause, ParseWhere(origin, value));
+              networks.back().add.back().where.push_back(std::move(clause));
+              return absl::OkStatus();
+            });
+  flags.Add("remove", "ID[,ID...]", "what-if: providers removed for this request only (repeatable)",
+            [](Invocation& inv, absl::string_view origin, const std::string& value) {
+              ASSIGN_OR_RETURN(SelectionFlags * selection, Current(inv, origin));
+              ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseItems(origin, value));
+              for (std::string& id : ids) selection->remove_ids.push_back(std::move(id));
+              return absl::OkStatus();
+            });
+  flags.SetGroup(first, kSelectionGroup);
 }
 
 // The flags every analysis takes.

@@ -349,6 +349,10 @@ Flag& FlagSet::Switch(std::string name, std::string help, Field<bool> field) {
              });
 }
 
+void FlagSet::SetGroup(size_t first, const std::string& group) {
+  for (size_t i = first; i < flags_.size(); ++i) flags_[i].group = group;
+}
+
 const Flag* FlagSet::Find(absl::string_view name) const {
   for (const Flag& flag : flags_) {
     if (flag.name == name) return &flag;

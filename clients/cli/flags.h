@@ -87,6 +87,10 @@ class FlagSet {
   // A flag without a value: sets the field to true.
   Flag& Switch(std::string name, std::string help, Field<bool> field);
 
+  // Puts the flags added since there were `first` into the shared group `group` (Flag::group).
+  void SetGroup(size_t first, const std::string& group);
+  size_t size() const { return flags_.size(); }
+
   // The flag named `name`, or null.
   const Flag* Find(absl::string_view name) const;
   const std::vector<Flag>& flags() const { return flags_; }

@@ -134,64 +134,54 @@ absl::Status ValidateSecurity(const GlobalOptions& global, const std::vector<std
 }
 
 void AddTravelFlags(FlagSet& flags, Field<TravelFlags> travel) {
-  flags
-      .Add("mode", "straight-line|drive", "travel model (default straight-line)",
-           [travel](Invocation& inv, absl::string_view, const std::string& value) -> absl::Status {
-             if (value == "straight-line") {
-               travel(inv).mode = Mode::kStraightLine;
-             } else if (value == "drive") {
-               travel(inv).mode = Mode::kDrive;
-             } else {
-               return UsageError(
-                   absl::StrCat("--mode: '", value, "' is not one of straight-line, drive"));
-             }
-             return absl::OkStatus();
-           })
-      .group = "travel model";
-  flags
-      .Number("circuity", "F",
-              "straight-line: road miles per straight-line mile (server default 1.3)",
-              At(travel, &TravelFlags::circuity))
-      .group = "travel model";
-  flags
-      .Number("speed-mph", "S", "straight-line: average speed in mph (server default 35)",
-              At(travel, &TravelFlags::speed_mph))
-      .group = "travel model";
+  const size_t first = flags.size();
+  flags.Add("mode", "straight-line|drive", "travel model (default straight-line)",
+            [travel](Invocation& inv, absl::string_view, const std::string& value) -> absl::Status {
+              if (value == "straight-line") {
+                travel(inv).mode = Mode::kStraightLine;
+              } else if (value == "drive") {
+                travel(inv).mode = Mode::kDrive;
+              } else {
+                return UsageError(
+                    absl::StrCat("--mode: '", value, "' is not one of straight-line, drive"));
+              }
+              return absl::OkStatus();
+            });
+  flags.Number("circuity", "F",
+               "straight-line: road miles per straight-line mile (server default 1.3)",
+               At(travel, &TravelFlags::circuity));
+  flags.Number("speed-mph", "S", "straight-line: average speed in mph (server default 35)",
+               At(travel, &TravelFlags::speed_mph));
+  flags.SetGroup(first, "travel model");
   AddDriveFlags(flags, At(travel, &TravelFlags::drive));
 }
 
 void AddDriveFlags(FlagSet& flags, Field<DriveFlags> drive) {
+  const size_t first = flags.size();
   constexpr char kGroup[] = "drive options";
-  flags
-      .Number("max-snap-meters", "M",
-              "drive: farthest a tract or facility may be from a road, in metres (server "
-              "default 1000)",
-              At(drive, &DriveFlags::max_snap_meters))
-      .group = kGroup;
-  flags
-      .Add("direction", "to-facility|from-facility",
-           "drive: direction of travel (default to-facility; isochrone: from-facility)",
-           [drive](Invocation& inv, absl::string_view, const std::string& value) -> absl::Status {
-             if (value == "to-facility") {
-               drive(inv).direction = Direction::kToFacility;
-             } else if (value == "from-facility") {
-               drive(inv).direction = Direction::kFromFacility;
-             } else {
-               return UsageError(absl::StrCat("--direction: '", value,
-                                              "' is not one of to-facility, from-facility"));
-             }
-             return absl::OkStatus();
-           })
-      .group = kGroup;
-  flags
-      .Text("speed-profile", "NAME", "drive: speed profile (default: the region's profile)",
-            At(drive, &DriveFlags::speed_profile))
-      .group = kGroup;
-  flags
-      .Number("offroad-speed-mph", "S",
-              "drive: speed between a point and its road (server default 10)",
-              At(drive, &DriveFlags::offroad_speed_mph))
-      .group = kGroup;
+  flags.Number("max-snap-meters", "M",
+               "drive: farthest a tract or facility may be from a road, in metres (server "
+               "default 1000)",
+               At(drive, &DriveFlags::max_snap_meters));
+  flags.Add("direction", "to-facility|from-facility",
+            "drive: direction of travel (default to-facility; isochrone: from-facility)",
+            [drive](Invocation& inv, absl::string_view, const std::string& value) -> absl::Status {
+              if (value == "to-facility") {
+                drive(inv).direction = Direction::kToFacility;
+              } else if (value == "from-facility") {
+                drive(inv).direction = Direction::kFromFacility;
+              } else {
+                return UsageError(absl::StrCat("--direction: '", value,
+                                               "' is not one of to-facility, from-facility"));
+              }
+              return absl::OkStatus();
+            });
+  flags.Text("speed-profile", "NAME", "drive: speed profile (default: the region's profile)",
+             At(drive, &DriveFlags::speed_profile));
+  flags.Number("offroad-speed-mph", "S",
+               "drive: speed between a point and its road (server default 10)",
+               At(drive, &DriveFlags::offroad_speed_mph));
+  flags.SetGroup(first, kGroup);
 }
 
 absl::Status ValidateTravel(const TravelFlags& travel) {
@@ -207,29 +197,21 @@ absl::Status ValidateTravel(const TravelFlags& travel) {
 }
 
 void AddFacilityColumnFlags(FlagSet& flags, Field<FacilityColumnFlags> columns) {
+  const size_t first = flags.size();
   constexpr char kGroup[] = "facility CSV columns (matched ignoring case)";
-  flags
-      .Text("id-column", "C",
-            "facility id column (default: first of ID, facility_id, facility.id, NPI, OBJECTID)",
-            At(columns, &FacilityColumnFlags::id))
-      .group = kGroup;
-  flags
-      .Text("name-column", "C", "name column (default: NAME, facility_name, facility.name)",
-            At(columns, &FacilityColumnFlags::name))
-      .group = kGroup;
-  flags
-      .Text("lat-column", "C", "latitude column (default: LATITUDE, lat, y)",
-            At(columns, &FacilityColumnFlags::lat))
-      .group = kGroup;
-  flags
-      .Text("lon-column", "C", "longitude column (default: LONGITUDE, lon, lng, long, x)",
-            At(columns, &FacilityColumnFlags::lon))
-      .group = kGroup;
-  flags
-      .Text("type-column", "C",
-            "type column (default: TYPE, hospital.type, facility_type, specialty_code)",
-            At(columns, &FacilityColumnFlags::type))
-      .group = kGroup;
+  flags.Text("id-column", "C",
+             "facility id column (default: first of ID, facility_id, facility.id, NPI, OBJECTID)",
+             At(columns, &FacilityColumnFlags::id));
+  flags.Text("name-column", "C", "name column (default: NAME, facility_name, facility.name)",
+             At(columns, &FacilityColumnFlags::name));
+  flags.Text("lat-column", "C", "latitude column (default: LATITUDE, lat, y)",
+             At(columns, &FacilityColumnFlags::lat));
+  flags.Text("lon-column", "C", "longitude column (default: LONGITUDE, lon, lng, long, x)",
+             At(columns, &FacilityColumnFlags::lon));
+  flags.Text("type-column", "C",
+             "type column (default: TYPE, hospital.type, facility_type, specialty_code)",
+             At(columns, &FacilityColumnFlags::type));
+  flags.SetGroup(first, kGroup);
 }
 
 void AddRosterColumnFlags(FlagSet& flags, Field<RosterColumnFlags> columns) {
@@ -252,20 +234,19 @@ void AddRosterColumnFlags(FlagSet& flags, Field<RosterColumnFlags> columns) {
 }
 
 void AddRosterReadFlags(FlagSet& flags, Field<RosterReadOptions> read) {
+  const size_t first = flags.size();
   constexpr char kGroup[] = "roster file options";
   // Shared by both formats: sets the roster and the facility column.
   auto both = [&](std::string name, std::string help, std::string RosterColumnFlags::*roster,
                   std::string FacilityColumnFlags::*facility) {
-    flags
-        .Add(std::move(name), "C", std::move(help),
-             [read, roster, facility](Invocation& inv, absl::string_view origin,
-                                      const std::string& value) {
-               RETURN_IF_ERROR(CheckNotBlank(origin, value));
-               read(inv).roster_columns.*roster = value;
-               read(inv).facility_columns.*facility = value;
-               return absl::OkStatus();
-             })
-        .group = kGroup;
+    flags.Add(std::move(name), "C", std::move(help),
+              [read, roster, facility](Invocation& inv, absl::string_view origin,
+                                       const std::string& value) {
+                RETURN_IF_ERROR(CheckNotBlank(origin, value));
+                read(inv).roster_columns.*roster = value;
+                read(inv).facility_columns.*facility = value;
+                return absl::OkStatus();
+              });
   };
   both("id-column", "id column of both formats (default: detected)", &RosterColumnFlags::id,
        &FacilityColumnFlags::id);
@@ -278,29 +259,22 @@ void AddRosterReadFlags(FlagSet& flags, Field<RosterReadOptions> read) {
   both("type-column", "type column of both formats", &RosterColumnFlags::type,
        &FacilityColumnFlags::type);
   const Field<RosterColumnFlags> roster = At(read, &RosterReadOptions::roster_columns);
-  flags
-      .Text("specialty-column", "C", "roster CSV specialty column, as in adequacy",
-            At(roster, &RosterColumnFlags::specialty))
-      .group = kGroup;
-  flags
-      .Text("beds-column", "C", "beds column (both formats), as in adequacy",
-            At(roster, &RosterColumnFlags::beds))
-      .group = kGroup;
-  flags
-      .Text("telehealth-column", "C", "roster CSV telehealth column, as in adequacy",
-            At(roster, &RosterColumnFlags::telehealth))
-      .group = kGroup;
-  flags
-      .Add("specialty-code", "CODE",
-           "specialty code of facility CSV rows (default 040, acute inpatient hospital); beds "
-           "from BEDS (or --beds-column) for 040 only; negative or empty beds (HIFLD's -999) "
-           "are unknown: 0",
-           [read](Invocation& inv, absl::string_view origin, const std::string& value) {
-             RETURN_IF_ERROR(CheckNotBlank(origin, value));
-             read(inv).facility_specialty = NormalizeSpecialtyCode(value);
-             return absl::OkStatus();
-           })
-      .group = kGroup;
+  flags.Text("specialty-column", "C", "roster CSV specialty column, as in adequacy",
+             At(roster, &RosterColumnFlags::specialty));
+  flags.Text("beds-column", "C", "beds column (both formats), as in adequacy",
+             At(roster, &RosterColumnFlags::beds));
+  flags.Text("telehealth-column", "C", "roster CSV telehealth column, as in adequacy",
+             At(roster, &RosterColumnFlags::telehealth));
+  flags.Add("specialty-code", "CODE",
+            "specialty code of facility CSV rows (default 040, acute inpatient hospital); beds "
+            "from BEDS (or --beds-column) for 040 only; negative or empty beds (HIFLD's -999) "
+            "are unknown: 0",
+            [read](Invocation& inv, absl::string_view origin, const std::string& value) {
+              RETURN_IF_ERROR(CheckNotBlank(origin, value));
+              read(inv).facility_specialty = NormalizeSpecialtyCode(value);
+              return absl::OkStatus();
+            });
+  flags.SetGroup(first, kGroup);
 }
 
 void AddFormatFlag(CommandSpec& spec, Field<OutputFormat> format,

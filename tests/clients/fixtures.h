@@ -1,31 +1,48 @@
 #ifndef CAREREACH_TESTS_CLIENTS_FIXTURES_H_
 #define CAREREACH_TESTS_CLIENTS_FIXTURES_H_
 
-// Fixtures of the CLI tests, defined once: temporary files, a fake gRPC service on a loopback
-// port with Run() to call the CLI against it (FakeServerTest), and the hand-built files and
-// answers several test files share.
+// Fixtures of the CLI tests, defined once (with the includes and names every test file uses):
+// temporary files, a fake gRPC service on a loopback port with Run() to call the CLI against it
+// (FakeServerTest), and the hand-built files and answers several test files share.
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "carereach/v1/access.pb.h"
-#include "carereach/v1/adequacy.pb.h"
-#include "carereach/v1/contracting.pb.h"
-#include "carereach/v1/networks.pb.h"
-#include "clients/cli/args.h"
+#include "carereach/v1/access.grpc.pb.h"
+#include "carereach/v1/adequacy.grpc.pb.h"
+#include "carereach/v1/contracting.grpc.pb.h"
+#include "carereach/v1/networks.grpc.pb.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/contracting_commands.h"
+#include "clients/cli/contracting_output.h"
 #include "clients/cli/facilities_csv.h"
+#include "clients/cli/network_commands.h"
 #include "clients/cli/output.h"
 #include "clients/cli/roster_csv.h"
+#include "clients/cli/rpc_client.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/status_matchers.h"
 
 namespace carereach::cli::cli_test_util {
 
@@ -98,9 +115,21 @@ class FakeServerTest : public ::testing::Test {
 
 namespace carereach::cli {
 
-using carereach::v1::NetworkProvider;
+// The names every CLI test file uses.
+using ::carereach::testing_util::StatusIs;
+using cli_test_util::FakeServerTest;
 using cli_test_util::Miles;
 using cli_test_util::Minutes;
+using cli_test_util::ReadFile;
+using cli_test_util::WriteTempFile;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+using carereach::v1::NetworkProvider;
 
 // The HIFLD hospitals layout: a UTF-8 BOM, X/Y and OBJECTID besides ID/LATITUDE/LONGITUDE.
 inline constexpr char kHifldLike[] =

@@ -3,62 +3,10 @@
 
 #include "clients/cli/roster_csv.h"
 
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <memory>
-#include <mutex>
-#include <sstream>
-#include <string>
-#include <thread>
-#include <utility>
-#include <vector>
-
-#include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "carereach/v1/access.grpc.pb.h"
-#include "carereach/v1/adequacy.grpc.pb.h"
-#include "carereach/v1/contracting.grpc.pb.h"
-#include "carereach/v1/networks.grpc.pb.h"
-#include "clients/cli/commands.h"
-#include "clients/cli/contracting_commands.h"
-#include "clients/cli/contracting_output.h"
-#include "clients/cli/facilities_csv.h"
-#include "clients/cli/network_commands.h"
-#include "clients/cli/output.h"
-#include "clients/cli/rpc_client.h"
-#include "gmock/gmock.h"
-#include "google/protobuf/util/message_differencer.h"
-#include "grpcpp/grpcpp.h"
-#include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 #include "tests/clients/fixtures.h"
-#include "tests/status_matchers.h"
 
 namespace carereach::cli {
 namespace {
-
-using ::carereach::testing_util::StatusIs;
-using cli_test_util::FakeServerTest;
-using cli_test_util::Miles;
-using cli_test_util::Minutes;
-using cli_test_util::ReadFile;
-using cli_test_util::WriteTempFile;
-using ::testing::AllOf;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using ::testing::StartsWith;
-
-using carereach::v1::NetworkProvider;
 
 TEST(RosterCsvTest, DetectsColumnsPadsCodesAndParsesTelehealth) {
   absl::StatusOr<io::CsvTable> table = io::ParseCsv(kRosterCsv, "roster.csv");
