@@ -70,6 +70,33 @@ class AdequacyClient {
     }
   }
 
+  // The whole report: every result, then the summary; a server message naming providers[i]
+  // gets the file and line of that row.
+  absl::StatusOr<AdequacyReport> Evaluate(const AdequacyOptions& options, const Roster& roster) {
+    AdequacyReport report;
+    bool have_summary = false;
+    auto on_response = [&](const EvaluateAdequacyResponse& response) -> absl::Status {
+      if (response.has_result()) {
+        report.results.push_back(response.result());
+      } else if (response.has_summary()) {
+        report.summary = response.summary();
+        have_summary = true;
+      }
+      return absl::OkStatus();
+    };
+    if (absl::Status status =
+            EvaluateAdequacy(BuildAdequacyHeader(options), roster.providers, on_response);
+        !status.ok()) {
+      return absl::Status(status.code(), AddCsvLineToMessage(status.message(), roster.source,
+                                                             roster.csv_lines, "providers"));
+    }
+    if (!have_summary) {
+      return absl::DataLossError(absl::StrCat("adequacy: the stream ended after ",
+                                              report.results.size(), " results without a summary"));
+    }
+    return report;
+  }
+
  private:
   RpcClient rpc_;
   std::unique_ptr<AdequacyService::Stub> adequacy_stub_;
@@ -134,28 +161,8 @@ absl::Status RunAdequacy(const GlobalOptions& global, const AdequacyOptions& opt
   ASSIGN_OR_RETURN(std::unique_ptr<PartialFile> uncovered_file,
                    OpenPartialFile("--uncovered-out", options.uncovered_out));
 
-  AdequacyReport report;
-  bool have_summary = false;
-  auto on_response = [&](const EvaluateAdequacyResponse& response) -> absl::Status {
-    if (response.has_result()) {
-      report.results.push_back(response.result());
-    } else if (response.has_summary()) {
-      report.summary = response.summary();
-      have_summary = true;
-    }
-    return absl::OkStatus();
-  };
   AdequacyClient client(global);
-  if (absl::Status status =
-          client.EvaluateAdequacy(BuildAdequacyHeader(options), roster.providers, on_response);
-      !status.ok()) {
-    return absl::Status(status.code(), AddCsvLineToMessage(status.message(), roster.source,
-                                                           roster.csv_lines, "providers"));
-  }
-  if (!have_summary) {
-    return absl::DataLossError(absl::StrCat("adequacy: the stream ended after ",
-                                            report.results.size(), " results without a summary"));
-  }
+  ASSIGN_OR_RETURN(const AdequacyReport report, client.Evaluate(options, roster));
   if (uncovered_file != nullptr) {
     RETURN_IF_ERROR(WriteUncovered(report, centres, options.uncovered_out, *uncovered_file, err));
   }
