@@ -23,8 +23,9 @@ class CmsFixtureTest : public testing::Test {
  protected:
   void SetUp() override {
     std::vector<io::LoadReport> reports;
-    auto set = io::StandardsSet::Load(
-        std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/cms_small", "test-standards", &reports);
+    auto set =
+        io::StandardsSet::Load(std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/cms_small",
+                               "test-standards", &reports);
     ASSERT_TRUE(set.ok()) << set.status();
     standards_ = std::make_unique<io::StandardsSet>(*std::move(set));
     auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}},

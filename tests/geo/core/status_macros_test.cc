@@ -24,7 +24,7 @@ absl::StatusOr<int> Counted() {
 
 absl::Status Chain(bool first, bool second, int* out) {
   RETURN_IF_ERROR(Fails(first));
-  ASSIGN_OR_RETURN(std::unique_ptr<int> p, Make(second, 41));  // move-only values work
+  ASSIGN_OR_RETURN(std::unique_ptr<int> p, Make(second, 41));    // move-only values work
   ASSIGN_OR_RETURN(std::unique_ptr<int> twice, Make(false, 1));  // two in one scope, no clash
   *out = *p + *twice;
   return absl::OkStatus();
