@@ -30,7 +30,7 @@ TEST_F(CommandsTest, CoverageSendsTheRequestAndPagesUnitsOut) {
     if (token.empty()) response->set_next_page_token("page-2");
     return grpc::Status::OK;
   });
-  std::string units = ::testing::TempDir() + "cmd_units.csv";
+  std::string units = TestTempDir() + "cmd_units.csv";
   ASSERT_EQ(Run({"coverage", "--region", "michigan", "--facilities", facilities_, "--where",
                  "STATUS=OPEN", "--minutes", "10", "--miles", "2.5", "--circuity", "1.2",
                  "--format", "json", "--units-out", units}),
@@ -133,7 +133,7 @@ TEST_F(CommandsTest, IsochroneWritesAFeatureCollectionToOut) {
     response->add_unsnapped_facility_ids("0000136502");
     return grpc::Status::OK;
   });
-  const std::string path = ::testing::TempDir() + "cmd_isochrones.geojson";
+  const std::string path = TestTempDir() + "cmd_isochrones.geojson";
   std::remove(path.c_str());
   ASSERT_EQ(Run({"isochrone", "--region", "honolulu", "--facilities", facilities_, "--where",
                  "STATUS=OPEN", "--minutes", "10,20", "--out", path, "--direction", "to-facility",
@@ -183,7 +183,7 @@ TEST_F(CommandsTest, IsochroneWithoutOutPrintsTheGeoJson) {
 }
 
 TEST_F(CommandsTest, IsochroneErrorsLeaveNoFile) {
-  const std::string path = ::testing::TempDir() + "cmd_isochrones_failed.geojson";
+  const std::string path = TestTempDir() + "cmd_isochrones_failed.geojson";
   std::remove(path.c_str());
   service_.set_isochrones_handler([](const carereach::v1::ComputeIsochronesRequest&,
                                      carereach::v1::ComputeIsochronesResponse*) {

@@ -61,14 +61,14 @@ TEST_F(AdequacyCommandTest, CsvAndJsonPutFailingFirst) {
 }
 
 TEST_F(AdequacyCommandTest, UncoveredOutWritesTractPointsWithLonLat) {
-  const std::string data_dir = ::testing::TempDir() + "adequacy_data";
+  const std::string data_dir = TestTempDir() + "adequacy_data";
   std::filesystem::create_directories(data_dir + "/census");
   std::ofstream(data_dir + "/census/CenPop2020_Mean_TR.txt", std::ios::binary)
       << "\xEF\xBB\xBFSTATEFP,COUNTYFP,TRACTCE,POPULATION,LATITUDE,LONGITUDE\n"
          "26,163,500100,1775,+42.331427,-083.045754\n"
          "26,163,500200,1000,+42.35,-083.06\n"
          "15,003,000100,20,+21.3,-157.8\n";
-  const std::string out = ::testing::TempDir() + "adequacy_uncovered.geojson";
+  const std::string out = TestTempDir() + "adequacy_uncovered.geojson";
   std::remove(out.c_str());
   ASSERT_EQ(Run({"adequacy", "--region", "michigan", "--network", roster_, "--uncovered-out", out,
                  "--data-dir", data_dir}),

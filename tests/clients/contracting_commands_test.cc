@@ -194,7 +194,7 @@ TEST_F(AnalysisCommandTest, RecommendSendsTheObjectiveAndTheCandidates) {
 }
 
 TEST_F(AnalysisCommandTest, AccessRatiosWritesUnitsOut) {
-  const std::string units = ::testing::TempDir() + "analysis_units.csv";
+  const std::string units = TestTempDir() + "analysis_units.csv";
   std::remove(units.c_str());
   ASSERT_EQ(Run({"access-ratios", "--region", "michigan", "--network", "mercy", "--add-facilities",
                  hospitals_, "--add-where", "NAME~WYANDOTTE", "--catchment-minutes", "30",

@@ -142,7 +142,7 @@ TEST(FacilitiesCsvTest, MissingIdColumnListsHeader) {
 }
 
 TEST(FacilitiesCsvTest, MissingFileIsAnError) {
-  EXPECT_FALSE(ReadFacilitiesCsv(::testing::TempDir() + "does_not_exist.csv", {}, {}).ok());
+  EXPECT_FALSE(ReadFacilitiesCsv(TestTempDir() + "does_not_exist.csv", {}, {}).ok());
 }
 
 TEST(FacilitiesCsvTest, ServerMessagesGetTheCsvLine) {

@@ -5,6 +5,8 @@
 // temporary files, a fake gRPC service on a loopback port with Run() to call the CLI against it
 // (FakeServerTest), and the hand-built files and answers several test files share.
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -63,8 +65,26 @@ inline carereach::v1::ThresholdCoverage Miles(double miles, int64_t covered, dou
   return t;
 }
 
+// A directory of this test process's own (ctest runs test cases as separate processes, two at a
+// time, and several checkouts may test at once): files of the same name never clash.
+inline std::string TestTempDir() {
+  struct Dir {  // removed with everything in it when the test process ends
+    std::string path;
+    ~Dir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Dir dir{[] {
+    std::string d = ::testing::TempDir() + "carereach_cli_" + std::to_string(getpid()) + "/";
+    std::filesystem::create_directories(d);
+    return d;
+  }()};
+  return dir.path;
+}
+
 inline std::string WriteTempFile(const std::string& name, const std::string& text) {
-  std::string path = ::testing::TempDir() + name;
+  std::string path = TestTempDir() + name;
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }
@@ -121,6 +141,7 @@ using cli_test_util::FakeServerTest;
 using cli_test_util::Miles;
 using cli_test_util::Minutes;
 using cli_test_util::ReadFile;
+using cli_test_util::TestTempDir;
 using cli_test_util::WriteTempFile;
 using ::testing::AllOf;
 using ::testing::ElementsAre;

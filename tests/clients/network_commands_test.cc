@@ -106,7 +106,7 @@ TEST_F(NetworkCommandTest, ListFollowsPageTokensToTheEnd) {
 TEST_F(NetworkCommandTest, ExportWritesACsvTheRosterReaderReadsBack) {
   const std::vector<NetworkProvider> rows = TrickyProviders();
   service_.set_export(rows, static_cast<int64_t>(rows.size()));
-  const std::string out = ::testing::TempDir() + "network_export.csv";
+  const std::string out = TestTempDir() + "network_export.csv";
   std::remove(out.c_str());
   ASSERT_EQ(Run({"network", "export", "mercy", "--version", "2", "--out", out}), kExitOk)
       << err_.str();
