@@ -2,6 +2,8 @@
 // variables, the usage errors, the tenant header rule, and real TLS (and mutual TLS) handshakes
 // on loopback against an in-process fake AccessService, with certificates made by the openssl
 // tool.
+// Its length (~700 lines) is kept on purpose: every case shares the one set of certificates
+// (CA, server, client) made with openssl once per process; split files would make them twice.
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,6 +1,8 @@
 // The real server with real TLS on a loopback port, real certificates (openssl) and real signed
 // tokens (carereach's own signer, the same one carereach-admin uses): who gets in, who sees what.
 // Equator fixture as in contracting_server_test.
+// Its length (~700 lines) is kept on purpose: every case shares the one set of certificates
+// (CA, server, client) made with openssl once per suite; split files would make them twice.
 #include <google/protobuf/descriptor.h>
 #include <jwt.h>
 #include <unistd.h>
