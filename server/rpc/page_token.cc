@@ -36,7 +36,10 @@ absl::StatusOr<int64_t> DecodePageToken(std::string_view token, uint64_t fingerp
   int64_t offset = 0;
   uint64_t issued_for = 0;
   if (parts.size() != 3 || parts[0] != "v1" || !absl::SimpleAtoi(parts[1], &offset) || offset < 0 ||
-      !absl::SimpleHexAtoi(parts[2], &issued_for)) {
+      !absl::SimpleHexAtoi(parts[2], &issued_for) ||
+      plain != absl::StrFormat("v1:%d:%016x", offset, issued_for)) {
+    // The last test keeps only the exact bytes this server writes: SimpleAtoi alone would take
+    // " 5", "+5" or "05" for offset 5.
     return absl::InvalidArgumentError(kNotOurs);
   }
   if (issued_for != fingerprint) {

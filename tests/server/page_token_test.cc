@@ -1,5 +1,9 @@
 #include "server/rpc/page_token.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/status_matchers.h"
@@ -30,6 +34,20 @@ TEST(PageTokenTest, RejectsTokensOfOtherRequestsAndGarbage) {
   EXPECT_THAT(DecodePageToken("!!!", 1),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unit_detail.page_token")));
   EXPECT_THAT(DecodePageToken("djE6LTU6MDA", 1),  // "v1:-5:00": negative offset
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a token")));
+}
+
+TEST(PageTokenTest, OnlyTheExactBytesTheServerWritesAreAToken) {
+  const uint64_t fp = Fingerprint("request bytes");
+  const std::string hex = absl::StrFormat("%016x", fp);
+  ASSERT_TRUE(DecodePageToken(absl::WebSafeBase64Escape("v1:5:" + hex), fp).ok());
+  for (const char* offset : {" 5", "+5", "05", "5 "}) {
+    EXPECT_THAT(
+        DecodePageToken(absl::WebSafeBase64Escape(absl::StrCat("v1:", offset, ":", hex)), fp),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a token")))
+        << "offset '" << offset << "'";
+  }
+  EXPECT_THAT(DecodePageToken(absl::WebSafeBase64Escape("v1:5:" + absl::AsciiStrToUpper(hex)), fp),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a token")));
 }
 
