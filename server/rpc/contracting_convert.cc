@@ -236,4 +236,14 @@ std::string AccessRatiosToProto(const AnalysisScope& scope,
                          answer.region.zero_access_population);
 }
 
+absl::StatusOr<double> CatchmentMinutesFromProto(const v1::ComputeAccessRatiosRequest& request) {
+  constexpr double kMaxCatchmentMinutes = 240;  // contracting.proto: "in (0, 240]"
+  const double minutes = request.catchment_minutes();
+  if (!(minutes > 0 && minutes <= kMaxCatchmentMinutes)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("catchment_minutes: %g is outside (0, %g]", minutes, kMaxCatchmentMinutes));
+  }
+  return minutes;
+}
+
 }  // namespace carereach::rpc

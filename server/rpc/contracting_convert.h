@@ -53,6 +53,10 @@ std::string CoveragePicksToProto(const access::Recommendation& rec,
                                  const std::vector<int32_t>& pool_origin,
                                  v1::RecommendAdditionsResponse* out);
 
+// ComputeAccessRatios' catchment as the API states it: minutes in (0, 240] (INVALID_ARGUMENT
+// "catchment_minutes: 241 is outside (0, 240]" otherwise, whatever the server's own limit).
+absl::StatusOr<double> CatchmentMinutesFromProto(const v1::ComputeAccessRatiosRequest& request);
+
 // ComputeAccessRatios; the line is the saved report's summary.
 std::string AccessRatiosToProto(const AnalysisScope& scope,
                                 const v1::ComputeAccessRatiosRequest& request,

@@ -339,11 +339,12 @@ absl::Status ContractingServiceImpl::AnswerAccessRatios(
                    Begin(context, request, !request.network().network_id().empty()));
   ASSIGN_OR_RETURN(const ResolvedRoster network,
                    ResolveSelection(call.source, request.network(), "network"));
+  ASSIGN_OR_RETURN(const double catchment_minutes, CatchmentMinutesFromProto(request));
   std::vector<int32_t> origin;
   access::AccessRatioRequest domain{.providers = access::FacilitiesOfRoster(
                                         network.rows, Strings(request.specialty_codes()), &origin),
                                     .travel = call.scope.travel,
-                                    .catchment_minutes = request.catchment_minutes(),
+                                    .catchment_minutes = catchment_minutes,
                                     .deadline = call.scope.deadline};
   for (int32_t i : origin) {
     const double beds = network.rows[i].beds;

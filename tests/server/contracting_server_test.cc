@@ -541,5 +541,23 @@ TEST_F(ContractingServerTest, AccessRatiosSplitCapacityOverTheCatchment) {
   EXPECT_EQ(response.zero_access_population(), 6000);
 }
 
+TEST_F(ContractingServerTest, AccessRatiosCatchmentIsWithinTheApiRange) {
+  // contracting.proto: catchment_minutes in (0, 240], below the server's 1,440-minute limit.
+  v1::ComputeAccessRatiosRequest request;
+  request.set_region("equator");
+  v1::NetworkSelection* n = request.mutable_network();
+  n->set_label("inline");
+  *n->add_providers() = Hospital("a", 0.1);
+  v1::ComputeAccessRatiosResponse response;
+  for (const double minutes : {241.0, 0.0, -1.0, 1440.0}) {
+    request.set_catchment_minutes(minutes);
+    const grpc::Status s = contracting_->ComputeAccessRatios(Ctx("").get(), request, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << minutes;
+    EXPECT_THAT(s.error_message(), HasSubstr("is outside (0, 240]")) << minutes;
+  }
+  request.set_catchment_minutes(240);
+  EXPECT_TRUE(contracting_->ComputeAccessRatios(Ctx("").get(), request, &response).ok());
+}
+
 }  // namespace
 }  // namespace carereach
