@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/cli/decimal.h"
 #include "geo/core/status_macros.h"
 
 namespace carereach::cli {
@@ -442,7 +443,7 @@ absl::Status UsageErrorIf(bool wrong, absl::string_view message) {
 absl::StatusOr<double> ParseNumber(absl::string_view origin, absl::string_view text) {
   double value = 0;
   absl::string_view trimmed = absl::StripAsciiWhitespace(text);
-  if (!absl::SimpleAtod(trimmed, &value) || !std::isfinite(value)) {
+  if (!ParseDecimal(trimmed, &value)) {
     return UsageError(absl::StrCat(origin, ": '", text, "' is not a number"));
   }
   return value;

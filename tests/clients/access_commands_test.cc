@@ -443,6 +443,14 @@ TEST_F(CommandsTest, BadFacilityRowFailsBeforeAnyRequest) {
   EXPECT_TRUE(service_.requests().empty());
 }
 
+TEST_F(CommandsTest, HexadecimalLatitudeIsNotANumber) {
+  // absl::SimpleAtod alone reads "0x15" as 21: a facility would silently move to latitude 21.
+  std::string bad = WriteTempFile("cmd_hex.csv", "ID,LATITUDE,LONGITUDE\na,0x15,1\n");
+  EXPECT_EQ(Run({"coverage", "--region", "r", "--facilities", bad, "--minutes", "30"}), kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("cmd_hex.csv:2: column LATITUDE: '0x15' is not a number"));
+  EXPECT_TRUE(service_.requests().empty());
+}
+
 TEST_F(CommandsTest, RegionsWaitsWhileTheServerIsLoading) {
   service_.set_unavailable_answers(1);
   EXPECT_EQ(Run({"regions", "--format", "csv"}), kExitError);

@@ -210,6 +210,12 @@ TEST(ParseArgsTest, IsochroneUsageErrors) {
   EXPECT_EQ(error_of({"isochrone", "--region", "r", "--facilities", "f", "--minutes", "10",
                       "--offroad-speed-mph", "slow"}),
             "--offroad-speed-mph: 'slow' is not a number");
+  // C hexadecimal floats are not numbers here (absl::SimpleAtod alone reads "0x1e" as 30).
+  EXPECT_EQ(error_of({"isochrone", "--region", "r", "--facilities", "f", "--minutes", "0x1e"}),
+            "--minutes: '0x1e' is not a number");
+  EXPECT_EQ(error_of({"isochrone", "--region", "r", "--facilities", "f", "--minutes", "10",
+                      "--buffer-meters", "0X1p3"}),
+            "--buffer-meters: '0X1p3' is not a number");
   EXPECT_EQ(error_of({"isochrone", "--region", "r", "--facilities", "f", "--minutes", "10",
                       "--direction", "outwards"}),
             "--direction: 'outwards' is not one of to-facility, from-facility");
