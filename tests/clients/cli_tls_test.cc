@@ -32,16 +32,8 @@
 namespace carereach::cli {
 namespace {
 
-using cli_test_util::FakeServerTest;
-using cli_test_util::ReadFile;
-using cli_test_util::WriteTempFile;
-
-using ::testing::AllOf;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using ::testing::StartsWith;
+// The names the CLI tests share (FakeServerTest, ReadFile, WriteTempFile, the gMock matchers)
+// come from tests/clients/fixtures.h.
 
 MATCHER_P2(StatusIs, code, message_matcher, "") {
   return arg.code() == code && ::testing::ExplainMatchResult(
