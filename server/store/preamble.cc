@@ -112,4 +112,22 @@ absl::StatusOr<int32_t> ResolveVersion(sqlite3* db, const LiveNetwork& network, 
   return version;
 }
 
+absl::Status ReadOnlyError(const std::string& path, absl::string_view detail) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("the store ", path, " is read-only (", detail, "); writes are refused"));
+}
+
+absl::Status Diagnose(Connection& c, const absl::Status& status) {
+  if (sqlite::IsReadOnlyFault(status)) return ReadOnlyError(c.path, status.message());
+  if (!sqlite::IsStorageFault(status)) return status;
+  absl::Status check = sqlite::QuickCheck(c.db);
+  if (check.ok() && !absl::IsDataLoss(status)) return status;  // an I/O error; the file is sound
+  c.health = absl::DataLossError(absl::StrCat(
+      "the store ", c.path, " is damaged (", status.message(),
+      check.ok() ? "" : absl::StrCat("; ", check.message()),
+      "); store calls are refused until it is restored from a backup"));
+  if (c.on_damage) c.on_damage(c.health);
+  return c.health;
+}
+
 }  // namespace carereach::store::internal

@@ -2,10 +2,12 @@
 #define CAREREACH_SERVER_STORE_PREAMBLE_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <type_traits>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -59,35 +61,79 @@ absl::StatusOr<int32_t> LatestVersion(sqlite3* db, int64_t network_key);
 absl::StatusOr<int32_t> ResolveVersion(sqlite3* db, const LiveNetwork& network, int32_t version,
                                        const std::string& field);
 
+// ---- The connection and its health.
+
+// The Store's one SQLite connection with what the preamble needs to know about its file.
+struct Connection {
+  absl::Mutex mu;
+  sqlite3* db ABSL_PT_GUARDED_BY(mu) = nullptr;  // null once the file was found damaged at open
+  std::string path;                             // the database file, for messages
+  // SQLite opened the file read-only (the file or its directory is not writable by this
+  // process): writes answer FAILED_PRECONDITION without touching it; reads work.
+  bool read_only = false;
+  // OK, or DATA_LOSS for good once the file was found damaged (then every call answers it).
+  absl::Status health ABSL_GUARDED_BY(mu);
+  // Called once, with the DATA_LOSS status, when health turns bad after the store was opened.
+  std::function<void(const absl::Status&)> on_damage ABSL_GUARDED_BY(mu);
+};
+
+// FAILED_PRECONDITION naming the file, for a write to a read-only store.
+absl::Status ReadOnlyError(const std::string& path, absl::string_view detail);
+
+// Looks at a failed call's status with the mutex held and no transaction open: a corruption or
+// I/O error runs PRAGMA quick_check, and a failed check (or SQLITE_CORRUPT/NOTADB, which need
+// none) marks the connection damaged for good and answers its DATA_LOSS; SQLITE_READONLY answers
+// FAILED_PRECONDITION naming the file. Anything else is returned unchanged.
+absl::Status Diagnose(Connection& connection, const absl::Status& status)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(connection.mu);
+
 // ---- The preamble.
+
+inline const absl::Status& StatusOf(const absl::Status& status) { return status; }
+template <typename T>
+const absl::Status& StatusOf(const absl::StatusOr<T>& result) {
+  return result.status();
+}
 
 enum class Access { kRead, kWrite };
 
 // Validates the tenant, then reports `checks` (the method's own argument checks, evaluated by
-// the caller), takes the store mutex, opens a transaction (a write takes the write lock up front)
-// and runs body(db), committing when it succeeds. Returns what the body returns.
+// the caller), takes the store mutex, refuses the call when the store is damaged (DATA_LOSS) or
+// it is a write to a read-only store (FAILED_PRECONDITION), opens a transaction (a write takes
+// the write lock up front: BEGIN IMMEDIATE, waiting out another process's lock for the busy
+// timeout) and runs body(db), committing when it succeeds. Returns what the body returns, after
+// Diagnose when it failed.
 template <typename Body>
-auto InTenant(absl::Mutex& mu, sqlite3* db, Access access, const std::string& tenant,
-              const absl::Status& checks, Body body) -> std::invoke_result_t<Body&, sqlite3*> {
+auto InTenant(Connection& c, Access access, const std::string& tenant, const absl::Status& checks,
+              Body body) -> std::invoke_result_t<Body&, sqlite3*> {
+  using Result = std::invoke_result_t<Body&, sqlite3*>;
   RETURN_IF_ERROR(ValidateTenant(tenant));
   RETURN_IF_ERROR(checks);
-  absl::MutexLock lock(&mu);
-  sqlite::Transaction txn(db);
-  RETURN_IF_ERROR(access == Access::kWrite ? txn.BeginWrite() : txn.BeginRead());
-  std::invoke_result_t<Body&, sqlite3*> result = body(db);
-  if (result.ok()) RETURN_IF_ERROR(txn.Commit());
+  absl::MutexLock lock(&c.mu);
+  RETURN_IF_ERROR(c.health);
+  if (access == Access::kWrite && c.read_only) {
+    return ReadOnlyError(c.path, "the file or its directory is not writable by the server");
+  }
+  Result result = [&]() -> Result {
+    sqlite::Transaction txn(c.db);
+    RETURN_IF_ERROR(access == Access::kWrite ? txn.BeginWrite() : txn.BeginRead());
+    Result r = body(c.db);
+    if (r.ok()) RETURN_IF_ERROR(txn.Commit());
+    return r;
+  }();  // rolled back here unless committed
+  if (!result.ok()) return Diagnose(c, StatusOf(result));
   return result;
 }
 
 // InTenant for a method on one network: also validates `network_id` (before `checks`) and finds
 // the tenant's live network of that id (NOT_FOUND otherwise), then runs body(db, network).
 template <typename Body>
-auto InNetwork(absl::Mutex& mu, sqlite3* db, Access access, const std::string& tenant,
+auto InNetwork(Connection& c, Access access, const std::string& tenant,
                const std::string& network_id, const absl::Status& checks, Body body)
     -> std::invoke_result_t<Body&, sqlite3*, const LiveNetwork&> {
   using Result = std::invoke_result_t<Body&, sqlite3*, const LiveNetwork&>;
   return InTenant(
-      mu, db, access, tenant, FirstError(ValidateNetworkId(network_id, "network_id"), checks),
+      c, access, tenant, FirstError(ValidateNetworkId(network_id, "network_id"), checks),
       [&](sqlite3* db) -> Result {
         ASSIGN_OR_RETURN(const LiveNetwork network, FindLiveNetwork(db, tenant, network_id));
         return body(db, network);

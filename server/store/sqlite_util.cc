@@ -3,6 +3,11 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <vector>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +18,17 @@ namespace {
 
 // Another process (a backup, the sqlite3 shell) may hold the write lock briefly.
 constexpr int kBusyTimeoutMs = 5000;
+
+// The payload SqliteStatus attaches: SQLite's primary result code, in decimal.
+constexpr char kResultCodePayload[] = "carereach.store/sqlite_result_code";
+
+// The primary result code SqliteStatus attached to `status`; 0 when there is none.
+int PrimaryResultCode(const absl::Status& status) {
+  const auto payload = status.GetPayload(kResultCodePayload);
+  int rc = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &rc)) return 0;
+  return rc;
+}
 
 // The embedded list must be 0001_..., 0002_..., in order: a build mistake otherwise.
 absl::Status CheckMigrationNames(const Migrations& migrations) {
@@ -49,18 +65,54 @@ absl::Status EnableWal(sqlite3* db) {
 absl::Status SqliteStatus(sqlite3* db, int rc) {
   const std::string message = absl::StrCat(
       "sqlite: ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc), " (code ", rc, ")");
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return absl::UnavailableError(message);
-    case SQLITE_CONSTRAINT:
-      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return absl::AlreadyExistsError(message);
-      }
-      return absl::InternalError(message);
-    default:
-      return absl::InternalError(message);
+  absl::Status status = [&] {
+    switch (rc & 0xff) {
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return absl::UnavailableError(message);
+      case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+          return absl::AlreadyExistsError(message);
+        }
+        return absl::InternalError(message);
+      case SQLITE_CORRUPT:
+      case SQLITE_NOTADB:
+        return absl::DataLossError(message);
+      case SQLITE_READONLY:
+        return absl::FailedPreconditionError(message);
+      default:
+        return absl::InternalError(message);
+    }
+  }();
+  status.SetPayload(kResultCodePayload, absl::Cord(absl::StrCat(rc & 0xff)));
+  return status;
+}
+
+bool IsStorageFault(const absl::Status& status) {
+  const int rc = PrimaryResultCode(status);
+  return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || rc == SQLITE_IOERR;
+}
+
+bool IsReadOnlyFault(const absl::Status& status) {
+  return PrimaryResultCode(status) == SQLITE_READONLY;
+}
+
+absl::Status QuickCheck(sqlite3* db) {
+  // At most 5 problems: the first ones name the damage well enough for an operator.
+  Statement check(db, "PRAGMA quick_check(5)");
+  std::vector<std::string> problems;
+  while (true) {
+    absl::StatusOr<bool> row = check.Step();
+    if (!row.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("integrity check failed: ", row.status().message()));
+    }
+    if (!*row) break;
+    problems.push_back(check.Text(0));
   }
+  if (problems.size() == 1 && problems[0] == "ok") return absl::OkStatus();
+  return absl::DataLossError(
+      absl::StrCat("integrity check failed: ", absl::StrJoin(problems, "; ")));
 }
 
 absl::Status Exec(sqlite3* db, const char* sql) {
@@ -187,6 +239,16 @@ absl::StatusOr<int> PrepareDatabase(sqlite3* db, const Migrations& migrations) {
   ASSIGN_OR_RETURN(const int version, UserVersion(db));
   if (version > static_cast<int>(migrations.files.size())) {
     return RefuseNewerSchema(version, migrations);
+  }
+  if (sqlite3_db_readonly(db, "main") == 1) {
+    // Opened read-only: nothing can be changed, so nothing is configured or migrated.
+    if (version < static_cast<int>(migrations.files.size())) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("opened read-only with schema version ", version, ", but this build needs ",
+                       migrations.files.size(), " (migrations cannot be applied)"));
+    }
+    RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys = ON"));
+    return version;
   }
   RETURN_IF_ERROR(EnableWal(db));
   // A commit returns only once the WAL is synced: acknowledged writes survive a crash.

@@ -21,9 +21,22 @@ struct sqlite3_stmt;
 namespace carereach::store::sqlite {
 
 // Must be called right after the failing call: sqlite3_errmsg describes the most recent one.
-// SQLITE_BUSY/LOCKED -> UNAVAILABLE, uniqueness violations -> ALREADY_EXISTS, the rest INTERNAL;
+// SQLITE_BUSY/LOCKED -> UNAVAILABLE, uniqueness violations -> ALREADY_EXISTS,
+// SQLITE_CORRUPT/NOTADB -> DATA_LOSS, SQLITE_READONLY -> FAILED_PRECONDITION, the rest INTERNAL;
 // the message is "sqlite: <message> (code <extended code>)". `db` may be null (open failures).
+// The status carries SQLite's result code as a payload (see IsStorageFault).
 absl::Status SqliteStatus(sqlite3* db, int rc);
+
+// True when `status` came from SqliteStatus for a fault of the file or the disk under it
+// (SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_IOERR*): the database should be checked.
+bool IsStorageFault(const absl::Status& status);
+
+// True when `status` came from SqliteStatus for SQLITE_READONLY*.
+bool IsReadOnlyFault(const absl::Status& status);
+
+// Runs PRAGMA quick_check. OK when it reports "ok"; DATA_LOSS with its first problems otherwise
+// (or with the error that stopped it, e.g. "file is not a database").
+absl::Status QuickCheck(sqlite3* db);
 
 // Runs SQL text that returns no rows (one or more statements).
 absl::Status Exec(sqlite3* db, const char* sql);
@@ -138,7 +151,8 @@ absl::Status Migrate(sqlite3* db, int current_version, const Migrations& migrati
 // Configures a freshly opened connection for the Store: extended result codes, a busy timeout,
 // write-ahead logging with synchronous=FULL (an acknowledged commit survives a crash) and foreign
 // keys; then migrates. Refuses a newer schema before changing anything in the file
-// (journal_mode=WAL is persistent). Returns the schema version after migrating.
+// (journal_mode=WAL is persistent). A connection opened read-only is only checked: it must
+// need no migration (FAILED_PRECONDITION otherwise). Returns the schema version after migrating.
 absl::StatusOr<int> PrepareDatabase(sqlite3* db, const Migrations& migrations);
 
 }  // namespace carereach::store::sqlite

@@ -1,6 +1,7 @@
 #include "server/store/store.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "geo/core/status_macros.h"
 #include "server/store/preamble.h"
@@ -27,6 +29,7 @@ extern const char* const kMigrationSql[];
 namespace {
 
 using internal::Access;
+using internal::FirstError;
 using internal::FindLiveNetwork;
 using internal::InNetwork;
 using internal::InTenant;
@@ -92,15 +95,17 @@ absl::Status RefuseLiveNetwork(sqlite3* db, const std::string& tenant,
   return absl::IsNotFound(existing.status()) ? absl::OkStatus() : existing.status();
 }
 
+// Inserts the network; `*key` (may be null) gets its networks.id.
 absl::StatusOr<NetworkInfo> InsertNetwork(sqlite3* db, const std::string& tenant,
                                           const std::string& network_id, const std::string& name,
-                                          const std::string& description) {
+                                          const std::string& description, int64_t* key = nullptr) {
   const int64_t created_us = NowMicros();
   Statement insert(db,
                    "INSERT INTO networks (tenant, network_id, name, description, created_at_us)"
                    " VALUES (?1, ?2, ?3, ?4, ?5)");
   insert.BindAll(tenant, network_id, name, description, created_us);
   RETURN_IF_ERROR(insert.Run());
+  if (key != nullptr) *key = sqlite3_last_insert_rowid(db);
   return NetworkInfo{.network_id = network_id,
                      .name = name,
                      .description = description,
@@ -162,11 +167,62 @@ absl::StatusOr<std::vector<ProviderRow>> LoadRows(sqlite3* db, int64_t network_k
   });
 }
 
+// Saves `rows` as the network's next version (1 for a new network).
+absl::StatusOr<VersionInfo> InsertNextVersion(sqlite3* db, int64_t network_key,
+                                              const std::string& note,
+                                              std::span<const ProviderRow> rows,
+                                              const std::string& content_hash) {
+  ASSIGN_OR_RETURN(const int32_t latest, LatestVersion(db, network_key));
+  const VersionInfo info{.version = latest + 1,
+                         .created = absl::FromUnixMicros(NowMicros()),
+                         .note = note,
+                         .provider_count = static_cast<int64_t>(rows.size()),
+                         .content_hash = content_hash};
+  RETURN_IF_ERROR(InsertVersion(db, network_key, info));
+  RETURN_IF_ERROR(InsertRows(db, network_key, info.version, rows));
+  return info;
+}
+
+// The parent directory of `path`, "." when it has none.
+std::string DirectoryOf(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+// A "file:" URI opening `path` read-only and immutable ('%', '?' and '#' escaped).
+std::string ImmutableUri(const std::string& path) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      absl::StrAppend(&uri, absl::StrFormat("%%%02X", static_cast<unsigned char>(c)));
+    } else {
+      uri.push_back(c);
+    }
+  }
+  return uri + "?mode=ro&immutable=1";
+}
+
 }  // namespace
 
-Store::Store(sqlite3* db, int schema_version) : db_(db), schema_version_(schema_version) {}
+Store::Store(std::unique_ptr<internal::Connection> connection, int schema_version)
+    : connection_(std::move(connection)), schema_version_(schema_version) {}
 
-Store::~Store() { sqlite3_close_v2(db_); }
+Store::~Store() {
+  absl::MutexLock lock(&connection_->mu);
+  sqlite3_close_v2(connection_->db);  // accepts null
+}
+
+absl::Status Store::health() const {
+  absl::MutexLock lock(&connection_->mu);
+  return connection_->health;
+}
+
+bool Store::read_only() const { return connection_->read_only; }
+
+void Store::OnDamage(std::function<void(const absl::Status&)> listener) {
+  absl::MutexLock lock(&connection_->mu);
+  connection_->on_damage = std::move(listener);
+}
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& db_path) {
   if (db_path.empty()) return absl::InvalidArgumentError("db_path: must not be empty");
@@ -182,28 +238,110 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& db_path) {
   const sqlite::Migrations migrations{
       .files = {internal::kMigrationFiles, static_cast<size_t>(internal::kMigrationCount)},
       .sql = {internal::kMigrationSql, static_cast<size_t>(internal::kMigrationCount)}};
+  auto connection = std::make_unique<internal::Connection>();
+  connection->path = db_path;
   sqlite3* db = nullptr;
+  // An existing file in a directory this process cannot write is opened read-only: SQLite could
+  // not create its write-ahead log and shared-memory files there. Otherwise SQLite itself opens a
+  // file this process cannot write read-only (sqlite3_db_readonly tells).
+  const bool directory_read_only = std::filesystem::exists(db_path) &&
+                                   access(DirectoryOf(db_path).c_str(), W_OK) != 0;
+  // Then it is opened immutable: a read-only connection to a WAL database needs its -shm file,
+  // which cannot be created there, and no writer can appear in a directory nobody can write.
   // NOMUTEX: the Store's own mutex serializes every use of the connection.
   const int rc =
-      sqlite3_open_v2(db_path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+      directory_read_only
+          ? sqlite3_open_v2(ImmutableUri(db_path).c_str(), &db,
+                            SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr)
+          : sqlite3_open_v2(db_path.c_str(), &db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                            nullptr);
+  connection->read_only = rc == SQLITE_OK && sqlite3_db_readonly(db, "main") == 1;
   absl::StatusOr<int> version = rc == SQLITE_OK ? sqlite::PrepareDatabase(db, migrations)
                                                 : absl::StatusOr<int>(sqlite::SqliteStatus(db, rc));
+  absl::Status health = version.status();
+  if (version.ok()) health = sqlite::QuickCheck(db);
+  if (absl::IsDataLoss(health)) {
+    // Damaged: opens anyway, answering DATA_LOSS to every call (see the header).
+    sqlite3_close_v2(db);
+    absl::MutexLock lock(&connection->mu);
+    connection->health = absl::DataLossError(absl::StrCat(
+        "the store ", db_path, " is damaged (", health.message(),
+        "); store calls are refused until it is restored from a backup"));
+    return std::unique_ptr<Store>(new Store(std::move(connection), 0));
+  }
   if (!version.ok()) {
     sqlite3_close_v2(db);  // accepts null
+    if (sqlite::IsReadOnlyFault(version.status())) {
+      return internal::ReadOnlyError(db_path, version.status().message());
+    }
     return Prefixed(db_path, version.status());
   }
-  return std::unique_ptr<Store>(new Store(db, *version));
+  {
+    absl::MutexLock lock(&connection->mu);
+    connection->db = db;
+  }
+  return std::unique_ptr<Store>(new Store(std::move(connection), *version));
 }
 
 absl::StatusOr<NetworkInfo> Store::CreateNetwork(const std::string& tenant,
                                                  const std::string& network_id,
                                                  const std::string& name,
                                                  const std::string& description) {
-  return InTenant(mu_, db_, Access::kWrite, tenant, ValidateNetworkId(network_id, "network_id"),
+  return InTenant(*connection_, Access::kWrite, tenant, ValidateNetworkId(network_id, "network_id"),
                   [&](sqlite3* db) -> absl::StatusOr<NetworkInfo> {
                     RETURN_IF_ERROR(RefuseLiveNetwork(db, tenant, network_id));
                     return InsertNetwork(db, tenant, network_id, name, description);
+                  });
+}
+
+absl::StatusOr<NetworkInfo> Store::CreateNetworkWithVersion(
+    const std::string& tenant, const std::string& network_id, const std::string& name,
+    const std::string& description, const std::string& note, std::span<const ProviderRow> rows,
+    VersionInfo* version) {
+  const absl::Status valid_rows = ValidateRows(rows);
+  const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
+  return InTenant(*connection_, Access::kWrite, tenant,
+                  FirstError(ValidateNetworkId(network_id, "network_id"), valid_rows),
+                  [&](sqlite3* db) -> absl::StatusOr<NetworkInfo> {
+                    RETURN_IF_ERROR(RefuseLiveNetwork(db, tenant, network_id));
+                    int64_t key = 0;
+                    ASSIGN_OR_RETURN(NetworkInfo network,
+                                     InsertNetwork(db, tenant, network_id, name, description, &key));
+                    ASSIGN_OR_RETURN(const VersionInfo info,
+                                     InsertNextVersion(db, key, note, rows, content_hash));
+                    network.latest_version = info.version;
+                    network.version_count = 1;
+                    network.latest_provider_count = info.provider_count;
+                    if (version != nullptr) *version = info;
+                    return network;
+                  });
+}
+
+absl::StatusOr<VersionInfo> Store::AddVersionCreatingNetwork(
+    const std::string& tenant, const std::string& network_id, const std::string& name,
+    const std::string& description, const std::string& note, std::span<const ProviderRow> rows,
+    bool* created) {
+  const absl::Status valid_rows = ValidateRows(rows);
+  const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
+  return InTenant(*connection_, Access::kWrite, tenant,
+                  FirstError(ValidateNetworkId(network_id, "network_id"), valid_rows),
+                  [&](sqlite3* db) -> absl::StatusOr<VersionInfo> {
+                    absl::StatusOr<LiveNetwork> existing =
+                        FindLiveNetwork(db, tenant, network_id);
+                    int64_t key = 0;
+                    if (existing.ok()) {
+                      key = existing->key;
+                    } else if (absl::IsNotFound(existing.status())) {
+                      RETURN_IF_ERROR(
+                          InsertNetwork(db, tenant, network_id, name, description, &key).status());
+                    } else {
+                      return existing.status();
+                    }
+                    ASSIGN_OR_RETURN(VersionInfo info,
+                                     InsertNextVersion(db, key, note, rows, content_hash));
+                    if (created != nullptr) *created = !existing.ok();
+                    return info;
                   });
 }
 
@@ -213,30 +351,22 @@ absl::StatusOr<VersionInfo> Store::AddVersion(const std::string& tenant,
                                               std::span<const ProviderRow> rows) {
   const absl::Status valid_rows = ValidateRows(rows);
   const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
-  return InNetwork(mu_, db_, Access::kWrite, tenant, network_id, valid_rows,
-                   [&](sqlite3* db, const LiveNetwork& network) -> absl::StatusOr<VersionInfo> {
-                     ASSIGN_OR_RETURN(const int32_t latest, LatestVersion(db, network.key));
-                     const VersionInfo info{.version = latest + 1,
-                                            .created = absl::FromUnixMicros(NowMicros()),
-                                            .note = note,
-                                            .provider_count = static_cast<int64_t>(rows.size()),
-                                            .content_hash = content_hash};
-                     RETURN_IF_ERROR(InsertVersion(db, network.key, info));
-                     RETURN_IF_ERROR(InsertRows(db, network.key, info.version, rows));
-                     return info;
+  return InNetwork(*connection_, Access::kWrite, tenant, network_id, valid_rows,
+                   [&](sqlite3* db, const LiveNetwork& network) {
+                     return InsertNextVersion(db, network.key, note, rows, content_hash);
                    });
 }
 
 absl::StatusOr<NetworkInfo> Store::GetNetwork(const std::string& tenant,
                                               const std::string& network_id) {
-  return InTenant(mu_, db_, Access::kRead, tenant, ValidateNetworkId(network_id, "network_id"),
+  return InTenant(*connection_, Access::kRead, tenant, ValidateNetworkId(network_id, "network_id"),
                   [&](sqlite3* db) { return LoadNetworkInfo(db, tenant, network_id); });
 }
 
 absl::StatusOr<std::vector<VersionInfo>> Store::ListVersions(const std::string& tenant,
                                                              const std::string& network_id) {
   return InNetwork(
-      mu_, db_, Access::kRead, tenant, network_id, absl::OkStatus(),
+      *connection_, Access::kRead, tenant, network_id, absl::OkStatus(),
       [](sqlite3* db, const LiveNetwork& network) { return LoadVersions(db, network.key); });
 }
 
@@ -246,7 +376,7 @@ absl::StatusOr<std::vector<NetworkInfo>> Store::ListNetworks(const std::string& 
                                                              std::string* next_after) {
   const absl::StatusOr<int32_t> limit = EffectivePageSize(page_size);
   return InTenant(
-      mu_, db_, Access::kRead, tenant, limit.status(),
+      *connection_, Access::kRead, tenant, limit.status(),
       [&](sqlite3* db) -> absl::StatusOr<std::vector<NetworkInfo>> {
         const std::string sql = absl::StrCat(
             kSelectNetworkInfo, " AND n.network_id > ?2 ORDER BY n.network_id LIMIT ?3");
@@ -266,7 +396,7 @@ absl::StatusOr<std::vector<ProviderRow>> Store::GetProviders(const std::string& 
                                                              int32_t version,
                                                              int32_t* resolved_version) {
   return InNetwork(
-      mu_, db_, Access::kRead, tenant, network_id, absl::OkStatus(),
+      *connection_, Access::kRead, tenant, network_id, absl::OkStatus(),
       [&](sqlite3* db, const LiveNetwork& network) -> absl::StatusOr<std::vector<ProviderRow>> {
         ASSIGN_OR_RETURN(const int32_t resolved, ResolveVersion(db, network, version, "version"));
         if (resolved_version != nullptr) *resolved_version = resolved;
@@ -280,7 +410,7 @@ absl::StatusOr<NetworkDiff> Store::DiffVersions(const std::string& tenant,
   using Rosters = std::pair<std::vector<ProviderRow>, std::vector<ProviderRow>>;
   ASSIGN_OR_RETURN(
       const Rosters rosters,
-      InNetwork(mu_, db_, Access::kRead, tenant, network_id, absl::OkStatus(),
+      InNetwork(*connection_, Access::kRead, tenant, network_id, absl::OkStatus(),
                 [&](sqlite3* db, const LiveNetwork& network) -> absl::StatusOr<Rosters> {
                   ASSIGN_OR_RETURN(const int32_t from,
                                    ResolveVersion(db, network, from_version, "from_version"));
@@ -295,7 +425,7 @@ absl::StatusOr<NetworkDiff> Store::DiffVersions(const std::string& tenant,
 }
 
 absl::Status Store::DeleteNetwork(const std::string& tenant, const std::string& network_id) {
-  return InNetwork(mu_, db_, Access::kWrite, tenant, network_id, absl::OkStatus(),
+  return InNetwork(*connection_, Access::kWrite, tenant, network_id, absl::OkStatus(),
                    [](sqlite3* db, const LiveNetwork& network) {
                      Statement update(db, "UPDATE networks SET deleted_at_us = ?2 WHERE id = ?1");
                      update.BindAll(network.key, NowMicros());

@@ -2,23 +2,23 @@
 #define CAREREACH_SERVER_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/store/paging.h"
 #include "server/store/roster_diff.h"
 
-struct sqlite3;
-
 namespace carereach::store {
+namespace internal {
+struct Connection;
+}  // namespace internal
 
 struct NetworkInfo {
   std::string network_id, name, description;
@@ -66,15 +66,29 @@ struct ReportRecord {
 // network is a soft delete: it disappears from every call and its id may be created again, but
 // its versions stay in the database because saved reports refer to them for audit.
 //
-// Durability: every write is one transaction and returns only after it has committed
-// (WAL, synchronous=FULL), so an acknowledged write survives a kill -9 right after.
+// Durability and atomicity: every write is one transaction and returns only after it has
+// committed (WAL, synchronous=FULL), so an acknowledged write survives a kill -9 right after, and
+// a write that fails or is killed leaves nothing of itself. In particular a network created with
+// a first version (CreateNetworkWithVersion, AddVersionCreatingNetwork) is inserted in the same
+// transaction as that version: there is never a network whose first version went missing. (A
+// network created by CreateNetwork without rows has no version until its first AddVersion: that
+// is what the caller asked for.)
 //
-// Thread safety: thread-safe. One SQLite connection guarded by a mutex serializes all calls
-// (SQLite allows one writer at a time anyway).
+// Concurrency: thread-safe. One SQLite connection guarded by a mutex serializes the calls of one
+// Store; writes take SQLite's write lock up front (BEGIN IMMEDIATE) and wait up to 5 s for
+// another process holding it (the busy timeout), then answer UNAVAILABLE. So concurrent
+// AddVersionCreatingNetwork calls for one new id, from threads or processes, are serialized:
+// exactly one creates the network with version 1, each of the others appends the next version.
+//
+// Health: Open runs PRAGMA quick_check, and so does any call that meets a corruption or I/O error
+// (SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_IOERR). A damaged file turns the Store's health() to
+// DATA_LOSS for good: every call then answers that DATA_LOSS without touching the file. A file
+// SQLite can only open read-only (not writable by this process) serves reads; writes answer
+// FAILED_PRECONDITION naming the file, as does SQLITE_READONLY met later.
 //
 // Arguments: `tenant` is non-empty (INVALID_ARGUMENT "tenant: ..." otherwise); `network_id` is
 // 1..64 characters of [A-Za-z0-9._-] (INVALID_ARGUMENT "network_id: ..."). A version argument of
-// 0 means the latest version. SQLite failures are INTERNAL with SQLite's message, except
+// 0 means the latest version. Other SQLite failures are INTERNAL with SQLite's message, except
 // SQLITE_BUSY/LOCKED (UNAVAILABLE: another process holds the database) and uniqueness
 // violations (ALREADY_EXISTS).
 class Store {
@@ -83,22 +97,53 @@ class Store {
   static constexpr int32_t kDefaultPageSize = store::kDefaultPageSize;
   static constexpr int32_t kMaxPageSize = store::kMaxPageSize;
 
-  // Opens or creates the database file at `db_path` (creating its parent directory), then applies
-  // the pending schema migrations, each in its own transaction. FAILED_PRECONDITION when the file
-  // has a schema newer than this build knows (it is never downgraded).
+  // Opens or creates the database file at `db_path` (creating its parent directory), applies
+  // the pending schema migrations, each in its own transaction, then runs PRAGMA quick_check.
+  // FAILED_PRECONDITION when the file has a schema newer than this build knows (it is never
+  // downgraded) or migrations are pending on a read-only file. A damaged file (not a database,
+  // or failing the check) still opens: the Store's health() is DATA_LOSS and every call answers
+  // it, so that a server keeps serving what needs no store.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& db_path);
 
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // The schema version of the open database (PRAGMA user_version after migrations).
+  // The schema version of the open database (PRAGMA user_version after migrations; 0 when the
+  // file was found damaged at open).
   int schema_version() const { return schema_version_; }
 
-  // ALREADY_EXISTS when the tenant has a live network with this id.
+  // OK, or the DATA_LOSS every call answers once the file was found damaged.
+  absl::Status health() const;
+  // True when the file opened read-only (writes answer FAILED_PRECONDITION).
+  bool read_only() const;
+  // `listener` is called once, with the DATA_LOSS status, if the file is found damaged later
+  // (not for damage found by Open: see health()). It runs with the store's mutex held and must
+  // not call the Store.
+  void OnDamage(std::function<void(const absl::Status&)> listener);
+
+  // A network without versions. ALREADY_EXISTS when the tenant has a live network with this id.
   absl::StatusOr<NetworkInfo> CreateNetwork(const std::string& tenant,
                                             const std::string& network_id, const std::string& name,
                                             const std::string& description);
+
+  // CreateNetwork and AddVersion of `rows` as version 1, in one transaction: both or nothing.
+  // `*version` (may be null) is set to the version's info; the NetworkInfo returned includes it.
+  absl::StatusOr<NetworkInfo> CreateNetworkWithVersion(
+      const std::string& tenant, const std::string& network_id, const std::string& name,
+      const std::string& description, const std::string& note, std::span<const ProviderRow> rows,
+      VersionInfo* version);
+
+  // AddVersion, creating the network first (with `name` and `description`) when the tenant has no
+  // live network of this id, in the same transaction. `*created` (may be null) says whether it
+  // was created by this call (then the version is 1).
+  absl::StatusOr<VersionInfo> AddVersionCreatingNetwork(const std::string& tenant,
+                                                        const std::string& network_id,
+                                                        const std::string& name,
+                                                        const std::string& description,
+                                                        const std::string& note,
+                                                        std::span<const ProviderRow> rows,
+                                                        bool* created);
 
   // Saves `rows` as version latest+1. NOT_FOUND when there is no such live network;
   // INVALID_ARGUMENT ("rows[3].lat: ...") for non-finite or out-of-range lon/lat/beds.
@@ -152,10 +197,9 @@ class Store {
   absl::StatusOr<ReportRecord> GetReport(const std::string& tenant, const std::string& report_id);
 
  private:
-  Store(sqlite3* db, int schema_version);
+  Store(std::unique_ptr<internal::Connection> connection, int schema_version);
 
-  mutable absl::Mutex mu_;
-  sqlite3* const db_ ABSL_PT_GUARDED_BY(mu_);
+  const std::unique_ptr<internal::Connection> connection_;
   const int schema_version_;
 };
 

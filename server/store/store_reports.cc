@@ -188,7 +188,7 @@ absl::StatusOr<ReportRecord> LoadReport(sqlite3* db, const std::string& tenant,
 
 absl::StatusOr<ReportRecord> Store::SaveReport(const std::string& tenant, ReportRecord record) {
   return InTenant(
-      mu_, db_, Access::kWrite, tenant, ValidateReport(record),
+      *connection_, Access::kWrite, tenant, ValidateReport(record),
       [&](sqlite3* db) -> absl::StatusOr<ReportRecord> {
         ASSIGN_OR_RETURN(const std::vector<int64_t> network_keys,
                          ResolveReportNetworks(db, tenant, record.networks));
@@ -211,7 +211,7 @@ absl::StatusOr<std::vector<ReportRecord>> Store::ListReports(const std::string& 
                                 : ValidateNetworkId(network_id_filter, "network_id_filter"),
       limit.status());
   return InTenant(
-      mu_, db_, Access::kRead, tenant, checks,
+      *connection_, Access::kRead, tenant, checks,
       [&](sqlite3* db) -> absl::StatusOr<std::vector<ReportRecord>> {
         ASSIGN_OR_RETURN(const ReportCursor after, CursorAfter(db, tenant, page_after));
         // One more than the page tells whether there is a next page.
@@ -234,7 +234,7 @@ absl::StatusOr<ReportRecord> Store::GetReport(const std::string& tenant,
   const absl::Status checks = report_id.empty()
                                   ? absl::InvalidArgumentError("report_id: must not be empty")
                                   : absl::OkStatus();
-  return InTenant(mu_, db_, Access::kRead, tenant, checks,
+  return InTenant(*connection_, Access::kRead, tenant, checks,
                   [&](sqlite3* db) { return LoadReport(db, tenant, report_id); });
 }
 

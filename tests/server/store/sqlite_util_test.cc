@@ -51,11 +51,24 @@ TEST(SqliteStatusTest, MapsResultCodesToCanonicalCodes) {
       {SQLITE_CONSTRAINT_UNIQUE, absl::StatusCode::kAlreadyExists},
       {SQLITE_CONSTRAINT_PRIMARYKEY, absl::StatusCode::kAlreadyExists},
       {SQLITE_CONSTRAINT_NOTNULL, absl::StatusCode::kInternal},
-      {SQLITE_CORRUPT, absl::StatusCode::kInternal},
+      {SQLITE_CORRUPT, absl::StatusCode::kDataLoss},
+      {SQLITE_CORRUPT_INDEX, absl::StatusCode::kDataLoss},
+      {SQLITE_NOTADB, absl::StatusCode::kDataLoss},
+      {SQLITE_READONLY, absl::StatusCode::kFailedPrecondition},
+      {SQLITE_IOERR_READ, absl::StatusCode::kInternal},
+      {SQLITE_FULL, absl::StatusCode::kInternal},
   };
   for (const auto& [rc, code] : cases) {
     EXPECT_EQ(SqliteStatus(nullptr, rc).code(), code) << "rc " << rc;
+    // Corruption and I/O errors are marked for a check of the file; nothing else is.
+    const int primary = rc & 0xff;
+    EXPECT_EQ(IsStorageFault(SqliteStatus(nullptr, rc)),
+              primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR)
+        << "rc " << rc;
+    EXPECT_EQ(IsReadOnlyFault(SqliteStatus(nullptr, rc)), primary == SQLITE_READONLY)
+        << "rc " << rc;
   }
+  EXPECT_FALSE(IsStorageFault(absl::DataLossError("not from sqlite")));
   // Without a connection the message is SQLite's description of the code.
   EXPECT_THAT(SqliteStatus(nullptr, SQLITE_BUSY),
               StatusIs(absl::StatusCode::kUnavailable,
