@@ -42,14 +42,20 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view f
   return text.str();
 }
 
-void SetServing(grpc::Server& server, bool serving) {
+// The services that read or write the store: NOT_SERVING while it is damaged.
+constexpr const char* kStoreServiceNames[] = {"carereach.v1.NetworkService",
+                                              "carereach.v1.ContractingService"};
+
+// `store_serving` is false when the store is damaged (store::Store::health()).
+void SetServing(grpc::Server& server, bool serving, bool store_serving) {
   grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
   if (health == nullptr) return;
   health->SetServingStatus("", serving);
   health->SetServingStatus(kAccessServiceName, serving);
   health->SetServingStatus("carereach.v1.AdequacyService", serving);
-  health->SetServingStatus("carereach.v1.NetworkService", serving);
-  health->SetServingStatus("carereach.v1.ContractingService", serving);
+  for (const char* name : kStoreServiceNames) {
+    health->SetServingStatus(name, serving && store_serving);
+  }
 }
 
 // Linking gRPC's reflection library registers its plugin with every ServerBuilder (a static
@@ -196,7 +202,13 @@ absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& state
     return absl::Status(store.status().code(),
                         absl::StrFormat("--state_dir %s: %s", state_dir, store.status().message()));
   }
-  Logf("store: %s/carereach.db (schema version %d)", state_dir, (*store)->schema_version());
+  if (const absl::Status health = (*store)->health(); !health.ok()) {
+    Logf("store: %s; NetworkService and ContractingService answer DATA_LOSS (health NOT_SERVING)",
+         health.message());
+    return store;
+  }
+  Logf("store: %s/carereach.db (schema version %d%s)", state_dir, (*store)->schema_version(),
+       (*store)->read_only() ? ", READ-ONLY: writes answer FAILED_PRECONDITION" : "");
   return store;
 }
 
@@ -316,9 +328,20 @@ absl::Status Server::Listen() {
         absl::StrFormat("--listen: cannot listen on %s (in use, or not a HOST:PORT address)",
                         options_.listen_address));
   }
-  SetServing(*server_, false);
+  SetServing(*server_, false, StoreServing());
+  if (store_ != nullptr) {
+    grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+    store_->OnDamage([health](const absl::Status& status) {
+      LogLine(std::string("store: ") + std::string(status.message()) +
+              "; NetworkService and ContractingService turn NOT_SERVING");
+      if (health == nullptr) return;
+      for (const char* name : kStoreServiceNames) health->SetServingStatus(name, false);
+    });
+  }
   return absl::OkStatus();
 }
+
+bool Server::StoreServing() const { return store_ == nullptr || store_->health().ok(); }
 
 std::string Server::DriveHealthName(const std::string& region) {
   return std::string(kAccessServiceName) + "/drive/" + region;
@@ -344,7 +367,9 @@ absl::Status Server::LoadRegions() {
   adequacy_service_->SetCatalog(shared);
   network_service_->SetCatalog(shared);
   contracting_service_->SetCatalog(shared);
-  SetServing(*server_, true);
+  SetServing(*server_, true, StoreServing());
+  // Damage found meanwhile (the listener may have run before the line above) wins.
+  if (!StoreServing()) SetServing(*server_, true, false);
   LogLine("SERVING");
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   for (const auto& region : shared->regions()) {
@@ -362,7 +387,7 @@ absl::Status Server::LoadRegions() {
 }
 
 void Server::Shutdown(absl::Duration grace) {
-  SetServing(*server_, false);
+  SetServing(*server_, false, false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }
 

@@ -115,6 +115,8 @@ class Server {
   Server() = default;
   // Builds the gRPC server over the services and starts listening (health NOT_SERVING).
   absl::Status Listen();
+  // False when the store is damaged: its services are NOT_SERVING.
+  bool StoreServing() const;
 
   Options options_;
   v1::RegionsConfig config_;

@@ -115,21 +115,6 @@ absl::StatusOr<v1::ImportNetworkHeader> ReadImport(
   return header;
 }
 
-// Creates the header's network when it is missing and the header asks for that; true when it
-// was created now. NOT_FOUND when it is missing and the header does not ask.
-absl::StatusOr<bool> CreateIfMissing(store::Store& store, const std::string& tenant,
-                                     const v1::ImportNetworkHeader& header) {
-  absl::StatusOr<store::NetworkInfo> existing = store.GetNetwork(tenant, header.network_id());
-  if (existing.ok()) return false;
-  if (!absl::IsNotFound(existing.status()) || !header.create_if_missing()) {
-    return existing.status();
-  }
-  RETURN_IF_ERROR(
-      store.CreateNetwork(tenant, header.network_id(), header.name(), header.description())
-          .status());
-  return true;
-}
-
 }  // namespace
 
 void VersionToProto(const std::string& network_id, const store::VersionInfo& v,
@@ -217,19 +202,13 @@ absl::Status NetworkServiceImpl::CheckRoster(
   return ValidateStoredRoster(rows, standards->set, max_roster_rows_, "providers");
 }
 
-absl::StatusOr<store::VersionInfo> NetworkServiceImpl::SaveRoster(
-    const std::string& tenant, const std::string& network_id, const std::string& note,
-    const std::vector<access::NetworkProvider>& rows, bool created_now) {
-  absl::StatusOr<store::VersionInfo> version = [&]() -> absl::StatusOr<store::VersionInfo> {
-    RETURN_IF_ERROR(CheckRoster(rows));
-    std::vector<store::ProviderRow> stored;
-    stored.reserve(rows.size());
-    for (const access::NetworkProvider& p : rows) stored.push_back(ProviderToRow(p));
-    return store_->AddVersion(tenant, network_id, note, stored);
-  }();
-  // A network made by this call must not linger half-made when its roster is refused.
-  if (!version.ok() && created_now) (void)store_->DeleteNetwork(tenant, network_id);
-  return version;
+absl::StatusOr<std::vector<store::ProviderRow>> NetworkServiceImpl::StoredRows(
+    const std::vector<access::NetworkProvider>& rows) const {
+  RETURN_IF_ERROR(CheckRoster(rows));
+  std::vector<store::ProviderRow> stored;
+  stored.reserve(rows.size());
+  for (const access::NetworkProvider& p : rows) stored.push_back(ProviderToRow(p));
+  return stored;
 }
 
 grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
@@ -237,20 +216,26 @@ grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
                                                v1::CreateNetworkResponse* response) {
   return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) -> absl::Status {
     std::vector<access::NetworkProvider> rows;
-    // No limit while converting: SaveRoster refuses an oversized roster as a whole.
+    // No limit while converting: StoredRows refuses an oversized roster as a whole.
     RETURN_IF_ERROR(
         AppendProviders(request->providers(), std::numeric_limits<int64_t>::max(), rows));
     const std::string& network_id = request->network_id();
-    ASSIGN_OR_RETURN(
-        store::NetworkInfo network,
-        store_->CreateNetwork(tenant, network_id, request->name(), request->description()));
-    if (!rows.empty()) {
-      ASSIGN_OR_RETURN(const store::VersionInfo version,
-                       SaveRoster(tenant, network_id, request->note(), rows, true));
-      VersionToProto(network_id, version, response->mutable_version());
-      ASSIGN_OR_RETURN(network, store_->GetNetwork(tenant, network_id));
+    if (rows.empty()) {
+      ASSIGN_OR_RETURN(
+          const store::NetworkInfo network,
+          store_->CreateNetwork(tenant, network_id, request->name(), request->description()));
+      NetworkToProto(network, response->mutable_network());
+      return absl::OkStatus();
     }
+    ASSIGN_OR_RETURN(const std::vector<store::ProviderRow> stored, StoredRows(rows));
+    // The network and its version 1 in one transaction: never a network without its roster.
+    store::VersionInfo version;
+    ASSIGN_OR_RETURN(const store::NetworkInfo network,
+                     store_->CreateNetworkWithVersion(tenant, network_id, request->name(),
+                                                      request->description(), request->note(),
+                                                      stored, &version));
     NetworkToProto(network, response->mutable_network());
+    VersionToProto(network_id, version, response->mutable_version());
     return absl::OkStatus();
   });
 }
@@ -263,9 +248,16 @@ grpc::Status NetworkServiceImpl::ImportNetwork(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(const v1::ImportNetworkHeader header,
                      ReadImport(*reader, max_roster_rows_, rows));
     if (context->IsCancelled()) return absl::CancelledError("cancelled");
-    ASSIGN_OR_RETURN(const bool created_now, CreateIfMissing(*store_, tenant, header));
+    ASSIGN_OR_RETURN(const std::vector<store::ProviderRow> stored, StoredRows(rows));
+    // With create_if_missing, finding or creating the network and adding the version are one
+    // transaction: of concurrent imports of a new id one creates it (version 1) and the others
+    // append versions 2, 3, ... in the order they commit.
     ASSIGN_OR_RETURN(const store::VersionInfo version,
-                     SaveRoster(tenant, header.network_id(), header.note(), rows, created_now));
+                     header.create_if_missing()
+                         ? store_->AddVersionCreatingNetwork(tenant, header.network_id(),
+                                                             header.name(), header.description(),
+                                                             header.note(), stored, nullptr)
+                         : store_->AddVersion(tenant, header.network_id(), header.note(), stored));
     VersionToProto(header.network_id(), version, response);
     return absl::OkStatus();
   });

@@ -61,13 +61,9 @@ class NetworkServiceImpl final : public v1::NetworkService::Service {
                      Answer answer) const;
   // Checks a roster against the default standards set's codes and its size.
   absl::Status CheckRoster(const std::vector<access::NetworkProvider>& rows) const;
-  // Checks a roster and saves it as a new version. When it is refused and `created_now` (the
-  // network was made by this call), the network is deleted again.
-  absl::StatusOr<store::VersionInfo> SaveRoster(const std::string& tenant,
-                                                const std::string& network_id,
-                                                const std::string& note,
-                                                const std::vector<access::NetworkProvider>& rows,
-                                                bool created_now);
+  // CheckRoster, then the rows as the store keeps them.
+  absl::StatusOr<std::vector<store::ProviderRow>> StoredRows(
+      const std::vector<access::NetworkProvider>& rows) const;
 
   store::Store* const store_;
   const auth::Authenticator* const authenticator_;

@@ -122,10 +122,10 @@ absl::Status Diagnose(Connection& c, const absl::Status& status) {
   if (!sqlite::IsStorageFault(status)) return status;
   absl::Status check = sqlite::QuickCheck(c.db);
   if (check.ok() && !absl::IsDataLoss(status)) return status;  // an I/O error; the file is sound
-  c.health = absl::DataLossError(absl::StrCat(
-      "the store ", c.path, " is damaged (", status.message(),
-      check.ok() ? "" : absl::StrCat("; ", check.message()),
-      "); store calls are refused until it is restored from a backup"));
+  c.health = absl::DataLossError(
+      absl::StrCat("the store ", c.path, " is damaged (", status.message(),
+                   check.ok() ? "" : absl::StrCat("; ", check.message()),
+                   "); store calls are refused until it is restored from a backup"));
   if (c.on_damage) c.on_damage(c.health);
   return c.health;
 }

@@ -67,7 +67,7 @@ absl::StatusOr<int32_t> ResolveVersion(sqlite3* db, const LiveNetwork& network, 
 struct Connection {
   absl::Mutex mu;
   sqlite3* db ABSL_PT_GUARDED_BY(mu) = nullptr;  // null once the file was found damaged at open
-  std::string path;                             // the database file, for messages
+  std::string path;                              // the database file, for messages
   // SQLite opened the file read-only (the file or its directory is not writable by this
   // process): writes answer FAILED_PRECONDITION without touching it; reads work.
   bool read_only = false;

@@ -5,13 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_join.h"
-
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace carereach::store::sqlite {
 namespace {
@@ -104,8 +103,7 @@ absl::Status QuickCheck(sqlite3* db) {
   while (true) {
     absl::StatusOr<bool> row = check.Step();
     if (!row.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("integrity check failed: ", row.status().message()));
+      return absl::DataLossError(absl::StrCat("integrity check failed: ", row.status().message()));
     }
     if (!*row) break;
     problems.push_back(check.Text(0));

@@ -29,8 +29,8 @@ extern const char* const kMigrationSql[];
 namespace {
 
 using internal::Access;
-using internal::FirstError;
 using internal::FindLiveNetwork;
+using internal::FirstError;
 using internal::InNetwork;
 using internal::InTenant;
 using internal::LatestVersion;
@@ -244,8 +244,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& db_path) {
   // An existing file in a directory this process cannot write is opened read-only: SQLite could
   // not create its write-ahead log and shared-memory files there. Otherwise SQLite itself opens a
   // file this process cannot write read-only (sqlite3_db_readonly tells).
-  const bool directory_read_only = std::filesystem::exists(db_path) &&
-                                   access(DirectoryOf(db_path).c_str(), W_OK) != 0;
+  const bool directory_read_only =
+      std::filesystem::exists(db_path) && access(DirectoryOf(db_path).c_str(), W_OK) != 0;
   // Then it is opened immutable: a read-only connection to a WAL database needs its -shm file,
   // which cannot be created there, and no writer can appear in a directory nobody can write.
   // NOMUTEX: the Store's own mutex serializes every use of the connection.
@@ -265,9 +265,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& db_path) {
     // Damaged: opens anyway, answering DATA_LOSS to every call (see the header).
     sqlite3_close_v2(db);
     absl::MutexLock lock(&connection->mu);
-    connection->health = absl::DataLossError(absl::StrCat(
-        "the store ", db_path, " is damaged (", health.message(),
-        "); store calls are refused until it is restored from a backup"));
+    connection->health = absl::DataLossError(
+        absl::StrCat("the store ", db_path, " is damaged (", health.message(),
+                     "); store calls are refused until it is restored from a backup"));
     return std::unique_ptr<Store>(new Store(std::move(connection), 0));
   }
   if (!version.ok()) {
@@ -306,8 +306,8 @@ absl::StatusOr<NetworkInfo> Store::CreateNetworkWithVersion(
                   [&](sqlite3* db) -> absl::StatusOr<NetworkInfo> {
                     RETURN_IF_ERROR(RefuseLiveNetwork(db, tenant, network_id));
                     int64_t key = 0;
-                    ASSIGN_OR_RETURN(NetworkInfo network,
-                                     InsertNetwork(db, tenant, network_id, name, description, &key));
+                    ASSIGN_OR_RETURN(NetworkInfo network, InsertNetwork(db, tenant, network_id,
+                                                                        name, description, &key));
                     ASSIGN_OR_RETURN(const VersionInfo info,
                                      InsertNextVersion(db, key, note, rows, content_hash));
                     network.latest_version = info.version;
@@ -324,25 +324,23 @@ absl::StatusOr<VersionInfo> Store::AddVersionCreatingNetwork(
     bool* created) {
   const absl::Status valid_rows = ValidateRows(rows);
   const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
-  return InTenant(*connection_, Access::kWrite, tenant,
-                  FirstError(ValidateNetworkId(network_id, "network_id"), valid_rows),
-                  [&](sqlite3* db) -> absl::StatusOr<VersionInfo> {
-                    absl::StatusOr<LiveNetwork> existing =
-                        FindLiveNetwork(db, tenant, network_id);
-                    int64_t key = 0;
-                    if (existing.ok()) {
-                      key = existing->key;
-                    } else if (absl::IsNotFound(existing.status())) {
-                      RETURN_IF_ERROR(
-                          InsertNetwork(db, tenant, network_id, name, description, &key).status());
-                    } else {
-                      return existing.status();
-                    }
-                    ASSIGN_OR_RETURN(VersionInfo info,
-                                     InsertNextVersion(db, key, note, rows, content_hash));
-                    if (created != nullptr) *created = !existing.ok();
-                    return info;
-                  });
+  return InTenant(
+      *connection_, Access::kWrite, tenant,
+      FirstError(ValidateNetworkId(network_id, "network_id"), valid_rows),
+      [&](sqlite3* db) -> absl::StatusOr<VersionInfo> {
+        absl::StatusOr<LiveNetwork> existing = FindLiveNetwork(db, tenant, network_id);
+        int64_t key = 0;
+        if (existing.ok()) {
+          key = existing->key;
+        } else if (absl::IsNotFound(existing.status())) {
+          RETURN_IF_ERROR(InsertNetwork(db, tenant, network_id, name, description, &key).status());
+        } else {
+          return existing.status();
+        }
+        ASSIGN_OR_RETURN(VersionInfo info, InsertNextVersion(db, key, note, rows, content_hash));
+        if (created != nullptr) *created = !existing.ok();
+        return info;
+      });
 }
 
 absl::StatusOr<VersionInfo> Store::AddVersion(const std::string& tenant,

@@ -137,13 +137,10 @@ class Store {
   // AddVersion, creating the network first (with `name` and `description`) when the tenant has no
   // live network of this id, in the same transaction. `*created` (may be null) says whether it
   // was created by this call (then the version is 1).
-  absl::StatusOr<VersionInfo> AddVersionCreatingNetwork(const std::string& tenant,
-                                                        const std::string& network_id,
-                                                        const std::string& name,
-                                                        const std::string& description,
-                                                        const std::string& note,
-                                                        std::span<const ProviderRow> rows,
-                                                        bool* created);
+  absl::StatusOr<VersionInfo> AddVersionCreatingNetwork(
+      const std::string& tenant, const std::string& network_id, const std::string& name,
+      const std::string& description, const std::string& note, std::span<const ProviderRow> rows,
+      bool* created);
 
   // Saves `rows` as version latest+1. NOT_FOUND when there is no such live network;
   // INVALID_ARGUMENT ("rows[3].lat: ...") for non-finite or out-of-range lon/lat/beds.

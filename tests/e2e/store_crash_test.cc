@@ -153,8 +153,13 @@ TEST(StoreCrashTest, EveryAcknowledgedWriteSurvivesKillNine) {
     EXPECT_TRUE(reader->Finish().ok());
     EXPECT_EQ(r, 3);
   }
-  // Writes that were never acknowledged may or may not have landed, but nothing else appears.
+  // Writes that were never acknowledged may or may not have landed, but nothing else appears,
+  // and none landed halfway: every network there, acknowledged or not, has its 3-row version 1
+  // (a network and its first version are one transaction; no shell networks).
   EXPECT_LE(found.size(), static_cast<size_t>(attempted.load()));
+  for (const auto& [id, rows] : found) {
+    EXPECT_EQ(rows, 3) << id << " is there without its roster after kill -9";
+  }
   std::cerr << "acknowledged " << acknowledged.size() << " of " << attempted.load()
             << " attempted writes before SIGKILL; " << found.size() << " networks after restart\n";
   server->Stop(10);

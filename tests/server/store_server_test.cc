@@ -110,9 +110,9 @@ TEST_F(StoreServerTest, ConcurrentCreateIfMissingImportsAllSucceedWithContiguous
     for (std::thread& t : threads) t.join();
     std::vector<int32_t> numbers;
     for (int c = 0; c < kClients; ++c) {
-      ASSERT_TRUE(statuses[c].ok()) << "round " << round << " client " << c << ": "
-                                    << statuses[c].error_code() << " "
-                                    << statuses[c].error_message();
+      ASSERT_TRUE(statuses[c].ok())
+          << "round " << round << " client " << c << ": " << statuses[c].error_code() << " "
+          << statuses[c].error_message();
       numbers.push_back(versions[c].version());
     }
     std::sort(numbers.begin(), numbers.end());
@@ -162,8 +162,11 @@ TEST_F(StoreServerTest, ADamagedStoreIsNotServingAndItsCallsAnswerDataLoss) {
     ASSERT_TRUE(store.ok()) << store.status();
     std::vector<store::ProviderRow> rows;
     for (int i = 0; i < 400; ++i) {
-      rows.push_back({.id = "p" + std::to_string(i), .name = "a provider", .specialty_code = "040",
-                      .lon = 0.001 * i, .lat = 0});
+      rows.push_back({.id = "p" + std::to_string(i),
+                      .name = "a provider",
+                      .specialty_code = "040",
+                      .lon = 0.001 * i,
+                      .lat = 0});
     }
     for (const char* id : {"a", "b", "c"}) {
       ASSERT_TRUE((*store)->CreateNetworkWithVersion("acme", id, "", "", "", rows, nullptr).ok());

@@ -2,9 +2,9 @@
 // transaction, concurrent create-if-missing writers serialize, a damaged file is DATA_LOSS and a
 // read-only file refuses writes by name.
 #include <gmock/gmock.h>
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,8 +60,8 @@ TEST_F(StoreTest, AFailureBetweenNetworkAndFirstVersionLeavesNoNetwork) {
 
   // One transaction: the failure leaves nothing, under either entry point.
   VersionInfo version;
-  EXPECT_THAT(store().CreateNetworkWithVersion(kTenant, "net", "name", "", "note",
-                                               RosterWithBoom(), &version),
+  EXPECT_THAT(store().CreateNetworkWithVersion(kTenant, "net", "name", "", "note", RosterWithBoom(),
+                                               &version),
               StatusIs(absl::StatusCode::kInternal, HasSubstr("injected failure")));
   EXPECT_THAT(store().GetNetwork(kTenant, "net"), StatusIs(absl::StatusCode::kNotFound, _));
   bool created = true;
@@ -101,9 +101,10 @@ TEST_F(StoreTest, AFailureBetweenNetworkAndFirstVersionLeavesNoNetwork) {
   EXPECT_EQ(imported->version, 2);
   EXPECT_EQ(store().GetNetwork(kTenant, "other")->name, "n");
   // Invalid rows are refused before anything is written.
-  EXPECT_THAT(store().AddVersionCreatingNetwork(kTenant, "third", "", "", "",
-                                                std::vector<ProviderRow>{Row("x", "040", 200, 0)}, nullptr),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("rows[0].lon")));
+  EXPECT_THAT(
+      store().AddVersionCreatingNetwork(kTenant, "third", "", "", "",
+                                        std::vector<ProviderRow>{Row("x", "040", 200, 0)}, nullptr),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("rows[0].lon")));
   EXPECT_THAT(store().GetNetwork(kTenant, "third"), StatusIs(absl::StatusCode::kNotFound, _));
 }
 
@@ -136,8 +137,8 @@ TEST_F(StoreTest, ConcurrentCreateIfMissingOneCreatesTheOthersAppend) {
     std::vector<int32_t> versions;
     int creators = 0;
     for (int w = 0; w < kWriters; ++w) {
-      ASSERT_TRUE(results[w].ok()) << "round " << round << " writer " << w << ": "
-                                   << results[w].status();
+      ASSERT_TRUE(results[w].ok())
+          << "round " << round << " writer " << w << ": " << results[w].status();
       versions.push_back(results[w]->version);
       if (created[w] != 0) {
         ++creators;
@@ -183,9 +184,9 @@ void FillAndClose(Store& store, std::unique_ptr<Store>& holder) {
     rows.push_back(Row(absl::StrCat("provider-", i), "040", -157 + i * 0.001, 21, "a name"));
   }
   for (int n = 0; n < 3; ++n) {
-    ASSERT_TRUE(store.CreateNetworkWithVersion(kTenant, absl::StrCat("net", n), "", "", "", rows,
-                                               nullptr)
-                    .ok());
+    ASSERT_TRUE(
+        store.CreateNetworkWithVersion(kTenant, absl::StrCat("net", n), "", "", "", rows, nullptr)
+            .ok());
   }
   holder.reset();
 }
@@ -201,10 +202,12 @@ TEST_F(StoreTest, ADamagedFileOpensWithHealthDataLossAndEveryCallAnswersIt) {
   EXPECT_THAT(store.health(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr(path_)));
   EXPECT_THAT(store.health(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("damaged")));
   EXPECT_THAT(store.GetNetwork(kTenant, "net0"), StatusIs(absl::StatusCode::kDataLoss, _));
-  EXPECT_THAT(store.ListNetworks(kTenant, 0, "", nullptr), StatusIs(absl::StatusCode::kDataLoss, _));
+  EXPECT_THAT(store.ListNetworks(kTenant, 0, "", nullptr),
+              StatusIs(absl::StatusCode::kDataLoss, _));
   EXPECT_THAT(store.GetProviders(kTenant, "net1", 0, nullptr),
               StatusIs(absl::StatusCode::kDataLoss, _));
-  EXPECT_THAT(store.CreateNetwork(kTenant, "new", "", ""), StatusIs(absl::StatusCode::kDataLoss, _));
+  EXPECT_THAT(store.CreateNetwork(kTenant, "new", "", ""),
+              StatusIs(absl::StatusCode::kDataLoss, _));
   EXPECT_THAT(store.ListReports(kTenant, "", 0, "", nullptr),
               StatusIs(absl::StatusCode::kDataLoss, _));
 }
@@ -242,7 +245,8 @@ TEST_F(StoreTest, DamageFoundByACallTurnsTheHealthAndTellsTheListenerOnce) {
   EXPECT_THAT(rows, StatusIs(absl::StatusCode::kDataLoss, HasSubstr(path_)));
   EXPECT_THAT(store().health(), StatusIs(absl::StatusCode::kDataLoss, _));
   EXPECT_THAT(store().GetNetwork(kTenant, "net0"), StatusIs(absl::StatusCode::kDataLoss, _));
-  EXPECT_THAT(store().CreateNetwork(kTenant, "x", "", ""), StatusIs(absl::StatusCode::kDataLoss, _));
+  EXPECT_THAT(store().CreateNetwork(kTenant, "x", "", ""),
+              StatusIs(absl::StatusCode::kDataLoss, _));
   ASSERT_THAT(heard, SizeIs(1));
   EXPECT_THAT(heard[0], HasSubstr("damaged"));
 }
@@ -253,8 +257,8 @@ TEST_F(StoreTest, DamageFoundByACallTurnsTheHealthAndTellsTheListenerOnce) {
 void ExpectWithoutWriteAccess(bool (*check)(const std::string&), const std::string& path) {
   EXPECT_EXIT(
       {
-        if (geteuid() == 0 && (setgroups(0, nullptr) != 0 || setgid(65534) != 0 ||
-                               setuid(65534) != 0)) {
+        if (geteuid() == 0 &&
+            (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) {
           std::cerr << "cannot drop root privileges\n";
           _exit(3);
         }
@@ -263,10 +267,10 @@ void ExpectWithoutWriteAccess(bool (*check)(const std::string&), const std::stri
       ::testing::ExitedWithCode(0), "");
 }
 
-#define CHECK_IN_CHILD(condition)                                                   \
-  if (!(condition)) {                                                               \
-    std::cerr << __FILE__ << ":" << __LINE__ << ": failed: " #condition "\n";       \
-    ok = false;                                                                     \
+#define CHECK_IN_CHILD(condition)                                             \
+  if (!(condition)) {                                                         \
+    std::cerr << __FILE__ << ":" << __LINE__ << ": failed: " #condition "\n"; \
+    ok = false;                                                               \
   }
 
 bool ReadsWorkWritesAreFailedPreconditionNamingTheFile(const std::string& path) {
@@ -281,10 +285,9 @@ bool ReadsWorkWritesAreFailedPreconditionNamingTheFile(const std::string& path) 
   CHECK_IN_CHILD(store.health().ok());
   absl::StatusOr<std::vector<ProviderRow>> rows = store.GetProviders(kTenant, "net0", 1, nullptr);
   CHECK_IN_CHILD(rows.ok() && rows->size() == 400);
-  for (const absl::Status& write :
-       {store.CreateNetwork(kTenant, "new", "", "").status(),
-        store.AddVersion(kTenant, "net0", "", RosterOne()).status(),
-        store.DeleteNetwork(kTenant, "net1")}) {
+  for (const absl::Status& write : {store.CreateNetwork(kTenant, "new", "", "").status(),
+                                    store.AddVersion(kTenant, "net0", "", RosterOne()).status(),
+                                    store.DeleteNetwork(kTenant, "net1")}) {
     std::cerr << "write: " << write << "\n";
     CHECK_IN_CHILD(write.code() == absl::StatusCode::kFailedPrecondition);
     CHECK_IN_CHILD(absl::StrContains(write.message(), path));
