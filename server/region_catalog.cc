@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "geo/access/adequacy.h"
+#include "geo/core/checked_sum.h"
 #include "geo/core/status_macros.h"
 #include "geo/io/census.h"
 #include "geo/io/telehealth.h"
@@ -178,7 +179,14 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
   absl::flat_hash_map<std::string, int64_t> tract_sum;
   for (const auto& [file, units] : units_by_file) {
     if (file != config.default_population_file()) continue;
-    for (const io::PopulationUnit& u : units) tract_sum[u.county_fips] += u.population;
+    for (const io::PopulationUnit& u : units) {
+      // Checked: a data file with absurd counts is warned about, not summed into a wrapped total.
+      if (absl::Status added = geo::CheckedAdd(u.population, &tract_sum[u.county_fips],
+                                               absl::StrFormat("county %s", u.county_fips));
+          !added.ok()) {
+        log(absl::StrFormat("warning: %s", added.message()));
+      }
+    }
   }
   int mismatches = 0;
   for (const io::CountyRecord& c : county_table) {

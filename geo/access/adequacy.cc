@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "geo/core/checked_sum.h"
 #include "geo/core/geodesic.h"
 #include "geo/core/nearest_facility_index.h"
 #include "geo/core/status_macros.h"
@@ -137,6 +138,7 @@ absl::StatusOr<Region> RegionFromBeneficiaryPoints(const Region& base,
   for (const County& c : base.counties) counties.insert(c.fips);
   absl::flat_hash_set<std::string> ids;
   std::vector<io::PopulationUnit> units;
+  int64_t total = 0;  // checked: the region's total, and every sum of its units, fits int64
   for (size_t i = 0; i < points.size(); ++i) {
     const io::PopulationUnit& p = points[i];
     if (p.id.empty() || !ids.insert(p.id).second) {
@@ -152,6 +154,9 @@ absl::StatusOr<Region> RegionFromBeneficiaryPoints(const Region& base,
       return absl::InvalidArgumentError(absl::StrFormat(
           "beneficiary_points[%d].beneficiaries: %d is not a positive count", i, p.population));
     }
+    RETURN_IF_ERROR(geo::CheckedAdd(
+        p.population, &total,
+        absl::StrFormat("beneficiary_points[%d].beneficiaries: the sum of beneficiaries", i)));
     RETURN_IF_ERROR(
         geo::ValidateLonLat(p.location, absl::StrFormat("beneficiary_points[%d].location", i)));
     // Unit ids are ordered by county so that a county's units stay contiguous.
@@ -183,6 +188,11 @@ absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
     if (!(p.beds >= 0) || !std::isfinite(p.beds)) {
       return absl::InvalidArgumentError(
           absl::StrFormat("%s[%d].beds: %g is not a count of beds", field, i, p.beds));
+    }
+    // Bounded so that the sums of beds (doubles) stay finite and exact to well below one bed.
+    if (p.beds > kMaxBedsPerProvider) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s[%d].beds: %g is more than %d", field, i,
+                                                        p.beds, kMaxBedsPerProvider));
     }
     if (p.beds > 0 && standards.EvaluatedAs(p.specialty_code) != "040") {
       return absl::InvalidArgumentError(absl::StrFormat(

@@ -85,10 +85,15 @@ inline constexpr char kOwnPointsMethod[] =
     "points); a beneficiary has access when a provider of the type lies within both the time and "
     "the distance standard of its point.";
 
+// At most this many beds on one roster row (the largest US hospitals have about 3,000): sums of
+// beds over any roster the server accepts stay finite and exact.
+inline constexpr int kMaxBedsPerProvider = 1'000'000;
+
 // Checks a roster: every row's specialty code is a roster code of the standards set, its
-// location is valid, beds only on "040" and never negative. INVALID_ARGUMENT naming the row:
-// "providers[12].specialty_code: \"099\" is not a CMS HSD specialty code"; `field` names the
-// list in messages (e.g. "member_rosters[1].providers", "candidates").
+// location is valid, beds only on "040", never negative and at most kMaxBedsPerProvider.
+// INVALID_ARGUMENT naming the row: "providers[12].specialty_code: \"099\" is not a CMS HSD
+// specialty code"; `field` names the list in messages (e.g. "member_rosters[1].providers",
+// "candidates").
 absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
                             const io::StandardsSet& standards,
                             std::string_view field = "providers");

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "geo/core/checked_sum.h"
 #include "geo/core/status_macros.h"
 
 namespace carereach::access {
@@ -104,7 +105,15 @@ absl::StatusOr<Region> BuildRegion(std::string name, std::string description,
       region.counties.push_back(std::move(county));
     }
     region.unit_county.push_back(static_cast<int32_t>(region.counties.size() - 1));
-    region.total_population += u.population;
+    // Every other population sum (coverage and county totals, adequacy, access ratios,
+    // recommendations) adds each unit of a region at most once: with no negative population,
+    // none exceeds this total, so checking this one sum keeps them all from overflowing.
+    if (u.population < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "region %s: unit %s has a negative population %d", region.name, u.id, u.population));
+    }
+    RETURN_IF_ERROR(geo::CheckedAdd(u.population, &region.total_population,
+                                    absl::StrFormat("region %s: population", region.name)));
   }
   return region;
 }

@@ -1,5 +1,7 @@
 #include "geo/access/adequacy.h"
 
+#include <limits>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/geo/access/cms_fixture.h"
@@ -110,10 +112,38 @@ TEST_F(AdequacyTest, BadRostersAreInvalidArgumentWithTheRow) {
   EXPECT_THAT(run({{.id = "a", .specialty_code = "040", .location = {0, 95}}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("providers[0].location.lat: 95 is outside")));
+  EXPECT_THAT(run({{.id = "a", .specialty_code = "040", .location = {0, 0}, .beds = 1e300}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("providers[0].beds: 1e+300 is more than 1000000")));
+  EXPECT_TRUE(ValidateRoster(std::vector<NetworkProvider>{{.id = "a",
+                                                           .specialty_code = "040",
+                                                           .location = {0, 0},
+                                                           .beds = kMaxBedsPerProvider}},
+                             *standards_, "providers")
+                  .ok());
   request.county_fips = {"26163"};
   EXPECT_THAT(run({}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("county_fips[0]: \"26163\" is not a county of region eq")));
+}
+
+// Two points of 2^62 beneficiaries each add up to 2^63, one more than int64 holds: refused by
+// name, not wrapped to -9223372036854775808.
+TEST_F(AdequacyTest, BeneficiarySumsThatOverflowAreInvalidArgument) {
+  const int64_t huge = int64_t{1} << 62;
+  const std::string county = region_.counties[0].fips;
+  std::vector<io::PopulationUnit> points = {{"p0", county, huge, {0, 0}},
+                                            {"p1", county, huge, {0.01, 0}}};
+  EXPECT_THAT(RegionFromBeneficiaryPoints(region_, points),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("beneficiary_points[1].beneficiaries: the sum of beneficiaries: "
+                                 "adding 4611686018427387904 to 4611686018427387904 exceeds "
+                                 "9223372036854775807")));
+  // One less fits, and is the region's total exactly.
+  points[1].population = huge - 1;
+  absl::StatusOr<Region> own = RegionFromBeneficiaryPoints(region_, points);
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->total_population, std::numeric_limits<int64_t>::max());
 }
 
 TEST_F(AdequacyTest, AnEmptyRosterFailsEverythingAndReportsEveryUnitUncovered) {

@@ -48,6 +48,22 @@ TEST(RegionTest, SelectsCountiesAndAll) {
   EXPECT_EQ(all->counties.size(), 3u);
 }
 
+// The region's total is summed with overflow checks (every other population sum is a part of
+// it), and a negative population, which would void that bound, is refused.
+TEST(RegionTest, PopulationsThatOverflowOrAreNegativeAreRefused) {
+  std::vector<io::PopulationUnit> units = Units();
+  units[0].population = int64_t{1} << 62;
+  units[1].population = int64_t{1} << 62;
+  EXPECT_THAT(BuildRegion("mi", "", "", {.state_fips = {"26"}}, units, Counties()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("region mi: population: adding 4611686018427387904 to")));
+  units = Units();
+  units[2].population = -1;
+  EXPECT_THAT(BuildRegion("mi", "", "", {.state_fips = {"26"}}, units, Counties()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unit 26163000200 has a negative population -1")));
+}
+
 TEST(RegionTest, ATypoIsAnErrorNotAnEmptyRegion) {
   EXPECT_THAT(BuildRegion("x", "", "", {.county_fips = {"26999"}}, Units(), Counties()),
               StatusIs(absl::StatusCode::kInvalidArgument,
