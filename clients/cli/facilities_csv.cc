@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
-#include "clients/cli/decimal.h"
+#include "geo/io/decimal.h"
 
 namespace carereach::cli {
 namespace {
@@ -74,7 +74,7 @@ absl::StatusOr<double> ParseCoordinate(const io::CsvTable& table, const io::CsvR
                                                    table.header[index],
                                                    ": empty, expected a number"));
   }
-  if (!ParseDecimal(text, &value)) {
+  if (!io::ParseDecimal(text, &value)) {
     return absl::InvalidArgumentError(absl::StrCat(table.source, ":", record.line, ": column ",
                                                    table.header[index], ": '", text,
                                                    "' is not a number"));

@@ -15,8 +15,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "clients/cli/decimal.h"
 #include "geo/core/status_macros.h"
+#include "geo/io/decimal.h"
 
 namespace carereach::cli {
 namespace {
@@ -443,7 +443,7 @@ absl::Status UsageErrorIf(bool wrong, absl::string_view message) {
 absl::StatusOr<double> ParseNumber(absl::string_view origin, absl::string_view text) {
   double value = 0;
   absl::string_view trimmed = absl::StripAsciiWhitespace(text);
-  if (!ParseDecimal(trimmed, &value)) {
+  if (!io::ParseDecimal(trimmed, &value)) {
     return UsageError(absl::StrCat(origin, ": '", text, "' is not a number"));
   }
   return value;

@@ -16,9 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
-#include "clients/cli/decimal.h"
 #include "clients/cli/facilities_csv.h"
 #include "clients/cli/output.h"
+#include "geo/io/decimal.h"
 
 namespace carereach::cli {
 namespace {
@@ -131,7 +131,7 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
       absl::string_view text = CsvFieldAt(record, *beds);
       if (text.empty()) {
         ++roster.unknown_beds_rows;
-      } else if (!ParseDecimal(text, &beds_value)) {
+      } else if (!io::ParseDecimal(text, &beds_value)) {
         return RowError(table, record, *beds, absl::StrCat("'", text, "' is not a number"));
       } else if (beds_value < 0) {
         beds_value = 0;
@@ -230,7 +230,7 @@ absl::StatusOr<Roster> RosterFromFacilityTable(const io::CsvTable& table,
     double beds_value = 0;
     if (text.empty()) {
       ++roster.unknown_beds_rows;
-    } else if (!ParseDecimal(text, &beds_value)) {
+    } else if (!io::ParseDecimal(text, &beds_value)) {
       return RowError(table, *record, *beds, absl::StrCat("'", text, "' is not a number"));
     } else if (beds_value < 0) {
       beds_value = 0;

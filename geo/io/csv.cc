@@ -15,7 +15,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "geo/core/status_macros.h"
 
 namespace carereach::io {
 namespace {
@@ -70,6 +72,85 @@ struct ParserDeleter {
     delete p;
   }
 };
+
+// The length of the well-formed UTF-8 sequence at the start of `text` (1..4), or 0 when it is
+// not one (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF, cut short).
+size_t Utf8SequenceLength(std::string_view text) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char b0 = byte(0);
+  if (b0 < 0x80) return 1;
+  size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    if (b0 == 0xE0) low = 0xA0;   // overlong
+    if (b0 == 0xED) high = 0x9F;  // surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    if (b0 == 0xF0) low = 0x90;   // overlong
+    if (b0 == 0xF4) high = 0x8F;  // past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
+  for (size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return length;
+}
+
+// The offset of the first byte of `text` that is not well-formed UTF-8, or npos.
+size_t FirstInvalidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = Utf8SequenceLength(text.substr(i));
+    if (length == 0) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// Text fields travel in protobuf strings, which must be UTF-8: a file in another encoding (say
+// Latin-1) is refused here, by file, line and column, rather than by a serializer later.
+absl::Status CheckUtf8(const CsvTable& table) {
+  const auto check = [&](const std::string& field, int64_t line, size_t column) -> absl::Status {
+    const size_t bad = FirstInvalidUtf8(field);
+    if (bad == std::string_view::npos) return absl::OkStatus();
+    const std::string name =
+        column < table.header.size() &&
+                FirstInvalidUtf8(table.header[column]) == std::string_view::npos
+            ? absl::StrCat(" (\"", table.header[column], "\")")
+            : "";
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s:%d: column %d%s is not valid UTF-8 (byte 0x%02X at offset %d); save the file as "
+        "UTF-8",
+        table.source, line, column + 1, name, static_cast<unsigned char>(field[bad]), bad));
+  };
+  for (size_t c = 0; c < table.header.size(); ++c) RETURN_IF_ERROR(check(table.header[c], 1, c));
+  for (const CsvRecord& record : table.records) {
+    for (size_t c = 0; c < record.fields.size(); ++c) {
+      RETURN_IF_ERROR(check(record.fields[c], record.line, c));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Columns are found by name (ASCII case-insensitive): a name given twice would silently take the
+// first, so it is refused. Empty names (e.g. from trailing commas) are never looked up.
+absl::Status CheckHeader(const CsvTable& table) {
+  for (size_t i = 0; i < table.header.size(); ++i) {
+    if (table.header[i].empty()) continue;
+    for (size_t j = 0; j < i; ++j) {
+      if (absl::EqualsIgnoreCase(table.header[i], table.header[j])) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("%s:1: column \"%s\" appears twice (columns %d and %d)", table.source,
+                            table.header[i], j + 1, i + 1));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -142,6 +223,8 @@ absl::StatusOr<CsvTable> ParseCsv(std::string_view text, std::string source) {
   table.header = std::move(builder.header);
   for (std::string& name : table.header) absl::StripAsciiWhitespace(&name);
   table.records = std::move(builder.records);
+  RETURN_IF_ERROR(CheckHeader(table));
+  RETURN_IF_ERROR(CheckUtf8(table));
   return table;
 }
 

@@ -34,7 +34,9 @@ struct CsvTable {
 };
 
 // Reads and parses a file. NOT_FOUND when it cannot be opened; INVALID_ARGUMENT ("path:line:
-// ...") when it is not CSV (e.g. an unterminated quote) or has no header row.
+// ...") when it is not CSV (e.g. an unterminated quote), has no header row, names a column twice
+// (ASCII case-insensitive; empty names excepted) or has a field that is not valid UTF-8 (a file
+// saved as Latin-1: "path:7: column 2 (\"name\") is not valid UTF-8 (byte 0xE9 at offset 3)").
 absl::StatusOr<CsvTable> ReadCsvFile(const std::string& path);
 
 // Parses `text`; `source` names it in messages.

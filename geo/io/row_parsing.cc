@@ -1,10 +1,9 @@
 #include "geo/io/row_parsing.h"
 
-#include <cmath>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "geo/io/decimal.h"
 
 namespace carereach::io::internal {
 
@@ -88,8 +87,9 @@ absl::StatusOr<double> ParseNonNegative(const CsvTable& table, int column,
   value = absl::StripAsciiWhitespace(value);
   const std::string& name = table.header[column];
   double number = 0.0;
-  if (!absl::SimpleAtod(value, &number) || !std::isfinite(number)) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": \"", value, "\" is not a number"));
+  if (!ParseDecimal(value, &number)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": \"", value, "\" is not a number (decimal digits only)"));
   }
   if (number < 0) {
     return absl::InvalidArgumentError(absl::StrCat(name, ": ", value, " is negative"));
@@ -100,9 +100,9 @@ absl::StatusOr<double> ParseNonNegative(const CsvTable& table, int column,
 absl::StatusOr<double> ParseNumber(const CsvTable& table, int column, absl::string_view value) {
   value = absl::StripAsciiWhitespace(value);
   double number = 0.0;
-  if (!absl::SimpleAtod(value, &number)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(table.header[column], ": \"", value, "\" is not a number"));
+  if (!ParseDecimal(value, &number)) {
+    return absl::InvalidArgumentError(absl::StrCat(table.header[column], ": \"", value,
+                                                   "\" is not a number (decimal digits only)"));
   }
   return number;
 }

@@ -46,10 +46,11 @@ absl::StatusOr<std::string> ParseStateCode(const CsvTable& table, int column,
 // A non-negative integer count.
 absl::StatusOr<int64_t> ParseCount(const CsvTable& table, int column, absl::string_view value);
 
-// A finite, non-negative decimal number ("7.6867250600000006E-2" is fine).
+// A finite, non-negative decimal number ("7.6867250600000006E-2" is fine; "0x15" is not).
 absl::StatusOr<double> ParseNonNegative(const CsvTable& table, int column, absl::string_view value);
 
-// A decimal number; a leading '+' and leading zeros are fine ("+32.476823", "-086.486599").
+// A finite decimal number; a leading '+' and leading zeros are fine ("+32.476823",
+// "-086.486599"); hexadecimal ("0x15"), "nan" and "inf" are not (io::ParseDecimal).
 absl::StatusOr<double> ParseNumber(const CsvTable& table, int column, absl::string_view value);
 
 // The shape every keyed-row loader shares: read the CSV, require `columns` (passed to `parse` in

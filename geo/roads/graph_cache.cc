@@ -101,6 +101,16 @@ absl::Status SaveRoadGraph(const RoadGraph& graph, uint64_t source_fingerprint,
   // A name of its own, so concurrent writers (several servers, parallel tests) never interleave.
   const std::string tmp = absl::StrFormat("%s.tmp.%d.%d", path, getpid(),
                                           static_cast<int64_t>(absl::ToUnixNanos(absl::Now())));
+  // Every failure below removes the temporary file: none is ever left behind (a cache path that
+  // is a directory, a full disk, a failed close).
+  struct RemoveUnlessRenamed {
+    const std::string& tmp;
+    bool renamed = false;
+    ~RemoveUnlessRenamed() {
+      std::error_code ignored;
+      if (!renamed) std::filesystem::remove(tmp, ignored);
+    }
+  } cleanup{tmp};
   {
     File f(std::fopen(tmp.c_str(), "wb"));
     if (!f) return absl::UnavailableError(absl::StrFormat("%s: cannot write", tmp));
@@ -108,12 +118,13 @@ absl::Status SaveRoadGraph(const RoadGraph& graph, uint64_t source_fingerprint,
     ForEachArray(g, [&](auto& v) {
       if (ok && !v.empty()) ok = std::fwrite(v.data(), sizeof(v[0]), v.size(), f.get()) == v.size();
     });
-    if (!ok || std::fflush(f.get()) != 0) {
-      return absl::UnavailableError(absl::StrFormat("%s: write failed", tmp));
-    }
+    ok = ok && std::fflush(f.get()) == 0;
+    ok = std::fclose(f.release()) == 0 && ok;
+    if (!ok) return absl::UnavailableError(absl::StrFormat("%s: write failed", tmp));
   }
   std::filesystem::rename(tmp, path, ec);
   if (ec) return absl::UnavailableError(absl::StrFormat("%s: %s", path, ec.message()));
+  cleanup.renamed = true;
   return absl::OkStatus();
 }
 

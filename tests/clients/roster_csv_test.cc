@@ -81,6 +81,27 @@ TEST(RosterCsvTest, BadRowsNameFileLineAndColumn) {
                        HasSubstr("r.csv:2: column specialty_code: empty specialty code")));
 }
 
+// Issue #11: a roster or facility file saved as Latin-1 ended as "error: INTERNAL:" (protobuf
+// refused the bytes) with no file or line; a repeated column was used silently.
+TEST(RosterCsvTest, LatinOneAndRepeatedColumnsAreRefusedWithFileAndLine) {
+  const std::string latin1 = WriteTempFile(
+      "latin1_roster.csv", "id,specialty_code,lat,lon,name\n1,040,42.2,-83.1,Caf\xE9\n");
+  EXPECT_THAT(ReadRosterCsv(latin1, {}, {}, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("latin1_roster.csv:2: column 5 (\"name\") is not valid UTF-8")));
+  EXPECT_THAT(ReadFacilitiesCsv(latin1, {}, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("latin1_roster.csv:2: column 5 (\"name\") is not valid UTF-8")));
+  const std::string repeated =
+      WriteTempFile("repeated_roster.csv", "id,specialty_code,lat,lon,LAT\n1,040,42.2,-83.1,10\n");
+  EXPECT_THAT(ReadRosterCsv(repeated, {}, {}, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("repeated_roster.csv:1: column \"LAT\" appears twice")));
+  EXPECT_THAT(ReadFacilitiesCsv(repeated, {}, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("repeated_roster.csv:1: column \"LAT\" appears twice")));
+}
+
 TEST(RosterCsvTest, TractCentresFromCenPopFile) {
   absl::StatusOr<io::CsvTable> table = io::ParseCsv(
       "\xEF\xBB\xBFSTATEFP,COUNTYFP,TRACTCE,POPULATION,LATITUDE,LONGITUDE\n"

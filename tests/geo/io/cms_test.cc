@@ -269,6 +269,21 @@ TEST(StandardsSetFixtureTest, NonNumericMinutesSkipsTheCriterion) {
               Contains(Issue(line, "max_time_minutes: \"forty\" is not a number")));
 }
 
+// Decimal only: absl::SimpleAtod alone read "0x1E" as 30 minutes (issue #11).
+TEST(StandardsSetFixtureTest, HexadecimalMinutesSkipTheCriterion) {
+  const std::string dir = FixtureCopy();
+  const int64_t line =
+      AppendRow(dir, StandardsSet::kCriteriaFile, "23000,26001,Rural,016,0x1E,75,1");
+  std::vector<LoadReport> reports;
+
+  absl::StatusOr<StandardsSet> set = StandardsSet::Load(dir, "fixture", &reports);
+
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->Criterion("26001", "016"), nullptr);
+  EXPECT_THAT(reports[kCriteria].skipped,
+              Contains(Issue(line, "max_time_minutes: \"0x1E\" is not a number (decimal")));
+}
+
 TEST(StandardsSetFixtureTest, NegativeValuesAreSkipped) {
   const std::string dir = FixtureCopy();
   const int64_t criterion_line =

@@ -34,6 +34,40 @@ TEST(ParseCsvTest, SplitsHeaderFromRecordsAndNumbersLinesFromOne) {
   EXPECT_THAT(table->records, ElementsAre(Record(2, {"1", "2"}), Record(3, {"3", "4"})));
 }
 
+// A file saved as Latin-1 ("Café" with a lone byte 0xE9) is refused by file, line and column,
+// not passed on to fail later as INTERNAL without either (protobuf strings must be UTF-8).
+TEST(ParseCsvTest, TextThatIsNotUtf8IsInvalidArgumentWithFileLineAndColumn) {
+  EXPECT_THAT(ParseCsv("id,name\n1,Queen's\n2,Caf\xE9 Clinic\n", "latin1.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "latin1.csv:3: column 2 (\"name\") is not valid UTF-8 (byte 0xE9 at "
+                       "offset 3); save the file as UTF-8"));
+  EXPECT_THAT(ParseCsv("id,na\xEFme\n1,x\n", "h.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("h.csv:1: column 2 is not valid UTF-8 (byte 0xEF at offset 2)")));
+  // Overlong forms, surrogates and sequences cut short are not UTF-8 either.
+  for (const char* bad : {"\xC0\xAF", "\xED\xA0\x80", "\xE2\x82", "\xF4\x90\x80\x80", "\x80"}) {
+    EXPECT_THAT(ParseCsv(std::string("a\n") + bad + "\n", "b.csv"),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("b.csv:2: column 1")))
+        << bad;
+  }
+  // Real UTF-8 of every length is fine.
+  absl::StatusOr<CsvTable> good =
+      ParseCsv("a,b\nWahiaw\xC4\x81,\xE2\x82\xAC \xF0\x9F\x8F\xA5\n", "u.csv");
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_THAT(good->records,
+              ElementsAre(Record(2, {"Wahiaw\xC4\x81", "\xE2\x82\xAC \xF0\x9F\x8F\xA5"})));
+}
+
+TEST(ParseCsvTest, AColumnNamedTwiceIsInvalidArgumentNamingIt) {
+  EXPECT_THAT(ParseCsv("id,lat,lon, LAT\n1,2,3,4\n", "dup.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "dup.csv:1: column \"LAT\" appears twice (columns 2 and 4)"));
+  // Empty names (trailing commas) are never looked up, so they may repeat.
+  absl::StatusOr<CsvTable> table = ParseCsv("id,,\n1,,\n", "empty.csv");
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->Column("id"), 0);
+}
+
 TEST(ParseCsvTest, StripsUtf8ByteOrderMark) {
   absl::StatusOr<CsvTable> table = ParseCsv("\xEF\xBB\xBFSTATEFP,COUNTYFP\n01,001\n", "bom.csv");
 

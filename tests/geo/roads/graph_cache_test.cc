@@ -23,7 +23,7 @@ class GraphCacheTest : public testing::Test {
     profile_ = *p;
     osm_ = testing_util::DataDir() + "/roads/yuba-county-ca.osm.pbf";
     cache_ = testing::TempDir() + "/cache_test_" + std::to_string(getpid()) + ".graph";
-    std::filesystem::remove(cache_);
+    std::filesystem::remove_all(cache_);
   }
   SpeedProfile profile_ = *SpeedProfile::Parse("key,value\nname,x\nhighway.primary,1\n", "x");
   std::string osm_, cache_;
@@ -50,6 +50,32 @@ TEST_F(GraphCacheTest, SecondLoadComesFromTheCacheAndEqualsTheImport) {
   }
   EXPECT_EQ(cached->stats.missing_node_refs, imported->stats.missing_node_refs);
   EXPECT_EQ(cached->profile_name, "car-us-1");
+}
+
+// Every file in the cache's directory whose name starts with the cache's name and ".tmp".
+std::vector<std::string> TempFilesOf(const std::string& cache) {
+  const std::filesystem::path path(cache);
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::directory_iterator(path.parent_path())) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(path.filename().string() + ".tmp", 0) == 0) found.push_back(name);
+  }
+  return found;
+}
+
+TEST_F(GraphCacheTest, AFailedWriteLeavesNoTemporaryFile) {
+  auto imported = LoadOrImportRoadGraph(osm_, profile_, "", Log());
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  // The cache path is a directory: the temporary file is written, the rename fails.
+  ASSERT_TRUE(std::filesystem::create_directories(cache_));
+  EXPECT_THAT(SaveRoadGraph(*imported, 1, 2, cache_),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr(cache_)));
+  EXPECT_THAT(TempFilesOf(cache_), testing::IsEmpty());
+  // Through the loader too: the graph is imported, the cache is not written, nothing is left.
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
+  EXPECT_THAT(TempFilesOf(cache_), testing::IsEmpty());
+  EXPECT_TRUE(std::filesystem::is_directory(cache_));
+  std::filesystem::remove_all(cache_);
 }
 
 TEST_F(GraphCacheTest, CorruptCacheIsDetectedAndRebuilt) {
