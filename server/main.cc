@@ -146,6 +146,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   (*server)->Wait();
+  if (!(*server)->RoadsDone()) {
+    // A road import still running would hold up the exit (it cannot be interrupted, and the
+    // server's destructor joins it): every call has ended, so leave without it. The store
+    // needs no closing (every write is committed, WAL).
+    carereach::LogLine("stopped (a road network was still loading)");
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
   carereach::LogLine("stopped");
   return 0;
 }

@@ -249,8 +249,10 @@ absl::StatusOr<std::shared_ptr<const access::DriveRegion>> RegionCatalog::DriveR
 
 void RegionCatalog::LoadRoads(const std::string& data_dir, const std::string& cache_dir,
                               const roads::SpeedProfile& profile, const LogFn& log,
-                              const std::function<void(const std::string&, bool)>& on_change) {
+                              const std::function<void(const std::string&, bool)>& on_change,
+                              const std::function<bool()>& stop) {
   for (size_t i = 0; i < regions_.size(); ++i) {
+    if (stop && stop()) return;
     const RoadState state = Roads(i);
     if (state.phase != RoadState::Phase::kLoading) continue;
     const access::Region& region = *regions_[i];

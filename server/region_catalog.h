@@ -73,9 +73,12 @@ class RegionCatalog {
 
   // Imports (or reads from `cache_dir`) each region's road network in turn, marks it READY or
   // FAILED, and calls `on_change(region_name, ready)` after each. Blocks; run it on a thread.
+  // Returns early, leaving the remaining regions loading, once `stop` (if set) returns true; it
+  // is asked before each region.
   void LoadRoads(const std::string& data_dir, const std::string& cache_dir,
                  const roads::SpeedProfile& profile, const LogFn& log,
-                 const std::function<void(const std::string&, bool)>& on_change);
+                 const std::function<void(const std::string&, bool)>& on_change,
+                 const std::function<bool()>& stop = nullptr);
 
  private:
   std::vector<std::unique_ptr<const access::Region>> regions_;

@@ -376,17 +376,19 @@ absl::Status Server::LoadRegions() {
     if (health != nullptr) health->SetServingStatus(DriveHealthName(region->name), false);
   }
   roads_thread_ = std::thread([this, shared, health] {
-    shared->LoadRoads(options_.data_dir, options_.road_cache_dir, *profile_, LogLine,
-                      [health](const std::string& region, bool ready) {
-                        if (health != nullptr) {
-                          health->SetServingStatus(DriveHealthName(region), ready);
-                        }
-                      });
+    shared->LoadRoads(
+        options_.data_dir, options_.road_cache_dir, *profile_, LogLine,
+        [health](const std::string& region, bool ready) {
+          if (health != nullptr) health->SetServingStatus(DriveHealthName(region), ready);
+        },
+        [this] { return stopping_.load(); });
+    roads_done_.store(true);
   });
   return absl::OkStatus();
 }
 
 void Server::Shutdown(absl::Duration grace) {
+  stopping_.store(true);
   SetServing(*server_, false, false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }

@@ -1,6 +1,7 @@
 #ifndef CAREREACH_SERVER_SERVER_H_
 #define CAREREACH_SERVER_SERVER_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -105,8 +106,15 @@ class Server {
   // The port actually bound.
   int port() const { return port_; }
 
-  // Stops accepting calls, lets running calls finish until `grace` passes, then cancels them.
+  // Stops accepting calls (new calls: UNAVAILABLE), lets running calls finish until `grace`
+  // passes, then cancels them; a cancelled call's computation stops within milliseconds (it
+  // watches ServerContext::IsCancelled, see rpc::RequestDeadline). Road networks not yet loaded
+  // are no longer started.
   void Shutdown(absl::Duration grace);
+
+  // False while the background thread of LoadRegions is still loading a road network (an import
+  // cannot be interrupted; the process may exit without waiting for it, see server/main.cc).
+  bool RoadsDone() const { return roads_done_.load() || !roads_thread_.joinable(); }
 
   // Blocks until the server has shut down.
   void Wait();
@@ -130,6 +138,8 @@ class Server {
   int port_ = 0;
   std::optional<roads::SpeedProfile> profile_;
   std::thread roads_thread_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> roads_done_{false};
 };
 
 // True when `listen_address` (HOST:PORT, [V6]:PORT or unix:PATH) can be reached from this

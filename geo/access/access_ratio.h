@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "geo/core/deadline.h"
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
 
@@ -25,7 +26,7 @@ struct AccessRatioRequest {
                                  // 1 each
   TravelModel travel;
   double catchment_minutes = 0;  // required: (0, limits.max_threshold_minutes]
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 };
 
 // Access over a set of units (a county or the region), among populated units.

@@ -37,11 +37,11 @@ struct Evaluation {
 };
 
 // Straight line: a provider within both standards is one within min(D, T x speed / circuity).
-Evaluation EvaluateStraightLine(const Region& region, const CountyUnits& cu,
+absl::StatusOr<Evaluation> EvaluateStraightLine(const Region& region, const CountyUnits& cu,
                                 const std::vector<NetworkProvider>& roster, const TypeRoster& type,
                                 const geo::NearestFacilityIndex& provider_index,
                                 const StraightLineModel& model, double max_minutes,
-                                double max_miles) {
+                                double max_miles, const geo::Deadline& deadline) {
   const double reach_miles =
       std::min(max_miles, max_minutes / 60.0 * model.speed_mph / model.circuity_factor);
   Evaluation e;
@@ -49,7 +49,8 @@ Evaluation EvaluateStraightLine(const Region& region, const CountyUnits& cu,
   std::vector<geo::LonLat> unit_points;
   for (size_t i = cu.begin; i < cu.end; ++i) {
     unit_points.push_back(region.units[i].location);
-    const auto hit = provider_index.Nearest(region.units[i].location);
+    const auto hit = provider_index.Nearest(region.units[i].location, &deadline);
+    if (hit.stopped) return deadline.Error("adequacy", " (straight-line units)");
     e.access[i - cu.begin] =
         hit.index >= 0 && hit.meters / geo::kMetersPerMile <= reach_miles * (1 + kTolerance);
   }
@@ -69,7 +70,9 @@ Evaluation EvaluateStraightLine(const Region& region, const CountyUnits& cu,
   const double pole_lat = std::min(89.0, std::max(std::abs(min_lat), std::abs(max_lat)) + pad_lat);
   const double pad_lon = pad_lat / std::cos(pole_lat * M_PI / 180.0);
   const bool whole_globe_lon = max_lon - min_lon + 2 * pad_lon >= 360.0 || pole_lat >= 89.0;
-  for (size_t row : type.rows) {
+  for (size_t k = 0; k < type.rows.size(); ++k) {
+    const size_t row = type.rows[k];
+    if ((k + 1) % 256 == 0) RETURN_IF_ERROR(deadline.Check("adequacy", " (straight-line providers)"));
     const geo::LonLat& at = roster[row].location;
     if (unit_points.empty() || at.lat < min_lat - pad_lat || at.lat > max_lat + pad_lat) continue;
     if (!whole_globe_lon) {
@@ -81,7 +84,8 @@ Evaluation EvaluateStraightLine(const Region& region, const CountyUnits& cu,
       const bool inside = at.lon >= min_lon && at.lon <= max_lon;
       if (!inside && std::min(gap(at.lon, min_lon), gap(at.lon, max_lon)) > pad_lon) continue;
     }
-    const auto hit = unit_index.Nearest(at);
+    const auto hit = unit_index.Nearest(at, &deadline);
+    if (hit.stopped) return deadline.Error("adequacy", " (straight-line providers)");
     if (hit.index >= 0 && hit.meters / geo::kMetersPerMile <= reach_miles * (1 + kTolerance)) {
       e.serving_rows.push_back(row);
     }
@@ -95,7 +99,7 @@ absl::StatusOr<Evaluation> EvaluateDrive(const DriveRegion& drive, const CountyU
                                          const TypeRoster& type,
                                          const std::vector<std::optional<routing::Snap>>& snaps,
                                          const routing::DriveParams& params, double max_minutes,
-                                         double max_miles, absl::Time deadline) {
+                                         double max_miles, const geo::Deadline& deadline) {
   std::vector<std::optional<routing::Snap>> units(drive.unit_snaps.begin() + cu.begin,
                                                   drive.unit_snaps.begin() + cu.end);
   for (auto& s : units) {
@@ -306,7 +310,7 @@ struct Evaluator {
     }
     return EvaluateStraightLine(region, cu, request.roster, roster, *index,
                                 request.travel.straight_line, criterion.max_minutes,
-                                criterion.max_miles);
+                                criterion.max_miles, request.deadline);
   }
 
   // The time and distance part of a result: who has access, and the telehealth credit.
@@ -395,9 +399,9 @@ absl::StatusOr<AdequacySummary> EvaluateAdequacy(
   for (size_t c : counties) {
     const CountyUnits cu = UnitsOfCounty(region, c);
     for (const io::SpecialtyType* type : types) {
-      if (absl::Now() > request.deadline) {
-        return absl::DeadlineExceededError(
-            absl::StrFormat("adequacy stopped at the deadline after %d results", summary.results));
+      if (request.deadline.Stopped()) {
+        return request.deadline.Error("adequacy",
+                                      absl::StrFormat(" after %d results", summary.results));
       }
       ASSIGN_OR_RETURN(const std::optional<CountySpecialtyResult> r, evaluator.Result(c, cu, type));
       if (!r) continue;

@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "geo/core/deadline.h"
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
 #include "geo/io/cms.h"
@@ -38,7 +39,7 @@ struct AdequacyRequest {
   // When true, the region's units are the request's own beneficiary points (population =
   // beneficiaries) and a county's beneficiaries are their sum, not the CMS total.
   bool own_beneficiary_points = false;
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 };
 
 struct CountySpecialtyResult {

@@ -218,9 +218,9 @@ absl::StatusOr<AllianceCoverageAnswer> ComputeAllianceCoverage(
 
   std::vector<UnitTravel> without(unit_count);
   for (size_t m = 0; m < member_count; ++m) {
-    if (absl::Now() > request.deadline) {
-      return absl::DeadlineExceededError(absl::StrFormat(
-          "alliance coverage stopped at the deadline after %d of %d members", m, member_count));
+    if (request.deadline.Stopped()) {
+      return request.deadline.Error("alliance coverage",
+                                    absl::StrFormat(" after %d of %d members", m, member_count));
     }
     for (size_t i = 0; i < unit_count; ++i) without[i] = bests.Without(i, static_cast<int32_t>(m));
     answer.without.push_back(Summarize(region, without, request.thresholds));

@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "geo/core/deadline.h"
 #include "geo/access/adequacy.h"
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
@@ -35,7 +36,7 @@ struct AllianceCoverageRequest {
   std::vector<AllianceMember> members;  // 2 to kMaxAllianceMembers
   std::vector<Threshold> thresholds;    // in answer order
   TravelModel travel;
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 };
 
 struct AllianceCoverageAnswer {

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "geo/core/deadline.h"
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
 #include "geo/core/lon_lat.h"
@@ -33,7 +34,7 @@ struct CatchmentParams {
   // shortest route separately (one search instead of two). This is the rule EvaluateAdequacy
   // applies to CMS standards; `miles` is then that route's length.
   bool miles_along_fastest_route = false;
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 };
 
 // For each facility (lon/lat), the units within max_minutes AND max_miles of it, sorted by unit.

@@ -13,8 +13,8 @@
 namespace carereach::access {
 namespace {
 
-// Units between two looks at the clock.
-constexpr size_t kDeadlineCheckStride = 2048;
+// Units between two looks at the deadline (each a nearest-facility query: microseconds).
+constexpr size_t kDeadlineCheckStride = 64;
 
 bool Within(double value, const Threshold& t) {
   // Thresholds are inclusive; the tolerance absorbs rounding in unit conversions.
@@ -109,7 +109,7 @@ absl::Status ValidateTravelModel(const TravelModel& travel, const Region& region
 absl::StatusOr<std::vector<UnitTravel>> StraightLineTravel(const Region& region,
                                                            std::span<const Facility> facilities,
                                                            const StraightLineModel& model,
-                                                           absl::Time deadline) {
+                                                           const geo::Deadline& deadline) {
   std::vector<geo::LonLat> points;
   points.reserve(facilities.size());
   for (const Facility& f : facilities) points.push_back(f.location);
@@ -117,12 +117,15 @@ absl::StatusOr<std::vector<UnitTravel>> StraightLineTravel(const Region& region,
 
   std::vector<UnitTravel> travel(region.units.size());
   for (size_t i = 0; i < region.units.size(); ++i) {
-    if (i % kDeadlineCheckStride == 0 && absl::Now() > deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrFormat("straight-line coverage stopped at the deadline after %d of %d units", i,
-                          region.units.size()));
+    if (i % kDeadlineCheckStride == 0 && deadline.Stopped()) {
+      return deadline.Error("straight-line coverage",
+                            absl::StrFormat(" after %d of %d units", i, region.units.size()));
     }
-    const geo::NearestFacilityIndex::Hit hit = index.Nearest(region.units[i].location);
+    const geo::NearestFacilityIndex::Hit hit = index.Nearest(region.units[i].location, &deadline);
+    if (hit.stopped) {
+      return deadline.Error("straight-line coverage",
+                            absl::StrFormat(" after %d of %d units", i, region.units.size()));
+    }
     if (hit.index < 0) continue;
     UnitTravel& t = travel[i];
     t.facility = hit.index;
@@ -198,7 +201,7 @@ absl::StatusOr<std::vector<UnitTravel>> DriveTravel(const Region& region, const 
                                                     std::span<const Facility> facilities,
                                                     std::span<const Threshold> thresholds,
                                                     const routing::DriveParams& params,
-                                                    absl::Time deadline,
+                                                    const geo::Deadline& deadline,
                                                     std::vector<int32_t>* unsnapped_facilities) {
   constexpr double kDefaultBoundMinutes = 120.0;
   double max_minutes = 0, max_miles = 0;

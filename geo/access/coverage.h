@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "geo/core/deadline.h"
 #include "geo/access/region.h"
 #include "geo/access/travel_model.h"
 #include "geo/core/lon_lat.h"
@@ -90,7 +91,7 @@ absl::Status ValidateTravelModel(const TravelModel& travel, const Region& region
 absl::StatusOr<std::vector<UnitTravel>> StraightLineTravel(const Region& region,
                                                            std::span<const Facility> facilities,
                                                            const StraightLineModel& model,
-                                                           absl::Time deadline);
+                                                           const geo::Deadline& deadline);
 
 struct ThresholdTotals {
   int64_t covered_population = 0;
@@ -125,7 +126,7 @@ struct CoverageRequest {
   std::vector<Facility> facilities;
   std::vector<Threshold> thresholds;  // in answer order
   TravelModel travel;
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 };
 
 struct CoverageAnswer {
@@ -142,7 +143,7 @@ absl::StatusOr<std::vector<UnitTravel>> DriveTravel(const Region& region, const 
                                                     std::span<const Facility> facilities,
                                                     std::span<const Threshold> thresholds,
                                                     const routing::DriveParams& params,
-                                                    absl::Time deadline,
+                                                    const geo::Deadline& deadline,
                                                     std::vector<int32_t>* unsnapped_facilities);
 
 // Validates `request` against `limits` and computes coverage over `region`. Drive mode needs

@@ -60,7 +60,7 @@ absl::StatusOr<IsochroneAnswer> ComputeIsochrones(const DriveRegion& drive,
     }
     ASSIGN_OR_RETURN(routing::IsochroneGeometry geometry,
                      routing::BuildIsochrone(reached, points, request.road_buffer_meters,
-                                             request.road_buffer_meters));
+                                             request.road_buffer_meters, request.deadline));
     answer.isochrones.push_back(std::move(geometry));
   }
   return answer;

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "geo/core/deadline.h"
 #include "geo/access/coverage.h"
 #include "geo/routing/isochrone_geometry.h"
 #include "geo/routing/road_network.h"
@@ -20,7 +21,7 @@ struct IsochroneRequest {
   std::vector<double> max_minutes;  // each in (0, 240], at most 8
   routing::DriveParams drive;       // direction: from the facilities unless asked otherwise
   double road_buffer_meters = kDefaultRoadBufferMeters;  // [10, 2000]
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 };
 struct IsochroneAnswer {
   std::vector<routing::IsochroneGeometry> isochrones;  // one per threshold, in request order
@@ -40,7 +41,7 @@ struct MatrixRequest {
   std::vector<Facility> destinations;
   double max_minutes = kDefaultMaxMinutes;  // (0, 1440]
   routing::DriveParams drive;
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 };
 struct MatrixRow {
   int32_t origin_index = 0;

@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "geo/core/deadline.h"
 #include "geo/access/adequacy.h"
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
@@ -76,7 +77,7 @@ struct RecommendRequest {
   std::vector<std::string> county_fips;  // only residents of these counties count; empty: all
   int32_t max_picks = 10;                // [1, kMaxPicks]
   double target_share = 0;               // stop once the covered share reaches it; 0: no target
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 };
 
 inline constexpr int32_t kMaxPicks = 1000;
@@ -117,7 +118,7 @@ struct AdequacyRecommendRequest {
   std::string specialty_code;  // a type ("S03", "011", "040"...) or a roster code ("001" = S03)
   TravelModel travel;
   int32_t max_picks = 10;  // [1, kMaxPicks]
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 };
 
 struct AdequacyPick {

@@ -172,9 +172,9 @@ class AdequacyPicker {
     answer_.pass = answer_.base_pass;
     const double county_population = static_cast<double>(units_.total_population);
     while (!answer_.pass && static_cast<int32_t>(answer_.picks.size()) < request_.max_picks) {
-      if (absl::Now() > request_.deadline) {
-        return absl::DeadlineExceededError(absl::StrFormat(
-            "recommendation stopped at the deadline after %d picks", answer_.picks.size()));
+      if (request_.deadline.Stopped()) {
+        return request_.deadline.Error("recommendation",
+                                       absl::StrFormat(" after %d picks", answer_.picks.size()));
       }
       const auto [best, best_gain] = Best();
       if (best < 0) break;  // nothing left helps the failing criterion

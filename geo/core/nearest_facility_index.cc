@@ -17,7 +17,9 @@ NearestFacilityIndex::NearestFacilityIndex(std::span<const LonLat> points)
 
 NearestFacilityIndex::~NearestFacilityIndex() = default;
 
-NearestFacilityIndex::Hit NearestFacilityIndex::Nearest(LonLat p) const {
+NearestFacilityIndex::Hit NearestFacilityIndex::Nearest(LonLat p, const Deadline* stop) const {
+  // Candidates measured between two looks at `stop` (each a geodesic: about a microsecond).
+  constexpr size_t kCandidatesPerCheck = 256;
   Hit best;
   if (points_.empty()) return best;
   const Ecef q = ToEcef(p);
@@ -31,7 +33,13 @@ NearestFacilityIndex::Hit NearestFacilityIndex::Nearest(LonLat p) const {
   // Any point geodesically nearer than `best` has a chord shorter than best.meters. The margin
   // covers floating-point rounding in the ECEF conversion (well under a millimetre).
   const double radius = best.meters * (1.0 + 1e-9) + 1e-3;
-  for (const auto& [i, unused_chord_sq] : tree_->WithinRadius(q, radius)) {
+  const std::vector<std::pair<uint32_t, double>> candidates = tree_->WithinRadius(q, radius);
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    const uint32_t i = candidates[c].first;
+    if (stop != nullptr && (c + 1) % kCandidatesPerCheck == 0 && stop->Stopped()) {
+      best.stopped = true;
+      return best;
+    }
     if (i == chord_nearest) continue;
     const double meters = GeodesicMeters(p, points_[i]);
     if (meters < best.meters || (meters == best.meters && static_cast<int32_t>(i) < best.index)) {

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "geo/core/deadline.h"
 #include "geo/core/lon_lat.h"
 
 namespace carereach::geo {
@@ -27,6 +28,9 @@ class NearestFacilityIndex {
     // Index into the points given at construction; -1 when the index is empty.
     int32_t index = -1;
     double meters = std::numeric_limits<double>::infinity();
+    // True when `stop` stopped the query before it finished (index and meters are then
+    // meaningless).
+    bool stopped = false;
   };
 
   explicit NearestFacilityIndex(std::span<const LonLat> points);
@@ -34,8 +38,10 @@ class NearestFacilityIndex {
   NearestFacilityIndex(const NearestFacilityIndex&) = delete;
   NearestFacilityIndex& operator=(const NearestFacilityIndex&) = delete;
 
-  // The geodesically nearest point to `p`; ties go to the lower index.
-  Hit Nearest(LonLat p) const;
+  // The geodesically nearest point to `p`; ties go to the lower index. With `stop`, a query
+  // that has many candidates to measure (points stacked around the same place) looks at it every
+  // few hundred candidates and gives up (Hit::stopped) once it has stopped.
+  Hit Nearest(LonLat p, const Deadline* stop = nullptr) const;
 
   size_t size() const { return points_.size(); }
 

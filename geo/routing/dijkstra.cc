@@ -10,7 +10,8 @@
 namespace carereach::routing {
 namespace {
 
-constexpr uint32_t kDeadlineStride = 4096;
+// Nodes settled between two looks at the deadline (well under a millisecond of work).
+constexpr uint32_t kDeadlineStride = 1024;
 
 uint32_t KeyBits(float key) {
   uint32_t bits;
@@ -73,7 +74,7 @@ bool Dijkstra::Improve(uint32_t node, float cost, float other, int32_t source) {
 }
 
 absl::Status Dijkstra::Run(std::span<const Seed> seeds, Direction direction, Metric metric,
-                           float bound, absl::Time deadline) {
+                           float bound, const geo::Deadline& deadline) {
   if (++generation_ >= (1u << 31)) {  // wrapped: old stamps could alias
     for (Label& l : labels_) l.stamp = 0;
     generation_ = 1;
@@ -92,9 +93,8 @@ absl::Status Dijkstra::Run(std::span<const Seed> seeds, Direction direction, Met
     if ((lu.stamp & 1) || KeyValue(key) > lu.cost) continue;  // stale entry
     lu.stamp |= 1;
     settled_.push_back(u);
-    if (++pops % kDeadlineStride == 0 && absl::Now() > deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrFormat("road search stopped at the deadline after %d nodes", pops));
+    if (++pops % kDeadlineStride == 0 && deadline.Stopped()) {
+      return deadline.Error("road search", absl::StrFormat(" after %d nodes", pops));
     }
     const float cu = lu.cost, ou = lu.other;
     const int32_t src = lu.source;

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "geo/core/deadline.h"
 #include "geo/roads/road_graph.h"
 
 namespace carereach::routing {
@@ -43,7 +44,7 @@ class Dijkstra {
   static Dijkstra& ThreadLocal(const roads::RoadGraph& graph);
 
   absl::Status Run(std::span<const Seed> seeds, Direction direction, Metric metric, float bound,
-                   absl::Time deadline = absl::InfiniteFuture());
+                   const geo::Deadline& deadline = {});
 
   bool reached(uint32_t n) const { return (labels_[n].stamp >> 1) == generation_; }
   float cost(uint32_t n) const { return reached(n) ? labels_[n].cost : kInfinity; }

@@ -252,7 +252,8 @@ absl::StatusOr<GeomPtr> Buffer(GeosContext& geos, const GEOSGeometry* g, double 
 //   GEOSBuffer_r of each piece, then GEOSUnaryUnion_r            3.1 s  / 2.8 s
 //   pieces joined at degree-2 nodes only (as GEOSLineMerge_r)     0.33 s / 2.6 s
 //   pieces joined into straight strokes through junctions (here)  0.09 s / 0.05 s
-absl::StatusOr<GeomPtr> BufferRoads(GeosContext& geos, const Network& net, double meters) {
+absl::StatusOr<GeomPtr> BufferRoads(GeosContext& geos, const Network& net, double meters,
+                                    const geo::Deadline& deadline) {
   GEOSContextHandle_t h = geos.handle();
   std::vector<std::vector<uint32_t>> lines;
   std::vector<uint32_t> spots;
@@ -260,7 +261,9 @@ absl::StatusOr<GeomPtr> BufferRoads(GeosContext& geos, const Network& net, doubl
   std::vector<GeomPtr> widened;
   widened.reserve(lines.size() + spots.size());
   std::vector<double> xs, ys;
-  for (const std::vector<uint32_t>& line : lines) {
+  for (size_t l = 0; l < lines.size(); ++l) {
+    const std::vector<uint32_t>& line = lines[l];
+    if (l % 64 == 0) RETURN_IF_ERROR(deadline.Check("isochrone geometry", " (buffering roads)"));
     xs.clear();
     ys.clear();
     for (const uint32_t id : line) {
@@ -278,7 +281,9 @@ absl::StatusOr<GeomPtr> BufferRoads(GeosContext& geos, const Network& net, doubl
     ASSIGN_OR_RETURN(GeomPtr part, Buffer(geos, simple.get(), meters));
     widened.push_back(std::move(part));
   }
-  for (const uint32_t id : spots) {
+  for (size_t k = 0; k < spots.size(); ++k) {
+    const uint32_t id = spots[k];
+    if (k % 64 == 0) RETURN_IF_ERROR(deadline.Check("isochrone geometry", " (buffering roads)"));
     ASSIGN_OR_RETURN(GeomPtr point, MakePoint(geos, net, id));
     ASSIGN_OR_RETURN(GeomPtr disc, Buffer(geos, point.get(), meters));
     widened.push_back(std::move(disc));
@@ -442,10 +447,11 @@ absl::StatusOr<std::string> ToGeoJson(GeosContext& geos, const GEOSGeometry* g,
 
 }  // namespace
 
-absl::StatusOr<IsochroneGeometry> BuildIsochrone(const std::vector<Polyline>& reached,
-                                                 const std::vector<geo::LonLat>& points,
-                                                 double road_buffer_meters,
-                                                 double point_buffer_meters) {
+static absl::StatusOr<IsochroneGeometry> BuildIsochroneUnstoppable(const std::vector<Polyline>& reached,
+                                                            const std::vector<geo::LonLat>& points,
+                                                            double road_buffer_meters,
+                                                            double point_buffer_meters,
+                                                            const geo::Deadline& deadline) {
   RETURN_IF_ERROR(ValidateBuffer(road_buffer_meters, "road_buffer_meters"));
   RETURN_IF_ERROR(ValidateBuffer(point_buffer_meters, "point_buffer_meters"));
   ASSIGN_OR_RETURN(Network net, Gather(reached, points));
@@ -464,7 +470,7 @@ absl::StatusOr<IsochroneGeometry> BuildIsochrone(const std::vector<Polyline>& re
   GeosContext& geos = GeosContext::ThreadLocal();
   GeomPtr area(nullptr, geo::GeomDeleter{geos.handle()});
   if (roads_count) {
-    ASSIGN_OR_RETURN(area, BufferRoads(geos, net, road_buffer_meters));
+    ASSIGN_OR_RETURN(area, BufferRoads(geos, net, road_buffer_meters, deadline));
   }
   if (points_count) {
     ASSIGN_OR_RETURN(GeomPtr discs, BufferPoints(geos, net, point_buffer_meters));
@@ -484,6 +490,26 @@ absl::StatusOr<IsochroneGeometry> BuildIsochrone(const std::vector<Polyline>& re
                                        ? std::string(R"({"type":"MultiPolygon","coordinates":[]})")
                                        : ToGeoJson(geos, area.get(), projection));
   result.area_km2 = square_meters / 1e6;
+  return result;
+}
+
+absl::StatusOr<IsochroneGeometry> BuildIsochrone(const std::vector<Polyline>& reached,
+                                                 const std::vector<geo::LonLat>& points,
+                                                 double road_buffer_meters,
+                                                 double point_buffer_meters,
+                                                 const geo::Deadline& deadline) {
+  absl::StatusOr<IsochroneGeometry> result;
+  {
+    // GEOS work on this thread (buffers, the union) is interrupted once `deadline` stops.
+    const geo::GeosInterruptScope interruptible(deadline);
+    result = BuildIsochroneUnstoppable(reached, points, road_buffer_meters, point_buffer_meters,
+                                       deadline);
+  }
+  // An interrupted GEOS call fails with GEOS's message; say why it stopped instead.
+  if (!result.ok() && result.status().code() != absl::StatusCode::kCancelled &&
+      result.status().code() != absl::StatusCode::kDeadlineExceeded && deadline.Stopped()) {
+    return deadline.Error("isochrone geometry");
+  }
   return result;
 }
 

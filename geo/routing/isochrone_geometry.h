@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "geo/core/deadline.h"
 #include "geo/core/lon_lat.h"
 
 namespace carereach::routing {
@@ -38,6 +39,9 @@ struct IsochroneGeometry {
 // lattices, about 2 s on zigzag roads leaving ~7,000 holes; it grows with the output's complexity
 // (holes, wiggles) more than with the number of pieces. A few milliseconds for small isochrones.
 //
+// Stops (CANCELLED / DEADLINE_EXCEEDED, "isochrone geometry stopped ...") soon after `deadline`
+// does, also in the middle of a GEOS buffer or union (geo::GeosInterruptScope).
+//
 // Errors: INVALID_ARGUMENT for a buffer that is negative or not finite, or a coordinate outside
 // the WGS84 ranges or NaN (the message names it, e.g. "reached[3][1].lat: NaN is not a
 // coordinate"); INTERNAL when GEOS or PROJ fails.
@@ -49,7 +53,8 @@ struct IsochroneGeometry {
 absl::StatusOr<IsochroneGeometry> BuildIsochrone(const std::vector<Polyline>& reached,
                                                  const std::vector<geo::LonLat>& points,
                                                  double road_buffer_meters,
-                                                 double point_buffer_meters);
+                                                 double point_buffer_meters,
+                                                 const geo::Deadline& deadline = {});
 
 }  // namespace carereach::routing
 

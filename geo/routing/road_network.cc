@@ -135,7 +135,7 @@ std::vector<std::optional<Snap>> SnapAll(const RoadNetwork& network,
 absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
     const RoadNetwork& network, std::span<const std::optional<Snap>> units,
     std::span<const std::optional<Snap>> facilities, const DriveParams& params, double max_seconds,
-    double max_meters, absl::Time deadline) {
+    double max_meters, const geo::Deadline& deadline) {
   const roads::RoadGraph& g = network.graph();
   std::vector<RoadTravel> travel(units.size());
   const auto on_segment = BySegment(facilities);
@@ -171,7 +171,7 @@ absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
 absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
     const RoadNetwork& network, const Snap& origin,
     std::span<const std::optional<Snap>> destinations, const DriveParams& params,
-    double max_seconds, absl::Time deadline) {
+    double max_seconds, const geo::Deadline& deadline) {
   const roads::RoadGraph& g = network.graph();
   const std::optional<Snap> origins[1] = {origin};
   const std::vector<Seed> seeds = SeedsFrom(g, origins, /*exits=*/true, Metric::kSeconds, params);
@@ -217,7 +217,7 @@ PointsByNode::PointsByNode(const roads::RoadGraph& graph,
 absl::StatusOr<std::vector<PointReach>> PointsWithinBound(
     const RoadNetwork& network, const Snap& source, std::span<const std::optional<Snap>> points,
     const PointsByNode& by_node, const DriveParams& params, Metric metric, double bound,
-    absl::Time deadline) {
+    const geo::Deadline& deadline) {
   if (by_node.point_count() != points.size()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "points: the node index lists %d points, not %d", by_node.point_count(), points.size()));
@@ -266,7 +266,7 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNet
                                                                    std::span<const Snap> sources,
                                                                    const DriveParams& params,
                                                                    double max_seconds,
-                                                                   absl::Time deadline) {
+                                                                   const geo::Deadline& deadline) {
   const roads::RoadGraph& g = network.graph();
   std::vector<std::optional<Snap>> points(sources.begin(), sources.end());
   // Outwards from the sources (exits, forward), or the roads from which they are reached.

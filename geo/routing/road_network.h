@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "geo/core/deadline.h"
 #include "geo/roads/road_graph.h"
 #include "geo/routing/dijkstra.h"
 #include "geo/routing/snap_index.h"
@@ -65,7 +66,7 @@ struct RoadTravel {
 absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
     const RoadNetwork& network, std::span<const std::optional<Snap>> units,
     std::span<const std::optional<Snap>> facilities, const DriveParams& params, double max_seconds,
-    double max_meters, absl::Time deadline);
+    double max_meters, const geo::Deadline& deadline);
 
 // Drive time and distance from one origin to many destinations (a forward search from the
 // origin bounded at max_seconds): per destination, seconds of the fastest route and its length
@@ -77,7 +78,7 @@ struct PairTravel {
 absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
     const RoadNetwork& network, const Snap& origin,
     std::span<const std::optional<Snap>> destinations, const DriveParams& params,
-    double max_seconds, absl::Time deadline);
+    double max_seconds, const geo::Deadline& deadline);
 
 // Snapped points (e.g. population units) listed by the road nodes at the ends of their
 // segments, so that the nodes a search settles name the points it may have reached without a
@@ -117,7 +118,7 @@ struct PointReach {
 absl::StatusOr<std::vector<PointReach>> PointsWithinBound(
     const RoadNetwork& network, const Snap& source, std::span<const std::optional<Snap>> points,
     const PointsByNode& by_node, const DriveParams& params, Metric metric, double bound,
-    absl::Time deadline);
+    const geo::Deadline& deadline);
 
 // The road reached from `sources` within `max_seconds` (forward from the sources; backward when
 // params.to_facility, i.e. the roads from which a source is reached), as polylines in lon/lat
@@ -126,7 +127,7 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNet
                                                                    std::span<const Snap> sources,
                                                                    const DriveParams& params,
                                                                    double max_seconds,
-                                                                   absl::Time deadline);
+                                                                   const geo::Deadline& deadline);
 
 }  // namespace carereach::routing
 

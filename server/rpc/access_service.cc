@@ -27,11 +27,14 @@ absl::StatusOr<std::shared_ptr<const RegionCatalog>> AccessServiceImpl::Catalog(
   return catalog_;
 }
 
-absl::Time RequestDeadline(const grpc::ServerContext& context, absl::Duration max_request_time) {
-  const absl::Time cap = absl::Now() + max_request_time;
+geo::Deadline RequestDeadline(const grpc::ServerContext& context,
+                              absl::Duration max_request_time) {
+  absl::Time when = absl::Now() + max_request_time;
   const auto call_deadline = context.deadline();
-  if (call_deadline == std::chrono::system_clock::time_point::max()) return cap;
-  return std::min(cap, absl::FromChrono(call_deadline));
+  if (call_deadline != std::chrono::system_clock::time_point::max()) {
+    when = std::min(when, absl::FromChrono(call_deadline));
+  }
+  return geo::Deadline(when, [&context] { return context.IsCancelled(); });
 }
 
 grpc::Status AccessServiceImpl::ListRegions(grpc::ServerContext*, const v1::ListRegionsRequest*,
@@ -58,7 +61,7 @@ grpc::Status AccessServiceImpl::ComputeCoverage(grpc::ServerContext* context,
 }
 
 absl::Status AccessServiceImpl::AnswerCoverage(const v1::ComputeCoverageRequest& request,
-                                               absl::Time deadline,
+                                               const geo::Deadline& deadline,
                                                v1::ComputeCoverageResponse* response) const {
   ASSIGN_OR_RETURN(std::shared_ptr<const RegionCatalog> catalog, Catalog());
   ASSIGN_OR_RETURN(const access::CoverageRequest domain, CoverageRequestFromProto(request));
@@ -82,14 +85,14 @@ absl::StatusOr<std::shared_ptr<const access::DriveRegion>> AccessServiceImpl::Dr
   ASSIGN_OR_RETURN(std::shared_ptr<const RegionCatalog> catalog, Catalog());
   ASSIGN_OR_RETURN(AnalysisScope scope,
                    OpenScope(std::move(catalog), region, {.mode = access::TravelMode::kDrive},
-                             absl::InfiniteFuture()));
+                             geo::Deadline()));
   return std::move(scope.drive);
 }
 
 grpc::Status AccessServiceImpl::ComputeIsochrones(grpc::ServerContext* context,
                                                   const v1::ComputeIsochronesRequest* request,
                                                   v1::ComputeIsochronesResponse* response) {
-  const absl::Time deadline = RequestDeadline(*context, max_request_time_);
+  const geo::Deadline deadline = RequestDeadline(*context, max_request_time_);
   return ToGrpcStatus([&]() -> absl::Status {
     ASSIGN_OR_RETURN(const std::shared_ptr<const access::DriveRegion> drive,
                      Drive(request->region()));
@@ -106,7 +109,7 @@ grpc::Status AccessServiceImpl::ComputeIsochrones(grpc::ServerContext* context,
 grpc::Status AccessServiceImpl::ComputeMatrix(grpc::ServerContext* context,
                                               const v1::ComputeMatrixRequest* request,
                                               grpc::ServerWriter<v1::MatrixRow>* writer) {
-  const absl::Time deadline = RequestDeadline(*context, max_request_time_);
+  const geo::Deadline deadline = RequestDeadline(*context, max_request_time_);
   return ToGrpcStatus([&]() -> absl::Status {
     ASSIGN_OR_RETURN(const std::shared_ptr<const access::DriveRegion> drive,
                      Drive(request->region()));

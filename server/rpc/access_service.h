@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "carereach/v1/access.grpc.pb.h"
 #include "geo/access/coverage.h"
+#include "geo/core/deadline.h"
 #include "server/region_catalog.h"
 
 namespace carereach::rpc {
@@ -40,7 +41,8 @@ class AccessServiceImpl final : public v1::AccessService::Service {
   // The region's drive data, or the status explaining why there is none.
   absl::StatusOr<std::shared_ptr<const access::DriveRegion>> Drive(std::string_view region) const;
   absl::StatusOr<std::shared_ptr<const RegionCatalog>> Catalog() const;
-  absl::Status AnswerCoverage(const v1::ComputeCoverageRequest& request, absl::Time deadline,
+  absl::Status AnswerCoverage(const v1::ComputeCoverageRequest& request,
+                              const geo::Deadline& deadline,
                               v1::ComputeCoverageResponse* response) const;
 
   const access::CoverageLimits limits_;
@@ -49,8 +51,12 @@ class AccessServiceImpl final : public v1::AccessService::Service {
   std::shared_ptr<const RegionCatalog> catalog_ ABSL_GUARDED_BY(mu_);
 };
 
-// The earlier of the call's deadline and now + `max_request_time`.
-absl::Time RequestDeadline(const grpc::ServerContext& context, absl::Duration max_request_time);
+// When the call's computation stops: the earlier of the call's deadline and now +
+// `max_request_time` (DEADLINE_EXCEEDED), or once the call is cancelled (CANCELLED): the client
+// cancelled it or went away, or the server's shutdown grace ran out. The cancellation probe reads
+// context.IsCancelled() (serialized by geo::Deadline, so worker threads may look too); the result
+// must not outlive the call.
+geo::Deadline RequestDeadline(const grpc::ServerContext& context, absl::Duration max_request_time);
 
 }  // namespace carereach::rpc
 

@@ -14,7 +14,7 @@ std::string AnalysisScope::speed_profile() const {
 
 absl::StatusOr<AnalysisScope> OpenScope(std::shared_ptr<const RegionCatalog> catalog,
                                         std::string_view region, const access::TravelModel& travel,
-                                        absl::Time deadline) {
+                                        const geo::Deadline& deadline) {
   AnalysisScope scope{.catalog = std::move(catalog), .travel = travel, .deadline = deadline};
   ASSIGN_OR_RETURN(scope.region, scope.catalog->Find(region));
   if (travel.mode == access::TravelMode::kDrive) {

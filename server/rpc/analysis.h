@@ -13,6 +13,7 @@
 #include "carereach/v1/adequacy.pb.h"
 #include "geo/access/alliance.h"
 #include "geo/access/coverage.h"
+#include "geo/core/deadline.h"
 #include "geo/access/travel_model.h"
 #include "server/region_catalog.h"
 
@@ -31,7 +32,7 @@ struct AnalysisScope {
   std::shared_ptr<const access::Region> own_points;  // set by UseBeneficiaryPoints
   std::shared_ptr<const access::DriveRegion> drive;  // drive mode only
   access::TravelModel travel;
-  absl::Time deadline = absl::InfiniteFuture();
+  geo::Deadline deadline;
 
   // The units analysed: the caller's beneficiary points when given, else the region's.
   const access::Region& units() const { return own_points ? *own_points : *region; }
@@ -43,7 +44,7 @@ struct AnalysisScope {
 // the region's roads, or the catalog's reason why there are none.
 absl::StatusOr<AnalysisScope> OpenScope(std::shared_ptr<const RegionCatalog> catalog,
                                         std::string_view region, const access::TravelModel& travel,
-                                        absl::Time deadline);
+                                        const geo::Deadline& deadline);
 
 // Replaces the scope's units by the caller's beneficiary points (none: unchanged); in drive
 // mode they are snapped to the region's roads. RESOURCE_EXHAUSTED past `max_points`,
