@@ -24,7 +24,7 @@ namespace access = carereach::access;
 namespace rpc = carereach::rpc;
 namespace v1 = carereach::v1;
 
-const access::CoverageLimits kLimits;
+const access::CoverageLimits kLimits{};
 
 void CheckTravel(const absl::StatusOr<access::TravelModel>& travel) {
   if (!travel.ok()) return;
