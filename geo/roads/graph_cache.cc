@@ -150,17 +150,28 @@ absl::StatusOr<RoadGraph> LoadRoadGraph(const std::string& path, uint64_t source
   g.stats = h.stats;
   const uint64_t counts[] = {h.nodes,   h.nodes,    h.nodes + 1, h.out_arcs, h.nodes + 1,
                              h.in_arcs, h.segments, h.shape,     h.shape};
+  // Check the announced sizes against the file before allocating anything, so a corrupt header
+  // cannot ask for an absurd allocation. Each array alone must fit in the file first: otherwise
+  // the sum below can wrap around 2^64 to the announced payload size (out_arcs and in_arcs
+  // 2^58 and 3 x 2^58 larger add exactly 2^64 bytes) and resize() would throw.
+  std::error_code ec;
+  const uintmax_t file_bytes = std::filesystem::file_size(path, ec);
+  bool arrays_fit = !ec;
   uint64_t expected_bytes = 0;
   int i = 0;
-  ForEachArray(g, [&](auto& v) { expected_bytes += counts[i++] * sizeof(v[0]); });
+  ForEachArray(g, [&](auto& v) {
+    if (counts[i] > file_bytes / sizeof(v[0])) arrays_fit = false;
+    expected_bytes += counts[i++] * sizeof(v[0]);
+  });
+  if (!arrays_fit) {
+    return absl::DataLossError(
+        absl::StrFormat("%s: truncated (header announces an array larger than the file's %d bytes)",
+                        path, ec ? 0 : file_bytes));
+  }
   if (expected_bytes != h.payload_bytes) {
     return absl::DataLossError(absl::StrFormat("%s: header sizes do not add up", path));
   }
-  // Check the announced size against the file before allocating anything, so a corrupt header
-  // cannot ask for an absurd allocation.
-  std::error_code ec;
-  const uintmax_t file_bytes = std::filesystem::file_size(path, ec);
-  if (ec || file_bytes < sizeof(Header) || file_bytes - sizeof(Header) < h.payload_bytes) {
+  if (file_bytes < sizeof(Header) || file_bytes - sizeof(Header) < h.payload_bytes) {
     return absl::DataLossError(
         absl::StrFormat("%s: truncated (header announces %d bytes, the file holds %d)", path,
                         h.payload_bytes + sizeof(Header), ec ? 0 : file_bytes));

@@ -127,6 +127,41 @@ TEST_F(GraphCacheTest, TruncatedOrForeignFilesAreNotTrusted) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a carereach")));
 }
 
+TEST_F(GraphCacheTest, HeaderSizesThatWrapAroundAreRefused) {
+  // out_arcs and in_arcs announced 2^58 and 3 x 2^58 arcs (16 bytes each) larger: 2^64 bytes
+  // more, which wraps around to the very payload size the header states and the file holds.
+  // The reader used to accept the sizes and resize() threw (std::terminate): it must refuse
+  // the file instead. (Found while writing tests/fuzz/graph_cache_fuzz.cc.)
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
+  auto source = FingerprintFile(osm_);
+  ASSERT_TRUE(source.ok());
+  {
+    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+    char header[72];
+    f.read(header, sizeof(header));
+    uint64_t out_arcs = 0, in_arcs = 0;
+    std::memcpy(&out_arcs, header + 56, 8);
+    std::memcpy(&in_arcs, header + 64, 8);
+    out_arcs += uint64_t{1} << 58;
+    in_arcs += uint64_t{3} << 58;
+    std::memcpy(header + 56, &out_arcs, 8);
+    std::memcpy(header + 64, &in_arcs, 8);
+    f.seekp(0);
+    f.write(header, sizeof(header));
+  }
+  EXPECT_THAT(LoadRoadGraph(cache_, *source, profile_.fingerprint()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("larger than the file")));
+  // A node count of 2^64 - 1 (the CSR offsets' count, nodes + 1, wraps to 0).
+  {
+    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+    const uint64_t nodes = ~uint64_t{0};
+    f.seekp(48);
+    f.write(reinterpret_cast<const char*>(&nodes), 8);
+  }
+  EXPECT_THAT(LoadRoadGraph(cache_, *source, profile_.fingerprint()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("larger than the file")));
+}
+
 TEST_F(GraphCacheTest, StaleCacheFromAnotherProfileOrSourceIsRebuilt) {
   ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
   auto source = FingerprintFile(osm_);
