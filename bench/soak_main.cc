@@ -62,8 +62,12 @@ ABSL_FLAG(
     "RSS is compared with its value at this point; -1: a quarter of the duration, at most 60");
 ABSL_FLAG(int32_t, concurrency, 8, "Calls kept in flight");
 ABSL_FLAG(std::string, mix, "",
-          "Weights overriding the defaults, e.g. \"coverage_drive=10,isochrones=0\" (kinds are "
-          "listed by --helpfull's report header and in the report)");
+          "Weights overriding the defaults, e.g. \"coverage_drive=10,isochrones=0\". Kinds "
+          "(default weight): list_regions (4), coverage_straight (8), coverage_drive (6), "
+          "isochrones (3), matrix (4), evaluate_adequacy (4), analyze_coverage (4), "
+          "analyze_adequacy (3), recommend_additions (2), access_ratios (3), create_network (2), "
+          "import_network (2), list_networks (3), get_network (3), export_network (3), "
+          "diff_versions (3), not_found (1)");
 ABSL_FLAG(std::vector<std::string>, tenants, std::vector<std::string>({"soak-a", "soak-b"}),
           "x-carereach-tenant values; call slot i uses tenants[i % n]");
 ABSL_FLAG(std::string, tls_ca_file, "", "PEM roots: connect with TLS (else plaintext)");
