@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "geo/access/adequacy.h"
+#include "geo/core/quote.h"
 #include "geo/core/status_macros.h"
 #include "geo/io/census.h"
 #include "geo/io/telehealth.h"
@@ -200,8 +201,8 @@ absl::StatusOr<const RegionCatalog::Standards*> RegionCatalog::FindStandards(
     if (name.empty() || s->set.name() == name) return s.get();
     names.push_back(s->set.name());
   }
-  return absl::NotFoundError(absl::StrFormat("standards_set: \"%s\" is not loaded; loaded sets: %s",
-                                             name,
+  return absl::NotFoundError(absl::StrFormat("standards_set: %s is not loaded; loaded sets: %s",
+                                             QuoteForError(name),
                                              names.empty() ? "none" : absl::StrJoin(names, ", ")));
 }
 
@@ -289,8 +290,8 @@ absl::StatusOr<const access::Region*> RegionCatalog::Find(std::string_view name)
   }
   std::vector<std::string> names;
   for (const auto& r : regions_) names.push_back(r->name);
-  return absl::NotFoundError(absl::StrFormat("region: \"%s\" is not loaded; loaded regions: %s",
-                                             name, absl::StrJoin(names, ", ")));
+  return absl::NotFoundError(absl::StrFormat("region: %s is not loaded; loaded regions: %s",
+                                             QuoteForError(name), absl::StrJoin(names, ", ")));
 }
 
 }  // namespace carereach
