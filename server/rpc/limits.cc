@@ -20,7 +20,7 @@ std::string Join(std::string_view path, std::string_view name) {
 size_t MaxStringBytes(std::string_view name) {
   const absl::string_view n(name.data(), name.size());
   if (n == "id" || absl::EndsWith(n, "_id") || absl::EndsWith(n, "_ids") ||
-      n == "critical_members") {
+      n == "critical_members" || n == "label") {
     return kMaxIdBytes;
   }
   if (absl::EndsWith(n, "fips") || n == "state" || absl::EndsWith(n, "code") ||

@@ -17,11 +17,11 @@ namespace carereach::rpc {
 
 // Most bytes of one string field, by what the field holds (its name decides, see
 // MaxStringBytes):
-inline constexpr size_t kMaxIdBytes = 128;     // id, *_id, *_ids (network, report, provider...)
+inline constexpr size_t kMaxIdBytes = 128;     // id, *_id, *_ids, label (network, report...)
 inline constexpr size_t kMaxCodeBytes = 64;    // *_fips, state, *code, *codes, standards_set
 inline constexpr size_t kMaxNameBytes = 512;   // name, title, report_title
 inline constexpr size_t kMaxTextBytes = 4096;  // note, description
-inline constexpr size_t kMaxOtherBytes = 256;  // every other string: type, label, region, mode,
+inline constexpr size_t kMaxOtherBytes = 256;  // every other string: type, region, mode,
                                                // speed_profile, page_token...
 // Bytes one stored network version may hold by default (Server::Options::max_version_bytes):
 // the sum of its rows' encoded sizes plus kVersionRowOverheadBytes a row. Bounded so that a

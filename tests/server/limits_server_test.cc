@@ -122,6 +122,12 @@ class LimitsServerTest : public testing::Test {
   // reads every response, returns the status.
   grpc::Status GenericCall(const std::string& method, const std::string& request,
                            const std::string& tenant = "acme") {
+    return GenericStream(method, {request}, tenant);
+  }
+
+  // The same with several messages.
+  grpc::Status GenericStream(const std::string& method, const std::vector<std::string>& requests,
+                             const std::string& tenant = "acme") {
     grpc::GenericStub stub(channel_);
     grpc::CompletionQueue cq;
     auto ctx = Ctx(tenant);
@@ -135,10 +141,12 @@ class LimitsServerTest : public testing::Test {
     };
     call->StartCall(reinterpret_cast<void*>(1));
     step(1);
-    grpc::Slice slice(request);
-    grpc::ByteBuffer buffer(&slice, 1);
-    call->Write(buffer, reinterpret_cast<void*>(2));
-    step(2);
+    for (const std::string& request : requests) {
+      grpc::Slice slice(request);
+      grpc::ByteBuffer buffer(&slice, 1);
+      call->Write(buffer, reinterpret_cast<void*>(2));
+      if (!step(2)) break;
+    }
     call->WritesDone(reinterpret_cast<void*>(3));
     step(3);
     for (;;) {

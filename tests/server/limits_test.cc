@@ -40,6 +40,7 @@ TEST(StringLimitsTest, LimitsByFieldName) {
   EXPECT_EQ(MaxStringBytes("report_title"), kMaxNameBytes);
   EXPECT_EQ(MaxStringBytes("description"), kMaxTextBytes);
   EXPECT_EQ(MaxStringBytes("note"), kMaxTextBytes);
+  EXPECT_EQ(MaxStringBytes("label"), kMaxIdBytes);
   EXPECT_EQ(MaxStringBytes("type"), kMaxOtherBytes);
   EXPECT_EQ(MaxStringBytes("page_token"), kMaxOtherBytes);
 }
