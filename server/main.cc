@@ -50,6 +50,16 @@ ABSL_FLAG(std::string, speed_profile, "",
 ABSL_FLAG(std::string, state_dir, "carereach-state",
           "Directory of the embedded store (SQLite carereach.db: stored networks and reports); "
           "empty: no store");
+ABSL_FLAG(int32_t, max_version_mb, 24,
+          "Most MiB of one stored network version (its rows' encoded size); the server applies "
+          "at most half of --max_message_mb, so that any two versions can be diffed");
+ABSL_FLAG(int32_t, max_calls_in_flight, 128,
+          "Admission control: most calls in flight over all tenants; beyond it a call answers "
+          "RESOURCE_EXHAUSTED at once with trailing metadata retry-after-ms (0: no limit; the "
+          "health service, reflection and ListRegions are not counted)");
+ABSL_FLAG(int32_t, max_calls_per_tenant, 32,
+          "Admission control: most calls in flight of one tenant (calls without a tenant count "
+          "as one tenant); 0: no limit");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long running calls may finish before they are cancelled");
 
@@ -97,6 +107,9 @@ int main(int argc, char** argv) {
   options.limits.max_matrix_cells = absl::GetFlag(FLAGS_max_matrix_cells);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_mb) << 20;
   options.max_request_time = absl::Seconds(absl::GetFlag(FLAGS_max_request_seconds));
+  options.max_version_bytes = static_cast<int64_t>(absl::GetFlag(FLAGS_max_version_mb)) << 20;
+  options.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
+  options.max_calls_per_tenant = absl::GetFlag(FLAGS_max_calls_per_tenant);
   options.road_cache_dir = absl::GetFlag(FLAGS_road_cache_dir);
   options.speed_profile_path = absl::GetFlag(FLAGS_speed_profile);
   options.state_dir = absl::GetFlag(FLAGS_state_dir);

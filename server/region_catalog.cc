@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "geo/access/adequacy.h"
 #include "geo/core/checked_sum.h"
+#include "geo/core/quote.h"
 #include "geo/core/status_macros.h"
 #include "geo/io/census.h"
 #include "geo/io/telehealth.h"
@@ -208,8 +209,8 @@ absl::StatusOr<const RegionCatalog::Standards*> RegionCatalog::FindStandards(
     if (name.empty() || s->set.name() == name) return s.get();
     names.push_back(s->set.name());
   }
-  return absl::NotFoundError(absl::StrFormat("standards_set: \"%s\" is not loaded; loaded sets: %s",
-                                             name,
+  return absl::NotFoundError(absl::StrFormat("standards_set: %s is not loaded; loaded sets: %s",
+                                             QuoteForError(name),
                                              names.empty() ? "none" : absl::StrJoin(names, ", ")));
 }
 
@@ -299,8 +300,8 @@ absl::StatusOr<const access::Region*> RegionCatalog::Find(std::string_view name)
   }
   std::vector<std::string> names;
   for (const auto& r : regions_) names.push_back(r->name);
-  return absl::NotFoundError(absl::StrFormat("region: \"%s\" is not loaded; loaded regions: %s",
-                                             name, absl::StrJoin(names, ", ")));
+  return absl::NotFoundError(absl::StrFormat("region: %s is not loaded; loaded regions: %s",
+                                             QuoteForError(name), absl::StrJoin(names, ", ")));
 }
 
 }  // namespace carereach

@@ -11,6 +11,7 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -25,8 +26,10 @@
 #include "server/region_catalog.h"
 #include "server/rpc/access_service.h"
 #include "server/rpc/adequacy_service.h"
+#include "server/rpc/admission.h"
 #include "server/rpc/auth_gate.h"
 #include "server/rpc/contracting_service.h"
+#include "server/rpc/convert.h"
 #include "server/rpc/network_service.h"
 
 namespace carereach {
@@ -72,6 +75,25 @@ class WithoutReflection : public grpc::ServerBuilderOption {
 
 bool TlsOn(const Server::Options::Tls& tls) {
   return !tls.cert_file.empty() || !tls.key_file.empty();
+}
+
+// The byte limit of one stored network version: the option, but never so large that two
+// versions (a diff) would not fit in one message with 16 KiB to spare.
+int64_t EffectiveMaxVersionBytes(const Server::Options& o) {
+  const int64_t fits = (static_cast<int64_t>(o.max_message_bytes) - (16 << 10)) / 2;
+  return std::max<int64_t>(1, std::min(o.max_version_bytes, fits));
+}
+
+// Checks the size and admission limits.
+absl::Status CheckLimits(const Server::Options& o) {
+  if (o.max_version_bytes < 1) {
+    return absl::InvalidArgumentError("--max_version_mb: must be at least 1");
+  }
+  if (o.max_calls_in_flight < 0 || o.max_calls_per_tenant < 0) {
+    return absl::InvalidArgumentError(
+        "--max_calls_in_flight, --max_calls_per_tenant: must be 0 (no limit) or more");
+  }
+  return absl::OkStatus();
 }
 
 // Checks the TLS and authentication flags against each other.
@@ -282,6 +304,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   ASSIGN_OR_RETURN(v1::RegionsConfig config, ReadRegionsConfig(options));
   ASSIGN_OR_RETURN(roads::SpeedProfile profile, ReadSpeedProfile(options));
   ASSIGN_OR_RETURN(std::vector<std::string> warnings, CheckSecurityOptions(options));
+  RETURN_IF_ERROR(CheckLimits(options));
+  rpc::RegisterSpeedProfile(profile.name());
 
   auto server = std::unique_ptr<Server>(new Server());
   server->options_ = options;
@@ -296,6 +320,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   ASSIGN_OR_RETURN(server->store_, OpenStore(options.state_dir));
   server->network_service_ = std::make_unique<rpc::NetworkServiceImpl>(
       server->store_.get(), options.max_roster_rows, authenticator);
+  server->network_service_->set_max_version_bytes(EffectiveMaxVersionBytes(options));
+  server->admission_ = std::make_unique<rpc::Admission>(
+      rpc::Admission::Limits{.max_calls = options.max_calls_in_flight,
+                             .max_calls_per_tenant = options.max_calls_per_tenant,
+                             .retry_after = options.admission_retry_after});
   server->contracting_service_ = std::make_unique<rpc::ContractingServiceImpl>(
       server->store_.get(), options.limits, options.max_roster_rows, options.max_request_time,
       authenticator);
@@ -315,6 +344,8 @@ absl::Status Server::Listen() {
                            MakeCredentials(options_.tls, authenticator_.get()), &port_);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<rpc::AuditInterceptorFactory>(authenticator_.get()));
+  interceptors.push_back(
+      std::make_unique<rpc::AdmissionInterceptorFactory>(admission_.get(), authenticator_.get()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(access_service_.get());
   builder.RegisterService(adequacy_service_.get());
@@ -394,5 +425,7 @@ void Server::Shutdown(absl::Duration grace) {
 }
 
 void Server::Wait() { server_->Wait(); }
+
+int Server::calls_in_flight() const { return admission_->in_flight(); }
 
 }  // namespace carereach

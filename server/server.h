@@ -22,6 +22,7 @@ class Server;
 
 namespace carereach {
 namespace rpc {
+class Admission;
 class AccessServiceImpl;
 class AdequacyServiceImpl;
 class ContractingServiceImpl;
@@ -52,6 +53,16 @@ class Server {
     std::string speed_profile_path;
     // Most rows of one adequacy roster.
     int64_t max_roster_rows = 2000000;
+    // Most bytes of one stored network version (its rows' encoded size plus 8 bytes a row). The
+    // server applies at most (max_message_bytes - 16 KiB) / 2, so that any two versions can be
+    // diffed in one response.
+    int64_t max_version_bytes = 24 << 20;
+    // Admission control: calls in flight over all tenants, and of one tenant; beyond them a call
+    // answers RESOURCE_EXHAUSTED at once with trailing metadata retry-after-ms. 0: no limit.
+    // The health service, reflection and ListRegions are not counted.
+    int max_calls_in_flight = 128;
+    int max_calls_per_tenant = 32;
+    absl::Duration admission_retry_after = absl::Seconds(1);
     // Directory of the embedded store (SQLite file carereach.db: networks and reports). Empty:
     // no store; NetworkService and stored networks answer FAILED_PRECONDITION.
     std::string state_dir;
@@ -106,6 +117,9 @@ class Server {
   // The port actually bound.
   int port() const { return port_; }
 
+  // Calls admission control counts as in flight now (for tests).
+  int calls_in_flight() const;
+
   // Stops accepting calls (new calls: UNAVAILABLE), lets running calls finish until `grace`
   // passes, then cancels them; a cancelled call's computation stops within milliseconds (it
   // watches ServerContext::IsCancelled, see rpc::RequestDeadline). Road networks not yet loaded
@@ -129,6 +143,7 @@ class Server {
   Options options_;
   v1::RegionsConfig config_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<rpc::Admission> admission_;
   std::unique_ptr<rpc::AccessServiceImpl> access_service_;
   std::unique_ptr<rpc::AdequacyServiceImpl> adequacy_service_;
   std::unique_ptr<store::Store> store_;

@@ -10,6 +10,7 @@
 #include "geo/core/checked_sum.h"
 #include "geo/core/geodesic.h"
 #include "geo/core/nearest_facility_index.h"
+#include "geo/core/quote.h"
 #include "geo/core/status_macros.h"
 
 namespace carereach::access {
@@ -146,13 +147,13 @@ absl::StatusOr<Region> RegionFromBeneficiaryPoints(const Region& base,
   for (size_t i = 0; i < points.size(); ++i) {
     const io::PopulationUnit& p = points[i];
     if (p.id.empty() || !ids.insert(p.id).second) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("beneficiary_points[%d].id: \"%s\" is empty or repeated", i, p.id));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "beneficiary_points[%d].id: %s is empty or repeated", i, QuoteForError(p.id)));
     }
     if (!counties.contains(p.county_fips)) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("beneficiary_points[%d].county_fips: \"%s\" is not a county of region %s",
-                          i, p.county_fips, base.name));
+          absl::StrFormat("beneficiary_points[%d].county_fips: %s is not a county of region %s", i,
+                          QuoteForError(p.county_fips), base.name));
     }
     if (p.population <= 0) {
       return absl::InvalidArgumentError(absl::StrFormat(
@@ -252,8 +253,8 @@ absl::StatusOr<std::vector<const io::SpecialtyType*>> SelectTypes(
     const io::SpecialtyType* t = standards.Specialty(codes[i]);
     if (t == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("specialty_codes[%d]: \"%s\" is not a specialty type of %s", i, codes[i],
-                          standards.name()));
+          absl::StrFormat("specialty_codes[%d]: %s is not a specialty type of %s", i,
+                          QuoteForError(codes[i]), standards.name()));
     }
     types.push_back(t);
   }

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "geo/core/quote.h"
 #include "geo/core/status_macros.h"
 
 namespace carereach::access {
@@ -37,8 +38,8 @@ absl::Status ValidateMemberNames(const std::vector<std::string_view>& names, std
                                                         suffix, names[i].size(), kMaxNameBytes));
     }
     if (auto [it, inserted] = first_index.emplace(names[i], i); !inserted) {
-      return absl::InvalidArgumentError(absl::StrFormat("%s[%d]%s: \"%s\" duplicates %s[%d]%s",
-                                                        field, i, suffix, names[i], field,
+      return absl::InvalidArgumentError(absl::StrFormat("%s[%d]%s: %s duplicates %s[%d]%s", field,
+                                                        i, suffix, QuoteForError(names[i]), field,
                                                         it->second, suffix));
     }
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "geo/core/geodesic.h"
 #include "geo/core/nearest_facility_index.h"
+#include "geo/core/quote.h"
 #include "geo/core/status_macros.h"
 
 namespace carereach::access {
@@ -46,8 +47,8 @@ absl::Status ValidateFacilities(std::span<const Facility> facilities, const Cove
           absl::StrFormat("%s[%d].id: %d bytes exceed 128", field, i, f.id.size()));
     }
     if (auto [it, inserted] = first_index.emplace(f.id, i); !inserted) {
-      return absl::InvalidArgumentError(absl::StrFormat("%s[%d].id: \"%s\" duplicates %s[%d].id",
-                                                        field, i, f.id, field, it->second));
+      return absl::InvalidArgumentError(absl::StrFormat("%s[%d].id: %s duplicates %s[%d].id", field,
+                                                        i, QuoteForError(f.id), field, it->second));
     }
     RETURN_IF_ERROR(geo::ValidateLonLat(f.location, absl::StrFormat("%s[%d].location", field, i)));
   }

@@ -10,6 +10,7 @@
 #include "geo/access/catchment.h"
 #include "geo/access/recommend.h"
 #include "geo/access/recommend_internal.h"
+#include "geo/core/quote.h"
 #include "geo/core/status_macros.h"
 
 namespace carereach::access {
@@ -40,8 +41,8 @@ absl::StatusOr<AdequacyTarget> TargetOf(const Region& region, const io::Standard
   t.type = standards.Specialty(t.type_code);
   if (t.type == nullptr) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("specialty_code: \"%s\" is not a specialty type of %s",
-                        request.specialty_code, standards.name()));
+        absl::StrFormat("specialty_code: %s is not a specialty type of %s",
+                        QuoteForError(request.specialty_code), standards.name()));
   }
   const auto county_it =
       std::find_if(region.counties.begin(), region.counties.end(),

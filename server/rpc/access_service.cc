@@ -5,6 +5,7 @@
 
 #include "absl/time/clock.h"
 #include "geo/core/status_macros.h"
+#include "server/rpc/admission.h"
 #include "server/rpc/analysis.h"
 #include "server/rpc/convert.h"
 #include "server/rpc/status.h"
@@ -53,6 +54,7 @@ grpc::Status AccessServiceImpl::ListRegions(grpc::ServerContext*, const v1::List
 grpc::Status AccessServiceImpl::ComputeCoverage(grpc::ServerContext* context,
                                                 const v1::ComputeCoverageRequest* request,
                                                 v1::ComputeCoverageResponse* response) {
+  if (grpc::Status refused = CallRefusal(*context); !refused.ok()) return refused;
   const absl::Time start = absl::Now();
   const absl::Status status =
       AnswerCoverage(*request, RequestDeadline(*context, max_request_time_), response);
@@ -92,6 +94,7 @@ absl::StatusOr<std::shared_ptr<const access::DriveRegion>> AccessServiceImpl::Dr
 grpc::Status AccessServiceImpl::ComputeIsochrones(grpc::ServerContext* context,
                                                   const v1::ComputeIsochronesRequest* request,
                                                   v1::ComputeIsochronesResponse* response) {
+  if (grpc::Status refused = CallRefusal(*context); !refused.ok()) return refused;
   const geo::Deadline deadline = RequestDeadline(*context, max_request_time_);
   return ToGrpcStatus([&]() -> absl::Status {
     ASSIGN_OR_RETURN(const std::shared_ptr<const access::DriveRegion> drive,
@@ -109,6 +112,7 @@ grpc::Status AccessServiceImpl::ComputeIsochrones(grpc::ServerContext* context,
 grpc::Status AccessServiceImpl::ComputeMatrix(grpc::ServerContext* context,
                                               const v1::ComputeMatrixRequest* request,
                                               grpc::ServerWriter<v1::MatrixRow>* writer) {
+  if (grpc::Status refused = CallRefusal(*context); !refused.ok()) return refused;
   const geo::Deadline deadline = RequestDeadline(*context, max_request_time_);
   return ToGrpcStatus([&]() -> absl::Status {
     ASSIGN_OR_RETURN(const std::shared_ptr<const access::DriveRegion> drive,

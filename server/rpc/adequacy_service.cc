@@ -7,8 +7,10 @@
 #include "geo/access/adequacy.h"
 #include "geo/core/status_macros.h"
 #include "server/rpc/access_service.h"
+#include "server/rpc/admission.h"
 #include "server/rpc/analysis.h"
 #include "server/rpc/convert.h"
+#include "server/rpc/limits.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
 
@@ -26,6 +28,7 @@ absl::Status ReadRequest(Stream* stream, int64_t max_rows, v1::AdequacyRequestHe
         "header: the first message of EvaluateAdequacy must be the header");
   }
   *header = message.header();
+  if (absl::Status s = CheckStringLimits(*header, "header"); !s.ok()) return s;
   while (stream->Read(&message)) {
     if (message.has_header()) {
       return absl::InvalidArgumentError("header: sent twice; send it once, first");
@@ -56,6 +59,7 @@ void AdequacyServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> catalo
 }
 
 grpc::Status AdequacyServiceImpl::EvaluateAdequacy(grpc::ServerContext* context, Stream* stream) {
+  if (grpc::Status refused = CallRefusal(*context); !refused.ok()) return refused;
   const absl::Time start = absl::Now();
   v1::EvaluateAdequacyResponse out;
   const absl::Status status = Answer(*context, stream, out.mutable_summary());

@@ -11,6 +11,7 @@
 #include "geo/core/status_macros.h"
 #include "google/protobuf/any.pb.h"
 #include "server/rpc/access_service.h"
+#include "server/rpc/admission.h"
 #include "server/rpc/analysis.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/contracting_convert.h"
@@ -82,6 +83,7 @@ void ContractingServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> cat
 template <class Request>
 absl::StatusOr<ContractingServiceImpl::Call> ContractingServiceImpl::Begin(
     const grpc::ServerContext& context, const Request& request, bool needs_store) const {
+  RETURN_IF_ERROR(CallRefusalStatus(context));
   Call call{.start = absl::Now()};
   std::shared_ptr<const RegionCatalog> catalog;
   {

@@ -5,11 +5,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "geo/access/adequacy.h"
 #include "geo/core/status_macros.h"
+#include "server/rpc/limits.h"
 #include "server/rpc/page_token.h"
 
 namespace carereach::rpc {
@@ -179,7 +183,34 @@ void MatrixRowToProto(const access::MatrixRequest& request, const access::Matrix
   }
 }
 
+namespace {
+
+absl::Mutex speed_profiles_mu(absl::kConstInit);
+std::set<std::string>& SpeedProfiles() ABSL_EXCLUSIVE_LOCKS_REQUIRED(speed_profiles_mu) {
+  static std::set<std::string>* const names = new std::set<std::string>();
+  return *names;
+}
+
+absl::Status CheckSpeedProfile(const std::string& name) {
+  if (name.empty()) return absl::OkStatus();
+  absl::MutexLock lock(&speed_profiles_mu);
+  const std::set<std::string>& known = SpeedProfiles();
+  if (known.contains(name)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "drive.speed_profile: %s is not a speed profile of this server; known profiles: %s (or "
+      "empty for the server's profile)",
+      QuoteForError(name), known.empty() ? "none" : absl::StrJoin(known, ", ")));
+}
+
+}  // namespace
+
+void RegisterSpeedProfile(std::string_view name) {
+  absl::MutexLock lock(&speed_profiles_mu);
+  SpeedProfiles().emplace(name);
+}
+
 absl::StatusOr<routing::DriveParams> DriveParamsFromProto(const v1::DriveOptions& options) {
+  RETURN_IF_ERROR(CheckSpeedProfile(options.speed_profile()));
   routing::DriveParams p;
   if (options.max_snap_meters() != 0.0) p.max_snap_meters = options.max_snap_meters();
   if (options.offroad_speed_mph() != 0.0) {

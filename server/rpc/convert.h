@@ -44,7 +44,13 @@ void TotalsToProto(const access::Threshold& t, const access::ThresholdTotals& to
                    int64_t total_population, v1::ThresholdCoverage* out);
 
 // Drive options with defaults for zero values (range checks: access::ValidateDriveParams).
+// drive.speed_profile must be empty (the server's profile) or the name of a profile registered
+// with RegisterSpeedProfile; anything else is INVALID_ARGUMENT naming the known profiles.
 absl::StatusOr<routing::DriveParams> DriveParamsFromProto(const v1::DriveOptions& options);
+
+// Adds a speed profile name that drive.speed_profile may name (the server's loaded profile;
+// process-wide, thread-safe).
+void RegisterSpeedProfile(std::string_view name);
 
 // The one reading of a request's travel model (every analysis request carries mode,
 // straight_line and drive): defaults for zero values; INVALID_ARGUMENT "<mode_field>: 9 is not

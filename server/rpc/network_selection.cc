@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "geo/access/roster.h"
+#include "geo/core/quote.h"
 #include "geo/core/status_macros.h"
 #include "server/rpc/network_service.h"
 #include "server/rpc/roster_convert.h"
@@ -64,8 +65,8 @@ absl::Status RemoveRows(const v1::NetworkSelection& selection, const std::string
     const std::string& id = selection.remove_provider_ids(i);
     if (std::none_of(out->rows.begin(), out->rows.end(),
                      [&](const access::NetworkProvider& p) { return p.id == id; })) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("%s.remove_provider_ids[%d]: \"%s\" is not in the network", path, i, id));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s.remove_provider_ids[%d]: %s is not in the network", path, i, QuoteForError(id)));
     }
     remove.insert(id);
   }

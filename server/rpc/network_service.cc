@@ -11,7 +11,9 @@
 #include "carereach/v1/contracting.pb.h"
 #include "geo/access/adequacy.h"
 #include "geo/core/status_macros.h"
+#include "server/rpc/admission.h"
 #include "server/rpc/caller.h"
+#include "server/rpc/limits.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
 #include "server/store/paging.h"
@@ -19,8 +21,10 @@
 namespace carereach::rpc {
 namespace {
 
-// Rows per ExportNetwork message.
+// Rows per ExportNetwork message, and bytes: a batch ends at whichever comes first (a version
+// can hold up to half of the largest message; see limits.h).
 constexpr size_t kExportBatchRows = 5000;
+constexpr size_t kExportBatchBytes = 1 << 20;
 
 using store::PageRequest;
 
@@ -81,13 +85,22 @@ void DiffToProto(const store::NetworkDiff& diff, v1::DiffNetworkVersionsResponse
 }
 
 // Converts wire rows onto `rows`, naming each by its index over all of them ("providers[7]").
-// RESOURCE_EXHAUSTED as soon as `rows` would exceed `max_rows`.
+// RESOURCE_EXHAUSTED as soon as `rows` would exceed `max_rows`, or their bytes (counted on
+// `*bytes`, see limits.h) would exceed `max_bytes`.
 absl::Status AppendProviders(const google::protobuf::RepeatedPtrField<v1::NetworkProvider>& in,
-                             int64_t max_rows, std::vector<access::NetworkProvider>& rows) {
+                             int64_t max_rows, int64_t max_bytes, int64_t* bytes,
+                             std::vector<access::NetworkProvider>& rows) {
   for (const v1::NetworkProvider& p : in) {
     if (static_cast<int64_t>(rows.size()) >= max_rows) {
       return absl::ResourceExhaustedError(
           absl::StrFormat("providers: more than this server's limit of %d roster rows", max_rows));
+    }
+    *bytes += static_cast<int64_t>(p.ByteSizeLong()) + kVersionRowOverheadBytes;
+    if (*bytes > max_bytes) {
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "providers[%d]: the roster passes this server's limit of %d bytes for one network "
+          "version (rows' encoded size plus %d bytes a row)",
+          rows.size(), max_bytes, kVersionRowOverheadBytes));
     }
     ASSIGN_OR_RETURN(access::NetworkProvider row,
                      ProviderFromProto(p, absl::StrFormat("providers[%d]", rows.size())));
@@ -98,7 +111,7 @@ absl::Status AppendProviders(const google::protobuf::RepeatedPtrField<v1::Networ
 
 // Reads an ImportNetwork stream: its header, then every batch of rows onto `rows`.
 absl::StatusOr<v1::ImportNetworkHeader> ReadImport(
-    grpc::ServerReader<v1::ImportNetworkRequest>& reader, int64_t max_rows,
+    grpc::ServerReader<v1::ImportNetworkRequest>& reader, int64_t max_rows, int64_t max_bytes,
     std::vector<access::NetworkProvider>& rows) {
   v1::ImportNetworkRequest message;
   if (!reader.Read(&message) || !message.has_header()) {
@@ -106,11 +119,14 @@ absl::StatusOr<v1::ImportNetworkHeader> ReadImport(
         "header: the first message of ImportNetwork must be the header");
   }
   v1::ImportNetworkHeader header = message.header();
+  RETURN_IF_ERROR(CheckStringLimits(header, "header"));
+  int64_t bytes = 0;
   while (reader.Read(&message)) {
     if (message.has_header()) {
       return absl::InvalidArgumentError("header: sent twice; send it once, first");
     }
-    RETURN_IF_ERROR(AppendProviders(message.providers().providers(), max_rows, rows));
+    RETURN_IF_ERROR(
+        AppendProviders(message.providers().providers(), max_rows, max_bytes, &bytes, rows));
   }
   return header;
 }
@@ -186,6 +202,7 @@ absl::StatusOr<std::string> NetworkServiceImpl::Begin(const grpc::ServerContext&
 template <typename Answer>
 grpc::Status NetworkServiceImpl::Serve(const grpc::ServerContext& context, absl::string_view scope,
                                        Answer answer) const {
+  if (grpc::Status refused = CallRefusal(context); !refused.ok()) return refused;
   const absl::StatusOr<std::string> tenant = Begin(context, scope);
   return ToGrpcStatus(tenant.ok() ? answer(*tenant) : tenant.status());
 }
@@ -217,8 +234,9 @@ grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
   return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) -> absl::Status {
     std::vector<access::NetworkProvider> rows;
     // No limit while converting: StoredRows refuses an oversized roster as a whole.
-    RETURN_IF_ERROR(
-        AppendProviders(request->providers(), std::numeric_limits<int64_t>::max(), rows));
+    int64_t bytes = 0;
+    RETURN_IF_ERROR(AppendProviders(request->providers(), std::numeric_limits<int64_t>::max(),
+                                    max_version_bytes_, &bytes, rows));
     const std::string& network_id = request->network_id();
     if (rows.empty()) {
       ASSIGN_OR_RETURN(
@@ -246,7 +264,7 @@ grpc::Status NetworkServiceImpl::ImportNetwork(grpc::ServerContext* context,
   return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) -> absl::Status {
     std::vector<access::NetworkProvider> rows;
     ASSIGN_OR_RETURN(const v1::ImportNetworkHeader header,
-                     ReadImport(*reader, max_roster_rows_, rows));
+                     ReadImport(*reader, max_roster_rows_, max_version_bytes_, rows));
     if (context->IsCancelled()) return absl::CancelledError("cancelled");
     ASSIGN_OR_RETURN(const std::vector<store::ProviderRow> stored, StoredRows(rows));
     // With create_if_missing, finding or creating the network and adding the version are one
@@ -305,10 +323,15 @@ grpc::Status NetworkServiceImpl::ExportNetwork(
     v1::ExportNetworkResponse head;
     FindVersionToProto(network_id, versions, version, head.mutable_version());
     if (!writer->Write(head)) return ClientWentAway();
-    for (size_t start = 0; start < rows.size(); start += kExportBatchRows) {
+    for (size_t start = 0; start < rows.size();) {
       v1::ExportNetworkResponse batch;
-      for (size_t i = start; i < std::min(rows.size(), start + kExportBatchRows); ++i) {
-        RowToProto(rows[i], batch.mutable_providers()->add_providers());
+      size_t bytes = 0;
+      while (start < rows.size() &&
+             static_cast<size_t>(batch.providers().providers_size()) < kExportBatchRows &&
+             bytes < kExportBatchBytes) {
+        v1::NetworkProvider* row = batch.mutable_providers()->add_providers();
+        RowToProto(rows[start++], row);
+        bytes += row->ByteSizeLong() + static_cast<size_t>(kVersionRowOverheadBytes);
       }
       if (!writer->Write(batch)) return ClientWentAway();
     }

@@ -10,6 +10,7 @@
 #include "geo/access/adequacy.h"
 #include "server/auth/authenticator.h"
 #include "server/region_catalog.h"
+#include "server/rpc/limits.h"
 #include "server/store/store.h"
 
 namespace carereach::rpc {
@@ -28,6 +29,8 @@ class NetworkServiceImpl final : public v1::NetworkService::Service {
   NetworkServiceImpl(store::Store* store, int64_t max_roster_rows,
                      const auth::Authenticator* authenticator = nullptr);
   void SetCatalog(std::shared_ptr<const RegionCatalog> catalog);
+  // Most bytes of one stored network version (limits.h); set before the server starts.
+  void set_max_version_bytes(int64_t bytes) { max_version_bytes_ = bytes; }
 
   grpc::Status CreateNetwork(grpc::ServerContext* context, const v1::CreateNetworkRequest* request,
                              v1::CreateNetworkResponse* response) override;
@@ -68,6 +71,7 @@ class NetworkServiceImpl final : public v1::NetworkService::Service {
   store::Store* const store_;
   const auth::Authenticator* const authenticator_;
   const int64_t max_roster_rows_;
+  int64_t max_version_bytes_ = kDefaultMaxVersionBytes;
   mutable absl::Mutex mu_;
   std::shared_ptr<const RegionCatalog> catalog_ ABSL_GUARDED_BY(mu_);
 };

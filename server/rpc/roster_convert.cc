@@ -4,11 +4,13 @@
 
 #include "absl/strings/str_format.h"
 #include "geo/io/cms.h"
+#include "server/rpc/limits.h"
 
 namespace carereach::rpc {
 
 absl::StatusOr<access::NetworkProvider> ProviderFromProto(const v1::NetworkProvider& p,
                                                           std::string_view path) {
+  if (absl::Status s = CheckStringLimits(p, path); !s.ok()) return s;
   if (!p.has_location()) {
     return absl::InvalidArgumentError(absl::StrFormat("%s.location: is required", path));
   }
