@@ -39,10 +39,11 @@ struct Evaluation {
 
 // Straight line: a provider within both standards is one within min(D, T x speed / circuity).
 absl::StatusOr<Evaluation> EvaluateStraightLine(const Region& region, const CountyUnits& cu,
-                                const std::vector<NetworkProvider>& roster, const TypeRoster& type,
-                                const geo::NearestFacilityIndex& provider_index,
-                                const StraightLineModel& model, double max_minutes,
-                                double max_miles, const geo::Deadline& deadline) {
+                                                const std::vector<NetworkProvider>& roster,
+                                                const TypeRoster& type,
+                                                const geo::NearestFacilityIndex& provider_index,
+                                                const StraightLineModel& model, double max_minutes,
+                                                double max_miles, const geo::Deadline& deadline) {
   const double reach_miles =
       std::min(max_miles, max_minutes / 60.0 * model.speed_mph / model.circuity_factor);
   Evaluation e;
@@ -73,7 +74,8 @@ absl::StatusOr<Evaluation> EvaluateStraightLine(const Region& region, const Coun
   const bool whole_globe_lon = max_lon - min_lon + 2 * pad_lon >= 360.0 || pole_lat >= 89.0;
   for (size_t k = 0; k < type.rows.size(); ++k) {
     const size_t row = type.rows[k];
-    if ((k + 1) % 256 == 0) RETURN_IF_ERROR(deadline.Check("adequacy", " (straight-line providers)"));
+    if ((k + 1) % 256 == 0)
+      RETURN_IF_ERROR(deadline.Check("adequacy", " (straight-line providers)"));
     const geo::LonLat& at = roster[row].location;
     if (unit_points.empty() || at.lat < min_lat - pad_lat || at.lat > max_lat + pad_lat) continue;
     if (!whole_globe_lon) {

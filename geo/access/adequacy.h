@@ -10,9 +10,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "geo/core/deadline.h"
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
+#include "geo/core/deadline.h"
 #include "geo/io/cms.h"
 
 namespace carereach::access {

@@ -7,9 +7,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "geo/core/deadline.h"
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
+#include "geo/core/deadline.h"
 #include "geo/core/lon_lat.h"
 #include "geo/routing/road_network.h"
 

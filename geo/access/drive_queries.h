@@ -7,8 +7,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "geo/core/deadline.h"
 #include "geo/access/coverage.h"
+#include "geo/core/deadline.h"
 #include "geo/routing/isochrone_geometry.h"
 #include "geo/routing/road_network.h"
 

@@ -62,8 +62,9 @@ void InterruptIfStopped() {
 GeosInterruptScope::GeosInterruptScope(const Deadline& deadline)
     : previous_(current_geos_deadline) {
   static std::once_flag installed;
-  std::call_once(installed,
-                 [] { previous_geos_callback = GEOS_interruptRegisterCallback(&InterruptIfStopped); });
+  std::call_once(installed, [] {
+    previous_geos_callback = GEOS_interruptRegisterCallback(&InterruptIfStopped);
+  });
   current_geos_deadline = &deadline;
 }
 

@@ -447,11 +447,9 @@ absl::StatusOr<std::string> ToGeoJson(GeosContext& geos, const GEOSGeometry* g,
 
 }  // namespace
 
-static absl::StatusOr<IsochroneGeometry> BuildIsochroneUnstoppable(const std::vector<Polyline>& reached,
-                                                            const std::vector<geo::LonLat>& points,
-                                                            double road_buffer_meters,
-                                                            double point_buffer_meters,
-                                                            const geo::Deadline& deadline) {
+static absl::StatusOr<IsochroneGeometry> BuildIsochroneUnstoppable(
+    const std::vector<Polyline>& reached, const std::vector<geo::LonLat>& points,
+    double road_buffer_meters, double point_buffer_meters, const geo::Deadline& deadline) {
   RETURN_IF_ERROR(ValidateBuffer(road_buffer_meters, "road_buffer_meters"));
   RETURN_IF_ERROR(ValidateBuffer(point_buffer_meters, "point_buffer_meters"));
   ASSIGN_OR_RETURN(Network net, Gather(reached, points));

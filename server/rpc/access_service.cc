@@ -28,8 +28,7 @@ absl::StatusOr<std::shared_ptr<const RegionCatalog>> AccessServiceImpl::Catalog(
   return catalog_;
 }
 
-geo::Deadline RequestDeadline(const grpc::ServerContext& context,
-                              absl::Duration max_request_time) {
+geo::Deadline RequestDeadline(const grpc::ServerContext& context, absl::Duration max_request_time) {
   absl::Time when = absl::Now() + max_request_time;
   const auto call_deadline = context.deadline();
   if (call_deadline != std::chrono::system_clock::time_point::max()) {
@@ -85,9 +84,9 @@ absl::Status AccessServiceImpl::AnswerCoverage(const v1::ComputeCoverageRequest&
 absl::StatusOr<std::shared_ptr<const access::DriveRegion>> AccessServiceImpl::Drive(
     std::string_view region) const {
   ASSIGN_OR_RETURN(std::shared_ptr<const RegionCatalog> catalog, Catalog());
-  ASSIGN_OR_RETURN(AnalysisScope scope,
-                   OpenScope(std::move(catalog), region, {.mode = access::TravelMode::kDrive},
-                             geo::Deadline()));
+  ASSIGN_OR_RETURN(
+      AnalysisScope scope,
+      OpenScope(std::move(catalog), region, {.mode = access::TravelMode::kDrive}, geo::Deadline()));
   return std::move(scope.drive);
 }
 

@@ -13,8 +13,8 @@
 #include "carereach/v1/adequacy.pb.h"
 #include "geo/access/alliance.h"
 #include "geo/access/coverage.h"
-#include "geo/core/deadline.h"
 #include "geo/access/travel_model.h"
+#include "geo/core/deadline.h"
 #include "server/region_catalog.h"
 
 namespace carereach::rpc {

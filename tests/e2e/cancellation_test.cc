@@ -67,8 +67,7 @@ struct RunningServer {
 
   static std::unique_ptr<RunningServer> Start(const std::string& name, int grace_seconds) {
     auto s = std::make_unique<RunningServer>();
-    const std::string dir =
-        absl::StrCat(testing::TempDir(), "/cancel-", name, "-", getpid());
+    const std::string dir = absl::StrCat(testing::TempDir(), "/cancel-", name, "-", getpid());
     std::filesystem::create_directories(dir);
     s->log_path = dir + "/server.log";
     const std::string port_file = dir + "/port";
@@ -166,8 +165,7 @@ class CancellationTest : public testing::Test {
     for (int i = 0; i < 300 && CpuSeconds(server_->process->pid()) - from < seconds; ++i) {
       absl::SleepFor(absl::Milliseconds(100));
     }
-    EXPECT_GE(CpuSeconds(server_->process->pid()) - from, seconds)
-        << "the call never got going";
+    EXPECT_GE(CpuSeconds(server_->process->pid()) - from, seconds) << "the call never got going";
     (void)call;
   }
 

@@ -532,6 +532,8 @@ TEST(AllianceCoverageValidationTest, MembersNamesAndFacilitiesAreCheckedWithFiel
   r = request;
   r.deadline = absl::Now() - absl::Seconds(1);
   EXPECT_THAT(run(r), StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
+  r.deadline = geo::Deadline(absl::InfiniteFuture(), [] { return true; });
+  EXPECT_THAT(run(r), StatusIs(absl::StatusCode::kCancelled, HasSubstr("the call was cancelled")));
   EXPECT_TRUE(run(request).ok());  // a facility shared between members is fine
 }
 

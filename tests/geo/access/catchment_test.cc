@@ -180,6 +180,14 @@ TEST(CatchmentErrorsTest, BoundsModeCoordinatesAndDeadline) {
                                     .deadline = absl::Now() - absl::Seconds(1)},
                                    nullptr),
                 StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
+    EXPECT_THAT(
+        FacilityCatchments(d.region, &d.drive, facilities,
+                           {.travel = {.mode = mode},
+                            .max_minutes = 10,
+                            .deadline = geo::Deadline(absl::InfiniteFuture(), [] { return true; })},
+                           nullptr),
+        StatusIs(absl::StatusCode::kCancelled,
+                 HasSubstr("catchments stopped: the call was cancelled")));
   }
 }
 

@@ -1,5 +1,11 @@
 #include "geo/access/coverage.h"
 
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "geo/core/geodesic.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -95,6 +101,42 @@ TEST(CoverageTest, DeadlineInThePastStops) {
   request.deadline = absl::Now() - absl::Seconds(1);
   EXPECT_THAT(ComputeCoverage(EquatorRegion(), nullptr, request, {}),
               StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
+}
+
+TEST(CoverageTest, CancelledCallStops) {
+  CoverageRequest request = Request({Threshold::Miles(10)});
+  request.deadline = geo::Deadline(absl::InfiniteFuture(), [] { return true; });
+  EXPECT_THAT(ComputeCoverage(EquatorRegion(), nullptr, request, {}),
+              StatusIs(absl::StatusCode::kCancelled,
+                       HasSubstr("straight-line coverage stopped: the call was cancelled")));
+}
+
+TEST(CoverageTest, CancellationStopsALongComputationPromptly) {
+  // 2,000 units against 20,000 facilities stacked on one spot: 40 million geodesics (tens of
+  // seconds) unless the cancellation is seen inside the nearest-facility queries.
+  std::vector<io::PopulationUnit> units;
+  for (int i = 0; i < 2000; ++i) {
+    units.push_back({absl::StrFormat("01001%06d", i), "01001", 1, {0.001 * i, 1.0}});
+  }
+  auto region = BuildRegion("eq", "", "", {.state_fips = {"01"}}, units, {});
+  ASSERT_TRUE(region.ok());
+  CoverageRequest request = Request({Threshold::Miles(10)});
+  request.facilities.clear();
+  for (int i = 0; i < 20000; ++i) {
+    request.facilities.push_back({.id = absl::StrCat("f", i), .location = {0, 0}});
+  }
+  std::atomic<bool> cancelled{false};
+  request.deadline = geo::Deadline(absl::InfiniteFuture(), [&] { return cancelled.load(); });
+  std::thread client([&] {
+    absl::SleepFor(absl::Milliseconds(100));
+    cancelled = true;
+  });
+  const absl::Time start = absl::Now();
+  const auto answer = ComputeCoverage(*region, nullptr, request, {.max_facilities = 20000});
+  const absl::Duration took = absl::Now() - start;
+  client.join();
+  EXPECT_THAT(answer, StatusIs(absl::StatusCode::kCancelled, HasSubstr("cancelled")));
+  EXPECT_LT(took, absl::Seconds(1));
 }
 
 TEST(CoverageTest, DriveModeNeedsARoadNetwork) {

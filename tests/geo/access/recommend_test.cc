@@ -248,6 +248,9 @@ TEST(RecommendAdditionsTest, InvalidRequestsNameTheField) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no road network")));
   EXPECT_THAT(run([](auto& r) { r.deadline = absl::Now() - absl::Seconds(1); }),
               StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
+  EXPECT_THAT(
+      run([](auto& r) { r.deadline = geo::Deadline(absl::InfiniteFuture(), [] { return true; }); }),
+      StatusIs(absl::StatusCode::kCancelled, HasSubstr("the call was cancelled")));
 }
 
 // a-b: 1,100 m of one-way primary eastwards (10 m/s); a-c-d-b one residential way (5 m/s):
