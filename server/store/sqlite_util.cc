@@ -127,15 +127,15 @@ Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 void Statement::BindText(int index, const std::string& value) {
   if (status_.ok()) {
-    Check(
-        sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8));
+    Check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                              SQLITE_UTF8));
   }
 }
 
 void Statement::BindBlob(int index, const std::string& value) {
   // value.data() is never null, so an empty string binds an empty blob, not NULL.
   if (status_.ok()) {
-    Check(sqlite3_bind_blob64(stmt_, index, value.data(), value.size(), SQLITE_STATIC));
+    Check(sqlite3_bind_blob64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT));
   }
 }
 
