@@ -1,5 +1,6 @@
 #include "geo/roads/osm_import.h"
 
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <osmium/handler.hpp>
@@ -8,6 +9,10 @@
 #include <osmium/io/any_input.hpp>
 #include <osmium/osm/way.hpp>
 #include <osmium/visitor.hpp>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 
@@ -17,9 +22,44 @@ namespace {
 using LocationIndex =
     osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
 
-std::string Tag(const osmium::TagList& tags, const char* key) {
-  const char* v = tags.get_value_by_key(key);
-  return v == nullptr ? std::string() : std::string(v);
+// The way's tags as (key, value) pairs, read within the tag list's own bytes. libosmium stores a
+// tag list as NUL-terminated key and value strings and walks them with strlen, trusting that
+// each string holds no NUL; a PBF string-table entry with a NUL byte inside breaks that trust, and
+// libosmium's own walk (TagList::get_value_by_key) then reads past the end of its buffer (found by
+// osm_import_fuzz). So the strings are split here, never past the list's byte size, and a list
+// whose strings do not pair up into key/value is an error naming the way.
+using TagPairs = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// Fills `tags` (views into the way's buffer); `strings` is scratch kept across ways.
+void ReadTags(const osmium::Way& way, std::vector<std::string_view>& strings, TagPairs& tags) {
+  const osmium::TagList& list = way.tags();
+  const char* p = reinterpret_cast<const char*>(list.data()) + sizeof(osmium::TagList);
+  const char* const end = reinterpret_cast<const char*>(list.data()) + list.byte_size();
+  strings.clear();
+  while (p < end) {
+    const char* nul = static_cast<const char*>(std::memchr(p, '\0', static_cast<size_t>(end - p)));
+    if (nul == nullptr) break;
+    strings.emplace_back(p, static_cast<size_t>(nul - p));
+    p = nul + 1;
+  }
+  if (p != end || strings.size() % 2 != 0) {
+    throw std::runtime_error(absl::StrFormat(
+        "way %d: malformed tag list (a tag key or value holds a NUL byte)", way.id()));
+  }
+  tags.clear();
+  for (size_t i = 0; i < strings.size(); i += 2) tags.emplace_back(strings[i], strings[i + 1]);
+}
+
+// The first value of `key` (as libosmium's get_value_by_key), or "" when the way has none.
+std::string_view Value(const TagPairs& tags, std::string_view key, bool* found = nullptr) {
+  for (const auto& [k, v] : tags) {
+    if (k == key) {
+      if (found != nullptr) *found = true;
+      return v;
+    }
+  }
+  if (found != nullptr) *found = false;
+  return {};
 }
 
 class WayHandler : public osmium::handler::Handler {
@@ -28,21 +68,23 @@ class WayHandler : public osmium::handler::Handler {
 
   void way(const osmium::Way& way) {
     builder_.CountWayRead();
-    const osmium::TagList& t = way.tags();
-    const char* highway = t.get_value_by_key("highway");
-    const char* route = t.get_value_by_key("route");
-    if (highway == nullptr && (route == nullptr || std::string_view(route) != "ferry")) return;
-    RoadGraphBuilder::Tags tags{.highway = Tag(t, "highway"),
-                                .route = Tag(t, "route"),
-                                .oneway = Tag(t, "oneway"),
-                                .junction = Tag(t, "junction"),
-                                .access = Tag(t, "access"),
-                                .vehicle = Tag(t, "vehicle"),
-                                .motor_vehicle = Tag(t, "motor_vehicle"),
-                                .motorcar = Tag(t, "motorcar"),
-                                .maxspeed = Tag(t, "maxspeed"),
-                                .duration = Tag(t, "duration"),
-                                .area = Tag(t, "area")};
+    ReadTags(way, strings_, pairs_);
+    const TagPairs& t = pairs_;
+    bool has_highway = false;
+    const std::string_view highway = Value(t, "highway", &has_highway);
+    const std::string_view route = Value(t, "route");
+    if (!has_highway && route != "ferry") return;
+    RoadGraphBuilder::Tags tags{.highway = std::string(highway),
+                                .route = std::string(route),
+                                .oneway = std::string(Value(t, "oneway")),
+                                .junction = std::string(Value(t, "junction")),
+                                .access = std::string(Value(t, "access")),
+                                .vehicle = std::string(Value(t, "vehicle")),
+                                .motor_vehicle = std::string(Value(t, "motor_vehicle")),
+                                .motorcar = std::string(Value(t, "motorcar")),
+                                .maxspeed = std::string(Value(t, "maxspeed")),
+                                .duration = std::string(Value(t, "duration")),
+                                .area = std::string(Value(t, "area"))};
     nodes_.clear();
     for (const osmium::NodeRef& ref : way.nodes()) {
       RoadGraphBuilder::WayNode n{.id = ref.ref(), .valid = ref.location().valid()};
@@ -55,6 +97,8 @@ class WayHandler : public osmium::handler::Handler {
  private:
   RoadGraphBuilder& builder_;
   std::vector<RoadGraphBuilder::WayNode> nodes_;
+  std::vector<std::string_view> strings_;
+  TagPairs pairs_;
 };
 
 }  // namespace

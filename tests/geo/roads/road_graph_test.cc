@@ -1,6 +1,8 @@
 #include "geo/roads/road_graph.h"
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "geo/core/geodesic.h"
 #include "geo/roads/osm_import.h"
@@ -212,6 +214,51 @@ TEST(RealExtractTest, UnreadableFilesAreErrors) {
   std::ofstream(junk) << "this is not a pbf";
   EXPECT_THAT(ImportOsm(junk, *profile),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cannot read OSM data")));
+}
+
+// Every input osm_import_fuzz ever crashed on (tests/fuzz/regressions/osm_import_fuzz/; the first
+// byte picks the format as in the fuzz target: odd = PBF, even = OSM XML) is read without a crash
+// and answers OK or a clean INVALID_ARGUMENT naming the file.
+TEST(RealExtractTest, FuzzRegressionInputsAreCleanErrors) {
+  auto profile = SpeedProfile::Parse(DefaultCarProfileCsv(), "car.csv");
+  ASSERT_TRUE(profile.ok());
+  const std::filesystem::path dir =
+      std::filesystem::path(CAREREACH_SOURCE_DIR) / "tests/fuzz/regressions/osm_import_fuzz";
+  int inputs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(bytes.empty()) << entry.path();
+    const std::string path =
+        testing::TempDir() + "/fuzz-regression" + ((bytes[0] & 1) ? ".osm.pbf" : ".osm");
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(1);
+    absl::StatusOr<RoadGraph> graph = ImportOsm(path, *profile);
+    if (!graph.ok()) {
+      EXPECT_THAT(graph.status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(path)))
+          << entry.path();
+    }
+    ++inputs;
+  }
+  EXPECT_GE(inputs, 1);
+}
+
+// A PBF string-table entry with a NUL byte inside ("oneway" stored as "n\3\0\0\0y") shifts
+// libosmium's NUL-separated tag walk past the end of its buffer; the import must refuse the way
+// by id instead (crash-5d86c642..., found by osm_import_fuzz in CI on 2026-12-05).
+TEST(RealExtractTest, TagStringWithANulByteIsAnErrorNamingTheWay) {
+  auto profile = SpeedProfile::Parse(DefaultCarProfileCsv(), "car.csv");
+  ASSERT_TRUE(profile.ok());
+  std::ifstream in(std::string(CAREREACH_SOURCE_DIR) +
+                       "/tests/fuzz/regressions/osm_import_fuzz/"
+                       "crash-5d86c642ee2bf5875b66e0118d2e7cf8ed7acaea",
+                   std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(bytes.size(), 223u);
+  const std::string path = testing::TempDir() + "/nul-in-tag.osm.pbf";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(1);
+  EXPECT_THAT(ImportOsm(path, *profile), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                  testing::AllOf(HasSubstr(path), HasSubstr("way "),
+                                                                 HasSubstr("malformed tag list"))));
 }
 
 }  // namespace
