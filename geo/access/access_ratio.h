@@ -59,7 +59,7 @@ struct AccessRatioAnswer {
 // ..."; RESOURCE_EXHAUSTED past limits.max_facilities) and computes access with catchments of
 // drive minutes (or straight-line minutes via the model) <= catchment_minutes (inclusive), via
 // FacilityCatchments. Drive mode needs `drive` (FAILED_PRECONDITION); DEADLINE_EXCEEDED once
-// request.deadline passes.
+// request.deadline passes, CANCELLED once its caller has gone.
 absl::StatusOr<AccessRatioAnswer> ComputeAccessRatios(const Region& region,
                                                       const DriveRegion* drive,
                                                       const AccessRatioRequest& request,

@@ -61,7 +61,8 @@ struct AllianceCoverageAnswer {
 // is computed once; the union and every "without" are per-unit minima over those, so the cost
 // is that of K coverage computations, not 2K+1. In drive mode minutes and miles are minimised
 // independently (fastest time and shortest distance, as DriveTravel reports them). Drive mode
-// needs `drive`; without it FAILED_PRECONDITION. DEADLINE_EXCEEDED once request.deadline passes.
+// needs `drive`; without it FAILED_PRECONDITION. DEADLINE_EXCEEDED once request.deadline passes,
+// CANCELLED once its caller has gone.
 absl::StatusOr<AllianceCoverageAnswer> ComputeAllianceCoverage(
     const Region& region, const DriveRegion* drive, const AllianceCoverageRequest& request,
     const CoverageLimits& limits);

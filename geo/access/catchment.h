@@ -53,7 +53,7 @@ struct CatchmentParams {
 // std::thread::hardware_concurrency() threads (each with its own thread-local search).
 // INVALID_ARGUMENT for bad bounds, model or coordinates ("facilities[3].location.lat: ...");
 // drive mode needs `drive` (FAILED_PRECONDITION otherwise); DEADLINE_EXCEEDED once
-// params.deadline passes.
+// params.deadline passes, CANCELLED once its caller has gone.
 absl::StatusOr<std::vector<std::vector<UnitReach>>> FacilityCatchments(
     const Region& region, const DriveRegion* drive, std::span<const geo::LonLat> facilities,
     const CatchmentParams& params, std::vector<int32_t>* unsnapped_facilities);

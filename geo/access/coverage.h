@@ -87,7 +87,8 @@ absl::Status ValidateTravelModel(const TravelModel& travel, const Region& region
                                  const DriveRegion* drive);
 
 // Nearest facility of every unit of `region` by geodesic distance, in region unit order.
-// Facilities must be non-empty and valid. DEADLINE_EXCEEDED once `deadline` passes.
+// Facilities must be non-empty and valid. DEADLINE_EXCEEDED once `deadline` passes, CANCELLED once
+// its caller has gone.
 absl::StatusOr<std::vector<UnitTravel>> StraightLineTravel(const Region& region,
                                                            std::span<const Facility> facilities,
                                                            const StraightLineModel& model,

@@ -53,10 +53,11 @@ using internal::Scope;
 using internal::ValidateMaxPicks;
 
 std::vector<GreedyPick> LazyGreedyMaxCoverage(const MaxCoverageProblem& p, int32_t max_picks,
-                                              double target_total) {
+                                              double target_total, const geo::Deadline& stop) {
   GreedyState state(p);
   std::vector<GreedyPick> picks;
   while (static_cast<int32_t>(picks.size()) < max_picks && state.total() < target_total) {
+    if (stop.Stopped()) break;
     const auto [c, gain] = state.LazyBest();
     if (c < 0) break;
     state.Take(c, gain);
@@ -214,9 +215,9 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> RecommendCatchments(
 
 // Greedy picks over the catchments: residents weigh their population; the network's catchments
 // are covered from the start.
-void PickGreedily(const Region& units, const RecommendRequest& request,
-                  const std::vector<std::vector<UnitReach>>& catchments,
-                  const std::vector<int32_t>& kept, Recommendation* answer) {
+absl::Status PickGreedily(const Region& units, const RecommendRequest& request,
+                          const std::vector<std::vector<UnitReach>>& catchments,
+                          const std::vector<int32_t>& kept, Recommendation* answer) {
   std::vector<double> weights(units.units.size());
   for (size_t i = 0; i < weights.size(); ++i) {
     weights[i] = static_cast<double>(units.units[i].population);
@@ -239,13 +240,18 @@ void PickGreedily(const Region& units, const RecommendRequest& request,
   // rounding.
   const double target_total =
       request.target_share > 0 ? request.target_share * total * (1 - 1e-12) : kNoTarget;
-  for (const GreedyPick& g : LazyGreedyMaxCoverage(problem, request.max_picks, target_total)) {
+  const std::vector<GreedyPick> picks =
+      LazyGreedyMaxCoverage(problem, request.max_picks, target_total, request.deadline);
+  RETURN_IF_ERROR(
+      request.deadline.Check("recommendation", absl::StrFormat(" after %d picks", picks.size())));
+  for (const GreedyPick& g : picks) {
     answer->picks.push_back(
         {kept[g.candidate], g.gain, g.total, total > 0 ? g.total / total : 0.0});
   }
   const double final_covered = answer->picks.empty() ? answer->base_covered_population
                                                      : answer->picks.back().covered_population;
   answer->target_met = request.target_share > 0 && final_covered >= target_total;
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -267,7 +273,7 @@ absl::StatusOr<Recommendation> RecommendAdditions(const Region& region, const Dr
   std::vector<int32_t> kept;  // candidate index per candidate catchment
   ASSIGN_OR_RETURN(const std::vector<std::vector<UnitReach>> catchments,
                    RecommendCatchments(units, unit_drive, request, &kept, &answer));
-  PickGreedily(units, request, catchments, kept, &answer);
+  RETURN_IF_ERROR(PickGreedily(units, request, catchments, kept, &answer));
   return answer;
 }
 

@@ -51,9 +51,12 @@ inline constexpr double kNoTarget = std::numeric_limits<double>::infinity();
 
 // Picks up to max_picks candidates, each time the one with the largest marginal gain (ties:
 // lowest index), stopping early when the covered total reaches target_total (checked before
-// each pick; kNoTarget for none) or when no candidate adds anything.
+// each pick; kNoTarget for none) or when no candidate adds anything. Also stops, with the picks
+// made so far, once `stop` has stopped (looked at before each pick); the caller turns that into
+// its error with stop.Check().
 std::vector<GreedyPick> LazyGreedyMaxCoverage(const MaxCoverageProblem& p, int32_t max_picks,
-                                              double target_total = kNoTarget);
+                                              double target_total = kNoTarget,
+                                              const geo::Deadline& stop = geo::Deadline());
 // The reference: plain greedy, recomputing every gain each round. Same contract and answers.
 std::vector<GreedyPick> PlainGreedyMaxCoverage(const MaxCoverageProblem& p, int32_t max_picks,
                                                double target_total = kNoTarget);
@@ -105,7 +108,8 @@ struct Recommendation {
 // "network[0].id: ...", "county_fips[1]: ..."; RESOURCE_EXHAUSTED when network and candidates
 // together exceed limits.max_facilities), computes every facility's catchment once
 // (FacilityCatchments) and picks greedily (LazyGreedyMaxCoverage) by residents gained. Drive mode
-// needs `drive` (FAILED_PRECONDITION); DEADLINE_EXCEEDED once request.deadline passes.
+// needs `drive` (FAILED_PRECONDITION); DEADLINE_EXCEEDED once request.deadline passes, CANCELLED
+// once its caller has gone.
 absl::StatusOr<Recommendation> RecommendAdditions(const Region& region, const DriveRegion* drive,
                                                   const RecommendRequest& request,
                                                   const CoverageLimits& limits);
@@ -163,7 +167,7 @@ struct AdequacyRecommendation {
 // Stops when the county x type passes, at max_picks, or when no candidate can help the failing
 // criterion. INVALID_ARGUMENT with field paths ("candidates[2].specialty_code: ...",
 // "roster[0].location.lat: ...", "county_fips: ..."); FAILED_PRECONDITION in drive mode without
-// `drive`; DEADLINE_EXCEEDED once request.deadline passes.
+// `drive`; DEADLINE_EXCEEDED once request.deadline passes, CANCELLED once its caller has gone.
 absl::StatusOr<AdequacyRecommendation> RecommendForAdequacy(
     const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
     const absl::flat_hash_set<std::string>& telehealth_eligible,

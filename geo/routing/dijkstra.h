@@ -30,9 +30,9 @@ struct Seed {
 
 // Bounded multi-source Dijkstra. One search labels every node it settles with its least cost
 // from any seed, the other metric along that same path, and the seed's source. Searches stop at
-// `bound` (nothing costlier is settled), at the deadline (DEADLINE_EXCEEDED) or when the heap is
-// empty. Labels stay valid until the next Run().
-// Thread safety: one instance per thread (ThreadLocal()); the graph is shared const.
+// `bound` (nothing costlier is settled), when `deadline` stops (DEADLINE_EXCEEDED, or CANCELLED by
+// its probe) or when the heap is empty. Labels stay valid until the next Run(). Thread safety: one
+// instance per thread (ThreadLocal()); the graph is shared const.
 class Dijkstra {
  public:
   static constexpr float kInfinity = std::numeric_limits<float>::infinity();

@@ -133,6 +133,17 @@ TEST(GreedyTest, StopsAtTheTargetAndWhenNothingIsGained) {
   EXPECT_THAT(LazyGreedyMaxCoverage(in.problem(), 0), IsEmpty());
 }
 
+TEST(GreedyTest, StopsPickingOnceTheCallHasStopped) {
+  Instance in{{5, 4, 2, 1, 3}, {1, 0, 0, 0, 0}, {{0, 3}, {1, 4}, {2}, {0, 1}}};
+  const geo::Deadline running(absl::InfiniteFuture(), [] { return false; });
+  EXPECT_EQ(LazyGreedyMaxCoverage(in.problem(), 10, kNoTarget, running).size(), 3u);
+  const geo::Deadline cancelled(absl::InfiniteFuture(), [] { return true; });
+  EXPECT_THAT(LazyGreedyMaxCoverage(in.problem(), 10, kNoTarget, cancelled), IsEmpty());
+  EXPECT_TRUE(cancelled.cancelled());
+  const geo::Deadline passed(absl::Now() - absl::Seconds(1));
+  EXPECT_THAT(LazyGreedyMaxCoverage(in.problem(), 10, kNoTarget, passed), IsEmpty());
+}
+
 // Five units on the equator (one degree of longitude = 69.17 miles), two counties:
 //   01001: U0 at lon 0.0 (1,000), U1 at 0.1 (2,000), U2 at 0.5 (500);
 //   01003: U3 at 1.0 (4,000), U4 at 1.1 (300).
