@@ -32,7 +32,7 @@ class SqliteTest : public ::testing::Test {
     ASSERT_TRUE(
         Exec(db_, "CREATE TABLE t (k INTEGER PRIMARY KEY, s TEXT UNIQUE, b BLOB, d REAL)").ok());
   }
-  void TearDown() override { sqlite3_close(db_); }
+  void TearDown() override { EXPECT_EQ(sqlite3_close(db_), SQLITE_OK); }
 
   int64_t Count() {
     Statement select(db_, "SELECT COUNT(*) FROM t");
@@ -194,7 +194,7 @@ TEST_F(SqliteTest, MigrateAppliesEachPendingMigrationOnce) {
   EXPECT_EQ(*UserVersion(other), 1);
   ASSERT_TRUE(Migrate(other, 1, migrations).ok());
   EXPECT_EQ(*UserVersion(other), 2);
-  sqlite3_close(other);
+  EXPECT_EQ(sqlite3_close(other), SQLITE_OK);
 }
 
 TEST_F(SqliteTest, MigrateRefusesMisnamedNewerAndFailingMigrations) {
@@ -227,20 +227,24 @@ TEST(PrepareDatabaseTest, ConfiguresAFileForDurableWritesAndMigrates) {
   absl::StatusOr<int> version = PrepareDatabase(db, Migrations{.files = kFiles, .sql = kSql});
   ASSERT_TRUE(version.ok()) << version.status();
   EXPECT_EQ(*version, 2);
-  Statement journal(db, "PRAGMA journal_mode");
-  ASSERT_TRUE(*journal.Step());
-  EXPECT_EQ(journal.Text(0), "wal");
-  Statement keys(db, "PRAGMA foreign_keys");
-  ASSERT_TRUE(*keys.Step());
-  EXPECT_EQ(keys.Int(0), 1);
-  sqlite3_close(db);
+  {
+    // Statements are finalized (end of scope) before the connection closes: sqlite3_close
+    // refuses (SQLITE_BUSY) a connection with live statements and it would leak.
+    Statement journal(db, "PRAGMA journal_mode");
+    ASSERT_TRUE(*journal.Step());
+    EXPECT_EQ(journal.Text(0), "wal");
+    Statement keys(db, "PRAGMA foreign_keys");
+    ASSERT_TRUE(*keys.Step());
+    EXPECT_EQ(keys.Int(0), 1);
+  }
+  ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
 
   // A newer schema is refused before anything in the file changes.
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   EXPECT_THAT(
       PrepareDatabase(db, Migrations{.files = {kFiles, 1}, .sql = {kSql, 1}}),
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 2 is newer")));
-  sqlite3_close(db);
+  ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
 }
@@ -251,7 +255,7 @@ TEST(PrepareDatabaseTest, RefusesADatabaseWithoutWriteAheadLogging) {
   EXPECT_THAT(PrepareDatabase(db, Migrations{.files = kFiles, .sql = kSql}),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        Eq("cannot use write-ahead logging (journal_mode is \"memory\")")));
-  sqlite3_close(db);
+  EXPECT_EQ(sqlite3_close(db), SQLITE_OK);
 }
 
 }  // namespace

@@ -76,7 +76,7 @@ class RawDb {
     EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
     sqlite3_busy_timeout(db_, 5000);
   }
-  ~RawDb() { sqlite3_close(db_); }
+  ~RawDb() { sqlite3_close_v2(db_); }  // closes once its statements are finalized
   // SQLITE_OK or the error code; *error gets sqlite's message.
   int Exec(const std::string& sql, std::string* error = nullptr) {
     char* message = nullptr;
