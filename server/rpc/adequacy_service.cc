@@ -13,6 +13,7 @@
 #include "server/rpc/limits.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
+#include "server/rpc/stream_end.h"
 
 namespace carereach::rpc {
 namespace {
@@ -29,7 +30,9 @@ absl::Status ReadRequest(Stream* stream, int64_t max_rows, v1::AdequacyRequestHe
   }
   *header = message.header();
   if (absl::Status s = CheckStringLimits(*header, "header"); !s.ok()) return s;
+  int64_t messages = 1;
   while (stream->Read(&message)) {
+    ++messages;
     if (message.has_header()) {
       return absl::InvalidArgumentError("header: sent twice; send it once, first");
     }
@@ -44,7 +47,7 @@ absl::Status ReadRequest(Stream* stream, int64_t max_rows, v1::AdequacyRequestHe
       roster->push_back(std::move(row));
     }
   }
-  return absl::OkStatus();
+  return CheckStreamEnded(*stream, message, messages);
 }
 
 }  // namespace

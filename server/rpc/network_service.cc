@@ -16,6 +16,7 @@
 #include "server/rpc/limits.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
+#include "server/rpc/stream_end.h"
 #include "server/store/paging.h"
 
 namespace carereach::rpc {
@@ -121,13 +122,16 @@ absl::StatusOr<v1::ImportNetworkHeader> ReadImport(
   v1::ImportNetworkHeader header = message.header();
   RETURN_IF_ERROR(CheckStringLimits(header, "header"));
   int64_t bytes = 0;
+  int64_t messages = 1;
   while (reader.Read(&message)) {
+    ++messages;
     if (message.has_header()) {
       return absl::InvalidArgumentError("header: sent twice; send it once, first");
     }
     RETURN_IF_ERROR(
         AppendProviders(message.providers().providers(), max_rows, max_bytes, &bytes, rows));
   }
+  RETURN_IF_ERROR(CheckStreamEnded(reader, message, messages));
   return header;
 }
 

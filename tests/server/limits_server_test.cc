@@ -502,5 +502,48 @@ TEST_F(LimitsServerTest, StreamedHeaderStringsAreChecked) {
   EXPECT_EQ(s.error_message(), "header.specialty_codes[0]: 65 bytes, at most 64");
 }
 
+// gRPC's Read() is false both at the end of a client stream and at a message it cannot parse; a
+// stream with unparseable bytes in the middle must not be taken as ended there (that imported
+// the rows before it and dropped the rest, answering OK).
+TEST_F(LimitsServerTest, UnparseableBytesInsideAStreamAreInvalidArgumentAndNothingIsKept) {
+  Start(Options(0, 0));
+  const std::string garbage = "\x0a\xff\xff\xff\xff";  // a varint that never ends
+  v1::ImportNetworkRequest header;
+  header.mutable_header()->set_network_id("torn");
+  header.mutable_header()->set_create_if_missing(true);
+  v1::ImportNetworkRequest batch;
+  *batch.mutable_providers()->add_providers() = Hospital("h1", 0.5);
+  v1::ImportNetworkRequest batch2;
+  *batch2.mutable_providers()->add_providers() = Hospital("h2", 0.6);
+  grpc::Status s = GenericStream(
+      "/carereach.v1.NetworkService/ImportNetwork",
+      {header.SerializeAsString(), batch.SerializeAsString(), garbage, batch2.SerializeAsString()});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("message 2 of the stream: the bytes received are not a valid "
+                        "carereach.v1.ImportNetworkRequest message"));
+  v1::GetNetworkRequest get;
+  get.set_network_id("torn");
+  v1::GetNetworkResponse got;
+  EXPECT_EQ(networks_->GetNetwork(Ctx().get(), get, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // The same stream without the garbage imports both rows.
+  s = GenericStream(
+      "/carereach.v1.NetworkService/ImportNetwork",
+      {header.SerializeAsString(), batch.SerializeAsString(), batch2.SerializeAsString()});
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(networks_->GetNetwork(Ctx().get(), get, &got).ok());
+  EXPECT_EQ(got.network().latest_provider_count(), 2);
+
+  v1::EvaluateAdequacyRequest adequacy;
+  adequacy.mutable_header()->set_region("equator");
+  v1::EvaluateAdequacyRequest rows;
+  *rows.mutable_providers()->add_providers() = Hospital("h1", 0.5);
+  s = GenericStream("/carereach.v1.AdequacyService/EvaluateAdequacy",
+                    {adequacy.SerializeAsString(), garbage, rows.SerializeAsString()});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("message 1 of the stream"));
+}
+
 }  // namespace
 }  // namespace carereach
