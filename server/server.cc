@@ -427,5 +427,6 @@ void Server::Shutdown(absl::Duration grace) {
 void Server::Wait() { server_->Wait(); }
 
 int Server::calls_in_flight() const { return admission_->in_flight(); }
+int64_t Server::calls_refused() const { return admission_->refused(); }
 
 }  // namespace carereach

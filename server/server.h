@@ -2,6 +2,7 @@
 #define CAREREACH_SERVER_SERVER_H_
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -119,6 +120,8 @@ class Server {
 
   // Calls admission control counts as in flight now (for tests).
   int calls_in_flight() const;
+  // Calls admission control has refused since the start (for tests).
+  int64_t calls_refused() const;
 
   // Stops accepting calls (new calls: UNAVAILABLE), lets running calls finish until `grace`
   // passes, then cancels them; a cancelled call's computation stops within milliseconds (it

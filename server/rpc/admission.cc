@@ -156,6 +156,7 @@ absl::Status Admission::Acquire(const std::string& tenant) {
   absl::MutexLock lock(&mu_);
   const int64_t retry_ms = absl::ToInt64Milliseconds(limits_.retry_after);
   if (limits_.max_calls > 0 && total_ >= limits_.max_calls) {
+    ++refused_;
     return absl::ResourceExhaustedError(absl::StrFormat(
         "server busy: %d calls in flight, this server's limit (--max_calls_in_flight); retry "
         "after %d ms (trailing metadata %s)",
@@ -164,6 +165,7 @@ absl::Status Admission::Acquire(const std::string& tenant) {
   int& mine = per_tenant_[tenant];
   if (limits_.max_calls_per_tenant > 0 && mine >= limits_.max_calls_per_tenant) {
     if (mine == 0) per_tenant_.erase(tenant);
+    ++refused_;
     return absl::ResourceExhaustedError(absl::StrFormat(
         "tenant %s has %d calls in flight, this server's limit per tenant "
         "(--max_calls_per_tenant); retry after %d ms (trailing metadata %s)",
@@ -185,6 +187,11 @@ void Admission::Release(const std::string& tenant) {
 int Admission::in_flight() const {
   absl::MutexLock lock(&mu_);
   return total_;
+}
+
+int64_t Admission::refused() const {
+  absl::MutexLock lock(&mu_);
+  return refused_;
 }
 
 bool IsAdmissionExempt(std::string_view method_path) {

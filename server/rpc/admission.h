@@ -51,11 +51,14 @@ class Admission {
   const Limits& limits() const { return limits_; }
   // Calls in flight now (for tests).
   int in_flight() const;
+  // Calls refused by Acquire since the start (for tests).
+  int64_t refused() const;
 
  private:
   const Limits limits_;
   mutable absl::Mutex mu_;
   int total_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t refused_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string, int> per_tenant_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -98,6 +98,16 @@ class LimitsServerTest : public testing::Test {
     return true;
   }
 
+  // Waits (up to 10 s) until admission control has refused `n` calls in all.
+  bool WaitRefused(int64_t n) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (server_->calls_refused() != n) {
+      if (std::chrono::steady_clock::now() > until) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  }
+
   static v1::ComputeCoverageRequest EquatorRequest() {
     v1::ComputeCoverageRequest r;
     r.set_region("equator");
@@ -181,6 +191,9 @@ TEST_F(LimitsServerTest, BeyondTheGlobalLimitExactlyTheExtraCallsAreRefusedWithA
   std::vector<HeldCall> held;
   for (int i = 0; i < 5; ++i) held.push_back(Hold("tenant" + std::to_string(i)));
   ASSERT_TRUE(WaitInFlight(3));
+  // The other two must have reached the server (and been refused) before any slot is given
+  // back below, or a late one would be admitted into a freed slot.
+  ASSERT_TRUE(WaitRefused(2)) << server_->calls_refused();
 
   std::multimap<grpc::string_ref, grpc::string_ref> trailers;
   std::unique_ptr<grpc::ClientContext> kept;
