@@ -3,12 +3,15 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <osmium/handler.hpp>
 #include <osmium/handler/node_locations_for_ways.hpp>
 #include <osmium/index/map/flex_mem.hpp>
 #include <osmium/io/any_input.hpp>
+#include <osmium/io/file.hpp>
 #include <osmium/osm/way.hpp>
 #include <osmium/visitor.hpp>
+#include <protozero/pbf_reader.hpp>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -101,6 +104,61 @@ class WayHandler : public osmium::handler::Handler {
   TagPairs pairs_;
 };
 
+// Walks the blob framing of a PBF file before libosmium reads it: each blob is a 4-byte
+// big-endian header length, a BlobHeader message (`type` = field 1, `datasize` = field 3) and
+// `datasize` bytes. libosmium 2.19 compares a BlobHeader's type with strncmp on a null pointer
+// when the type is missing (undefined behaviour, found by osm_import_fuzz), so such a file is
+// refused here, naming the blob; every other check stays libosmium's. Reads only the headers.
+absl::Status CheckPbfBlobHeaders(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrFormat("%s: cannot open", path));
+  std::string header;
+  for (int64_t blob = 0;; ++blob) {
+    unsigned char size_bytes[4];
+    in.read(reinterpret_cast<char*>(size_bytes), 4);
+    if (in.gcount() == 0) return absl::OkStatus();  // end of file between blobs
+    if (in.gcount() != 4) break;
+    const uint32_t header_bytes = (uint32_t{size_bytes[0]} << 24) |
+                                  (uint32_t{size_bytes[1]} << 16) | (uint32_t{size_bytes[2]} << 8) |
+                                  uint32_t{size_bytes[3]};
+    if (header_bytes == 0 || header_bytes > 64 * 1024) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: cannot read OSM data: blob %d: header of %d bytes (1 to 65536 allowed)", path, blob,
+          header_bytes));
+    }
+    header.resize(header_bytes);
+    in.read(header.data(), header_bytes);
+    if (static_cast<uint32_t>(in.gcount()) != header_bytes) break;
+    bool has_type = false;
+    int64_t data_bytes = 0;
+    try {
+      protozero::pbf_reader message(header);
+      while (message.next()) {
+        if (message.tag() == 1 &&
+            message.wire_type() == protozero::pbf_wire_type::length_delimited) {
+          has_type = !message.get_view().empty();
+        } else if (message.tag() == 3 && message.wire_type() == protozero::pbf_wire_type::varint) {
+          data_bytes = message.get_int32();
+        } else {
+          message.skip();
+        }
+      }
+    } catch (const std::exception& e) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: cannot read OSM data: blob %d: header does not parse (%s)", path, blob, e.what()));
+    }
+    if (!has_type || data_bytes <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s: cannot read OSM data: blob %d: header without %s", path, blob,
+                          has_type ? "a positive datasize" : "a type"));
+    }
+    in.seekg(data_bytes, std::ios::cur);
+    if (!in) break;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s: cannot read OSM data: the file ends inside a blob", path));
+}
+
 }  // namespace
 
 double ProfileSpeeds::WaySpeedKph(const RoadGraphBuilder::Tags& tags) const {
@@ -118,6 +176,11 @@ absl::StatusOr<RoadGraph> ImportOsm(const std::string& path, const SpeedProfile&
   ProfileSpeeds speeds(profile);
   RoadGraphBuilder builder(speeds);
   try {
+    if (const osmium::io::File file(path);
+        file.format() == osmium::io::file_format::pbf &&
+        file.compression() == osmium::io::file_compression::none) {
+      if (absl::Status s = CheckPbfBlobHeaders(path); !s.ok()) return s;
+    }
     LocationIndex index;
     osmium::handler::NodeLocationsForWays<LocationIndex> locations(index);
     locations.ignore_errors();  // missing nodes become invalid locations, counted by the builder

@@ -261,5 +261,25 @@ TEST(RealExtractTest, TagStringWithANulByteIsAnErrorNamingTheWay) {
                                                                  HasSubstr("malformed tag list"))));
 }
 
+// A PBF BlobHeader without its type made libosmium 2.19 call strncmp with a null pointer
+// (undefined behaviour; crash-379a3868..., found by osm_import_fuzz on 2026-12-05): refused
+// before libosmium reads the file, naming the blob.
+TEST(RealExtractTest, BlobHeaderWithoutATypeIsAnErrorNamingTheBlob) {
+  auto profile = SpeedProfile::Parse(DefaultCarProfileCsv(), "car.csv");
+  ASSERT_TRUE(profile.ok());
+  std::ifstream in(std::string(CAREREACH_SOURCE_DIR) +
+                       "/tests/fuzz/regressions/osm_import_fuzz/"
+                       "crash-379a386805d7e7d48b682a7c4f32cfa262020e1c",
+                   std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(bytes.size(), 138u);
+  const std::string path = testing::TempDir() + "/untyped-blob.osm.pbf";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(1);
+  EXPECT_THAT(
+      ImportOsm(path, *profile),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               testing::AllOf(HasSubstr(path), HasSubstr("blob 0: header without a type"))));
+}
+
 }  // namespace
 }  // namespace carereach::roads
