@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -88,24 +89,22 @@ class LimitsServerTest : public testing::Test {
     return call.stream->Finish();
   }
 
-  // Waits (up to 10 s) until the server counts `n` calls in flight.
-  bool WaitInFlight(int n) {
+  // Waits (up to 10 s) until `done()` holds.
+  static bool WaitUntil(const std::function<bool()>& done) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (server_->calls_in_flight() != n) {
+    while (!done()) {
       if (std::chrono::steady_clock::now() > until) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return true;
   }
-
-  // Waits (up to 10 s) until admission control has refused `n` calls in all.
+  // ... until the server counts `n` calls in flight.
+  bool WaitInFlight(int n) {
+    return WaitUntil([&] { return server_->calls_in_flight() == n; });
+  }
+  // ... until admission control has refused `n` calls in all.
   bool WaitRefused(int64_t n) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (server_->calls_refused() != n) {
-      if (std::chrono::steady_clock::now() > until) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
+    return WaitUntil([&] { return server_->calls_refused() == n; });
   }
 
   static v1::ComputeCoverageRequest EquatorRequest() {

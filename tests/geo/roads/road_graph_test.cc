@@ -20,6 +20,23 @@ using testing::HasSubstr;
 using testing_util::AsciiMap;
 using testing_util::StatusIs;
 
+// A file osm_import_fuzz crashed on (tests/fuzz/regressions/osm_import_fuzz/), written as an
+// OSM file the way the fuzz target does: its first byte picks the format (odd = PBF, even = OSM
+// XML), the rest is the file. Returns the written path; *size gets the input's size.
+std::string WriteFuzzInput(const std::filesystem::path& input, const std::string& name,
+                           size_t* size = nullptr) {
+  std::ifstream in(input, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (size != nullptr) *size = bytes.size();
+  if (bytes.empty()) return "";
+  const std::string path = testing::TempDir() + "/" + name + ((bytes[0] & 1) ? ".osm.pbf" : ".osm");
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(1);
+  return path;
+}
+
+const std::filesystem::path kFuzzRegressions =
+    std::filesystem::path(CAREREACH_SOURCE_DIR) / "tests/fuzz/regressions/osm_import_fuzz";
+
 int CountArcs(const RoadGraph& g, uint32_t from, uint32_t to) {
   int n = 0;
   for (const Arc& a : g.OutArcs(from)) n += a.head == to;
@@ -222,16 +239,10 @@ TEST(RealExtractTest, UnreadableFilesAreErrors) {
 TEST(RealExtractTest, FuzzRegressionInputsAreCleanErrors) {
   auto profile = SpeedProfile::Parse(DefaultCarProfileCsv(), "car.csv");
   ASSERT_TRUE(profile.ok());
-  const std::filesystem::path dir =
-      std::filesystem::path(CAREREACH_SOURCE_DIR) / "tests/fuzz/regressions/osm_import_fuzz";
   int inputs = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    ASSERT_FALSE(bytes.empty()) << entry.path();
-    const std::string path =
-        testing::TempDir() + "/fuzz-regression" + ((bytes[0] & 1) ? ".osm.pbf" : ".osm");
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(1);
+  for (const auto& entry : std::filesystem::directory_iterator(kFuzzRegressions)) {
+    const std::string path = WriteFuzzInput(entry.path(), "fuzz-regression");
+    ASSERT_FALSE(path.empty()) << entry.path();
     absl::StatusOr<RoadGraph> graph = ImportOsm(path, *profile);
     if (!graph.ok()) {
       EXPECT_THAT(graph.status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(path)))
@@ -248,14 +259,10 @@ TEST(RealExtractTest, FuzzRegressionInputsAreCleanErrors) {
 TEST(RealExtractTest, TagStringWithANulByteIsAnErrorNamingTheWay) {
   auto profile = SpeedProfile::Parse(DefaultCarProfileCsv(), "car.csv");
   ASSERT_TRUE(profile.ok());
-  std::ifstream in(std::string(CAREREACH_SOURCE_DIR) +
-                       "/tests/fuzz/regressions/osm_import_fuzz/"
-                       "crash-5d86c642ee2bf5875b66e0118d2e7cf8ed7acaea",
-                   std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ASSERT_EQ(bytes.size(), 223u);
-  const std::string path = testing::TempDir() + "/nul-in-tag.osm.pbf";
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(1);
+  size_t size = 0;
+  const std::string path = WriteFuzzInput(
+      kFuzzRegressions / "crash-5d86c642ee2bf5875b66e0118d2e7cf8ed7acaea", "nul-in-tag", &size);
+  ASSERT_EQ(size, 223u);
   EXPECT_THAT(ImportOsm(path, *profile), StatusIs(absl::StatusCode::kInvalidArgument,
                                                   testing::AllOf(HasSubstr(path), HasSubstr("way "),
                                                                  HasSubstr("malformed tag list"))));
@@ -267,14 +274,10 @@ TEST(RealExtractTest, TagStringWithANulByteIsAnErrorNamingTheWay) {
 TEST(RealExtractTest, BlobHeaderWithoutATypeIsAnErrorNamingTheBlob) {
   auto profile = SpeedProfile::Parse(DefaultCarProfileCsv(), "car.csv");
   ASSERT_TRUE(profile.ok());
-  std::ifstream in(std::string(CAREREACH_SOURCE_DIR) +
-                       "/tests/fuzz/regressions/osm_import_fuzz/"
-                       "crash-379a386805d7e7d48b682a7c4f32cfa262020e1c",
-                   std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ASSERT_EQ(bytes.size(), 138u);
-  const std::string path = testing::TempDir() + "/untyped-blob.osm.pbf";
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(1);
+  size_t size = 0;
+  const std::string path = WriteFuzzInput(
+      kFuzzRegressions / "crash-379a386805d7e7d48b682a7c4f32cfa262020e1c", "untyped-blob", &size);
+  ASSERT_EQ(size, 138u);
   EXPECT_THAT(
       ImportOsm(path, *profile),
       StatusIs(absl::StatusCode::kInvalidArgument,
