@@ -10,29 +10,26 @@
 #include "absl/time/time.h"
 #include "geo/core/deadline.h"
 #include "geo/roads/road_graph.h"
+#include "geo/routing/radix_heap.h"
+#include "geo/routing/route_key.h"
 
 namespace carereach::routing {
 
-enum class Metric { kSeconds, kMeters };
-// Forward follows arcs as they run (from a source outwards); backward follows them reversed
-// (towards a target: a search from the facilities over reversed arcs gives every node its
-// travel TO the nearest facility).
-enum class Direction { kForward, kBackward };
-
-// A search starts at `node` with cost already spent (e.g. the part of a segment between a
-// facility and the segment's end, plus the off-road leg), labelled with `source`.
+// A search starts at `node` with a cost already spent (e.g. the part of a segment between a
+// facility and the segment's end, plus the off-road leg) as a key in the search metric,
+// labelled with `source`.
 struct Seed {
   uint32_t node = 0;
-  float cost = 0;   // in the search metric
-  float other = 0;  // the other metric along the same way
+  RouteKey key = 0;
   int32_t source = 0;
 };
 
-// Bounded multi-source Dijkstra. One search labels every node it settles with its least cost
-// from any seed, the other metric along that same path, and the seed's source. Searches stop at
-// `bound` (nothing costlier is settled), when `deadline` stops (DEADLINE_EXCEEDED, or CANCELLED by
-// its probe) or when the heap is empty. Labels stay valid until the next Run(). Thread safety: one
-// instance per thread (ThreadLocal()); the graph is shared const.
+// Bounded multi-source Dijkstra over route keys (route_key.h), the reference every other engine
+// is compared with. One search labels every node it settles with its least key from any seed
+// (ties: the smaller source) and that seed's source. Searches stop at `bound_key` (nothing
+// costlier is settled), when `deadline` stops (DEADLINE_EXCEEDED, or CANCELLED by its probe) or
+// when the heap is empty. Labels stay valid until the next Run(). Thread safety: one instance
+// per thread (ThreadLocal()); the graph is shared const.
 class Dijkstra {
  public:
   static constexpr float kInfinity = std::numeric_limits<float>::infinity();
@@ -43,44 +40,22 @@ class Dijkstra {
   // allocated once per thread and graph, never per request).
   static Dijkstra& ThreadLocal(const roads::RoadGraph& graph);
 
-  absl::Status Run(std::span<const Seed> seeds, Direction direction, Metric metric, float bound,
-                   const geo::Deadline& deadline = {});
+  absl::Status Run(std::span<const Seed> seeds, Direction direction, Metric metric,
+                   RouteKey bound_key, const geo::Deadline& deadline = {});
 
   bool reached(uint32_t n) const { return (labels_[n].stamp >> 1) == generation_; }
-  float cost(uint32_t n) const { return reached(n) ? labels_[n].cost : kInfinity; }
-  float other(uint32_t n) const { return reached(n) ? labels_[n].other : kInfinity; }
+  RouteKey key(uint32_t n) const { return reached(n) ? labels_[n].key : kUnreached; }
   int32_t source(uint32_t n) const { return reached(n) ? labels_[n].source : -1; }
   // Nodes settled by the last Run, in order of cost.
   std::span<const uint32_t> settled() const { return settled_; }
 
  private:
-  // Radix heap: a monotone priority queue (Dijkstra never pops a key below the last popped).
-  // Keys are non-negative floats, whose bit patterns order like unsigned integers. Push is O(1),
-  // pop amortised O(log range); entries are (key bits, node), duplicates allowed (stale entries
-  // are skipped when popped).
-  class RadixHeap {
-   public:
-    void Clear();
-    bool Empty() const { return size_ == 0; }
-    void Push(uint32_t key, uint32_t node);
-    // Removes and returns an entry with the least key.
-    std::pair<uint32_t, uint32_t> Pop();
+  bool Improve(uint32_t node, RouteKey key, int32_t source);
 
-   private:
-    static int Bucket(uint32_t key, uint32_t last) {
-      return key == last ? 0 : 32 - __builtin_clz(key ^ last);
-    }
-    std::vector<std::pair<uint32_t, uint32_t>> buckets_[33];
-    uint32_t last_ = 0;
-    size_t size_ = 0;
-  };
-  bool Improve(uint32_t node, float cost, float other, int32_t source);
-
-  // One node's label, together in one cache line's worth. stamp = 2 x generation of the search
-  // that labelled it, + 1 once settled: no per-search reset of the arrays.
+  // One node's label, 16 bytes. stamp = 2 x generation of the search that labelled it, + 1 once
+  // settled: no per-search reset of the arrays.
   struct Label {
-    float cost;
-    float other;
+    RouteKey key;
     int32_t source;
     uint32_t stamp;
   };

@@ -42,12 +42,8 @@ Costs LegCosts(const roads::Segment& s, double share, double offroad_meters, con
           share * s.meters + offroad_meters};
 }
 
-float Cost(const Costs& c, Metric m) {
-  return static_cast<float>(m == Metric::kSeconds ? c.seconds : c.meters);
-}
-float Other(const Costs& c, Metric m) {
-  return static_cast<float>(m == Metric::kSeconds ? c.meters : c.seconds);
-}
+double Cost(const Costs& c, Metric m) { return m == Metric::kSeconds ? c.seconds : c.meters; }
+double Other(const Costs& c, Metric m) { return m == Metric::kSeconds ? c.meters : c.seconds; }
 
 // Seeds for a search from `points`: each point's exits (forward search) or entries (backward).
 std::vector<Seed> SeedsFrom(const roads::RoadGraph& g, std::span<const std::optional<Snap>> points,
@@ -60,7 +56,7 @@ std::vector<Seed> SeedsFrom(const roads::RoadGraph& g, std::span<const std::opti
     const int n = Ends(s, points[i]->fraction, exits, ends);
     for (int k = 0; k < n; ++k) {
       const Costs c = LegCosts(s, ends[k].share, points[i]->snap_meters, p);
-      seeds.push_back({ends[k].node, Cost(c, metric), Other(c, metric), static_cast<int32_t>(i)});
+      seeds.push_back({ends[k].node, KeyOf(metric, c.seconds, c.meters), static_cast<int32_t>(i)});
     }
   }
   return seeds;
@@ -82,11 +78,13 @@ Best Combine(const roads::RoadGraph& g, const Dijkstra& search, const Snap& poin
   End ends[2];
   const int n = Ends(s, point.fraction, exits, ends);
   for (int k = 0; k < n; ++k) {
-    if (!search.reached(ends[k].node)) continue;
+    const RouteKey key = search.key(ends[k].node);
+    if (!Reached(key)) continue;
     const Costs leg = LegCosts(s, ends[k].share, point.snap_meters, p);
-    const float cost = search.cost(ends[k].node) + Cost(leg, metric);
+    const float cost = static_cast<float>(PrimaryValue(metric, key) + Cost(leg, metric));
     if (cost < best.cost) {
-      best = {cost, search.other(ends[k].node) + Other(leg, metric), search.source(ends[k].node)};
+      best = {cost, static_cast<float>(SecondaryValue(metric, key) + Other(leg, metric)),
+              search.source(ends[k].node)};
     }
   }
   if (auto it = sources_on_segment.find(point.segment); it != sources_on_segment.end()) {
@@ -96,7 +94,8 @@ Best Combine(const roads::RoadGraph& g, const Dijkstra& search, const Snap& poin
                                            : DirectShare(s, src.fraction, point.fraction);
       if (share < 0) continue;
       const Costs c = LegCosts(s, share, point.snap_meters + src.snap_meters, p);
-      if (Cost(c, metric) < best.cost) best = {Cost(c, metric), Other(c, metric), i};
+      const auto cost = static_cast<float>(Cost(c, metric));
+      if (cost < best.cost) best = {cost, static_cast<float>(Other(c, metric)), i};
     }
   }
   return best;
@@ -148,7 +147,7 @@ absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
     const double bound = metric == Metric::kSeconds ? max_seconds : max_meters;
     if (bound <= 0) continue;
     const std::vector<Seed> seeds = SeedsFrom(g, facilities, !unit_exits, metric, params);
-    RETURN_IF_ERROR(search.Run(seeds, direction, metric, static_cast<float>(bound), deadline));
+    RETURN_IF_ERROR(search.Run(seeds, direction, metric, BoundKey(metric, bound), deadline));
     for (size_t i = 0; i < units.size(); ++i) {
       if (!units[i]) continue;
       const Best best = Combine(g, search, *units[i], unit_exits, metric, params, on_segment,
@@ -177,7 +176,7 @@ absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
   const std::vector<Seed> seeds = SeedsFrom(g, origins, /*exits=*/true, Metric::kSeconds, params);
   Dijkstra& search = Dijkstra::ThreadLocal(g);
   RETURN_IF_ERROR(search.Run(seeds, Direction::kForward, Metric::kSeconds,
-                             static_cast<float>(max_seconds), deadline));
+                             BoundKey(Metric::kSeconds, max_seconds), deadline));
   const auto on_segment = BySegment(origins);
   std::vector<PairTravel> out(destinations.size());
   for (size_t i = 0; i < destinations.size(); ++i) {
@@ -229,7 +228,7 @@ absl::StatusOr<std::vector<PointReach>> PointsWithinBound(
   const std::vector<Seed> seeds = SeedsFrom(g, sources, !point_exits, metric, params);
   Dijkstra& search = Dijkstra::ThreadLocal(g);
   RETURN_IF_ERROR(search.Run(seeds, point_exits ? Direction::kBackward : Direction::kForward,
-                             metric, static_cast<float>(bound), deadline));
+                             metric, BoundKey(metric, bound), deadline));
   const absl::flat_hash_map<uint32_t, std::vector<int32_t>> on_segment = {{source.segment, {0}}};
   std::vector<PointReach> reached;
   const auto consider = [&](int32_t i) {
@@ -274,7 +273,7 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNet
   const std::vector<Seed> seeds = SeedsFrom(g, points, forward, Metric::kSeconds, params);
   Dijkstra& search = Dijkstra::ThreadLocal(g);
   RETURN_IF_ERROR(search.Run(seeds, forward ? Direction::kForward : Direction::kBackward,
-                             Metric::kSeconds, static_cast<float>(max_seconds), deadline));
+                             Metric::kSeconds, BoundKey(Metric::kSeconds, max_seconds), deadline));
   // The part of segment `s` within `share_from_start` of its from-end (or to-end), as a polyline.
   const auto piece = [&](uint32_t seg, double lo, double hi) {
     const roads::Segment& s = g.segments[seg];
@@ -298,7 +297,7 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNet
   };
   std::vector<std::vector<geo::LonLat>> reached;
   for (uint32_t u : search.settled()) {
-    const float cu = search.cost(u);
+    const double cu = PrimaryValue(Metric::kSeconds, search.key(u));
     for (const roads::Arc& arc : forward ? g.OutArcs(u) : g.InArcs(u)) {
       const uint32_t seg = arc.segment & ~roads::Arc::kReversedBit;
       const bool reversed = arc.segment & roads::Arc::kReversedBit;
