@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <numeric>
@@ -28,6 +29,7 @@ namespace carereach::routing {
 namespace {
 
 constexpr int32_t kRemaining = -1;
+constexpr int32_t kMinSettleLimit = 20;
 
 // One arc of the remaining graph, kept at both ends (in the tail's out-list and the head's
 // in-list). `hops` counts the road arcs it stands for (for the priority).
@@ -61,7 +63,7 @@ class Contractor;
 // Per-thread scratch of a witness search: bounded Dijkstra on the remaining graph.
 class WitnessSearch {
  public:
-  explicit WitnessSearch(size_t n) : key_(n), stamp_(n, 0) {}
+  explicit WitnessSearch(size_t n) : key_(n), stamp_(n, 0), target_(n, 0) {}
 
   // Least keys from `source` in `metric` (time or distance keys of the edges), skipping `via` and
   // every node `skip` says, until `limit` nodes are settled or keys pass `max_key`. Returns the
@@ -74,6 +76,7 @@ class WitnessSearch {
   bool Labelled(uint32_t n) const { return (stamp_[n] >> 1) == generation_; }
   std::vector<RouteKey> key_;
   std::vector<uint32_t> stamp_;
+  std::vector<uint32_t> target_;  // == generation_ for the targets of this run
   uint32_t generation_ = 0;
   RadixHeap heap_;
 };
@@ -132,6 +135,9 @@ class Contractor {
     std::vector<uint32_t> targets;
     std::vector<RouteKey> found;
     std::vector<uint32_t> time_witnessed;
+    // The searches of one node share the budget once it has many in-neighbours: high-degree
+    // nodes near the top of the hierarchy would otherwise cost degree^2 x limit per evaluation.
+    limit = std::max<int32_t>(kMinSettleLimit, limit * 4 / std::max<int32_t>(4, in_[v].size()));
     for (const Edge& in : in_[v]) {
       const uint32_t u = in.other;
       targets.clear();
@@ -192,12 +198,22 @@ class Contractor {
     return hv != hu ? hv < hu : v < u;
   }
 
+  // v goes before every node within two hops: two nodes of a round are never within two hops
+  // of each other, so the witness searches of a round seldom need the nodes they must avoid.
   bool Independent(uint32_t v) const {
-    for (const Edge& e : out_[v]) {
-      if (!Before(v, e.other)) return false;
+    for (const auto* list : {&out_[v], &in_[v]}) {
+      for (const Edge& e : *list) {
+        if (!Before(v, e.other)) return false;
+      }
     }
-    for (const Edge& e : in_[v]) {
-      if (!Before(v, e.other)) return false;
+    for (const auto* list : {&out_[v], &in_[v]}) {
+      for (const Edge& e : *list) {
+        for (const auto* second : {&out_[e.other], &in_[e.other]}) {
+          for (const Edge& f : *second) {
+            if (f.other != v && !Before(v, f.other)) return false;
+          }
+        }
+      }
     }
     return true;
   }
@@ -223,6 +239,7 @@ class Contractor {
   Hierarchy Assemble() const;
 
   const ContractionParams params_;
+  const bool verbose_ = std::getenv("CAREREACH_CONTRACTION_VERBOSE") != nullptr;
   const uint32_t n_;
   std::vector<std::vector<Edge>> out_, in_;
   std::vector<int32_t> round_;  // kRemaining, kSelected, or the round it was contracted in
@@ -236,22 +253,23 @@ void WitnessSearch::Run(const Contractor& c, uint32_t source, uint32_t via, bool
                         std::vector<RouteKey>& found) {
   if (++generation_ >= (1u << 31)) {
     std::fill(stamp_.begin(), stamp_.end(), 0);
+    std::fill(target_.begin(), target_.end(), 0);
     generation_ = 1;
   }
+  for (uint32_t t : targets) target_[t] = generation_;
   heap_.Clear();
   key_[source] = 0;
   stamp_[source] = generation_ << 1;
   heap_.Push(0, source);
   int32_t settled = 0;
   size_t targets_left = targets.size();
-  // Targets are few: mark them through the stamp's spare bit is not possible, so count settles.
   while (!heap_.Empty() && settled < limit) {
     const auto [k, u] = heap_.Pop();
     if ((stamp_[u] & 1) || k > key_[u]) continue;
     if (k > max_key) break;
     stamp_[u] |= 1;
     ++settled;
-    if (std::find(targets.begin(), targets.end(), u) != targets.end() && --targets_left == 0) break;
+    if (target_[u] == generation_ && --targets_left == 0) break;
     for (const Edge& e : c.Out(u)) {
       if (e.other == via || c.Skipped(e.other)) continue;
       const RouteKey nk = k + (time ? e.time : e.distance);
@@ -337,7 +355,7 @@ absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_v
                                    [&](uint32_t v) { return round_[v] != kRemaining; }),
                     remaining.end());
     ++round;
-    if (absl::Now() - last_log > absl::Seconds(5) || remaining.empty()) {
+    if (absl::Now() - last_log > absl::Seconds(verbose_ ? 0 : 5) || remaining.empty()) {
       last_log = absl::Now();
       log(absl::StrFormat("contraction: round %d, %d nodes left, %d shortcuts, %.1f s", round,
                           remaining.size(), shortcuts_added,

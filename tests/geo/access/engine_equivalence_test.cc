@@ -1,0 +1,186 @@
+// The contraction hierarchy engine (PHAST, RPHAST, bucket tables) gives exactly the answers of
+// the reference Dijkstra engine, whole answers compared, on the three real extracts with the
+// real 2020 tracts and hospitals: coverage in both directions and both metrics, catchments,
+// matrices and isochrones.
+#include <random>
+
+#include "geo/access/catchment.h"
+#include "geo/access/coverage.h"
+#include "geo/access/drive_queries.h"
+#include "geo/io/census.h"
+#include "geo/roads/osm_import.h"
+#include "gtest/gtest.h"
+#include "tests/data_dir.h"
+#include "tests/real_data.h"
+
+namespace carereach::access {
+namespace {
+
+struct Extract {
+  const char* name;
+  const char* county;
+  const char* file;
+};
+
+struct Engines {
+  Region region;
+  DriveRegion hierarchy;            // the default engine
+  DriveRegion dijkstra;             // the reference
+  std::vector<Facility> hospitals;  // open hospitals that snap within 5 km in the region
+  std::vector<Facility> tracts;     // tract centres as facility locations (matrix, catchments)
+};
+
+const Engines& Load(const Extract& e) {
+  static std::map<std::string, Engines>* cache = new std::map<std::string, Engines>();
+  if (auto it = cache->find(e.name); it != cache->end()) return it->second;
+  const std::string dir = testing_util::DataDir();
+  io::LoadReport report;
+  auto units = io::LoadTractCentres(dir + "/census/CenPop2020_Mean_TR.txt", &report);
+  EXPECT_TRUE(units.ok());
+  Engines l;
+  l.region = *BuildRegion(e.name, "", "", {.county_fips = {e.county}}, *units, {});
+  auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
+  auto graph = roads::ImportOsm(dir + "/roads/" + e.file, *profile);
+  EXPECT_TRUE(graph.ok()) << graph.status();
+  roads::RoadGraph copy = *graph;
+  l.hierarchy = BuildDriveRegion(l.region, routing::RoadNetwork::Create(*std::move(graph)));
+  l.dijkstra = BuildDriveRegion(
+      l.region, routing::RoadNetwork::Create(std::move(copy), {.build_hierarchy = false}));
+  EXPECT_NE(l.hierarchy.network->hierarchy(), nullptr);
+  EXPECT_EQ(l.dijkstra.network->hierarchy(), nullptr);
+  for (const Facility& f : *testing_util::LoadOpenHifldHospitals(dir)) {
+    if (l.hierarchy.network->snap_index().Nearest(f.location, 5000)) l.hospitals.push_back(f);
+  }
+  for (const io::PopulationUnit& u : l.region.units) {
+    l.tracts.push_back({.id = u.id, .location = u.location});
+  }
+  return cache->emplace(e.name, std::move(l)).first->second;
+}
+
+class EngineEquivalenceTest : public testing::TestWithParam<Extract> {};
+
+TEST_P(EngineEquivalenceTest, CoverageBothDirectionsAndMetrics) {
+  const Engines& l = Load(GetParam());
+  ASSERT_FALSE(l.hospitals.empty());
+  for (bool to_facility : {true, false}) {
+    CoverageRequest request;
+    request.travel.mode = TravelMode::kDrive;
+    request.travel.drive.to_facility = to_facility;
+    request.facilities = l.hospitals;
+    request.thresholds = {Threshold::Minutes(10), Threshold::Minutes(20), Threshold::Minutes(60),
+                          Threshold::Miles(5), Threshold::Miles(30)};
+    auto a = ComputeCoverage(l.region, &l.hierarchy, request, {});
+    auto b = ComputeCoverage(l.region, &l.dijkstra, request, {});
+    ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
+    int reached = 0;
+    for (size_t i = 0; i < l.region.units.size(); ++i) {
+      const UnitTravel &x = a->travel[i], &y = b->travel[i];
+      EXPECT_EQ(x.facility, y.facility) << l.region.units[i].id << " to_facility " << to_facility;
+      EXPECT_EQ(x.minutes, y.minutes) << l.region.units[i].id;
+      EXPECT_EQ(x.miles, y.miles) << l.region.units[i].id;
+      reached += x.reached();
+    }
+    EXPECT_GT(reached, static_cast<int>(l.region.units.size()) / 2);
+    for (size_t k = 0; k < request.thresholds.size(); ++k) {
+      EXPECT_EQ(a->summary.by_threshold[k].covered_population,
+                b->summary.by_threshold[k].covered_population);
+    }
+  }
+}
+
+TEST_P(EngineEquivalenceTest, CatchmentsTimeDistanceAndFastestRouteMiles) {
+  const Engines& l = Load(GetParam());
+  std::mt19937 rng(7);
+  std::vector<geo::LonLat> sites;
+  for (int i = 0; i < 40; ++i) sites.push_back(l.tracts[rng() % l.tracts.size()].location);
+  for (const Facility& h : l.hospitals) sites.push_back(h.location);
+  for (bool along_fastest : {false, true}) {
+    for (bool to_facility : {true, false}) {
+      CatchmentParams params;
+      params.travel.mode = TravelMode::kDrive;
+      params.travel.drive.to_facility = to_facility;
+      params.max_minutes = 30;
+      params.max_miles = 20;
+      params.miles_along_fastest_route = along_fastest;
+      auto a = FacilityCatchments(l.region, &l.hierarchy, sites, params, nullptr);
+      auto b = FacilityCatchments(l.region, &l.dijkstra, sites, params, nullptr);
+      ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
+      size_t total = 0;
+      for (size_t f = 0; f < sites.size(); ++f) {
+        ASSERT_EQ((*a)[f].size(), (*b)[f].size()) << "site " << f;
+        for (size_t j = 0; j < (*a)[f].size(); ++j) {
+          EXPECT_EQ((*a)[f][j].unit, (*b)[f][j].unit);
+          EXPECT_EQ((*a)[f][j].minutes, (*b)[f][j].minutes);
+          EXPECT_EQ((*a)[f][j].miles, (*b)[f][j].miles);
+        }
+        total += (*a)[f].size();
+      }
+      EXPECT_GT(total, sites.size());
+    }
+  }
+}
+
+TEST_P(EngineEquivalenceTest, MatrixOverTractCentres) {
+  const Engines& l = Load(GetParam());
+  std::mt19937 rng(11);
+  MatrixRequest request;
+  for (int i = 0; i < 40; ++i) request.origins.push_back(l.tracts[rng() % l.tracts.size()]);
+  for (int i = 0; i < 40; ++i) request.destinations.push_back(l.tracts[rng() % l.tracts.size()]);
+  request.origins.push_back(request.destinations[0]);  // a pair on one segment: zero travel
+  request.max_minutes = 45;
+  const auto rows = [&](const DriveRegion& drive) {
+    std::vector<MatrixRow> out;
+    const absl::Status s = ComputeMatrix(drive, request, {}, [&](const MatrixRow& row) {
+      out.push_back(row);
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  };
+  const std::vector<MatrixRow> a = rows(l.hierarchy), b = rows(l.dijkstra);
+  ASSERT_EQ(a.size(), request.origins.size());
+  ASSERT_EQ(a.size(), b.size());
+  int reached = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].origin_index, b[i].origin_index);
+    EXPECT_EQ(a[i].origin_snapped, b[i].origin_snapped);
+    ASSERT_EQ(a[i].travel.size(), b[i].travel.size());
+    for (size_t j = 0; j < a[i].travel.size(); ++j) {
+      EXPECT_EQ(a[i].travel[j].seconds, b[i].travel[j].seconds) << i << " -> " << j;
+      EXPECT_EQ(a[i].travel[j].meters, b[i].travel[j].meters) << i << " -> " << j;
+      reached += std::isfinite(a[i].travel[j].seconds);
+    }
+  }
+  EXPECT_GT(reached, 100);
+}
+
+TEST_P(EngineEquivalenceTest, IsochronesOfTheSameArea) {
+  const Engines& l = Load(GetParam());
+  IsochroneRequest request;
+  for (size_t i = 0; i < l.hospitals.size() && i < 3; ++i) {
+    request.facilities.push_back(l.hospitals[i]);
+  }
+  request.max_minutes = {5, 15};
+  for (bool to_facility : {false, true}) {
+    request.drive.to_facility = to_facility;
+    auto a = ComputeIsochrones(l.hierarchy, request, {});
+    auto b = ComputeIsochrones(l.dijkstra, request, {});
+    ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
+    ASSERT_EQ(a->isochrones.size(), b->isochrones.size());
+    for (size_t k = 0; k < a->isochrones.size(); ++k) {
+      EXPECT_GT(a->isochrones[k].area_km2, 0);
+      EXPECT_NEAR(a->isochrones[k].area_km2, b->isochrones[k].area_km2,
+                  1e-9 * b->isochrones[k].area_km2);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Extracts, EngineEquivalenceTest,
+    testing::Values(Extract{"honolulu", "15003", "honolulu-county-hi-2016.osm.pbf"},
+                    Extract{"imperial", "06025", "imperial-county-ca.osm.pbf"},
+                    Extract{"yuba", "06115", "yuba-county-ca.osm.pbf"}),
+    [](const testing::TestParamInfo<Extract>& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace carereach::access
