@@ -64,6 +64,7 @@ class Contractor;
 class WitnessSearch {
  public:
   explicit WitnessSearch(size_t n) : key_(n), stamp_(n, 0), target_(n, 0) {}
+  size_t size() const { return key_.size(); }
 
   // Least keys from `source` in `metric` (time or distance keys of the edges), skipping `via` and
   // every node `skip` says, until `limit` nodes are settled or keys pass `max_key`. Returns the
@@ -224,12 +225,10 @@ class Contractor {
     constexpr size_t kChunk = 256;
     const size_t chunks = (n + kChunk - 1) / kChunk;
     return geo::WorkerPool::Shared().ParallelFor(chunks, [&](size_t c) -> absl::Status {
+      // Scratch per thread, reused by later builds of graphs of the same size (its labels are
+      // stamped per search, so nothing of an earlier build is ever read).
       thread_local std::unique_ptr<WitnessSearch> search;
-      thread_local const Contractor* owner = nullptr;
-      if (search == nullptr || owner != this) {
-        search = std::make_unique<WitnessSearch>(n_);
-        owner = this;
-      }
+      if (search == nullptr || search->size() != n_) search = std::make_unique<WitnessSearch>(n_);
       RETURN_IF_ERROR(deadline.Check("contraction"));
       for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) fn(i, *search);
       return absl::OkStatus();

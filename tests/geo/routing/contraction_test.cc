@@ -164,6 +164,16 @@ TEST(ContractionTest, SameHierarchyEveryBuild) {
   EXPECT_EQ(a.down_distance_key, b.down_distance_key);
 }
 
+// Per-thread scratch must follow the graph being built (a smaller graph's scratch was once
+// reused for a larger one: out-of-bounds writes that only ASan showed).
+TEST(ContractionTest, BuildsOfGraphsOfOtherSizesInTurn) {
+  for (int side : {3, 7, 4, 6}) {
+    const roads::RoadGraph g = RandomGrid(20 + side, side);
+    ExpectSameAsDijkstra(g, Build(g), /*pairs=*/0, 20 + side);
+    if (HasFatalFailure()) return;
+  }
+}
+
 TEST(ContractionTest, AnExpiredDeadlineStopsTheBuild) {
   const roads::RoadGraph g = RandomGrid(3, 7);
   auto h = BuildHierarchy(
