@@ -1,6 +1,7 @@
 #include "geo/routing/phast.h"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 
 #include "absl/container/flat_hash_set.h"
@@ -244,10 +245,11 @@ RphastBatch& RphastBatch::ThreadLocal(const Hierarchy& hierarchy) {
 namespace {
 
 // The batched sweep: for every local l in order, row l = element-wise min of row l and
-// row(from) + w over its in-arcs, then above `bound` -> kUnreached. Fixed trip counts of
-// kColumns with no branches, so the compiler can unroll and vectorise the column loops.
-void SweepColumns(uint32_t begin, uint32_t end, const uint32_t* first, const uint32_t* from,
-                  const RouteKey* key, RouteKey bound, RouteKey* labels) {
+// row(from) + w over its in-arcs, then above `bound` -> kUnreached. Portable: fixed trip counts
+// of kColumns, no branches.
+void SweepColumnsPortable(uint32_t begin, uint32_t end, const uint32_t* first,
+                          const uint32_t* from, const RouteKey* key, RouteKey bound,
+                          RouteKey* labels) {
   constexpr int kC = RphastBatch::kColumns;
   for (uint32_t l = begin; l < end; ++l) {
     RouteKey row[kC];
@@ -264,6 +266,50 @@ void SweepColumns(uint32_t begin, uint32_t end, const uint32_t* first, const uin
     for (int c = 0; c < kC; ++c) out[c] = row[c] > bound ? kUnreached : row[c];
   }
 }
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+// The same with GCC vector extensions, two vectors of 4 keys per row (one 64-byte row), compiled
+// for AVX-512, AVX2 and the baseline (target_clones picks one when the program starts; the build
+// uses no -march). Unsigned 64-bit compares need AVX2 (vpcmpgtq with a bias) or AVX-512
+// (vpminuq); the baseline clone is GCC's generic lowering of the same code.
+typedef RouteKey KeyVector __attribute__((vector_size(32)));
+static_assert(RphastBatch::kColumns == 8);
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void SweepColumnsVector(
+    uint32_t begin, uint32_t end, const uint32_t* first, const uint32_t* from, const RouteKey* key,
+    RouteKey bound, RouteKey* labels) {
+  const KeyVector unreached = {kUnreached, kUnreached, kUnreached, kUnreached};
+  for (uint32_t l = begin; l < end; ++l) {
+    RouteKey* out = labels + static_cast<size_t>(l) * 8;
+    KeyVector lo, hi;
+    __builtin_memcpy(&lo, out, sizeof(lo));
+    __builtin_memcpy(&hi, out + 4, sizeof(hi));
+    for (uint32_t a = first[l], a_end = first[l + 1]; a < a_end; ++a) {
+      const RouteKey* tail = labels + static_cast<size_t>(from[a]) * 8;
+      KeyVector tail_lo, tail_hi;
+      __builtin_memcpy(&tail_lo, tail, sizeof(tail_lo));
+      __builtin_memcpy(&tail_hi, tail + 4, sizeof(tail_hi));
+      tail_lo += key[a];
+      tail_hi += key[a];
+      lo = tail_lo < lo ? tail_lo : lo;
+      hi = tail_hi < hi ? tail_hi : hi;
+    }
+    lo = lo > bound ? unreached : lo;
+    hi = hi > bound ? unreached : hi;
+    __builtin_memcpy(out, &lo, sizeof(lo));
+    __builtin_memcpy(out + 4, &hi, sizeof(hi));
+  }
+}
+constexpr bool kHaveVectorSweep = true;
+#else
+void SweepColumnsVector(uint32_t begin, uint32_t end, const uint32_t* first, const uint32_t* from,
+                        const RouteKey* key, RouteKey bound, RouteKey* labels) {
+  SweepColumnsPortable(begin, end, first, from, key, bound, labels);
+}
+constexpr bool kHaveVectorSweep = false;
+#endif
+
+std::atomic<bool> portable_sweep_for_testing{false};
 
 }  // namespace
 
@@ -300,11 +346,21 @@ absl::Status RphastBatch::Run(const TargetSelection& selection,
       return deadline.Error("hierarchy batch sweep",
                             absl::StrFormat(" at %d of %d nodes", begin, size));
     }
-    SweepColumns(begin, std::min<uint32_t>(size, begin + kSweepDeadlineStride),
-                 selection.first().data(), selection.from().data(), key, bound, labels_.data());
+    const uint32_t end = std::min<uint32_t>(size, begin + kSweepDeadlineStride);
+    if (kHaveVectorSweep && !portable_sweep_for_testing.load(std::memory_order_relaxed)) {
+      SweepColumnsVector(begin, end, selection.first().data(), selection.from().data(), key,
+                         bound, labels_.data());
+    } else {
+      SweepColumnsPortable(begin, end, selection.first().data(), selection.from().data(), key,
+                           bound, labels_.data());
+    }
   }
   selection_ = &selection;
   return absl::OkStatus();
+}
+
+void RphastBatch::UsePortableSweepForTesting(bool portable) {
+  portable_sweep_for_testing.store(portable, std::memory_order_relaxed);
 }
 
 RouteKey RphastBatch::key(uint32_t target_node, int column) const {

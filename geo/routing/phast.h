@@ -128,6 +128,10 @@ class RphastBatch {
 
   // The key of a RoadGraph node in `column` (kUnreached when it is not in the selection).
   RouteKey key(uint32_t target_node, int column) const;
+  // The sweep kernel is vectorised (GCC vector extensions, one clone per instruction set);
+  // true makes every RphastBatch use the portable scalar loop instead (tests compare the two).
+  static void UsePortableSweepForTesting(bool portable);
+
   RouteKey local_key(uint32_t local, int column) const {
     return labels_[static_cast<size_t>(local) * kColumns + column];
   }

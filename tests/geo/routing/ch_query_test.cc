@@ -178,6 +178,15 @@ TEST(ChQueryTest, RphastBatchEqualsDijkstraAtEveryTarget) {
   }
 }
 
+TEST(ChQueryTest, RphastBatchPortableSweepEqualsDijkstraAtEveryTarget) {
+  RphastBatch::UsePortableSweepForTesting(true);
+  uint64_t seed = 2500;
+  for (const TestNetwork& net : Networks()) {
+    testing_util::CheckRphast(net.graph, net.hierarchy, net.name, ++seed, 5);
+  }
+  RphastBatch::UsePortableSweepForTesting(false);
+}
+
 TEST(ChQueryTest, ManyToManyEqualsDijkstraRowByRow) {
   uint64_t seed = 3000;
   for (const TestNetwork& net : Networks()) {
