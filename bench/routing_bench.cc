@@ -36,8 +36,7 @@ struct Network {
 const Network& Honolulu() {
   static const Network* net = [] {
     auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
-    auto graph =
-        roads::ImportOsm(DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf", *profile);
+    auto graph = roads::ImportOsm(DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf", *profile);
     if (!graph.ok()) {
       std::fprintf(stderr, "import: %s\n", graph.status().ToString().c_str());
       std::exit(1);

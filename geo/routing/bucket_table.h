@@ -23,10 +23,12 @@ namespace carereach::routing {
 // is above `bound_key` (or nothing connects). Equal to a Dijkstra from each origin's seeds,
 // cell = least Dijkstra key(entry) + entry key. Both phases run on geo::WorkerPool::Shared(); the
 // answer does not depend on the number of threads. Stops with the deadline's error.
-absl::StatusOr<std::vector<RouteKey>> ManyToMany(
-    const Hierarchy& hierarchy, std::span<const std::vector<Seed>> origins,
-    std::span<const std::vector<Seed>> destinations, RouteKey bound_key,
-    const geo::Deadline& deadline = {}, Metric metric = Metric::kSeconds);
+absl::StatusOr<std::vector<RouteKey>> ManyToMany(const Hierarchy& hierarchy,
+                                                 std::span<const std::vector<Seed>> origins,
+                                                 std::span<const std::vector<Seed>> destinations,
+                                                 RouteKey bound_key,
+                                                 const geo::Deadline& deadline = {},
+                                                 Metric metric = Metric::kSeconds);
 
 }  // namespace carereach::routing
 

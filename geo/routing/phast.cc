@@ -80,7 +80,8 @@ TargetSelection TargetSelection::BuildByScan(const Hierarchy& hierarchy,
   for (uint32_t x = n; x-- > 0;) {
     if (!marked[x]) continue;
     ++count;
-    for (uint32_t a = arcs.first[x], end = arcs.first[x + 1]; a < end; ++a) marked[arcs.from[a]] = 1;
+    for (uint32_t a = arcs.first[x], end = arcs.first[x + 1]; a < end; ++a)
+      marked[arcs.from[a]] = 1;
   }
   std::vector<uint32_t> ranks;
   ranks.reserve(count);
@@ -123,7 +124,8 @@ TargetSelection TargetSelection::FromRanks(const Hierarchy& hierarchy, std::vect
   const uint32_t size = s.size();
   if (static_cast<uint64_t>(size) * 16 >= hierarchy.node_count()) {
     s.local_of_rank_.assign(hierarchy.node_count(), -1);
-    for (uint32_t l = 0; l < size; ++l) s.local_of_rank_[s.rank_of_local_[l]] = static_cast<int32_t>(l);
+    for (uint32_t l = 0; l < size; ++l)
+      s.local_of_rank_[s.rank_of_local_[l]] = static_cast<int32_t>(l);
   }
   const SweepArcs time = HierarchyArcs(hierarchy, direction, Metric::kSeconds);
   const SweepArcs distance = HierarchyArcs(hierarchy, direction, Metric::kMeters);
@@ -155,11 +157,10 @@ int32_t TargetSelection::LocalOf(uint32_t node) const {
 }
 
 int64_t TargetSelection::MemoryBytes() const {
-  return static_cast<int64_t>(rank_of_local_.capacity() * sizeof(uint32_t) +
-                              local_of_rank_.capacity() * sizeof(int32_t) +
-                              first_.capacity() * sizeof(uint32_t) +
-                              from_.capacity() * sizeof(uint32_t) +
-                              (time_key_.capacity() + distance_key_.capacity()) * sizeof(RouteKey));
+  return static_cast<int64_t>(
+      rank_of_local_.capacity() * sizeof(uint32_t) + local_of_rank_.capacity() * sizeof(int32_t) +
+      first_.capacity() * sizeof(uint32_t) + from_.capacity() * sizeof(uint32_t) +
+      (time_key_.capacity() + distance_key_.capacity()) * sizeof(RouteKey));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,8 +185,10 @@ absl::Status Phast::Run(std::span<const Seed> seeds, Direction direction, Metric
   if (absl::Status s = up.Run(seeds, direction, metric, bound_key, deadline); !s.ok()) return s;
   return SweepWithSources(
       h.node_count(), HierarchyArcs(h, direction, metric), FiniteBound(bound_key),
-      [&up](uint32_t rank) { return Label{up.key(rank), up.source(rank)}; }, labels_.data(),
-      deadline);
+      [&up](uint32_t rank) {
+        return Label{up.key(rank), up.source(rank)};
+      },
+      labels_.data(), deadline);
 }
 
 absl::Status Phast::Run(const TargetSelection& selection, std::span<const Seed> seeds,
@@ -247,9 +250,8 @@ namespace {
 // The batched sweep: for every local l in order, row l = element-wise min of row l and
 // row(from) + w over its in-arcs, then above `bound` -> kUnreached. Portable: fixed trip counts
 // of kColumns, no branches.
-void SweepColumnsPortable(uint32_t begin, uint32_t end, const uint32_t* first,
-                          const uint32_t* from, const RouteKey* key, RouteKey bound,
-                          RouteKey* labels) {
+void SweepColumnsPortable(uint32_t begin, uint32_t end, const uint32_t* first, const uint32_t* from,
+                          const RouteKey* key, RouteKey bound, RouteKey* labels) {
   constexpr int kC = RphastBatch::kColumns;
   for (uint32_t l = begin; l < end; ++l) {
     RouteKey row[kC];
@@ -348,8 +350,8 @@ absl::Status RphastBatch::Run(const TargetSelection& selection,
     }
     const uint32_t end = std::min<uint32_t>(size, begin + kSweepDeadlineStride);
     if (kHaveVectorSweep && !portable_sweep_for_testing.load(std::memory_order_relaxed)) {
-      SweepColumnsVector(begin, end, selection.first().data(), selection.from().data(), key,
-                         bound, labels_.data());
+      SweepColumnsVector(begin, end, selection.first().data(), selection.from().data(), key, bound,
+                         labels_.data());
     } else {
       SweepColumnsPortable(begin, end, selection.first().data(), selection.from().data(), key,
                            bound, labels_.data());

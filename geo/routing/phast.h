@@ -34,8 +34,7 @@ class TargetSelection {
   // A depth-first search from the targets, then a sort of the visited ranks: O(S log S), nothing
   // proportional to the whole graph unless the selection is a sizeable part of it.
   static TargetSelection BuildBySearch(const Hierarchy& hierarchy,
-                                       std::span<const uint32_t> target_nodes,
-                                       Direction direction);
+                                       std::span<const uint32_t> target_nodes, Direction direction);
 
   uint32_t size() const { return static_cast<uint32_t>(rank_of_local_.size()); }
   Direction direction() const { return direction_; }
@@ -122,9 +121,9 @@ class RphastBatch {
 
   // sources.size() <= kColumns (INVALID_ARGUMENT otherwise); column c = sources[c]. `direction`
   // must be the selection's.
-  absl::Status Run(const TargetSelection& selection,
-                   std::span<const std::span<const Seed>> sources, Direction direction,
-                   Metric metric, RouteKey bound_key, const geo::Deadline& deadline = {});
+  absl::Status Run(const TargetSelection& selection, std::span<const std::span<const Seed>> sources,
+                   Direction direction, Metric metric, RouteKey bound_key,
+                   const geo::Deadline& deadline = {});
 
   // The key of a RoadGraph node in `column` (kUnreached when it is not in the selection).
   RouteKey key(uint32_t target_node, int column) const;

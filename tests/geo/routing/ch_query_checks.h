@@ -103,12 +103,11 @@ inline void CheckPhast(const roads::RoadGraph& graph, const routing::Hierarchy& 
     for (auto direction : {routing::Direction::kForward, routing::Direction::kBackward}) {
       for (auto metric : {routing::Metric::kSeconds, routing::Metric::kMeters}) {
         const auto seeds = RandomSeeds(rng, graph.node_count(), metric, 4);
-        const ReferenceLabels unbounded =
-            RunDijkstra(graph, seeds, direction, metric, UINT64_MAX);
+        const ReferenceLabels unbounded = RunDijkstra(graph, seeds, direction, metric, UINT64_MAX);
         const routing::RouteKey bound = RandomBound(rng, unbounded, metric);
         const ReferenceLabels want = RunDijkstra(graph, seeds, direction, metric, bound);
-        const std::string what = absl::StrFormat("%s seed %d trial %d %s %s bound %#x", name,
-                                                 seed, t, Name(direction), Name(metric), bound);
+        const std::string what = absl::StrFormat("%s seed %d trial %d %s %s bound %#x", name, seed,
+                                                 t, Name(direction), Name(metric), bound);
         ASSERT_TRUE(phast.Run(seeds, direction, metric, bound).ok()) << what;
         int mismatches = 0;
         for (uint32_t v = 0; v < graph.node_count() && mismatches < 5; ++v) {
@@ -181,8 +180,8 @@ inline void CheckRphast(const roads::RoadGraph& graph, const routing::Hierarchy&
         const auto targets = RandomTargets(rng, n, count);
         const auto by_scan = routing::TargetSelection::BuildByScan(h, targets, direction);
         const auto by_search = routing::TargetSelection::BuildBySearch(h, targets, direction);
-        const std::string base = absl::StrFormat("%s seed %d trial %d targets %d %s", name, seed,
-                                                 t, count, Name(direction));
+        const std::string base = absl::StrFormat("%s seed %d trial %d targets %d %s", name, seed, t,
+                                                 count, Name(direction));
         CheckSelection(h, by_scan, targets, base + " scan");
         CheckSelection(h, by_search, targets, base + " search");
         ASSERT_EQ(by_scan.size(), by_search.size()) << base;
@@ -196,8 +195,8 @@ inline void CheckRphast(const roads::RoadGraph& graph, const routing::Hierarchy&
         for (auto& s : sources) s = RandomSeeds(rng, n, metric, 2);
         const ReferenceLabels first = RunDijkstra(graph, sources[0], direction, metric, UINT64_MAX);
         const routing::RouteKey bound = RandomBound(rng, first, metric);
-        const std::string what = absl::StrFormat("%s k %d %s bound %#x", base, k, Name(metric),
-                                                 bound);
+        const std::string what =
+            absl::StrFormat("%s k %d %s bound %#x", base, k, Name(metric), bound);
         std::vector<std::span<const routing::Seed>> spans(sources.begin(), sources.end());
         ASSERT_TRUE(batch.Run(sel, spans, direction, metric, bound).ok()) << what;
         int mismatches = 0;
@@ -244,9 +243,8 @@ inline void CheckManyToMany(const roads::RoadGraph& graph, const routing::Hierar
     const ReferenceLabels first =
         RunDijkstra(graph, origins[0], routing::Direction::kForward, metric, UINT64_MAX);
     const routing::RouteKey bound = RandomBound(rng, first, metric);
-    const std::string what =
-        absl::StrFormat("%s seed %d trial %d %dx%d %s bound %#x", name, seed, t, rows, columns,
-                        Name(metric), bound);
+    const std::string what = absl::StrFormat("%s seed %d trial %d %dx%d %s bound %#x", name, seed,
+                                             t, rows, columns, Name(metric), bound);
     auto table = routing::ManyToMany(h, origins, destinations, bound, {}, metric);
     ASSERT_TRUE(table.ok()) << what << ": " << table.status();
     ASSERT_EQ(table->size(), static_cast<size_t>(rows) * columns) << what;

@@ -1,12 +1,12 @@
 // The hierarchy queries (UpwardSearch, Phast, TargetSelection, RphastBatch, ManyToMany) on the
-// naive reference hierarchy (naive_hierarchy.h) and on the real builder's (BuildHierarchy) equal the reference Dijkstra exactly: the same
-// RouteKey and source at every node, target and cell.
-#include <cmath>
+// naive reference hierarchy (naive_hierarchy.h) and on the real builder's (BuildHierarchy) equal
+// the reference Dijkstra exactly: the same RouteKey and source at every node, target and cell.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
-#include <utility>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -50,8 +50,8 @@ roads::RoadGraph RandomGrid(uint64_t seed, int w, int h) {
     for (int c = 0; c < w; ++c) {
       const double east = c * 80 + std::uniform_real_distribution<double>(-20, 20)(rng);
       const double north = r * 80 + std::uniform_real_distribution<double>(-20, 20)(rng);
-      coords[r * w + c] = roads::Coord::From({origin.lon + east / 103000.0,
-                                              origin.lat + north / 110574.0});
+      coords[r * w + c] =
+          roads::Coord::From({origin.lon + east / 103000.0, origin.lat + north / 110574.0});
       if (c > 0 && rng() % 15 == 0) coords[r * w + c] = coords[r * w + c - 1];
     }
   }
@@ -71,7 +71,7 @@ roads::RoadGraph RandomGrid(uint64_t seed, int w, int h) {
       const int v = r * w + c;
       if (c + 1 < w && rng() % 5 != 0) way(v, v + 1);
       if (r + 1 < h && rng() % 5 != 0) way(v, v + w);
-      if (c + 1 < w && rng() % 20 == 0) way(v, v + 1);                      // parallel
+      if (c + 1 < w && rng() % 20 == 0) way(v, v + 1);                   // parallel
       if (c + 1 < w && r + 1 < h && rng() % 12 == 0) way(v, v + w + 1);  // diagonal
     }
   }
@@ -168,7 +168,7 @@ TEST(NaiveHierarchyTest, NetworksAreNonTrivialAndArcsLeadToSmallerRanks) {
     const Hierarchy& h = net.hierarchy;
     SCOPED_TRACE(net.name);
     EXPECT_GE(net.graph.node_count(), 7u);
-    std::printf("%s: %u nodes, %u arcs, %zu hierarchy arcs\n", net.name.c_str(), 
+    std::printf("%s: %u nodes, %u arcs, %zu hierarchy arcs\n", net.name.c_str(),
                 net.graph.node_count(), net.graph.arc_count(), h.arc_count());
     EXPECT_LE(net.graph.node_count(), 300u);
     ASSERT_EQ(h.node_count(), net.graph.node_count());
@@ -270,9 +270,8 @@ TEST(ChQueryTest, StoppedDeadlinesStopEveryQuery) {
   const auto sel = TargetSelection::Build(h, all, Direction::kForward);
   const geo::Deadline expired(absl::InfinitePast());
   const geo::Deadline cancelled(absl::InfiniteFuture(), [] { return true; });
-  for (const auto& [deadline, code] :
-       {std::pair{expired, absl::StatusCode::kDeadlineExceeded},
-        std::pair{cancelled, absl::StatusCode::kCancelled}}) {
+  for (const auto& [deadline, code] : {std::pair{expired, absl::StatusCode::kDeadlineExceeded},
+                                       std::pair{cancelled, absl::StatusCode::kCancelled}}) {
     EXPECT_EQ(UpwardSearch::ThreadLocal(h)
                   .Run(seeds, Direction::kForward, Metric::kSeconds, UINT64_MAX, deadline)
                   .code(),
