@@ -145,14 +145,8 @@ d-----e-----f     z---w
       add(absl::StrCat("grid/seed", seed), RandomGrid(seed, w, h), seed * 101);
     }
     add("grid/seed8", RandomGrid(8, 19, 15), 808);
-    // Largest graph first. WORKAROUND: BuildHierarchy's per-thread witness scratch is reused
-    // when a later build's Contractor lands at the same address, whatever its node count
-    // (contraction.cc, ForEach: `owner != this`), so a larger graph after a smaller one reads
-    // and writes past the scratch (a crash in RadixHeap::Pop). Remove once the scratch is
-    // also keyed on the node count.
-    std::stable_sort(to_build.begin(), to_build.end(), [](const auto& a, const auto& b) {
-      return a.second.node_count() > b.second.node_count();
-    });
+    // Built after all the naive ones, in the order above (sizes up and down: each build gets
+    // scratch of its own size).
     for (auto& [name, g] : to_build) {
       auto built = BuildHierarchy(g, ContractionParams(), [](std::string_view) {});
       EXPECT_TRUE(built.ok()) << name << ": " << built.status();
