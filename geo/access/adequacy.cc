@@ -111,11 +111,14 @@ absl::StatusOr<Evaluation> EvaluateDrive(const DriveRegion& drive, const CountyU
   std::vector<std::optional<routing::Snap>> providers;
   for (size_t row : type.rows) providers.push_back(snaps[row]);
   const double max_seconds = max_minutes * 60.0, max_meters = max_miles * geo::kMetersPerMile;
+  // One index (and, with a hierarchy, one RPHAST selection) for the county's units, shared by
+  // the search for all providers and the one per provider.
+  const routing::PointsByNode unit_index(drive.network->graph(), units);
   Evaluation e;
   e.access.assign(units.size(), 0);
   ASSIGN_OR_RETURN(std::vector<routing::RoadTravel> nearest,
                    routing::NearestFacilityByRoad(*drive.network, units, providers, params,
-                                                  max_seconds, 0, deadline));
+                                                  max_seconds, 0, deadline, &unit_index));
   for (size_t i = 0; i < units.size(); ++i) {
     const routing::RoadTravel& t = nearest[i];
     e.access[i] = t.fastest_facility >= 0 && t.seconds <= max_seconds &&
@@ -126,7 +129,7 @@ absl::StatusOr<Evaluation> EvaluateDrive(const DriveRegion& drive, const CountyU
     const std::optional<routing::Snap> one[1] = {providers[k]};
     ASSIGN_OR_RETURN(std::vector<routing::RoadTravel> reach,
                      routing::NearestFacilityByRoad(*drive.network, units, one, params, max_seconds,
-                                                    0, deadline));
+                                                    0, deadline, &unit_index));
     for (const routing::RoadTravel& t : reach) {
       if (t.fastest_facility == 0 && t.fastest_route_meters <= max_meters * (1 + kTolerance)) {
         e.serving_rows.push_back(type.rows[k]);

@@ -143,21 +143,32 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
   const routing::PointsByNode by_node(network.graph(), unit_snaps);
   const DriveBounds b = BoundsOf(params);
   std::vector<std::vector<UnitReach>> catchments(facilities.size());
-  RETURN_IF_ERROR(ParallelFor(facilities.size(), [&](size_t f) -> absl::Status {
-    if (!facility_snaps[f]) return absl::OkStatus();
-    RETURN_IF_ERROR(CheckDeadline(params.deadline, f));
-    std::vector<routing::PointReach> by_time, by_distance;
+  // Batches of snapped facilities: with a hierarchy one RPHAST sweep per batch and metric.
+  std::vector<size_t> snapped;
+  for (size_t f = 0; f < facility_snaps.size(); ++f) {
+    if (facility_snaps[f]) snapped.push_back(f);
+  }
+  const size_t batches = (snapped.size() + routing::kPointsBatch - 1) / routing::kPointsBatch;
+  RETURN_IF_ERROR(ParallelFor(batches, [&](size_t batch) -> absl::Status {
+    const size_t first = batch * routing::kPointsBatch;
+    const size_t count = std::min(routing::kPointsBatch, snapped.size() - first);
+    RETURN_IF_ERROR(CheckDeadline(params.deadline, snapped[first]));
+    std::vector<routing::Snap> sources;
+    for (size_t k = 0; k < count; ++k) sources.push_back(*facility_snaps[snapped[first + k]]);
+    std::vector<std::vector<routing::PointReach>> by_time(count), by_distance(count);
     if (b.time_search) {
-      ASSIGN_OR_RETURN(by_time, routing::PointsWithinBound(network, *facility_snaps[f], unit_snaps,
-                                                           by_node, p, routing::Metric::kSeconds,
-                                                           b.max_seconds, params.deadline));
+      ASSIGN_OR_RETURN(by_time, routing::PointsWithinBoundBatch(
+                                    network, sources, unit_snaps, by_node, p,
+                                    routing::Metric::kSeconds, b.max_seconds, params.deadline));
     }
     if (b.distance_search) {
-      ASSIGN_OR_RETURN(by_distance, routing::PointsWithinBound(
-                                        network, *facility_snaps[f], unit_snaps, by_node, p,
+      ASSIGN_OR_RETURN(by_distance, routing::PointsWithinBoundBatch(
+                                        network, sources, unit_snaps, by_node, p,
                                         routing::Metric::kMeters, b.max_meters, params.deadline));
     }
-    catchments[f] = JoinSearches(b, by_time, by_distance);
+    for (size_t k = 0; k < count; ++k) {
+      catchments[snapped[first + k]] = JoinSearches(b, by_time[k], by_distance[k]);
+    }
     return absl::OkStatus();
   }));
   return catchments;

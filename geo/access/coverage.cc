@@ -180,6 +180,8 @@ DriveRegion BuildDriveRegion(const Region& region,
   points.reserve(region.units.size());
   for (const io::PopulationUnit& u : region.units) points.push_back(u.location);
   drive.unit_snaps = routing::SnapAll(*network, points, DriveRegion::kMaxSnapMeters);
+  drive.unit_index =
+      std::make_shared<const routing::PointsByNode>(network->graph(), drive.unit_snaps);
   drive.network = std::move(network);
   return drive;
 }
@@ -225,9 +227,9 @@ absl::StatusOr<std::vector<UnitTravel>> DriveTravel(const Region& region, const 
     if (snap && snap->snap_meters > params.max_snap_meters) snap.reset();
   }
   ASSIGN_OR_RETURN(std::vector<routing::RoadTravel> road,
-                   routing::NearestFacilityByRoad(*drive.network, unit_snaps, facility_snaps,
-                                                  params, max_minutes * 60.0,
-                                                  max_miles * geo::kMetersPerMile, deadline));
+                   routing::NearestFacilityByRoad(
+                       *drive.network, unit_snaps, facility_snaps, params, max_minutes * 60.0,
+                       max_miles * geo::kMetersPerMile, deadline, drive.unit_index.get()));
 
   std::vector<UnitTravel> travel(region.units.size());
   for (size_t i = 0; i < travel.size(); ++i) {

@@ -71,6 +71,9 @@ struct DriveRegion {
   static constexpr double kMaxSnapMeters = 50000.0;
   std::shared_ptr<const routing::RoadNetwork> network;
   std::vector<std::optional<routing::Snap>> unit_snaps;  // in region unit order
+  // unit_snaps by road node, with their RPHAST selections (built on first use): serves any
+  // request on these units, whatever snaps it resets.
+  std::shared_ptr<const routing::PointsByNode> unit_index;
 };
 DriveRegion BuildDriveRegion(const Region& region,
                              std::shared_ptr<const routing::RoadNetwork> network);

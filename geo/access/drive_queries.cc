@@ -88,17 +88,23 @@ absl::Status ComputeMatrix(const DriveRegion& drive, const MatrixRequest& reques
   const auto origins = routing::SnapAll(*drive.network, Locations(request.origins), max_snap);
   const auto destinations =
       routing::SnapAll(*drive.network, Locations(request.destinations), max_snap);
-  for (size_t i = 0; i < origins.size(); ++i) {
-    MatrixRow row;
-    row.origin_index = static_cast<int32_t>(i);
-    row.origin_snapped = origins[i].has_value();
-    row.travel.resize(destinations.size());
-    if (origins[i]) {
-      ASSIGN_OR_RETURN(row.travel, routing::TravelFromOrigin(
-                                       *drive.network, *origins[i], destinations, request.drive,
-                                       request.max_minutes * 60.0, request.deadline));
+  // Rows in blocks: each block is one table (bucket many-to-many with a hierarchy), its rows
+  // handed to `emit` before the next block starts, so a large matrix streams.
+  constexpr size_t kRowsPerBlock = 256;
+  for (size_t first = 0; first < origins.size(); first += kRowsPerBlock) {
+    const std::span<const std::optional<routing::Snap>> block =
+        std::span(origins).subspan(first, std::min(kRowsPerBlock, origins.size() - first));
+    ASSIGN_OR_RETURN(std::vector<std::vector<routing::PairTravel>> travel,
+                     routing::TravelMatrix(*drive.network, block, destinations, request.drive,
+                                           request.max_minutes * 60.0, request.deadline));
+    for (size_t k = 0; k < block.size(); ++k) {
+      MatrixRow row;
+      row.origin_index = static_cast<int32_t>(first + k);
+      row.origin_snapped = block[k].has_value();
+      row.travel = std::move(travel[k]);
+      row.travel.resize(destinations.size());
+      if (!emit(row)) return absl::CancelledError("matrix: the caller stopped reading");
     }
-    if (!emit(row)) return absl::CancelledError("matrix: the caller stopped reading");
   }
   return absl::OkStatus();
 }

@@ -1,11 +1,13 @@
 #include "geo/routing/road_network.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "geo/core/status_macros.h"
+#include "geo/routing/bucket_table.h"
 
 namespace carereach::routing {
 namespace {
@@ -42,9 +44,6 @@ Costs LegCosts(const roads::Segment& s, double share, double offroad_meters, con
           share * s.meters + offroad_meters};
 }
 
-double Cost(const Costs& c, Metric m) { return m == Metric::kSeconds ? c.seconds : c.meters; }
-double Other(const Costs& c, Metric m) { return m == Metric::kSeconds ? c.meters : c.seconds; }
-
 // Seeds for a search from `points`: each point's exits (forward search) or entries (backward).
 std::vector<Seed> SeedsFrom(const roads::RoadGraph& g, std::span<const std::optional<Snap>> points,
                             bool exits, Metric metric, const DriveParams& p) {
@@ -62,14 +61,16 @@ std::vector<Seed> SeedsFrom(const roads::RoadGraph& g, std::span<const std::opti
   return seeds;
 }
 
-// The best way from/to `point` through the labels of the last search, or through a source on the
-// same segment. Returns {cost, other, source}; source -1 when none.
+// The best way from/to `point` through the labels of the last search (any engine's: Dijkstra,
+// PHAST, an RPHAST column), or through a source on the same segment. All in whole-tick keys, so
+// every engine with the same labels gives the same answer; ties go to the first candidate.
 struct Best {
-  float cost = Dijkstra::kInfinity;
-  float other = Dijkstra::kInfinity;
+  RouteKey key = kUnreached;
   int32_t source = -1;
+  bool found() const { return source >= 0; }
 };
-Best Combine(const roads::RoadGraph& g, const Dijkstra& search, const Snap& point, bool exits,
+template <typename Labels>
+Best Combine(const roads::RoadGraph& g, const Labels& search, const Snap& point, bool exits,
              Metric metric, const DriveParams& p,
              const absl::flat_hash_map<uint32_t, std::vector<int32_t>>& sources_on_segment,
              std::span<const std::optional<Snap>> sources, bool point_is_origin) {
@@ -78,14 +79,11 @@ Best Combine(const roads::RoadGraph& g, const Dijkstra& search, const Snap& poin
   End ends[2];
   const int n = Ends(s, point.fraction, exits, ends);
   for (int k = 0; k < n; ++k) {
-    const RouteKey key = search.key(ends[k].node);
-    if (!Reached(key)) continue;
+    const RouteKey label = search.key(ends[k].node);
+    if (!Reached(label)) continue;
     const Costs leg = LegCosts(s, ends[k].share, point.snap_meters, p);
-    const float cost = static_cast<float>(PrimaryValue(metric, key) + Cost(leg, metric));
-    if (cost < best.cost) {
-      best = {cost, static_cast<float>(SecondaryValue(metric, key) + Other(leg, metric)),
-              search.source(ends[k].node)};
-    }
+    const RouteKey key = label + KeyOf(metric, leg.seconds, leg.meters);
+    if (key < best.key) best = {key, search.source(ends[k].node)};
   }
   if (auto it = sources_on_segment.find(point.segment); it != sources_on_segment.end()) {
     for (int32_t i : it->second) {
@@ -94,12 +92,20 @@ Best Combine(const roads::RoadGraph& g, const Dijkstra& search, const Snap& poin
                                            : DirectShare(s, src.fraction, point.fraction);
       if (share < 0) continue;
       const Costs c = LegCosts(s, share, point.snap_meters + src.snap_meters, p);
-      const auto cost = static_cast<float>(Cost(c, metric));
-      if (cost < best.cost) best = {cost, static_cast<float>(Other(c, metric)), i};
+      const RouteKey key = KeyOf(metric, c.seconds, c.meters);
+      if (key < best.key) best = {key, i};
     }
   }
   return best;
 }
+
+// One column of an RPHAST batch as labels of a single source (source 0).
+struct BatchColumn {
+  const RphastBatch* batch;
+  int column;
+  RouteKey key(uint32_t node) const { return batch->key(node, column); }
+  int32_t source(uint32_t node) const { return Reached(key(node)) ? 0 : -1; }
+};
 
 absl::flat_hash_map<uint32_t, std::vector<int32_t>> BySegment(
     std::span<const std::optional<Snap>> points) {
@@ -153,7 +159,7 @@ std::vector<std::optional<Snap>> SnapAll(const RoadNetwork& network,
 absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
     const RoadNetwork& network, std::span<const std::optional<Snap>> units,
     std::span<const std::optional<Snap>> facilities, const DriveParams& params, double max_seconds,
-    double max_meters, const geo::Deadline& deadline) {
+    double max_meters, const geo::Deadline& deadline, const PointsByNode* unit_index) {
   const roads::RoadGraph& g = network.graph();
   std::vector<RoadTravel> travel(units.size());
   const auto on_segment = BySegment(facilities);
@@ -161,26 +167,42 @@ absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
   // by its exits. From facilities: forward from their exits, reach units by their entries.
   const bool unit_exits = params.to_facility;
   const Direction direction = params.to_facility ? Direction::kBackward : Direction::kForward;
-  Dijkstra& search = Dijkstra::ThreadLocal(g);
+  const Hierarchy* h = network.hierarchy();
+  std::unique_ptr<PointsByNode> own_index;
+  if (h != nullptr && unit_index == nullptr) {
+    own_index = std::make_unique<PointsByNode>(g, units);
+    unit_index = own_index.get();
+  }
+  const auto fill = [&](const auto& labels, Metric metric, double bound) {
+    for (size_t i = 0; i < units.size(); ++i) {
+      if (!units[i]) continue;
+      const Best best = Combine(g, labels, *units[i], unit_exits, metric, params, on_segment,
+                                facilities, /*point_is_origin=*/params.to_facility);
+      if (!best.found() || PrimaryValue(metric, best.key) > bound) continue;
+      RoadTravel& t = travel[i];
+      if (metric == Metric::kSeconds) {
+        t.fastest_facility = best.source;
+        t.seconds = static_cast<float>(PrimaryValue(metric, best.key));
+        t.fastest_route_meters = static_cast<float>(SecondaryValue(metric, best.key));
+      } else {
+        t.shortest_facility = best.source;
+        t.meters = static_cast<float>(PrimaryValue(metric, best.key));
+      }
+    }
+  };
   for (Metric metric : {Metric::kSeconds, Metric::kMeters}) {
     const double bound = metric == Metric::kSeconds ? max_seconds : max_meters;
     if (bound <= 0) continue;
     const std::vector<Seed> seeds = SeedsFrom(g, facilities, !unit_exits, metric, params);
-    RETURN_IF_ERROR(search.Run(seeds, direction, metric, BoundKey(metric, bound), deadline));
-    for (size_t i = 0; i < units.size(); ++i) {
-      if (!units[i]) continue;
-      const Best best = Combine(g, search, *units[i], unit_exits, metric, params, on_segment,
-                                facilities, /*point_is_origin=*/params.to_facility);
-      if (best.source < 0 || best.cost > bound) continue;
-      RoadTravel& t = travel[i];
-      if (metric == Metric::kSeconds) {
-        t.fastest_facility = best.source;
-        t.seconds = best.cost;
-        t.fastest_route_meters = best.other;
-      } else {
-        t.shortest_facility = best.source;
-        t.meters = best.cost;
-      }
+    if (h != nullptr) {
+      Phast& sweep = Phast::ThreadLocal(*h);
+      RETURN_IF_ERROR(sweep.Run(unit_index->Selection(*h, direction), seeds, direction, metric,
+                                BoundKey(metric, bound), deadline));
+      fill(sweep, metric, bound);
+    } else {
+      Dijkstra& search = Dijkstra::ThreadLocal(g);
+      RETURN_IF_ERROR(search.Run(seeds, direction, metric, BoundKey(metric, bound), deadline));
+      fill(search, metric, bound);
     }
   }
   return travel;
@@ -202,10 +224,68 @@ absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
     if (!destinations[i]) continue;
     const Best best = Combine(g, search, *destinations[i], /*exits=*/false, Metric::kSeconds,
                               params, on_segment, origins, /*point_is_origin=*/false);
-    if (best.source < 0 || best.cost > max_seconds) continue;
-    out[i] = {best.cost, best.other};
+    if (!best.found() || PrimaryValue(Metric::kSeconds, best.key) > max_seconds) continue;
+    out[i] = {static_cast<float>(PrimaryValue(Metric::kSeconds, best.key)),
+              static_cast<float>(SecondaryValue(Metric::kSeconds, best.key))};
   }
   return out;
+}
+
+absl::StatusOr<std::vector<std::vector<PairTravel>>> TravelMatrix(
+    const RoadNetwork& network, std::span<const std::optional<Snap>> origins,
+    std::span<const std::optional<Snap>> destinations, const DriveParams& params,
+    double max_seconds, const geo::Deadline& deadline) {
+  std::vector<std::vector<PairTravel>> rows(origins.size());
+  const Hierarchy* h = network.hierarchy();
+  if (h == nullptr) {
+    for (size_t i = 0; i < origins.size(); ++i) {
+      if (!origins[i]) continue;
+      ASSIGN_OR_RETURN(rows[i], TravelFromOrigin(network, *origins[i], destinations, params,
+                                                 max_seconds, deadline));
+    }
+    return rows;
+  }
+  // Each origin's exits and each destination's entries as seeds with their leg keys; the cell is
+  // the least key over both, exactly Combine's over a search from the origin. A pair on one
+  // segment may also drive along it directly.
+  const roads::RoadGraph& g = network.graph();
+  const auto seeds_of = [&](std::span<const std::optional<Snap>> points, bool exits) {
+    std::vector<std::vector<Seed>> out(points.size());
+    for (size_t i = 0; i < points.size(); ++i) {
+      out[i] = SeedsFrom(g, points.subspan(i, 1), exits, Metric::kSeconds, params);
+    }
+    return out;
+  };
+  const std::vector<std::vector<Seed>> from = seeds_of(origins, true),
+                                       to = seeds_of(destinations, false);
+  ASSIGN_OR_RETURN(std::vector<RouteKey> cells,
+                   ManyToMany(*h, from, to, BoundKey(Metric::kSeconds, max_seconds), deadline));
+  const auto on_segment = BySegment(destinations);
+  for (size_t i = 0; i < origins.size(); ++i) {
+    if (!origins[i]) continue;
+    rows[i].resize(destinations.size());
+    std::span<const RouteKey> row(cells.data() + i * destinations.size(), destinations.size());
+    std::vector<RouteKey> best(row.begin(), row.end());
+    if (auto it = on_segment.find(origins[i]->segment); it != on_segment.end()) {
+      const roads::Segment& s = g.segments[origins[i]->segment];
+      for (int32_t j : it->second) {
+        const double share = DirectShare(s, origins[i]->fraction, destinations[j]->fraction);
+        if (share < 0) continue;
+        const Costs c =
+            LegCosts(s, share, origins[i]->snap_meters + destinations[j]->snap_meters, params);
+        best[j] = std::min(best[j], KeyOf(Metric::kSeconds, c.seconds, c.meters));
+      }
+    }
+    for (size_t j = 0; j < destinations.size(); ++j) {
+      if (!destinations[j] || !Reached(best[j]) ||
+          PrimaryValue(Metric::kSeconds, best[j]) > max_seconds) {
+        continue;
+      }
+      rows[i][j] = {static_cast<float>(PrimaryValue(Metric::kSeconds, best[j])),
+                    static_cast<float>(SecondaryValue(Metric::kSeconds, best[j]))};
+    }
+  }
+  return rows;
 }
 
 PointsByNode::PointsByNode(const roads::RoadGraph& graph,
@@ -232,51 +312,105 @@ PointsByNode::PointsByNode(const roads::RoadGraph& graph,
   }
 }
 
+const TargetSelection& PointsByNode::Selection(const Hierarchy& hierarchy,
+                                               Direction direction) const {
+  const int d = direction == Direction::kForward ? 0 : 1;
+  absl::call_once(selection_once_[d], [&] {
+    std::vector<uint32_t> nodes;
+    for (uint32_t n = 0; n + 1 < first_.size(); ++n) {
+      if (first_[n + 1] > first_[n]) nodes.push_back(n);
+    }
+    selection_[d] = std::make_unique<const TargetSelection>(
+        TargetSelection::Build(hierarchy, nodes, direction));
+  });
+  return *selection_[d];
+}
+
 absl::StatusOr<std::vector<PointReach>> PointsWithinBound(
     const RoadNetwork& network, const Snap& source, std::span<const std::optional<Snap>> points,
     const PointsByNode& by_node, const DriveParams& params, Metric metric, double bound,
     const geo::Deadline& deadline) {
+  const Snap sources[1] = {source};
+  ASSIGN_OR_RETURN(
+      std::vector<std::vector<PointReach>> reached,
+      PointsWithinBoundBatch(network, sources, points, by_node, params, metric, bound, deadline));
+  return std::move(reached[0]);
+}
+
+absl::StatusOr<std::vector<std::vector<PointReach>>> PointsWithinBoundBatch(
+    const RoadNetwork& network, std::span<const Snap> sources,
+    std::span<const std::optional<Snap>> points, const PointsByNode& by_node,
+    const DriveParams& params, Metric metric, double bound, const geo::Deadline& deadline) {
   if (by_node.point_count() != points.size()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "points: the node index lists %d points, not %d", by_node.point_count(), points.size()));
   }
+  if (sources.size() > kPointsBatch) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("sources: %d in one batch, at most %d", sources.size(), kPointsBatch));
+  }
   const roads::RoadGraph& g = network.graph();
-  const std::optional<Snap> sources[1] = {source};
   // Points drive to the source: search backward from its entries, leave each point by its exits.
   const bool point_exits = params.to_facility;
-  const std::vector<Seed> seeds = SeedsFrom(g, sources, !point_exits, metric, params);
-  Dijkstra& search = Dijkstra::ThreadLocal(g);
-  RETURN_IF_ERROR(search.Run(seeds, point_exits ? Direction::kBackward : Direction::kForward,
-                             metric, BoundKey(metric, bound), deadline));
-  const absl::flat_hash_map<uint32_t, std::vector<int32_t>> on_segment = {{source.segment, {0}}};
-  std::vector<PointReach> reached;
-  const auto consider = [&](int32_t i) {
-    const Best best = Combine(g, search, *points[i], point_exits, metric, params, on_segment,
-                              sources, /*point_is_origin=*/params.to_facility);
-    if (best.source >= 0 && best.cost <= bound) reached.push_back({i, best.cost, best.other});
+  const Direction direction = point_exits ? Direction::kBackward : Direction::kForward;
+  std::vector<std::vector<PointReach>> reached(sources.size());
+  std::vector<std::optional<Snap>> source_snaps(sources.begin(), sources.end());
+  std::vector<absl::flat_hash_map<uint32_t, std::vector<int32_t>>> on_segment(sources.size());
+  for (size_t k = 0; k < sources.size(); ++k) on_segment[k] = {{sources[k].segment, {0}}};
+  const auto consider = [&](const auto& labels, size_t k, int32_t i) {
+    const Best best = Combine(g, labels, *points[i], point_exits, metric, params, on_segment[k],
+                              std::span(source_snaps).subspan(k, 1),
+                              /*point_is_origin=*/params.to_facility);
+    if (best.found() && PrimaryValue(metric, best.key) <= bound) {
+      reached[k].push_back({i, static_cast<float>(PrimaryValue(metric, best.key)),
+                            static_cast<float>(SecondaryValue(metric, best.key))});
+    }
   };
-  const std::span<const uint32_t> settled = search.settled();
-  if (points.size() <= settled.size()) {
-    // Fewer points than settled nodes: checking every point is the cheaper way.
-    for (size_t i = 0; i < points.size(); ++i) {
-      if (points[i]) consider(static_cast<int32_t>(i));
+  std::vector<std::vector<Seed>> seeds(sources.size());
+  for (size_t k = 0; k < sources.size(); ++k) {
+    seeds[k] = SeedsFrom(g, std::span(source_snaps).subspan(k, 1), !point_exits, metric, params);
+  }
+  if (const Hierarchy* h = network.hierarchy(); h != nullptr) {
+    // One sweep over the points' selection for the whole batch; every point is then checked
+    // (the selection holds exactly the points' nodes and what labels them).
+    std::vector<std::span<const Seed>> columns(seeds.begin(), seeds.end());
+    RphastBatch& batch = RphastBatch::ThreadLocal(*h);
+    RETURN_IF_ERROR(batch.Run(by_node.Selection(*h, direction), columns, direction, metric,
+                              BoundKey(metric, bound), deadline));
+    for (size_t k = 0; k < sources.size(); ++k) {
+      const BatchColumn labels{&batch, static_cast<int>(k)};
+      for (size_t i = 0; i < points.size(); ++i) {
+        if (points[i]) consider(labels, k, static_cast<int32_t>(i));
+      }
     }
     return reached;
   }
-  // Every reached node is settled (the search runs until its heap is empty), so a point reached
-  // through a node is listed at a settled node; points on the source's own segment may be
-  // reached along it without any settled node.
-  std::vector<int32_t> candidates;
-  for (uint32_t n : settled) {
-    const std::span<const int32_t> at = by_node.At(n);
-    candidates.insert(candidates.end(), at.begin(), at.end());
+  Dijkstra& search = Dijkstra::ThreadLocal(g);
+  for (size_t k = 0; k < sources.size(); ++k) {
+    RETURN_IF_ERROR(search.Run(seeds[k], direction, metric, BoundKey(metric, bound), deadline));
+    const std::span<const uint32_t> settled = search.settled();
+    if (points.size() <= settled.size()) {
+      // Fewer points than settled nodes: checking every point is the cheaper way.
+      for (size_t i = 0; i < points.size(); ++i) {
+        if (points[i]) consider(search, k, static_cast<int32_t>(i));
+      }
+      continue;
+    }
+    // Every reached node is settled (the search runs until its heap is empty), so a point reached
+    // through a node is listed at a settled node; points on the source's own segment may be
+    // reached along it without any settled node.
+    std::vector<int32_t> candidates;
+    for (uint32_t n : settled) {
+      const std::span<const int32_t> at = by_node.At(n);
+      candidates.insert(candidates.end(), at.begin(), at.end());
+    }
+    for (int32_t i : by_node.At(g.segments[sources[k].segment].from)) {
+      if (points[i]->segment == sources[k].segment) candidates.push_back(i);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    for (int32_t i : candidates) consider(search, k, i);
   }
-  for (int32_t i : by_node.At(g.segments[source.segment].from)) {
-    if (points[i]->segment == source.segment) candidates.push_back(i);
-  }
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  for (int32_t i : candidates) consider(i);
   return reached;
 }
 
@@ -290,9 +424,27 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNet
   // Outwards from the sources (exits, forward), or the roads from which they are reached.
   const bool forward = !params.to_facility;
   const std::vector<Seed> seeds = SeedsFrom(g, points, forward, Metric::kSeconds, params);
-  Dijkstra& search = Dijkstra::ThreadLocal(g);
-  RETURN_IF_ERROR(search.Run(seeds, forward ? Direction::kForward : Direction::kBackward,
-                             Metric::kSeconds, BoundKey(Metric::kSeconds, max_seconds), deadline));
+  const Direction direction = forward ? Direction::kForward : Direction::kBackward;
+  const RouteKey bound_key = BoundKey(Metric::kSeconds, max_seconds);
+  // The reached nodes with their keys: a PHAST sweep over every node with a hierarchy, the
+  // settled nodes of a bounded Dijkstra without one.
+  std::vector<std::pair<uint32_t, RouteKey>> reached_nodes;
+  if (const Hierarchy* h = network.hierarchy(); h != nullptr) {
+    Phast& sweep = Phast::ThreadLocal(*h);
+    RETURN_IF_ERROR(sweep.Run(seeds, direction, Metric::kSeconds, bound_key, deadline));
+    for (uint32_t n = 0; n < g.node_count(); ++n) {
+      if (sweep.reached(n)) reached_nodes.emplace_back(n, sweep.key(n));
+    }
+  } else {
+    Dijkstra& search = Dijkstra::ThreadLocal(g);
+    RETURN_IF_ERROR(search.Run(seeds, direction, Metric::kSeconds, bound_key, deadline));
+    for (uint32_t n : search.settled()) reached_nodes.emplace_back(n, search.key(n));
+  }
+  // In order of (time, node) whatever the engine: the geometry built from these pieces then
+  // does not depend on which engine found them.
+  std::sort(reached_nodes.begin(), reached_nodes.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.second, a.first) < std::tie(b.second, b.first);
+  });
   // The part of segment `s` within `share_from_start` of its from-end (or to-end), as a polyline.
   const auto piece = [&](uint32_t seg, double lo, double hi) {
     const roads::Segment& s = g.segments[seg];
@@ -315,8 +467,8 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNet
     return line;
   };
   std::vector<std::vector<geo::LonLat>> reached;
-  for (uint32_t u : search.settled()) {
-    const double cu = PrimaryValue(Metric::kSeconds, search.key(u));
+  for (const auto& [u, key] : reached_nodes) {
+    const double cu = PrimaryValue(Metric::kSeconds, key);
     for (const roads::Arc& arc : forward ? g.OutArcs(u) : g.InArcs(u)) {
       const uint32_t seg = arc.segment & ~roads::Arc::kReversedBit;
       const bool reversed = arc.segment & roads::Arc::kReversedBit;

@@ -9,12 +9,14 @@
 #include <span>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "geo/core/deadline.h"
 #include "geo/roads/road_graph.h"
 #include "geo/routing/dijkstra.h"
 #include "geo/routing/hierarchy.h"
+#include "geo/routing/phast.h"
 #include "geo/routing/snap_index.h"
 
 namespace carereach::routing {
@@ -48,6 +50,8 @@ class RoadNetwork {
   std::unique_ptr<const Hierarchy> hierarchy_;
 };
 
+class PointsByNode;
+
 struct DriveParams {
   static constexpr double kDefaultMaxSnapMeters = 1000.0;
   static constexpr double kDefaultOffroadSpeedMph = 10.0;
@@ -78,10 +82,14 @@ struct RoadTravel {
 // by time within `max_seconds` and by distance within `max_meters` (a bound <= 0 skips that
 // search). One multi-source search per metric over the whole network: O(graph) per request,
 // whatever the number of facilities. Off-road legs of both ends count in time and distance.
+//
+// With a hierarchy: one RPHAST per metric over the selection of `unit_index`'s nodes, which must
+// list every snapped unit of `units` (e.g. the region's index, DriveRegion::unit_index, for any
+// subset of its units); without an index one is built for `units`.
 absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
     const RoadNetwork& network, std::span<const std::optional<Snap>> units,
     std::span<const std::optional<Snap>> facilities, const DriveParams& params, double max_seconds,
-    double max_meters, const geo::Deadline& deadline);
+    double max_meters, const geo::Deadline& deadline, const PointsByNode* unit_index = nullptr);
 
 // Drive time and distance from one origin to many destinations (a forward search from the
 // origin bounded at max_seconds): per destination, seconds of the fastest route and its length
@@ -95,6 +103,14 @@ absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
     std::span<const std::optional<Snap>> destinations, const DriveParams& params,
     double max_seconds, const geo::Deadline& deadline);
 
+// Every origin to every destination (nullopt = unsnapped: an empty row, or unreached cells), as
+// TravelFromOrigin per row would give: with a hierarchy one bucket many-to-many table (Knopp et
+// al. 2007), otherwise one search per origin. Rows in origin order.
+absl::StatusOr<std::vector<std::vector<PairTravel>>> TravelMatrix(
+    const RoadNetwork& network, std::span<const std::optional<Snap>> origins,
+    std::span<const std::optional<Snap>> destinations, const DriveParams& params,
+    double max_seconds, const geo::Deadline& deadline);
+
 // Snapped points (e.g. population units) listed by the road nodes at the ends of their
 // segments, so that the nodes a search settles name the points it may have reached without a
 // scan of every point. Built in O(nodes + points).
@@ -102,6 +118,8 @@ absl::StatusOr<std::vector<PairTravel>> TravelFromOrigin(
 class PointsByNode {
  public:
   PointsByNode(const roads::RoadGraph& graph, std::span<const std::optional<Snap>> points);
+  PointsByNode(const PointsByNode&) = delete;
+  PointsByNode& operator=(const PointsByNode&) = delete;
 
   // Points snapped on a segment with an end at `node` (a point is listed at both ends).
   std::span<const int32_t> At(uint32_t node) const {
@@ -109,10 +127,16 @@ class PointsByNode {
   }
   size_t point_count() const { return point_count_; }
 
+  // The RPHAST target selection of every node listed here, for sweeps in `direction` on
+  // `hierarchy` (which must outlive this): built on first use, then shared. Thread-safe.
+  const TargetSelection& Selection(const Hierarchy& hierarchy, Direction direction) const;
+
  private:
   size_t point_count_ = 0;
   std::vector<uint32_t> first_;  // CSR offsets, node_count + 1
   std::vector<int32_t> points_;
+  mutable absl::once_flag selection_once_[2];
+  mutable std::unique_ptr<const TargetSelection> selection_[2];
 };
 
 // A point reached by a single-source search: `cost` in the search metric (seconds or metres)
@@ -134,6 +158,14 @@ absl::StatusOr<std::vector<PointReach>> PointsWithinBound(
     const RoadNetwork& network, const Snap& source, std::span<const std::optional<Snap>> points,
     const PointsByNode& by_node, const DriveParams& params, Metric metric, double bound,
     const geo::Deadline& deadline);
+
+// PointsWithinBound for up to kPointsBatch sources at once, one answer per source: with a
+// hierarchy one RPHAST sweep over `by_node`'s selection serves all of them (RphastBatch).
+inline constexpr size_t kPointsBatch = RphastBatch::kColumns;
+absl::StatusOr<std::vector<std::vector<PointReach>>> PointsWithinBoundBatch(
+    const RoadNetwork& network, std::span<const Snap> sources,
+    std::span<const std::optional<Snap>> points, const PointsByNode& by_node,
+    const DriveParams& params, Metric metric, double bound, const geo::Deadline& deadline);
 
 // The road reached from `sources` within `max_seconds` (forward from the sources; backward when
 // params.to_facility, i.e. the roads from which a source is reached), as polylines in lon/lat

@@ -89,14 +89,22 @@ struct RunningServer {
     s->address = "127.0.0.1:" + port;
     s->stub = v1::AccessService::NewStub(
         grpc::CreateChannel(s->address, grpc::InsecureChannelCredentials()));
-    // Regions load after the port is bound: wait until they answer.
-    for (int i = 0; i < 1200; ++i) {
+    // Regions load after the port is bound, and their road networks (graph and hierarchy) in
+    // the background after that: wait until every one is done, so that no start-up work falls
+    // into the windows where the tests measure the server's CPU.
+    for (int i = 0; i < 1800; ++i) {
       grpc::ClientContext context;
       v1::ListRegionsResponse response;
-      if (s->stub->ListRegions(&context, {}, &response).ok()) return s;
+      if (s->stub->ListRegions(&context, {}, &response).ok()) {
+        bool loading = false;
+        for (const v1::Region& r : response.regions()) {
+          loading |= r.roads_state() == v1::ROAD_NETWORK_STATE_LOADING;
+        }
+        if (!loading) return s;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    ADD_FAILURE() << "regions never loaded: " << ReadAll(s->log_path);
+    ADD_FAILURE() << "regions or their roads never loaded: " << ReadAll(s->log_path);
     return nullptr;
   }
 };
