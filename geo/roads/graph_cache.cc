@@ -415,7 +415,7 @@ absl::StatusOr<RoadGraph> LoadRoadGraph(const std::string& path, uint64_t source
 
 absl::StatusOr<GraphAndSections> LoadOrImportGraphCache(
     const std::string& osm_path, const SpeedProfile& profile, const std::string& cache_path,
-    const std::function<void(std::string_view)>& log) {
+    const std::function<void(std::string_view)>& log, bool save_import) {
   absl::Time start = absl::Now();
   GraphAndSections out;
   ASSIGN_OR_RETURN(uint64_t source, FingerprintFile(osm_path));
@@ -444,7 +444,7 @@ absl::StatusOr<GraphAndSections> LoadOrImportGraphCache(
       s.ways_excluded_access, s.missing_node_refs, s.ways_split_at_missing, s.ways_too_short,
       graph.node_count(), graph.arc_count(), graph.segments.size(), graph.main_component_nodes(),
       graph.MemoryBytes() / 1e6));
-  if (!cache_path.empty()) {
+  if (!cache_path.empty() && save_import) {
     if (absl::Status saved = SaveRoadGraph(graph, source, profile.fingerprint(), cache_path);
         !saved.ok()) {
       log(absl::StrFormat("warning: road graph cache not written: %s", saved.ToString()));

@@ -143,7 +143,8 @@ absl::StatusOr<RoadGraph> LoadRoadGraph(const std::string& path, uint64_t source
 // imported and written there (a failure to write the cache is logged, not fatal). `log`
 // receives progress lines with timings. Empty `cache_path` disables the cache.
 // The same with the cache's extra sections; `from_cache` tells whether the graph came from
-// the file (when it was imported, `sections` is empty and the file holds the graph alone).
+// the file. An imported graph has no sections; it is written to the cache (the graph alone)
+// only when `save_import`, so that a caller adding sections writes the file once.
 struct GraphAndSections {
   LoadedGraphCache cache;
   bool from_cache = false;
@@ -151,7 +152,7 @@ struct GraphAndSections {
 };
 absl::StatusOr<GraphAndSections> LoadOrImportGraphCache(
     const std::string& osm_path, const SpeedProfile& profile, const std::string& cache_path,
-    const std::function<void(std::string_view)>& log);
+    const std::function<void(std::string_view)>& log, bool save_import = true);
 absl::StatusOr<RoadGraph> LoadOrImportRoadGraph(const std::string& osm_path,
                                                 const SpeedProfile& profile,
                                                 const std::string& cache_path,

@@ -116,8 +116,23 @@ RoadNetwork::RoadNetwork(roads::RoadGraph graph) : graph_(std::move(graph)) {
   snap_index_ = std::make_unique<SnapIndex>(graph_);
 }
 
+RoadNetwork::RoadNetwork(roads::RoadGraph graph, SnapIndex::Arrays snap,
+                         absl::Status* snap_refused)
+    : graph_(std::move(graph)) {
+  absl::StatusOr<std::unique_ptr<SnapIndex>> loaded = SnapIndex::Load(graph_, std::move(snap));
+  *snap_refused = loaded.status();
+  snap_index_ = loaded.ok() ? *std::move(loaded) : std::make_unique<SnapIndex>(graph_);
+}
+
 std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph) {
   return std::unique_ptr<const RoadNetwork>(new RoadNetwork(std::move(graph)));
+}
+
+std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph,
+                                                       SnapIndex::Arrays snap,
+                                                       absl::Status* snap_refused) {
+  return std::unique_ptr<const RoadNetwork>(
+      new RoadNetwork(std::move(graph), std::move(snap), snap_refused));
 }
 
 std::vector<std::optional<Snap>> SnapAll(const RoadNetwork& network,

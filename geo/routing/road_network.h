@@ -23,12 +23,18 @@ namespace carereach::routing {
 class RoadNetwork {
  public:
   static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph);
+  // With the arrays of a snap index read from a cache file (geo/routing/network_cache.h): they
+  // are checked against the graph (SnapIndex::Load); when they are refused the index is built
+  // instead and `*snap_refused` says why (OK otherwise).
+  static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph, SnapIndex::Arrays snap,
+                                                   absl::Status* snap_refused);
 
   const roads::RoadGraph& graph() const { return graph_; }
   const SnapIndex& snap_index() const { return *snap_index_; }
 
  private:
   explicit RoadNetwork(roads::RoadGraph graph);
+  RoadNetwork(roads::RoadGraph graph, SnapIndex::Arrays snap, absl::Status* snap_refused);
   roads::RoadGraph graph_;
   std::unique_ptr<SnapIndex> snap_index_;
 };
