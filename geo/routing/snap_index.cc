@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -65,121 +66,133 @@ uint64_t SnapIndex::ParamsFingerprint() {
 
 SnapIndex::SnapIndex(const roads::RoadGraph& graph) : graph_(graph) {
   // Pieces in creation order (by segment, then along it), built in chunks of segments in
-  // parallel and concatenated in order.
+  // parallel: a first pass counts each chunk's pieces (no trigonometry), so that the second
+  // writes every piece and its midpoint straight into place.
   const size_t segment_count = graph.segments.size();
   const size_t chunks = std::clamp<size_t>(segment_count / 8192, 1, 256);
-  struct Chunk {
-    std::vector<Piece> pieces;
-    std::vector<double> midpoints;  // x y z per piece
-    double min_lon = INFINITY, max_lon = -INFINITY, min_lat = INFINITY, max_lat = -INFINITY;
+  const auto chunk_begin = [&](size_t c) {
+    return static_cast<uint32_t>(segment_count * c / chunks);
   };
-  std::vector<Chunk> parts(chunks);
+  const auto parts_on_edge = [&](uint32_t i) {
+    const double length = graph.shape_meters[i + 1] - graph.shape_meters[i];
+    return std::max(1, static_cast<int>(std::ceil(length / kPieceMeters)));
+  };
+  std::vector<size_t> first_piece(chunks + 1, 0);
   (void)geo::WorkerPool::Shared().ParallelFor(chunks, [&](size_t c) {
-    Chunk& out = parts[c];
-    const auto begin = static_cast<uint32_t>(segment_count * c / chunks);
-    const auto end = static_cast<uint32_t>(segment_count * (c + 1) / chunks);
-    for (uint32_t s = begin; s < end; ++s) {
+    size_t count = 0;
+    for (uint32_t s = chunk_begin(c); s < chunk_begin(c + 1); ++s) {
+      const roads::Segment& seg = graph.segments[s];
+      if (!(seg.flags & roads::Segment::kSnappable)) continue;
+      for (uint32_t i = seg.shape_begin; i + 1 < seg.shape_end; ++i) count += parts_on_edge(i);
+    }
+    first_piece[c + 1] = count;
+    return absl::OkStatus();
+  });
+  for (size_t c = 0; c < chunks; ++c) first_piece[c + 1] += first_piece[c];
+  const size_t n = first_piece[chunks];
+  a_.pieces.resize(n);
+  geo::BigVector<TreePoint> points(n);
+  std::vector<std::array<double, 4>> chunk_bounds(chunks);
+  (void)geo::WorkerPool::Shared().ParallelFor(chunks, [&](size_t c) {
+    double min_lon = INFINITY, max_lon = -INFINITY, min_lat = INFINITY, max_lat = -INFINITY;
+    size_t next = first_piece[c];
+    for (uint32_t s = chunk_begin(c); s < chunk_begin(c + 1); ++s) {
       if (!(graph.segments[s].flags & roads::Segment::kSnappable)) continue;
       const roads::Segment& seg = graph.segments[s];
       for (uint32_t i = seg.shape_begin; i + 1 < seg.shape_end; ++i) {
-        const double length = graph.shape_meters[i + 1] - graph.shape_meters[i];
-        const int parts_on_edge = std::max(1, static_cast<int>(std::ceil(length / kPieceMeters)));
+        const int parts = parts_on_edge(i);
         const Vec3 a = ToVec(graph.shape[i].ToLonLat()), b = ToVec(graph.shape[i + 1].ToLonLat());
         for (const roads::Coord& coord : {graph.shape[i], graph.shape[i + 1]}) {
           const geo::LonLat p = coord.ToLonLat();
-          out.min_lon = std::min(out.min_lon, p.lon);
-          out.max_lon = std::max(out.max_lon, p.lon);
-          out.min_lat = std::min(out.min_lat, p.lat);
-          out.max_lat = std::max(out.max_lat, p.lat);
+          min_lon = std::min(min_lon, p.lon);
+          max_lon = std::max(max_lon, p.lon);
+          min_lat = std::min(min_lat, p.lat);
+          max_lat = std::max(max_lat, p.lat);
         }
-        for (int k = 0; k < parts_on_edge; ++k) {
-          const float t0 = static_cast<float>(k) / parts_on_edge,
-                      t1 = static_cast<float>(k + 1) / parts_on_edge;
-          out.pieces.push_back({s, i - seg.shape_begin, t0, t1});
+        for (int k = 0; k < parts; ++k) {
+          const float t0 = static_cast<float>(k) / parts, t1 = static_cast<float>(k + 1) / parts;
+          a_.pieces[next] = {s, i - seg.shape_begin, t0, t1};
           const Vec3 m = Lerp(a, b, 0.5 * (t0 + t1));
-          out.midpoints.insert(out.midpoints.end(), {m.x, m.y, m.z});
+          points[next] = {{static_cast<float>(m.x), static_cast<float>(m.y),
+                           static_cast<float>(m.z)},
+                          static_cast<uint32_t>(next)};
+          ++next;
         }
       }
     }
+    chunk_bounds[c] = {min_lon, max_lon, min_lat, max_lat};
     return absl::OkStatus();
   });
-  size_t total = 0;
-  for (const Chunk& c : parts) total += c.pieces.size();
-  a_.pieces.reserve(total);
-  std::vector<double> midpoints;
-  midpoints.reserve(3 * total);
   double min_lon = INFINITY, max_lon = -INFINITY, min_lat = INFINITY, max_lat = -INFINITY;
-  for (Chunk& c : parts) {
-    a_.pieces.insert(a_.pieces.end(), c.pieces.begin(), c.pieces.end());
-    midpoints.insert(midpoints.end(), c.midpoints.begin(), c.midpoints.end());
-    min_lon = std::min(min_lon, c.min_lon);
-    max_lon = std::max(max_lon, c.max_lon);
-    min_lat = std::min(min_lat, c.min_lat);
-    max_lat = std::max(max_lat, c.max_lat);
-    c = Chunk();
+  for (const auto& b : chunk_bounds) {
+    min_lon = std::min(min_lon, b[0]);
+    max_lon = std::max(max_lon, b[1]);
+    min_lat = std::min(min_lat, b[2]);
+    max_lat = std::max(max_lat, b[3]);
   }
-  if (a_.pieces.empty()) min_lon = max_lon = min_lat = max_lat = 0;
+  if (n == 0) min_lon = max_lon = min_lat = max_lat = 0;
   a_.bounds.assign({min_lon, max_lon, min_lat, max_lat});
-  BuildTree(midpoints);
+  BuildTree(points);
 }
 
-void SnapIndex::BuildTree(const std::vector<double>& midpoints) {
-  struct Point {
-    float xyz[3];
-    uint32_t piece;
-  };
-  const size_t n = a_.pieces.size();
-  std::vector<Point> points(n);
-  for (size_t i = 0; i < n; ++i) {
-    points[i] = {{static_cast<float>(midpoints[3 * i]), static_cast<float>(midpoints[3 * i + 1]),
-                  static_cast<float>(midpoints[3 * i + 2])},
-                 static_cast<uint32_t>(i)};
-  }
+void SnapIndex::BuildTree(geo::BigVector<TreePoint>& points) {
+  const size_t n = points.size();
   a_.splits.assign(SplitCount(n), SplitNode{0, 0});
   const size_t split_count = a_.splits.size();
-  // Splits node `node` over [lo, hi) on its widest axis at the middle slot.
-  const auto split = [&](uint32_t node, uint32_t lo, uint32_t hi) {
-    float low[3] = {INFINITY, INFINITY, INFINITY}, high[3] = {-INFINITY, -INFINITY, -INFINITY};
-    for (uint32_t i = lo; i < hi; ++i) {
-      for (int d = 0; d < 3; ++d) {
-        low[d] = std::min(low[d], points[i].xyz[d]);
-        high[d] = std::max(high[d], points[i].xyz[d]);
-      }
-    }
+  // A pending node: its slots [lo, hi) and a box holding their points (the root's measured,
+  // each child's its parent's cut at the split).
+  struct Task {
+    uint32_t node, lo, hi;
+    float low[3], high[3];
+  };
+  // Splits a node on its box's widest axis at the middle slot; queues its children.
+  const auto split = [&](const Task& t, std::vector<Task>& out) {
+    if (t.node >= split_count) return;
     uint32_t axis = 0;
     for (uint32_t d = 1; d < 3; ++d) {
-      if (high[d] - low[d] > high[axis] - low[axis]) axis = d;
+      if (t.high[d] - t.low[d] > t.high[axis] - t.low[axis]) axis = d;
     }
-    const uint32_t mid = lo + (hi - lo) / 2;
-    std::nth_element(points.begin() + lo, points.begin() + mid, points.begin() + hi,
-                     [axis](const Point& a, const Point& b) { return a.xyz[axis] < b.xyz[axis]; });
-    a_.splits[node] = {points[mid].xyz[axis], axis};
-    return mid;
+    const uint32_t mid = t.lo + (t.hi - t.lo) / 2;
+    std::nth_element(
+        points.begin() + t.lo, points.begin() + mid, points.begin() + t.hi,
+        [axis](const TreePoint& a, const TreePoint& b) { return a.xyz[axis] < b.xyz[axis]; });
+    const float value = points[mid].xyz[axis];
+    a_.splits[t.node] = {value, axis};
+    Task left = t, right = t;
+    left.node = 2 * t.node + 1;
+    left.hi = mid;
+    left.high[axis] = value;
+    right.node = 2 * t.node + 2;
+    right.lo = mid;
+    right.low[axis] = value;
+    out.push_back(left);
+    out.push_back(right);
   };
-  // The top two levels on this thread, then the (up to) four subtrees in parallel.
-  std::vector<Frame> subtrees;
-  std::vector<Frame> todo = {{0, 0, static_cast<uint32_t>(n), 0}};
-  while (!todo.empty()) {
-    const Frame f = todo.back();
-    todo.pop_back();
-    if (f.node >= split_count) continue;
-    if (f.node >= 3) {
-      subtrees.push_back(f);
-      continue;
+  Task root{0, 0, static_cast<uint32_t>(n), {INFINITY, INFINITY, INFINITY},
+            {-INFINITY, -INFINITY, -INFINITY}};
+  for (const TreePoint& p : points) {
+    for (int d = 0; d < 3; ++d) {
+      root.low[d] = std::min(root.low[d], p.xyz[d]);
+      root.high[d] = std::max(root.high[d], p.xyz[d]);
     }
-    const uint32_t mid = split(f.node, f.lo, f.hi);
-    todo.push_back({2 * f.node + 1, f.lo, mid, 0});
-    todo.push_back({2 * f.node + 2, mid, f.hi, 0});
   }
-  (void)geo::WorkerPool::Shared().ParallelFor(subtrees.size(), [&](size_t t) {
-    std::vector<Frame> stack = {subtrees[t]};
+  // The top two levels on this thread, then the (up to) four subtrees in parallel.
+  std::vector<Task> todo = {root}, subtrees;
+  while (!todo.empty()) {
+    const Task t = todo.back();
+    todo.pop_back();
+    if (t.node >= 3) {
+      subtrees.push_back(t);
+    } else {
+      split(t, todo);
+    }
+  }
+  (void)geo::WorkerPool::Shared().ParallelFor(subtrees.size(), [&](size_t k) {
+    std::vector<Task> stack = {subtrees[k]};
     while (!stack.empty()) {
-      const Frame f = stack.back();
+      const Task t = stack.back();
       stack.pop_back();
-      if (f.node >= split_count) continue;
-      const uint32_t mid = split(f.node, f.lo, f.hi);
-      stack.push_back({2 * f.node + 1, f.lo, mid, 0});
-      stack.push_back({2 * f.node + 2, mid, f.hi, 0});
+      split(t, stack);
     }
     return absl::OkStatus();
   });

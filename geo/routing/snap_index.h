@@ -103,8 +103,13 @@ class SnapIndex {
   static size_t SplitCount(size_t pieces);
 
  private:
+  struct TreePoint {
+    float xyz[3];
+    uint32_t piece;
+  };
   SnapIndex(const roads::RoadGraph& graph, Arrays arrays);
-  void BuildTree(const std::vector<double>& midpoints);
+  // Orders `points` (one per piece) into tree order and fills splits, tree_piece, tree_xyz.
+  void BuildTree(geo::BigVector<TreePoint>& points);
 
   const roads::RoadGraph& graph_;
   Arrays a_;
