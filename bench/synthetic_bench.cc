@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "geo/io/csv.h"
 #include "geo/roads/graph_cache.h"
 #include "geo/roads/osm_import.h"
+#include "geo/routing/hierarchy.h"
 #include "geo/routing/network_cache.h"
 #include "tests/geo/routing/snap_index_reference.h"
 
@@ -55,10 +57,20 @@ absl::Status Run(const std::string& prefix) {
       static_cast<double>(graph->MemoryBytes()) / graph->arc_count());
   std::printf("import: %.2f s\n", import_s);
 
-  // The snap index, built as a start without its cache section does.
+  // The hierarchy and the snap index, built as a start without the cache's sections does.
+  const routing::ContractionParams params;
+  std::unique_ptr<const routing::Hierarchy> hierarchy;
+  const double hierarchy_s = Seconds([&] {
+    auto built = routing::BuildHierarchy(*graph, params, [](std::string_view) {});
+    if (!built.ok()) std::exit(Fail(built.status()));
+    hierarchy = std::make_unique<const routing::Hierarchy>(*std::move(built));
+  });
+  std::printf("hierarchy build: %.2f s (%zu arcs, %.1f MB, %.1f bytes per directed edge)\n",
+              hierarchy_s, hierarchy->arc_count(), hierarchy->MemoryBytes() / 1e6,
+              static_cast<double>(hierarchy->MemoryBytes()) / graph->arc_count());
   std::shared_ptr<const routing::RoadNetwork> built;
-  const double index_s =
-      Seconds([&] { built = routing::RoadNetwork::Create(*std::move(graph)); });
+  const double index_s = Seconds(
+      [&] { built = routing::RoadNetwork::Create(*std::move(graph), std::move(hierarchy)); });
   const routing::SnapIndex& index = built->snap_index();
   // The nanoflann index it replaced (test-only copy), for the same-run comparison.
   const double reference_s =
@@ -69,46 +81,60 @@ absl::Status Run(const std::string& prefix) {
       index_s, index.piece_count(), index.MemoryBytes() / 1e6,
       static_cast<double>(index.MemoryBytes()) / index.piece_count(), reference_s);
   const double save_s = Seconds([&] {
-    std::vector<roads::CacheSection> sections(1);
-    sections[0].tag = routing::kSnapIndexSection;
-    sections[0].params_fingerprint = routing::SnapIndex::ParamsFingerprint();
-    index.ForEachArray([&](const auto& v) { sections[0].Add(v); });
+    std::vector<roads::CacheSection> sections(2);
+    sections[0].tag = routing::kHierarchySection;
+    sections[0].params_fingerprint = params.Fingerprint();
+    const_cast<routing::Hierarchy*>(built->hierarchy())->ForEachArray([&](const auto& v) {
+      sections[0].Add(v);
+    });
+    sections[1].tag = routing::kSnapIndexSection;
+    sections[1].params_fingerprint = routing::SnapIndex::ParamsFingerprint();
+    index.ForEachArray([&](const auto& v) { sections[1].Add(v); });
     if (absl::Status s = roads::SaveRoadGraph(built->graph(), source, profile->fingerprint(),
                                               cache, sections);
         !s.ok()) {
       std::exit(Fail(s));
     }
   });
-  std::printf("cache write (graph + snap index): %.2f s, %.1f MB\n", save_s,
+  std::printf("cache write (graph + hierarchy + snap index): %.2f s, %.1f MB\n", save_s,
               std::filesystem::file_size(cache) / 1e6);
 
-  // Each section alone (checksums verified), median of 5.
-  std::vector<double> graph_loads, snap_loads;
+  // Each section alone (checksums verified, arrays validated), median of 5.
+  const auto read_all = [](auto& arrays) {
+    return [&arrays](roads::CacheSectionReader& r) {
+      absl::Status st;
+      arrays.ForEachArray([&](auto& v) {
+        if (st.ok()) st = r.Next(v);
+      });
+      return st;
+    };
+  };
+  std::vector<double> graph_loads, hierarchy_loads, snap_loads;
   for (int i = 0; i < 5; ++i) {
     absl::StatusOr<roads::LoadedGraphCache> loaded = absl::UnknownError("not run");
     graph_loads.push_back(Seconds([&] {
       loaded = roads::LoadGraphCache(cache, source, profile->fingerprint());
       if (!loaded.ok()) std::exit(Fail(loaded.status()));
     }));
+    hierarchy_loads.push_back(Seconds([&] {
+      routing::Hierarchy h;
+      absl::Status s = loaded->Find(routing::kHierarchySection)
+                           ->Read(params.Fingerprint(), read_all(h));
+      if (s.ok()) s = h.Validate(loaded->graph.node_count());
+      if (!s.ok()) std::exit(Fail(s));
+    }));
     snap_loads.push_back(Seconds([&] {
       routing::SnapIndex::Arrays arrays;
       absl::Status s = loaded->Find(routing::kSnapIndexSection)
-                           ->Read(routing::SnapIndex::ParamsFingerprint(),
-                                  [&](roads::CacheSectionReader& r) {
-                                    absl::Status st;
-                                    arrays.ForEachArray([&](auto& v) {
-                                      if (st.ok()) st = r.Next(v);
-                                    });
-                                    return st;
-                                  });
+                           ->Read(routing::SnapIndex::ParamsFingerprint(), read_all(arrays));
       if (s.ok()) s = routing::SnapIndex::Load(loaded->graph, std::move(arrays)).status();
       if (!s.ok()) std::exit(Fail(s));
     }));
   }
   std::printf(
-      "cache load per section (one read per array, checksum verified), median of 5: graph "
-      "%.3f s, snap index %.3f s (read + validation)\n",
-      Median(graph_loads), Median(snap_loads));
+      "cache load per section (one read per array, checksum verified, arrays validated), median "
+      "of 5: graph %.3f s, hierarchy %.3f s, snap index %.3f s\n",
+      Median(graph_loads), Median(hierarchy_loads), Median(snap_loads));
   built.reset();
 
   // Population points as one pseudo-county region; facilities.
@@ -134,7 +160,8 @@ absl::Status Run(const std::string& prefix) {
   ASSIGN_OR_RETURN(access::Region region,
                    access::BuildRegion("synthetic", "", "", {.county_fips = {"99999"}}, units, {}));
   // Region ready from the cache, as a server start does it: LoadOrBuildRoadNetwork (source
-  // fingerprint, graph and snap index sections) and the units' snapping (BuildDriveRegion).
+  // fingerprint, graph, hierarchy and snap index sections) and the units' snapping
+  // (BuildDriveRegion).
   access::DriveRegion drive;
   std::vector<double> readies, networks, snaps;
   std::vector<std::string> log;
@@ -155,7 +182,8 @@ absl::Status Run(const std::string& prefix) {
   }
   for (const std::string& line : log) std::printf("  log: %s\n", line.c_str());
   std::printf(
-      "region ready from cache (graph + snap index + snapping %zu points), median of 5: %.3f s "
+      "region ready from cache (graph + hierarchy + snap index + snapping %zu points), median of "
+      "5: %.3f s "
       "(road network %.3f s, unit snapping %.3f s)\n",
       units.size(), Median(readies), Median(networks), Median(snaps));
 

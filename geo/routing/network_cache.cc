@@ -29,23 +29,60 @@ double SecondsSince(absl::Time start) { return absl::ToDoubleSeconds(absl::Now()
 
 absl::StatusOr<std::unique_ptr<const RoadNetwork>> LoadOrBuildRoadNetwork(
     const std::string& osm_path, const roads::SpeedProfile& profile, const std::string& cache_path,
-    const NetworkCacheOptions& /*options*/, const std::function<void(std::string_view)>& log) {
+    const RoadNetwork::Options& options, const std::function<void(std::string_view)>& log) {
   ASSIGN_OR_RETURN(roads::GraphAndSections loaded,
                    roads::LoadOrImportGraphCache(osm_path, profile, cache_path, log,
                                                  /*save_import=*/false));
+  const roads::RoadGraph& graph = loaded.cache.graph;
   bool rewrite = !loaded.from_cache && !cache_path.empty();
+  // Why a section of the file is not used: the graph was imported, or the section is missing,
+  // corrupt, stale or inconsistent. Logged, then the section is rebuilt and the file rewritten.
+  const auto not_used = [&](const char* what, const absl::Status& why) {
+    if (!loaded.from_cache) return;
+    log(absl::StrFormat("%s: %s section not used (%s); building it", osm_path, what,
+                        why.ToString()));
+    rewrite = !cache_path.empty();
+  };
+
+  // The hierarchy, before the graph moves into the network.
+  std::unique_ptr<const Hierarchy> hierarchy;
+  if (options.build_hierarchy) {
+    absl::Time start = absl::Now();
+    const uint64_t fingerprint = options.contraction.Fingerprint();
+    absl::Status status = absl::NotFoundError("no hierarchy section");
+    auto from_file = std::make_unique<Hierarchy>();
+    if (const roads::CacheSectionView* section = loaded.cache.Find(kHierarchySection)) {
+      status = ReadSection(*section, fingerprint, *from_file);
+      if (status.ok()) status = from_file->Validate(graph.node_count());
+    }
+    if (loaded.from_cache && status.ok()) {
+      hierarchy = std::move(from_file);
+      log(absl::StrFormat("%s: hierarchy loaded from cache in %.3f s (%d arcs, %.1f MB)", osm_path,
+                          SecondsSince(start), hierarchy->arc_count(),
+                          hierarchy->MemoryBytes() / 1e6));
+    } else {
+      from_file.reset();
+      not_used("hierarchy", status);
+      start = absl::Now();
+      ASSIGN_OR_RETURN(Hierarchy built, BuildHierarchy(graph, options.contraction, log));
+      hierarchy = std::make_unique<const Hierarchy>(std::move(built));
+      log(absl::StrFormat("%s: hierarchy built in %.2f s (%d arcs, %.1f MB)", osm_path,
+                          SecondsSince(start), hierarchy->arc_count(),
+                          hierarchy->MemoryBytes() / 1e6));
+    }
+  }
 
   // The snap index: from its section when it is there and valid, built otherwise.
   absl::Time start = absl::Now();
   std::unique_ptr<const RoadNetwork> network;
   absl::Status snap_status = absl::NotFoundError("no snap index section");
-  if (!loaded.from_cache) {
-    snap_status = absl::NotFoundError("the graph was imported");
-  } else if (const roads::CacheSectionView* section = loaded.cache.Find(kSnapIndexSection)) {
+  if (const roads::CacheSectionView* section = loaded.cache.Find(kSnapIndexSection)) {
     SnapIndex::Arrays arrays;
     snap_status = ReadSection(*section, SnapIndex::ParamsFingerprint(), arrays);
     if (snap_status.ok()) {
-      network = RoadNetwork::Create(std::move(loaded.cache.graph), std::move(arrays), &snap_status);
+      // Checks the arrays against the graph; builds the index when they are refused.
+      network = RoadNetwork::Create(std::move(loaded.cache.graph), std::move(hierarchy),
+                                    std::move(arrays), &snap_status);
     }
   }
   if (snap_status.ok()) {
@@ -53,14 +90,9 @@ absl::StatusOr<std::unique_ptr<const RoadNetwork>> LoadOrBuildRoadNetwork(
                         osm_path, SecondsSince(start), network->snap_index().piece_count(),
                         network->snap_index().MemoryBytes() / 1e6));
   } else {
-    if (loaded.from_cache) {
-      log(absl::StrFormat("%s: snap index section not used (%s); building it", osm_path,
-                          snap_status.ToString()));
-      rewrite = !cache_path.empty();
-    }
+    not_used("snap index", snap_status);
     start = absl::Now();
-    // Create() with refused arrays has already built the index; otherwise build it now.
-    if (!network) network = RoadNetwork::Create(std::move(loaded.cache.graph));
+    if (!network) network = RoadNetwork::Create(std::move(loaded.cache.graph), std::move(hierarchy));
     log(absl::StrFormat("%s: snap index built in %.3f s (%d pieces, %.1f MB)", osm_path,
                         SecondsSince(start), network->snap_index().piece_count(),
                         network->snap_index().MemoryBytes() / 1e6));
@@ -68,10 +100,17 @@ absl::StatusOr<std::unique_ptr<const RoadNetwork>> LoadOrBuildRoadNetwork(
 
   if (rewrite) {
     start = absl::Now();
-    std::vector<roads::CacheSection> sections(1);
-    sections[0].tag = kSnapIndexSection;
-    sections[0].params_fingerprint = SnapIndex::ParamsFingerprint();
-    network->snap_index().ForEachArray([&](const auto& v) { sections[0].Add(v); });
+    std::vector<roads::CacheSection> sections;
+    if (const Hierarchy* h = network->hierarchy()) {
+      roads::CacheSection& s = sections.emplace_back();
+      s.tag = kHierarchySection;
+      s.params_fingerprint = options.contraction.Fingerprint();
+      const_cast<Hierarchy*>(h)->ForEachArray([&](const auto& v) { s.Add(v); });  // reads only
+    }
+    roads::CacheSection& s = sections.emplace_back();
+    s.tag = kSnapIndexSection;
+    s.params_fingerprint = SnapIndex::ParamsFingerprint();
+    network->snap_index().ForEachArray([&](const auto& v) { s.Add(v); });
     if (absl::Status saved =
             roads::SaveRoadGraph(network->graph(), loaded.source_fingerprint,
                                  profile.fingerprint(), cache_path, sections);

@@ -112,27 +112,47 @@ absl::flat_hash_map<uint32_t, std::vector<int32_t>> BySegment(
 
 }  // namespace
 
-RoadNetwork::RoadNetwork(roads::RoadGraph graph) : graph_(std::move(graph)) {
+RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy)
+    : graph_(std::move(graph)), hierarchy_(std::move(hierarchy)) {
   snap_index_ = std::make_unique<SnapIndex>(graph_);
 }
 
-RoadNetwork::RoadNetwork(roads::RoadGraph graph, SnapIndex::Arrays snap,
-                         absl::Status* snap_refused)
-    : graph_(std::move(graph)) {
+RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy,
+                         SnapIndex::Arrays snap, absl::Status* snap_refused)
+    : graph_(std::move(graph)), hierarchy_(std::move(hierarchy)) {
   absl::StatusOr<std::unique_ptr<SnapIndex>> loaded = SnapIndex::Load(graph_, std::move(snap));
   *snap_refused = loaded.status();
   snap_index_ = loaded.ok() ? *std::move(loaded) : std::make_unique<SnapIndex>(graph_);
 }
 
 std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph) {
-  return std::unique_ptr<const RoadNetwork>(new RoadNetwork(std::move(graph)));
+  return Create(std::move(graph), Options());
 }
 
 std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph,
+                                                       const Options& options) {
+  std::unique_ptr<const Hierarchy> hierarchy;
+  if (options.build_hierarchy) {
+    // Without a deadline the build cannot fail.
+    absl::StatusOr<Hierarchy> built =
+        BuildHierarchy(graph, options.contraction, [](std::string_view) {});
+    if (built.ok()) hierarchy = std::make_unique<const Hierarchy>(*std::move(built));
+  }
+  return Create(std::move(graph), std::move(hierarchy));
+}
+
+std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph,
+                                                       std::unique_ptr<const Hierarchy> hierarchy) {
+  return std::unique_ptr<const RoadNetwork>(
+      new RoadNetwork(std::move(graph), std::move(hierarchy)));
+}
+
+std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph,
+                                                       std::unique_ptr<const Hierarchy> hierarchy,
                                                        SnapIndex::Arrays snap,
                                                        absl::Status* snap_refused) {
   return std::unique_ptr<const RoadNetwork>(
-      new RoadNetwork(std::move(graph), std::move(snap), snap_refused));
+      new RoadNetwork(std::move(graph), std::move(hierarchy), std::move(snap), snap_refused));
 }
 
 std::vector<std::optional<Snap>> SnapAll(const RoadNetwork& network,

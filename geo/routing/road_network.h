@@ -14,29 +14,47 @@
 #include "geo/core/deadline.h"
 #include "geo/roads/road_graph.h"
 #include "geo/routing/dijkstra.h"
+#include "geo/routing/hierarchy.h"
 #include "geo/routing/snap_index.h"
 
 namespace carereach::routing {
 
-// A road graph with its snapping index, built once per region and shared.
+// A road graph with its snapping index and (unless switched off) its contraction hierarchy,
+// built once per region and shared. With a hierarchy every search below runs on it (PHAST,
+// RPHAST, bucket tables); without one, on the reference Dijkstra. Both give the same answers.
 // Thread safety: immutable after Create; share it const between any number of threads.
 class RoadNetwork {
  public:
+  struct Options {
+    bool build_hierarchy = true;
+    ContractionParams contraction;
+  };
+  // Builds the snap index and, per `options` (default: with), the hierarchy.
   static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph);
-  // With the arrays of a snap index read from a cache file (geo/routing/network_cache.h): they
-  // are checked against the graph (SnapIndex::Load); when they are refused the index is built
+  static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph, const Options& options);
+  // With a hierarchy built (or loaded) elsewhere for this graph; null: Dijkstra only.
+  static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph,
+                                                   std::unique_ptr<const Hierarchy> hierarchy);
+  // The same with the arrays of a snap index read from a cache file (network_cache.h): they are
+  // checked against the graph (SnapIndex::Load); when they are refused the index is built
   // instead and `*snap_refused` says why (OK otherwise).
-  static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph, SnapIndex::Arrays snap,
+  static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph,
+                                                   std::unique_ptr<const Hierarchy> hierarchy,
+                                                   SnapIndex::Arrays snap,
                                                    absl::Status* snap_refused);
 
   const roads::RoadGraph& graph() const { return graph_; }
   const SnapIndex& snap_index() const { return *snap_index_; }
+  // Null when searches run on Dijkstra.
+  const Hierarchy* hierarchy() const { return hierarchy_.get(); }
 
  private:
-  explicit RoadNetwork(roads::RoadGraph graph);
-  RoadNetwork(roads::RoadGraph graph, SnapIndex::Arrays snap, absl::Status* snap_refused);
+  RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy);
+  RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy,
+              SnapIndex::Arrays snap, absl::Status* snap_refused);
   roads::RoadGraph graph_;
   std::unique_ptr<SnapIndex> snap_index_;
+  std::unique_ptr<const Hierarchy> hierarchy_;
 };
 
 struct DriveParams {

@@ -24,10 +24,13 @@ using testing::Not;
 using testing_util::StatusIs;
 
 // Offsets in the format-3 header (graph_cache.cc): version at 8; the section table after the
-// 208 bytes of the format-2 fields and 8 bytes of count; each entry is tag 4, array count 4,
-// params fingerprint 8, ...
+// 208 bytes of the format-2 fields and 8 bytes of count; each entry of 168 bytes is tag 4, array
+// count 4, params fingerprint 8, offset 8, bytes 8, checksum 8, counts 8 x 16. The network
+// writes the hierarchy (entry 0), then the snap index (entry 1, the file's last bytes).
 constexpr std::streamoff kVersionOffset = 8;
-constexpr std::streamoff kFirstSectionParamsOffset = 216 + 8;
+constexpr std::streamoff Entry(int k) { return 216 + 168 * k; }
+constexpr std::streamoff kHierarchyParamsOffset = Entry(0) + 8;
+constexpr std::streamoff kSnapParamsOffset = Entry(1) + 8;
 
 class NetworkCacheTest : public testing::Test {
  protected:
@@ -58,6 +61,13 @@ class NetworkCacheTest : public testing::Test {
       names.push_back(e.path().filename().string());
     }
     return names;
+  }
+  uint64_t Peek(std::streamoff offset) {
+    uint64_t v = 0;
+    std::ifstream f(cache_, std::ios::binary);
+    f.seekg(offset);
+    f.read(reinterpret_cast<char*>(&v), 8);
+    return v;
   }
   void Poke(std::streamoff offset, const void* bytes, size_t n) {
     std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
@@ -92,14 +102,32 @@ TEST_F(NetworkCacheTest, SecondStartLoadsEverySectionFromTheCache) {
   auto built = Load();
   ASSERT_NE(built, nullptr);
   EXPECT_THAT(log_, Contains(HasSubstr("imported in")));
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy built")));
   EXPECT_THAT(log_, Contains(HasSubstr("snap index built")));
   EXPECT_THAT(log_, Contains(HasSubstr("road network cache written")));
   auto cached = Load();
   ASSERT_NE(cached, nullptr);
   EXPECT_THAT(log_, Contains(HasSubstr("road graph loaded from cache")));
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy loaded from cache")));
   EXPECT_THAT(log_, Contains(HasSubstr("snap index loaded from cache")));
+  EXPECT_THAT(log_, Not(Contains(HasSubstr("built"))));
   EXPECT_THAT(log_, Not(Contains(HasSubstr("written"))));
   EXPECT_EQ(cached->snap_index().piece_count(), built->snap_index().piece_count());
+  ASSERT_NE(cached->hierarchy(), nullptr);
+  ASSERT_NE(built->hierarchy(), nullptr);
+  const Hierarchy& a = *built->hierarchy();
+  const Hierarchy& b = *cached->hierarchy();
+  EXPECT_GT(a.arc_count(), built->graph().arc_count() / 2);
+  EXPECT_EQ(a.rank_of_node, b.rank_of_node);
+  EXPECT_EQ(a.node_of_rank, b.node_of_rank);
+  EXPECT_EQ(a.up_first, b.up_first);
+  EXPECT_EQ(a.up_head, b.up_head);
+  EXPECT_EQ(a.up_time_key, b.up_time_key);
+  EXPECT_EQ(a.up_distance_key, b.up_distance_key);
+  EXPECT_EQ(a.down_first, b.down_first);
+  EXPECT_EQ(a.down_tail, b.down_tail);
+  EXPECT_EQ(a.down_time_key, b.down_time_key);
+  EXPECT_EQ(a.down_distance_key, b.down_distance_key);
   ExpectSameSnaps(*built, *cached);
   EXPECT_THAT(Files(), testing::ElementsAre("yuba.graph"));
 }
@@ -117,8 +145,10 @@ TEST_F(NetworkCacheTest, CorruptSnapSectionIsRebuiltAloneAndTheFileRewritten) {
   EXPECT_THAT(log_, Contains(HasSubstr("snap index section not used (DATA_LOSS")));
   EXPECT_THAT(log_, Contains(HasSubstr("checksum mismatch")));
   EXPECT_THAT(log_, Contains(HasSubstr("snap index built")));
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy loaded from cache")));
   EXPECT_THAT(log_, Contains(HasSubstr("road network cache written")));
   EXPECT_THAT(log_, Not(Contains(HasSubstr("imported in"))));
+  EXPECT_THAT(log_, Not(Contains(HasSubstr("hierarchy built"))));
   ExpectSameSnaps(*built, *rebuilt);
   auto again = Load();
   EXPECT_THAT(log_, Contains(HasSubstr("snap index loaded from cache")));
@@ -132,6 +162,7 @@ TEST_F(NetworkCacheTest, TruncatedSnapSectionIsRebuiltAlone) {
   EXPECT_THAT(log_, Contains(HasSubstr("road graph loaded from cache")));
   EXPECT_THAT(log_, Contains(HasSubstr("snap index section not used (DATA_LOSS")));
   EXPECT_THAT(log_, Contains(HasSubstr("truncated")));
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy loaded from cache")));
   EXPECT_THAT(log_, Contains(HasSubstr("road network cache written")));
   ASSERT_NE(Load(), nullptr);
   EXPECT_THAT(log_, Contains(HasSubstr("snap index loaded from cache")));
@@ -141,13 +172,64 @@ TEST_F(NetworkCacheTest, TruncatedSnapSectionIsRebuiltAlone) {
 TEST_F(NetworkCacheTest, SnapSectionMadeWithOtherParametersIsRebuilt) {
   ASSERT_NE(Load(), nullptr);
   const uint64_t other = SnapIndex::ParamsFingerprint() + 1;
-  Poke(kFirstSectionParamsOffset, &other, 8);
+  Poke(kSnapParamsOffset, &other, 8);
   ASSERT_NE(Load(), nullptr);
   EXPECT_THAT(log_, Contains(HasSubstr("snap index section not used (FAILED_PRECONDITION")));
   EXPECT_THAT(log_, Contains(HasSubstr("made with other parameters")));
   EXPECT_THAT(log_, Not(Contains(HasSubstr("imported in"))));
   ASSERT_NE(Load(), nullptr);
   EXPECT_THAT(log_, Contains(HasSubstr("snap index loaded from cache")));
+}
+
+TEST_F(NetworkCacheTest, CorruptHierarchySectionIsRebuiltAloneAndTheFileRewritten) {
+  auto built = Load();
+  ASSERT_NE(built, nullptr);
+  ASSERT_EQ(Peek(Entry(0)) & 0xffffffff, kHierarchySection);
+  const uint64_t offset = Peek(Entry(0) + 16), bytes = Peek(Entry(0) + 24);
+  ASSERT_GT(bytes, 1000u);
+  const char bad[2] = {'\x5a', '\xa5'};
+  Poke(static_cast<std::streamoff>(offset + bytes / 2), bad, 2);
+  auto rebuilt = Load();
+  ASSERT_NE(rebuilt, nullptr);
+  EXPECT_THAT(log_, Contains(HasSubstr("road graph loaded from cache")));
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy section not used (DATA_LOSS")));
+  EXPECT_THAT(log_, Contains(HasSubstr("section CHIE: checksum mismatch")));
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy built")));
+  EXPECT_THAT(log_, Contains(HasSubstr("snap index loaded from cache")));
+  EXPECT_THAT(log_, Contains(HasSubstr("road network cache written")));
+  EXPECT_THAT(log_, Not(Contains(HasSubstr("imported in"))));
+  ASSERT_NE(rebuilt->hierarchy(), nullptr);
+  EXPECT_EQ(rebuilt->hierarchy()->up_time_key, built->hierarchy()->up_time_key);
+  ASSERT_NE(Load(), nullptr);
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy loaded from cache")));
+  EXPECT_THAT(Files(), testing::ElementsAre("yuba.graph"));
+}
+
+TEST_F(NetworkCacheTest, HierarchyMadeWithOtherParametersIsRebuilt) {
+  ASSERT_NE(Load(), nullptr);
+  const uint64_t other = ContractionParams().Fingerprint() + 1;
+  Poke(kHierarchyParamsOffset, &other, 8);
+  ASSERT_NE(Load(), nullptr);
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy section not used (FAILED_PRECONDITION")));
+  EXPECT_THAT(log_, Contains(HasSubstr("snap index loaded from cache")));
+  ASSERT_NE(Load(), nullptr);
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy loaded from cache")));
+  // Other contraction parameters asked for: the cached hierarchy is not theirs.
+  log_.clear();
+  RoadNetwork::Options options;
+  options.contraction.witness_settle_limit = 77;
+  auto network = LoadOrBuildRoadNetwork(osm_, profile_, cache_, options,
+                                        [this](std::string_view l) { log_.emplace_back(l); });
+  ASSERT_TRUE(network.ok()) << network.status();
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy section not used (FAILED_PRECONDITION")));
+  // Without a hierarchy: none is read or built.
+  log_.clear();
+  options.build_hierarchy = false;
+  network = LoadOrBuildRoadNetwork(osm_, profile_, cache_, options,
+                                   [this](std::string_view l) { log_.emplace_back(l); });
+  ASSERT_TRUE(network.ok()) << network.status();
+  EXPECT_EQ((*network)->hierarchy(), nullptr);
+  EXPECT_THAT(log_, Not(Contains(HasSubstr("hierarchy"))));
 }
 
 TEST_F(NetworkCacheTest, FormatTwoFileIsReimported) {
@@ -259,10 +341,20 @@ TEST_F(NetworkCacheTest, HierarchyArraysRoundTripThroughASection) {
                            return s;
                          }),
               StatusIs(absl::StatusCode::kDataLoss, testing::_));
-  // The graph section is untouched by all of this: the network still loads (snap rebuilt).
-  ASSERT_NE(Load(), nullptr);
+  // Sound bytes, but not a hierarchy of this graph (3 nodes): Validate refuses it, the network
+  // rebuilds it (and the missing snap index) from the cached graph.
+  roads::CacheSection stamped = section;
+  stamped.params_fingerprint = ContractionParams().Fingerprint();
+  ASSERT_TRUE(roads::SaveRoadGraph(network->graph(), *source, profile_.fingerprint(), cache_,
+                                   {&stamped, 1})
+                  .ok());
+  auto rebuilt = Load();
+  ASSERT_NE(rebuilt, nullptr);
   EXPECT_THAT(log_, Contains(HasSubstr("road graph loaded from cache")));
+  EXPECT_THAT(log_, Contains(HasSubstr("hierarchy section not used (DATA_LOSS: hierarchy: sizes")));
   EXPECT_THAT(log_, Contains(HasSubstr("snap index section not used (NOT_FOUND")));
+  ASSERT_NE(rebuilt->hierarchy(), nullptr);
+  EXPECT_EQ(rebuilt->hierarchy()->node_count(), rebuilt->graph().node_count());
 }
 
 TEST_F(NetworkCacheTest, SectionCountLargerThanTheFileIsRefusedBeforeAllocating) {

@@ -1,0 +1,449 @@
+// Contraction of a road graph into a dual-metric hierarchy (hierarchy.h).
+//
+// Rounds: every remaining node gets a priority (edge-difference and hop quotients plus depth, the
+// weights OSRM uses); the nodes whose (priority, hash) is smaller than every neighbour's form an
+// independent set (no two adjacent) and are contracted together, their witness searches spread
+// over the worker pool. A witness search for a contracted node v never passes through any node of
+// the round, so the shortcuts of each node are computed as if the others were already gone: the
+// distances between the remaining nodes are kept exactly (proof in docs/ARCHITECTURE.md,
+// "Routing engine"). The set, the searches and the order shortcuts are applied in depend only on
+// the graph, never on threads or timing, so the hierarchy is the same on any machine.
+#include <xxhash.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <memory>
+#include <numeric>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "geo/core/status_macros.h"
+#include "geo/core/worker_pool.h"
+#include "geo/routing/hierarchy.h"
+#include "geo/routing/radix_heap.h"
+
+namespace carereach::routing {
+namespace {
+
+constexpr int32_t kRemaining = -1;
+
+// One arc of the remaining graph, kept at both ends (in the tail's out-list and the head's
+// in-list). `hops` counts the road arcs it stands for (for the priority).
+struct Edge {
+  uint32_t other;
+  uint32_t hops;
+  RouteKey time;
+  RouteKey distance;
+};
+
+struct Shortcut {
+  uint32_t from, to, hops;
+  RouteKey time, distance;
+};
+
+// A hierarchy arc before ranks are known: RoadGraph node ids.
+struct FinalArc {
+  uint32_t other;
+  RouteKey time, distance;
+};
+
+uint64_t Mix(uint64_t x) {  // splitmix64 finaliser: a fixed, thread-independent tie-break
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+class Contractor;
+
+// Per-thread scratch of a witness search: bounded Dijkstra on the remaining graph.
+class WitnessSearch {
+ public:
+  explicit WitnessSearch(size_t n) : key_(n), stamp_(n, 0) {}
+
+  // Least keys from `source` in `metric` (time or distance keys of the edges), skipping `via` and
+  // every node `skip` says, until `limit` nodes are settled or keys pass `max_key`. Returns the
+  // best key found for each target (kUnreached if none), tentative keys included: each is the
+  // cost of a real path, so one no larger than the via path is a witness.
+  void Run(const Contractor& c, uint32_t source, uint32_t via, bool time, RouteKey max_key,
+           int32_t limit, const std::vector<uint32_t>& targets, std::vector<RouteKey>& found);
+
+ private:
+  bool Labelled(uint32_t n) const { return (stamp_[n] >> 1) == generation_; }
+  std::vector<RouteKey> key_;
+  std::vector<uint32_t> stamp_;
+  uint32_t generation_ = 0;
+  RadixHeap heap_;
+};
+
+class Contractor {
+ public:
+  Contractor(const roads::RoadGraph& graph, const ContractionParams& params)
+      : params_(params),
+        n_(graph.node_count()),
+        out_(n_),
+        in_(n_),
+        round_(n_, kRemaining),
+        depth_(n_, 0),
+        priority_(n_, 0),
+        final_up_(n_),
+        final_down_(n_) {
+    for (uint32_t u = 0; u < n_; ++u) {
+      for (const roads::Arc& a : graph.OutArcs(u)) {
+        if (a.head == u) continue;  // a loop is never on a shortest path
+        AddOrImprove({u, a.head, 1, ArcKey(Metric::kSeconds, a.seconds, a.meters),
+                      ArcKey(Metric::kMeters, a.seconds, a.meters)});
+      }
+    }
+  }
+
+  absl::StatusOr<Hierarchy> Run(const std::function<void(std::string_view)>& log,
+                                const geo::Deadline& deadline);
+
+  const std::vector<Edge>& Out(uint32_t n) const { return out_[n]; }
+  bool Skipped(uint32_t n) const { return round_[n] == kSelected; }
+
+ private:
+  static constexpr int32_t kSelected = -2;  // in the independent set being contracted
+
+  static void Improve(std::vector<Edge>& list, uint32_t other, uint32_t hops, RouteKey time,
+                      RouteKey distance) {
+    for (Edge& e : list) {
+      if (e.other != other) continue;
+      if (time < e.time) e.time = time;
+      if (distance < e.distance) e.distance = distance;
+      e.hops = std::min(e.hops, hops);
+      return;
+    }
+    list.push_back({other, hops, time, distance});
+  }
+  void AddOrImprove(const Shortcut& s) {
+    Improve(out_[s.from], s.to, s.hops, s.time, s.distance);
+    Improve(in_[s.to], s.from, s.hops, s.time, s.distance);
+  }
+
+  // The shortcuts contracting v needs: for each in-neighbour u and out-neighbour w (u != w), u->w
+  // unless a path avoiding v (and every skipped node) is no costlier in time AND one is no
+  // costlier in distance.
+  void Shortcuts(uint32_t v, int32_t limit, WitnessSearch& search,
+                 std::vector<Shortcut>& out) const {
+    std::vector<uint32_t> targets;
+    std::vector<RouteKey> found;
+    std::vector<uint32_t> time_witnessed;
+    for (const Edge& in : in_[v]) {
+      const uint32_t u = in.other;
+      targets.clear();
+      RouteKey max_time = 0;
+      for (const Edge& o : out_[v]) {
+        if (o.other == u) continue;
+        targets.push_back(o.other);
+        max_time = std::max(max_time, in.time + o.time);
+      }
+      if (targets.empty()) continue;
+      search.Run(*this, u, v, /*time=*/true, max_time, limit, targets, found);
+      time_witnessed.clear();
+      RouteKey max_distance = 0;
+      size_t t = 0;
+      for (const Edge& o : out_[v]) {
+        if (o.other == u) continue;
+        const RouteKey via_time = in.time + o.time;
+        if (found[t++] <= via_time) {
+          time_witnessed.push_back(o.other);
+          max_distance = std::max(max_distance, in.distance + o.distance);
+        } else {
+          out.push_back({u, o.other, in.hops + o.hops, via_time, in.distance + o.distance});
+        }
+      }
+      if (time_witnessed.empty()) continue;
+      search.Run(*this, u, v, /*time=*/false, max_distance, limit, time_witnessed, found);
+      t = 0;
+      for (const Edge& o : out_[v]) {
+        if (o.other == u || t >= time_witnessed.size() || time_witnessed[t] != o.other) continue;
+        const RouteKey via_distance = in.distance + o.distance;
+        if (found[t++] > via_distance) {
+          out.push_back({u, o.other, in.hops + o.hops, in.time + o.time, via_distance});
+        }
+      }
+    }
+  }
+
+  double Priority(uint32_t v, WitnessSearch& search) const {
+    std::vector<Shortcut> shortcuts;
+    Shortcuts(v, params_.priority_settle_limit, search, shortcuts);
+    const size_t removed = in_[v].size() + out_[v].size();
+    uint64_t removed_hops = 0, added_hops = 0;
+    for (const Edge& e : in_[v]) removed_hops += e.hops;
+    for (const Edge& e : out_[v]) removed_hops += e.hops;
+    for (const Shortcut& s : shortcuts) added_hops += s.hops;
+    double p = depth_[v];
+    if (removed > 0) {
+      p += 2.0 * static_cast<double>(shortcuts.size()) / static_cast<double>(removed) +
+           4.0 * static_cast<double>(added_hops) / static_cast<double>(removed_hops);
+    }
+    return p;
+  }
+
+  // (priority, hash) order: true when v goes before u.
+  bool Before(uint32_t v, uint32_t u) const {
+    if (priority_[v] != priority_[u]) return priority_[v] < priority_[u];
+    const uint64_t hv = Mix(v), hu = Mix(u);
+    return hv != hu ? hv < hu : v < u;
+  }
+
+  bool Independent(uint32_t v) const {
+    for (const Edge& e : out_[v]) {
+      if (!Before(v, e.other)) return false;
+    }
+    for (const Edge& e : in_[v]) {
+      if (!Before(v, e.other)) return false;
+    }
+    return true;
+  }
+
+  // Runs fn(i, search) for i in [0, n) on the shared pool, each thread with its own scratch.
+  absl::Status ForEach(size_t n, const std::function<void(size_t, WitnessSearch&)>& fn,
+                       const geo::Deadline& deadline) const {
+    constexpr size_t kChunk = 256;
+    const size_t chunks = (n + kChunk - 1) / kChunk;
+    return geo::WorkerPool::Shared().ParallelFor(chunks, [&](size_t c) -> absl::Status {
+      thread_local std::unique_ptr<WitnessSearch> search;
+      thread_local const Contractor* owner = nullptr;
+      if (search == nullptr || owner != this) {
+        search = std::make_unique<WitnessSearch>(n_);
+        owner = this;
+      }
+      RETURN_IF_ERROR(deadline.Check("contraction"));
+      for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) fn(i, *search);
+      return absl::OkStatus();
+    });
+  }
+
+  Hierarchy Assemble() const;
+
+  const ContractionParams params_;
+  const uint32_t n_;
+  std::vector<std::vector<Edge>> out_, in_;
+  std::vector<int32_t> round_;  // kRemaining, kSelected, or the round it was contracted in
+  std::vector<int32_t> depth_;
+  std::vector<double> priority_;
+  std::vector<std::vector<FinalArc>> final_up_, final_down_;
+};
+
+void WitnessSearch::Run(const Contractor& c, uint32_t source, uint32_t via, bool time,
+                        RouteKey max_key, int32_t limit, const std::vector<uint32_t>& targets,
+                        std::vector<RouteKey>& found) {
+  if (++generation_ >= (1u << 31)) {
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    generation_ = 1;
+  }
+  heap_.Clear();
+  key_[source] = 0;
+  stamp_[source] = generation_ << 1;
+  heap_.Push(0, source);
+  int32_t settled = 0;
+  size_t targets_left = targets.size();
+  // Targets are few: mark them through the stamp's spare bit is not possible, so count settles.
+  while (!heap_.Empty() && settled < limit) {
+    const auto [k, u] = heap_.Pop();
+    if ((stamp_[u] & 1) || k > key_[u]) continue;
+    if (k > max_key) break;
+    stamp_[u] |= 1;
+    ++settled;
+    if (std::find(targets.begin(), targets.end(), u) != targets.end() && --targets_left == 0) break;
+    for (const Edge& e : c.Out(u)) {
+      if (e.other == via || c.Skipped(e.other)) continue;
+      const RouteKey nk = k + (time ? e.time : e.distance);
+      if (nk > max_key) continue;
+      if (Labelled(e.other) && ((stamp_[e.other] & 1) || nk >= key_[e.other])) continue;
+      key_[e.other] = nk;
+      stamp_[e.other] = generation_ << 1;
+      heap_.Push(nk, e.other);
+    }
+  }
+  found.resize(targets.size());
+  for (size_t i = 0; i < targets.size(); ++i) {
+    found[i] = Labelled(targets[i]) ? key_[targets[i]] : kUnreached;
+  }
+}
+
+absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_view)>& log,
+                                          const geo::Deadline& deadline) {
+  const absl::Time start = absl::Now();
+  std::vector<uint32_t> remaining(n_);
+  std::iota(remaining.begin(), remaining.end(), 0u);
+  RETURN_IF_ERROR(ForEach(
+      n_, [&](size_t i, WitnessSearch& s) { priority_[i] = Priority(static_cast<uint32_t>(i), s); },
+      deadline));
+  int32_t round = 0;
+  size_t shortcuts_added = 0;
+  absl::Time last_log = absl::Now();
+  std::vector<uint32_t> selected, touched;
+  std::vector<uint8_t> is_touched(n_, 0);
+  while (!remaining.empty()) {
+    RETURN_IF_ERROR(deadline.Check("contraction"));
+    selected.clear();
+    for (uint32_t v : remaining) {
+      if (Independent(v)) selected.push_back(v);
+    }
+    for (uint32_t v : selected) round_[v] = kSelected;
+    std::vector<std::vector<Shortcut>> found(selected.size());
+    RETURN_IF_ERROR(ForEach(
+        selected.size(),
+        [&](size_t i, WitnessSearch& s) {
+          Shortcuts(selected[i], params_.witness_settle_limit, s, found[i]);
+        },
+        deadline));
+    // Apply in the (deterministic) order of `selected`.
+    touched.clear();
+    for (size_t i = 0; i < selected.size(); ++i) {
+      const uint32_t v = selected[i];
+      round_[v] = round;
+      for (const Edge& e : out_[v]) final_up_[v].push_back({e.other, e.time, e.distance});
+      for (const Edge& e : in_[v]) final_down_[v].push_back({e.other, e.time, e.distance});
+      for (const auto* list : {&out_[v], &in_[v]}) {
+        for (const Edge& e : *list) {
+          depth_[e.other] = std::max(depth_[e.other], depth_[v] + 1);
+          if (!is_touched[e.other]) {
+            is_touched[e.other] = 1;
+            touched.push_back(e.other);
+          }
+        }
+      }
+      for (const Shortcut& s : found[i]) AddOrImprove(s);
+      shortcuts_added += found[i].size();
+    }
+    for (uint32_t v : selected) {
+      std::vector<Edge>().swap(out_[v]);
+      std::vector<Edge>().swap(in_[v]);
+    }
+    std::sort(touched.begin(), touched.end());
+    RETURN_IF_ERROR(ForEach(
+        touched.size(),
+        [&](size_t i, WitnessSearch&) {
+          const uint32_t u = touched[i];
+          const auto gone = [&](const Edge& e) { return round_[e.other] != kRemaining; };
+          out_[u].erase(std::remove_if(out_[u].begin(), out_[u].end(), gone), out_[u].end());
+          in_[u].erase(std::remove_if(in_[u].begin(), in_[u].end(), gone), in_[u].end());
+        },
+        deadline));
+    RETURN_IF_ERROR(ForEach(
+        touched.size(),
+        [&](size_t i, WitnessSearch& s) { priority_[touched[i]] = Priority(touched[i], s); },
+        deadline));
+    for (uint32_t u : touched) is_touched[u] = 0;
+    remaining.erase(std::remove_if(remaining.begin(), remaining.end(),
+                                   [&](uint32_t v) { return round_[v] != kRemaining; }),
+                    remaining.end());
+    ++round;
+    if (absl::Now() - last_log > absl::Seconds(5) || remaining.empty()) {
+      last_log = absl::Now();
+      log(absl::StrFormat("contraction: round %d, %d nodes left, %d shortcuts, %.1f s", round,
+                          remaining.size(), shortcuts_added,
+                          absl::ToDoubleSeconds(absl::Now() - start)));
+    }
+  }
+  return Assemble();
+}
+
+Hierarchy Contractor::Assemble() const {
+  Hierarchy h;
+  h.node_of_rank.resize(n_);
+  std::iota(h.node_of_rank.begin(), h.node_of_rank.end(), 0u);
+  // Last round first; RoadGraph (Hilbert) order within a round.
+  std::stable_sort(h.node_of_rank.begin(), h.node_of_rank.end(),
+                   [&](uint32_t a, uint32_t b) { return round_[a] > round_[b]; });
+  h.rank_of_node.resize(n_);
+  for (uint32_t r = 0; r < n_; ++r) h.rank_of_node[h.node_of_rank[r]] = r;
+  const auto fill = [&](const std::vector<std::vector<FinalArc>>& arcs,
+                        geo::BigVector<uint32_t>& first, geo::BigVector<uint32_t>& other,
+                        geo::BigVector<RouteKey>& time, geo::BigVector<RouteKey>& distance) {
+    first.assign(n_ + 1, 0);
+    for (uint32_t r = 0; r < n_; ++r) {
+      first[r + 1] = first[r] + static_cast<uint32_t>(arcs[h.node_of_rank[r]].size());
+    }
+    other.resize(first[n_]);
+    time.resize(first[n_]);
+    distance.resize(first[n_]);
+    std::vector<FinalArc> sorted;
+    for (uint32_t r = 0; r < n_; ++r) {
+      sorted = arcs[h.node_of_rank[r]];
+      for (FinalArc& a : sorted) a.other = h.rank_of_node[a.other];
+      std::sort(sorted.begin(), sorted.end(),
+                [](const FinalArc& a, const FinalArc& b) { return a.other < b.other; });
+      for (size_t i = 0; i < sorted.size(); ++i) {
+        other[first[r] + i] = sorted[i].other;
+        time[first[r] + i] = sorted[i].time;
+        distance[first[r] + i] = sorted[i].distance;
+      }
+    }
+  };
+  fill(final_up_, h.up_first, h.up_head, h.up_time_key, h.up_distance_key);
+  fill(final_down_, h.down_first, h.down_tail, h.down_time_key, h.down_distance_key);
+  return h;
+}
+
+}  // namespace
+
+int64_t Hierarchy::MemoryBytes() const {
+  int64_t bytes = 0;
+  const_cast<Hierarchy*>(this)->ForEachArray(
+      [&](const auto& v) { bytes += static_cast<int64_t>(v.size() * sizeof(v[0])); });
+  return bytes;
+}
+
+absl::Status Hierarchy::Validate(uint32_t graph_node_count) const {
+  const uint32_t n = node_count();
+  if (n != graph_node_count || rank_of_node.size() != n || up_first.size() != n + 1 ||
+      down_first.size() != n + 1) {
+    return absl::DataLossError(
+        absl::StrFormat("hierarchy: sizes do not match a graph of %d nodes", graph_node_count));
+  }
+  for (uint32_t r = 0; r < n; ++r) {
+    if (node_of_rank[r] >= n || rank_of_node[node_of_rank[r]] != r) {
+      return absl::DataLossError(absl::StrFormat("hierarchy: rank %d is not a permutation", r));
+    }
+  }
+  const auto check =
+      [&](const geo::BigVector<uint32_t>& first, const geo::BigVector<uint32_t>& other,
+          const geo::BigVector<RouteKey>& time, const geo::BigVector<RouteKey>& distance,
+          const char* what) -> absl::Status {
+    if (first[0] != 0 || first[n] != other.size() || time.size() != other.size() ||
+        distance.size() != other.size()) {
+      return absl::DataLossError(absl::StrFormat("hierarchy: %s arc counts do not add up", what));
+    }
+    for (uint32_t r = 0; r < n; ++r) {
+      if (first[r + 1] < first[r] || first[r + 1] > other.size()) {
+        return absl::DataLossError(absl::StrFormat("hierarchy: %s offsets of rank %d", what, r));
+      }
+      for (uint32_t i = first[r]; i < first[r + 1]; ++i) {
+        if (other[i] >= r || time[i] >= kUnreached || distance[i] >= kUnreached) {
+          return absl::DataLossError(absl::StrFormat(
+              "hierarchy: %s arc %d of rank %d is not upward or finite", what, i - first[r], r));
+        }
+      }
+    }
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(check(up_first, up_head, up_time_key, up_distance_key, "upward"));
+  return check(down_first, down_tail, down_time_key, down_distance_key, "downward");
+}
+
+uint64_t ContractionParams::Fingerprint() const {
+  const uint64_t fields[] = {Hierarchy::kFormatVersion, static_cast<uint64_t>(witness_settle_limit),
+                             static_cast<uint64_t>(priority_settle_limit),
+                             static_cast<uint64_t>(kTicksPerSecond),
+                             static_cast<uint64_t>(kTicksPerMeter)};
+  return XXH3_64bits(fields, sizeof(fields));
+}
+
+absl::StatusOr<Hierarchy> BuildHierarchy(const roads::RoadGraph& graph,
+                                         const ContractionParams& params,
+                                         const std::function<void(std::string_view)>& log,
+                                         const geo::Deadline& deadline) {
+  Contractor contractor(graph, params);
+  return contractor.Run(log, deadline);
+}
+
+}  // namespace carereach::routing

@@ -1,0 +1,202 @@
+// BuildHierarchy against the reference Dijkstra: a plain bidirectional search on the hierarchy
+// (written here, independent of the production query code) must give the exact key of every
+// pair, in both metrics, on drawn maps, seeded random grids and the three real extracts.
+#include <map>
+#include <queue>
+#include <random>
+
+#include "geo/roads/osm_import.h"
+#include "geo/roads/speed_profile.h"
+#include "geo/routing/dijkstra.h"
+#include "geo/routing/hierarchy.h"
+#include "gtest/gtest.h"
+#include "tests/data_dir.h"
+#include "tests/geo/roads/ascii_map.h"
+
+namespace carereach::routing {
+namespace {
+
+using testing_util::AsciiMap;
+
+// Least key from `from` to `to` (RoadGraph ids) through the hierarchy: upward Dijkstra from
+// `from` over up arcs, upward Dijkstra from `to` over down arcs reversed, best meeting node.
+RouteKey ChKey(const Hierarchy& h, uint32_t from, uint32_t to, Metric metric) {
+  const auto upward = [&](uint32_t start, bool forward) {
+    std::map<uint32_t, RouteKey> dist;
+    using Entry = std::pair<RouteKey, uint32_t>;
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
+    heap.push({0, h.rank_of_node[start]});
+    dist[h.rank_of_node[start]] = 0;
+    while (!heap.empty()) {
+      const auto [k, x] = heap.top();
+      heap.pop();
+      if (k > dist[x]) continue;
+      const auto& first = forward ? h.up_first : h.down_first;
+      const auto& other = forward ? h.up_head : h.down_tail;
+      const auto keys = forward ? h.up_key(metric) : h.down_key(metric);
+      for (uint32_t i = first[x]; i < first[x + 1]; ++i) {
+        const RouteKey nk = k + keys[i];
+        auto it = dist.find(other[i]);
+        if (it == dist.end() || nk < it->second) {
+          dist[other[i]] = nk;
+          heap.push({nk, other[i]});
+        }
+      }
+    }
+    return dist;
+  };
+  const auto f = upward(from, true), b = upward(to, false);
+  RouteKey best = kUnreached;
+  for (const auto& [x, k] : f) {
+    if (auto it = b.find(x); it != b.end()) best = std::min(best, k + it->second);
+  }
+  return best;
+}
+
+// Every pair (or `pairs` random ones) in both metrics against Dijkstra.
+void ExpectSameAsDijkstra(const roads::RoadGraph& g, const Hierarchy& h, int pairs, uint32_t seed) {
+  ASSERT_TRUE((h.Validate(g.node_count())).ok()) << (h.Validate(g.node_count()));
+  Dijkstra dijkstra(g);
+  std::mt19937 rng(seed);
+  const uint32_t n = g.node_count();
+  std::vector<uint32_t> sources;
+  if (pairs <= 0) {
+    for (uint32_t s = 0; s < n; ++s) sources.push_back(s);
+  } else {
+    for (int i = 0; i < pairs; ++i) sources.push_back(rng() % n);
+  }
+  int compared = 0, reached = 0;
+  for (Metric metric : {Metric::kSeconds, Metric::kMeters}) {
+    for (uint32_t s : sources) {
+      const Seed seed_node[1] = {{s, 0, 0}};
+      ASSERT_TRUE((dijkstra.Run(seed_node, Direction::kForward, metric, kUnreached - 1)).ok())
+          << (dijkstra.Run(seed_node, Direction::kForward, metric, kUnreached - 1));
+      const auto check = [&](uint32_t t) {
+        const RouteKey want = dijkstra.key(t), got = ChKey(h, s, t, metric);
+        ASSERT_EQ(got, want) << "seed " << seed << " from " << s << " to " << t << " metric "
+                             << static_cast<int>(metric);
+        ++compared;
+        reached += Reached(want);
+      };
+      if (pairs <= 0) {
+        for (uint32_t t = 0; t < n; ++t) check(t);
+      } else {
+        check(rng() % n);
+      }
+    }
+  }
+  EXPECT_GT(reached, compared / 4) << "too few pairs connected to test anything";
+}
+
+Hierarchy Build(const roads::RoadGraph& g) {
+  auto h = BuildHierarchy(g, {}, [](std::string_view) {});
+  EXPECT_TRUE((h.status()).ok()) << (h.status());
+  return *std::move(h);
+}
+
+TEST(ContractionTest, DrawnMapAllPairsBothMetrics) {
+  AsciiMap map(R"(
+a-----b-----c-----d
+|     |     |     |
+e-----f-----g-----h
+|           |     |
+i-----j-----k-----l
+)",
+               200);
+  map.Way("abcd", {.highway = "primary"});
+  map.Way("efgh", {.highway = "residential"});
+  map.Way("ijkl", {.highway = "motorway", .oneway = "yes"});
+  map.Way("aei", {.highway = "residential"});
+  map.Way("bf", {.highway = "primary", .oneway = "yes"});
+  map.Way("cgk", {.highway = "residential"});
+  map.Way("dhl", {.highway = "primary", .oneway = "-1"});
+  map.Way("jk", {.highway = "residential"});
+  const roads::RoadGraph g = map.Build();
+  const Hierarchy h = Build(g);
+  ExpectSameAsDijkstra(g, h, /*pairs=*/0, 1);
+}
+
+// Random grids (side <= 7: AsciiMap names nodes by letter): random road classes, one-ways and
+// missing links on an even grid, so that equal-time routes and unreachable pairs both occur.
+roads::RoadGraph RandomGrid(uint32_t seed, int side) {
+  std::mt19937 rng(seed);
+  const std::string letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const auto name = [&](int r, int c) { return letters[r * side + c]; };
+  std::string rows;
+  for (int r = 0; r < side; ++r) {
+    for (int c = 0; c < side; ++c) rows += std::string(1, name(r, c)) + "  ";
+    rows += "\n\n";
+  }
+  AsciiMap map(rows, 100);
+  const char* classes[] = {"motorway", "primary", "residential", "primary", "residential"};
+  for (int r = 0; r < side; ++r) {
+    for (int c = 0; c < side; ++c) {
+      for (auto [dr, dc] : {std::pair{0, 1}, std::pair{1, 0}}) {
+        if (r + dr >= side || c + dc >= side || rng() % 7 == 0) continue;
+        const std::string way = {name(r, c), name(r + dr, c + dc)};
+        const int oneway = rng() % 5;
+        map.Way(way, {.highway = classes[rng() % 5],
+                      .oneway = oneway == 0   ? "yes"
+                                : oneway == 1 ? "-1"
+                                              : "no"});
+      }
+    }
+  }
+  return map.Build();
+}
+
+TEST(ContractionTest, RandomGridsAllPairsBothMetrics) {
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    const roads::RoadGraph g = RandomGrid(seed, 7);
+    const Hierarchy h = Build(g);
+    ExpectSameAsDijkstra(g, h, /*pairs=*/0, seed);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(ContractionTest, SameHierarchyEveryBuild) {
+  const roads::RoadGraph g = RandomGrid(5, 7);
+  const Hierarchy a = Build(g), b = Build(g);
+  EXPECT_EQ(a.node_of_rank, b.node_of_rank);
+  EXPECT_EQ(a.up_head, b.up_head);
+  EXPECT_EQ(a.up_time_key, b.up_time_key);
+  EXPECT_EQ(a.down_tail, b.down_tail);
+  EXPECT_EQ(a.down_distance_key, b.down_distance_key);
+}
+
+TEST(ContractionTest, AnExpiredDeadlineStopsTheBuild) {
+  const roads::RoadGraph g = RandomGrid(3, 7);
+  auto h = BuildHierarchy(
+      g, {}, [](std::string_view) {}, absl::InfinitePast());
+  EXPECT_EQ(h.status().code(), absl::StatusCode::kDeadlineExceeded) << h.status();
+}
+
+TEST(ContractionTest, ValidateRefusesAnArcThatDoesNotLeadUp) {
+  const roads::RoadGraph g = RandomGrid(2, 6);
+  Hierarchy h = Build(g);
+  ASSERT_TRUE((h.Validate(g.node_count())).ok()) << (h.Validate(g.node_count()));
+  ASSERT_FALSE(h.up_head.empty());
+  uint32_t r = 0;
+  while (h.up_first[r + 1] == h.up_first[r]) ++r;
+  h.up_head[h.up_first[r]] = r;  // a loop, not upward
+  EXPECT_EQ(h.Validate(g.node_count()).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(Build(g).Validate(g.node_count() + 1).code(), absl::StatusCode::kDataLoss);
+}
+
+class ContractionRealDataTest : public testing::TestWithParam<const char*> {};
+
+TEST_P(ContractionRealDataTest, RandomPairsBothMetrics) {
+  auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
+  ASSERT_TRUE((profile.status()).ok()) << (profile.status());
+  auto g = roads::ImportOsm(testing_util::DataDir() + "/roads/" + GetParam(), *profile);
+  ASSERT_TRUE((g.status()).ok()) << (g.status());
+  const Hierarchy h = Build(*g);
+  ExpectSameAsDijkstra(*g, h, /*pairs=*/300, 42);
+}
+
+INSTANTIATE_TEST_SUITE_P(Extracts, ContractionRealDataTest,
+                         testing::Values("honolulu-county-hi-2016.osm.pbf",
+                                         "imperial-county-ca.osm.pbf", "yuba-county-ca.osm.pbf"));
+
+}  // namespace
+}  // namespace carereach::routing
