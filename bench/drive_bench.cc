@@ -90,9 +90,10 @@ void BM_NetworkCacheLoad(benchmark::State& state) {
   if (!built.ok()) state.SkipWithError(built.status().ToString().c_str());
   bool from_cache = true;
   for (auto _ : state) {
-    auto loaded = routing::LoadOrBuildRoadNetwork(path, Profile(), cache, {}, [&](std::string_view l) {
-      if (l.find("built") != std::string_view::npos) from_cache = false;
-    });
+    auto loaded =
+        routing::LoadOrBuildRoadNetwork(path, Profile(), cache, {}, [&](std::string_view l) {
+          if (l.find("built") != std::string_view::npos) from_cache = false;
+        });
     if (!loaded.ok()) state.SkipWithError(loaded.status().ToString().c_str());
     benchmark::DoNotOptimize(loaded);
   }

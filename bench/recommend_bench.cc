@@ -49,9 +49,9 @@ const Honolulu& Data() {
       std::cerr << "cannot load data from " << DataDir() << "\n";
       std::exit(1);
     }
-    auto network = routing::LoadOrBuildRoadNetwork(
-        DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf", *profile, "", {},
-        [](std::string_view) {});
+    auto network =
+        routing::LoadOrBuildRoadNetwork(DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf",
+                                        *profile, "", {}, [](std::string_view) {});
     if (!network.ok()) {
       std::cerr << network.status() << "\n";
       std::exit(1);

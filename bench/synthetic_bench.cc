@@ -90,8 +90,8 @@ absl::Status Run(const std::string& prefix) {
     sections[1].tag = routing::kSnapIndexSection;
     sections[1].params_fingerprint = routing::SnapIndex::ParamsFingerprint();
     index.ForEachArray([&](const auto& v) { sections[1].Add(v); });
-    if (absl::Status s = roads::SaveRoadGraph(built->graph(), source, profile->fingerprint(),
-                                              cache, sections);
+    if (absl::Status s =
+            roads::SaveRoadGraph(built->graph(), source, profile->fingerprint(), cache, sections);
         !s.ok()) {
       std::exit(Fail(s));
     }
@@ -118,8 +118,8 @@ absl::Status Run(const std::string& prefix) {
     }));
     hierarchy_loads.push_back(Seconds([&] {
       routing::Hierarchy h;
-      absl::Status s = loaded->Find(routing::kHierarchySection)
-                           ->Read(params.Fingerprint(), read_all(h));
+      absl::Status s =
+          loaded->Find(routing::kHierarchySection)->Read(params.Fingerprint(), read_all(h));
       if (s.ok()) s = h.Validate(loaded->graph.node_count());
       if (!s.ok()) std::exit(Fail(s));
     }));

@@ -118,8 +118,8 @@ absl::Status CacheSectionReader::Finish() {
   State& s = *state_;
   if (s.next != s.counts.size() || s.remaining != 0) {
     return absl::DataLossError(
-        absl::StrFormat("%s: %d of %d arrays read, %d bytes left: not the arrays expected",
-                        s.where, s.next, s.counts.size(), s.remaining));
+        absl::StrFormat("%s: %d of %d arrays read, %d bytes left: not the arrays expected", s.where,
+                        s.next, s.counts.size(), s.remaining));
   }
   if (XXH3_64bits_digest(s.hash) != s.checksum) {
     return absl::DataLossError(absl::StrFormat("%s: checksum mismatch", s.where));
@@ -141,8 +141,7 @@ absl::Status CacheSectionView::Read(
     const std::function<absl::Status(CacheSectionReader&)>& read) const {
   const std::string where = absl::StrFormat("%s: section %s", path_, CacheTagName(tag_));
   if (params_fingerprint != params_fingerprint_) {
-    return absl::FailedPreconditionError(
-        absl::StrFormat("%s: made with other parameters", where));
+    return absl::FailedPreconditionError(absl::StrFormat("%s: made with other parameters", where));
   }
   auto state = std::make_unique<CacheSectionReader::State>();
   state->where = where;
@@ -240,9 +239,9 @@ absl::Status SaveRoadGraph(const RoadGraph& graph, uint64_t source_fingerprint,
     SectionEntry& e = h.sections[k];
     if (section.arrays.size() > kMaxCacheSectionArrays) {
       XXH3_freeState(state);
-      return absl::InvalidArgumentError(
-          absl::StrFormat("%s: section %s has %d arrays, at most %d", path,
-                          CacheTagName(section.tag), section.arrays.size(), kMaxCacheSectionArrays));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: section %s has %d arrays, at most %d", path, CacheTagName(section.tag),
+          section.arrays.size(), kMaxCacheSectionArrays));
     }
     for (size_t j = 0; j < k; ++j) {
       if (sections[j].tag == section.tag) {
@@ -325,8 +324,8 @@ absl::StatusOr<LoadedGraphCache> LoadGraphCache(const std::string& path,
     return absl::FailedPreconditionError(absl::StrFormat("%s: cache format %d, this build reads %d",
                                                          path, h.version, kGraphCacheVersion));
   }
-  if (h.header_bytes != sizeof(Header) ||
-      std::fread(reinterpret_cast<char*>(&h) + kPrefix, sizeof(Header) - kPrefix, 1, f.get()) != 1) {
+  if (h.header_bytes != sizeof(Header) || std::fread(reinterpret_cast<char*>(&h) + kPrefix,
+                                                     sizeof(Header) - kPrefix, 1, f.get()) != 1) {
     return absl::DataLossError(absl::StrFormat("%s: not a carereach road graph cache", path));
   }
   if (h.source_fingerprint != source_fingerprint || h.profile_fingerprint != profile_fingerprint) {
@@ -383,15 +382,14 @@ absl::StatusOr<LoadedGraphCache> LoadGraphCache(const std::string& path,
   // The extra sections follow the graph back to back, in table order, to the end of the file. A
   // section cut short by a truncated file is left to its own reader to refuse.
   if (h.section_count > kMaxCacheSections) {
-    return absl::DataLossError(absl::StrFormat("%s: %d sections in the table", path,
-                                               h.section_count));
+    return absl::DataLossError(
+        absl::StrFormat("%s: %d sections in the table", path, h.section_count));
   }
   LoadedGraphCache loaded;
   uint64_t end = sizeof(Header) + h.payload_bytes;
   for (uint32_t k = 0; k < h.section_count; ++k) {
     const SectionEntry& e = h.sections[k];
-    if (e.offset != end || e.array_count > kMaxCacheSectionArrays ||
-        e.bytes > UINT64_MAX - end) {
+    if (e.offset != end || e.array_count > kMaxCacheSectionArrays || e.bytes > UINT64_MAX - end) {
       return absl::DataLossError(
           absl::StrFormat("%s: section table entry %d is inconsistent", path, k));
     }

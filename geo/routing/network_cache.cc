@@ -86,13 +86,14 @@ absl::StatusOr<std::unique_ptr<const RoadNetwork>> LoadOrBuildRoadNetwork(
     }
   }
   if (snap_status.ok()) {
-    log(absl::StrFormat("%s: snap index loaded from cache in %.3f s (%d pieces, %.1f MB)",
-                        osm_path, SecondsSince(start), network->snap_index().piece_count(),
+    log(absl::StrFormat("%s: snap index loaded from cache in %.3f s (%d pieces, %.1f MB)", osm_path,
+                        SecondsSince(start), network->snap_index().piece_count(),
                         network->snap_index().MemoryBytes() / 1e6));
   } else {
     not_used("snap index", snap_status);
     start = absl::Now();
-    if (!network) network = RoadNetwork::Create(std::move(loaded.cache.graph), std::move(hierarchy));
+    if (!network)
+      network = RoadNetwork::Create(std::move(loaded.cache.graph), std::move(hierarchy));
     log(absl::StrFormat("%s: snap index built in %.3f s (%d pieces, %.1f MB)", osm_path,
                         SecondsSince(start), network->snap_index().piece_count(),
                         network->snap_index().MemoryBytes() / 1e6));
@@ -111,9 +112,8 @@ absl::StatusOr<std::unique_ptr<const RoadNetwork>> LoadOrBuildRoadNetwork(
     s.tag = kSnapIndexSection;
     s.params_fingerprint = SnapIndex::ParamsFingerprint();
     network->snap_index().ForEachArray([&](const auto& v) { s.Add(v); });
-    if (absl::Status saved =
-            roads::SaveRoadGraph(network->graph(), loaded.source_fingerprint,
-                                 profile.fingerprint(), cache_path, sections);
+    if (absl::Status saved = roads::SaveRoadGraph(network->graph(), loaded.source_fingerprint,
+                                                  profile.fingerprint(), cache_path, sections);
         !saved.ok()) {
       log(absl::StrFormat("warning: road network cache not written: %s", saved.ToString()));
     } else {

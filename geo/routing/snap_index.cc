@@ -113,9 +113,9 @@ SnapIndex::SnapIndex(const roads::RoadGraph& graph) : graph_(graph) {
           const float t0 = static_cast<float>(k) / parts, t1 = static_cast<float>(k + 1) / parts;
           a_.pieces[next] = {s, i - seg.shape_begin, t0, t1};
           const Vec3 m = Lerp(a, b, 0.5 * (t0 + t1));
-          points[next] = {{static_cast<float>(m.x), static_cast<float>(m.y),
-                           static_cast<float>(m.z)},
-                          static_cast<uint32_t>(next)};
+          points[next] = {
+              {static_cast<float>(m.x), static_cast<float>(m.y), static_cast<float>(m.z)},
+              static_cast<uint32_t>(next)};
           ++next;
         }
       }
@@ -168,7 +168,10 @@ void SnapIndex::BuildTree(geo::BigVector<TreePoint>& points) {
     out.push_back(left);
     out.push_back(right);
   };
-  Task root{0, 0, static_cast<uint32_t>(n), {INFINITY, INFINITY, INFINITY},
+  Task root{0,
+            0,
+            static_cast<uint32_t>(n),
+            {INFINITY, INFINITY, INFINITY},
             {-INFINITY, -INFINITY, -INFINITY}};
   for (const TreePoint& p : points) {
     for (int d = 0; d < 3; ++d) {
@@ -221,14 +224,14 @@ absl::StatusOr<std::unique_ptr<SnapIndex>> SnapIndex::Load(const roads::RoadGrap
   for (size_t i = 0; i < n; ++i) {
     const Piece& p = a.pieces[i];
     if (p.segment >= graph.segments.size()) {
-      return invalid(absl::StrFormat("pieces[%d]: segment %d of %d", i, p.segment,
-                                     graph.segments.size()));
+      return invalid(
+          absl::StrFormat("pieces[%d]: segment %d of %d", i, p.segment, graph.segments.size()));
     }
     const roads::Segment& seg = graph.segments[p.segment];
     if (seg.shape_end > graph.shape.size() || seg.shape_end > graph.shape_meters.size() ||
         seg.shape_begin >= seg.shape_end || p.shape_index >= seg.shape_end - seg.shape_begin - 1) {
-      return invalid(absl::StrFormat("pieces[%d]: shape edge %d outside its segment", i,
-                                     p.shape_index));
+      return invalid(
+          absl::StrFormat("pieces[%d]: shape edge %d outside its segment", i, p.shape_index));
     }
     if (!(p.t0 >= 0 && p.t0 <= p.t1 && p.t1 <= 1)) {
       return invalid(absl::StrFormat("pieces[%d]: span %g..%g", i, p.t0, p.t1));

@@ -1,6 +1,7 @@
 // libFuzzer target: the road-graph cache reader (geo/roads/graph_cache.cc, LoadGraphCache and
-// the sections' readers) and the snap index's check of arrays read from a file
-// (geo/routing/snap_index.cc, SnapIndex::Load).
+// the sections' readers) and the checks of arrays read from a file: the snap index's
+// (geo/routing/snap_index.cc, SnapIndex::Load, then queries) and the hierarchy's
+// (Hierarchy::Validate).
 // The fingerprints the reader is asked for are taken from the file itself; when the first input
 // byte has bit 0 set, the graph payload checksum is patched to match, and with bit 1 every
 // section's checksum too, so the fuzzer gets past those checks to the header arithmetic, the
@@ -18,6 +19,7 @@
 #include <string>
 
 #include "geo/roads/graph_cache.h"
+#include "geo/routing/hierarchy.h"
 #include "geo/routing/network_cache.h"
 #include "geo/routing/snap_index.h"
 #include "tests/fuzz/fuzz_util.h"
@@ -70,22 +72,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)loaded->graph.node_count();
   (void)loaded->graph.arc_count();
   (void)loaded->graph.MemoryBytes();
+  const auto read_all = [](auto& arrays) {
+    return [&arrays](carereach::roads::CacheSectionReader& r) {
+      absl::Status s;
+      arrays.ForEachArray([&](auto& v) {
+        if (s.ok()) s = r.Next(v);
+      });
+      return s;
+    };
+  };
   for (const carereach::roads::CacheSectionView& section : loaded->sections) {
+    if (section.tag() == carereach::routing::kHierarchySection) {
+      carereach::routing::Hierarchy h;
+      if (section.Read(section.params_fingerprint(), read_all(h)).ok()) {
+        (void)h.Validate(loaded->graph.node_count());
+      }
+      continue;
+    }
     if (section.tag() != carereach::routing::kSnapIndexSection) {
       (void)section.Read(section.params_fingerprint(),
                          [](carereach::roads::CacheSectionReader&) { return absl::OkStatus(); });
       continue;
     }
     SnapIndex::Arrays arrays;
-    const absl::Status read =
-        section.Read(section.params_fingerprint(), [&](carereach::roads::CacheSectionReader& r) {
-          absl::Status s;
-          arrays.ForEachArray([&](auto& v) {
-            if (s.ok()) s = r.Next(v);
-          });
-          return s;
-        });
-    if (!read.ok()) continue;
+    if (!section.Read(section.params_fingerprint(), read_all(arrays)).ok()) continue;
     auto index = SnapIndex::Load(loaded->graph, std::move(arrays));
     if (!index.ok()) continue;
     // Whatever the arrays hold once accepted, queries must stay in bounds.

@@ -48,9 +48,8 @@ class NetworkCacheTest : public testing::Test {
 
   std::unique_ptr<const RoadNetwork> Load() {
     log_.clear();
-    auto network = LoadOrBuildRoadNetwork(osm_, profile_, cache_, {}, [this](std::string_view l) {
-      log_.emplace_back(l);
-    });
+    auto network = LoadOrBuildRoadNetwork(osm_, profile_, cache_, {},
+                                          [this](std::string_view l) { log_.emplace_back(l); });
     EXPECT_TRUE(network.ok()) << network.status();
     return network.ok() ? *std::move(network) : nullptr;
   }
@@ -75,7 +74,8 @@ class NetworkCacheTest : public testing::Test {
     f.write(static_cast<const char*>(bytes), static_cast<std::streamsize>(n));
   }
 
-  roads::SpeedProfile profile_ = *roads::SpeedProfile::Parse("key,value\nname,x\nhighway.primary,1\n", "x");
+  roads::SpeedProfile profile_ =
+      *roads::SpeedProfile::Parse("key,value\nname,x\nhighway.primary,1\n", "x");
   std::string osm_, dir_, cache_;
   std::vector<std::string> log_;
 };
@@ -293,9 +293,9 @@ TEST_F(NetworkCacheTest, HierarchyArraysRoundTripThroughASection) {
   roads::CacheSection section{.tag = roads::CacheTag("CHIE"), .params_fingerprint = 77};
   h.ForEachArray([&](const auto& v) { section.Add(v); });
   auto source = roads::FingerprintFile(osm_);
-  ASSERT_TRUE(roads::SaveRoadGraph(network->graph(), *source, profile_.fingerprint(), cache_,
-                                   {&section, 1})
-                  .ok());
+  ASSERT_TRUE(
+      roads::SaveRoadGraph(network->graph(), *source, profile_.fingerprint(), cache_, {&section, 1})
+          .ok());
   auto loaded = roads::LoadGraphCache(cache_, *source, profile_.fingerprint());
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(loaded->Find(kSnapIndexSection), nullptr);
@@ -345,9 +345,9 @@ TEST_F(NetworkCacheTest, HierarchyArraysRoundTripThroughASection) {
   // rebuilds it (and the missing snap index) from the cached graph.
   roads::CacheSection stamped = section;
   stamped.params_fingerprint = ContractionParams().Fingerprint();
-  ASSERT_TRUE(roads::SaveRoadGraph(network->graph(), *source, profile_.fingerprint(), cache_,
-                                   {&stamped, 1})
-                  .ok());
+  ASSERT_TRUE(
+      roads::SaveRoadGraph(network->graph(), *source, profile_.fingerprint(), cache_, {&stamped, 1})
+          .ok());
   auto rebuilt = Load();
   ASSERT_NE(rebuilt, nullptr);
   EXPECT_THAT(log_, Contains(HasSubstr("road graph loaded from cache")));
@@ -364,17 +364,18 @@ TEST_F(NetworkCacheTest, SectionCountLargerThanTheFileIsRefusedBeforeAllocating)
   roads::CacheSection section{.tag = roads::CacheTag("TEST"), .params_fingerprint = 1};
   section.Add(small);
   auto source = roads::FingerprintFile(osm_);
-  ASSERT_TRUE(roads::SaveRoadGraph(network->graph(), *source, profile_.fingerprint(), cache_,
-                                   {&section, 1})
-                  .ok());
+  ASSERT_TRUE(
+      roads::SaveRoadGraph(network->graph(), *source, profile_.fingerprint(), cache_, {&section, 1})
+          .ok());
   // counts[0] of the first entry: tag 4, array count 4, params 8, offset 8, bytes 8, xxh3 8.
   const uint64_t huge = uint64_t{1} << 61;
   Poke(216 + 40, &huge, 8);
   auto loaded = roads::LoadGraphCache(cache_, *source, profile_.fingerprint());
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   geo::BigVector<uint64_t> into;
-  EXPECT_THAT(loaded->sections[0].Read(1, [&](roads::CacheSectionReader& r) { return r.Next(into); }),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("more than the section's")));
+  EXPECT_THAT(
+      loaded->sections[0].Read(1, [&](roads::CacheSectionReader& r) { return r.Next(into); }),
+      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("more than the section's")));
   EXPECT_TRUE(into.empty());
 }
 

@@ -86,7 +86,6 @@ inline ReferenceSnapIndex::ReferenceSnapIndex(const roads::RoadGraph& graph) : g
   tree_ = std::make_unique<geo::EcefKdTree>(std::move(midpoints));
 }
 
-
 inline std::optional<Snap> ReferenceSnapIndex::Nearest(geo::LonLat p, double max_meters) const {
   using namespace reference_detail;  // NOLINT
   if (pieces_.empty()) return std::nullopt;

@@ -36,8 +36,7 @@ const roads::RoadGraph& Graph(const std::string& file) {
 // Random points near roads and over the roads' box with a margin (some far from any road),
 // with random max_meters from 1 m to 5 km (and a few very large).
 void ExpectSameAnswers(const roads::RoadGraph& g, const SnapIndex& index,
-                       const reference::ReferenceSnapIndex& reference, int points,
-                       uint32_t seed) {
+                       const reference::ReferenceSnapIndex& reference, int points, uint32_t seed) {
   double min_lon = 180, max_lon = -180, min_lat = 90, max_lat = -90;
   for (const roads::Coord& c : g.shape) {
     const geo::LonLat p = c.ToLonLat();
@@ -72,8 +71,8 @@ void ExpectSameAnswers(const roads::RoadGraph& g, const SnapIndex& index,
       ADD_FAILURE() << absl::StrFormat(
           "seed %d point %d (%.9f, %.9f) max_meters %.17g: got %s, want %s", seed, i, p.lon, p.lat,
           max_meters,
-          got ? absl::StrFormat("segment %d fraction %.17g snap %.17g", got->segment,
-                                got->fraction, got->snap_meters)
+          got ? absl::StrFormat("segment %d fraction %.17g snap %.17g", got->segment, got->fraction,
+                                got->snap_meters)
               : "none",
           want ? absl::StrFormat("segment %d fraction %.17g snap %.17g", want->segment,
                                  want->fraction, want->snap_meters)
