@@ -5,6 +5,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "geo/io/census.h"
 #include "geo/roads/graph_cache.h"
 #include "geo/roads/osm_import.h"
+#include "geo/routing/network_cache.h"
 #include "server/server.h"
 #include "tests/real_data.h"
 
@@ -60,6 +62,46 @@ void BM_CacheLoad(benchmark::State& state) {
 }
 BENCHMARK(BM_CacheLoad)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
 
+// Building the snap index of an imported graph (what every start did before the cache held it).
+void BM_SnapIndexBuild(benchmark::State& state) {
+  const std::string path = DataDir() + "/roads/" + kExtracts[state.range(0)];
+  state.SetLabel(kExtracts[state.range(0)]);
+  auto g = roads::ImportOsm(path, Profile());
+  if (!g.ok()) state.SkipWithError(g.status().ToString().c_str());
+  for (auto _ : state) {
+    routing::SnapIndex index(*g);
+    benchmark::DoNotOptimize(index.piece_count());
+    state.counters["pieces"] = index.piece_count();
+    state.counters["bytes_per_piece"] =
+        static_cast<double>(index.MemoryBytes()) / std::max<size_t>(1, index.piece_count());
+  }
+}
+BENCHMARK(BM_SnapIndexBuild)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
+
+// Graph and snap index from the cache file (format 3, checksums verified): the region's road
+// network ready.
+void BM_NetworkCacheLoad(benchmark::State& state) {
+  const std::string path = DataDir() + "/roads/" + kExtracts[state.range(0)];
+  state.SetLabel(kExtracts[state.range(0)]);
+  const std::string cache =
+      "/tmp/carereach-bench-network-" + std::to_string(state.range(0)) + ".graph";
+  std::filesystem::remove(cache);
+  auto built = routing::LoadOrBuildRoadNetwork(path, Profile(), cache, {}, [](std::string_view) {});
+  if (!built.ok()) state.SkipWithError(built.status().ToString().c_str());
+  bool from_cache = true;
+  for (auto _ : state) {
+    auto loaded =
+        routing::LoadOrBuildRoadNetwork(path, Profile(), cache, {}, [&](std::string_view l) {
+          if (l.find("built") != std::string_view::npos) from_cache = false;
+        });
+    if (!loaded.ok()) state.SkipWithError(loaded.status().ToString().c_str());
+    benchmark::DoNotOptimize(loaded);
+  }
+  if (!from_cache) state.SkipWithError("not loaded from the cache");
+  state.counters["file_bytes"] = static_cast<double>(std::filesystem::file_size(cache));
+}
+BENCHMARK(BM_NetworkCacheLoad)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
+
 struct Honolulu {
   access::Region region;
   access::DriveRegion drive;
@@ -71,9 +113,9 @@ const Honolulu& HonoluluData() {
     io::LoadReport report;
     auto units = io::LoadTractCentres(DataDir() + "/census/CenPop2020_Mean_TR.txt", &report);
     out->region = *access::BuildRegion("honolulu", "", "", {.county_fips = {"15003"}}, *units, {});
-    auto graph = roads::ImportOsm(DataDir() + "/roads/" + kExtracts[0], Profile());
-    out->drive =
-        access::BuildDriveRegion(out->region, routing::RoadNetwork::Create(*std::move(graph)));
+    auto network = routing::LoadOrBuildRoadNetwork(DataDir() + "/roads/" + kExtracts[0], Profile(),
+                                                   "", {}, [](std::string_view) {});
+    out->drive = access::BuildDriveRegion(out->region, *std::move(network));
     out->all_open = *testing_util::LoadOpenHifldHospitals(DataDir());
     for (const access::Facility& f : out->all_open) {
       // O'ahu's box.

@@ -16,6 +16,7 @@
 #include "geo/access/recommend.h"
 #include "geo/io/census.h"
 #include "geo/roads/osm_import.h"
+#include "geo/routing/network_cache.h"
 #include "tests/real_data.h"
 
 namespace carereach {
@@ -48,14 +49,15 @@ const Honolulu& Data() {
       std::cerr << "cannot load data from " << DataDir() << "\n";
       std::exit(1);
     }
-    auto graph = roads::ImportOsm(DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf", *profile);
-    if (!graph.ok()) {
-      std::cerr << graph.status() << "\n";
+    auto network =
+        routing::LoadOrBuildRoadNetwork(DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf",
+                                        *profile, "", {}, [](std::string_view) {});
+    if (!network.ok()) {
+      std::cerr << network.status() << "\n";
       std::exit(1);
     }
     out->region = *access::BuildRegion("honolulu", "", "", {.county_fips = {"15003"}}, *units, {});
-    out->drive =
-        access::BuildDriveRegion(out->region, routing::RoadNetwork::Create(*std::move(graph)));
+    out->drive = access::BuildDriveRegion(out->region, *std::move(network));
     for (const access::Facility& f : *hospitals) {
       if (OnOahu(f.location)) out->hospitals.push_back(f);
     }

@@ -20,6 +20,7 @@
 #include "geo/io/census.h"
 #include "geo/io/telehealth.h"
 #include "geo/roads/graph_cache.h"
+#include "geo/routing/network_cache.h"
 
 namespace carereach {
 namespace {
@@ -265,11 +266,12 @@ void RegionCatalog::LoadRoads(const std::string& data_dir, const std::string& ca
                              (std::filesystem::path(state.roads_source).filename().string() + "." +
                               profile.name() + ".graph"))
                                 .string();
-    absl::StatusOr<roads::RoadGraph> graph = roads::LoadOrImportRoadGraph(osm, profile, cache, log);
+    // Graph and snap index from the cache's sections (each rebuilt alone when stale or bad).
+    absl::StatusOr<std::unique_ptr<const routing::RoadNetwork>> loaded =
+        routing::LoadOrBuildRoadNetwork(osm, profile, cache, {}, log);
     RoadState next = state;
-    if (graph.ok()) {
-      std::shared_ptr<const routing::RoadNetwork> network =
-          routing::RoadNetwork::Create(*std::move(graph));
+    if (loaded.ok()) {
+      std::shared_ptr<const routing::RoadNetwork> network = *std::move(loaded);
       auto drive = std::make_shared<const access::DriveRegion>(
           access::BuildDriveRegion(region, std::move(network)));
       int unsnapped = 0;
@@ -283,7 +285,7 @@ void RegionCatalog::LoadRoads(const std::string& data_dir, const std::string& ca
                           region.units.size(), access::DriveRegion::kMaxSnapMeters / 1000));
     } else {
       next.phase = RoadState::Phase::kFailed;
-      next.error = graph.status().ToString();
+      next.error = loaded.status().ToString();
       log(absl::StrFormat("region %s: road network FAILED: %s", region.name, next.error));
     }
     {

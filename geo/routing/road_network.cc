@@ -123,6 +123,14 @@ RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy
   snap_index_ = std::make_unique<SnapIndex>(graph_);
 }
 
+RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy,
+                         SnapIndex::Arrays snap, absl::Status* snap_refused)
+    : graph_(std::move(graph)), hierarchy_(std::move(hierarchy)) {
+  absl::StatusOr<std::unique_ptr<SnapIndex>> loaded = SnapIndex::Load(graph_, std::move(snap));
+  *snap_refused = loaded.status();
+  snap_index_ = loaded.ok() ? *std::move(loaded) : std::make_unique<SnapIndex>(graph_);
+}
+
 std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph) {
   return Create(std::move(graph), Options());
 }
@@ -143,6 +151,14 @@ std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph,
                                                        std::unique_ptr<const Hierarchy> hierarchy) {
   return std::unique_ptr<const RoadNetwork>(
       new RoadNetwork(std::move(graph), std::move(hierarchy)));
+}
+
+std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph,
+                                                       std::unique_ptr<const Hierarchy> hierarchy,
+                                                       SnapIndex::Arrays snap,
+                                                       absl::Status* snap_refused) {
+  return std::unique_ptr<const RoadNetwork>(
+      new RoadNetwork(std::move(graph), std::move(hierarchy), std::move(snap), snap_refused));
 }
 
 std::vector<std::optional<Snap>> SnapAll(const RoadNetwork& network,

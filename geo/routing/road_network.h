@@ -37,6 +37,13 @@ class RoadNetwork {
   // With a hierarchy built (or loaded) elsewhere for this graph; null: Dijkstra only.
   static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph,
                                                    std::unique_ptr<const Hierarchy> hierarchy);
+  // The same with the arrays of a snap index read from a cache file (network_cache.h): they are
+  // checked against the graph (SnapIndex::Load); when they are refused the index is built
+  // instead and `*snap_refused` says why (OK otherwise).
+  static std::unique_ptr<const RoadNetwork> Create(roads::RoadGraph graph,
+                                                   std::unique_ptr<const Hierarchy> hierarchy,
+                                                   SnapIndex::Arrays snap,
+                                                   absl::Status* snap_refused);
 
   const roads::RoadGraph& graph() const { return graph_; }
   const SnapIndex& snap_index() const { return *snap_index_; }
@@ -45,6 +52,8 @@ class RoadNetwork {
 
  private:
   RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy);
+  RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy,
+              SnapIndex::Arrays snap, absl::Status* snap_refused);
   roads::RoadGraph graph_;
   std::unique_ptr<SnapIndex> snap_index_;
   std::unique_ptr<const Hierarchy> hierarchy_;

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <span>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -174,6 +176,150 @@ TEST_F(GraphCacheTest, StaleCacheFromAnotherProfileOrSourceIsRebuilt) {
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(LoadOrImportRoadGraph(osm_, *other, cache_, Log()).ok());
   EXPECT_THAT(log_, testing::Contains(HasSubstr("FAILED_PRECONDITION")));
+}
+
+// Format 3's extra sections at the byte level: each checked on its own, the graph unaffected.
+class GraphCacheSectionsTest : public GraphCacheTest {
+ protected:
+  void SetUp() override {
+    GraphCacheTest::SetUp();
+    auto g = LoadOrImportRoadGraph(osm_, profile_, "", Log());
+    ASSERT_TRUE(g.ok()) << g.status();
+    graph_ = *std::move(g);
+    auto source = FingerprintFile(osm_);
+    ASSERT_TRUE(source.ok());
+    source_ = *source;
+  }
+  absl::Status Save(std::span<const CacheSection> sections) {
+    return SaveRoadGraph(graph_, source_, profile_.fingerprint(), cache_, sections);
+  }
+  absl::StatusOr<LoadedGraphCache> Load() {
+    return LoadGraphCache(cache_, source_, profile_.fingerprint());
+  }
+  // Reads one section of two arrays (uint32, double) back.
+  static absl::Status ReadTwo(const CacheSectionView& view, uint64_t params,
+                              std::vector<uint32_t>& a, std::vector<double>& b) {
+    return view.Read(params, [&](CacheSectionReader& r) {
+      absl::Status s = r.Next(a);
+      return s.ok() ? r.Next(b) : s;
+    });
+  }
+  void Poke(uint64_t offset, char c) {
+    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.put(c);
+  }
+  uint64_t Peek(uint64_t offset) {
+    uint64_t v = 0;
+    std::ifstream f(cache_, std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset));
+    f.read(reinterpret_cast<char*>(&v), 8);
+    return v;
+  }
+
+  RoadGraph graph_;
+  uint64_t source_ = 0;
+  std::vector<uint32_t> ints_ = {1, 2, 3, 4, 5};
+  std::vector<double> doubles_ = {0.5, 1.5};
+  std::vector<uint32_t> more_ints_ = std::vector<uint32_t>(1000, 7);
+  std::vector<double> no_doubles_;
+};
+
+TEST_F(GraphCacheSectionsTest, SectionsRoundTripAndACorruptOneFailsAlone) {
+  CacheSection a{.tag = CacheTag("AAAA"), .params_fingerprint = 1};
+  a.Add(ints_);
+  a.Add(doubles_);
+  CacheSection b{.tag = CacheTag("BBBB"), .params_fingerprint = 2};
+  b.Add(more_ints_);
+  b.Add(no_doubles_);
+  const CacheSection both[] = {a, b};
+  ASSERT_TRUE(Save(both).ok());
+  auto loaded = Load();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_EQ(loaded->sections.size(), 2u);
+  EXPECT_EQ(loaded->graph.nodes, graph_.nodes);
+  std::vector<uint32_t> x;
+  std::vector<double> y;
+  ASSERT_TRUE(ReadTwo(*loaded->Find(CacheTag("AAAA")), 1, x, y).ok());
+  EXPECT_EQ(x, ints_);
+  EXPECT_EQ(y, doubles_);
+  ASSERT_TRUE(ReadTwo(*loaded->Find(CacheTag("BBBB")), 2, x, y).ok());
+  EXPECT_EQ(x, more_ints_);
+  EXPECT_TRUE(y.empty());
+  EXPECT_EQ(loaded->Find(CacheTag("CCCC")), nullptr);
+  EXPECT_THAT(ReadTwo(*loaded->Find(CacheTag("AAAA")), 9, x, y),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("other parameters")));
+  // A byte of BBBB (the file's last section) changed: BBBB fails, AAAA and the graph do not.
+  Poke(std::filesystem::file_size(cache_) - 10, '\x7f');
+  loaded = Load();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_TRUE(ReadTwo(*loaded->Find(CacheTag("AAAA")), 1, x, y).ok());
+  EXPECT_THAT(ReadTwo(*loaded->Find(CacheTag("BBBB")), 2, x, y),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("section BBBB: checksum mismatch")));
+  // Cut short inside BBBB: the same.
+  std::filesystem::resize_file(cache_, std::filesystem::file_size(cache_) - 100);
+  loaded = Load();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_TRUE(ReadTwo(*loaded->Find(CacheTag("AAAA")), 1, x, y).ok());
+  EXPECT_THAT(ReadTwo(*loaded->Find(CacheTag("BBBB")), 2, x, y),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
+  EXPECT_THAT(TempFilesOf(cache_), testing::IsEmpty());
+}
+
+TEST_F(GraphCacheSectionsTest, TrailingBytesAndBadTablesAreDataLoss) {
+  CacheSection a{.tag = CacheTag("AAAA"), .params_fingerprint = 1};
+  a.Add(ints_);
+  a.Add(doubles_);
+  ASSERT_TRUE(Save({&a, 1}).ok());
+  std::ofstream(cache_, std::ios::app | std::ios::binary) << "xy";
+  EXPECT_THAT(Load(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("trailing bytes (2")));
+  // Through the loader: DATA_LOSS, so the graph is imported again and the file rewritten.
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
+  EXPECT_THAT(log_, testing::Contains(HasSubstr("trailing bytes")));
+  EXPECT_THAT(log_.back(), HasSubstr("imported in"));
+  EXPECT_TRUE(Load().ok());
+  // A section table entry whose offset does not follow the graph.
+  ASSERT_TRUE(Save({&a, 1}).ok());
+  const uint64_t offset_at = 216 + 16;
+  const uint64_t offset = Peek(offset_at);
+  {
+    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+    const uint64_t moved = offset + 8;
+    f.seekp(offset_at);
+    f.write(reinterpret_cast<const char*>(&moved), 8);
+  }
+  EXPECT_THAT(Load(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("section table entry 0")));
+}
+
+TEST_F(GraphCacheSectionsTest, FormatTwoFileIsFailedPreconditionAndReimported) {
+  ASSERT_TRUE(Save({}).ok());
+  {
+    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+    const uint32_t two[2] = {2, 208};  // version 2 and its header size
+    f.seekp(8);
+    f.write(reinterpret_cast<const char*>(two), 8);
+  }
+  EXPECT_THAT(Load(), StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("cache format 2, this build reads 3")));
+  ASSERT_TRUE(LoadOrImportRoadGraph(osm_, profile_, cache_, Log()).ok());
+  EXPECT_THAT(log_, testing::Contains(HasSubstr("cache not used (FAILED_PRECONDITION")));
+  EXPECT_TRUE(Load().ok());
+}
+
+TEST_F(GraphCacheSectionsTest, SectionsBeyondTheFormatsLimitsAreRefusedAndNothingIsLeft) {
+  std::vector<CacheSection> five(5);
+  for (size_t i = 0; i < five.size(); ++i)
+    five[i].tag = CacheTag("AAAA") + static_cast<uint32_t>(i);
+  EXPECT_THAT(Save(five), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most 4")));
+  CacheSection twice{.tag = CacheTag("AAAA")};
+  const CacheSection dup[] = {twice, twice};
+  EXPECT_THAT(Save(dup), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("AAAA twice")));
+  CacheSection wide{.tag = CacheTag("WIDE")};
+  for (int i = 0; i < 17; ++i) wide.Add(ints_);
+  EXPECT_THAT(Save({&wide, 1}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("17 arrays, at most 16")));
+  EXPECT_FALSE(std::filesystem::exists(cache_));
+  EXPECT_THAT(TempFilesOf(cache_), testing::IsEmpty());
 }
 
 }  // namespace
