@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 
+#include "bench/bench_env.h"
 #include "carereach/v1/access.grpc.pb.h"
 #include "geo/access/coverage.h"
 #include "server/server.h"
@@ -31,6 +32,7 @@ inline std::unique_ptr<v1::AccessService::Stub> LoopbackStub(bool wait_for_roads
     Server::Options options;
     options.listen_address = "127.0.0.1:0";
     options.data_dir = DataDir();
+    options.road_hierarchy = BenchRoadHierarchy();
     auto s = Server::BuildAndStart(options);
     if (!s.ok() || !(*s)->LoadRegions().ok()) std::exit(1);
     if (wait_for_roads) (*s)->WaitForRoads();

@@ -113,8 +113,9 @@ const Honolulu& HonoluluData() {
     io::LoadReport report;
     auto units = io::LoadTractCentres(DataDir() + "/census/CenPop2020_Mean_TR.txt", &report);
     out->region = *access::BuildRegion("honolulu", "", "", {.county_fips = {"15003"}}, *units, {});
-    auto network = routing::LoadOrBuildRoadNetwork(DataDir() + "/roads/" + kExtracts[0], Profile(),
-                                                   "", {}, [](std::string_view) {});
+    auto network = routing::LoadOrBuildRoadNetwork(
+        DataDir() + "/roads/" + kExtracts[0], Profile(), "",
+        {.build_hierarchy = bench::BenchRoadHierarchy()}, [](std::string_view) {});
     out->drive = access::BuildDriveRegion(out->region, *std::move(network));
     out->all_open = *testing_util::LoadOpenHifldHospitals(DataDir());
     for (const access::Facility& f : out->all_open) {

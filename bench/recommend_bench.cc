@@ -12,6 +12,7 @@
 #include <iostream>
 #include <random>
 
+#include "bench/bench_env.h"
 #include "geo/access/catchment.h"
 #include "geo/access/recommend.h"
 #include "geo/io/census.h"
@@ -49,9 +50,9 @@ const Honolulu& Data() {
       std::cerr << "cannot load data from " << DataDir() << "\n";
       std::exit(1);
     }
-    auto network =
-        routing::LoadOrBuildRoadNetwork(DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf",
-                                        *profile, "", {}, [](std::string_view) {});
+    auto network = routing::LoadOrBuildRoadNetwork(
+        DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf", *profile, "",
+        {.build_hierarchy = bench::BenchRoadHierarchy()}, [](std::string_view) {});
     if (!network.ok()) {
       std::cerr << network.status() << "\n";
       std::exit(1);

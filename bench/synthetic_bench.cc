@@ -1,7 +1,9 @@
 // State-sized network, end to end: import a synthetic OSM PBF (bench/make_synthetic_osm), build
 // its snap index, write and load its cache (graph and snap index sections), get the region ready
 // from the cache, then drive coverage for its population points and facilities.
-//   synthetic_bench PREFIX     (reads PREFIX.osm.pbf, PREFIX.points.csv, PREFIX.facilities.csv)
+//   synthetic_bench PREFIX [--no-hierarchy]
+//     (reads PREFIX.osm.pbf, PREFIX.points.csv, PREFIX.facilities.csv; --no-hierarchy: no
+//     contraction hierarchy, searches on Dijkstra)
 // Prints each step's time; the load, ready and coverage steps are repeated 5 times (median).
 #include <algorithm>
 #include <chrono>
@@ -42,7 +44,7 @@ int Fail(const absl::Status& s) {
   return 1;
 }
 
-absl::Status Run(const std::string& prefix) {
+absl::Status Run(const std::string& prefix, bool with_hierarchy) {
   auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
   const std::string pbf = prefix + ".osm.pbf", cache = prefix + ".graph";
   absl::StatusOr<roads::RoadGraph> graph = absl::UnknownError("not run");
@@ -60,14 +62,21 @@ absl::Status Run(const std::string& prefix) {
   // The hierarchy and the snap index, built as a start without the cache's sections does.
   const routing::ContractionParams params;
   std::unique_ptr<const routing::Hierarchy> hierarchy;
-  const double hierarchy_s = Seconds([&] {
-    auto built = routing::BuildHierarchy(*graph, params, [](std::string_view) {});
-    if (!built.ok()) std::exit(Fail(built.status()));
-    hierarchy = std::make_unique<const routing::Hierarchy>(*std::move(built));
-  });
-  std::printf("hierarchy build: %.2f s (%zu arcs, %.1f MB, %.1f bytes per directed edge)\n",
-              hierarchy_s, hierarchy->arc_count(), hierarchy->MemoryBytes() / 1e6,
-              static_cast<double>(hierarchy->MemoryBytes()) / graph->arc_count());
+  if (with_hierarchy) {
+    const double hierarchy_s = Seconds([&] {
+      auto built = routing::BuildHierarchy(*graph, params, [](std::string_view line) {
+        std::printf("  %.*s\n", static_cast<int>(line.size()), line.data());
+        std::fflush(stdout);
+      });
+      if (!built.ok()) std::exit(Fail(built.status()));
+      hierarchy = std::make_unique<const routing::Hierarchy>(*std::move(built));
+    });
+    std::printf("hierarchy build: %.2f s (%zu arcs, %.1f MB, %.1f bytes per directed edge)\n",
+                hierarchy_s, hierarchy->arc_count(), hierarchy->MemoryBytes() / 1e6,
+                static_cast<double>(hierarchy->MemoryBytes()) / graph->arc_count());
+  } else {
+    std::printf("hierarchy: not built (--no-hierarchy: searches on Dijkstra)\n");
+  }
   std::shared_ptr<const routing::RoadNetwork> built;
   const double index_s = Seconds(
       [&] { built = routing::RoadNetwork::Create(*std::move(graph), std::move(hierarchy)); });
@@ -84,12 +93,16 @@ absl::Status Run(const std::string& prefix) {
     std::vector<roads::CacheSection> sections(2);
     sections[0].tag = routing::kHierarchySection;
     sections[0].params_fingerprint = params.Fingerprint();
-    const_cast<routing::Hierarchy*>(built->hierarchy())->ForEachArray([&](const auto& v) {
-      sections[0].Add(v);
-    });
-    sections[1].tag = routing::kSnapIndexSection;
-    sections[1].params_fingerprint = routing::SnapIndex::ParamsFingerprint();
-    index.ForEachArray([&](const auto& v) { sections[1].Add(v); });
+    if (built->hierarchy() != nullptr) {
+      const_cast<routing::Hierarchy*>(built->hierarchy())->ForEachArray([&](const auto& v) {
+        sections[0].Add(v);
+      });
+    } else {
+      sections.erase(sections.begin());
+    }
+    sections.back().tag = routing::kSnapIndexSection;
+    sections.back().params_fingerprint = routing::SnapIndex::ParamsFingerprint();
+    index.ForEachArray([&](const auto& v) { sections.back().Add(v); });
     if (absl::Status s =
             roads::SaveRoadGraph(built->graph(), source, profile->fingerprint(), cache, sections);
         !s.ok()) {
@@ -116,13 +129,14 @@ absl::Status Run(const std::string& prefix) {
       loaded = roads::LoadGraphCache(cache, source, profile->fingerprint());
       if (!loaded.ok()) std::exit(Fail(loaded.status()));
     }));
-    hierarchy_loads.push_back(Seconds([&] {
-      routing::Hierarchy h;
-      absl::Status s =
-          loaded->Find(routing::kHierarchySection)->Read(params.Fingerprint(), read_all(h));
-      if (s.ok()) s = h.Validate(loaded->graph.node_count());
-      if (!s.ok()) std::exit(Fail(s));
-    }));
+    if (with_hierarchy)
+      hierarchy_loads.push_back(Seconds([&] {
+        routing::Hierarchy h;
+        absl::Status s =
+            loaded->Find(routing::kHierarchySection)->Read(params.Fingerprint(), read_all(h));
+        if (s.ok()) s = h.Validate(loaded->graph.node_count());
+        if (!s.ok()) std::exit(Fail(s));
+      }));
     snap_loads.push_back(Seconds([&] {
       routing::SnapIndex::Arrays arrays;
       absl::Status s = loaded->Find(routing::kSnapIndexSection)
@@ -134,7 +148,7 @@ absl::Status Run(const std::string& prefix) {
   std::printf(
       "cache load per section (one read per array, checksum verified, arrays validated), median "
       "of 5: graph %.3f s, hierarchy %.3f s, snap index %.3f s\n",
-      Median(graph_loads), Median(hierarchy_loads), Median(snap_loads));
+      Median(graph_loads), with_hierarchy ? Median(hierarchy_loads) : 0.0, Median(snap_loads));
   built.reset();
 
   // Population points as one pseudo-county region; facilities.
@@ -170,8 +184,9 @@ absl::Status Run(const std::string& prefix) {
     log.clear();
     std::shared_ptr<const routing::RoadNetwork> network;
     const double network_s = Seconds([&] {
-      auto loaded = routing::LoadOrBuildRoadNetwork(
-          pbf, *profile, cache, {}, [&](std::string_view l) { log.emplace_back(l); });
+      auto loaded =
+          routing::LoadOrBuildRoadNetwork(pbf, *profile, cache, {.build_hierarchy = with_hierarchy},
+                                          [&](std::string_view l) { log.emplace_back(l); });
       if (!loaded.ok()) std::exit(Fail(loaded.status()));
       network = *std::move(loaded);
     });
@@ -216,12 +231,13 @@ absl::Status Run(const std::string& prefix) {
 }  // namespace carereach
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
+  const bool with_hierarchy = !(argc == 3 && std::string(argv[2]) == "--no-hierarchy");
+  if (argc != 2 && with_hierarchy) {
     std::fprintf(stderr,
-                 "usage: synthetic_bench PREFIX (PREFIX.osm.pbf, PREFIX.points.csv, "
-                 "PREFIX.facilities.csv)\n");
+                 "usage: synthetic_bench PREFIX [--no-hierarchy] (PREFIX.osm.pbf, "
+                 "PREFIX.points.csv, PREFIX.facilities.csv)\n");
     return 2;
   }
-  if (absl::Status s = carereach::Run(argv[1]); !s.ok()) return carereach::Fail(s);
+  if (absl::Status s = carereach::Run(argv[1], with_hierarchy); !s.ok()) return carereach::Fail(s);
   return 0;
 }

@@ -45,6 +45,9 @@ ABSL_FLAG(int32_t, max_message_mb, 64, "Largest request or response message, MiB
 ABSL_FLAG(int64_t, max_matrix_cells, 1000000, "Most origins x destinations of one ComputeMatrix");
 ABSL_FLAG(int32_t, max_request_seconds, 300,
           "Bound on a request's computation when the caller sets no shorter deadline");
+ABSL_FLAG(bool, road_hierarchy, true,
+          "Drive searches on a contraction hierarchy built at import and kept in the road cache "
+          "(false: on plain Dijkstra, same answers, no hierarchy build at start-up)");
 ABSL_FLAG(std::string, road_cache_dir, DefaultCacheDir(),
           "Where imported road graphs are cached (empty: no cache; default "
           "$XDG_CACHE_HOME/carereach, else /tmp/carereach-cache)");
@@ -137,6 +140,7 @@ int main(int argc, char** argv) {
   options.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
   options.max_calls_per_tenant = absl::GetFlag(FLAGS_max_calls_per_tenant);
   options.road_cache_dir = absl::GetFlag(FLAGS_road_cache_dir);
+  options.road_hierarchy = absl::GetFlag(FLAGS_road_hierarchy);
   options.speed_profile_path = absl::GetFlag(FLAGS_speed_profile);
   options.state_dir = absl::GetFlag(FLAGS_state_dir);
   options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);

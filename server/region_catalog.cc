@@ -250,7 +250,9 @@ absl::StatusOr<std::shared_ptr<const access::DriveRegion>> RegionCatalog::DriveR
 }
 
 void RegionCatalog::LoadRoads(const std::string& data_dir, const std::string& cache_dir,
-                              const roads::SpeedProfile& profile, const LogFn& log,
+                              const roads::SpeedProfile& profile,
+                              const routing::RoadNetwork::Options& network_options,
+                              const LogFn& log,
                               const std::function<void(const std::string&, bool)>& on_change,
                               const std::function<bool()>& stop) {
   for (size_t i = 0; i < regions_.size(); ++i) {
@@ -268,7 +270,7 @@ void RegionCatalog::LoadRoads(const std::string& data_dir, const std::string& ca
                                 .string();
     // Graph and snap index from the cache's sections (each rebuilt alone when stale or bad).
     absl::StatusOr<std::unique_ptr<const routing::RoadNetwork>> loaded =
-        routing::LoadOrBuildRoadNetwork(osm, profile, cache, {}, log);
+        routing::LoadOrBuildRoadNetwork(osm, profile, cache, network_options, log);
     RoadState next = state;
     if (loaded.ok()) {
       std::shared_ptr<const routing::RoadNetwork> network = *std::move(loaded);

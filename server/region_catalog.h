@@ -16,6 +16,7 @@
 #include "geo/access/region.h"
 #include "geo/io/cms.h"
 #include "geo/roads/speed_profile.h"
+#include "geo/routing/road_network.h"
 
 namespace carereach {
 
@@ -76,7 +77,8 @@ class RegionCatalog {
   // Returns early, leaving the remaining regions loading, once `stop` (if set) returns true; it
   // is asked before each region.
   void LoadRoads(const std::string& data_dir, const std::string& cache_dir,
-                 const roads::SpeedProfile& profile, const LogFn& log,
+                 const roads::SpeedProfile& profile,
+                 const routing::RoadNetwork::Options& network_options, const LogFn& log,
                  const std::function<void(const std::string&, bool)>& on_change,
                  const std::function<bool()>& stop = nullptr);
 

@@ -408,7 +408,8 @@ absl::Status Server::LoadRegions() {
   }
   roads_thread_ = std::thread([this, shared, health] {
     shared->LoadRoads(
-        options_.data_dir, options_.road_cache_dir, *profile_, LogLine,
+        options_.data_dir, options_.road_cache_dir, *profile_,
+        routing::RoadNetwork::Options{.build_hierarchy = options_.road_hierarchy}, LogLine,
         [health](const std::string& region, bool ready) {
           if (health != nullptr) health->SetServingStatus(DriveHealthName(region), ready);
         },

@@ -50,6 +50,9 @@ class Server {
     absl::Duration max_request_time = absl::Minutes(5);
     // Where imported road graphs are cached (empty: no cache).
     std::string road_cache_dir;
+    // Drive searches on a contraction hierarchy (built at import, kept in the road cache); false:
+    // on the reference Dijkstra (same answers, slower queries, no hierarchy build at start-up).
+    bool road_hierarchy = true;
     // Speed profile CSV (empty: the shipped deploy/profiles/car.csv, built in).
     std::string speed_profile_path;
     // Most rows of one adequacy roster.

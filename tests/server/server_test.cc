@@ -299,6 +299,38 @@ TEST_F(ServerTest, DriveCoverageOnTheFixtureRoad) {
   EXPECT_FALSE(response.units(2).reached());  // 103 minutes: beyond the 60-minute bound
 }
 
+// --road_hierarchy=false: the same drive answers, unit by unit, from the reference engine.
+TEST(ServerEngineTest, WithoutTheHierarchyDriveAnswersAreTheSame) {
+  std::vector<v1::ComputeCoverageResponse> answers;
+  for (bool hierarchy : {true, false}) {
+    TestServer t;
+    Server::Options options = FixtureOptions();
+    options.road_hierarchy = hierarchy;
+    t.StartServer(options);
+    if (testing::Test::HasFatalFailure()) return;
+    v1::ComputeCoverageRequest request = t.EquatorRequest();
+    request.set_mode(v1::TRAVEL_MODE_DRIVE);
+    request.add_max_minutes(15);
+    request.mutable_unit_detail()->set_include(true);
+    v1::ComputeCoverageResponse response;
+    const grpc::Status status = t.Coverage(request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    answers.push_back(response);
+  }
+  ASSERT_EQ(answers[0].units_size(), 4);
+  ASSERT_EQ(answers[1].units_size(), answers[0].units_size());
+  for (int i = 0; i < answers[0].units_size(); ++i) {
+    EXPECT_EQ(answers[0].units(i).minutes(), answers[1].units(i).minutes()) << i;
+    EXPECT_EQ(answers[0].units(i).miles(), answers[1].units(i).miles()) << i;
+    EXPECT_EQ(answers[0].units(i).nearest_facility_id(), answers[1].units(i).nearest_facility_id())
+        << i;
+  }
+  for (int k = 0; k < answers[0].results_size(); ++k) {
+    EXPECT_EQ(answers[0].results(k).covered_population(),
+              answers[1].results(k).covered_population());
+  }
+}
+
 TEST_F(ServerTest, RegionsReportTheirRoadNetworks) {
   grpc::ClientContext context;
   v1::ListRegionsResponse response;
