@@ -10,15 +10,12 @@
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
 #include "tests/real_data.h"
+#include "tests/real_extracts.h"
 
 namespace carereach::access {
 namespace {
 
-struct Extract {
-  const char* name;
-  const char* county;
-  const char* file;
-};
+using Extract = testing_util::RoadExtract;
 
 struct Loaded {
   Region region;
@@ -35,7 +32,7 @@ const Loaded& Load(const Extract& e) {
   auto units = io::LoadTractCentres(dir + "/census/CenPop2020_Mean_TR.txt", &report);
   EXPECT_TRUE(units.ok());
   Loaded l;
-  l.region = *BuildRegion(e.name, "", "", {.county_fips = {e.county}}, *units, {});
+  l.region = *BuildRegion(e.name, "", "", {.county_fips = {e.county_fips}}, *units, {});
   auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
   auto graph = roads::ImportOsm(dir + "/roads/" + e.file, *profile);
   EXPECT_TRUE(graph.ok()) << graph.status();
@@ -141,12 +138,9 @@ TEST_P(DriveRealDataTest, IsochronesContainTheirFacilitiesAndGrow) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Extracts, DriveRealDataTest,
-    testing::Values(Extract{"honolulu", "15003", "honolulu-county-hi-2016.osm.pbf"},
-                    Extract{"imperial", "06025", "imperial-county-ca.osm.pbf"},
-                    Extract{"yuba", "06115", "yuba-county-ca.osm.pbf"}),
-    [](const testing::TestParamInfo<Extract>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Extracts, DriveRealDataTest,
+                         testing::ValuesIn(testing_util::kRoadExtracts),
+                         testing_util::RoadExtractName);
 
 }  // namespace
 }  // namespace carereach::access

@@ -12,15 +12,12 @@
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
 #include "tests/real_data.h"
+#include "tests/real_extracts.h"
 
 namespace carereach::access {
 namespace {
 
-struct Extract {
-  const char* name;
-  const char* county;
-  const char* file;
-};
+using Extract = testing_util::RoadExtract;
 
 struct Engines {
   Region region;
@@ -38,7 +35,7 @@ const Engines& Load(const Extract& e) {
   auto units = io::LoadTractCentres(dir + "/census/CenPop2020_Mean_TR.txt", &report);
   EXPECT_TRUE(units.ok());
   Engines l;
-  l.region = *BuildRegion(e.name, "", "", {.county_fips = {e.county}}, *units, {});
+  l.region = *BuildRegion(e.name, "", "", {.county_fips = {e.county_fips}}, *units, {});
   auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
   auto graph = roads::ImportOsm(dir + "/roads/" + e.file, *profile);
   EXPECT_TRUE(graph.ok()) << graph.status();
@@ -188,12 +185,9 @@ TEST_P(EngineEquivalenceTest, IsochronesOfTheSameArea) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Extracts, EngineEquivalenceTest,
-    testing::Values(Extract{"honolulu", "15003", "honolulu-county-hi-2016.osm.pbf"},
-                    Extract{"imperial", "06025", "imperial-county-ca.osm.pbf"},
-                    Extract{"yuba", "06115", "yuba-county-ca.osm.pbf"}),
-    [](const testing::TestParamInfo<Extract>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Extracts, EngineEquivalenceTest,
+                         testing::ValuesIn(testing_util::kRoadExtracts),
+                         testing_util::RoadExtractName);
 
 }  // namespace
 }  // namespace carereach::access
