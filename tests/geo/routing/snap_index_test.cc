@@ -132,7 +132,8 @@ SnapIndex::Arrays ArraysOf(const SnapIndex& index) {
   index.ForEachArray([&](const auto& v) { src.emplace_back(v.data(), v.size()); });
   out.ForEachArray([&](auto& v) {
     v.resize(src[k].second);
-    std::memcpy(v.data(), src[k].first, src[k].second * sizeof(v[0]));
+    // memcpy from an empty array's null data() is undefined even for 0 bytes (UBSan).
+    if (src[k].second > 0) std::memcpy(v.data(), src[k].first, src[k].second * sizeof(v[0]));
     ++k;
   });
   return out;
