@@ -9,9 +9,12 @@
 namespace carereach::soak {
 namespace {
 
-void SetDrive(v1::DriveOptions* d, int64_t n) {
-  d->set_direction(n % 2 == 0 ? v1::TRAVEL_DIRECTION_TO_FACILITY
-                              : v1::TRAVEL_DIRECTION_FROM_FACILITY);
+// Drive mode on a request (or header) with a `drive` field; the direction alternates with n.
+template <class M>
+void SetDrive(M* m, int64_t n) {
+  m->set_mode(v1::TRAVEL_MODE_DRIVE);
+  m->mutable_drive()->set_direction(n % 2 == 0 ? v1::TRAVEL_DIRECTION_TO_FACILITY
+                                               : v1::TRAVEL_DIRECTION_FROM_FACILITY);
 }
 
 v1::NetworkSelection Inline(const std::string& label,
@@ -80,10 +83,9 @@ Planned<v1::ComputeCoverageRequest, v1::ComputeCoverageResponse> Requests::Cover
     *req.add_facilities() = ToFacility(h);
   }
   if (drive) {
-    req.set_mode(v1::TRAVEL_MODE_DRIVE);
     for (double m : {10.0, 20.0, 30.0}) req.add_max_minutes(m);
     req.add_max_miles(15);
-    SetDrive(req.mutable_drive(), n);
+    SetDrive(&req, n);
   } else {
     req.set_mode(v1::TRAVEL_MODE_STRAIGHT_LINE);
     for (double m : {5.0, 10.0, 20.0}) req.add_max_miles(m);
@@ -147,10 +149,7 @@ Requests::EvaluateAdequacy(int64_t n) const {
   std::vector<v1::EvaluateAdequacyRequest> parts(1);
   v1::AdequacyRequestHeader* h = parts[0].mutable_header();
   h->set_region(county.name);
-  if (n % 3 == 0) {
-    h->set_mode(v1::TRAVEL_MODE_DRIVE);
-    SetDrive(h->mutable_drive(), n);
-  }
+  if (n % 3 == 0) SetDrive(h, n);
   h->set_include_uncovered_units(n % 2 == 0);
   std::vector<v1::NetworkProvider> rows = county.roster_a;
   rows.insert(rows.end(), county.roster_b.begin(), county.roster_b.end());
@@ -185,10 +184,9 @@ Planned<v1::AnalyzeCoverageRequest, v1::AnalyzeCoverageResponse> Requests::Analy
     *req.mutable_networks(0)->add_add_providers() = county.roster_b.front();
   }
   if (n % 4 == 1) {
-    req.set_mode(v1::TRAVEL_MODE_DRIVE);
     req.add_max_minutes(15);
     req.add_max_minutes(30);
-    SetDrive(req.mutable_drive(), n);
+    SetDrive(&req, n);
   } else {
     req.add_max_miles(10);
     req.add_max_miles(20);
@@ -211,10 +209,7 @@ Requests::AnalyzeAdequacy(int64_t n) const {
   req.add_specialty_codes("S03");
   req.add_specialty_codes("040");
   req.add_specialty_codes("014");
-  if (n % 3 == 0) {
-    req.set_mode(v1::TRAVEL_MODE_DRIVE);
-    SetDrive(req.mutable_drive(), n);
-  }
+  if (n % 3 == 0) SetDrive(&req, n);
   return {std::move(req), [](const std::vector<v1::AnalyzeAdequacyResponse>& out) -> std::string {
             if (out.size() != 4 || !out.back().has_summary()) {
               return absl::StrCat(out.size(), " messages, not 3 results and a summary");
@@ -230,10 +225,7 @@ Planned<v1::RecommendAdditionsRequest, v1::RecommendAdditionsResponse> Requests:
   req.set_region(county.name);
   *req.add_networks() = Stored(county, "a", 1);
   *req.mutable_candidates() = n % 2 == 0 ? Stored(county, "b", 0) : Inline("pool", county.roster_b);
-  if (n % 4 == 1) {
-    req.set_mode(v1::TRAVEL_MODE_DRIVE);
-    SetDrive(req.mutable_drive(), n);
-  }
+  if (n % 4 == 1) SetDrive(&req, n);
   req.mutable_coverage()->set_max_minutes(20);
   req.set_max_picks(5);
   return {std::move(req), [](const v1::RecommendAdditionsResponse& resp) -> std::string {
@@ -250,10 +242,7 @@ Planned<v1::ComputeAccessRatiosRequest, v1::ComputeAccessRatiosResponse> Request
   req.set_catchment_minutes(30);
   req.set_capacity_from_beds(true);
   req.set_include_units(n % 5 == 0);
-  if (n % 4 == 1) {
-    req.set_mode(v1::TRAVEL_MODE_DRIVE);
-    SetDrive(req.mutable_drive(), n);
-  }
+  if (n % 4 == 1) SetDrive(&req, n);
   return {std::move(req), [](const v1::ComputeAccessRatiosResponse& resp) -> std::string {
             return resp.total_population() > 0 && resp.providers_size() > 0 ? "" : "empty";
           }};
