@@ -14,8 +14,10 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "geo/render/roads_layer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/geo/roads/ascii_map.h"
 #include "tests/status_matchers.h"
 
 namespace carereach::render {
@@ -236,6 +238,47 @@ TEST(RenderMapTest, RefusesBadSizesEmptyScenesAndUnorderedThresholds) {
 TEST(RenderMapTest, StopsAtAnExpiredDeadline) {
   EXPECT_THAT(RenderMap(DrawnScene(), {}, geo::Deadline(absl::Now() - absl::Seconds(1))),
               StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("map")));
+}
+
+TEST(RoadsForMapTest, MajorRoadsAreMajorMinorOnesOnlyOnSmallGraphsAndNoFerries) {
+  testing_util::AsciiMap map(R"(
+a-----b-----c
+      |
+      d-----e
+)",
+                             200);
+  map.Way("abc", {.highway = "primary"});
+  map.Way("bd", {.highway = "residential"});
+  map.Way("de", {.route = "ferry"});
+  const roads::RoadGraph graph = map.Build();
+  const std::vector<MapRoad> all = RoadsForMap(graph);
+  int major = 0, minor = 0;
+  for (const MapRoad& r : all) (r.major ? major : minor)++;
+  EXPECT_EQ(major, 2);  // a-b and b-c
+  EXPECT_EQ(minor, 1);  // b-d; the ferry is not drawn
+  const std::vector<MapRoad> big = RoadsForMap(graph, /*max_segments_for_minor=*/1);
+  EXPECT_EQ(big.size(), 2u);
+  for (const MapRoad& r : big) EXPECT_TRUE(r.major);
+  // Drawn: a pixel half-way along a-b is the major roads' grey; the map is framed on the units.
+  MapScene scene;
+  scene.title = "Roads";
+  scene.units.push_back({map.At('a'), 100, MapUnit::State::kReached, 1});
+  scene.units.push_back({map.At('e'), 100, MapUnit::State::kReached, 1});
+  scene.roads = all;
+  const RenderedMap drawn = Rendered(scene, {});
+  const Image img = DecodePng(drawn.image);
+  // The darkest pixel within one of the line's centre (a 1.2 px line covers a row only partly).
+  const auto [x, y] = ExpectedPixel(drawn, map.At('a', 600, 0));
+  uint32_t darkest = 0xFFFFFFFF;
+  for (int dy = -1; dy <= 1; ++dy) {
+    for (int dx = -1; dx <= 1; ++dx) {
+      const uint32_t px = img.at(static_cast<int>(x) + dx, static_cast<int>(y) + dy);
+      if ((px & 0xFF) < (darkest & 0xFF)) darkest = px;
+    }
+  }
+  EXPECT_TRUE(Near(darkest, 0x969696, 12)) << std::hex << darkest;
+  // And the panel away from the roads stays white there.
+  EXPECT_TRUE(Near(img.at(static_cast<int>(x), static_cast<int>(y) + 40), 0xFFFFFF, 2));
 }
 
 TEST(FitAlbersTest, StandardParallelsBySixthsAndEqualArea) {
