@@ -54,19 +54,27 @@ struct LocalProjection::Proj {
 
 absl::StatusOr<LocalProjection> LocalProjection::Create(LonLat centre) {
   RETURN_IF_ERROR(ValidateLonLat(centre, "centre"));
+  return CreateFromProjString(
+      absl::StrFormat("+proj=aeqd +lat_0=%.12f +lon_0=%.12f +datum=WGS84 +units=m +type=crs",
+                      centre.lat, centre.lon),
+      centre);
+}
+
+absl::StatusOr<LocalProjection> LocalProjection::CreateFromProjString(std::string_view proj_crs,
+                                                                      LonLat centre) {
+  RETURN_IF_ERROR(ValidateLonLat(centre, "centre"));
   auto proj = std::make_unique<Proj>();
   if (proj->context == nullptr) return absl::InternalError("PROJ: proj_context_create failed");
   // Errors are returned as a Status; PROJ's own logging to stderr would only duplicate them.
   proj_log_level(proj->context, PJ_LOG_NONE);
-  const std::string aeqd =
-      absl::StrFormat("+proj=aeqd +lat_0=%.12f +lon_0=%.12f +datum=WGS84 +units=m +type=crs",
-                      centre.lat, centre.lon);
-  // WGS84 lon/lat, the same CRS as EPSG:4326 (and the same resulting pipeline: unitconvert, aeqd),
-  // written as a PROJ string because looking EPSG:4326 up in proj.db costs about 4 ms in every
-  // new context, 20 times the cost of everything else here.
-  PJ* raw = proj_create_crs_to_crs(proj->context, kWgs84LonLat, aeqd.c_str(), nullptr);
+  const std::string target(proj_crs);
+  // WGS84 lon/lat, the same CRS as EPSG:4326 (and the same resulting pipeline: unitconvert, then
+  // the projection), written as a PROJ string because looking EPSG:4326 up in proj.db costs about
+  // 4 ms in every new context, 20 times the cost of everything else here.
+  PJ* raw = proj_create_crs_to_crs(proj->context, kWgs84LonLat, target.c_str(), nullptr);
   if (raw == nullptr) {
-    return absl::InternalError(absl::StrCat("PROJ: ", proj->LastError(), " (creating ", aeqd, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("PROJ: ", proj->LastError(), " (creating ", target, ")"));
   }
   // Normalising guarantees (lon, lat) input order whatever the source CRS's declared axis order.
   proj->transform = proj_normalize_for_visualization(proj->context, raw);

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -29,6 +30,11 @@ class LocalProjection {
  public:
   // INVALID_ARGUMENT when `centre` is not a valid lon/lat; INTERNAL when PROJ fails.
   static absl::StatusOr<LocalProjection> Create(LonLat centre);
+  // Another projected CRS in metres, given as a PROJ string (e.g. a region-fitted Albers
+  // equal-area conic, "+proj=aea ... +units=m +type=crs"); `centre` is the point it is fitted
+  // around. The source is still WGS84 lon/lat. INVALID_ARGUMENT when PROJ rejects the string.
+  static absl::StatusOr<LocalProjection> CreateFromProjString(std::string_view proj_crs,
+                                                              LonLat centre);
 
   LocalProjection(LocalProjection&&) noexcept;
   LocalProjection& operator=(LocalProjection&&) noexcept;

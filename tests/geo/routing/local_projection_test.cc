@@ -130,6 +130,32 @@ TEST(LocalProjectionTest, BadInputIsInvalidArgument) {
   EXPECT_TRUE(projection->Forward(kHonolulu).ok());
 }
 
+TEST(LocalProjectionTest, OtherProjectedCrsFromAProjString) {
+  // An Albers equal-area conic fitted to O'ahu: the centre of projection maps to (0, 0) only when
+  // it is the origin (lat_0, lon_0), and points round-trip.
+  absl::StatusOr<LocalProjection> made = LocalProjection::CreateFromProjString(
+      "+proj=aea +lat_0=21.45 +lon_0=-157.95 +lat_1=21.3 +lat_2=21.6 +ellps=GRS80 +units=m "
+      "+no_defs +type=crs",
+      {-157.95, 21.45});
+  ASSERT_TRUE(made.ok()) << made.status();
+  LocalProjection& aea = *made;
+  absl::StatusOr<PlanarXY> origin = aea.Forward({-157.95, 21.45});
+  ASSERT_TRUE(origin.ok()) << origin.status();
+  EXPECT_NEAR(origin->x, 0, 1e-6);
+  EXPECT_NEAR(origin->y, 0, 1e-6);
+  absl::StatusOr<PlanarXY> east = aea.Forward({-157.85, 21.45});
+  ASSERT_TRUE(east.ok());
+  EXPECT_NEAR(east->x, GeodesicMeters({-157.95, 21.45}, {-157.85, 21.45}), 20);  // ~10.4 km
+  absl::StatusOr<LonLat> back = aea.Inverse(*east);
+  ASSERT_TRUE(back.ok());
+  EXPECT_NEAR(back->lon, -157.85, 1e-9);
+  EXPECT_NEAR(back->lat, 21.45, 1e-9);
+  EXPECT_THAT(LocalProjection::CreateFromProjString("+proj=nonsense +type=crs", {0, 0}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("PROJ: ")));
+  EXPECT_THAT(LocalProjection::CreateFromProjString("+proj=aea +type=crs", {0, 95}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("centre")));
+}
+
 TEST(LocalProjectionTest, InstancesWorkOnSeparateThreads) {
   std::vector<std::thread> threads;
   std::vector<double> meters(4);
