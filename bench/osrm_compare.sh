@@ -44,8 +44,8 @@
 # percent faster than these), -DENABLE_ASSERTIONS=OFF, -DENABLE_NODE_BINDINGS=OFF, ccache when
 # present; only osrm-extract, osrm-contract and osrm-routed are built. One patch (appended to
 # its CMakeLists.txt by this script): with Debian 12's g++ 12, a few files stop on false
-# -Warray-bounds or -Wuninitialized warnings under OSRM's -Werror; those files are built with -Wno-error (same
-# code, same optimisation).
+# -Warray-bounds or -Wuninitialized warnings under OSRM's -Werror; those files are built with
+# -Wno-error (same code, same optimisation).
 #
 # THE TWO SIDES DO NOT ANSWER EXACTLY THE SAME QUESTION. Known differences:
 # * Model. carereach: node-based graph, travel time = length / speed per edge, no turn costs.
