@@ -45,7 +45,8 @@
 # present; only osrm-extract, osrm-contract and osrm-routed are built. One patch (appended to
 # its CMakeLists.txt by this script): with Debian 12's g++ 12, a few files stop on false
 # -Warray-bounds or -Wuninitialized warnings under OSRM's -Werror; those files are built with
-# -Wno-error (same code, same optimisation).
+# -Wno-error (same code, same optimisation). Another compiler may stop on other files: add them
+# to the list in build_osrm below.
 #
 # THE TWO SIDES DO NOT ANSWER EXACTLY THE SAME QUESTION. Known differences:
 # * Model. carereach: node-based graph, travel time = length / speed per edge, no turn costs.
@@ -177,14 +178,20 @@ build_osrm() {
   # The one patch: OSRM adds -Werror to every file (cmake/warnings.cmake, after
   # CMAKE_CXX_FLAGS, so -Wno-error there does not help), and g++ 12 reports false
   # -Warray-bounds / -Wuninitialized warnings in a few files (third_party/sol2's sol.hpp
-  # lua_getfield(L, tableindex, &key[0]); std::copy of guidance NamedSegment arrays;
-  # a boost::function copy in the API parameter grammar): those files alone are built with -Wno-error.
+  # lua_getfield(L, tableindex, &key[0]); std::copy of guidance NamedSegment arrays; a
+  # boost::function copy in the API parameter grammar; boost::asio buffers in the HTTP server):
+  # those files alone are built with -Wno-error.
   if ! grep -q 'carereach osrm_compare.sh' "$src/CMakeLists.txt"; then
     cat >> "$src/CMakeLists.txt" << 'CMAKE'
 # Added by carereach osrm_compare.sh: g++ 12 false warnings under -Werror.
 set_source_files_properties(src/extractor/scripting_environment_lua.cpp
                             src/server/api/parameters_parser.cpp
                             src/engine/plugins/match.cpp
+                            src/engine/plugins/trip.cpp
+                            src/engine/plugins/viaroute.cpp
+                            src/server/connection.cpp
+                            src/server/http/reply.cpp
+                            src/server/request_parser.cpp
                             PROPERTIES COMPILE_OPTIONS "-Wno-error")
 CMAKE
   fi
