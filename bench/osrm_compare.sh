@@ -45,8 +45,10 @@
 # present; only osrm-extract, osrm-contract and osrm-routed are built. One patch (appended to
 # its CMakeLists.txt by this script): with Debian 12's g++ 12, a few files stop on false
 # -Warray-bounds or -Wuninitialized warnings under OSRM's -Werror; those files are built with
-# -Wno-error (same code, same optimisation). Another compiler may stop on other files: add them
-# to the list in build_osrm below.
+# -Wno-error (same code, same optimisation); and Boost 1.74's asio/awaitable.hpp lacks
+# #include <utility> under C++20, so the four HTTP-server files that include it get
+# -include utility. Another compiler may stop on other files: add them to the lists in
+# build_osrm below.
 #
 # THE TWO SIDES DO NOT ANSWER EXACTLY THE SAME QUESTION. Known differences:
 # * Model. carereach: node-based graph, travel time = length / speed per edge, no turn costs.
@@ -179,8 +181,9 @@ build_osrm() {
   # CMAKE_CXX_FLAGS, so -Wno-error there does not help), and g++ 12 reports false
   # -Warray-bounds / -Wuninitialized warnings in a few files (third_party/sol2's sol.hpp
   # lua_getfield(L, tableindex, &key[0]); std::copy of guidance NamedSegment arrays; a
-  # boost::function copy in the API parameter grammar; boost::asio buffers in the HTTP server):
-  # those files alone are built with -Wno-error.
+  # boost::function copy in the API parameter grammar): those files alone are built with
+  # -Wno-error. And Boost 1.74's asio/awaitable.hpp misses #include <utility> in C++20: the four
+  # files of the HTTP server that include it are built with -include utility.
   if ! grep -q 'carereach osrm_compare.sh' "$src/CMakeLists.txt"; then
     cat >> "$src/CMakeLists.txt" << 'CMAKE'
 # Added by carereach osrm_compare.sh: g++ 12 false warnings under -Werror.
@@ -189,10 +192,11 @@ set_source_files_properties(src/extractor/scripting_environment_lua.cpp
                             src/engine/plugins/match.cpp
                             src/engine/plugins/trip.cpp
                             src/engine/plugins/viaroute.cpp
-                            src/server/connection.cpp
-                            src/server/http/reply.cpp
-                            src/server/request_parser.cpp
                             PROPERTIES COMPILE_OPTIONS "-Wno-error")
+# Boost 1.74's asio/awaitable.hpp uses std::exchange without <utility> (C++20, g++ 12).
+set_source_files_properties(src/server/connection.cpp src/server/http/reply.cpp
+                            src/server/request_parser.cpp src/tools/routed.cpp
+                            PROPERTIES COMPILE_OPTIONS "-include;utility")
 CMAKE
   fi
   local launcher=()
