@@ -320,9 +320,7 @@ graph_line="$(grep -m1 '^graph:' "$work/hierarchy_bench.log" || true)"
 hier_line="$(grep -m1 '^build 1:' "$work/hierarchy_bench.log" | sed 's/^build 1: [0-9.]* s; //')"
 osrm_edges="$(sed -n 's/.*merged [0-9]* edges out of \([0-9]*\).*/\1/p' "$work/osrm-contract.log" |
   head -n 1)"
-osrm_ch_edges="$(sed -n 's/.*Converting contracted graph with \([0-9]*\) .*/\1/p' \
-  "$work/osrm-contract.log" | tail -n 1)"
-osrm_graph="edge-expanded graph ${osrm_edges:-?} edges, contracted graph ${osrm_ch_edges:-?} edges"
+osrm_graph="edge-expanded graph ${osrm_edges:-?} edges"
 cr_build_ms=()
 for s in "${cr_build_s[@]}"; do cr_build_ms+=("$(awk -v s="$s" 'BEGIN {printf "%.1f", s * 1000}')"); done
 m_cr_build="$(median "${cr_build_ms[@]}")"
@@ -387,9 +385,13 @@ fi
 cr_port="$(tr -d '[:space:]' < "$work/carereach.port")"
 # The CLI's first call waits (retrying UNAVAILABLE) while the server imports the road graph and
 # builds its hierarchy; its answer is also a check on the client's hospital list.
-logged cli_coverage "$cli_bin" --server "127.0.0.1:$cr_port" --wait-seconds 300 coverage \
+if ! "$cli_bin" --server "127.0.0.1:$cr_port" --wait-seconds 300 coverage \
   --region honolulu --facilities "$hifld" --where STATUS=OPEN --where COUNTYFIPS=15003 \
-  --mode drive --minutes 10,20,30,60 --format json
+  --mode drive --minutes 10,20,30,60 --format json > "$work/cli_coverage.json" \
+  2> "$work/cli_coverage.log"; then
+  echo "osrm_compare: carereach CLI coverage failed: $(tail -n 3 "$work/cli_coverage.log")" >&2
+  exit 1
+fi
 echo "   carereach-server on 127.0.0.1:$cr_port; start to first drive answer (import + hierarchy" \
   "+ one query): $(($(now_ms) - t0)) ms"
 
@@ -415,7 +417,7 @@ m_cr_server="$(median "${t_cr_server[@]}")"
 cli_covered="$(python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 print(" ".join(str(r.get("covered_population", 0)) for r in d["results"]))' \
-  "$work/cli_coverage.log")"
+  "$work/cli_coverage.json")"
 client_covered="$(awk '$1 == "covered" { printf "%s%s", (n++ ? " " : ""), $3 }' "$out")"
 if [[ "$cli_covered" != "$client_covered" ]]; then
   echo "osrm_compare: the CLI's covered populations ($cli_covered) differ from the client's" \
