@@ -66,8 +66,9 @@
 #   client treats tracts and hospitals OSRM snapped from farther than 1000 m as unsnapped (as
 #   carereach does), using the snap distance OSRM reports per waypoint.
 # * Bounds. carereach's matrix searches stop at max_minutes (1440 here, beyond any O'ahu
-#   trip); OSRM's table is unbounded. carereach's coverage searches stop at the largest
-#   threshold (60 min); OSRM computes every tract-hospital pair.
+#   trip); OSRM's table is unbounded. carereach's coverage needs each tract's time only up to
+#   the largest threshold (60 min) and may bound its searches there; OSRM computes every
+#   tract-hospital pair in full.
 # * Direction. Both: tract -> hospital for coverage, origin -> destination for the matrix.
 # * Work per call. OSRM's table is a generic many-to-many; the coverage answer (minimum per row,
 #   thresholds) is computed in our client and counted in its time. carereach's ComputeCoverage
