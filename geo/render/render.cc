@@ -122,6 +122,15 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
     }
   }
 
+  for (size_t i = 0; i < scene.units.size(); ++i) {
+    const MapUnit& u = scene.units[i];
+    if (!std::isfinite(u.population) || u.population < 0 ||
+        (u.state == MapUnit::State::kReached && !std::isfinite(u.value))) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("units[%d]: population %g and value %g must be finite (population >= 0)",
+                          i, u.population, u.value));
+    }
+  }
   // Bounds in lon/lat of what the map is about: the people and the facilities; the counties only
   // when there are neither (an outline can span an ocean: Honolulu County's reaches ~2,000 km).
   Box ll;

@@ -229,6 +229,10 @@ TEST(RenderMapTest, RefusesBadSizesEmptyScenesAndUnorderedThresholds) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("height_px: 5000")));
   EXPECT_THAT(RenderMap(MapScene{}, {}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nothing")));
+  MapScene nan_value = DrawnScene();
+  nan_value.units[3].value = std::nan("");  // would otherwise be drawn in the nearest bin
+  EXPECT_THAT(RenderMap(nan_value, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("units[3]")));
   MapScene unordered = DrawnScene();
   unordered.thresholds = {10, 30, 20};
   EXPECT_THAT(RenderMap(unordered, {}),
