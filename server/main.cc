@@ -14,6 +14,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
+#include "proto/openssl_lifetime.h"
 #include "server/log.h"
 #include "server/server.h"
 
@@ -98,6 +99,8 @@ ABSL_FLAG(bool, reflection, false,
           "Register gRPC server reflection (with authentication on, it needs a valid caller)");
 
 int main(int argc, char** argv) {
+  // Before anything touches OpenSSL (proto/openssl_lifetime.h).
+  carereach::KeepOpenSslUntilExit();
   absl::SetProgramUsageMessage(
       "carereach-server --listen HOST:PORT --data_dir DIR [--regions CONFIG.textproto]");
   absl::ParseCommandLine(argc, argv);

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "clients/cli/commands.h"
 #include "grpc/support/log.h"
+#include "proto/openssl_lifetime.h"
 
 namespace {
 
@@ -24,6 +25,7 @@ void QuietTlsLog(gpr_log_func_args* args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  carereach::KeepOpenSslUntilExit();
   // $GRPC_VERBOSITY (e.g. "debug") asks for gRPC's own log, unfiltered.
   if (std::getenv("GRPC_VERBOSITY") == nullptr) gpr_set_log_function(QuietTlsLog);
   std::vector<std::string> args(argv + 1, argv + argc);

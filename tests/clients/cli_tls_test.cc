@@ -28,6 +28,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/clients/fixtures.h"
+#include "tests/slow_relay.h"
 
 namespace carereach::cli {
 namespace {
@@ -547,6 +548,19 @@ TEST_F(TlsTest, TlsWithoutACredentialSendsTheDefaultTenant) {
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].authorization, "(none)");
   EXPECT_EQ(calls[0].tenant, "default");
+}
+
+// A server 300 ms of round trip away: TCP, the TLS handshake and the server's first HTTP/2 frame
+// take about a second. The CLI once gave each connection attempt 100 ms
+// (GRPC_ARG_MIN_RECONNECT_BACKOFF_MS), so no TLS connection to a distant server ever completed.
+TEST_F(TlsTest, DistantServerIsReachedOverTls) {
+  testing_util::SlowRelay relay(std::stoi(address_.substr(address_.rfind(':') + 1)),
+                                std::chrono::milliseconds(150));
+  ASSERT_NE(relay.port(), 0);
+  address_ = absl::StrCat("127.0.0.1:", relay.port());
+  ASSERT_EQ(Run({"regions", "--tls-ca", Ca()}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("honolulu"));
+  EXPECT_EQ(service_.calls().size(), 1u);
 }
 
 TEST_F(TlsTest, WrongCaFailsWithOneLineAboutTheHandshake) {
