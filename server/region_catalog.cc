@@ -83,6 +83,10 @@ absl::StatusOr<v1::RegionsConfig> RegionCatalog::ParseConfig(std::string_view te
   }
   RETURN_IF_ERROR(CheckFile(data_dir, config.county_table_file(),
                             absl::StrCat(std::string(source), ": county_table_file")));
+  if (!config.county_boundaries_file().empty()) {
+    RETURN_IF_ERROR(CheckFile(data_dir, config.county_boundaries_file(),
+                              absl::StrCat(std::string(source), ": county_boundaries_file")));
+  }
   for (int i = 0; i < config.standards_set_size(); ++i) {
     const v1::StandardsSetConfig& sc = config.standards_set(i);
     const std::string field = absl::StrFormat("%s: standards_set[%d]", source, i);
@@ -170,11 +174,16 @@ absl::StatusOr<std::unique_ptr<RegionCatalog>> RegionCatalog::Load(const v1::Reg
     log(absl::StrFormat("region %s: %d counties, %d tracts, population %d", region.name,
                         region.counties.size(), region.units.size(), region.total_population));
     catalog->regions_.push_back(std::make_unique<const access::Region>(std::move(region)));
+    catalog->outlines_.emplace_back();
     RoadState roads;
     roads.roads_source = r.roads_file();
     roads.phase = r.roads_file().empty() ? RoadState::Phase::kNone : RoadState::Phase::kLoading;
     absl::MutexLock lock(&catalog->mu_);
     catalog->roads_.push_back(std::move(roads));
+  }
+
+  if (!config.county_boundaries_file().empty()) {
+    RETURN_IF_ERROR(catalog->LoadOutlines(full_path(config.county_boundaries_file()), log));
   }
 
   // Consistency check: tract sums against the county table, per county of any region.
@@ -296,6 +305,30 @@ void RegionCatalog::LoadRoads(const std::string& data_dir, const std::string& ca
     }
     on_change(region.name, next.phase == RoadState::Phase::kReady);
   }
+}
+
+absl::Status RegionCatalog::LoadOutlines(const std::string& path, const LogFn& log) {
+  io::LoadReport report;
+  ASSIGN_OR_RETURN(std::vector<io::CountyBoundary> all, io::LoadCountyBoundaries(path, &report));
+  log(report.Summary());
+  absl::flat_hash_map<std::string, size_t> by_fips;
+  for (size_t i = 0; i < all.size(); ++i) by_fips.emplace(all[i].fips, i);
+  for (size_t r = 0; r < regions_.size(); ++r) {
+    std::vector<std::string> missing;
+    for (const access::County& c : regions_[r]->counties) {
+      const auto it = by_fips.find(c.fips);
+      if (it == by_fips.end()) {
+        missing.push_back(c.fips);
+      } else {
+        outlines_[r].push_back(all[it->second]);
+      }
+    }
+    if (!missing.empty()) {
+      log(absl::StrFormat("region %s: no outline for %d of its counties in %s: %s",
+                          regions_[r]->name, missing.size(), path, absl::StrJoin(missing, ", ")));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<const access::Region*> RegionCatalog::Find(std::string_view name) const {

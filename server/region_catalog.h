@@ -15,6 +15,7 @@
 #include "geo/access/coverage.h"
 #include "geo/access/region.h"
 #include "geo/io/cms.h"
+#include "geo/io/county_boundaries.h"
 #include "geo/roads/speed_profile.h"
 #include "geo/routing/road_network.h"
 
@@ -72,6 +73,13 @@ class RegionCatalog {
       size_t region_index) const;
   size_t IndexOf(const access::Region* region) const;
 
+  // The outlines of a region's counties (index as in regions()), in the order of
+  // Region::counties, for maps; empty when the config names no county_boundaries_file. A county
+  // the file lacks is left out and named in the start-up log. Immutable after Load.
+  const std::vector<io::CountyBoundary>& CountyOutlines(size_t region_index) const {
+    return outlines_[region_index];
+  }
+
   // Imports (or reads from `cache_dir`) each region's road network in turn, marks it READY or
   // FAILED, and calls `on_change(region_name, ready)` after each. Blocks; run it on a thread.
   // Returns early, leaving the remaining regions loading, once `stop` (if set) returns true; it
@@ -83,7 +91,11 @@ class RegionCatalog {
                  const std::function<bool()>& stop = nullptr);
 
  private:
+  // Reads the boundary file and keeps each region's counties' outlines.
+  absl::Status LoadOutlines(const std::string& path, const LogFn& log);
+
   std::vector<std::unique_ptr<const access::Region>> regions_;
+  std::vector<std::vector<io::CountyBoundary>> outlines_;  // per region
   std::vector<std::unique_ptr<const Standards>> standards_;
   mutable absl::Mutex mu_;
   std::vector<RoadState> roads_ ABSL_GUARDED_BY(mu_);

@@ -1,7 +1,5 @@
 #include "geo/io/county_boundaries.h"
 
-#include <shapefil.h>
-
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -10,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
+#include "tests/geo/io/shapefile_writer.h"
 #include "tests/status_matchers.h"
 
 namespace carereach::io {
@@ -61,32 +60,8 @@ TEST(CountyBoundariesRealDataTest, ReadsTheCensusCartographicBoundaryFile) {
   EXPECT_GE(charlevoix->rings.size(), 2u);  // the mainland and Beaver Island at least
 }
 
-// Writes a shapefile of squares; each entry: GEOID and the square's corner (lon, lat).
-struct Square {
-  std::string geoid;
-  double lon, lat;
-};
-std::string WriteSquares(const std::string& name, const std::vector<Square>& squares,
-                         bool with_geoid = true) {
-  const std::string base = (std::filesystem::path(::testing::TempDir()) / name).string();
-  SHPHandle shp = SHPCreate(base.c_str(), SHPT_POLYGON);
-  DBFHandle dbf = DBFCreate(base.c_str());
-  const int field = DBFAddField(dbf, with_geoid ? "GEOID" : "NAME", FTString, 10, 0);
-  for (const Square& s : squares) {
-    double xs[] = {s.lon, s.lon, s.lon + 0.1, s.lon + 0.1, s.lon};
-    double ys[] = {s.lat, s.lat + 0.1, s.lat + 0.1, s.lat, s.lat};
-    SHPObject* o = SHPCreateSimpleObject(SHPT_POLYGON, 5, xs, ys, nullptr);
-    const int id = SHPWriteObject(shp, -1, o);
-    SHPDestroyObject(o);
-    DBFWriteStringAttribute(dbf, id, field, s.geoid.c_str());
-  }
-  SHPClose(shp);
-  DBFClose(dbf);
-  return base + ".shp";
-}
-
 TEST(CountyBoundariesTest, SkipsBadRecordsAndSaysWhich) {
-  const std::string path = WriteSquares(
+  const std::string path = testing_util::WriteSquareCounties(
       "squares", {{"01001", -86.5, 32.4}, {"1x", -86.0, 32.0}, {"01003", 200.0, 30.0}});
   LoadReport report;
   absl::StatusOr<std::vector<CountyBoundary>> counties = LoadCountyBoundaries(path, &report);
@@ -108,7 +83,8 @@ TEST(CountyBoundariesTest, SkipsBadRecordsAndSaysWhich) {
 TEST(CountyBoundariesTest, MissingFilesAndFieldsAreErrors) {
   EXPECT_THAT(LoadCountyBoundaries(::testing::TempDir() + "/no-such.shp", nullptr),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("no-such.shp")));
-  const std::string path = WriteSquares("nogeoid", {{"01001", -86.5, 32.4}}, /*with_geoid=*/false);
+  const std::string path =
+      testing_util::WriteSquareCounties("nogeoid", {{"01001", -86.5, 32.4}}, /*with_geoid=*/false);
   EXPECT_THAT(LoadCountyBoundaries(path, nullptr),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("no GEOID field")));
 }
