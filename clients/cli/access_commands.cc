@@ -61,7 +61,8 @@ class AccessClient {
   // UNAVAILABLE is retried (--wait-seconds) only while no row has arrived.
   absl::Status ComputeMatrix(const ComputeMatrixRequest& request,
                              const std::function<absl::Status(const MatrixRow&)>& on_row) {
-    return rpc_.ReadStream(*stub_, &AccessService::Stub::ComputeMatrix, request, on_row);
+    return rpc_.ReadStream(*stub_, &AccessService::Stub::ComputeMatrix, request, on_row, "rows",
+                           request.origins_size());
   }
 
  private:

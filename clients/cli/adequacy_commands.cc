@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -42,6 +43,7 @@ class AdequacyClient {
       const std::vector<carereach::v1::NetworkProvider>& providers,
       const std::function<absl::Status(const EvaluateAdequacyResponse&)>& on_response) {
     const auto wait_until = rpc_.WaitUntil();
+    const std::unique_ptr<Progress> progress = rpc_.StartProgress("rows sent");
     while (true) {
       grpc::ClientContext context;
       rpc_.Prepare(context);
@@ -49,12 +51,13 @@ class AdequacyClient {
           stream = adequacy_stub_->EvaluateAdequacy(&context);
       EvaluateAdequacyRequest request;
       *request.mutable_header() = header;
-      WriteRosterStream(*stream, request, providers);
+      WriteRosterStream(*stream, request, providers, progress.get());
       EvaluateAdequacyResponse response;
       bool any_response = false;
       absl::Status response_status;
       while (stream->Read(&response)) {
         any_response = true;
+        const std::unique_lock<std::mutex> hold = progress->Hold();
         response_status = on_response(response);
         if (!response_status.ok()) {
           context.TryCancel();

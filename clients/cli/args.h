@@ -4,6 +4,7 @@
 // Command-line parsing of the `carereach` client: argv -> Invocation, with no I/O and no RPCs, so
 // every rule is unit-testable. Plain value types; thread-compatible.
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,6 +91,12 @@ struct GlobalOptions {
   std::string tls_ca_pem;
   std::string tls_cert_pem;
   std::string tls_key_pem;
+
+  // Where progress lines go (progress.h): stderr when it is a terminal, else null (none). Set by
+  // RunCli from its caller, never by a flag. `command_name` starts the line ("matrix",
+  // "analyze adequacy").
+  std::ostream* progress_out = nullptr;
+  std::string command_name;
 
   // True when calls go over TLS.
   bool UsesTls() const { return tls || !tls_ca_file.empty() || !tls_cert_file.empty(); }

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "clients/cli/args.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/flags.h"
@@ -31,7 +32,8 @@ Environment ReadEnvironment() {
   return env;
 }
 
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           bool err_is_terminal) {
   absl::StatusOr<Invocation> invocation = ParseArgs(args, ReadEnvironment());
   // The TLS files and the token are read before any command runs: a file that cannot be used
   // is a usage error, like a bad flag.
@@ -48,6 +50,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     out << UsageText();
     return kExitOk;
   }
+  if (err_is_terminal) invocation->global.progress_out = &err;
+  invocation->global.command_name =
+      spec->group.empty() ? spec->name : absl::StrCat(spec->group, " ", spec->name);
   const absl::Status status = spec->run(*invocation, out, err);
   out.flush();
   if (!status.ok()) {

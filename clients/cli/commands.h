@@ -28,7 +28,10 @@ namespace carereach::cli {
 // kExitError (one "error: ..." line on `err`) or kExitUsage (an "error: ..." line and a hint to
 // run `carereach help`; also for TLS or token files that cannot be used). The environment
 // (ReadEnvironment) supplies the defaults of the flags.
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `err_is_terminal`: err is a terminal, so operations that take more than a second show their
+// progress on it (progress.h); main() passes isatty(STDERR_FILENO).
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           bool err_is_terminal = false);
 
 // The variables of Environment from the process environment: $CAREREACH_SERVER,
 // $CAREREACH_TENANT, $CAREREACH_TLS_CA, $CAREREACH_TLS_CERT, $CAREREACH_TLS_KEY,

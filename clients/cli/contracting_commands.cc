@@ -42,7 +42,8 @@ class ContractingClient {
   absl::Status AnalyzeAdequacy(
       const carereach::v1::AnalyzeAdequacyRequest& request,
       const std::function<absl::Status(const carereach::v1::AnalyzeAdequacyResponse&)>& on_part) {
-    return rpc_.ReadStream(*stub_, &ContractingService::Stub::AnalyzeAdequacy, request, on_part);
+    return rpc_.ReadStream(*stub_, &ContractingService::Stub::AnalyzeAdequacy, request, on_part,
+                           "parts");
   }
 
  private:

@@ -1,4 +1,6 @@
 // carereach: command-line client of the carereach server. See docs/CLI.md.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -29,5 +31,5 @@ int main(int argc, char** argv) {
   // $GRPC_VERBOSITY (e.g. "debug") asks for gRPC's own log, unfiltered.
   if (std::getenv("GRPC_VERBOSITY") == nullptr) gpr_set_log_function(QuietTlsLog);
   std::vector<std::string> args(argv + 1, argv + argc);
-  return carereach::cli::RunCli(args, std::cout, std::cerr);
+  return carereach::cli::RunCli(args, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -52,6 +53,7 @@ class NetworkClient {
                       const std::vector<carereach::v1::NetworkProvider>& providers,
                       carereach::v1::NetworkVersion* version) {
     const auto wait_until = rpc_.WaitUntil();
+    const std::unique_ptr<Progress> progress = rpc_.StartProgress("rows sent");
     while (true) {
       grpc::ClientContext context;
       rpc_.Prepare(context);
@@ -60,7 +62,7 @@ class NetworkClient {
           stub_->ImportNetwork(&context, version);
       carereach::v1::ImportNetworkRequest request;
       *request.mutable_header() = header;
-      WriteRosterStream(*writer, request, providers);
+      WriteRosterStream(*writer, request, providers, progress.get());
       grpc::Status status = writer->Finish();
       if (status.ok()) return absl::OkStatus();
       if (RpcClient::ShouldRetry(status, wait_until)) continue;
@@ -71,7 +73,7 @@ class NetworkClient {
   absl::Status Export(
       const carereach::v1::ExportNetworkRequest& request,
       const std::function<absl::Status(const carereach::v1::ExportNetworkResponse&)>& on_part) {
-    return rpc_.ReadStream(*stub_, &NetworkService::Stub::ExportNetwork, request, on_part);
+    return rpc_.ReadStream(*stub_, &NetworkService::Stub::ExportNetwork, request, on_part, "parts");
   }
 
  private:

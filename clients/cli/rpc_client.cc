@@ -320,6 +320,11 @@ RpcClient::RpcClient(const GlobalOptions& options) : options_(options) {
   channel_ = grpc::CreateCustomChannel(options.server, credentials, args);
 }
 
+std::unique_ptr<Progress> RpcClient::StartProgress(std::string unit) const {
+  return std::make_unique<Progress>(
+      options_.progress_out, absl::StrCat("carereach ", options_.command_name), std::move(unit));
+}
+
 void RpcClient::Prepare(grpc::ClientContext& context) const {
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::duration_cast<std::chrono::system_clock::duration>(

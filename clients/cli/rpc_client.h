@@ -10,15 +10,19 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "carereach/v1/adequacy.pb.h"
 #include "clients/cli/args.h"
+#include "clients/cli/progress.h"
 #include "grpcpp/grpcpp.h"
 
 namespace carereach::cli {
@@ -30,10 +34,13 @@ inline constexpr size_t kRosterBatchRows = 5000;
 // Writes `request` (a stream's first message, e.g. its header), then `providers` in batches of
 // kRosterBatchRows, and half-closes. Returns false as soon as a write fails: the server has ended
 // the call, and the stream's Finish() says why. `request` is any request message with a
-// `providers` batch part (EvaluateAdequacyRequest, ImportNetworkRequest).
+// `providers` batch part (EvaluateAdequacyRequest, ImportNetworkRequest). `progress` (may be
+// null) counts the rows sent, then waits for the server.
 template <typename Writer, typename Request>
 bool WriteRosterStream(Writer& writer, Request request,
-                       const std::vector<carereach::v1::NetworkProvider>& providers) {
+                       const std::vector<carereach::v1::NetworkProvider>& providers,
+                       Progress* progress = nullptr) {
+  const auto total = static_cast<int64_t>(providers.size());
   bool writing = writer.Write(request);
   for (size_t start = 0; writing && start < providers.size(); start += kRosterBatchRows) {
     const size_t end = std::min(providers.size(), start + kRosterBatchRows);
@@ -42,7 +49,9 @@ bool WriteRosterStream(Writer& writer, Request request,
     batch->Reserve(static_cast<int>(end - start));
     for (size_t i = start; i < end; ++i) *batch->Add() = providers[i];
     writing = writer.Write(request);
+    if (progress != nullptr) progress->Update(static_cast<int64_t>(end), total);
   }
+  if (progress != nullptr) progress->Update(0);
   if (writing) writer.WritesDone();
   return writing;
 }
@@ -88,12 +97,17 @@ class RpcClient {
   // (the server address, TLS handshakes, the deadline) and hints for UNAUTHENTICATED.
   absl::Status Explain(const grpc::Status& status) const;
 
+  // A progress line for this command (progress.h): "carereach <command>: ...". Off unless
+  // stderr is a terminal.
+  std::unique_ptr<Progress> StartProgress(std::string unit) const;
+
   // A unary call, retried while UNAVAILABLE.
   template <typename Stub, typename Request, typename Response>
   absl::Status Unary(Stub& stub,
                      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                      const Request& request, Response* response) const {
     const auto wait_until = WaitUntil();
+    const std::unique_ptr<Progress> progress = StartProgress("");
     while (true) {
       grpc::ClientContext context;
       response->Clear();
@@ -107,14 +121,18 @@ class RpcClient {
 
   // A server-streaming call read to its end, each message handed to `on_message` as it
   // arrives; an error from `on_message` cancels the call and is returned. The deadline covers
-  // the whole stream. UNAVAILABLE is retried only while no message has arrived.
+  // the whole stream. UNAVAILABLE is retried only while no message has arrived. The progress
+  // line counts messages as `unit` ("rows"), of `expected_messages` when known (else 0).
   template <typename Stub, typename Request, typename Response>
   absl::Status ReadStream(Stub& stub,
                           std::unique_ptr<grpc::ClientReader<Response>> (Stub::*method)(
                               grpc::ClientContext*, const Request&),
                           const Request& request,
-                          const std::function<absl::Status(const Response&)>& on_message) const {
+                          const std::function<absl::Status(const Response&)>& on_message,
+                          std::string unit = "messages", int64_t expected_messages = 0) const {
     const auto wait_until = WaitUntil();
+    const std::unique_ptr<Progress> progress = StartProgress(std::move(unit));
+    int64_t messages = 0;
     while (true) {
       grpc::ClientContext context;
       Prepare(context);
@@ -124,7 +142,12 @@ class RpcClient {
       absl::Status message_status;
       while (reader->Read(&message)) {
         any_message = true;
-        message_status = on_message(message);
+        {
+          // The line is off the screen while on_message may print.
+          const std::unique_lock<std::mutex> hold = progress->Hold();
+          message_status = on_message(message);
+        }
+        progress->Update(++messages, expected_messages);
         if (!message_status.ok()) {
           context.TryCancel();
           // Drain what is in flight: Finish() expects the stream read to its end.

@@ -362,6 +362,44 @@ TEST_F(MatrixCommandTest, CsvRowsAreWrittenAsTheyArrive) {
   EXPECT_THAT(watcher.str(), HasSubstr("0000136502,d3,,\n"));
 }
 
+// With stderr on a terminal, a matrix that takes more than a second shows one progress line on
+// it, rewritten in place and erased before anything else is written; stdout is the same as
+// without. Without a terminal there is no progress at all.
+TEST_F(MatrixCommandTest, ProgressLineOnlyOnATerminalAndErasedAtTheEnd) {
+  service_.set_matrix_handler([](const carereach::v1::ComputeMatrixRequest&,
+                                 grpc::ServerWriter<carereach::v1::MatrixRow>* writer) {
+    writer->Write(Row(0, "0001336420", true, {12.34, -1, 30.5}, {8.5, -1, 20.125}));
+    // Long enough for the line to appear (after 1 s) even on a slow machine.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    writer->Write(Row(1, "0000136502", false, {-1, -1, -1}, {-1, -1, -1}));
+    return grpc::Status::OK;
+  });
+  const std::vector<std::string> args = {
+      "matrix",      "--region",       "honolulu",    "--origins", facilities_, "--origins-where",
+      "STATUS=OPEN", "--destinations", destinations_, "--format",  "csv",       "--server",
+      address_};
+  std::ostringstream terminal_out, terminal_err;
+  ASSERT_EQ(RunCli(args, terminal_out, terminal_err, /*err_is_terminal=*/true), kExitOk)
+      << terminal_err.str();
+  const std::string err = terminal_err.str();
+  const size_t drawn = err.rfind("\rcarereach matrix: 1 of 2 rows \u00b7 ");
+  ASSERT_NE(drawn, std::string::npos) << err;
+  // Erased after its last draw: "\r", blanks, "\r", then the command's own closing message.
+  const size_t erased = err.find("\r ", drawn + 1);
+  ASSERT_NE(erased, std::string::npos) << err;
+  const size_t end_of_blanks = err.find_first_not_of(' ', erased + 1);
+  ASSERT_NE(end_of_blanks, std::string::npos);
+  EXPECT_EQ(err[end_of_blanks], '\r');
+  EXPECT_THAT(err.substr(end_of_blanks + 1),
+              HasSubstr("matrix: origins not on the road network (every pair unreached)"));
+
+  std::ostringstream plain_out, plain_err;
+  ASSERT_EQ(RunCli(args, plain_out, plain_err), kExitOk) << plain_err.str();
+  EXPECT_EQ(plain_err.str().find('\r'), std::string::npos) << plain_err.str();
+  EXPECT_EQ(terminal_out.str(), plain_out.str());
+  EXPECT_THAT(plain_out.str(), HasSubstr("0000136502,d3,,\n"));
+}
+
 TEST_F(MatrixCommandTest, ErrorAtTheEndOfTheStreamExitsOne) {
   service_.set_matrix_handler([](const carereach::v1::ComputeMatrixRequest&,
                                  grpc::ServerWriter<carereach::v1::MatrixRow>* writer) {
