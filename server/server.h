@@ -27,10 +27,12 @@ class Admission;
 class AccessServiceImpl;
 class AdequacyServiceImpl;
 class ContractingServiceImpl;
+class MapServiceImpl;
 class NetworkServiceImpl;
 }  // namespace rpc
 
 // The carereach gRPC server: AccessService, AdequacyService, NetworkService, ContractingService,
+// MapService,
 // the standard health service (NOT_SERVING until the regions are loaded) and server reflection.
 // Thread-safe: Shutdown() may be called from any thread, e.g. a signal-handling thread.
 class Server {
@@ -155,6 +157,7 @@ class Server {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<rpc::NetworkServiceImpl> network_service_;
   std::unique_ptr<rpc::ContractingServiceImpl> contracting_service_;
+  std::unique_ptr<rpc::MapServiceImpl> map_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::optional<roads::SpeedProfile> profile_;

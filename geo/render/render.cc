@@ -92,6 +92,18 @@ MapProjectionSpec FitAlbers(double south, double north, double lon_0) {
   const double span = std::max(north - south, 0.01);
   const double lat_1 = south + span / 6, lat_2 = north - span / 6;
   const double lat_0 = (south + north) / 2;
+  if (std::abs(lat_1 + lat_2) < 1.0) {
+    // Standard parallels (nearly) symmetric about the equator: the cone flattens into a cylinder
+    // (PROJ refuses aea with lat_1 = -lat_2), so the limit of the conic, Lambert's cylindrical
+    // equal-area, true to scale on the parallels +-lat_ts.
+    const double lat_ts = (std::abs(lat_1) + std::abs(lat_2)) / 2;
+    return {absl::StrFormat("+proj=cea +lat_ts=%.6f +lon_0=%.6f +ellps=GRS80 +units=m +no_defs "
+                            "+type=crs",
+                            lat_ts, lon_0),
+            absl::StrFormat("Lambert cylindrical equal-area, standard parallels %.2f°N and "
+                            "%.2f°S (a region at the equator), central meridian %.2f°%s",
+                            lat_ts, lat_ts, std::abs(lon_0), lon_0 >= 0 ? "E" : "W")};
+  }
   return {absl::StrFormat("+proj=aea +lat_0=%.6f +lon_0=%.6f +lat_1=%.6f +lat_2=%.6f +ellps=GRS80 "
                           "+units=m +no_defs +type=crs",
                           lat_0, lon_0, lat_1, lat_2),
@@ -202,7 +214,15 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
   const std::vector<Rgba> steps = SequentialSteps(scene.thresholds.size() + 1);
   const bool has_units = !scene.units.empty();
   std::vector<Rgba> bin_colors;  // per threshold, then "beyond"
-  if (has_units) {
+  if (has_units && !scene.uncovered_label.empty()) {
+    double population = 0;
+    for (const MapUnit& u : scene.units) population += u.population;
+    rows.push_back({LegendRow::kHeading, "Uncovered", {}});
+    rows.push_back({LegendRow::kDot, scene.uncovered_label, Rgba::FromHex(kUnreached, 0.7),
+                    MarkerShape::kCircle, Residents(population)});
+    rows.push_back({LegendRow::kNote, "dot area: residents; figure: residents", {}});
+    bin_colors.push_back(Rgba::FromHex(kUnreached, 0.7));
+  } else if (has_units) {
     rows.push_back({LegendRow::kHeading,
                     scene.value_unit == "mi" ? "Miles to the nearest facility"
                                              : "Minutes to the nearest facility",
@@ -380,7 +400,9 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
       const MapUnit& u = scene.units[i];
       if (u.population <= 0) continue;  // nobody lives there (the legend says dot area: residents)
       const Marker mk{to_px(m.units[i]), radius(u.population), {}};
-      if (u.state == MapUnit::State::kUnreached) {
+      if (!scene.uncovered_label.empty()) {
+        bins[0].push_back(mk);
+      } else if (u.state == MapUnit::State::kUnreached) {
         unreached.push_back(mk);
       } else if (u.state == MapUnit::State::kUnsnapped) {
         unsnapped.push_back(mk);

@@ -52,6 +52,10 @@ struct MapScene {
   std::vector<double> thresholds;    // ascending; the legend's steps
   std::vector<std::string> members;  // names of the alliance members (or the one network)
   std::string fill_label;            // adequacy: what county fills mean, e.g. "040 Cardiology"
+  // Adequacy: when set, `units` are the residents without access (their state and value
+  // ignored), drawn as dark dots under one legend row with this label instead of the stepped
+  // minutes legend, e.g. "residents without access (040)".
+  std::string uncovered_label;
   std::vector<MapUnit> units;
   std::vector<MapFacility> facilities;
   std::vector<MapCounty> counties;

@@ -74,11 +74,10 @@ absl::StatusOr<AdequacyRun> RunAnalyzeAdequacy(
   run.domain.base.county_fips = Strings(request.county_fips());
   run.domain.base.specialty_codes = Strings(request.specialty_codes());
   run.domain.base.include_uncovered_units = include_uncovered_units;
-  ASSIGN_OR_RETURN(run.summary,
-                   RunAdequacy(call.scope, *run.standards, &run.domain,
-                               [&](const access::AllianceAdequacyRow& row) {
-                                 return emit(row, run.domain.member_names);
-                               }));
+  ASSIGN_OR_RETURN(run.summary, RunAdequacy(call.scope, *run.standards, &run.domain,
+                                            [&](const access::AllianceAdequacyRow& row) {
+                                              return emit(row, run.domain.member_names);
+                                            }));
   return run;
 }
 

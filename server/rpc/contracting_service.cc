@@ -163,16 +163,17 @@ absl::Status ContractingServiceImpl::AnswerAdequacy(
                    Begin(context, request, NamesStoredNetwork(request.networks())));
   v1::AdequacyReport report;  // kept only when the report is saved
   AdequacyTally tally;
-  ASSIGN_OR_RETURN(
-      const AdequacyRun run,
-      RunAnalyzeAdequacy(call, request, request.include_uncovered_units(),
-                         [&](const access::AllianceAdequacyRow& row,
-                             const std::vector<std::string>& member_names) {
-                           v1::AnalyzeAdequacyResponse out;
-                           *out.mutable_result() = AllianceRowToProto(row, member_names, &tally);
-                           if (request.save_report()) *report.add_results() = out.result();
-                           return !context.IsCancelled() && writer->Write(out);
-                         }));
+  ASSIGN_OR_RETURN(const AdequacyRun run,
+                   RunAnalyzeAdequacy(call, request, request.include_uncovered_units(),
+                                      [&](const access::AllianceAdequacyRow& row,
+                                          const std::vector<std::string>& member_names) {
+                                        v1::AnalyzeAdequacyResponse out;
+                                        *out.mutable_result() =
+                                            AllianceRowToProto(row, member_names, &tally);
+                                        if (request.save_report())
+                                          *report.add_results() = out.result();
+                                        return !context.IsCancelled() && writer->Write(out);
+                                      }));
   v1::AnalyzeAdequacyResponse out;
   AnalyzeAdequacySummaryToProto(call.scope, *run.standards, run.networks, run.summary, tally,
                                 out.mutable_summary());
