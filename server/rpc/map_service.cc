@@ -23,6 +23,7 @@
 #include "geo/render/roads_layer.h"
 #include "geo/render/scene.h"
 #include "google/protobuf/any.pb.h"
+#include "server/rpc/admission.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/contracting_convert.h"
 #include "server/rpc/convert.h"
@@ -489,6 +490,7 @@ grpc::Status MapServiceImpl::RenderMap(grpc::ServerContext* context,
 absl::Status MapServiceImpl::Answer(const grpc::ServerContext& context,
                                     const v1::RenderMapRequest& request,
                                     v1::RenderMapResponse* response) const {
+  RETURN_IF_ERROR(CallRefusalStatus(context));  // admission's answer comes first, as elsewhere
   std::shared_ptr<const RegionCatalog> catalog;
   {
     absl::MutexLock lock(&mu_);

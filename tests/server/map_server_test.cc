@@ -432,6 +432,22 @@ TEST_F(MapServerTest, AnotherTenantsNetworkGetsTheAnalysisRpcsError) {
   }
 }
 
+TEST_F(MapServerTest, ThePassedRequestTimeEndsTheCallLikeTheAnalysis) {
+  Server::Options o = testing_util::EquatorServerOptions();
+  o.max_request_time = absl::Nanoseconds(1);
+  Start(o);
+  v1::RenderMapRequest request;
+  *request.mutable_coverage() = AllianceCoverage();
+  v1::RenderMapResponse response;
+  const grpc::Status from_map = Render(request, &response);
+  EXPECT_EQ(from_map.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << from_map.error_message();
+  v1::AnalyzeCoverageResponse analysis;
+  const grpc::Status from_analysis =
+      contracting_->AnalyzeCoverage(Ctx().get(), request.coverage(), &analysis);
+  EXPECT_EQ(from_map.error_code(), from_analysis.error_code());
+  EXPECT_EQ(response.maps_size(), 0);
+}
+
 // The equator fixture with county outlines: a temporary data directory whose census files are
 // the fixture's and whose shapefile is written here (two 0.1-degree squares around the units).
 class AdequacyMapServerTest : public MapServerTest {
