@@ -10,23 +10,28 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "carereach/v1/contracting.grpc.pb.h"
 #include "carereach/v1/maps.grpc.pb.h"
 #include "carereach/v1/networks.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "geo/io/csv.h"
 #include "server/server.h"
 #include "tests/geo/io/shapefile_writer.h"
+#include "tests/data_dir.h"
 #include "tests/server/equator_server.h"
 
 namespace carereach {
@@ -565,6 +570,102 @@ TEST_F(AdequacyMapServerTest, SpecialtyCodeMustBeOneTheAnalysisEvaluated) {
   EXPECT_EQ(layer.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(layer.error_message(),
               HasSubstr("maps[0].layers[0]: MAP_LAYER_UNITS is not a layer of adequacy maps"));
+}
+
+// Real data: Michigan (83 counties, 3,017 tracts) with the 5m county outlines, the CMS standards
+// and HIFLD's open Michigan hospitals as an inline "040" roster, straight-line.
+TEST(MichiganMapServerTest, AdequacyMapOfMichiganHospitals) {
+  const std::string data = testing_util::DataDir();
+  const std::string config =
+      (std::filesystem::path(testing::TempDir()) / ("michigan" + std::to_string(getpid())))
+          .string();
+  std::ofstream(config) << "default_population_file: \"census/CenPop2020_Mean_TR.txt\"\n"
+                           "county_table_file: \"census/county_pop2020_landarea_derived.csv\"\n"
+                           "county_boundaries_file: \"counties/cb_2020_us_county_5m.shp\"\n"
+                           "standards_set { name: \"cms-ma-cy2026\" dir: \"cms\" }\n"
+                           "region { name: \"michigan\" state_fips: \"26\" }\n";
+  Server::Options o = testing_util::EquatorServerOptions();
+  o.data_dir = data;
+  o.regions_config_path = config;
+  std::unique_ptr<Server> server = testing_util::StartServer(o);
+  std::filesystem::remove(config);
+  ASSERT_NE(server, nullptr);
+  auto maps = v1::MapService::NewStub(testing_util::LoopbackChannel(*server));
+
+  absl::StatusOr<io::CsvTable> csv = io::ReadCsvFile(data + "/facilities/hifld_hospitals.csv");
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  const int id = csv->Column("ID"), state = csv->Column("STATE"), status = csv->Column("STATUS"),
+            lat = csv->Column("LATITUDE"), lon = csv->Column("LONGITUDE"),
+            beds = csv->Column("BEDS");
+  v1::RenderMapRequest request;
+  v1::AnalyzeAdequacyRequest* adequacy = request.mutable_adequacy();
+  adequacy->set_region("michigan");
+  adequacy->add_specialty_codes("040");
+  v1::NetworkSelection* network = adequacy->add_networks();
+  network->set_label("Michigan hospitals (HIFLD)");
+  for (const io::CsvRecord& r : csv->records) {
+    if (r.fields[state] != "MI" || r.fields[status] != "OPEN") continue;
+    double y = 0, x = 0, b = 0;
+    ASSERT_TRUE(absl::SimpleAtod(r.fields[lat], &y) && absl::SimpleAtod(r.fields[lon], &x));
+    if (!absl::SimpleAtod(r.fields[beds], &b) || b <= 0) b = 25;  // -999: unknown
+    *network->add_providers() = Hospital(r.fields[id], x, y);
+    network->mutable_providers(network->providers_size() - 1)->set_beds(b);
+  }
+  ASSERT_GT(network->providers_size(), 100);
+  request.set_include_result(true);
+  request.add_maps();  // PNG 1200 x 900
+  request.add_maps()->set_format(v1::MAP_FORMAT_SVG);
+  v1::RenderMapResponse response;
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  const grpc::Status s = maps->RenderMap(ctx.get(), request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(response.maps_size(), 2);
+
+  v1::AdequacyReport report;
+  ASSERT_TRUE(response.result().UnpackTo(&report));
+  EXPECT_EQ(report.results_size(), 83);  // one type, every county
+  int failing = 0;
+  for (const v1::AllianceAdequacyResult& r : report.results()) failing += !r.result().pass();
+
+  const v1::RenderedMap& png = response.maps(0);
+  EXPECT_EQ(png.specialty_code(), "040");
+  EXPECT_THAT(png.projection(), HasSubstr("+proj=aea"));
+  const Image img = DecodePng(png.image());
+  ASSERT_EQ(img.width, 1200);
+  ASSERT_EQ(img.height, 900);
+  // The most isolated hospital: its marker (the one member's orange) at the computed pixel.
+  const v1::NetworkProvider* isolated = nullptr;
+  double best = -1;
+  for (const v1::NetworkProvider& p : network->providers()) {
+    double nearest = 1e9;
+    for (const v1::NetworkProvider& q : network->providers()) {
+      if (&p == &q) continue;
+      nearest = std::min(nearest, std::hypot(p.location().lon() - q.location().lon(),
+                                             p.location().lat() - q.location().lat()));
+    }
+    if (nearest > best) best = nearest, isolated = &p;
+  }
+  ASSERT_NE(isolated, nullptr);
+  const auto [hx, hy] = ExpectedPixel(png, isolated->location().lon(), isolated->location().lat());
+  EXPECT_TRUE(Near(img.at(hx, hy), 0xE69F00)) << isolated->id() << std::hex << " "
+                                              << img.at(hx, hy);
+
+  const Svg svg = ParseSvg(response.maps(1));
+  for (const v1::LegendEntry& e : response.maps(1).legend()) {
+    EXPECT_TRUE(svg.Has(e.label())) << e.label();
+  }
+  EXPECT_TRUE(svg.Has("Counties, 040"));
+  EXPECT_TRUE(svg.Has("County boundaries: U.S. Census Bureau"));
+  EXPECT_THAT(svg.group_ids, testing::IsSupersetOf({"county-fills", "counties", "facilities"}));
+  // Figures for the record (the budget is docs/BENCHMARKS.md's; not asserted on a shared
+  // machine beyond a generous bound).
+  std::cout << "michigan adequacy (040, " << network->providers_size() << " hospitals, " << failing
+            << " failing counties): compute " << response.compute_ms() << " ms, PNG "
+            << png.render_ms() << " ms (" << png.image().size() << " bytes), SVG "
+            << response.maps(1).render_ms() << " ms (" << response.maps(1).image().size()
+            << " bytes)\n";
+  EXPECT_LT(png.render_ms(), 20000);
 }
 
 }  // namespace
