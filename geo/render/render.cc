@@ -53,6 +53,7 @@ struct Projected {
   std::vector<Pixel> units, facilities;
   std::vector<std::vector<Path>> counties;  // per county, its rings
   std::vector<Path> major_roads, minor_roads;
+  std::vector<std::vector<Path>> isochrones;  // per isochrone, its rings
 };
 
 // Legend rows drawn in the right-hand column.
@@ -148,6 +149,11 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
   Box ll;
   for (const MapUnit& u : scene.units) ll.Add(u.location.lon, u.location.lat);
   for (const MapFacility& f : scene.facilities) ll.Add(f.location.lon, f.location.lat);
+  for (const MapIsochrone& iso : scene.isochrones) {
+    for (const auto& ring : iso.rings) {
+      for (const geo::LonLat& p : ring) ll.Add(p.lon, p.lat);
+    }
+  }
   if (ll.empty()) {
     for (const MapCounty& c : scene.counties) {
       for (const auto& ring : c.rings) {
@@ -190,6 +196,14 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
     }
     m.counties.push_back(std::move(rings));
   }
+  for (const MapIsochrone& iso : scene.isochrones) {
+    std::vector<Path> rings;
+    for (const auto& ring : iso.rings) {
+      ASSIGN_OR_RETURN(Path path, project_points(ring, identity));
+      rings.push_back(std::move(path));
+    }
+    m.isochrones.push_back(std::move(rings));
+  }
   for (const MapRoad& r : scene.roads) {
     ASSIGN_OR_RETURN(Path path, project_points(r.points, identity));
     (r.major ? m.major_roads : m.minor_roads).push_back(std::move(path));
@@ -199,6 +213,11 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
   Box xy;
   for (const Pixel& p : m.units) xy.Add(p.x, p.y);
   for (const Pixel& p : m.facilities) xy.Add(p.x, p.y);
+  for (const auto& rings : m.isochrones) {
+    for (const Path& ring : rings) {
+      for (const Pixel& p : ring) xy.Add(p.x, p.y);
+    }
+  }
   if (xy.empty()) {
     for (const auto& rings : m.counties) {
       for (const Path& ring : rings) {
@@ -280,6 +299,21 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
     for (size_t i = 0; i < members; ++i) {
       rows.push_back({LegendRow::kMarker, i < scene.members.size() ? scene.members[i] : "facility",
                       member_color(static_cast<int>(i)), member_shape(static_cast<int>(i))});
+    }
+  }
+  // Isochrones: the ramp's steps, nearest (darkest) first, translucent so roads show through.
+  const std::vector<Rgba> iso_steps = SequentialSteps(std::max<size_t>(1, scene.isochrones.size()));
+  const auto iso_color = [&](size_t i) {
+    Rgba c = iso_steps[std::min(i, iso_steps.size() - 1)];
+    c.a = 0.3;
+    return c;
+  };
+  if (!scene.isochrones.empty()) {
+    rows.push_back({LegendRow::kHeading, "Drive time from the facilities", {}});
+    for (size_t i = 0; i < scene.isochrones.size(); ++i) {
+      rows.push_back({LegendRow::kSwatch,
+                      absl::StrCat("≤ ", Threshold(scene.isochrones[i].max_minutes), " min"),
+                      iso_color(i)});
     }
   }
   const bool has_fills =
@@ -371,6 +405,17 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
     canvas->EndGroup();
   }
   RETURN_IF_ERROR(deadline.Check("map drawing", " (roads)"));
+  if (!m.isochrones.empty()) {
+    canvas->BeginGroup("isochrones");
+    for (size_t i = m.isochrones.size(); i-- > 0;) {  // largest first
+      const std::vector<Path> rings = to_px_paths(m.isochrones[i]);
+      canvas->FillRings(rings, iso_color(i));
+      Rgba edge = iso_color(i);
+      edge.a = 0.9;
+      canvas->StrokePaths(rings, {edge, 0.75 * st.scale}, true);
+    }
+    canvas->EndGroup();
+  }
   if (!m.counties.empty()) {
     canvas->BeginGroup("counties");
     std::vector<Path> rings;

@@ -43,6 +43,13 @@ struct MapRoad {
   bool major = false;  // motorway, trunk, primary: drawn wider and darker
 };
 
+// The area reached within `max_minutes` (a drive-time isochrone), as rings (outer rings and holes
+// alike, even-odd fill).
+struct MapIsochrone {
+  double max_minutes = 0;
+  std::vector<std::vector<geo::LonLat>> rings;
+};
+
 struct MapScene {
   std::string title;
   std::string subtitle;  // region, mode, networks
@@ -60,6 +67,7 @@ struct MapScene {
   std::vector<MapFacility> facilities;
   std::vector<MapCounty> counties;
   std::vector<MapRoad> roads;
+  std::vector<MapIsochrone> isochrones;  // ascending max_minutes; drawn largest first
 };
 
 }  // namespace carereach::render

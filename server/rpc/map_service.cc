@@ -23,6 +23,8 @@
 #include "geo/render/roads_layer.h"
 #include "geo/render/scene.h"
 #include "google/protobuf/any.pb.h"
+#include "nlohmann/json.hpp"
+#include "server/rpc/access_service.h"
 #include "server/rpc/admission.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/contracting_convert.h"
@@ -44,7 +46,19 @@ constexpr char kPopulationCredit[] =
 constexpr char kCountyCredit[] =
     "County boundaries: U.S. Census Bureau cartographic boundary files (2020)";
 
-enum class Kind { kCoverage, kAdequacy };
+enum class Kind { kCoverage, kAdequacy, kIsochrones };
+
+const char* KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kCoverage:
+      return "coverage";
+    case Kind::kAdequacy:
+      return "adequacy";
+    case Kind::kIsochrones:
+      return "isochrones";
+  }
+  return "";
+}
 
 double ElapsedMs(absl::Time start) { return absl::ToDoubleMilliseconds(absl::Now() - start); }
 
@@ -120,12 +134,18 @@ absl::StatusOr<MapPlan> PlanOf(const v1::MapOptions& o, const std::string& path,
         absl::StrFormat("%s.width_px, %s.height_px: %d x %d is %d pixels, at most %d", path, path,
                         plan.options.width_px, plan.options.height_px, pixels, kMaxPixels));
   }
-  const std::set<int> allowed =
-      kind == Kind::kCoverage
-          ? std::set<int>{v1::MAP_LAYER_COUNTIES, v1::MAP_LAYER_ROADS, v1::MAP_LAYER_UNITS,
-                          v1::MAP_LAYER_FACILITIES}
-          : std::set<int>{v1::MAP_LAYER_COUNTIES, v1::MAP_LAYER_ROADS, v1::MAP_LAYER_ADEQUACY,
-                          v1::MAP_LAYER_UNCOVERED, v1::MAP_LAYER_FACILITIES};
+  std::set<int> allowed = {v1::MAP_LAYER_COUNTIES, v1::MAP_LAYER_ROADS, v1::MAP_LAYER_FACILITIES};
+  switch (kind) {
+    case Kind::kCoverage:
+      allowed.insert(v1::MAP_LAYER_UNITS);
+      break;
+    case Kind::kAdequacy:
+      allowed.insert({v1::MAP_LAYER_ADEQUACY, v1::MAP_LAYER_UNCOVERED});
+      break;
+    case Kind::kIsochrones:
+      allowed.insert(v1::MAP_LAYER_ISOCHRONES);
+      break;
+  }
   for (int i = 0; i < o.layers_size(); ++i) {
     const int layer = o.layers(i);
     const std::string at = absl::StrFormat("%s.layers[%d]", path, i);
@@ -135,9 +155,9 @@ absl::StatusOr<MapPlan> PlanOf(const v1::MapOptions& o, const std::string& path,
     if (allowed.count(layer) == 0) {
       std::vector<std::string> names;
       for (int a : allowed) names.push_back(LayerName(a));
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s: %s is not a layer of %s maps (%s)", at, LayerName(layer),
-          kind == Kind::kCoverage ? "coverage" : "adequacy", absl::StrJoin(names, ", ")));
+      return absl::InvalidArgumentError(absl::StrFormat("%s: %s is not a layer of %s maps (%s)", at,
+                                                        LayerName(layer), KindName(kind),
+                                                        absl::StrJoin(names, ", ")));
     }
     if (plan.Has(static_cast<v1::MapLayer>(layer))) {
       return absl::InvalidArgumentError(
@@ -146,13 +166,11 @@ absl::StatusOr<MapPlan> PlanOf(const v1::MapOptions& o, const std::string& path,
     plan.layers.push_back(static_cast<v1::MapLayer>(layer));
   }
   plan.specialty_code = NormalizeSpecialtyCode(o.specialty_code());
-  if (kind == Kind::kCoverage && !plan.specialty_code.empty()) {
+  if (kind != Kind::kAdequacy && !plan.specialty_code.empty()) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "%s.specialty_code: only adequacy maps fill counties by specialty type (coverage "
-        "counts the facilities of coverage.specialty_codes)",
-        path));
+        "%s.specialty_code: only adequacy maps fill counties by specialty type", path));
   }
-  if (kind == Kind::kAdequacy && o.color_by_miles()) {
+  if (kind != Kind::kCoverage && o.color_by_miles()) {
     return absl::InvalidArgumentError(
         absl::StrFormat("%s.color_by_miles: only coverage maps colour units by travel", path));
   }
@@ -191,9 +209,11 @@ absl::Status CompletePlan(const AnalysisCall& call, Kind kind, MapPlan* plan) {
     if (drive) plan->layers.push_back(v1::MAP_LAYER_ROADS);
     if (kind == Kind::kCoverage) {
       plan->layers.push_back(v1::MAP_LAYER_UNITS);
-    } else {
+    } else if (kind == Kind::kAdequacy) {
       plan->layers.push_back(v1::MAP_LAYER_ADEQUACY);
       plan->layers.push_back(v1::MAP_LAYER_UNCOVERED);
+    } else {
+      plan->layers.push_back(v1::MAP_LAYER_ISOCHRONES);
     }
     plan->layers.push_back(v1::MAP_LAYER_FACILITIES);
   }
@@ -434,6 +454,78 @@ absl::StatusOr<render::MapScene> AdequacyScene(const AnalysisCall& call, const A
 
 // ---------------------------------------------------------------------------------------------
 
+// Isochrones
+
+// The rings of a GeoJSON Polygon or MultiPolygon geometry ([lon, lat] positions).
+absl::StatusOr<std::vector<std::vector<geo::LonLat>>> RingsOfGeoJson(const std::string& text) {
+  std::vector<std::vector<geo::LonLat>> rings;
+  const nlohmann::json g = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (g.is_discarded() || !g.is_object() || !g.contains("type") || !g.contains("coordinates")) {
+    return absl::InternalError("isochrone geometry: not a GeoJSON geometry object");
+  }
+  const auto add_polygon = [&](const nlohmann::json& polygon) -> absl::Status {
+    if (!polygon.is_array()) return absl::InternalError("isochrone geometry: bad polygon");
+    for (const nlohmann::json& ring : polygon) {
+      std::vector<geo::LonLat> points;
+      if (!ring.is_array()) return absl::InternalError("isochrone geometry: bad ring");
+      for (const nlohmann::json& p : ring) {
+        if (!p.is_array() || p.size() < 2 || !p[0].is_number() || !p[1].is_number()) {
+          return absl::InternalError("isochrone geometry: bad position");
+        }
+        points.push_back({p[0].get<double>(), p[1].get<double>()});
+      }
+      rings.push_back(std::move(points));
+    }
+    return absl::OkStatus();
+  };
+  const nlohmann::json& c = g["coordinates"];
+  if (g["type"] == "Polygon") {
+    RETURN_IF_ERROR(add_polygon(c));
+  } else if (g["type"] == "MultiPolygon" && c.is_array()) {
+    for (const nlohmann::json& polygon : c) RETURN_IF_ERROR(add_polygon(polygon));
+  } else {
+    return absl::InternalError("isochrone geometry: neither Polygon nor MultiPolygon");
+  }
+  return rings;
+}
+
+absl::StatusOr<render::MapScene> IsochroneScene(const AnalysisCall& call,
+                                                const access::IsochroneRequest& domain,
+                                                const access::IsochroneAnswer& answer,
+                                                const MapPlan& plan) {
+  render::MapScene scene;
+  RETURN_IF_ERROR(AddBase(call, plan, &scene));
+  if (plan.Has(v1::MAP_LAYER_ISOCHRONES)) {
+    std::vector<size_t> order(answer.isochrones.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return domain.max_minutes[a] < domain.max_minutes[b]; });
+    for (size_t k : order) {
+      ASSIGN_OR_RETURN(std::vector<std::vector<geo::LonLat>> rings,
+                       RingsOfGeoJson(answer.isochrones[k].geojson));
+      scene.isochrones.push_back({.max_minutes = domain.max_minutes[k], .rings = std::move(rings)});
+    }
+  }
+  if (plan.Has(v1::MAP_LAYER_FACILITIES)) {
+    scene.members.push_back("facilities");
+    for (const access::Facility& f : domain.facilities) {
+      scene.facilities.push_back({.location = f.location, .member = 0, .id = f.id});
+    }
+  }
+  scene.title = !plan.title.empty() ? plan.title : "Drive-time isochrones";
+  scene.subtitle = absl::StrFormat("Region %s · drive · %d facilities", call.scope.region->name,
+                                   domain.facilities.size());
+  scene.method = absl::StrFormat(
+      "Travel: driving on the region's OpenStreetMap roads (speed profile %s); the area within "
+      "%.0f m of every road piece reached within the time from the facilities%s.",
+      call.scope.speed_profile(), domain.road_buffer_meters,
+      domain.drive.to_facility ? " (travel towards them)" : " outwards");
+  AddTailCredits(call, plan, &scene);
+  return scene;
+}
+
+// ---------------------------------------------------------------------------------------------
+
 absl::Status Draw(const AnalysisCall& call, const render::MapScene& scene, const MapPlan& plan,
                   v1::RenderedMap* out) {
   const absl::Time start = absl::Now();
@@ -501,8 +593,10 @@ absl::Status MapServiceImpl::Answer(const grpc::ServerContext& context,
       return AnswerCoverage(context, request, std::move(catalog), response);
     case v1::RenderMapRequest::kAdequacy:
       return AnswerAdequacy(context, request, std::move(catalog), response);
+    case v1::RenderMapRequest::kIsochrones:
+      return AnswerIsochrones(context, request, std::move(catalog), response);
     default:
-      return absl::InvalidArgumentError("analysis: set one of coverage, adequacy");
+      return absl::InvalidArgumentError("analysis: set one of coverage, adequacy, isochrones");
   }
 }
 
@@ -595,6 +689,41 @@ absl::Status MapServiceImpl::AnswerAdequacy(const grpc::ServerContext& context,
     v1::RenderedMap* out = response->add_maps();
     RETURN_IF_ERROR(Draw(call, scene, plan, out));
     out->set_specialty_code(code);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MapServiceImpl::AnswerIsochrones(const grpc::ServerContext& context,
+                                              const v1::RenderMapRequest& request,
+                                              std::shared_ptr<const RegionCatalog> catalog,
+                                              v1::RenderMapResponse* response) const {
+  // AccessService.ComputeIsochrones' path: inline facilities (no tenant), the region's roads.
+  const v1::ComputeIsochronesRequest& inner = request.isochrones();
+  ASSIGN_OR_RETURN(std::vector<MapPlan> plans, PlansOf(request, Kind::kIsochrones));
+  if (catalog == nullptr) return absl::UnavailableError("regions are still loading");
+  AnalysisCall call{.start = absl::Now()};
+  const geo::Deadline deadline = RequestDeadline(context, deps_.max_request_time);
+  absl::StatusOr<AnalysisScope> scope =
+      OpenScope(std::move(catalog), inner.region(), {.mode = access::TravelMode::kDrive}, deadline);
+  if (!scope.ok()) return Prefixed(scope.status(), "isochrones");
+  call.scope = *std::move(scope);
+  for (MapPlan& plan : plans) RETURN_IF_ERROR(CompletePlan(call, Kind::kIsochrones, &plan));
+  absl::StatusOr<access::IsochroneRequest> domain = IsochroneRequestFromProto(inner);
+  if (!domain.ok()) return Prefixed(domain.status(), "isochrones");
+  domain->deadline = deadline;
+  absl::StatusOr<access::IsochroneAnswer> answer =
+      access::ComputeIsochrones(*call.scope.drive, *domain, deps_.limits);
+  if (!answer.ok()) return Prefixed(answer.status(), "isochrones");
+  if (request.include_result()) {
+    v1::ComputeIsochronesResponse result;
+    result.set_region(inner.region());
+    IsochronesToProto(*domain, *answer, call.scope.speed_profile(), &result);
+    response->mutable_result()->PackFrom(result);
+  }
+  response->set_compute_ms(ElapsedMs(call.start));
+  for (const MapPlan& plan : plans) {
+    ASSIGN_OR_RETURN(const render::MapScene scene, IsochroneScene(call, *domain, *answer, plan));
+    RETURN_IF_ERROR(Draw(call, scene, plan, response->add_maps()));
   }
   return absl::OkStatus();
 }

@@ -40,6 +40,10 @@ class MapServiceImpl final : public v1::MapService::Service {
                               const v1::RenderMapRequest& request,
                               std::shared_ptr<const RegionCatalog> catalog,
                               v1::RenderMapResponse* response) const;
+  absl::Status AnswerIsochrones(const grpc::ServerContext& context,
+                                const v1::RenderMapRequest& request,
+                                std::shared_ptr<const RegionCatalog> catalog,
+                                v1::RenderMapResponse* response) const;
   absl::Status AnswerAdequacy(const grpc::ServerContext& context,
                               const v1::RenderMapRequest& request,
                               std::shared_ptr<const RegionCatalog> catalog,

@@ -22,16 +22,17 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "carereach/v1/access.grpc.pb.h"
 #include "carereach/v1/contracting.grpc.pb.h"
 #include "carereach/v1/maps.grpc.pb.h"
 #include "carereach/v1/networks.grpc.pb.h"
+#include "geo/io/csv.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "geo/io/csv.h"
 #include "server/server.h"
-#include "tests/geo/io/shapefile_writer.h"
 #include "tests/data_dir.h"
+#include "tests/geo/io/shapefile_writer.h"
 #include "tests/server/equator_server.h"
 
 namespace carereach {
@@ -179,6 +180,7 @@ class MapServerTest : public testing::Test {
     maps_ = v1::MapService::NewStub(channel);
     networks_ = v1::NetworkService::NewStub(channel);
     contracting_ = v1::ContractingService::NewStub(channel);
+    access_ = v1::AccessService::NewStub(channel);
   }
 
   static std::unique_ptr<grpc::ClientContext> Ctx(const std::string& tenant = "acme") {
@@ -214,6 +216,7 @@ class MapServerTest : public testing::Test {
   std::unique_ptr<v1::MapService::Stub> maps_;
   std::unique_ptr<v1::NetworkService::Stub> networks_;
   std::unique_ptr<v1::ContractingService::Stub> contracting_;
+  std::unique_ptr<v1::AccessService::Stub> access_;
 };
 
 TEST_F(MapServerTest, CoveragePngHasTheSizeIsNotBlankAndFacilitiesLandAtTheirPixels) {
@@ -353,7 +356,8 @@ TEST_F(MapServerTest, ValidationErrorsNameTheField) {
   v1::RenderMapRequest base;
   *base.mutable_coverage() = AllianceCoverage();
 
-  expect(v1::RenderMapRequest(), grpc::StatusCode::INVALID_ARGUMENT, "analysis: set one of");
+  expect(v1::RenderMapRequest(), grpc::StatusCode::INVALID_ARGUMENT,
+         "analysis: set one of coverage, adequacy, isochrones");
   v1::RenderMapRequest r = base;
   for (int i = 0; i < 9; ++i) r.add_maps();
   expect(r, grpc::StatusCode::INVALID_ARGUMENT, "maps: 9 maps, at most 8");
@@ -451,6 +455,77 @@ TEST_F(MapServerTest, ThePassedRequestTimeEndsTheCallLikeTheAnalysis) {
       contracting_->AnalyzeCoverage(Ctx().get(), request.coverage(), &analysis);
   EXPECT_EQ(from_map.error_code(), from_analysis.error_code());
   EXPECT_EQ(response.maps_size(), 0);
+}
+
+TEST_F(MapServerTest, IsochronesAreTranslucentFillsAroundTheFacilities) {
+  v1::RenderMapRequest request;
+  v1::ComputeIsochronesRequest* iso = request.mutable_isochrones();
+  iso->set_region("equator");
+  *iso->add_facilities() = testing_util::MakeFacility("h", 0.5, 0.0);
+  iso->add_max_minutes(60);
+  iso->add_max_minutes(20);  // drawn in order of minutes whatever the request's order
+  iso->set_road_buffer_meters(2000);
+  request.set_include_result(true);
+  request.add_maps()->set_format(v1::MAP_FORMAT_SVG);
+  request.add_maps();  // PNG
+  v1::RenderMapResponse response;
+  grpc::Status s = Render(request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(response.maps_size(), 2);
+
+  // The answer is AccessService.ComputeIsochrones' for the same request.
+  v1::ComputeIsochronesResponse from_map, from_access;
+  ASSERT_TRUE(response.result().UnpackTo(&from_map));
+  ASSERT_TRUE(access_->ComputeIsochrones(Ctx().get(), *iso, &from_access).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_map, from_access));
+  ASSERT_EQ(from_map.isochrones_size(), 2);
+  EXPECT_GT(from_map.isochrones(0).area_km2(), from_map.isochrones(1).area_km2());
+
+  const Svg svg = ParseSvg(response.maps(0));
+  EXPECT_THAT(svg.group_ids, testing::IsSupersetOf({"isochrones", "roads", "facilities"}));
+  EXPECT_TRUE(svg.Has("\xE2\x89\xA4 20 min"));
+  EXPECT_TRUE(svg.Has("\xE2\x89\xA4 60 min"));
+  EXPECT_TRUE(svg.Has("\xC2\xA9 OpenStreetMap contributors"));
+  std::vector<std::string> labels;
+  for (const v1::LegendEntry& e : response.maps(0).legend()) labels.push_back(e.label());
+  EXPECT_THAT(labels, testing::IsSupersetOf({"\xE2\x89\xA4 20 min", "\xE2\x89\xA4 60 min"}));
+
+  const v1::RenderedMap& png = response.maps(1);
+  const Image img = DecodePng(png.image());
+  ASSERT_EQ(img.width, 1200);
+  const auto [hx, hy] = ExpectedPixel(png, 0.5, 0.0);
+  EXPECT_TRUE(Near(img.at(hx, hy), 0xE69F00)) << std::hex << img.at(hx, hy);
+  // Beside the marker, inside the 2 km band around the road: the translucent blue-green fills.
+  const uint32_t fill = img.at(hx + 12, hy - 8);
+  EXPECT_FALSE(Near(fill, 0xFFFFFF, 10)) << std::hex << fill;
+  EXPECT_GT(fill & 0xFF, ((fill >> 16) & 0xFF) + 20) << std::hex << fill;  // blue over red
+}
+
+TEST_F(MapServerTest, IsochronesOfARegionWithoutRoadsGetComputeIsochronesError) {
+  v1::RenderMapRequest request;
+  v1::ComputeIsochronesRequest* iso = request.mutable_isochrones();
+  iso->set_region("north");
+  *iso->add_facilities() = testing_util::MakeFacility("h", 10.0, 10.0);
+  iso->add_max_minutes(20);
+  v1::RenderMapResponse response;
+  const grpc::Status from_map = Render(request, &response);
+  v1::ComputeIsochronesResponse answer;
+  const grpc::Status from_access = access_->ComputeIsochrones(Ctx().get(), *iso, &answer);
+  EXPECT_EQ(from_map.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(from_map.error_code(), from_access.error_code());
+  EXPECT_EQ(from_map.error_message(), from_access.error_message());
+
+  iso->set_region("equator");
+  request.add_maps()->add_layers(v1::MAP_LAYER_UNITS);
+  const grpc::Status layer = Render(request, &response);
+  EXPECT_EQ(layer.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(layer.error_message(),
+              HasSubstr("maps[0].layers[0]: MAP_LAYER_UNITS is not a layer of isochrones maps"));
+  request.clear_maps();
+  iso->set_max_minutes(0, 500);
+  const grpc::Status minutes = Render(request, &response);
+  EXPECT_EQ(minutes.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(minutes.error_message(), HasSubstr("isochrones.max_minutes[0]: 500"));
 }
 
 // The equator fixture with county outlines: a temporary data directory whose census files are
@@ -648,8 +723,8 @@ TEST(MichiganMapServerTest, AdequacyMapOfMichiganHospitals) {
   }
   ASSERT_NE(isolated, nullptr);
   const auto [hx, hy] = ExpectedPixel(png, isolated->location().lon(), isolated->location().lat());
-  EXPECT_TRUE(Near(img.at(hx, hy), 0xE69F00)) << isolated->id() << std::hex << " "
-                                              << img.at(hx, hy);
+  EXPECT_TRUE(Near(img.at(hx, hy), 0xE69F00))
+      << isolated->id() << std::hex << " " << img.at(hx, hy);
 
   const Svg svg = ParseSvg(response.maps(1));
   for (const v1::LegendEntry& e : response.maps(1).legend()) {
