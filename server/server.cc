@@ -94,6 +94,10 @@ absl::Status CheckLimits(const Server::Options& o) {
     return absl::InvalidArgumentError(
         "--max_calls_in_flight, --max_calls_per_tenant: must be 0 (no limit) or more");
   }
+  if (o.max_render_pixels_in_flight < 320 * 240) {
+    return absl::InvalidArgumentError(
+        "--max_render_mpixels: must be at least 1 (room for the smallest map, 320 x 240)");
+  }
   return absl::OkStatus();
 }
 
@@ -331,7 +335,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
       authenticator);
   server->map_service_ = std::make_unique<rpc::MapServiceImpl>(
       server->store_.get(), options.limits, options.max_roster_rows, options.max_request_time,
-      authenticator);
+      authenticator, options.max_render_pixels_in_flight);
   RETURN_IF_ERROR(server->Listen());
   for (const std::string& warning : warnings) LogLine(warning);
   Logf("listening on %s (port %d, %s%s); NOT_SERVING until regions are loaded",

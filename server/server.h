@@ -68,6 +68,10 @@ class Server {
     // The health service, reflection and ListRegions are not counted.
     int max_calls_in_flight = 128;
     int max_calls_per_tenant = 32;
+    // MapService: pixels of the maps being drawn at once, over all calls (4 bytes each while a
+    // PNG is drawn); a map waits for room until its deadline, then RESOURCE_EXHAUSTED with
+    // retry-after-ms. A single map larger than this is refused at once.
+    int64_t max_render_pixels_in_flight = int64_t{64} << 20;
     absl::Duration admission_retry_after = absl::Seconds(1);
     // Directory of the embedded store (SQLite file carereach.db: networks and reports). Empty:
     // no store; NetworkService and stored networks answer FAILED_PRECONDITION.

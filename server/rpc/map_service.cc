@@ -283,26 +283,43 @@ std::string Subtitle(const AnalysisCall& call, const std::vector<ResolvedRoster>
 // ---------------------------------------------------------------------------------------------
 // Coverage
 
-absl::StatusOr<render::MapScene> CoverageScene(const AnalysisCall& call,
-                                               const v1::AnalyzeCoverageRequest& request,
-                                               const CoverageRun& run, const MapPlan& plan) {
-  render::MapScene scene;
-  const bool by_miles = plan.by_miles || request.max_minutes().empty();
+// Units are coloured by minutes when the request has minutes thresholds, unless the map asks
+// for miles.
+bool ColoursByMiles(const v1::AnalyzeCoverageRequest& request, const MapPlan& plan) {
+  return plan.by_miles || request.max_minutes().empty();
+}
+
+// The coverage map's own checks, before anything is computed.
+absl::Status CheckCoveragePlan(const v1::AnalyzeCoverageRequest& request, const MapPlan& plan) {
   if (plan.by_miles && request.max_miles().empty()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s.color_by_miles: coverage.max_miles is empty (no miles thresholds to colour by)",
         plan.path));
   }
+  const bool by_miles = ColoursByMiles(request, plan);
+  const auto& source = by_miles ? request.max_miles() : request.max_minutes();
+  std::vector<double> distinct(source.begin(), source.end());
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  if (distinct.size() > kMaxThresholdsShown) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: %d %s thresholds; a map shows at most %d%s", plan.path,
+                        distinct.size(), by_miles ? "miles" : "minutes", kMaxThresholdsShown,
+                        by_miles ? "" : " (color_by_miles to use the miles ones)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<render::MapScene> CoverageScene(const AnalysisCall& call,
+                                               const v1::AnalyzeCoverageRequest& request,
+                                               const CoverageRun& run, const MapPlan& plan) {
+  render::MapScene scene;
+  const bool by_miles = ColoursByMiles(request, plan);
   const auto& source = by_miles ? request.max_miles() : request.max_minutes();
   scene.thresholds.assign(source.begin(), source.end());
   std::sort(scene.thresholds.begin(), scene.thresholds.end());
   scene.thresholds.erase(std::unique(scene.thresholds.begin(), scene.thresholds.end()),
                          scene.thresholds.end());
-  if (scene.thresholds.size() > kMaxThresholdsShown) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: %d %s thresholds; a map shows at most %d", plan.path, scene.thresholds.size(),
-        by_miles ? "miles" : "minutes", kMaxThresholdsShown));
-  }
   scene.value_unit = by_miles ? "mi" : "min";
   RETURN_IF_ERROR(AddBase(call, plan, &scene));
   for (const access::AllianceMember& m : run.domain.members) scene.members.push_back(m.name);
@@ -527,10 +544,15 @@ absl::StatusOr<render::MapScene> IsochroneScene(const AnalysisCall& call,
 // ---------------------------------------------------------------------------------------------
 
 absl::Status Draw(const AnalysisCall& call, const render::MapScene& scene, const MapPlan& plan,
-                  v1::RenderedMap* out) {
+                  PixelBudget& pixels, v1::RenderedMap* out) {
   const absl::Time start = absl::Now();
-  ASSIGN_OR_RETURN(const render::RenderedMap map,
-                   render::RenderMap(scene, plan.options, call.scope.deadline));
+  const int64_t n = int64_t{plan.options.width_px} * plan.options.height_px;
+  RETURN_IF_ERROR(pixels.Acquire(n, call.scope.deadline, plan.path));
+  absl::StatusOr<render::RenderedMap> drawn =
+      render::RenderMap(scene, plan.options, call.scope.deadline);
+  pixels.Release(n);  // the surface is gone; the encoded bytes are small beside it
+  RETURN_IF_ERROR(drawn.status());
+  const render::RenderedMap& map = *drawn;
   out->set_image(map.image);
   out->set_content_type(map.content_type);
   out->set_width_px(map.width_px);
@@ -559,14 +581,53 @@ absl::Status Draw(const AnalysisCall& call, const render::MapScene& scene, const
 
 }  // namespace
 
+absl::Status PixelBudget::Acquire(int64_t pixels, const geo::Deadline& deadline,
+                                  const std::string& path) {
+  if (pixels > max_) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "%s: %d pixels exceed this server's limit of %d pixels of maps drawn at once", path, pixels,
+        max_));
+  }
+  absl::MutexLock lock(&mu_);
+  const auto room = [&]()
+                        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return in_flight_ + pixels <= max_; };
+  // Waits in slices, so that a caller who has gone stops waiting within one.
+  while (!mu_.AwaitWithDeadline(absl::Condition(&room),
+                                std::min(deadline.when(), absl::Now() + absl::Milliseconds(100)))) {
+    if (absl::Now() >= deadline.when()) {
+      absl::Status busy = absl::ResourceExhaustedError(absl::StrFormat(
+          "%s: server busy drawing maps (%d of %d pixels in use) until the call's deadline; "
+          "retry later (trailing metadata retry-after-ms)",
+          path, in_flight_, max_));
+      busy.SetPayload(kRetryPayload, absl::Cord("1"));
+      return busy;
+    }
+    if (deadline.Stopped()) return deadline.Error("waiting to draw the map", " (" + path + ")");
+  }
+  in_flight_ += pixels;
+  return absl::OkStatus();
+}
+
+void PixelBudget::Release(int64_t pixels) {
+  absl::MutexLock lock(&mu_);
+  in_flight_ -= pixels;
+}
+
+int64_t PixelBudget::in_flight() const {
+  absl::MutexLock lock(&mu_);
+  return in_flight_;
+}
+
 MapServiceImpl::MapServiceImpl(store::Store* store, access::CoverageLimits limits,
                                int64_t max_roster_rows, absl::Duration max_request_time,
-                               const auth::Authenticator* authenticator)
+                               const auth::Authenticator* authenticator,
+                               int64_t max_render_pixels_in_flight)
     : deps_{.store = store,
             .authenticator = authenticator != nullptr ? authenticator : &DevModeAuthenticator(),
             .limits = limits,
             .max_roster_rows = max_roster_rows,
-            .max_request_time = max_request_time} {}
+            .max_request_time = max_request_time},
+      pixels_(max_render_pixels_in_flight) {}
 
 void MapServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> catalog) {
   absl::MutexLock lock(&mu_);
@@ -576,7 +637,11 @@ void MapServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> catalog) {
 grpc::Status MapServiceImpl::RenderMap(grpc::ServerContext* context,
                                        const v1::RenderMapRequest* request,
                                        v1::RenderMapResponse* response) {
-  return ToGrpcStatus(Answer(*context, *request, response));
+  const absl::Status status = Answer(*context, *request, response);
+  if (status.GetPayload(PixelBudget::kRetryPayload).has_value()) {
+    context->AddTrailingMetadata(kRetryAfterKey, "1000");
+  }
+  return ToGrpcStatus(status);
 }
 
 absl::Status MapServiceImpl::Answer(const grpc::ServerContext& context,
@@ -610,6 +675,7 @@ absl::Status MapServiceImpl::AnswerCoverage(const grpc::ServerContext& context,
         "coverage.save_report: a map saves no report (ContractingService.AnalyzeCoverage does)");
   }
   ASSIGN_OR_RETURN(std::vector<MapPlan> plans, PlansOf(request, Kind::kCoverage));
+  for (const MapPlan& plan : plans) RETURN_IF_ERROR(CheckCoveragePlan(inner, plan));
   absl::StatusOr<AnalysisCall> begun = BeginAnalysis(
       context, inner, NamesStoredNetwork(inner.networks()), deps_, std::move(catalog));
   if (!begun.ok()) return Prefixed(begun.status(), "coverage");
@@ -626,7 +692,7 @@ absl::Status MapServiceImpl::AnswerCoverage(const grpc::ServerContext& context,
   response->set_compute_ms(ElapsedMs(call.start));
   for (const MapPlan& plan : plans) {
     ASSIGN_OR_RETURN(const render::MapScene scene, CoverageScene(call, inner, *run, plan));
-    RETURN_IF_ERROR(Draw(call, scene, plan, response->add_maps()));
+    RETURN_IF_ERROR(Draw(call, scene, plan, pixels_, response->add_maps()));
   }
   return absl::OkStatus();
 }
@@ -687,7 +753,7 @@ absl::Status MapServiceImpl::AnswerAdequacy(const grpc::ServerContext& context,
     std::string code;
     ASSIGN_OR_RETURN(const render::MapScene scene, AdequacyScene(call, *run, cells, plan, &code));
     v1::RenderedMap* out = response->add_maps();
-    RETURN_IF_ERROR(Draw(call, scene, plan, out));
+    RETURN_IF_ERROR(Draw(call, scene, plan, pixels_, out));
     out->set_specialty_code(code);
   }
   return absl::OkStatus();
@@ -723,7 +789,7 @@ absl::Status MapServiceImpl::AnswerIsochrones(const grpc::ServerContext& context
   response->set_compute_ms(ElapsedMs(call.start));
   for (const MapPlan& plan : plans) {
     ASSIGN_OR_RETURN(const render::MapScene scene, IsochroneScene(call, *domain, *answer, plan));
-    RETURN_IF_ERROR(Draw(call, scene, plan, response->add_maps()));
+    RETURN_IF_ERROR(Draw(call, scene, plan, pixels_, response->add_maps()));
   }
   return absl::OkStatus();
 }

@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "server/rpc/map_service.h"
 #include "server/server.h"
 #include "tests/data_dir.h"
 #include "tests/geo/io/shapefile_writer.h"
@@ -392,6 +394,11 @@ TEST_F(MapServerTest, ValidationErrorsNameTheField) {
   r.mutable_coverage()->add_max_minutes(30);
   r.add_maps()->set_color_by_miles(true);
   expect(r, grpc::StatusCode::INVALID_ARGUMENT, "maps[0].color_by_miles: coverage.max_miles");
+  r = base;  // the analysis takes 9 thresholds; a map's legend shows at most 8
+  for (int i = 3; i <= 9; ++i) r.mutable_coverage()->add_max_miles(10 * i + 5);
+  r.add_maps();
+  expect(r, grpc::StatusCode::INVALID_ARGUMENT,
+         "maps[0]: 9 miles thresholds; a map shows at most 8");
   r = base;
   for (int i = 0; i < 9; ++i) r.add_maps();
   r.mutable_maps()->DeleteSubrange(1, 8);
@@ -526,6 +533,51 @@ TEST_F(MapServerTest, IsochronesOfARegionWithoutRoadsGetComputeIsochronesError) 
   const grpc::Status minutes = Render(request, &response);
   EXPECT_EQ(minutes.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(minutes.error_message(), HasSubstr("isochrones.max_minutes[0]: 500"));
+}
+
+TEST_F(MapServerTest, AMapLargerThanThePixelBudgetIsRefusedASmallerOneDrawn) {
+  Server::Options o = testing_util::EquatorServerOptions();
+  o.max_render_pixels_in_flight = 1'000'000;
+  Start(o);
+  v1::RenderMapRequest request;
+  *request.mutable_coverage() = AllianceCoverage();
+  request.add_maps()->set_width_px(800);  // 800 x 900 = 720,000
+  request.add_maps();                     // 1200 x 900 = 1,080,000
+  v1::RenderMapResponse response;
+  const grpc::Status s = Render(request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("maps[1]: 1080000 pixels exceed this server's limit of 1000000"));
+  request.mutable_maps()->RemoveLast();
+  EXPECT_TRUE(Render(request, &response).ok());
+}
+
+TEST(PixelBudgetTest, WaitsForRoomUntilTheDeadline) {
+  rpc::PixelBudget budget(1'000'000);
+  ASSERT_TRUE(budget.Acquire(600'000, geo::Deadline(), "maps[0]").ok());
+  // No room: refused once the deadline passes, marked for retry-after-ms.
+  const absl::Status busy =
+      budget.Acquire(600'000, absl::Now() + absl::Milliseconds(50), "maps[1]");
+  EXPECT_EQ(busy.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(busy.message()), HasSubstr("maps[1]: server busy drawing maps"));
+  EXPECT_TRUE(busy.GetPayload(rpc::PixelBudget::kRetryPayload).has_value());
+  EXPECT_TRUE(budget.Acquire(400'000, absl::Now(), "maps[2]").ok());  // fits beside
+  EXPECT_EQ(budget.in_flight(), 1'000'000);
+  // A waiting map gets its pixels as soon as they are released.
+  std::thread release([&] {
+    absl::SleepFor(absl::Milliseconds(20));
+    budget.Release(600'000);
+  });
+  EXPECT_TRUE(budget.Acquire(500'000, absl::Now() + absl::Seconds(60), "maps[3]").ok());
+  release.join();
+  EXPECT_EQ(budget.in_flight(), 900'000);
+  // A caller who goes while waiting stops waiting (CANCELLED), long before its deadline.
+  const absl::Time start = absl::Now();
+  const absl::Status gone = budget.Acquire(
+      600'000, geo::Deadline(absl::Now() + absl::Seconds(60), [] { return true; }), "maps[4]");
+  EXPECT_EQ(gone.code(), absl::StatusCode::kCancelled) << gone;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30));
+  EXPECT_EQ(budget.in_flight(), 900'000);
 }
 
 // The equator fixture with county outlines: a temporary data directory whose census files are
