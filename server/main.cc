@@ -67,6 +67,10 @@ ABSL_FLAG(int32_t, max_calls_in_flight, 128,
 ABSL_FLAG(int32_t, max_calls_per_tenant, 32,
           "Admission control: most calls in flight of one tenant (calls without a tenant count "
           "as one tenant); 0: no limit");
+ABSL_FLAG(int32_t, max_render_mpixels, 64,
+          "MapService: most megapixels (2^20) of maps drawn at once over all calls (4 bytes "
+          "each while a PNG is drawn); a map waits for room until its deadline, then answers "
+          "RESOURCE_EXHAUSTED with retry-after-ms; a single map larger than this is refused");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long running calls may finish before they are cancelled");
 
@@ -142,6 +146,8 @@ int main(int argc, char** argv) {
   options.max_version_bytes = static_cast<int64_t>(absl::GetFlag(FLAGS_max_version_mb)) << 20;
   options.max_calls_in_flight = absl::GetFlag(FLAGS_max_calls_in_flight);
   options.max_calls_per_tenant = absl::GetFlag(FLAGS_max_calls_per_tenant);
+  options.max_render_pixels_in_flight =
+      static_cast<int64_t>(absl::GetFlag(FLAGS_max_render_mpixels)) << 20;
   options.road_cache_dir = absl::GetFlag(FLAGS_road_cache_dir);
   options.road_hierarchy = absl::GetFlag(FLAGS_road_hierarchy);
   options.speed_profile_path = absl::GetFlag(FLAGS_speed_profile);

@@ -30,6 +30,7 @@
 #include "server/rpc/auth_gate.h"
 #include "server/rpc/contracting_service.h"
 #include "server/rpc/convert.h"
+#include "server/rpc/map_service.h"
 #include "server/rpc/network_service.h"
 
 namespace carereach {
@@ -46,8 +47,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view f
 }
 
 // The services that read or write the store: NOT_SERVING while it is damaged.
-constexpr const char* kStoreServiceNames[] = {"carereach.v1.NetworkService",
-                                              "carereach.v1.ContractingService"};
+constexpr const char* kStoreServiceNames[] = {
+    "carereach.v1.NetworkService", "carereach.v1.ContractingService", "carereach.v1.MapService"};
 
 // `store_serving` is false when the store is damaged (store::Store::health()).
 void SetServing(grpc::Server& server, bool serving, bool store_serving) {
@@ -92,6 +93,10 @@ absl::Status CheckLimits(const Server::Options& o) {
   if (o.max_calls_in_flight < 0 || o.max_calls_per_tenant < 0) {
     return absl::InvalidArgumentError(
         "--max_calls_in_flight, --max_calls_per_tenant: must be 0 (no limit) or more");
+  }
+  if (o.max_render_pixels_in_flight < 320 * 240) {
+    return absl::InvalidArgumentError(
+        "--max_render_mpixels: must be at least 1 (room for the smallest map, 320 x 240)");
   }
   return absl::OkStatus();
 }
@@ -328,6 +333,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   server->contracting_service_ = std::make_unique<rpc::ContractingServiceImpl>(
       server->store_.get(), options.limits, options.max_roster_rows, options.max_request_time,
       authenticator);
+  server->map_service_ = std::make_unique<rpc::MapServiceImpl>(
+      server->store_.get(), options.limits, options.max_roster_rows, options.max_request_time,
+      authenticator, options.max_render_pixels_in_flight);
   RETURN_IF_ERROR(server->Listen());
   for (const std::string& warning : warnings) LogLine(warning);
   Logf("listening on %s (port %d, %s%s); NOT_SERVING until regions are loaded",
@@ -351,6 +359,7 @@ absl::Status Server::Listen() {
   builder.RegisterService(adequacy_service_.get());
   builder.RegisterService(network_service_.get());
   builder.RegisterService(contracting_service_.get());
+  builder.RegisterService(map_service_.get());
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   server_ = builder.BuildAndStart();
@@ -398,6 +407,7 @@ absl::Status Server::LoadRegions() {
   adequacy_service_->SetCatalog(shared);
   network_service_->SetCatalog(shared);
   contracting_service_->SetCatalog(shared);
+  map_service_->SetCatalog(shared);
   SetServing(*server_, true, StoreServing());
   // Damage found meanwhile (the listener may have run before the line above) wins.
   if (!StoreServing()) SetServing(*server_, true, false);

@@ -27,10 +27,12 @@ class Admission;
 class AccessServiceImpl;
 class AdequacyServiceImpl;
 class ContractingServiceImpl;
+class MapServiceImpl;
 class NetworkServiceImpl;
 }  // namespace rpc
 
 // The carereach gRPC server: AccessService, AdequacyService, NetworkService, ContractingService,
+// MapService,
 // the standard health service (NOT_SERVING until the regions are loaded) and server reflection.
 // Thread-safe: Shutdown() may be called from any thread, e.g. a signal-handling thread.
 class Server {
@@ -66,6 +68,10 @@ class Server {
     // The health service, reflection and ListRegions are not counted.
     int max_calls_in_flight = 128;
     int max_calls_per_tenant = 32;
+    // MapService: pixels of the maps being drawn at once, over all calls (4 bytes each while a
+    // PNG is drawn); a map waits for room until its deadline, then RESOURCE_EXHAUSTED with
+    // retry-after-ms. A single map larger than this is refused at once.
+    int64_t max_render_pixels_in_flight = int64_t{64} << 20;
     absl::Duration admission_retry_after = absl::Seconds(1);
     // Directory of the embedded store (SQLite file carereach.db: networks and reports). Empty:
     // no store; NetworkService and stored networks answer FAILED_PRECONDITION.
@@ -155,6 +161,7 @@ class Server {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<rpc::NetworkServiceImpl> network_service_;
   std::unique_ptr<rpc::ContractingServiceImpl> contracting_service_;
+  std::unique_ptr<rpc::MapServiceImpl> map_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::optional<roads::SpeedProfile> profile_;

@@ -53,6 +53,7 @@ struct Projected {
   std::vector<Pixel> units, facilities;
   std::vector<std::vector<Path>> counties;  // per county, its rings
   std::vector<Path> major_roads, minor_roads;
+  std::vector<std::vector<Path>> isochrones;  // per isochrone, its rings
 };
 
 // Legend rows drawn in the right-hand column.
@@ -92,6 +93,18 @@ MapProjectionSpec FitAlbers(double south, double north, double lon_0) {
   const double span = std::max(north - south, 0.01);
   const double lat_1 = south + span / 6, lat_2 = north - span / 6;
   const double lat_0 = (south + north) / 2;
+  if (std::abs(lat_1 + lat_2) < 1.0) {
+    // Standard parallels (nearly) symmetric about the equator: the cone flattens into a cylinder
+    // (PROJ refuses aea with lat_1 = -lat_2), so the limit of the conic, Lambert's cylindrical
+    // equal-area, true to scale on the parallels +-lat_ts.
+    const double lat_ts = (std::abs(lat_1) + std::abs(lat_2)) / 2;
+    return {absl::StrFormat("+proj=cea +lat_ts=%.6f +lon_0=%.6f +ellps=GRS80 +units=m +no_defs "
+                            "+type=crs",
+                            lat_ts, lon_0),
+            absl::StrFormat("Lambert cylindrical equal-area, standard parallels %.2f°N and "
+                            "%.2f°S (a region at the equator), central meridian %.2f°%s",
+                            lat_ts, lat_ts, std::abs(lon_0), lon_0 >= 0 ? "E" : "W")};
+  }
   return {absl::StrFormat("+proj=aea +lat_0=%.6f +lon_0=%.6f +lat_1=%.6f +lat_2=%.6f +ellps=GRS80 "
                           "+units=m +no_defs +type=crs",
                           lat_0, lon_0, lat_1, lat_2),
@@ -136,6 +149,11 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
   Box ll;
   for (const MapUnit& u : scene.units) ll.Add(u.location.lon, u.location.lat);
   for (const MapFacility& f : scene.facilities) ll.Add(f.location.lon, f.location.lat);
+  for (const MapIsochrone& iso : scene.isochrones) {
+    for (const auto& ring : iso.rings) {
+      for (const geo::LonLat& p : ring) ll.Add(p.lon, p.lat);
+    }
+  }
   if (ll.empty()) {
     for (const MapCounty& c : scene.counties) {
       for (const auto& ring : c.rings) {
@@ -178,6 +196,14 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
     }
     m.counties.push_back(std::move(rings));
   }
+  for (const MapIsochrone& iso : scene.isochrones) {
+    std::vector<Path> rings;
+    for (const auto& ring : iso.rings) {
+      ASSIGN_OR_RETURN(Path path, project_points(ring, identity));
+      rings.push_back(std::move(path));
+    }
+    m.isochrones.push_back(std::move(rings));
+  }
   for (const MapRoad& r : scene.roads) {
     ASSIGN_OR_RETURN(Path path, project_points(r.points, identity));
     (r.major ? m.major_roads : m.minor_roads).push_back(std::move(path));
@@ -187,6 +213,11 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
   Box xy;
   for (const Pixel& p : m.units) xy.Add(p.x, p.y);
   for (const Pixel& p : m.facilities) xy.Add(p.x, p.y);
+  for (const auto& rings : m.isochrones) {
+    for (const Path& ring : rings) {
+      for (const Pixel& p : ring) xy.Add(p.x, p.y);
+    }
+  }
   if (xy.empty()) {
     for (const auto& rings : m.counties) {
       for (const Path& ring : rings) {
@@ -202,7 +233,15 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
   const std::vector<Rgba> steps = SequentialSteps(scene.thresholds.size() + 1);
   const bool has_units = !scene.units.empty();
   std::vector<Rgba> bin_colors;  // per threshold, then "beyond"
-  if (has_units) {
+  if (has_units && !scene.uncovered_label.empty()) {
+    double population = 0;
+    for (const MapUnit& u : scene.units) population += u.population;
+    rows.push_back({LegendRow::kHeading, "Uncovered", {}});
+    rows.push_back({LegendRow::kDot, scene.uncovered_label, Rgba::FromHex(kUnreached, 0.7),
+                    MarkerShape::kCircle, Residents(population)});
+    rows.push_back({LegendRow::kNote, "dot area: residents; figure: residents", {}});
+    bin_colors.push_back(Rgba::FromHex(kUnreached, 0.7));
+  } else if (has_units) {
     rows.push_back({LegendRow::kHeading,
                     scene.value_unit == "mi" ? "Miles to the nearest facility"
                                              : "Minutes to the nearest facility",
@@ -260,6 +299,21 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
     for (size_t i = 0; i < members; ++i) {
       rows.push_back({LegendRow::kMarker, i < scene.members.size() ? scene.members[i] : "facility",
                       member_color(static_cast<int>(i)), member_shape(static_cast<int>(i))});
+    }
+  }
+  // Isochrones: the ramp's steps, nearest (darkest) first, translucent so roads show through.
+  const std::vector<Rgba> iso_steps = SequentialSteps(std::max<size_t>(1, scene.isochrones.size()));
+  const auto iso_color = [&](size_t i) {
+    Rgba c = iso_steps[std::min(i, iso_steps.size() - 1)];
+    c.a = 0.3;
+    return c;
+  };
+  if (!scene.isochrones.empty()) {
+    rows.push_back({LegendRow::kHeading, "Drive time from the facilities", {}});
+    for (size_t i = 0; i < scene.isochrones.size(); ++i) {
+      rows.push_back({LegendRow::kSwatch,
+                      absl::StrCat("≤ ", Threshold(scene.isochrones[i].max_minutes), " min"),
+                      iso_color(i)});
     }
   }
   const bool has_fills =
@@ -351,6 +405,17 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
     canvas->EndGroup();
   }
   RETURN_IF_ERROR(deadline.Check("map drawing", " (roads)"));
+  if (!m.isochrones.empty()) {
+    canvas->BeginGroup("isochrones");
+    for (size_t i = m.isochrones.size(); i-- > 0;) {  // largest first
+      const std::vector<Path> rings = to_px_paths(m.isochrones[i]);
+      canvas->FillRings(rings, iso_color(i));
+      Rgba edge = iso_color(i);
+      edge.a = 0.9;
+      canvas->StrokePaths(rings, {edge, 0.75 * st.scale}, true);
+    }
+    canvas->EndGroup();
+  }
   if (!m.counties.empty()) {
     canvas->BeginGroup("counties");
     std::vector<Path> rings;
@@ -380,7 +445,9 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
       const MapUnit& u = scene.units[i];
       if (u.population <= 0) continue;  // nobody lives there (the legend says dot area: residents)
       const Marker mk{to_px(m.units[i]), radius(u.population), {}};
-      if (u.state == MapUnit::State::kUnreached) {
+      if (!scene.uncovered_label.empty()) {
+        bins[0].push_back(mk);
+      } else if (u.state == MapUnit::State::kUnreached) {
         unreached.push_back(mk);
       } else if (u.state == MapUnit::State::kUnsnapped) {
         unsnapped.push_back(mk);

@@ -52,7 +52,9 @@ struct RenderedMap {
 // latitudes south..north (degrees) around central meridian lon_0: standard parallels one sixth of
 // the span inside each edge (Deetz & Adams), which keeps the scale error of a state-sized region
 // under about half a percent, so one scale bar is honest. Equal-area, because the map compares
-// areas (dots sized by population, counties filled).
+// areas (dots sized by population, counties filled). A region whose standard parallels would be
+// (nearly) symmetric about the equator gets the conic's limit, Lambert's cylindrical equal-area
+// ("+proj=cea"), since PROJ refuses an Albers cone there.
 struct MapProjectionSpec {
   std::string proj;
   std::string name;

@@ -43,6 +43,13 @@ struct MapRoad {
   bool major = false;  // motorway, trunk, primary: drawn wider and darker
 };
 
+// The area reached within `max_minutes` (a drive-time isochrone), as rings (outer rings and holes
+// alike, even-odd fill).
+struct MapIsochrone {
+  double max_minutes = 0;
+  std::vector<std::vector<geo::LonLat>> rings;
+};
+
 struct MapScene {
   std::string title;
   std::string subtitle;  // region, mode, networks
@@ -52,10 +59,15 @@ struct MapScene {
   std::vector<double> thresholds;    // ascending; the legend's steps
   std::vector<std::string> members;  // names of the alliance members (or the one network)
   std::string fill_label;            // adequacy: what county fills mean, e.g. "040 Cardiology"
+  // Adequacy: when set, `units` are the residents without access (their state and value
+  // ignored), drawn as dark dots under one legend row with this label instead of the stepped
+  // minutes legend, e.g. "residents without access (040)".
+  std::string uncovered_label;
   std::vector<MapUnit> units;
   std::vector<MapFacility> facilities;
   std::vector<MapCounty> counties;
   std::vector<MapRoad> roads;
+  std::vector<MapIsochrone> isochrones;  // ascending max_minutes; drawn largest first
 };
 
 }  // namespace carereach::render

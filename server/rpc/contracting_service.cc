@@ -20,13 +20,6 @@
 
 namespace carereach::rpc {
 
-struct ContractingServiceImpl::Call {
-  std::string tenant;  // empty when the call touches no stored object
-  AnalysisScope scope;
-  SelectionSource source;  // how this call resolves its NetworkSelections
-  absl::Time start;
-};
-
 namespace {
 
 constexpr int32_t kDefaultMaxPicks = 10;
@@ -69,11 +62,13 @@ ContractingServiceImpl::ContractingServiceImpl(store::Store* store, access::Cove
                                                int64_t max_roster_rows,
                                                absl::Duration max_request_time,
                                                const auth::Authenticator* authenticator)
-    : store_(store),
-      authenticator_(authenticator != nullptr ? authenticator : &DevModeAuthenticator()),
-      limits_(limits),
-      max_roster_rows_(max_roster_rows),
-      max_request_time_(max_request_time) {}
+    : deps_{.store = store,
+            .authenticator = authenticator != nullptr ? authenticator : &DevModeAuthenticator(),
+            .limits = limits,
+            .max_roster_rows = max_roster_rows,
+            .max_request_time = max_request_time},
+      store_(store),
+      limits_(limits) {}
 
 void ContractingServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> catalog) {
   absl::MutexLock lock(&mu_);
@@ -83,35 +78,12 @@ void ContractingServiceImpl::SetCatalog(std::shared_ptr<const RegionCatalog> cat
 template <class Request>
 absl::StatusOr<ContractingServiceImpl::Call> ContractingServiceImpl::Begin(
     const grpc::ServerContext& context, const Request& request, bool needs_store) const {
-  RETURN_IF_ERROR(CallRefusalStatus(context));
-  Call call{.start = absl::Now()};
   std::shared_ptr<const RegionCatalog> catalog;
   {
     absl::MutexLock lock(&mu_);
     catalog = catalog_;
   }
-  if (catalog == nullptr) return absl::UnavailableError("regions are still loading");
-  if (needs_store || request.save_report()) {
-    if (store_ == nullptr) {
-      return absl::FailedPreconditionError(
-          "this server was started without a state directory (--state_dir): stored networks "
-          "and saved reports are not available");
-    }
-    ASSIGN_OR_RETURN(const auth::Caller caller,
-                     TenantCallerOf(context, *authenticator_, auth::kScopeAnalyze, "this call"));
-    if (request.save_report())
-      RETURN_IF_ERROR(RequireScope(caller, auth::kScopeWrite, "save_report"));
-    call.tenant = caller.tenant;
-  }
-  ASSIGN_OR_RETURN(const access::TravelModel travel, TravelModelOf(request));
-  ASSIGN_OR_RETURN(call.scope, OpenScope(catalog, request.region(), travel,
-                                         RequestDeadline(context, max_request_time_)));
-  ASSIGN_OR_RETURN(const RegionCatalog::Standards* standards, catalog->FindStandards(""));
-  call.source = {.store = store_,
-                 .tenant = call.tenant,
-                 .standards = &standards->set,
-                 .max_rows = max_roster_rows_};
-  return call;
+  return BeginAnalysis(context, request, needs_store, deps_, std::move(catalog));
 }
 
 absl::StatusOr<std::string> ContractingServiceImpl::SaveReport(
@@ -169,15 +141,9 @@ absl::Status ContractingServiceImpl::AnswerCoverage(const grpc::ServerContext& c
                                                     v1::AnalyzeCoverageResponse* response) const {
   ASSIGN_OR_RETURN(const Call call,
                    Begin(context, request, NamesStoredNetwork(request.networks())));
-  ASSIGN_OR_RETURN(const std::vector<ResolvedRoster> networks,
-                   ResolveSelections(call.source, request.networks(), "networks", false));
-  access::AllianceCoverageRequest domain{
-      .thresholds = ThresholdsFromProto(request.max_minutes(), request.max_miles())};
-  ASSIGN_OR_RETURN(domain.members, CoverageMembers(networks, Strings(request.specialty_codes())));
-  ASSIGN_OR_RETURN(const access::AllianceCoverageAnswer answer,
-                   RunCoverage(call.scope, limits_, &domain));
-  AnalyzeCoverageToProto(call.scope, networks, domain, answer, response);
-  return SaveIfAsked(call, "coverage", request, networks, "", CoverageReportLine(*response),
+  ASSIGN_OR_RETURN(const CoverageRun run, RunAnalyzeCoverage(call, request, limits_));
+  AnalyzeCoverageToProto(call.scope, run.networks, run.domain, run.answer, response);
+  return SaveIfAsked(call, "coverage", request, run.networks, "", CoverageReportLine(*response),
                      response);
 }
 
@@ -195,28 +161,24 @@ absl::Status ContractingServiceImpl::AnswerAdequacy(
     grpc::ServerWriter<v1::AnalyzeAdequacyResponse>* writer) const {
   ASSIGN_OR_RETURN(const Call call,
                    Begin(context, request, NamesStoredNetwork(request.networks())));
-  ASSIGN_OR_RETURN(const RegionCatalog::Standards* standards,
-                   call.scope.catalog->FindStandards(request.standards_set()));
-  ASSIGN_OR_RETURN(const std::vector<ResolvedRoster> networks,
-                   ResolveSelections(call.source, request.networks(), "networks", false));
-  access::AllianceAdequacyRequest domain = AdequacyMembers(networks);
-  domain.base.county_fips = Strings(request.county_fips());
-  domain.base.specialty_codes = Strings(request.specialty_codes());
-  domain.base.include_uncovered_units = request.include_uncovered_units();
   v1::AdequacyReport report;  // kept only when the report is saved
   AdequacyTally tally;
-  ASSIGN_OR_RETURN(const access::AllianceAdequacySummary summary,
-                   RunAdequacy(call.scope, *standards, &domain, [&](const auto& row) {
-                     v1::AnalyzeAdequacyResponse out;
-                     *out.mutable_result() = AllianceRowToProto(row, domain.member_names, &tally);
-                     if (request.save_report()) *report.add_results() = out.result();
-                     return !context.IsCancelled() && writer->Write(out);
-                   }));
+  ASSIGN_OR_RETURN(const AdequacyRun run,
+                   RunAnalyzeAdequacy(call, request, request.include_uncovered_units(),
+                                      [&](const access::AllianceAdequacyRow& row,
+                                          const std::vector<std::string>& member_names) {
+                                        v1::AnalyzeAdequacyResponse out;
+                                        *out.mutable_result() =
+                                            AllianceRowToProto(row, member_names, &tally);
+                                        if (request.save_report())
+                                          *report.add_results() = out.result();
+                                        return !context.IsCancelled() && writer->Write(out);
+                                      }));
   v1::AnalyzeAdequacyResponse out;
-  AnalyzeAdequacySummaryToProto(call.scope, *standards, networks, summary, tally,
+  AnalyzeAdequacySummaryToProto(call.scope, *run.standards, run.networks, run.summary, tally,
                                 out.mutable_summary());
-  RETURN_IF_ERROR(SaveAdequacyIfAsked(call, request, networks, standards->set.name(), &report,
-                                      out.mutable_summary()));
+  RETURN_IF_ERROR(SaveAdequacyIfAsked(call, request, run.networks, run.standards->set.name(),
+                                      &report, out.mutable_summary()));
   writer->Write(out);
   return absl::OkStatus();
 }

@@ -15,6 +15,7 @@
 #include "geo/access/coverage.h"
 #include "server/auth/authenticator.h"
 #include "server/region_catalog.h"
+#include "server/rpc/analysis_call.h"
 #include "server/rpc/network_selection.h"
 #include "server/store/store.h"
 
@@ -49,9 +50,10 @@ class ContractingServiceImpl final : public v1::ContractingService::Service {
                                    v1::ComputeAccessRatiosResponse* response) override;
 
  private:
-  struct Call;  // per-call context: tenant, scope (catalog, region, roads), standards
-  // Opens the call: the catalog, the caller (when `needs_store`: stored networks or a saved
-  // report, which also needs the write scope), the region, the travel model and the deadline.
+  using Call = AnalysisCall;  // per-call context: tenant, scope (catalog, region, roads)
+  // Opens the call (BeginAnalysis on this service's catalog snapshot): the caller (when
+  // `needs_store`: stored networks or a saved report, which also needs the write scope), the
+  // region, the travel model and the deadline.
   template <class Request>
   absl::StatusOr<Call> Begin(const grpc::ServerContext& context, const Request& request,
                              bool needs_store) const;
@@ -102,11 +104,9 @@ class ContractingServiceImpl final : public v1::ContractingService::Service {
                                   const v1::ComputeAccessRatiosRequest& request,
                                   v1::ComputeAccessRatiosResponse* response) const;
 
+  const AnalysisDeps deps_;
   store::Store* const store_;
-  const auth::Authenticator* const authenticator_;
   const access::CoverageLimits limits_;
-  const int64_t max_roster_rows_;
-  const absl::Duration max_request_time_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const RegionCatalog> catalog_ ABSL_GUARDED_BY(mu_);
 };

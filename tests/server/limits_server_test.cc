@@ -18,6 +18,7 @@
 #include "carereach/v1/access.grpc.pb.h"
 #include "carereach/v1/adequacy.grpc.pb.h"
 #include "carereach/v1/contracting.grpc.pb.h"
+#include "carereach/v1/maps.grpc.pb.h"
 #include "carereach/v1/networks.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -278,8 +279,9 @@ TEST_F(LimitsServerTest, EveryCarereachMethodButListRegionsIsCounted) {
   HeldCall held = Hold("acme");
   ASSERT_TRUE(WaitInFlight(1));
   int methods = 0;
-  for (const char* service : {"carereach.v1.AccessService", "carereach.v1.AdequacyService",
-                              "carereach.v1.NetworkService", "carereach.v1.ContractingService"}) {
+  for (const char* service :
+       {"carereach.v1.AccessService", "carereach.v1.AdequacyService", "carereach.v1.NetworkService",
+        "carereach.v1.ContractingService", "carereach.v1.MapService"}) {
     const google::protobuf::ServiceDescriptor* d =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
     ASSERT_NE(d, nullptr) << service;
@@ -295,7 +297,7 @@ TEST_F(LimitsServerTest, EveryCarereachMethodButListRegionsIsCounted) {
       }
     }
   }
-  EXPECT_GE(methods, 17);
+  EXPECT_GE(methods, 18);
   Release(held);
 }
 

@@ -20,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "carereach/v1/access.grpc.pb.h"
 #include "carereach/v1/contracting.grpc.pb.h"
+#include "carereach/v1/maps.grpc.pb.h"
 #include "carereach/v1/networks.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -285,7 +286,8 @@ class SecureServerTest : public testing::Test {
   static std::vector<std::string> CarereachMethods() {
     std::vector<std::string> out;
     for (const char* service : {"carereach.v1.AccessService", "carereach.v1.AdequacyService",
-                                "carereach.v1.NetworkService", "carereach.v1.ContractingService"}) {
+                                "carereach.v1.NetworkService", "carereach.v1.ContractingService",
+                                "carereach.v1.MapService"}) {
       const auto* s =
           google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
       EXPECT_NE(s, nullptr) << service;
@@ -344,7 +346,7 @@ TEST_F(SecureServerTest, HealthIsOpenAndEveryCarereachMethodNeedsCredentials) {
   EXPECT_EQ(hs.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 
   const std::vector<std::string> methods = CarereachMethods();
-  ASSERT_GE(methods.size(), 18u);
+  ASSERT_GE(methods.size(), 19u);
   const std::string no_scope = Token("alliance-a", {});
   for (const std::string& method : methods) {
     grpc::Status s = Generic(Channel(), method, "");

@@ -239,6 +239,19 @@ TEST(RenderMapTest, RefusesBadSizesEmptyScenesAndUnorderedThresholds) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("thresholds[2]")));
 }
 
+TEST(RenderMapTest, ARegionOnTheEquatorGetsTheCylindricalLimitAndRenders) {
+  const MapProjectionSpec spec = FitAlbers(-0.05, 0.05, 1.0);
+  EXPECT_THAT(spec.proj, HasSubstr("+proj=cea"));
+  MapScene scene;
+  scene.thresholds = {10};
+  scene.units.push_back({{0.1, 0.0}, 1000, MapUnit::State::kReached, 5});
+  scene.units.push_back({{1.0, 0.0}, 1000, MapUnit::State::kReached, 15});
+  const RenderedMap map = Rendered(scene, {});
+  EXPECT_THAT(map.projection, HasSubstr("+proj=cea"));
+  EXPECT_EQ(map.width_px, 1200);
+  EXPECT_THAT(FitAlbers(42, 48, -85).proj, HasSubstr("+proj=aea"));
+}
+
 TEST(RenderMapTest, StopsAtAnExpiredDeadline) {
   EXPECT_THAT(RenderMap(DrawnScene(), {}, geo::Deadline(absl::Now() - absl::Seconds(1))),
               StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("map")));
