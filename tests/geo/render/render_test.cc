@@ -17,6 +17,7 @@
 #include "geo/render/roads_layer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/geo/render/png_image.h"
 #include "tests/geo/roads/ascii_map.h"
 #include "tests/status_matchers.h"
 
@@ -61,40 +62,8 @@ MapScene DrawnScene() {
   return s;
 }
 
-struct Image {
-  int width = 0, height = 0;
-  std::vector<uint32_t> argb;  // row-major
-  uint32_t at(int x, int y) const { return argb[static_cast<size_t>(y) * width + x]; }
-};
-
-Image DecodePng(const std::string& png) {
-  struct Reader {
-    const std::string* data;
-    size_t offset = 0;
-  } reader{&png};
-  cairo_surface_t* surface = cairo_image_surface_create_from_png_stream(
-      [](void* closure, unsigned char* out, unsigned int length) {
-        auto* r = static_cast<Reader*>(closure);
-        if (r->offset + length > r->data->size()) return CAIRO_STATUS_READ_ERROR;
-        std::memcpy(out, r->data->data() + r->offset, length);
-        r->offset += length;
-        return CAIRO_STATUS_SUCCESS;
-      },
-      &reader);
-  Image img;
-  if (cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS) {
-    img.width = cairo_image_surface_get_width(surface);
-    img.height = cairo_image_surface_get_height(surface);
-    const int stride = cairo_image_surface_get_stride(surface);
-    const unsigned char* data = cairo_image_surface_get_data(surface);
-    for (int y = 0; y < img.height; ++y) {
-      const auto* row = reinterpret_cast<const uint32_t*>(data + static_cast<size_t>(y) * stride);
-      img.argb.insert(img.argb.end(), row, row + img.width);
-    }
-  }
-  cairo_surface_destroy(surface);
-  return img;
-}
+using testing_util::DecodePng;
+using testing_util::Image;
 
 // The pixel of `p` computed here: PROJ from WGS84 lon/lat to the returned projection, then the
 // frame's documented formula.
