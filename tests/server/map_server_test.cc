@@ -66,14 +66,7 @@ std::pair<double, double> ExpectedPixel(const v1::RenderedMap& map, double lon, 
           f.panel_top_px() + (f.y_max_meters() - out.xy.y) / f.meters_per_px()};
 }
 
-bool Near(uint32_t argb, uint32_t rgb, int tolerance = 12) {
-  for (int shift : {16, 8, 0}) {
-    const int a = static_cast<int>((argb >> shift) & 0xFF),
-              b = static_cast<int>((rgb >> shift) & 0xFF);
-    if (std::abs(a - b) > tolerance) return false;
-  }
-  return true;
-}
+using testing_util::Near;
 
 int Brightness(uint32_t argb) {
   return static_cast<int>(((argb >> 16) & 0xFF) + ((argb >> 8) & 0xFF) + (argb & 0xFF));

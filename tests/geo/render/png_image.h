@@ -6,6 +6,7 @@
 #include <cairo.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -49,6 +50,16 @@ inline Image DecodePng(const std::string& png) {
   }
   cairo_surface_destroy(surface);
   return img;
+}
+
+// The channels of an opaque pixel `argb` are each within `tolerance` of those of `rgb`.
+inline bool Near(uint32_t argb, uint32_t rgb, int tolerance = 12) {
+  for (int shift : {16, 8, 0}) {
+    const int a = static_cast<int>((argb >> shift) & 0xFF),
+              b = static_cast<int>((rgb >> shift) & 0xFF);
+    if (std::abs(a - b) > tolerance) return false;
+  }
+  return true;
 }
 
 }  // namespace carereach::testing_util

@@ -81,15 +81,7 @@ std::pair<double, double> ExpectedPixel(const RenderedMap& map, geo::LonLat p) {
           f.panel_top_px + (f.y_max_meters - out.xy.y) / f.meters_per_px};
 }
 
-// Channels of an opaque pixel within `tolerance` of `rgb`.
-bool Near(uint32_t argb, uint32_t rgb, int tolerance = 12) {
-  for (int shift : {16, 8, 0}) {
-    const int a = static_cast<int>((argb >> shift) & 0xFF),
-              b = static_cast<int>((rgb >> shift) & 0xFF);
-    if (std::abs(a - b) > tolerance) return false;
-  }
-  return true;
-}
+using testing_util::Near;
 
 TEST(RenderMapTest, PngDecodesAtTheRequestedSizeAndIsNotBlank) {
   RenderOptions options;
