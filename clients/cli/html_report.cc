@@ -92,6 +92,7 @@ figure.map svg { display: block; max-width: 100%; height: auto; border: 1px soli
 figcaption { font-size: .9em; color: #444; margin-top: .3em; }
 section.method p { margin: .3em 0; }
 footer.credits { margin-top: 2em; border-top: 1px solid #ccc; font-size: .85em; color: #444; }
+footer.credits h2 { font-size: 1.1em; border: 0; margin: .8em 0 .3em; }
 footer.credits ul { list-style: none; padding: 0; margin: .4em 0; }
 p.generated { color: #666; }
 @media print {
