@@ -88,7 +88,8 @@ tbody tr:nth-child(even) td { background: #fafafa; }
 tr.fail td { background: #fde0dc; font-weight: 600; }
 tr.fail td:first-child { border-left: 5px solid #c62828; }
 figure.map { margin: 1em 0; }
-figure.map svg { display: block; max-width: 100%; height: auto; border: 1px solid #ccc; }
+figure.map svg { display: block; box-sizing: border-box; max-width: 100%; height: auto;
+  border: 1px solid #ccc; }
 figcaption { font-size: .9em; color: #444; margin-top: .3em; }
 section.method p { margin: .3em 0; }
 footer.credits { margin-top: 2em; border-top: 1px solid #ccc; font-size: .85em; color: #444; }

@@ -29,6 +29,7 @@ constexpr absl::Duration kTimeout = absl::Seconds(60);
 constexpr int kWidthPx = 1200, kHeightPx = 900;
 constexpr uint32_t kFailBorderRgb = 0xC62828;  // tr.fail td:first-child border (kStyle)
 constexpr uint32_t kMapBlueRgb = 0x1565C0;     // the rectangle of the test map
+constexpr uint32_t kWideGreenRgb = 0x2E7D32;   // the right end of the map wider than the page
 
 // A report with a failing row, credits and one small map (a blue square: no red in it, so the
 // red found on screen is the failing row's).
@@ -54,6 +55,12 @@ cli::HtmlReport SampleReport() {
        "<rect width=\"300\" height=\"150\" fill=\"#FFFFFF\"/><rect x=\"20\" y=\"20\" width=\"120\" "
        "height=\"100\" fill=\"#1565C0\"/></g></svg>\n",
        "Cardiology: time to nearest"});
+  // Twice as wide as the window, its right end green: seen only if scaled to the page width.
+  section.figures.push_back(
+      {"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2400\" height=\"300\">"
+       "<rect width=\"2400\" height=\"300\" fill=\"#FFFFFF\"/>"
+       "<rect x=\"2200\" width=\"200\" height=\"300\" fill=\"#2E7D32\"/></svg>",
+       "Wide map"});
   report.sections.push_back(section);
   report.method = "Drive times on OpenStreetMap roads.";
   report.credits = {"© OpenStreetMap contributors", "Population: U.S. Census Bureau"};
@@ -115,6 +122,9 @@ TEST(ChromiumTest, ReportScreenshotShowsTableFailingRowAndMap) {
   EXPECT_GE(CountNear(img, kFailBorderRgb), 5 * 15);
   // The map's blue square (120 x 100 at 1:1; allow for scaling and the edges).
   EXPECT_GE(CountNear(img, kMapBlueRgb), 100 * 80);
+  // The wide map scaled to the page width (about 1100 of 2400 px): its green end, 200 x 300 at
+  // 1:1, is on screen at about 90 x 135.
+  EXPECT_GE(CountNear(img, kWideGreenRgb), 70 * 100);
 }
 
 // The control for the test above: a blank page fails its checks.
