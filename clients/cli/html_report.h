@@ -40,8 +40,8 @@ struct HtmlSection {
   std::string heading;
   std::vector<std::pair<std::string, std::string>> facts;  // key/value lines (<dl class="facts">)
   std::vector<std::string> paragraphs;
+  std::vector<HtmlFigure> figures;  // shown after the tables
   std::vector<HtmlTable> tables;
-  std::vector<HtmlFigure> figures;  // after the tables
 };
 
 struct HtmlReport {
