@@ -33,8 +33,25 @@ std::string Slurp(const std::string& path) {
   return s.str();
 }
 
+// `env` ("NAME=value" entries) over this process's environment.
+std::vector<std::string> MergedEnvironment(const std::vector<std::string>& env) {
+  std::vector<std::string> merged;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    const std::string name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const std::string& override_entry : env) replaced |= override_entry.rfind(name, 0) == 0;
+    if (!replaced) merged.push_back(entry);
+  }
+  merged.insert(merged.end(), env.begin(), env.end());
+  return merged;
+}
+
+// Starts `argv` with stdin from /dev/null and stdout, stderr to the files; in a new process group
+// (its id the child's pid) when `own_group`, with `env` over the environment. -1 on failure.
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
-            const std::string& err_path) {
+            const std::string& err_path, bool own_group = false,
+            const std::vector<std::string>& env = {}) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -42,9 +59,18 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
                                    0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  if (own_group) {
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
+  }
+  const std::vector<std::string> environment = MergedEnvironment(env);
+  std::vector<char*> envp = CArgs(environment);
   pid_t pid = -1;
   std::vector<char*> args = CArgs(argv);
-  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) pid = -1;
+  if (posix_spawn(&pid, args[0], &actions, &attributes, args.data(), envp.data()) != 0) pid = -1;
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   return pid;
 }
@@ -68,6 +94,39 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   result.exit_code = ExitCode(status);
   result.out = Slurp(base + ".out");
   result.err = Slurp(base + ".err");
+  return result;
+}
+
+CommandResult RunCommand(const std::vector<std::string>& argv, const RunOptions& options) {
+  static int counter = 0;
+  const std::string base =
+      ::testing::TempDir() + "/cmdg" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  CommandResult result;
+  const pid_t pid = Spawn(argv, base + ".out", base + ".err", /*own_group=*/true, options.env);
+  if (pid <= 0) {
+    result.err = "cannot spawn " + argv[0];
+    return result;
+  }
+  const auto until = std::chrono::steady_clock::now() + options.timeout;
+  while (true) {
+    // WNOWAIT: the exited child stays a zombie, so its pid (the group's id) cannot be reused
+    // before the group is killed below.
+    siginfo_t info{};
+    if (waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) break;
+    if (options.timeout.count() > 0 && std::chrono::steady_clock::now() >= until) {
+      result.timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(-pid, SIGKILL);  // helpers still running (all of them when it timed out)
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = result.timed_out ? -1 : ExitCode(status);
+  result.out = Slurp(base + ".out");
+  result.err = Slurp(base + ".err");
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
   return result;
 }
 

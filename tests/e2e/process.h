@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -10,12 +11,26 @@ namespace carereach::testing_util {
 
 struct CommandResult {
   int exit_code = -1;  // -1 when it did not exit normally
+  bool timed_out = false;
   std::string out;
   std::string err;
 };
 
 // Runs `argv` to completion, capturing stdout and stderr. Not thread-safe.
 CommandResult RunCommand(const std::vector<std::string>& argv);
+
+struct RunOptions {
+  // Zero: no limit. Otherwise the command's process group is killed (SIGKILL) when it has not
+  // exited by then, and the result says timed_out.
+  std::chrono::milliseconds timeout{0};
+  // "NAME=value" entries replacing or added to this process's environment.
+  std::vector<std::string> env;
+};
+
+// As above, but `argv` runs in a process group of its own, which is killed when `argv[0]` exits
+// or times out: no helper process it started is left behind (for programs such as a browser
+// that start many). Not thread-safe.
+CommandResult RunCommand(const std::vector<std::string>& argv, const RunOptions& options);
 
 // A child process running in the background, its stderr going to `log_path`.
 // Stop() sends SIGTERM and waits; the destructor kills it if still running.
