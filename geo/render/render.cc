@@ -12,7 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "geo/core/local_projection.h"
 #include "geo/core/status_macros.h"
@@ -85,6 +86,40 @@ double NiceMiles(double max_miles) {
     }
   }
   return best;
+}
+
+// `pieces` joined by `separator` into lines of at most `max_width_px` each, measured with the
+// canvas' font metrics; a piece wider than that is broken at its spaces (a single word wider still
+// gets a line of its own). Credits stay whole where they fit: "© OpenStreetMap contributors" is
+// never split across lines on a picture wide enough for it.
+std::vector<std::string> WrapPieces(const Canvas& canvas, const std::vector<std::string>& pieces,
+                                    absl::string_view separator, double size_px,
+                                    double max_width_px) {
+  std::vector<std::string> lines;
+  std::string line;
+  auto add = [&](absl::string_view piece, absl::string_view sep) {
+    std::string longer = line.empty() ? std::string(piece) : absl::StrCat(line, sep, piece);
+    if (!line.empty() && canvas.TextWidth(longer, size_px, false) > max_width_px) {
+      lines.push_back(std::move(line));
+      line = std::string(piece);
+    } else {
+      line = std::move(longer);
+    }
+  };
+  for (const std::string& piece : pieces) {
+    if (piece.empty()) continue;
+    if (canvas.TextWidth(piece, size_px, false) <= max_width_px) {
+      add(piece, separator);
+      continue;
+    }
+    bool first = true;
+    for (absl::string_view word : absl::StrSplit(piece, ' ', absl::SkipEmpty())) {
+      add(word, first ? separator : " ");
+      first = false;
+    }
+  }
+  if (!line.empty()) lines.push_back(std::move(line));
+  return lines;
 }
 
 }  // namespace
@@ -348,8 +383,14 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
     legend_width = std::max(legend_width, w);
   }
   legend_width = std::min(legend_width + 2 * st.margin, options.width_px * 0.4);
-  std::vector<std::string> footer = {absl::StrJoin(scene.credits, " · ")};
-  if (!scene.method.empty()) footer.insert(footer.begin(), scene.method);
+  // The method, then the credits, wrapped to the picture's width.
+  const double footer_width = options.width_px - 2 * st.margin;
+  std::vector<std::string> footer =
+      WrapPieces(*canvas, {scene.method}, " ", st.small, footer_width);
+  std::vector<std::string> credits =
+      WrapPieces(*canvas, scene.credits, " · ", st.small, footer_width);
+  if (credits.empty()) credits.emplace_back();  // the band keeps its line
+  for (std::string& line : credits) footer.push_back(std::move(line));
   const double title_band =
       st.margin + st.title * st.line + (scene.subtitle.empty() ? 0 : st.text * st.line);
   const double footer_band = st.margin + footer.size() * st.small * st.line;

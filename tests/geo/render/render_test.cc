@@ -6,8 +6,11 @@
 #include <cairo.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 #include <proj.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -177,6 +180,64 @@ TEST(RenderMapTest, SvgParsesAndHoldsTheLegendAndCredits) {
   EXPECT_TRUE(has("Population: U.S. Census Bureau"));
   EXPECT_TRUE(has("Bad \xEF\xBF\xBD bytes & <tags>"));  // escaped, then parsed back
   EXPECT_THAT(map.image, HasSubstr("data-id=\"fac-beta\""));
+}
+
+// The text lines of the SVG group `id` of `map`.
+std::vector<std::string> SvgGroupLines(const RenderedMap& map, const std::string& id) {
+  std::vector<std::string> lines;
+  xmlDoc* doc = xmlReadMemory(map.image.data(), static_cast<int>(map.image.size()), "map.svg",
+                              nullptr, XML_PARSE_NONET);
+  if (doc == nullptr) return lines;
+  xmlXPathContext* context = xmlXPathNewContext(doc);
+  xmlXPathRegisterNs(context, BAD_CAST "s", BAD_CAST "http://www.w3.org/2000/svg");
+  const std::string xpath = "//s:g[@id='" + id + "']/s:text";
+  xmlXPathObject* found = xmlXPathEvalExpression(BAD_CAST xpath.c_str(), context);
+  for (int i = 0; found->nodesetval != nullptr && i < found->nodesetval->nodeNr; ++i) {
+    xmlChar* text = xmlNodeGetContent(found->nodesetval->nodeTab[i]);
+    lines.emplace_back(reinterpret_cast<const char*>(text));
+    xmlFree(text);
+  }
+  xmlXPathFreeObject(found);
+  xmlXPathFreeContext(context);
+  xmlFreeDoc(doc);
+  return lines;
+}
+
+TEST(RenderMapTest, LongMethodAndCreditsWrapToThePictureAndKeepEachCreditWhole) {
+  MapScene scene = DrawnScene();
+  scene.method = std::string(40, 'm') + " " + std::string(200, ' ') +
+                 "straight-line: minutes = geodesic miles x 1.3 / 35 mph x 60; each county's "
+                 "beneficiaries spread over its tracts by population";
+  for (const char* credit :
+       {"County boundaries: U.S. Census Bureau cartographic boundary files (2020)",
+        "Standards: CMS HSD reference file (cms-ma-cy2026)", "Hospitals: HIFLD, 2024 release",
+        "Beneficiaries: CMS Medicare Advantage county enrollment"}) {
+    scene.credits.push_back(credit);
+  }
+  RenderOptions narrow;
+  narrow.format = ImageFormat::kSvg;
+  narrow.width_px = 400;
+  narrow.height_px = 400;
+  const RenderedMap map = Rendered(scene, narrow);
+  const std::vector<std::string> lines = SvgGroupLines(map, "credits");
+  // The method and six credits do not fit two lines of a 400 px picture: several lines, each
+  // credit whole on one of them.
+  ASSERT_GE(lines.size(), 4u) << testing::PrintToString(lines);
+  for (const char* credit :
+       {"\xC2\xA9 OpenStreetMap contributors", "Population: U.S. Census Bureau",
+        "County boundaries: U.S. Census Bureau cartographic boundary files "
+        "(2020)",
+        "Beneficiaries: CMS Medicare Advantage county enrollment"}) {
+    EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
+      return line.find(credit) != std::string::npos;
+    })) << credit;
+  }
+  // Text does not scale with the width alone: a picture three times as wide needs fewer lines.
+  RenderOptions wide = narrow;
+  wide.width_px = 1200;
+  EXPECT_LT(SvgGroupLines(Rendered(scene, wide), "credits").size(), lines.size());
+  // The picture still has its panel: the footer did not eat it.
+  EXPECT_GT(map.frame.panel_height_px, 150);
 }
 
 TEST(RenderMapTest, RefusesBadSizesEmptyScenesAndUnorderedThresholds) {
