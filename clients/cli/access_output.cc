@@ -147,9 +147,12 @@ std::string CoverageTable(const ComputeCoverageResponse& response,
     }
   }
   rows.emplace_back("computed in", absl::StrFormat("%.0f ms", response.compute_ms()));
-  std::string out =
-      absl::StrCat(KeyValueText(rows), "\n", ThresholdTable(response.results(), /*tracts=*/true));
-  if (counties) absl::StrAppend(&out, CountyCoverageTable(response.results(), response.counties()));
+  std::string out = absl::StrCat(KeyValueText(rows), "\n",
+                                 ThresholdTable(response.results(), /*tracts=*/true).Render());
+  if (counties) {
+    absl::StrAppend(&out, "\n", kCountyCoverageTitle, "\n",
+                    CountyCoverageTable(response.results(), response.counties()).Render());
+  }
   if (IsDrive(response)) absl::StrAppend(&out, "\n", AttributionLine(response.attribution()));
   return out;
 }

@@ -109,9 +109,9 @@ std::vector<std::pair<std::string, std::string>> AdequacyHeaderRows(
   return rows;
 }
 
-std::string AdequacyResultsTable(const std::vector<const CountySpecialtyResult*>& results,
-                                 absl::string_view extra_title,
-                                 const std::vector<std::string>& extra) {
+TextTable AdequacyResultsTable(const std::vector<const CountySpecialtyResult*>& results,
+                               absl::string_view extra_title,
+                               const std::vector<std::string>& extra) {
   std::vector<std::string> titles = {"fips",    "county",  "designation", "code",    "specialty",
                                      "max min", "max mi",  "% access",    "req %",   "credit",
                                      "T/D",     "min req", "counted",     "deficit", "result"};
@@ -140,9 +140,9 @@ std::string AdequacyResultsTable(const std::vector<const CountySpecialtyResult*>
                                     absl::StrFormat("%.0f", std::ceil(r.minimum_number_deficit())),
                                     PassFail(r.pass())};
     if (!extra_title.empty()) row.push_back(i < extra.size() ? extra[i] : "");
-    table.AddRow(std::move(row));
+    table.AddRow(std::move(row), /*flagged=*/!r.pass());
   }
-  return table.Render();
+  return table;
 }
 
 std::string AdequacyTable(const AdequacyReport& report) {
@@ -156,8 +156,8 @@ std::string AdequacyTable(const AdequacyReport& report) {
   }
   std::string out =
       absl::StrCat("Specialty Summary by County\n", KeyValueText(AdequacyHeaderRows(summary)), "\n",
-                   AdequacyResultsTable(rows), "\n", failing, " of ", report.results.size(),
-                   " county x specialty results fail\n");
+                   AdequacyResultsTable(rows).Render(), "\n", failing, " of ",
+                   report.results.size(), " county x specialty results fail\n");
   if (IsDrive(summary)) absl::StrAppend(&out, AttributionLine(summary.attribution()));
   return out;
 }

@@ -57,20 +57,19 @@ std::string ThresholdValue(const ThresholdCoverage& t) {
   return absl::StrCat(t.has_max_miles() ? t.max_miles() : t.max_minutes());
 }
 
+}  // namespace
+
 bool IsAlliance(const carereach::v1::AnalyzeAdequacySummary& summary) {
   return summary.networks_size() > 1 || summary.members_size() > 1;
 }
 
-}  // namespace
-
-std::string AnalyzeCoverageTable(const AnalyzeCoverageResponse& response, bool counties) {
+KeyValues AnalyzeCoverageHeaderRows(const AnalyzeCoverageResponse& response) {
   KeyValues rows = {{"region", response.region()},
                     {"mode", ModeDescription(response.mode(), response.straight_line(),
                                              response.speed_profile())}};
   AddNetworkRows(response.networks(), rows);
   rows.emplace_back("population", WithThousands(response.total_population()));
-  const bool drive = IsDriveMode(response.mode());
-  if (drive) {
+  if (IsDriveMode(response.mode())) {
     for (auto& row : UnsnappedRows(response.unsnapped_units(), response.unsnapped_population(),
                                    response.unsnapped_facility_ids())) {
       rows.push_back(std::move(row));
@@ -78,38 +77,43 @@ std::string AnalyzeCoverageTable(const AnalyzeCoverageResponse& response, bool c
   }
   if (!response.report_id().empty()) rows.emplace_back("report", response.report_id());
   rows.emplace_back("computed in", absl::StrFormat("%.0f ms", response.compute_ms()));
+  return rows;
+}
 
+TextTable MemberCoverageTable(const AnalyzeCoverageResponse& response) {
+  TextTable members(
+      {"member", "threshold", "alone", "without", "loss if leaves", "gain by joining"},
+      {false, false, true, true, true, true});
+  for (const carereach::v1::MemberCoverage& m : response.members()) {
+    for (int i = 0; i < response.results_size(); ++i) {
+      auto share = [&](const google::protobuf::RepeatedPtrField<ThresholdCoverage>& list) {
+        return i < list.size() ? Percent(list[i].share()) : "";
+      };
+      auto count = [&](const google::protobuf::RepeatedField<int64_t>& list) {
+        return i < list.size() ? WithThousands(list[i]) : "";
+      };
+      members.AddRow({m.label(), ThresholdLabel(response.results(i)), share(m.alone()),
+                      share(m.without()), count(m.loss_if_leaves()), count(m.gain_by_joining())});
+    }
+  }
+  return members;
+}
+
+std::string AnalyzeCoverageTable(const AnalyzeCoverageResponse& response, bool counties) {
   const bool alliance = response.members_size() > 0;
   std::string out = absl::StrCat(
-      KeyValueText(rows), "\n",
+      KeyValueText(AnalyzeCoverageHeaderRows(response)), "\n",
       alliance ? absl::StrCat("alliance of ", response.members_size(), " members\n") : "",
-      ThresholdTable(response.results(), /*tracts=*/false));
-
+      ThresholdTable(response.results(), /*tracts=*/false).Render());
   if (alliance) {
-    TextTable members(
-        {"member", "threshold", "alone", "without", "loss if leaves", "gain by joining"},
-        {false, false, true, true, true, true});
-    for (const carereach::v1::MemberCoverage& m : response.members()) {
-      for (int i = 0; i < response.results_size(); ++i) {
-        auto share = [&](const google::protobuf::RepeatedPtrField<ThresholdCoverage>& list) {
-          return i < list.size() ? Percent(list[i].share()) : "";
-        };
-        auto count = [&](const google::protobuf::RepeatedField<int64_t>& list) {
-          return i < list.size() ? WithThousands(list[i]) : "";
-        };
-        members.AddRow({m.label(), ThresholdLabel(response.results(i)), share(m.alone()),
-                        share(m.without()), count(m.loss_if_leaves()), count(m.gain_by_joining())});
-      }
-    }
-    absl::StrAppend(&out,
-                    "\neach member: its share alone, the alliance's share without it, the "
-                    "residents only it covers (lost if it leaves) and those the alliance adds to "
-                    "it (gained by joining)\n",
-                    members.Render());
+    absl::StrAppend(&out, "\n", kMemberCoverageNote, "\n", MemberCoverageTable(response).Render());
   }
-
-  if (counties) absl::StrAppend(&out, CountyCoverageTable(response.results(), response.counties()));
-  if (drive) absl::StrAppend(&out, "\n", AttributionLine(response.attribution()));
+  if (counties) {
+    absl::StrAppend(&out, "\n", kCountyCoverageTitle, "\n",
+                    CountyCoverageTable(response.results(), response.counties()).Render());
+  }
+  if (IsDriveMode(response.mode()))
+    absl::StrAppend(&out, "\n", AttributionLine(response.attribution()));
   return out;
 }
 
@@ -165,16 +169,17 @@ carereach::v1::AdequacyReport OrderedAdequacyReport(const carereach::v1::Adequac
   return ordered;
 }
 
-std::string AllianceAdequacyTable(const carereach::v1::AdequacyReport& report, bool failing_only) {
-  const carereach::v1::AnalyzeAdequacySummary& summary = report.summary();
-  const bool alliance = IsAlliance(summary);
+KeyValues AllianceAdequacyHeaderRows(const carereach::v1::AnalyzeAdequacySummary& summary) {
   KeyValues rows = AdequacyHeaderRows(summary.summary());
   // The networks and the report id go before "computed in", the last row.
   KeyValues extra;
   AddNetworkRows(summary.networks(), extra);
   if (!summary.report_id().empty()) extra.emplace_back("report", summary.report_id());
   rows.insert(rows.end() - 1, extra.begin(), extra.end());
+  return rows;
+}
 
+TextTable AllianceResultsTable(const carereach::v1::AdequacyReport& report, bool failing_only) {
   const carereach::v1::AdequacyReport ordered = OrderedAdequacyReport(report, failing_only);
   std::vector<const carereach::v1::CountySpecialtyResult*> results;
   std::vector<std::string> critical;
@@ -182,26 +187,43 @@ std::string AllianceAdequacyTable(const carereach::v1::AdequacyReport& report, b
     results.push_back(&r.result());
     critical.push_back(absl::StrJoin(r.critical_members(), ", "));
   }
+  return IsAlliance(report.summary()) ? AdequacyResultsTable(results, "critical members", critical)
+                                      : AdequacyResultsTable(results);
+}
+
+TextTable MemberAdequacyTable(const carereach::v1::AnalyzeAdequacySummary& summary) {
+  TextTable members({"member", "alone passing", "without passing", "critical results"},
+                    {false, true, true, true});
+  for (const carereach::v1::MemberAdequacySummary& m : summary.members()) {
+    members.AddRow({m.label(), absl::StrCat(m.alone_passing()), absl::StrCat(m.without_passing()),
+                    absl::StrCat(m.critical_results())});
+  }
+  return members;
+}
+
+std::string MemberAdequacyNote(int results) {
+  return absl::StrCat("members (of ", results,
+                      " results: passing with the member alone, passing without it, and those it "
+                      "is critical to: they pass with it and fail without it)");
+}
+
+std::string FailingCountLine(const carereach::v1::AdequacyReport& report, bool failing_only) {
   int64_t failing = 0;
   for (const AllianceAdequacyResult& r : report.results()) failing += r.result().pass() ? 0 : 1;
+  return absl::StrCat(
+      failing, " of ", report.results_size(), " county x specialty results fail",
+      failing_only && failing < report.results_size() ? " (passing results not shown)" : "");
+}
 
-  std::string out = absl::StrCat(
-      "Specialty Summary by County\n", KeyValueText(rows), "\n",
-      alliance ? AdequacyResultsTable(results, "critical members", critical)
-               : AdequacyResultsTable(results),
-      "\n", failing, " of ", report.results_size(), " county x specialty results fail",
-      failing_only && failing < report.results_size() ? " (passing results not shown)" : "", "\n");
-  if (alliance) {
-    TextTable members({"member", "alone passing", "without passing", "critical results"},
-                      {false, true, true, true});
-    for (const carereach::v1::MemberAdequacySummary& m : summary.members()) {
-      members.AddRow({m.label(), absl::StrCat(m.alone_passing()), absl::StrCat(m.without_passing()),
-                      absl::StrCat(m.critical_results())});
-    }
-    absl::StrAppend(&out, "\nmembers (of ", report.results_size(),
-                    " results: passing with the member alone, passing without it, and those it "
-                    "is critical to: they pass with it and fail without it)\n",
-                    members.Render());
+std::string AllianceAdequacyTable(const carereach::v1::AdequacyReport& report, bool failing_only) {
+  const carereach::v1::AnalyzeAdequacySummary& summary = report.summary();
+  std::string out = absl::StrCat("Specialty Summary by County\n",
+                                 KeyValueText(AllianceAdequacyHeaderRows(summary)), "\n",
+                                 AllianceResultsTable(report, failing_only).Render(), "\n",
+                                 FailingCountLine(report, failing_only), "\n");
+  if (IsAlliance(summary)) {
+    absl::StrAppend(&out, "\n", MemberAdequacyNote(report.results_size()), "\n",
+                    MemberAdequacyTable(summary).Render());
   }
   if (IsDriveMode(summary.summary().mode())) {
     absl::StrAppend(&out, AttributionLine(summary.summary().attribution()));
@@ -221,8 +243,8 @@ std::string AllianceAdequacyCsv(const carereach::v1::AdequacyReport& report, boo
   return out;
 }
 
-std::string RecommendTable(const carereach::v1::RecommendAdditionsRequest& request,
-                           const carereach::v1::RecommendAdditionsResponse& response) {
+KeyValues RecommendHeaderRows(const carereach::v1::RecommendAdditionsRequest& request,
+                              const carereach::v1::RecommendAdditionsResponse& response) {
   // The adequacy objective always has a required share (0.85 or 0.90).
   const bool adequacy = response.required_share() > 0 || request.has_adequacy();
   KeyValues rows = {{"region", response.region()}};
@@ -285,6 +307,11 @@ std::string RecommendTable(const carereach::v1::RecommendAdditionsRequest& reque
   if (!response.report_id().empty()) rows.emplace_back("report", response.report_id());
   rows.emplace_back("computed in", absl::StrFormat("%.0f ms", response.compute_ms()));
 
+  return rows;
+}
+
+TextTable RecommendPicksTable(const carereach::v1::RecommendAdditionsResponse& response) {
+  const bool adequacy = response.required_share() > 0;
   std::vector<std::string> titles = {"rank", "id", "name", "gain", "covered", "share"};
   std::vector<bool> right = {true, false, false, true, true, true};
   if (adequacy) {
@@ -304,13 +331,18 @@ std::string RecommendTable(const carereach::v1::RecommendAdditionsRequest& reque
       row.push_back(TrimmedNumber(pick.counted(), 1));
       row.push_back(pick.pass() ? "PASS" : "FAIL");
     }
-    table.AddRow(std::move(row));
+    table.AddRow(std::move(row), /*flagged=*/adequacy && !pick.pass());
   }
-  std::string out = absl::StrCat(KeyValueText(rows), "\n");
+  return table;
+}
+
+std::string RecommendTable(const carereach::v1::RecommendAdditionsRequest& request,
+                           const carereach::v1::RecommendAdditionsResponse& response) {
+  std::string out = absl::StrCat(KeyValueText(RecommendHeaderRows(request, response)), "\n");
   if (response.picks_size() == 0) {
     absl::StrAppend(&out, "no additions picked\n");
   } else {
-    absl::StrAppend(&out, table.Render());
+    absl::StrAppend(&out, RecommendPicksTable(response).Render());
   }
   if (!response.method().empty()) absl::StrAppend(&out, "\nmethod: ", response.method(), "\n");
   return out;

@@ -11,12 +11,14 @@
 // present; as that mapping says, 64-bit integers are strings and enums are their names.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "carereach/v1/contracting.pb.h"
 #include "carereach/v1/networks.pb.h"
+#include "clients/cli/output.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "nlohmann/json.hpp"
@@ -55,7 +57,17 @@ std::string ReportsTable(const std::vector<carereach::v1::Report>& reports);
 absl::StatusOr<std::string> ReportTable(const carereach::v1::Report& report);
 absl::StatusOr<nlohmann::ordered_json> ReportJson(const carereach::v1::Report& report);
 
-// analyze coverage. The table: a header block, the network's (alliance's) share per
+// The rows of a header block ("key  value" lines).
+using KeyValueRows = std::vector<std::pair<std::string, std::string>>;
+
+// analyze coverage. The pieces of its table, shared with the HTML report (html_pages.h): the
+// header block's rows and, for alliances, the members' table with its note.
+KeyValueRows AnalyzeCoverageHeaderRows(const carereach::v1::AnalyzeCoverageResponse& response);
+TextTable MemberCoverageTable(const carereach::v1::AnalyzeCoverageResponse& response);
+inline constexpr absl::string_view kMemberCoverageNote =
+    "each member: its share alone, the alliance's share without it, the residents only it covers "
+    "(lost if it leaves) and those the alliance adds to it (gained by joining)";
+// The table: a header block, the network's (alliance's) share per
 // threshold, for alliances each member's share alone, the alliance's share without it, its
 // loss if it leaves and its gain by joining; `counties` adds the per-county table.
 std::string AnalyzeCoverageTable(const carereach::v1::AnalyzeCoverageResponse& response,
@@ -66,13 +78,28 @@ std::string AnalyzeCoverageCsv(const carereach::v1::AnalyzeCoverageResponse& res
 // analyze adequacy. The results failing first (only the failing ones with `failing_only`).
 carereach::v1::AdequacyReport OrderedAdequacyReport(const carereach::v1::AdequacyReport& report,
                                                     bool failing_only);
+// The pieces of its table, shared with the HTML report: the header block's rows, the results
+// (failing first, failing rows flagged; alliances: a "critical members" column), the members'
+// table and its note, and "N of M county x specialty results fail".
+KeyValueRows AllianceAdequacyHeaderRows(const carereach::v1::AnalyzeAdequacySummary& summary);
+TextTable AllianceResultsTable(const carereach::v1::AdequacyReport& report, bool failing_only);
+TextTable MemberAdequacyTable(const carereach::v1::AnalyzeAdequacySummary& summary);
+std::string MemberAdequacyNote(int results);
+std::string FailingCountLine(const carereach::v1::AdequacyReport& report, bool failing_only);
+// True for an analysis of several networks or members.
+bool IsAlliance(const carereach::v1::AnalyzeAdequacySummary& summary);
 // The `adequacy` table with the networks, the saved report id and, for alliances, a "critical
 // members" column and a member summary (alone passing, without passing, critical results).
 std::string AllianceAdequacyTable(const carereach::v1::AdequacyReport& report, bool failing_only);
 // The `adequacy` CSV with a last column critical_members (labels joined by ';').
 std::string AllianceAdequacyCsv(const carereach::v1::AdequacyReport& report, bool failing_only);
 
-// recommend. The request gives the objective's details (target share, counties).
+// recommend. The request gives the objective's details (target share, counties). The header
+// block's rows and the picks' table (adequacy objective: failing picks flagged) are shared with
+// the HTML report.
+KeyValueRows RecommendHeaderRows(const carereach::v1::RecommendAdditionsRequest& request,
+                                 const carereach::v1::RecommendAdditionsResponse& response);
+TextTable RecommendPicksTable(const carereach::v1::RecommendAdditionsResponse& response);
 std::string RecommendTable(const carereach::v1::RecommendAdditionsRequest& request,
                            const carereach::v1::RecommendAdditionsResponse& response);
 // rank,id,name,specialty_code,lon,lat,gain,covered,share,counted,pass (counted and pass empty

@@ -45,9 +45,13 @@ std::string AttributionLine(absl::string_view attribution) {
 TextTable::TextTable(std::vector<std::string> header, std::vector<bool> right_aligned)
     : right_aligned_(std::move(right_aligned)) {
   rows_.push_back(std::move(header));
+  flagged_.push_back(false);
 }
 
-void TextTable::AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+void TextTable::AddRow(std::vector<std::string> row, bool flagged) {
+  rows_.push_back(std::move(row));
+  flagged_.push_back(flagged);
+}
 
 std::string TextTable::Render() const {
   std::vector<size_t> widths(right_aligned_.size(), 0);
@@ -185,8 +189,8 @@ absl::Status PrintAnswer(OutputFormat format, const Answer& answer, std::ostream
   return absl::OkStatus();
 }
 
-std::string ThresholdTable(const google::protobuf::RepeatedPtrField<ThresholdCoverage>& results,
-                           bool tracts) {
+TextTable ThresholdTable(const google::protobuf::RepeatedPtrField<ThresholdCoverage>& results,
+                         bool tracts) {
   std::vector<std::string> titles = {"threshold", "covered population", "share"};
   std::vector<bool> right = {false, true, true};
   if (tracts) {
@@ -200,10 +204,10 @@ std::string ThresholdTable(const google::protobuf::RepeatedPtrField<ThresholdCov
     if (tracts) row.push_back(WithThousands(t.covered_units()));
     table.AddRow(std::move(row));
   }
-  return table.Render();
+  return table;
 }
 
-std::string CountyCoverageTable(
+TextTable CountyCoverageTable(
     const google::protobuf::RepeatedPtrField<ThresholdCoverage>& results,
     const google::protobuf::RepeatedPtrField<carereach::v1::CountyCoverage>& counties) {
   std::vector<std::string> titles = {"fips", "county", "state", "population"};
@@ -219,7 +223,7 @@ std::string CountyCoverageTable(
     for (const ThresholdCoverage& t : county.results()) row.push_back(Percent(t.share()));
     table.AddRow(std::move(row));
   }
-  return absl::StrCat("\nshare of residents by county\n", table.Render());
+  return table;
 }
 
 std::vector<std::pair<std::string, std::string>> UnsnappedRows(

@@ -27,19 +27,30 @@ namespace carereach::cli {
 // it in `attribution`; this is what the CLI prints when one does not.
 inline constexpr absl::string_view kOsmAttribution = "© OpenStreetMap contributors";
 
-// A plain-text table: columns separated by two spaces, right-aligned where asked. Thread-
+// A table of formatted cells: rendered as plain text (columns separated by two spaces,
+// right-aligned where asked) and, as the same cells, in HTML reports (html_pages.h). Thread-
 // compatible.
 class TextTable {
  public:
   // `right_aligned[i]` says how column i is aligned.
   TextTable(std::vector<std::string> header, std::vector<bool> right_aligned);
-  void AddRow(std::vector<std::string> row);
+  // `flagged`: a row to set apart where the format can (a failing result in HTML); the text
+  // shows it like any other.
+  void AddRow(std::vector<std::string> row, bool flagged = false);
   // The header and rows, each line ending in '\n'.
   std::string Render() const;
 
+  const std::vector<std::string>& header() const { return rows_.front(); }
+  const std::vector<bool>& right_aligned() const { return right_aligned_; }
+  // The rows below the header, and whether each is flagged.
+  size_t row_count() const { return rows_.size() - 1; }
+  const std::vector<std::string>& row(size_t i) const { return rows_[i + 1]; }
+  bool flagged(size_t i) const { return flagged_[i + 1]; }
+
  private:
   std::vector<bool> right_aligned_;
-  std::vector<std::vector<std::string>> rows_;
+  std::vector<std::vector<std::string>> rows_;  // rows_[0] is the header
+  std::vector<bool> flagged_;
 };
 
 // "key    value" lines, keys padded to one width (the header blocks of the tables).
@@ -149,11 +160,13 @@ std::string AttributionLine(absl::string_view attribution);
 
 // The threshold table of coverage answers: threshold, covered population, share (and tracts
 // when `tracts`).
-std::string ThresholdTable(
+TextTable ThresholdTable(
     const google::protobuf::RepeatedPtrField<carereach::v1::ThresholdCoverage>& results,
     bool tracts);
-// "share of residents by county" and the per-county table: one column per threshold.
-std::string CountyCoverageTable(
+// The heading of CountyCoverageTable.
+inline constexpr absl::string_view kCountyCoverageTitle = "share of residents by county";
+// The per-county table: one column per threshold.
+TextTable CountyCoverageTable(
     const google::protobuf::RepeatedPtrField<carereach::v1::ThresholdCoverage>& results,
     const google::protobuf::RepeatedPtrField<carereach::v1::CountyCoverage>& counties);
 // The "unsnapped" rows of a drive coverage header block.
@@ -195,7 +208,8 @@ std::string AdequacyCsv(const AdequacyReport& report);
 // (without the line end).
 std::vector<std::pair<std::string, std::string>> AdequacyHeaderRows(
     const carereach::v1::AdequacySummary& summary);
-std::string AdequacyResultsTable(
+// Failing results are flagged rows.
+TextTable AdequacyResultsTable(
     const std::vector<const carereach::v1::CountySpecialtyResult*>& results,
     absl::string_view extra_title = "", const std::vector<std::string>& extra = {});
 std::string AdequacyCsvHeader();
