@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "clients/cli/args.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/flags.h"
@@ -78,32 +80,13 @@ CommandSpec Isochrone() {
       "the area reachable by road within each threshold of any of the facilities, as a GeoJSON "
       "FeatureCollection (one Feature per threshold, coordinates [lon, lat]). Maps made from "
       "isochrones must credit the road data: \"© OpenStreetMap contributors\" (ODbL).";
-  const Field<IsochroneOptions> iso = Of(&Invocation::isochrone);
-  FlagSet& flags = spec.flags;
-  flags.Text("region", "R", "region with a road network", At(iso, &IsochroneOptions::region));
-  flags.Text("facilities", "FILE.csv", "start points", At(iso, &IsochroneOptions::facilities_path));
-  flags.Where("where", "COLUMN=VALUE", "filter of the facilities, as in coverage (repeatable)",
-              At(iso, &IsochroneOptions::where));
-  flags.Numbers("minutes", "LIST",
-                "thresholds in minutes, comma-separated (server: each in (0, 240], at most 8)",
-                At(iso, &IsochroneOptions::minutes));
-  flags.Text("out", "FILE.geojson",
-             "write the GeoJSON to FILE (via FILE.partial) and print a summary; without it the "
-             "GeoJSON goes to stdout",
-             At(iso, &IsochroneOptions::out_path));
-  flags.Number("buffer-meters", "M",
-               "half-width of the band drawn around reached roads, in metres (server: [10, "
-               "2000], default 150)",
-               At(iso, &IsochroneOptions::buffer_meters));
-  AddDriveFlags(flags, At(iso, &IsochroneOptions::drive));
-  AddFacilityColumnFlags(flags, At(iso, &IsochroneOptions::columns));
-  spec.validate = [](const Invocation& inv) -> absl::Status {
-    const IsochroneOptions& iso = inv.isochrone;
-    RETURN_IF_ERROR(UsageErrorIf(iso.region.empty(), "isochrone: --region is required"));
-    RETURN_IF_ERROR(
-        UsageErrorIf(iso.facilities_path.empty(), "isochrone: --facilities FILE.csv is required"));
-    return UsageErrorIf(iso.minutes.empty(),
-                        "isochrone: give at least one threshold with --minutes");
+  AddIsochroneInputFlags(spec.flags);
+  spec.flags.Text("out", "FILE.geojson",
+                  "write the GeoJSON to FILE (via FILE.partial) and print a summary; without it "
+                  "the GeoJSON goes to stdout",
+                  At(Of(&Invocation::isochrone), &IsochroneOptions::out_path));
+  spec.validate = [](const Invocation& inv) {
+    return ValidateIsochroneInput("isochrone", inv.isochrone);
   };
   spec.run = [](const Invocation& inv, std::ostream& out, std::ostream& err) {
     return RunIsochrone(inv.global, inv.isochrone, out, err);
@@ -153,6 +136,32 @@ CommandSpec Matrix() {
 }
 
 }  // namespace
+
+void AddIsochroneInputFlags(FlagSet& flags) {
+  const Field<IsochroneOptions> iso = Of(&Invocation::isochrone);
+  flags.Text("region", "R", "region with a road network", At(iso, &IsochroneOptions::region));
+  flags.Text("facilities", "FILE.csv", "start points", At(iso, &IsochroneOptions::facilities_path));
+  flags.Where("where", "COLUMN=VALUE", "filter of the facilities, as in coverage (repeatable)",
+              At(iso, &IsochroneOptions::where));
+  flags.Numbers("minutes", "LIST",
+                "thresholds in minutes, comma-separated (server: each in (0, 240], at most 8)",
+                At(iso, &IsochroneOptions::minutes));
+  flags.Number("buffer-meters", "M",
+               "half-width of the band drawn around reached roads, in metres (server: [10, "
+               "2000], default 150)",
+               At(iso, &IsochroneOptions::buffer_meters));
+  AddDriveFlags(flags, At(iso, &IsochroneOptions::drive));
+  AddFacilityColumnFlags(flags, At(iso, &IsochroneOptions::columns));
+}
+
+absl::Status ValidateIsochroneInput(absl::string_view command, const IsochroneOptions& iso) {
+  RETURN_IF_ERROR(
+      UsageErrorIf(iso.region.empty(), absl::StrCat(command, ": --region is required")));
+  RETURN_IF_ERROR(UsageErrorIf(iso.facilities_path.empty(),
+                               absl::StrCat(command, ": --facilities FILE.csv is required")));
+  return UsageErrorIf(iso.minutes.empty(),
+                      absl::StrCat(command, ": give at least one threshold with --minutes"));
+}
 
 void AddAccessCommands(std::vector<CommandSpec>& commands) {
   commands.push_back(Regions());

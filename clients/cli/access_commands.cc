@@ -70,23 +70,6 @@ class AccessClient {
   std::unique_ptr<AccessService::Stub> stub_;
 };
 
-// Reads one facility file, reports it on `err` ("origins: kept 3 of 4 rows of o.csv") and
-// refuses an empty list. `label` is also the request field the list becomes.
-absl::StatusOr<FacilityList> ReadFacilityFile(const std::string& path,
-                                              const FacilityColumnFlags& columns,
-                                              const std::vector<WhereClause>& where,
-                                              absl::string_view where_flag, absl::string_view label,
-                                              std::ostream& err) {
-  ASSIGN_OR_RETURN(FacilityList list, ReadFacilitiesCsv(path, columns, where, where_flag));
-  err << FacilitySummaryLine(list, where, label) << "\n";
-  if (list.facilities.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("no ", label, " to send: ", path, " has ",
-                                                   list.rows_read, " rows and none matched the ",
-                                                   where_flag, " filters"));
-  }
-  return list;
-}
-
 std::vector<std::string> IdsOf(const FacilityList& list) {
   std::vector<std::string> ids;
   ids.reserve(list.facilities.size());
@@ -194,6 +177,21 @@ class MatrixPrinter {
 };
 
 }  // namespace
+
+absl::StatusOr<FacilityList> ReadFacilityFile(const std::string& path,
+                                              const FacilityColumnFlags& columns,
+                                              const std::vector<WhereClause>& where,
+                                              absl::string_view where_flag, absl::string_view label,
+                                              std::ostream& err) {
+  ASSIGN_OR_RETURN(FacilityList list, ReadFacilitiesCsv(path, columns, where, where_flag));
+  err << FacilitySummaryLine(list, where, label) << "\n";
+  if (list.facilities.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("no ", label, " to send: ", path, " has ",
+                                                   list.rows_read, " rows and none matched the ",
+                                                   where_flag, " filters"));
+  }
+  return list;
+}
 
 carereach::v1::DriveOptions DriveOptionsFrom(const DriveFlags& flags) {
   carereach::v1::DriveOptions drive;

@@ -45,6 +45,7 @@ void AddAdequacyFlags(CommandSpec& spec) {
   AddRosterColumnFlags(flags, At(adq, &AdequacyOptions::columns));
   AddFormatFlag(spec, At(adq, &AdequacyOptions::format),
                 {OutputFormat::kTable, OutputFormat::kCsv, OutputFormat::kJson});
+  AddHtmlFlag(flags, At(adq, &AdequacyOptions::html_path));
   flags.Text("uncovered-out", "FILE.geojson",
              "also write the tracts without access of every result as GeoJSON points (tract "
              "centres from the Census file under --data-dir)",

@@ -1,5 +1,6 @@
 // adequacy: AdequacyService.EvaluateAdequacy (commands.h).
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "carereach/v1/adequacy.grpc.pb.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/contracting_commands.h"
 #include "clients/cli/output.h"
 #include "clients/cli/partial_file.h"
 #include "clients/cli/roster_csv.h"
@@ -169,12 +171,37 @@ absl::Status RunAdequacy(const GlobalOptions& global, const AdequacyOptions& opt
   if (uncovered_file != nullptr) {
     RETURN_IF_ERROR(WriteUncovered(report, centres, options.uncovered_out, *uncovered_file, err));
   }
-  return PrintAnswer(
+  RETURN_IF_ERROR(PrintAnswer(
       options.format,
       {.table = [&] { return AdequacyTable(report); },
        .csv = [&] { return AdequacyCsv(report); },
        .json = [&]() -> absl::StatusOr<nlohmann::ordered_json> { return AdequacyJson(report); }},
-      out);
+      out));
+  if (options.html_path.empty()) return absl::OkStatus();
+  // The maps come from MapService, which draws ContractingService's analysis: the same roster
+  // sent inline as one network, with the same options.
+  carereach::v1::AnalyzeAdequacyRequest request;
+  request.set_region(options.region);
+  carereach::v1::NetworkSelection& network = *request.add_networks();
+  network.set_label(std::filesystem::path(options.network_path).filename().string());
+  for (const carereach::v1::NetworkProvider& provider : roster.providers) {
+    *network.add_providers() = provider;
+  }
+  for (const std::string& fips : options.county_fips) request.add_county_fips(fips);
+  for (const std::string& code : options.specialty_codes) request.add_specialty_codes(code);
+  SetTravel(options.travel, request);
+  request.set_standards_set(options.standards);
+  return WriteAdequacyHtml(global, request, AsAnalysisReport(report), /*failing_only=*/false,
+                           options.html_path, err);
+}
+
+carereach::v1::AdequacyReport AsAnalysisReport(const AdequacyReport& report) {
+  carereach::v1::AdequacyReport analysis;
+  for (const carereach::v1::CountySpecialtyResult& result : report.results) {
+    *analysis.add_results()->mutable_result() = result;
+  }
+  *analysis.mutable_summary()->mutable_summary() = report.summary;
+  return analysis;
 }
 
 }  // namespace carereach::cli

@@ -131,34 +131,21 @@ void AddSelectionFlags(FlagSet& flags) {
   flags.SetGroup(first, kSelectionGroup);
 }
 
-// The flags every analysis takes.
-CommandSpec AnalysisSpec(Command command, std::string group, std::string name, std::string synopsis,
-                         std::string summary) {
-  CommandSpec spec;
-  spec.command = command;
-  spec.group = std::move(group);
-  spec.name = std::move(name);
-  spec.synopsis = std::move(synopsis);
-  spec.summary = std::move(summary);
-  FlagSet& flags = spec.flags;
+}  // namespace
+
+void AddAnalysisInputFlags(FlagSet& flags) {
   flags.Text("region", "R", "region name", At(An(), &AnalysisOptions::region));
   AddSelectionFlags(flags);
   AddRosterReadFlags(flags, At(An(), &AnalysisOptions::read));
   AddTravelFlags(flags, At(An(), &AnalysisOptions::travel));
   flags.Codes("specialties", "LIST", "only rows with these specialty codes count, e.g. 040",
               At(An(), &AnalysisOptions::specialty_codes));
-  flags.Switch("save-report", "save the request and the answer as a report (prints its id)",
-               At(An(), &AnalysisOptions::save_report));
-  flags.Text("title", "T", "the saved report's title", At(An(), &AnalysisOptions::title));
-  AddFormatFlag(spec, At(An(), &AnalysisOptions::format),
-                {OutputFormat::kTable, OutputFormat::kCsv, OutputFormat::kJson});
-  return spec;
 }
 
 // What every analysis needs: the region, a consistent travel model and (but for recommend) a
 // network.
-absl::Status ValidateCommon(absl::string_view command, const AnalysisOptions& an,
-                            bool need_network) {
+absl::Status ValidateAnalysisInput(absl::string_view command, const AnalysisOptions& an,
+                                   bool need_network) {
   RETURN_IF_ERROR(UsageErrorIf(an.region.empty(), absl::StrCat(command, ": --region is required")));
   RETURN_IF_ERROR(ValidateTravel(an.travel));
   return UsageErrorIf(
@@ -175,6 +162,27 @@ void AddThresholdFlags(FlagSet& flags, absl::string_view what) {
                 At(An(), &AnalysisOptions::miles));
 }
 
+namespace {
+
+// The flags every analysis takes.
+CommandSpec AnalysisSpec(Command command, std::string group, std::string name, std::string synopsis,
+                         std::string summary) {
+  CommandSpec spec;
+  spec.command = command;
+  spec.group = std::move(group);
+  spec.name = std::move(name);
+  spec.synopsis = std::move(synopsis);
+  spec.summary = std::move(summary);
+  FlagSet& flags = spec.flags;
+  AddAnalysisInputFlags(flags);
+  flags.Switch("save-report", "save the request and the answer as a report (prints its id)",
+               At(An(), &AnalysisOptions::save_report));
+  flags.Text("title", "T", "the saved report's title", At(An(), &AnalysisOptions::title));
+  AddFormatFlag(spec, At(An(), &AnalysisOptions::format),
+                {OutputFormat::kTable, OutputFormat::kCsv, OutputFormat::kJson});
+  return spec;
+}
+
 CommandSpec AnalyzeCoverage() {
   CommandSpec spec = AnalysisSpec(
       Command::kAnalyzeCoverage, "analyze", "coverage",
@@ -184,9 +192,10 @@ CommandSpec AnalyzeCoverage() {
   AddThresholdFlags(spec.flags, "thresholds (at least one of --minutes, --miles)");
   spec.flags.Switch("counties", "table format: add the per-county table",
                     At(An(), &AnalysisOptions::counties));
+  AddHtmlFlag(spec.flags, At(An(), &AnalysisOptions::html_path));
   spec.validate = [](const Invocation& inv) -> absl::Status {
     const AnalysisOptions& an = inv.analysis;
-    RETURN_IF_ERROR(ValidateCommon("analyze coverage", an, true));
+    RETURN_IF_ERROR(ValidateAnalysisInput("analyze coverage", an, true));
     return UsageErrorIf(an.minutes.empty() && an.miles.empty(),
                         "analyze coverage: give at least one threshold with --minutes and/or "
                         "--miles");
@@ -208,8 +217,9 @@ CommandSpec AnalyzeAdequacy() {
                   At(An(), &AnalysisOptions::standards));
   spec.flags.Switch("failing-only", "only the failing results",
                     At(An(), &AnalysisOptions::failing_only));
+  AddHtmlFlag(spec.flags, At(An(), &AnalysisOptions::html_path));
   spec.validate = [](const Invocation& inv) {
-    return ValidateCommon("analyze adequacy", inv.analysis, true);
+    return ValidateAnalysisInput("analyze adequacy", inv.analysis, true);
   };
   spec.run = [](const Invocation& inv, std::ostream& out, std::ostream& err) {
     return RunAnalyzeAdequacy(inv.global, inv.analysis, out, err);
@@ -317,9 +327,10 @@ CommandSpec Recommend() {
       "--target-share, --counties, --specialties) or adequacy (--adequacy-county FIPS "
       "--adequacy-specialty CODE [--standards NAME]).");
   AddRecommendFlags(spec.flags);
+  AddHtmlFlag(spec.flags, At(An(), &AnalysisOptions::html_path));
   spec.validate = [](const Invocation& inv) -> absl::Status {
     const AnalysisOptions& an = inv.analysis;
-    RETURN_IF_ERROR(ValidateCommon("recommend", an, false));
+    RETURN_IF_ERROR(ValidateAnalysisInput("recommend", an, false));
     RETURN_IF_ERROR(UsageErrorIf(!an.candidates,
                                  "recommend: give the candidate pool with --candidates "
                                  "ID[@VERSION], --candidates-roster FILE or "
@@ -347,7 +358,7 @@ CommandSpec AccessRatios() {
                   At(An(), &AnalysisOptions::units_out));
   spec.validate = [](const Invocation& inv) -> absl::Status {
     const AnalysisOptions& an = inv.analysis;
-    RETURN_IF_ERROR(ValidateCommon("access-ratios", an, true));
+    RETURN_IF_ERROR(ValidateAnalysisInput("access-ratios", an, true));
     RETURN_IF_ERROR(
         UsageErrorIf(an.networks.size() > 1,
                      "access-ratios: give one network (one --network, --roster or --facilities)"));

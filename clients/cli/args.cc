@@ -38,6 +38,7 @@ const std::vector<CommandSpec>& AllCommands() {
     AddAdequacyCommands(*commands);
     AddNetworkCommands(*commands);
     AddAnalysisCommands(*commands);
+    AddMapCommands(*commands);
     return commands;
   }();
   return *kCommands;

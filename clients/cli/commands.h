@@ -14,11 +14,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "carereach/v1/access.pb.h"
 #include "carereach/v1/adequacy.pb.h"
+#include "carereach/v1/contracting.pb.h"
 #include "clients/cli/args.h"
 #include "clients/cli/facilities_csv.h"
+#include "clients/cli/output.h"
 #include "clients/cli/rpc_client.h"
 #include "grpcpp/support/status.h"
 
@@ -37,6 +40,14 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 // $CAREREACH_TENANT, $CAREREACH_TLS_CA, $CAREREACH_TLS_CERT, $CAREREACH_TLS_KEY,
 // $CAREREACH_TLS_SERVER_NAME, $CAREREACH_TOKEN, $CAREREACH_TOKEN_FILE (unset: empty).
 Environment ReadEnvironment();
+
+// Reads one facility file, reports it on `err` ("origins: kept 3 of 4 rows of o.csv") and
+// refuses an empty list. `label` is also the request field the list becomes.
+absl::StatusOr<FacilityList> ReadFacilityFile(const std::string& path,
+                                              const FacilityColumnFlags& columns,
+                                              const std::vector<WhereClause>& where,
+                                              absl::string_view where_flag, absl::string_view label,
+                                              std::ostream& err);
 
 // `carereach regions` and `carereach coverage`. Errors are returned, not printed; an RPC error's
 // message starts with its gRPC code name ("NOT_FOUND: unknown region 'mars'").
@@ -59,6 +70,9 @@ absl::Status RunMatrix(const GlobalOptions& global, const MatrixOptions& options
 // are not an error.
 absl::Status RunAdequacy(const GlobalOptions& global, const AdequacyOptions& options,
                          std::ostream& out, std::ostream& err);
+
+// `adequacy`'s report in the shape of analyze adequacy's (one network, no members).
+carereach::v1::AdequacyReport AsAnalysisReport(const AdequacyReport& report);
 
 // The header `adequacy` sends first.
 carereach::v1::AdequacyRequestHeader BuildAdequacyHeader(const AdequacyOptions& options);

@@ -13,6 +13,8 @@
 #include "carereach/v1/contracting.grpc.pb.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/contracting_output.h"
+#include "clients/cli/html_pages.h"
+#include "clients/cli/map_commands.h"
 #include "clients/cli/output.h"
 #include "clients/cli/partial_file.h"
 #include "clients/cli/roster_csv.h"
@@ -50,32 +52,6 @@ class ContractingClient {
   RpcClient rpc_;
   std::unique_ptr<ContractingService::Stub> stub_;
 };
-
-// The analysis' selections as sent, and where their file rows came from.
-struct Selections {
-  std::vector<NetworkSelection> networks;
-  std::vector<SelectionRows> rows;
-
-  // Adds the file lines of every selection to a server error ("networks[i]" paths).
-  absl::Status Annotate(const absl::Status& status, absl::string_view field = "networks") const {
-    std::string message(status.message());
-    for (size_t i = 0; i < rows.size(); ++i) {
-      message = AddSelectionLines(message, absl::StrCat(field, "[", i, "]"), rows[i]);
-    }
-    return absl::Status(status.code(), message);
-  }
-};
-
-absl::StatusOr<Selections> ReadSelections(const AnalysisOptions& options, std::ostream& err) {
-  Selections selections;
-  for (const SelectionFlags& flags : options.networks) {
-    SelectionRows rows;
-    ASSIGN_OR_RETURN(NetworkSelection selection, BuildSelection(flags, options.read, err, &rows));
-    selections.networks.push_back(std::move(selection));
-    selections.rows.push_back(std::move(rows));
-  }
-  return selections;
-}
 
 void ReportSaved(absl::string_view report_id, std::ostream& err) {
   if (report_id.empty()) return;
@@ -125,6 +101,25 @@ absl::StatusOr<NetworkSelection> BuildSelection(const SelectionFlags& flags,
   }
   for (const std::string& id : flags.remove_ids) selection.add_remove_provider_ids(id);
   return selection;
+}
+
+absl::Status Selections::Annotate(const absl::Status& status, absl::string_view field) const {
+  std::string message(status.message());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    message = AddSelectionLines(message, absl::StrCat(field, "[", i, "]"), rows[i]);
+  }
+  return absl::Status(status.code(), message);
+}
+
+absl::StatusOr<Selections> ReadSelections(const AnalysisOptions& options, std::ostream& err) {
+  Selections selections;
+  for (const SelectionFlags& flags : options.networks) {
+    SelectionRows rows;
+    ASSIGN_OR_RETURN(NetworkSelection selection, BuildSelection(flags, options.read, err, &rows));
+    selections.networks.push_back(std::move(selection));
+    selections.rows.push_back(std::move(rows));
+  }
+  return selections;
 }
 
 std::string AddSelectionLines(absl::string_view message, absl::string_view field,
@@ -208,20 +203,35 @@ carereach::v1::ComputeAccessRatiosRequest BuildAccessRatiosRequest(
 absl::Status RunAnalyzeCoverage(const GlobalOptions& global, const AnalysisOptions& options,
                                 std::ostream& out, std::ostream& err) {
   ASSIGN_OR_RETURN(const Selections selections, ReadSelections(options, err));
+  const carereach::v1::AnalyzeCoverageRequest request =
+      BuildAnalyzeCoverageRequest(options, selections.networks);
   ContractingClient client(global);
   carereach::v1::AnalyzeCoverageResponse response;
   if (absl::Status status =
-          client.Call(&ContractingService::Stub::AnalyzeCoverage,
-                      BuildAnalyzeCoverageRequest(options, selections.networks), &response);
+          client.Call(&ContractingService::Stub::AnalyzeCoverage, request, &response);
       !status.ok()) {
     return selections.Annotate(status);
   }
   ReportSaved(response.report_id(), err);
-  return PrintAnswer(options.format,
-                     {.table = [&] { return AnalyzeCoverageTable(response, options.counties); },
-                      .csv = [&] { return AnalyzeCoverageCsv(response); },
-                      .json = JsonOf(response)},
-                     out);
+  RETURN_IF_ERROR(
+      PrintAnswer(options.format,
+                  {.table = [&] { return AnalyzeCoverageTable(response, options.counties); },
+                   .csv = [&] { return AnalyzeCoverageCsv(response); },
+                   .json = JsonOf(response)},
+                  out));
+  if (options.html_path.empty()) return absl::OkStatus();
+  // The map is drawn from the same request, saving nothing.
+  carereach::v1::RenderMapRequest maps;
+  *maps.mutable_coverage() = request;
+  maps.mutable_coverage()->set_save_report(false);
+  maps.mutable_coverage()->clear_report_title();
+  *maps.add_maps() = CoverageMapOptions();
+  return WriteHtmlWithMaps(
+      global, maps,
+      [&](const carereach::v1::RenderMapResponse& drawn) -> absl::StatusOr<HtmlReport> {
+        return CoverageHtml(response, drawn, GeneratedLine(global.command_name));
+      },
+      options.html_path, err);
 }
 
 absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptions& options,
@@ -238,10 +248,10 @@ absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptio
     }
     return absl::OkStatus();
   };
+  const carereach::v1::AnalyzeAdequacyRequest request =
+      BuildAnalyzeAdequacyRequest(options, selections.networks);
   ContractingClient client(global);
-  if (absl::Status status = client.AnalyzeAdequacy(
-          BuildAnalyzeAdequacyRequest(options, selections.networks), on_part);
-      !status.ok()) {
+  if (absl::Status status = client.AnalyzeAdequacy(request, on_part); !status.ok()) {
     return selections.Annotate(status);
   }
   if (!have_summary) {
@@ -249,12 +259,34 @@ absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptio
                                             report.results_size(), " results without a summary"));
   }
   ReportSaved(report.summary().report_id(), err);
-  return PrintAnswer(
+  RETURN_IF_ERROR(PrintAnswer(
       options.format,
       {.table = [&] { return AllianceAdequacyTable(report, options.failing_only); },
        .csv = [&] { return AllianceAdequacyCsv(report, options.failing_only); },
        .json = [&] { return ProtoJson(OrderedAdequacyReport(report, options.failing_only)); }},
-      out);
+      out));
+  if (options.html_path.empty()) return absl::OkStatus();
+  return WriteAdequacyHtml(global, request, report, options.failing_only, options.html_path, err);
+}
+
+absl::Status WriteAdequacyHtml(const GlobalOptions& global,
+                               const carereach::v1::AnalyzeAdequacyRequest& request,
+                               const carereach::v1::AdequacyReport& report, bool failing_only,
+                               const std::string& path, std::ostream& err) {
+  // The maps are drawn from the same request, saving nothing.
+  carereach::v1::RenderMapRequest maps;
+  *maps.mutable_adequacy() = request;
+  maps.mutable_adequacy()->set_save_report(false);
+  maps.mutable_adequacy()->clear_report_title();
+  for (carereach::v1::MapOptions& map : AdequacyMapOptions(report)) {
+    *maps.add_maps() = std::move(map);
+  }
+  return WriteHtmlWithMaps(
+      global, maps,
+      [&](const carereach::v1::RenderMapResponse& drawn) -> absl::StatusOr<HtmlReport> {
+        return AdequacyHtml(report, failing_only, drawn, GeneratedLine(global.command_name));
+      },
+      path, err);
 }
 
 absl::Status RunRecommend(const GlobalOptions& global, const AnalysisOptions& options,
@@ -277,11 +309,18 @@ absl::Status RunRecommend(const GlobalOptions& global, const AnalysisOptions& op
                         AddSelectionLines(annotated.message(), "candidates", candidate_rows));
   }
   ReportSaved(response.report_id(), err);
-  return PrintAnswer(options.format,
-                     {.table = [&] { return RecommendTable(request, response); },
-                      .csv = [&] { return RecommendCsv(response); },
-                      .json = JsonOf(response)},
-                     out);
+  RETURN_IF_ERROR(PrintAnswer(options.format,
+                              {.table = [&] { return RecommendTable(request, response); },
+                               .csv = [&] { return RecommendCsv(response); },
+                               .json = JsonOf(response)},
+                              out));
+  if (options.html_path.empty()) return absl::OkStatus();
+  return WriteHtmlWithMaps(
+      global, carereach::v1::RenderMapRequest(),
+      [&](const carereach::v1::RenderMapResponse&) -> absl::StatusOr<HtmlReport> {
+        return RecommendHtml(request, response, GeneratedLine(global.command_name));
+      },
+      options.html_path, err);
 }
 
 absl::Status RunAccessRatios(const GlobalOptions& global, const AnalysisOptions& options,

@@ -56,6 +56,26 @@ absl::StatusOr<carereach::v1::NetworkSelection> BuildSelection(const SelectionFl
 std::string AddSelectionLines(absl::string_view message, absl::string_view field,
                               const SelectionRows& rows);
 
+// The selections of an analysis as sent, and where their file rows came from.
+struct Selections {
+  std::vector<carereach::v1::NetworkSelection> networks;
+  std::vector<SelectionRows> rows;
+
+  // Adds the file lines of every selection to a server error naming "<field>[i]" rows
+  // ("networks[1].providers[3]"; a map's "coverage.networks[1]...").
+  absl::Status Annotate(const absl::Status& status, absl::string_view field = "networks") const;
+};
+
+// The selections of options.networks, in order (BuildSelection).
+absl::StatusOr<Selections> ReadSelections(const AnalysisOptions& options, std::ostream& err);
+
+// analyze adequacy --html (and adequacy --html): the report of `report`, the answer to
+// `request`, with maps of its failing specialty types drawn from the same request.
+absl::Status WriteAdequacyHtml(const GlobalOptions& global,
+                               const carereach::v1::AnalyzeAdequacyRequest& request,
+                               const carereach::v1::AdequacyReport& report, bool failing_only,
+                               const std::string& path, std::ostream& err);
+
 // The requests, from the options and the selections already built (in --network order).
 carereach::v1::AnalyzeCoverageRequest BuildAnalyzeCoverageRequest(
     const AnalysisOptions& options, const std::vector<carereach::v1::NetworkSelection>& networks);

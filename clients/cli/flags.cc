@@ -22,7 +22,7 @@ namespace carereach::cli {
 namespace {
 
 bool IsGroup(absl::string_view word) {
-  return word == "network" || word == "report" || word == "analyze";
+  return word == "network" || word == "report" || word == "analyze" || word == "map";
 }
 
 // The command named by the first one or two positional arguments; `words` gets how many.

@@ -101,7 +101,7 @@ class FlagSet {
 
 struct CommandSpec {
   Command command = Command::kHelp;
-  // "network", "report" or "analyze" for two-word commands; empty otherwise.
+  // "network", "report", "analyze" or "map" for two-word commands; empty otherwise.
   std::string group;
   std::string name;
   // The names of the positional arguments after the command words ("ID", "FROM", "TO").

@@ -79,14 +79,14 @@ dl.summary, dl.facts { display: grid; grid-template-columns: max-content auto; g
   margin: .6em 0 1em; }
 dt { font-weight: 600; color: #444; }
 dd { margin: 0; }
-table.results { border-collapse: collapse; margin: .8em 0 1.4em; font-size: .92em; max-width: 100%; }
+table.results { border-collapse: collapse; margin: .8em 0 1.4em; font-size: .85em; max-width: 100%; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding: .3em 0; }
-th, td { padding: .3em .7em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+th, td { padding: .3em .5em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
 th { background: #f2f4f7; border-bottom: 2px solid #999; }
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tbody tr:nth-child(even) td { background: #fafafa; }
-tr.fail td { background: #fde0dc; font-weight: 600; }
-tr.fail td:first-child { border-left: 5px solid #c62828; }
+tbody tr.fail td { background: #fde0dc; font-weight: 600; }
+tbody tr.fail td:first-child { border-left: 5px solid #c62828; }
 figure.map { margin: 1em 0; }
 figure.map svg { display: block; box-sizing: border-box; max-width: 100%; height: auto;
   border: 1px solid #ccc; }
@@ -106,8 +106,9 @@ p.generated { color: #666; }
   figure.map { break-inside: avoid; page-break-inside: avoid; }
   figure.map svg { max-width: 100%; height: auto; border: 0; }
   tbody tr:nth-child(even) td { background: none; }
-  tr.fail td { background: #eee; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  tr.fail td:first-child { border-left: 3pt solid #000; }
+  table.results { font-size: 8pt; }
+  tbody tr.fail td { background: #eee; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  tbody tr.fail td:first-child { border-left: 3pt solid #000; }
   section.method, footer.credits { break-inside: avoid; page-break-inside: avoid; }
 }
 )css";

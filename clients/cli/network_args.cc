@@ -149,8 +149,8 @@ CommandSpec ReportSpec(Command command, std::string name, std::vector<std::strin
   spec.summary = std::move(summary);
   AddFormatFlag(spec, At(Of(&Invocation::report), &ReportOptions::format),
                 {OutputFormat::kTable, OutputFormat::kJson});
-  spec.run = [command](const Invocation& inv, std::ostream& out, std::ostream&) {
-    return RunReportCommand(command, inv.global, inv.report, out);
+  spec.run = [command](const Invocation& inv, std::ostream& out, std::ostream& err) {
+    return RunReportCommand(command, inv.global, inv.report, out, err);
   };
   return spec;
 }
@@ -188,6 +188,7 @@ void AddNetworkCommands(std::vector<CommandSpec>& commands) {
     inv.report.report_id = args[0];
     return absl::OkStatus();
   };
+  AddHtmlFlag(report.flags, At(Of(&Invocation::report), &ReportOptions::html_path));
   commands.push_back(std::move(report));
 }
 

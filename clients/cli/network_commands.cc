@@ -19,6 +19,8 @@
 #include "carereach/v1/networks.grpc.pb.h"
 #include "clients/cli/contracting_output.h"
 #include "clients/cli/facilities_csv.h"
+#include "clients/cli/html_pages.h"
+#include "clients/cli/map_commands.h"
 #include "clients/cli/output.h"
 #include "clients/cli/partial_file.h"
 #include "clients/cli/roster_csv.h"
@@ -282,7 +284,7 @@ absl::Status RunNetworkCommand(Command command, const GlobalOptions& global,
 }
 
 absl::Status RunReportCommand(Command command, const GlobalOptions& global,
-                              const ReportOptions& options, std::ostream& out) {
+                              const ReportOptions& options, std::ostream& out, std::ostream& err) {
   NetworkClient client(global);
   if (command == Command::kReportList) {
     carereach::v1::ListReportsRequest request;
@@ -309,9 +311,34 @@ absl::Status RunReportCommand(Command command, const GlobalOptions& global,
   if (options.format == OutputFormat::kTable) {
     ASSIGN_OR_RETURN(table, ReportTable(report));
   }
-  return PrintAnswer(options.format,
-                     {.table = [&] { return table; }, .json = [&] { return ReportJson(report); }},
-                     out);
+  RETURN_IF_ERROR(PrintAnswer(
+      options.format, {.table = [&] { return table; }, .json = [&] { return ReportJson(report); }},
+      out));
+  if (options.html_path.empty()) return absl::OkStatus();
+  return WriteReportHtml(global, report, options.html_path, err);
+}
+
+absl::Status WriteReportHtml(const GlobalOptions& global, const carereach::v1::Report& report,
+                             const std::string& path, std::ostream& err) {
+  // Coverage and adequacy reports get their maps, redrawn from the saved request (map report).
+  carereach::v1::RenderMapRequest maps;
+  if (report.kind() == "coverage" || report.kind() == "adequacy") {
+    ASSIGN_OR_RETURN(maps, ReportMapRequest(report));
+    carereach::v1::AdequacyReport adequacy;
+    if (maps.has_adequacy() && report.result().UnpackTo(&adequacy)) {
+      for (carereach::v1::MapOptions& map : AdequacyMapOptions(adequacy)) {
+        *maps.add_maps() = std::move(map);
+      }
+    } else {
+      *maps.add_maps() = CoverageMapOptions();
+    }
+  }
+  return WriteHtmlWithMaps(
+      global, maps,
+      [&](const carereach::v1::RenderMapResponse& drawn) {
+        return SavedReportHtml(report, drawn, GeneratedLine(global.command_name));
+      },
+      path, err);
 }
 
 }  // namespace carereach::cli

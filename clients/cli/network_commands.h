@@ -22,9 +22,13 @@ namespace carereach::cli {
 absl::Status RunNetworkCommand(Command command, const GlobalOptions& global,
                                const NetworkOptions& options, std::ostream& out, std::ostream& err);
 
-// report list / show.
+// report list / show (show --html: WriteReportHtml).
 absl::Status RunReportCommand(Command command, const GlobalOptions& global,
-                              const ReportOptions& options, std::ostream& out);
+                              const ReportOptions& options, std::ostream& out, std::ostream& err);
+// The HTML report of a saved report; coverage and adequacy reports with their maps, redrawn from
+// the saved request on the network versions it used.
+absl::Status WriteReportHtml(const GlobalOptions& global, const carereach::v1::Report& report,
+                             const std::string& path, std::ostream& err);
 
 // The requests create and import send.
 carereach::v1::CreateNetworkRequest BuildCreateNetworkRequest(

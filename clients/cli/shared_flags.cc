@@ -277,6 +277,13 @@ void AddRosterReadFlags(FlagSet& flags, Field<RosterReadOptions> read) {
   flags.SetGroup(first, kGroup);
 }
 
+void AddHtmlFlag(FlagSet& flags, Field<std::string> path) {
+  flags.Text("html", "FILE.html",
+             "also write the report as one self-contained HTML file (tables, failing rows first, "
+             "maps drawn by the server, method, credits; prints cleanly), via FILE.partial",
+             std::move(path));
+}
+
 void AddFormatFlag(CommandSpec& spec, Field<OutputFormat> format,
                    std::vector<OutputFormat> offered) {
   std::vector<absl::string_view> names;

@@ -37,15 +37,32 @@ void AddRosterColumnFlags(FlagSet& flags, Field<RosterColumnFlags> columns);
 // formats (--roster, --facilities).
 void AddRosterReadFlags(FlagSet& flags, Field<RosterReadOptions> read);
 
+// --html FILE.html: the command also writes its report as one self-contained HTML file.
+void AddHtmlFlag(FlagSet& flags, Field<std::string> path);
+
 // --format with the formats `spec` offers (others are a usage error naming them).
 void AddFormatFlag(CommandSpec& spec, Field<OutputFormat> format,
                    std::vector<OutputFormat> offered);
+
+// The inputs of the ContractingService analyses (analysis_args.cc): --region, the network
+// selections (--network, --roster, --facilities and the flags that follow them), the roster read
+// flags, the travel model and --specialties; ValidateAnalysisInput checks them for `command`.
+void AddAnalysisInputFlags(FlagSet& flags);
+absl::Status ValidateAnalysisInput(absl::string_view command, const AnalysisOptions& an,
+                                   bool need_network);
+// --minutes and --miles of an analysis, described as `what`.
+void AddThresholdFlags(FlagSet& flags, absl::string_view what);
+// The inputs of `isochrone` (access_args.cc): region, facilities, thresholds, drive and
+// column flags (not --out).
+void AddIsochroneInputFlags(FlagSet& flags);
+absl::Status ValidateIsochroneInput(absl::string_view command, const IsochroneOptions& iso);
 
 // The command families, in the order of the usage text.
 void AddAccessCommands(std::vector<CommandSpec>& commands);    // regions coverage isochrone matrix
 void AddAdequacyCommands(std::vector<CommandSpec>& commands);  // adequacy
 void AddNetworkCommands(std::vector<CommandSpec>& commands);   // network ..., report ...
 void AddAnalysisCommands(std::vector<CommandSpec>& commands);  // analyze ..., recommend, ...
+void AddMapCommands(std::vector<CommandSpec>& commands);       // map ...
 
 }  // namespace carereach::cli
 

@@ -2,8 +2,8 @@
 #define CAREREACH_TESTS_CLIENTS_FAKE_SERVICES_H_
 
 // In-process fakes of the carereach gRPC services the CLI tests call (with FakeServerTest of
-// fixtures.h): AccessService, AdequacyService, NetworkService and ContractingService. Each
-// records what it was sent and answers from hand-built messages.
+// fixtures.h): AccessService, AdequacyService, NetworkService, ContractingService and MapService.
+// Each records what it was sent and answers from hand-built messages.
 
 #include <atomic>
 #include <chrono>
@@ -18,6 +18,7 @@
 #include "carereach/v1/access.grpc.pb.h"
 #include "carereach/v1/adequacy.grpc.pb.h"
 #include "carereach/v1/contracting.grpc.pb.h"
+#include "carereach/v1/maps.grpc.pb.h"
 #include "carereach/v1/networks.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "tests/clients/fixtures.h"
@@ -250,6 +251,10 @@ class FakeNetworkService final : public carereach::v1::NetworkService::Service {
                          carereach::v1::Report* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     tenants_.push_back(TenantOf(context));
+    if (!report_.report_id().empty() && request->report_id() == report_.report_id()) {
+      *response = report_;
+      return grpc::Status::OK;
+    }
     if (request->report_id() != "rpt_1") {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, "report 'rpt_x' not found");
     }
@@ -276,6 +281,8 @@ class FakeNetworkService final : public carereach::v1::NetworkService::Service {
   std::vector<carereach::v1::ExportNetworkRequest> exports_;
   std::vector<NetworkProvider> export_rows_;
   int64_t export_claimed_rows_ = 0;
+  // Answered by GetReport for its id (besides the built-in rpt_1).
+  carereach::v1::Report report_;
 };
 
 class FakeContractingService final : public carereach::v1::ContractingService::Service {
@@ -353,6 +360,67 @@ class FakeContractingService final : public carereach::v1::ContractingService::S
   std::vector<carereach::v1::AnalyzeAdequacyRequest> adequacy_;
   std::vector<carereach::v1::RecommendAdditionsRequest> recommend_;
   std::vector<carereach::v1::ComputeAccessRatiosRequest> access_;
+};
+
+// MapService: one map per MapOptions asked (one with the defaults when none), whose image is
+// "<FORMAT> image of <analysis> <width>x<height>" (not a real picture: the CLI only writes the
+// bytes), with a fixed legend, credits and method; include_result answers the analysis from the
+// contracting fakes' messages.
+class FakeMapService final : public carereach::v1::MapService::Service {
+ public:
+  grpc::Status RenderMap(grpc::ServerContext* context,
+                         const carereach::v1::RenderMapRequest* request,
+                         carereach::v1::RenderMapResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    tenants_.push_back(TenantOf(context));
+    requests_.push_back(*request);
+    if (!error_.ok()) return error_;
+    const std::string analysis = request->has_coverage()     ? "coverage"
+                                 : request->has_adequacy()   ? "adequacy"
+                                 : request->has_isochrones() ? "isochrones"
+                                                             : "nothing";
+    std::vector<carereach::v1::MapOptions> asked(request->maps().begin(), request->maps().end());
+    if (asked.empty()) asked.emplace_back();
+    for (const carereach::v1::MapOptions& options : asked) {
+      carereach::v1::RenderedMap* map = response->add_maps();
+      const bool svg = options.format() == carereach::v1::MAP_FORMAT_SVG;
+      map->set_width_px(options.width_px() == 0 ? 1200 : options.width_px());
+      map->set_height_px(options.height_px() == 0 ? 900 : options.height_px());
+      map->set_content_type(svg ? "image/svg+xml" : "image/png");
+      map->set_image(svg ? absl::StrCat("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"",
+                                        map->width_px(), "\" height=\"", map->height_px(),
+                                        "\"><g id=\"units\"><title>", analysis,
+                                        "</title></g></svg>")
+                         : absl::StrCat("PNG image of ", analysis, " ", map->width_px(), "x",
+                                        map->height_px()));
+      map->set_title(options.title().empty() ? absl::StrCat("Map of ", analysis) : options.title());
+      map->set_specialty_code(
+          request->has_adequacy()
+              ? (options.specialty_code().empty() ? std::string("040") : options.specialty_code())
+              : "");
+      for (const char* label : {"\u2264 20 min", "not reached"}) {
+        carereach::v1::LegendEntry* entry = map->add_legend();
+        entry->set_label(label);
+        entry->set_color("#1b9e77");
+      }
+      map->add_credits("Population: U.S. Census Bureau, 2020 Census");
+      map->add_credits("\u00a9 OpenStreetMap contributors");
+      map->set_method("straight-line minutes = miles x 1.3 / 35 x 60");
+      map->set_projection_name("Albers equal-area conic");
+      map->set_render_ms(12.5);
+    }
+    if (request->include_result()) {
+      if (request->has_coverage()) response->mutable_result()->PackFrom(AllianceCoverage());
+      if (request->has_adequacy()) response->mutable_result()->PackFrom(AllianceAdequacy());
+    }
+    response->set_compute_ms(3.25);
+    return grpc::Status::OK;
+  }
+
+  std::mutex mu_;
+  grpc::Status error_ = grpc::Status::OK;
+  std::vector<std::string> tenants_;
+  std::vector<carereach::v1::RenderMapRequest> requests_;
 };
 
 }  // namespace carereach::cli

@@ -104,12 +104,15 @@ class FakeServerTest : public ::testing::Test {
   virtual std::shared_ptr<grpc::ServerCredentials> ServerCredentials() {
     return grpc::InsecureServerCredentials();
   }
+  // Services served beside service_ (e.g. a FakeMapService for --html); owned by the test.
+  virtual std::vector<grpc::Service*> ExtraServices() { return {}; }
 
   void SetUp() override {
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", ServerCredentials(), &port);
     builder.RegisterService(&service_);
+    for (grpc::Service* extra : ExtraServices()) builder.RegisterService(extra);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     address_ = "127.0.0.1:" + std::to_string(port);
