@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -163,6 +165,32 @@ int ChildProcess::Stop(int timeout_seconds) {
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
   return -1;
+}
+
+std::unique_ptr<StartedServer> StartedServer::Start(const std::string& binary,
+                                                    const std::string& dir,
+                                                    const std::vector<std::string>& flags,
+                                                    int wait_seconds) {
+  auto server = std::make_unique<StartedServer>();
+  std::filesystem::create_directories(dir);
+  server->log_path = dir + "/server.log";
+  const std::string port_file = dir + "/port";
+  std::filesystem::remove(port_file);  // an earlier server's
+  std::vector<std::string> argv = {binary, "--listen=127.0.0.1:0", "--port_file=" + port_file};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  server->process = std::make_unique<ChildProcess>(argv, server->log_path);
+  for (int i = 0; i < wait_seconds * 10 && !std::filesystem::exists(port_file); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::string port = Slurp(port_file);
+  port.erase(port.find_last_not_of("\n ") + 1);
+  if (port.empty()) {
+    ADD_FAILURE() << binary << " wrote no port within " << wait_seconds << " s; its log:\n"
+                  << Slurp(server->log_path);
+    return nullptr;
+  }
+  server->address = "127.0.0.1:" + port;
+  return server;
 }
 
 }  // namespace carereach::testing_util

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,20 @@ class ChildProcess {
 
  private:
   pid_t pid_ = -1;
+};
+
+// A server binary started on a free loopback port: `binary --listen=127.0.0.1:0
+// --port_file=DIR/port FLAGS...`, its stderr in DIR/server.log. Start waits up to
+// `wait_seconds` for the port file; on failure it adds a test failure with the log and returns
+// null. The process is stopped (SIGTERM, then SIGKILL) with the object.
+struct StartedServer {
+  std::unique_ptr<ChildProcess> process;
+  std::string address;  // "127.0.0.1:PORT"
+  std::string log_path;
+
+  static std::unique_ptr<StartedServer> Start(const std::string& binary, const std::string& dir,
+                                              const std::vector<std::string>& flags,
+                                              int wait_seconds = 60);
 };
 
 }  // namespace carereach::testing_util

@@ -67,6 +67,8 @@ std::pair<double, double> ExpectedPixel(const v1::RenderedMap& map, double lon, 
 }
 
 using testing_util::Near;
+using testing_util::PixelSpread;
+using testing_util::SpreadOf;
 
 int Brightness(uint32_t argb) {
   return static_cast<int>(((argb >> 16) & 0xFF) + ((argb >> 8) & 0xFF) + (argb & 0xFF));
@@ -199,16 +201,9 @@ TEST_F(MapServerTest, CoveragePngHasTheSizeIsNotBlankAndFacilitiesLandAtTheirPix
   const Image img = DecodePng(map.image());
   ASSERT_EQ(img.width, 900);
   ASSERT_EQ(img.height, 700);
-  double sum = 0, sum_sq = 0;
-  size_t non_white = 0;
-  for (uint32_t px : img.argb) {
-    const double lum = Brightness(px) / 3.0;
-    sum += lum, sum_sq += lum * lum;
-    non_white += (px & 0xFFFFFF) != 0xFFFFFF;
-  }
-  const double n = static_cast<double>(img.argb.size());
-  EXPECT_GT(sum_sq / n - (sum / n) * (sum / n), 100.0);  // luminance variance
-  EXPECT_GT(non_white / n, 0.01);
+  const PixelSpread spread = SpreadOf(img);
+  EXPECT_GT(spread.luminance_variance, 100.0);
+  EXPECT_GT(spread.non_white_share, 0.01);
 
   // Member colours (Okabe-Ito; vermilion is left to "beyond the threshold"): Alpha orange,
   // Beta sky blue, at the pixels computed here from the returned projection and frame.

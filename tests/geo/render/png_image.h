@@ -62,6 +62,28 @@ inline bool Near(uint32_t argb, uint32_t rgb, int tolerance = 12) {
   return true;
 }
 
+// The variance of the pixels' luminance (mean of R, G, B; 0 for a one-colour picture) and the
+// share of pixels that are not white: a picture that shows something has both well above 0.
+struct PixelSpread {
+  double luminance_variance = 0;
+  double non_white_share = 0;
+};
+inline PixelSpread SpreadOf(const Image& img) {
+  PixelSpread spread;
+  if (img.argb.empty()) return spread;
+  double sum = 0, sum_sq = 0;
+  size_t non_white = 0;
+  for (uint32_t px : img.argb) {
+    const double lum = (((px >> 16) & 0xFF) + ((px >> 8) & 0xFF) + (px & 0xFF)) / 3.0;
+    sum += lum, sum_sq += lum * lum;
+    non_white += (px & 0xFFFFFF) != 0xFFFFFF;
+  }
+  const double n = static_cast<double>(img.argb.size());
+  spread.luminance_variance = sum_sq / n - (sum / n) * (sum / n);
+  spread.non_white_share = non_white / n;
+  return spread;
+}
+
 }  // namespace carereach::testing_util
 
 #endif  // CAREREACH_TESTS_GEO_RENDER_PNG_IMAGE_H_
