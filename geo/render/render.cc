@@ -181,8 +181,12 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
   }
   // Bounds in lon/lat of what the map is about: the people and the facilities; the counties only
   // when there are neither (an outline can span an ocean: Honolulu County's reaches ~2,000 km).
+  // Units without residents do not count: Honolulu County's Northwestern Hawaiian Islands tract
+  // (population 0, 1,900 km from O'ahu) would shrink O'ahu to a few pixels.
   Box ll;
-  for (const MapUnit& u : scene.units) ll.Add(u.location.lon, u.location.lat);
+  for (const MapUnit& u : scene.units) {
+    if (u.population > 0) ll.Add(u.location.lon, u.location.lat);
+  }
   for (const MapFacility& f : scene.facilities) ll.Add(f.location.lon, f.location.lat);
   for (const MapIsochrone& iso : scene.isochrones) {
     for (const auto& ring : iso.rings) {
@@ -246,7 +250,9 @@ absl::StatusOr<RenderedMap> RenderMap(const MapScene& scene, const RenderOptions
   RETURN_IF_ERROR(deadline.Check("map projection"));
 
   Box xy;
-  for (const Pixel& p : m.units) xy.Add(p.x, p.y);
+  for (size_t i = 0; i < m.units.size(); ++i) {
+    if (scene.units[i].population > 0) xy.Add(m.units[i].x, m.units[i].y);  // as `ll` above
+  }
   for (const Pixel& p : m.facilities) xy.Add(p.x, p.y);
   for (const auto& rings : m.isochrones) {
     for (const Path& ring : rings) {

@@ -240,6 +240,17 @@ TEST(RenderMapTest, LongMethodAndCreditsWrapToThePictureAndKeepEachCreditWhole) 
   EXPECT_GT(map.frame.panel_height_px, 150);
 }
 
+TEST(RenderMapTest, AnEmptyTractFarAwayDoesNotFrameTheMap) {
+  // Honolulu County's tract 981200: the Northwestern Hawaiian Islands, no residents, ~1,900 km
+  // from O'ahu. The map stays framed on the people and facilities.
+  MapScene scene = DrawnScene();
+  const RenderedMap plain = Rendered(scene, {});
+  scene.units.push_back({{-175.860040, 27.784598}, 0, MapUnit::State::kUnsnapped, 0});
+  const RenderedMap with_empty = Rendered(scene, {});
+  EXPECT_DOUBLE_EQ(with_empty.frame.meters_per_px, plain.frame.meters_per_px);
+  EXPECT_EQ(with_empty.projection, plain.projection);
+}
+
 TEST(RenderMapTest, RefusesBadSizesEmptyScenesAndUnorderedThresholds) {
   RenderOptions small;
   small.width_px = 100;
