@@ -33,11 +33,6 @@ namespace {
 
 using testing_util::DataDir;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 std::string ServerBinary() {
   const char* other = std::getenv("CAREREACH_CANCEL_TEST_SERVER_BIN");
   return other != nullptr && *other != '\0' ? other : CAREREACH_SERVER_BIN;
@@ -45,7 +40,7 @@ std::string ServerBinary() {
 
 // CPU seconds (user + system) the process has used so far.
 double CpuSeconds(pid_t pid) {
-  const std::string stat = ReadAll(absl::StrCat("/proc/", pid, "/stat"));
+  const std::string stat = testing_util::ReadWholeFile(absl::StrCat("/proc/", pid, "/stat"));
   // Fields after the command name (which is in parentheses and may hold spaces): state is
   // field 3, utime field 14, stime field 15.
   std::istringstream rest(stat.substr(stat.rfind(')') + 2));
@@ -81,10 +76,10 @@ struct RunningServer {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (!std::filesystem::exists(port_file)) {
-      ADD_FAILURE() << "no port file: " << ReadAll(s->log_path);
+      ADD_FAILURE() << "no port file: " << testing_util::ReadWholeFile(s->log_path);
       return nullptr;
     }
-    std::string port = ReadAll(port_file);
+    std::string port = testing_util::ReadWholeFile(port_file);
     port.erase(port.find_last_not_of("\n ") + 1);
     s->address = "127.0.0.1:" + port;
     s->stub = v1::AccessService::NewStub(
@@ -104,7 +99,8 @@ struct RunningServer {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    ADD_FAILURE() << "regions or their roads never loaded: " << ReadAll(s->log_path);
+    ADD_FAILURE() << "regions or their roads never loaded: "
+                  << testing_util::ReadWholeFile(s->log_path);
     return nullptr;
   }
 };
@@ -269,11 +265,13 @@ TEST(ShutdownTest, SigtermCancelsRunningCallsAfterTheGraceAndExits) {
   }
   stop.join();
   long_call.join();
-  EXPECT_EQ(exit_code, 0) << ReadAll(server->log_path);
-  EXPECT_LE(took, absl::Seconds(kGraceSeconds + 2)) << ReadAll(server->log_path);
+  EXPECT_EQ(exit_code, 0) << testing_util::ReadWholeFile(server->log_path);
+  EXPECT_LE(took, absl::Seconds(kGraceSeconds + 2))
+      << testing_util::ReadWholeFile(server->log_path);
   // Still running when the grace ran out: cancelled by the server, never answered.
   EXPECT_FALSE(long_status.ok());
-  EXPECT_THAT(ReadAll(server->log_path), testing::HasSubstr("received SIGTERM"));
+  EXPECT_THAT(testing_util::ReadWholeFile(server->log_path),
+              testing::HasSubstr("received SIGTERM"));
 }
 
 }  // namespace

@@ -31,11 +31,6 @@ using testing_util::CommandResult;
 using testing_util::DataDir;
 using testing_util::RunCommand;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 class EndToEndTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -52,8 +47,8 @@ class EndToEndTest : public testing::Test {
     for (int i = 0; i < 600 && !std::filesystem::exists(port_file); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    ASSERT_TRUE(std::filesystem::exists(port_file)) << ReadAll(*log_path_);
-    address_ = new std::string("127.0.0.1:" + ReadAll(port_file).substr(0, 5));
+    ASSERT_TRUE(std::filesystem::exists(port_file)) << testing_util::ReadWholeFile(*log_path_);
+    address_ = new std::string("127.0.0.1:" + testing_util::ReadWholeFile(port_file).substr(0, 5));
     address_->erase(address_->find_last_not_of("\n ") + 1);
   }
   static void TearDownTestSuite() {
@@ -173,7 +168,7 @@ TEST_F(EndToEndTest, HonoluluMinutesWithUnitDetail) {
     EXPECT_EQ(j["results"][k]["covered_population"], expected.by_threshold[k].covered_population);
   }
   const std::vector<std::string> lines =
-      absl::StrSplit(ReadAll(units_csv), '\n', absl::SkipEmpty());
+      absl::StrSplit(testing_util::ReadWholeFile(units_csv), '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 331u);  // header + 330 tracts
   EXPECT_THAT(lines[0], HasSubstr("unit_id"));
 }
@@ -410,8 +405,8 @@ TEST_F(EndToEndTest, MichiganAllianceSeedScenarioMatchesTheLibrary) {
 
 TEST_F(EndToEndTest, ZzGracefulShutdownOnSigterm) {
   EXPECT_EQ(server_->Stop(30), 0);
-  EXPECT_THAT(ReadAll(*log_path_), HasSubstr("received SIGTERM"));
-  EXPECT_THAT(ReadAll(*log_path_), HasSubstr("stopped"));
+  EXPECT_THAT(testing_util::ReadWholeFile(*log_path_), HasSubstr("received SIGTERM"));
+  EXPECT_THAT(testing_util::ReadWholeFile(*log_path_), HasSubstr("stopped"));
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ std::vector<char*> CArgs(const std::vector<std::string>& argv) {
 }
 
 std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -80,6 +80,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
 int ExitCode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
 }  // namespace
+
+std::string ReadWholeFile(const std::string& path) { return Slurp(path); }
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {
   static int counter = 0;

@@ -17,6 +17,9 @@ struct CommandResult {
   std::string err;
 };
 
+// The whole file at `path` as bytes (empty when it cannot be read).
+std::string ReadWholeFile(const std::string& path);
+
 // Runs `argv` to completion, capturing stdout and stderr. Not thread-safe.
 CommandResult RunCommand(const std::vector<std::string>& argv);
 

@@ -33,13 +33,6 @@ using testing_util::CommandResult;
 using testing_util::DataDir;
 using testing_util::RunCommand;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The number of nodes `xpath` selects in the XML (SVG) or HTML document `text`; -1 when it does
 // not parse.
 int CountNodes(const std::string& text, const std::string& xpath, bool html) {
@@ -110,7 +103,7 @@ TEST_F(ReportEndToEndTest, MichiganAdequacyMapIsAPicture) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("(PNG, 1000 x 800 px"));
   EXPECT_THAT(r.out, testing::ContainsRegex("specialty +040"));
-  const testing_util::Image img = testing_util::DecodePng(ReadAll(out));
+  const testing_util::Image img = testing_util::DecodePng(testing_util::ReadWholeFile(out));
   ASSERT_EQ(img.width, 1000);
   ASSERT_EQ(img.height, 800);
   const testing_util::PixelSpread spread = testing_util::SpreadOf(img);
@@ -124,7 +117,7 @@ TEST_F(ReportEndToEndTest, HonoluluDriveCoverageMapIsSvgWithRoadsAndCredits) {
                                       "--minutes", "10,20", "--out", out},
                                      OpenHospitals("HI")));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string svg = ReadAll(out);
+  const std::string svg = testing_util::ReadWholeFile(out);
   EXPECT_EQ(CountNodes(svg, "/svg:svg", false), 1);
   EXPECT_GT(CountNodes(svg, "//svg:g[@id='roads']//svg:path", false), 0);
   EXPECT_THAT(svg, HasSubstr("© OpenStreetMap contributors"));
@@ -138,7 +131,7 @@ TEST_F(ReportEndToEndTest, YubaIsochroneMap) {
       Cli(Concat({"map", "isochrone", "--region", "yuba", "--minutes", "10,20", "--out", out},
                  OpenHospitals("CA")));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const testing_util::Image img = testing_util::DecodePng(ReadAll(out));
+  const testing_util::Image img = testing_util::DecodePng(testing_util::ReadWholeFile(out));
   ASSERT_EQ(img.width, 1200);
   EXPECT_GT(testing_util::SpreadOf(img).luminance_variance, 100.0);
 }
@@ -167,7 +160,7 @@ TEST_F(ReportEndToEndTest, AllianceAdequacyHtmlReportOpensInChromium) {
   ASSERT_GT(failing, 0);
 
   // Self-contained: no fetch of anything.
-  const std::string html = ReadAll(html_path);
+  const std::string html = testing_util::ReadWholeFile(html_path);
   EXPECT_EQ(CountNodes(html, "//*[starts-with(@src, 'http') or starts-with(@href, 'http')]", true),
             0);
   EXPECT_EQ(CountNodes(html, "//script", true), 0);
@@ -175,7 +168,7 @@ TEST_F(ReportEndToEndTest, AllianceAdequacyHtmlReportOpensInChromium) {
   ASSERT_TRUE(testing_util::ChromiumAvailable()) << "chromium is installed by scripts/setup";
   const std::string png = Path("alliance-adequacy.png");
   ASSERT_TRUE(testing_util::ChromiumScreenshot(html_path, png, 1200, 1600, absl::Seconds(90)).ok());
-  const testing_util::Image shot = testing_util::DecodePng(ReadAll(png));
+  const testing_util::Image shot = testing_util::DecodePng(testing_util::ReadWholeFile(png));
   ASSERT_EQ(shot.width, 1200);
   EXPECT_GT(testing_util::SpreadOf(shot).luminance_variance, 100.0);
 
@@ -210,12 +203,12 @@ TEST_F(ReportEndToEndTest, AllianceAdequacyHtmlReportOpensInChromium) {
       Cli({"--tenant", "e2e-html", "map", "report", report_id, "--out", map_path});
   ASSERT_EQ(map.exit_code, 0) << map.err;
   EXPECT_THAT(map.err, HasSubstr("on ascension-mi@1, trinity-mi@1"));
-  EXPECT_EQ(CountNodes(ReadAll(map_path), "/svg:svg", false), 1);
+  EXPECT_EQ(CountNodes(testing_util::ReadWholeFile(map_path), "/svg:svg", false), 1);
   const std::string report_html = Path("saved.html");
   const CommandResult shown =
       Cli({"--tenant", "e2e-html", "report", "show", report_id, "--html", report_html});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
-  const std::string shown_html = ReadAll(report_html);
+  const std::string shown_html = testing_util::ReadWholeFile(report_html);
   EXPECT_THAT(shown_html, HasSubstr(report_id));
   EXPECT_THAT(shown_html, HasSubstr("ascension-mi"));
   EXPECT_EQ(CountNodes(shown_html, "//figure", true), 1);

@@ -44,11 +44,6 @@ constexpr const char* kKinds[] = {"list_regions",
                                   "diff_versions",
                                   "not_found"};
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 class SoakSmokeTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -62,12 +57,12 @@ class SoakSmokeTest : public testing::Test {
                                  "--port_file=" + port_file, "--data_dir=" + DataDir(),
                                  "--state_dir=" + dir_ + "/state"},
         dir_ + "/server.log");
-    for (int i = 0; i < 600 && ReadAll(port_file).empty(); ++i) {
+    for (int i = 0; i < 600 && testing_util::ReadWholeFile(port_file).empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    std::string port = ReadAll(port_file);
+    std::string port = testing_util::ReadWholeFile(port_file);
     port.erase(port.find_last_not_of("\n ") + 1);
-    ASSERT_FALSE(port.empty()) << ReadAll(dir_ + "/server.log");
+    ASSERT_FALSE(port.empty()) << testing_util::ReadWholeFile(dir_ + "/server.log");
     address_ = "127.0.0.1:" + port;
   }
 
@@ -95,7 +90,7 @@ TEST_F(SoakSmokeTest, FiveSecondsOfEveryKindWithoutAnError) {
       RunCommand({CAREREACH_SOAK_BIN, "--target=" + address_, "--data_dir=" + DataDir(),
                   "--duration_seconds=5", "--concurrency=4", "--require_every_kind",
                   "--server_pid=" + std::to_string(server_->pid()), "--max_rss_growth=1000"});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << ReadAll(dir_ + "/server.log");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << testing_util::ReadWholeFile(dir_ + "/server.log");
   EXPECT_THAT(r.out, HasSubstr("\nerrors 0\n")) << r.out;
   EXPECT_THAT(r.out, HasSubstr("RESOURCE_EXHAUSTED (admission control) 0")) << r.out;
   EXPECT_THAT(r.out, HasSubstr("result: PASS")) << r.out;
@@ -110,7 +105,7 @@ TEST_F(SoakSmokeTest, FiveSecondsOfEveryKindWithoutAnError) {
       EXPECT_EQ(row[1], row[0]) << kind << ": every call OK";
     }
   }
-  EXPECT_EQ(server_->Stop(60), 0) << ReadAll(dir_ + "/server.log");
+  EXPECT_EQ(server_->Stop(60), 0) << testing_util::ReadWholeFile(dir_ + "/server.log");
 }
 
 // The generator fails loudly: a call answered with an error makes it report the code and exit 1

@@ -25,11 +25,6 @@ namespace {
 
 const std::string kFixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/server";
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // The fixture server on a free port with its store in `state_dir`; returns its address.
 std::string StartServer(const std::string& dir, const std::string& state_dir,
                         std::unique_ptr<testing_util::ChildProcess>* process) {
@@ -44,7 +39,7 @@ std::string StartServer(const std::string& dir, const std::string& state_dir,
   for (int i = 0; i < 600 && !std::filesystem::exists(port_file); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  std::string port = ReadAll(port_file);
+  std::string port = testing_util::ReadWholeFile(port_file);
   port.erase(port.find_last_not_of("\n ") + 1);
   return "127.0.0.1:" + port;
 }
@@ -117,7 +112,7 @@ TEST(StoreCrashTest, EveryAcknowledgedWriteSurvivesKillNine) {
   server->Kill();  // mid-stream: writes are in flight
   a.join();
   b.join();
-  ASSERT_GE(acknowledged.size(), 60u) << ReadAll(dir + "/server.log");
+  ASSERT_GE(acknowledged.size(), 60u) << testing_util::ReadWholeFile(dir + "/server.log");
 
   const std::string address2 = StartServer(dir, state_dir, &server);
   stub = v1::NetworkService::NewStub(
