@@ -193,11 +193,16 @@ HtmlReport AdequacyHtml(const carereach::v1::AdequacyReport& result, bool failin
     members.tables.push_back(HtmlTableOf("members", MemberAdequacyTable(summary)));
     report.sections.push_back(std::move(members));
   }
-  std::vector<std::string> method;
-  if (!summary.summary().beneficiary_method().empty()) {
-    method.push_back(absl::StrCat("Beneficiaries: ", summary.summary().beneficiary_method()));
+  // The maps' method lines already say how beneficiaries are counted; without a map, the
+  // summary's line says it.
+  std::vector<std::string> method = MapMethods(maps);
+  const std::string& beneficiaries = summary.summary().beneficiary_method();
+  const bool said = std::any_of(method.begin(), method.end(), [&](const std::string& line) {
+    return absl::StrContains(line, beneficiaries);
+  });
+  if (!beneficiaries.empty() && !said) {
+    method.insert(method.begin(), absl::StrCat("Beneficiaries: ", beneficiaries));
   }
-  for (std::string& line : MapMethods(maps)) method.push_back(std::move(line));
   report.method = absl::StrJoin(method, "\n");
   report.credits =
       Credits(maps, IsDrive(summary.summary().mode()), summary.summary().attribution());
