@@ -91,7 +91,7 @@ CommandSpec MapCoverage() {
       "outlines, roads in drive mode. Several NETWORKS draw the alliance, each member's "
       "facilities in its own colour.");
   AddAnalysisInputFlags(spec.flags);
-  AddThresholdFlags(spec.flags, "thresholds, the legend's steps (at least one)");
+  AddThresholdFlags(spec.flags, "thresholds (at least one; the legend's steps),");
   AddPictureFlags(spec.flags, spec.command);
   spec.validate = [](const Invocation& inv) -> absl::Status {
     RETURN_IF_ERROR(ValidateAnalysisInput("map coverage", inv.analysis, true));
