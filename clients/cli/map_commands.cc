@@ -106,7 +106,11 @@ carereach::v1::MapOptions MapOptionsFrom(const MapFlags& map) {
 
 absl::StatusOr<RenderMapResponse> RenderMaps(const GlobalOptions& global,
                                              const RenderMapRequest& request) {
-  RpcClient rpc(global);
+  return RenderMaps(RpcClient(global), request);
+}
+
+absl::StatusOr<RenderMapResponse> RenderMaps(const RpcClient& rpc,
+                                             const RenderMapRequest& request) {
   const std::unique_ptr<MapService::Stub> stub = MapService::NewStub(rpc.channel());
   RenderMapResponse response;
   RETURN_IF_ERROR(rpc.Unary(*stub, &MapService::Stub::RenderMap, request, &response));
@@ -226,9 +230,7 @@ absl::Status RunMapReport(const GlobalOptions& global, const MapFlags& map, std:
         << used.version();
   }
   err << "\n";
-  const std::unique_ptr<MapService::Stub> maps = MapService::NewStub(rpc.channel());
-  RenderMapResponse response;
-  RETURN_IF_ERROR(rpc.Unary(*maps, &MapService::Stub::RenderMap, request, &response));
+  ASSIGN_OR_RETURN(const RenderMapResponse response, RenderMaps(rpc, request));
   return WriteMap(response, map, out);
 }
 

@@ -21,6 +21,7 @@
 #include "carereach/v1/networks.pb.h"
 #include "clients/cli/args.h"
 #include "clients/cli/html_report.h"
+#include "clients/cli/rpc_client.h"
 
 namespace carereach::cli {
 
@@ -40,9 +41,11 @@ absl::StatusOr<carereach::v1::MapFormat> MapFormatOfPath(absl::string_view path)
 // One map's options from the flags (format from --out; 0 sizes take the server's defaults).
 carereach::v1::MapOptions MapOptionsFrom(const MapFlags& map);
 
-// MapService.RenderMap with the CLI's call policy (rpc_client.h).
+// MapService.RenderMap with the CLI's call policy (rpc_client.h), on a new channel or on `rpc`'s.
 absl::StatusOr<carereach::v1::RenderMapResponse> RenderMaps(
     const GlobalOptions& global, const carereach::v1::RenderMapRequest& request);
+absl::StatusOr<carereach::v1::RenderMapResponse> RenderMaps(
+    const RpcClient& rpc, const carereach::v1::RenderMapRequest& request);
 
 // --html: draws the maps of `maps_request` (none when it names no analysis), builds the report
 // from them with `build`, writes it to `path` (via PATH.partial) and says so on `err`.
