@@ -184,8 +184,8 @@ HtmlReport AdequacyHtml(const carereach::v1::AdequacyReport& result, bool failin
   results.paragraphs.push_back(FailingCountLine(result, failing_only));
   results.tables.push_back(HtmlTableOf("Specialty Summary by County (failing first)",
                                        AllianceResultsTable(result, failing_only)));
+  report.sections.push_back(std::move(results));
   AddMapSection(maps, report);
-  report.sections.insert(report.sections.begin(), std::move(results));
   if (IsAlliance(summary)) {
     HtmlSection members;
     members.heading = "Members";
