@@ -220,21 +220,24 @@ absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(
       a, [](absl::string_view m) { LogLine(std::string_view(m.data(), m.size())); });
 }
 
-// The store under --state_dir, or none (null) without one.
-absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& state_dir) {
-  if (state_dir.empty()) return std::unique_ptr<store::Store>();
+// The store at --store, else under --state_dir, or none (null) without either.
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& location,
+                                                        const std::string& state_dir) {
+  if (location.empty() && state_dir.empty()) return std::unique_ptr<store::Store>();
   absl::StatusOr<std::unique_ptr<store::Store>> store =
-      store::Store::Open(state_dir + "/carereach.db");
+      location.empty() ? store::Store::Open(state_dir + "/carereach.db")
+                       : store::Store::OpenLocation(location);
   if (!store.ok()) {
+    const std::string flag = location.empty() ? absl::StrCat("--state_dir ", state_dir) : "--store";
     return absl::Status(store.status().code(),
-                        absl::StrFormat("--state_dir %s: %s", state_dir, store.status().message()));
+                        absl::StrFormat("%s: %s", flag, store.status().message()));
   }
   if (const absl::Status health = (*store)->health(); !health.ok()) {
     Logf("store: %s; NetworkService and ContractingService answer DATA_LOSS (health NOT_SERVING)",
          health.message());
     return store;
   }
-  Logf("store: %s/carereach.db (schema version %d%s)", state_dir, (*store)->schema_version(),
+  Logf("store: %s (schema version %d%s)", (*store)->location(), (*store)->schema_version(),
        (*store)->read_only() ? ", READ-ONLY: writes answer FAILED_PRECONDITION" : "");
   return store;
 }
@@ -322,7 +325,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
       std::make_unique<rpc::AccessServiceImpl>(options.limits, options.max_request_time);
   server->adequacy_service_ = std::make_unique<rpc::AdequacyServiceImpl>(
       options.limits, options.max_roster_rows, options.max_request_time);
-  ASSIGN_OR_RETURN(server->store_, OpenStore(options.state_dir));
+  ASSIGN_OR_RETURN(server->store_, OpenStore(options.store, options.state_dir));
   server->network_service_ = std::make_unique<rpc::NetworkServiceImpl>(
       server->store_.get(), options.max_roster_rows, authenticator);
   server->network_service_->set_max_version_bytes(EffectiveMaxVersionBytes(options));

@@ -76,6 +76,9 @@ class Server {
     // Directory of the embedded store (SQLite file carereach.db: networks and reports). Empty:
     // no store; NetworkService and stored networks answer FAILED_PRECONDITION.
     std::string state_dir;
+    // The store's location, overriding state_dir when set: "sqlite:DIR" or a PostgreSQL URL
+    // ("postgresql://user@host:port/database"), which replicas share (store::Store::OpenLocation).
+    std::string store;
 
     // TLS (1.2 and later, gRPC's default range). The certificate chain and key are PEM files,
     // re-read when they change (gRPC's file-watching certificate provider, every

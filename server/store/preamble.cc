@@ -1,7 +1,5 @@
 #include "server/store/preamble.h"
 
-#include <sqlite3.h>
-
 #include <cmath>
 
 #include "absl/strings/ascii.h"
@@ -10,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/store/sqlite_util.h"
 
 namespace carereach::store::internal {
 namespace {
@@ -22,8 +21,8 @@ absl::Status NetworkNotFound(const std::string& network_id) {
   return absl::NotFoundError(absl::StrCat("network \"", network_id, "\" not found"));
 }
 
-absl::StatusOr<int32_t> LatestVersion(sqlite3* db, int64_t network_key) {
-  sqlite::Statement select(db, "SELECT COALESCE(MAX(version), 0) FROM versions WHERE network = ?1");
+absl::StatusOr<int32_t> LatestVersion(Database* db, int64_t network_key) {
+  Statement select(db, "SELECT COALESCE(MAX(version), 0) FROM versions WHERE network = ?1");
   select.BindAll(network_key);
   RETURN_IF_ERROR(select.Step().status());
   return static_cast<int32_t>(select.Int(0));
@@ -81,18 +80,18 @@ absl::Status ValidateRows(std::span<const ProviderRow> rows) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<LiveNetwork> FindLiveNetwork(sqlite3* db, const std::string& tenant,
+absl::StatusOr<LiveNetwork> FindLiveNetwork(Database* db, const std::string& tenant,
                                             const std::string& network_id) {
-  sqlite::Statement select(db,
-                           "SELECT id FROM networks"
-                           " WHERE tenant = ?1 AND network_id = ?2 AND deleted_at_us IS NULL");
+  Statement select(db,
+                   "SELECT id FROM networks"
+                   " WHERE tenant = ?1 AND network_id = ?2 AND deleted_at_us IS NULL");
   select.BindAll(tenant, network_id);
   ASSIGN_OR_RETURN(const bool found, select.Step());
   if (!found) return NetworkNotFound(network_id);
   return LiveNetwork{.key = select.Int(0), .network_id = network_id};
 }
 
-absl::StatusOr<int32_t> ResolveVersion(sqlite3* db, const LiveNetwork& network, int32_t version,
+absl::StatusOr<int32_t> ResolveVersion(Database* db, const LiveNetwork& network, int32_t version,
                                        const std::string& field) {
   if (version < 0) {
     return absl::InvalidArgumentError(
@@ -120,7 +119,7 @@ absl::Status ReadOnlyError(const std::string& path, absl::string_view detail) {
 absl::Status Diagnose(Connection& c, const absl::Status& status) {
   if (sqlite::IsReadOnlyFault(status)) return ReadOnlyError(c.path, status.message());
   if (!sqlite::IsStorageFault(status)) return status;
-  absl::Status check = sqlite::QuickCheck(c.db);
+  absl::Status check = c.db->CheckIntegrity();
   if (check.ok() && !absl::IsDataLoss(status)) return status;  // an I/O error; the file is sound
   c.health = absl::DataLossError(
       absl::StrCat("the store ", c.path, " is damaged (", status.message(),

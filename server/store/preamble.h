@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -13,10 +14,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "geo/core/status_macros.h"
+#include "server/store/db.h"
 #include "server/store/roster_diff.h"
-#include "server/store/sqlite_util.h"
-
-struct sqlite3;
 
 // Internal to the Store (store.cc, store_reports.cc): the preamble every Store method shares,
 // written once (validate the arguments, take the mutex, open a transaction, find the live
@@ -50,24 +49,25 @@ struct LiveNetwork {
 absl::Status NetworkNotFound(const std::string& network_id);
 
 // NOT_FOUND ("network \"x\" not found") unless the tenant has a live network of that id.
-absl::StatusOr<LiveNetwork> FindLiveNetwork(sqlite3* db, const std::string& tenant,
+absl::StatusOr<LiveNetwork> FindLiveNetwork(Database* db, const std::string& tenant,
                                             const std::string& network_id);
 
 // The network's newest version number; 0 before its first version.
-absl::StatusOr<int32_t> LatestVersion(sqlite3* db, int64_t network_key);
+absl::StatusOr<int32_t> LatestVersion(Database* db, int64_t network_key);
 
 // `version` (0 = the latest) checked against the network's versions; `field` names it in
 // errors. NOT_FOUND when the network has no versions or no such version.
-absl::StatusOr<int32_t> ResolveVersion(sqlite3* db, const LiveNetwork& network, int32_t version,
+absl::StatusOr<int32_t> ResolveVersion(Database* db, const LiveNetwork& network, int32_t version,
                                        const std::string& field);
 
 // ---- The connection and its health.
 
-// The Store's one SQLite connection with what the preamble needs to know about its file.
+// The Store's one database connection with what the preamble needs to know about it.
 struct Connection {
   absl::Mutex mu;
-  sqlite3* db ABSL_PT_GUARDED_BY(mu) = nullptr;  // null once the file was found damaged at open
-  std::string path;                              // the database file, for messages
+  // Null once the database was found damaged at open.
+  std::unique_ptr<Database> db ABSL_PT_GUARDED_BY(mu);
+  std::string path;  // the database file, or the server's address without credentials, for messages
   // SQLite opened the file read-only (the file or its directory is not writable by this
   // process): writes answer FAILED_PRECONDITION without touching it; reads work.
   bool read_only = false;
@@ -81,9 +81,10 @@ struct Connection {
 absl::Status ReadOnlyError(const std::string& path, absl::string_view detail);
 
 // Looks at a failed call's status with the mutex held and no transaction open: a corruption or
-// I/O error runs PRAGMA quick_check, and a failed check (or SQLITE_CORRUPT/NOTADB, which need
-// none) marks the connection damaged for good and answers its DATA_LOSS; SQLITE_READONLY answers
-// FAILED_PRECONDITION naming the file. Anything else is returned unchanged.
+// I/O error of SQLite runs PRAGMA quick_check (Database::CheckIntegrity), and a failed check (or
+// SQLITE_CORRUPT/NOTADB, which need none) marks the connection damaged for good and answers its
+// DATA_LOSS; SQLITE_READONLY answers FAILED_PRECONDITION naming the file. Anything else is returned
+// unchanged.
 absl::Status Diagnose(Connection& connection, const absl::Status& status)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(connection.mu);
 
@@ -95,8 +96,6 @@ const absl::Status& StatusOf(const absl::StatusOr<T>& result) {
   return result.status();
 }
 
-enum class Access { kRead, kWrite };
-
 // Validates the tenant, then reports `checks` (the method's own argument checks, evaluated by
 // the caller), takes the store mutex, refuses the call when the store is damaged (DATA_LOSS) or
 // it is a write to a read-only store (FAILED_PRECONDITION), opens a transaction (a write takes
@@ -105,8 +104,8 @@ enum class Access { kRead, kWrite };
 // Diagnose when it failed.
 template <typename Body>
 auto InTenant(Connection& c, Access access, const std::string& tenant, const absl::Status& checks,
-              Body body) -> std::invoke_result_t<Body&, sqlite3*> {
-  using Result = std::invoke_result_t<Body&, sqlite3*>;
+              Body body) -> std::invoke_result_t<Body&, Database*> {
+  using Result = std::invoke_result_t<Body&, Database*>;
   RETURN_IF_ERROR(ValidateTenant(tenant));
   RETURN_IF_ERROR(checks);
   absl::MutexLock lock(&c.mu);
@@ -115,12 +114,13 @@ auto InTenant(Connection& c, Access access, const std::string& tenant, const abs
     return ReadOnlyError(c.path, "the file or its directory is not writable by the server");
   }
   Result result = [&]() -> Result {
-    sqlite::Transaction txn(c.db);
-    RETURN_IF_ERROR(access == Access::kWrite ? txn.BeginWrite() : txn.BeginRead());
-    Result r = body(c.db);
-    if (r.ok()) RETURN_IF_ERROR(txn.Commit());
+    RETURN_IF_ERROR(c.db->Begin(access));
+    Result r = body(c.db.get());
+    const absl::Status committed = r.ok() ? c.db->Commit() : absl::OkStatus();
+    if (!r.ok() || !committed.ok()) c.db->Rollback();  // leaves the database unchanged
+    if (!committed.ok()) return committed;
     return r;
-  }();  // rolled back here unless committed
+  }();
   if (!result.ok()) return Diagnose(c, StatusOf(result));
   return result;
 }
@@ -130,11 +130,11 @@ auto InTenant(Connection& c, Access access, const std::string& tenant, const abs
 template <typename Body>
 auto InNetwork(Connection& c, Access access, const std::string& tenant,
                const std::string& network_id, const absl::Status& checks, Body body)
-    -> std::invoke_result_t<Body&, sqlite3*, const LiveNetwork&> {
-  using Result = std::invoke_result_t<Body&, sqlite3*, const LiveNetwork&>;
+    -> std::invoke_result_t<Body&, Database*, const LiveNetwork&> {
+  using Result = std::invoke_result_t<Body&, Database*, const LiveNetwork&>;
   return InTenant(
       c, access, tenant, FirstError(ValidateNetworkId(network_id, "network_id"), checks),
-      [&](sqlite3* db) -> Result {
+      [&](Database* db) -> Result {
         ASSIGN_OR_RETURN(const LiveNetwork network, FindLiveNetwork(db, tenant, network_id));
         return body(db, network);
       });

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -187,6 +188,20 @@ std::string Statement::Blob(int column) const {
 
 void Statement::Check(int rc) {
   if (rc != SQLITE_OK) status_ = SqliteStatus(db_, rc);
+}
+
+SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
+
+std::unique_ptr<internal::Query> SqliteDatabase::Prepare(const char* sql) {
+  return std::make_unique<Statement>(db_, sql);
+}
+
+absl::Status SqliteDatabase::Begin(internal::Access access) {
+  return Exec(db_, access == internal::Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+void SqliteDatabase::Rollback() {
+  if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 Transaction::~Transaction() {

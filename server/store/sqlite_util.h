@@ -2,6 +2,7 @@
 #define CAREREACH_SERVER_STORE_SQLITE_UTIL_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -11,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "geo/core/status_macros.h"
+#include "server/store/db.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -41,25 +43,22 @@ absl::Status QuickCheck(sqlite3* db);
 // Runs SQL text that returns no rows (one or more statements).
 absl::Status Exec(sqlite3* db, const char* sql);
 
-// Marks a string to bind as a blob (BindAll binds a plain std::string as text).
-struct AsBlob {
-  const std::string& bytes;
-};
+using AsBlob = internal::AsBlob;
 
 // A prepared statement. Bind failures are remembered and reported by the next Step.
-class Statement {
+class Statement final : public internal::Query {
  public:
   Statement(sqlite3* db, const char* sql);
-  ~Statement();
+  ~Statement() override;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
   // Bound values are not copied: they must outlive the Step calls (SQLITE_STATIC).
-  void BindText(int index, const std::string& value);
+  void BindText(int index, const std::string& value) override;
   // An empty string binds an empty blob, not NULL.
-  void BindBlob(int index, const std::string& value);
-  void BindInt(int index, int64_t value);
-  void BindDouble(int index, double value);
+  void BindBlob(int index, const std::string& value) override;
+  void BindInt(int index, int64_t value) override;
+  void BindDouble(int index, double value) override;
   // Binds `values` to ?1, ?2, ... in order: std::string as text, AsBlob as a blob, integers and
   // doubles as numbers. Strings must be lvalues that outlive the Step calls.
   template <typename... Values>
@@ -72,17 +71,17 @@ class Statement {
   }
 
   // True when a row is available, false when the statement is done.
-  absl::StatusOr<bool> Step();
+  absl::StatusOr<bool> Step() override;
   // Runs a statement that returns no rows.
-  absl::Status Run();
+  absl::Status Run() override;
   // Ready to bind and run again (for inserting many rows with one prepared statement).
-  absl::Status Reset();
+  absl::Status Reset() override;
 
-  int64_t Int(int column) const;
-  double Double(int column) const;
-  bool IsNull(int column) const;
-  std::string Text(int column) const;
-  std::string Blob(int column) const;  // zero-length blobs come back as ""
+  int64_t Int(int column) const override;
+  double Double(int column) const override;
+  bool IsNull(int column) const override;
+  std::string Text(int column) const override;
+  std::string Blob(int column) const override;  // zero-length blobs come back as ""
 
  private:
   void BindValue(int index, const std::string& value) { BindText(index, value); }
@@ -129,6 +128,26 @@ class Transaction {
 
   sqlite3* db_;
   bool open_ = false;
+};
+
+// The Store's Database over one SQLite connection, which it owns (closed by the destructor).
+class SqliteDatabase final : public internal::Database {
+ public:
+  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  ~SqliteDatabase() override;
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+
+  std::unique_ptr<internal::Query> Prepare(const char* sql) override;
+  // Writers take the write lock up front (IMMEDIATE) so that a read never has to be upgraded,
+  // which could fail with SQLITE_BUSY halfway through.
+  absl::Status Begin(internal::Access access) override;
+  absl::Status Commit() override { return Exec(db_, "COMMIT"); }
+  void Rollback() override;
+  absl::Status CheckIntegrity() override { return QuickCheck(db_); }
+
+ private:
+  sqlite3* const db_;
 };
 
 // PRAGMA user_version.

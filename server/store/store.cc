@@ -10,10 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "geo/core/status_macros.h"
+#include "server/store/postgres.h"
 #include "server/store/preamble.h"
 #include "server/store/sqlite_util.h"
 
@@ -24,11 +27,15 @@ namespace internal {
 extern const int kMigrationCount;
 extern const char* const kMigrationFiles[];
 extern const char* const kMigrationSql[];
+extern const int kPgMigrationCount;
+extern const char* const kPgMigrationFiles[];
+extern const char* const kPgMigrationSql[];
 }  // namespace internal
 
 namespace {
 
 using internal::Access;
+using internal::Database;
 using internal::FindLiveNetwork;
 using internal::FirstError;
 using internal::InNetwork;
@@ -38,11 +45,11 @@ using internal::LiveNetwork;
 using internal::NetworkNotFound;
 using internal::NowMicros;
 using internal::Prefixed;
+using internal::ReadAll;
 using internal::ResolveVersion;
+using internal::Statement;
 using internal::ValidateNetworkId;
 using internal::ValidateRows;
-using sqlite::ReadAll;
-using sqlite::Statement;
 
 // ---- Network queries. Each runs inside the caller's transaction with the store mutex held.
 
@@ -67,7 +74,7 @@ NetworkInfo ReadNetworkInfo(const Statement& select) {
   };
 }
 
-absl::StatusOr<NetworkInfo> LoadNetworkInfo(sqlite3* db, const std::string& tenant,
+absl::StatusOr<NetworkInfo> LoadNetworkInfo(Database* db, const std::string& tenant,
                                             const std::string& network_id) {
   const std::string sql = absl::StrCat(kSelectNetworkInfo, " AND n.network_id = ?2");
   Statement select(db, sql.c_str());
@@ -86,7 +93,7 @@ VersionInfo ReadVersionInfo(const Statement& select) {
 }
 
 // ALREADY_EXISTS when the tenant has a live network of that id.
-absl::Status RefuseLiveNetwork(sqlite3* db, const std::string& tenant,
+absl::Status RefuseLiveNetwork(Database* db, const std::string& tenant,
                                const std::string& network_id) {
   const absl::StatusOr<LiveNetwork> existing = FindLiveNetwork(db, tenant, network_id);
   if (existing.ok()) {
@@ -96,16 +103,17 @@ absl::Status RefuseLiveNetwork(sqlite3* db, const std::string& tenant,
 }
 
 // Inserts the network; `*key` (may be null) gets its networks.id.
-absl::StatusOr<NetworkInfo> InsertNetwork(sqlite3* db, const std::string& tenant,
+absl::StatusOr<NetworkInfo> InsertNetwork(Database* db, const std::string& tenant,
                                           const std::string& network_id, const std::string& name,
                                           const std::string& description, int64_t* key = nullptr) {
   const int64_t created_us = NowMicros();
   Statement insert(db,
                    "INSERT INTO networks (tenant, network_id, name, description, created_at_us)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5)");
+                   " VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id");
   insert.BindAll(tenant, network_id, name, description, created_us);
-  RETURN_IF_ERROR(insert.Run());
-  if (key != nullptr) *key = sqlite3_last_insert_rowid(db);
+  ASSIGN_OR_RETURN(const bool inserted, insert.Step());
+  if (!inserted) return absl::InternalError("INSERT INTO networks returned no id");
+  if (key != nullptr) *key = insert.Int(0);
   return NetworkInfo{.network_id = network_id,
                      .name = name,
                      .description = description,
@@ -113,7 +121,7 @@ absl::StatusOr<NetworkInfo> InsertNetwork(sqlite3* db, const std::string& tenant
 }
 
 // Oldest first.
-absl::StatusOr<std::vector<VersionInfo>> LoadVersions(sqlite3* db, int64_t network_key) {
+absl::StatusOr<std::vector<VersionInfo>> LoadVersions(Database* db, int64_t network_key) {
   Statement select(db,
                    "SELECT version, created_at_us, note, provider_count, content_hash"
                    " FROM versions WHERE network = ?1 ORDER BY version");
@@ -121,7 +129,7 @@ absl::StatusOr<std::vector<VersionInfo>> LoadVersions(sqlite3* db, int64_t netwo
   return ReadAll(select, ReadVersionInfo);
 }
 
-absl::Status InsertVersion(sqlite3* db, int64_t network_key, const VersionInfo& info) {
+absl::Status InsertVersion(Database* db, int64_t network_key, const VersionInfo& info) {
   Statement insert(db,
                    "INSERT INTO versions (network, version, created_at_us, note,"
                    " provider_count, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -130,7 +138,7 @@ absl::Status InsertVersion(sqlite3* db, int64_t network_key, const VersionInfo& 
   return insert.Run();
 }
 
-absl::Status InsertRows(sqlite3* db, int64_t network_key, int32_t version,
+absl::Status InsertRows(Database* db, int64_t network_key, int32_t version,
                         std::span<const ProviderRow> rows) {
   Statement insert(db,
                    "INSERT INTO providers (network, version, ordinal, provider_id, name,"
@@ -147,7 +155,7 @@ absl::Status InsertRows(sqlite3* db, int64_t network_key, int32_t version,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<ProviderRow>> LoadRows(sqlite3* db, int64_t network_key,
+absl::StatusOr<std::vector<ProviderRow>> LoadRows(Database* db, int64_t network_key,
                                                   int32_t version) {
   Statement select(db,
                    "SELECT provider_id, name, specialty_code, lon, lat, beds, telehealth, type"
@@ -168,7 +176,7 @@ absl::StatusOr<std::vector<ProviderRow>> LoadRows(sqlite3* db, int64_t network_k
 }
 
 // Saves `rows` as the network's next version (1 for a new network).
-absl::StatusOr<VersionInfo> InsertNextVersion(sqlite3* db, int64_t network_key,
+absl::StatusOr<VersionInfo> InsertNextVersion(Database* db, int64_t network_key,
                                               const std::string& note,
                                               std::span<const ProviderRow> rows,
                                               const std::string& content_hash) {
@@ -209,7 +217,7 @@ Store::Store(std::unique_ptr<internal::Connection> connection, int schema_versio
 
 Store::~Store() {
   absl::MutexLock lock(&connection_->mu);
-  sqlite3_close_v2(connection_->db);  // accepts null
+  connection_->db.reset();
 }
 
 absl::Status Store::health() const {
@@ -218,6 +226,8 @@ absl::Status Store::health() const {
 }
 
 bool Store::read_only() const { return connection_->read_only; }
+
+const std::string& Store::location() const { return connection_->path; }
 
 void Store::OnDamage(std::function<void(const absl::Status&)> listener) {
   absl::MutexLock lock(&connection_->mu);
@@ -279,9 +289,37 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& db_path) {
   }
   {
     absl::MutexLock lock(&connection->mu);
-    connection->db = db;
+    connection->db = std::make_unique<sqlite::SqliteDatabase>(db);
   }
   return std::unique_ptr<Store>(new Store(std::move(connection), *version));
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::OpenPostgres(const std::string& url) {
+  const postgres::Migrations migrations{
+      .files = {internal::kPgMigrationFiles, static_cast<size_t>(internal::kPgMigrationCount)},
+      .sql = {internal::kPgMigrationSql, static_cast<size_t>(internal::kPgMigrationCount)}};
+  int version = 0;
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, postgres::Connect(url, migrations, &version));
+  auto connection = std::make_unique<internal::Connection>();
+  connection->path = postgres::RedactedUrl(url);
+  {
+    absl::MutexLock lock(&connection->mu);
+    connection->db = std::move(db);
+  }
+  return std::unique_ptr<Store>(new Store(std::move(connection), version));
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::OpenLocation(const std::string& location) {
+  if (absl::StartsWith(location, "postgres://") || absl::StartsWith(location, "postgresql://")) {
+    return OpenPostgres(location);
+  }
+  if (absl::StartsWith(location, "sqlite:")) {
+    const std::string dir(absl::StripPrefix(location, "sqlite:"));
+    if (dir.empty()) return absl::InvalidArgumentError("store: \"sqlite:\" needs a directory");
+    return Open((std::filesystem::path(dir) / "carereach.db").string());
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "store: \"", location, "\" is neither sqlite:DIR nor a postgresql:// or postgres:// URL"));
 }
 
 absl::StatusOr<NetworkInfo> Store::CreateNetwork(const std::string& tenant,
@@ -289,7 +327,7 @@ absl::StatusOr<NetworkInfo> Store::CreateNetwork(const std::string& tenant,
                                                  const std::string& name,
                                                  const std::string& description) {
   return InTenant(*connection_, Access::kWrite, tenant, ValidateNetworkId(network_id, "network_id"),
-                  [&](sqlite3* db) -> absl::StatusOr<NetworkInfo> {
+                  [&](Database* db) -> absl::StatusOr<NetworkInfo> {
                     RETURN_IF_ERROR(RefuseLiveNetwork(db, tenant, network_id));
                     return InsertNetwork(db, tenant, network_id, name, description);
                   });
@@ -303,7 +341,7 @@ absl::StatusOr<NetworkInfo> Store::CreateNetworkWithVersion(
   const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
   return InTenant(*connection_, Access::kWrite, tenant,
                   FirstError(ValidateNetworkId(network_id, "network_id"), valid_rows),
-                  [&](sqlite3* db) -> absl::StatusOr<NetworkInfo> {
+                  [&](Database* db) -> absl::StatusOr<NetworkInfo> {
                     RETURN_IF_ERROR(RefuseLiveNetwork(db, tenant, network_id));
                     int64_t key = 0;
                     ASSIGN_OR_RETURN(NetworkInfo network, InsertNetwork(db, tenant, network_id,
@@ -327,7 +365,7 @@ absl::StatusOr<VersionInfo> Store::AddVersionCreatingNetwork(
   return InTenant(
       *connection_, Access::kWrite, tenant,
       FirstError(ValidateNetworkId(network_id, "network_id"), valid_rows),
-      [&](sqlite3* db) -> absl::StatusOr<VersionInfo> {
+      [&](Database* db) -> absl::StatusOr<VersionInfo> {
         absl::StatusOr<LiveNetwork> existing = FindLiveNetwork(db, tenant, network_id);
         int64_t key = 0;
         if (existing.ok()) {
@@ -350,7 +388,7 @@ absl::StatusOr<VersionInfo> Store::AddVersion(const std::string& tenant,
   const absl::Status valid_rows = ValidateRows(rows);
   const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
   return InNetwork(*connection_, Access::kWrite, tenant, network_id, valid_rows,
-                   [&](sqlite3* db, const LiveNetwork& network) {
+                   [&](Database* db, const LiveNetwork& network) {
                      return InsertNextVersion(db, network.key, note, rows, content_hash);
                    });
 }
@@ -358,14 +396,14 @@ absl::StatusOr<VersionInfo> Store::AddVersion(const std::string& tenant,
 absl::StatusOr<NetworkInfo> Store::GetNetwork(const std::string& tenant,
                                               const std::string& network_id) {
   return InTenant(*connection_, Access::kRead, tenant, ValidateNetworkId(network_id, "network_id"),
-                  [&](sqlite3* db) { return LoadNetworkInfo(db, tenant, network_id); });
+                  [&](Database* db) { return LoadNetworkInfo(db, tenant, network_id); });
 }
 
 absl::StatusOr<std::vector<VersionInfo>> Store::ListVersions(const std::string& tenant,
                                                              const std::string& network_id) {
   return InNetwork(
       *connection_, Access::kRead, tenant, network_id, absl::OkStatus(),
-      [](sqlite3* db, const LiveNetwork& network) { return LoadVersions(db, network.key); });
+      [](Database* db, const LiveNetwork& network) { return LoadVersions(db, network.key); });
 }
 
 absl::StatusOr<std::vector<NetworkInfo>> Store::ListNetworks(const std::string& tenant,
@@ -375,7 +413,7 @@ absl::StatusOr<std::vector<NetworkInfo>> Store::ListNetworks(const std::string& 
   const absl::StatusOr<int32_t> limit = EffectivePageSize(page_size);
   return InTenant(
       *connection_, Access::kRead, tenant, limit.status(),
-      [&](sqlite3* db) -> absl::StatusOr<std::vector<NetworkInfo>> {
+      [&](Database* db) -> absl::StatusOr<std::vector<NetworkInfo>> {
         const std::string sql = absl::StrCat(
             kSelectNetworkInfo, " AND n.network_id > ?2 ORDER BY n.network_id LIMIT ?3");
         Statement select(db, sql.c_str());
@@ -395,7 +433,7 @@ absl::StatusOr<std::vector<ProviderRow>> Store::GetProviders(const std::string& 
                                                              int32_t* resolved_version) {
   return InNetwork(
       *connection_, Access::kRead, tenant, network_id, absl::OkStatus(),
-      [&](sqlite3* db, const LiveNetwork& network) -> absl::StatusOr<std::vector<ProviderRow>> {
+      [&](Database* db, const LiveNetwork& network) -> absl::StatusOr<std::vector<ProviderRow>> {
         ASSIGN_OR_RETURN(const int32_t resolved, ResolveVersion(db, network, version, "version"));
         if (resolved_version != nullptr) *resolved_version = resolved;
         return LoadRows(db, network.key, resolved);
@@ -409,7 +447,7 @@ absl::StatusOr<NetworkDiff> Store::DiffVersions(const std::string& tenant,
   ASSIGN_OR_RETURN(
       const Rosters rosters,
       InNetwork(*connection_, Access::kRead, tenant, network_id, absl::OkStatus(),
-                [&](sqlite3* db, const LiveNetwork& network) -> absl::StatusOr<Rosters> {
+                [&](Database* db, const LiveNetwork& network) -> absl::StatusOr<Rosters> {
                   ASSIGN_OR_RETURN(const int32_t from,
                                    ResolveVersion(db, network, from_version, "from_version"));
                   ASSIGN_OR_RETURN(const int32_t to,
@@ -424,7 +462,7 @@ absl::StatusOr<NetworkDiff> Store::DiffVersions(const std::string& tenant,
 
 absl::Status Store::DeleteNetwork(const std::string& tenant, const std::string& network_id) {
   return InNetwork(*connection_, Access::kWrite, tenant, network_id, absl::OkStatus(),
-                   [](sqlite3* db, const LiveNetwork& network) {
+                   [](Database* db, const LiveNetwork& network) {
                      Statement update(db, "UPDATE networks SET deleted_at_us = ?2 WHERE id = ?1");
                      update.BindAll(network.key, NowMicros());
                      return update.Run();

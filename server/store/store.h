@@ -58,7 +58,9 @@ struct ReportRecord {
   std::string summary;       // one line for listings, e.g. "union 20-min share 0.742"
 };
 
-// The embedded SQLite store of provider networks and reports.
+// The store of provider networks and reports: an embedded SQLite file (Open), or a PostgreSQL
+// server shared by replicas (OpenPostgres). The class comment describes SQLite; OpenPostgres says
+// what differs.
 //
 // Every object belongs to a tenant; a call never sees another tenant's objects (they are
 // NOT_FOUND, exactly as if they did not exist). A network is a sequence of immutable versions
@@ -105,6 +107,21 @@ class Store {
   // it, so that a server keeps serving what needs no store.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& db_path);
 
+  // The same store on a PostgreSQL server that several replicas share. `url` is a libpq
+  // connection URI ("postgresql://user@host:port/database?sslmode=verify-full"; a password is
+  // better kept in PGPASSWORD or ~/.pgpass than in the URL). The schema is migrated once, under an
+  // advisory lock, by whichever replica starts first. Every method behaves as on SQLite, with the
+  // same errors, tenant scoping, immutability (the schema's triggers) and soft delete; writes are
+  // serialized across replicas by an advisory lock held for the transaction (Database::Begin), so
+  // concurrent AddVersion calls through different replicas get consecutive versions. A lost
+  // connection is opened again by the next call; while the server cannot be reached, calls answer
+  // UNAVAILABLE. health() stays OK (the server checks its own data); read_only() is false.
+  static absl::StatusOr<std::unique_ptr<Store>> OpenPostgres(const std::string& url);
+
+  // The server's --store flag: "sqlite:DIR" (the file DIR/carereach.db, by Open) or a
+  // "postgresql://" or "postgres://" URL (OpenPostgres). INVALID_ARGUMENT for anything else.
+  static absl::StatusOr<std::unique_ptr<Store>> OpenLocation(const std::string& location);
+
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -112,6 +129,9 @@ class Store {
   // The schema version of the open database (PRAGMA user_version after migrations; 0 when the
   // file was found damaged at open).
   int schema_version() const { return schema_version_; }
+
+  // Where the data is, for logs: the SQLite file, or the PostgreSQL URL without its password.
+  const std::string& location() const;
 
   // OK, or the DATA_LOSS every call answers once the file was found damaged.
   absl::Status health() const;

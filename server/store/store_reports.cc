@@ -1,10 +1,9 @@
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -12,7 +11,6 @@
 #include "geo/core/status_macros.h"
 #include "server/store/paging.h"
 #include "server/store/preamble.h"
-#include "server/store/sqlite_util.h"
 #include "server/store/store.h"
 
 // The Store's saved reports (SaveReport, ListReports, GetReport); see store.h.
@@ -20,16 +18,17 @@ namespace carereach::store {
 namespace {
 
 using internal::Access;
+using internal::Database;
 using internal::FindLiveNetwork;
 using internal::FirstError;
 using internal::InTenant;
 using internal::LiveNetwork;
 using internal::NowMicros;
 using internal::Prefixed;
+using internal::ReadAll;
 using internal::ResolveVersion;
+using internal::Statement;
 using internal::ValidateNetworkId;
-using sqlite::ReadAll;
-using sqlite::Statement;
 
 absl::Status ValidateReport(const ReportRecord& record) {
   if (record.kind.empty()) return absl::InvalidArgumentError("kind: must not be empty");
@@ -42,7 +41,7 @@ absl::Status ValidateReport(const ReportRecord& record) {
 
 // ---- Report queries. Each runs inside the caller's transaction with the store mutex held.
 
-absl::StatusOr<std::vector<NetworkRef>> LoadReportNetworks(sqlite3* db, int64_t report_key) {
+absl::StatusOr<std::vector<NetworkRef>> LoadReportNetworks(Database* db, int64_t report_key) {
   Statement select(db,
                    "SELECT n.network_id, rn.version FROM report_networks rn"
                    " JOIN networks n ON n.id = rn.network"
@@ -55,7 +54,7 @@ absl::StatusOr<std::vector<NetworkRef>> LoadReportNetworks(sqlite3* db, int64_t 
 
 // The keys of the live networks `refs` name, resolving each version 0 to the latest in place.
 // Errors name the ref: "networks[1]: network \"x\" not found".
-absl::StatusOr<std::vector<int64_t>> ResolveReportNetworks(sqlite3* db, const std::string& tenant,
+absl::StatusOr<std::vector<int64_t>> ResolveReportNetworks(Database* db, const std::string& tenant,
                                                            std::vector<NetworkRef>& refs) {
   std::vector<int64_t> keys;
   for (size_t i = 0; i < refs.size(); ++i) {
@@ -71,28 +70,30 @@ absl::StatusOr<std::vector<int64_t>> ResolveReportNetworks(sqlite3* db, const st
   return keys;
 }
 
+// Random, so that ids from replicas sharing one database do not collide (a collision would be
+// refused by the UNIQUE constraint, never overwrite).
 std::string NewReportId() {
-  uint64_t random = 0;
-  sqlite3_randomness(sizeof(random), &random);
-  return absl::StrFormat("rpt_%016x", random);
+  thread_local absl::BitGen random;
+  return absl::StrFormat("rpt_%016x", absl::Uniform<uint64_t>(random));
 }
 
 // Inserts the report row (not its network refs) and returns its key.
-absl::StatusOr<int64_t> InsertReport(sqlite3* db, const std::string& tenant,
+absl::StatusOr<int64_t> InsertReport(Database* db, const std::string& tenant,
                                      const ReportRecord& record) {
   Statement insert(db,
                    "INSERT INTO reports (tenant, report_id, kind, title, created_at_us, region,"
                    " standards_set, mode, request_blob, result_blob, summary)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id");
   insert.BindAll(tenant, record.report_id, record.kind, record.title,
                  absl::ToUnixMicros(record.created), record.region, record.standards_set,
-                 record.mode, sqlite::AsBlob{record.request_blob},
-                 sqlite::AsBlob{record.result_blob}, record.summary);
-  RETURN_IF_ERROR(insert.Run());
-  return sqlite3_last_insert_rowid(db);
+                 record.mode, internal::AsBlob{record.request_blob},
+                 internal::AsBlob{record.result_blob}, record.summary);
+  ASSIGN_OR_RETURN(const bool inserted, insert.Step());
+  if (!inserted) return absl::InternalError("INSERT INTO reports returned no id");
+  return insert.Int(0);
 }
 
-absl::Status InsertReportNetworks(sqlite3* db, int64_t report_key,
+absl::Status InsertReportNetworks(Database* db, int64_t report_key,
                                   const std::vector<int64_t>& network_keys,
                                   const std::vector<NetworkRef>& refs) {
   Statement insert(db,
@@ -111,7 +112,7 @@ struct ReportCursor {
   int64_t created_us = INT64_MAX, key = INT64_MAX;  // the INT64_MAX pair: from the top
 };
 
-absl::StatusOr<ReportCursor> CursorAfter(sqlite3* db, const std::string& tenant,
+absl::StatusOr<ReportCursor> CursorAfter(Database* db, const std::string& tenant,
                                          const std::string& page_after) {
   if (page_after.empty()) return ReportCursor{};
   Statement cursor(db,
@@ -149,7 +150,7 @@ KeyedReport ReadReport(const Statement& row) {
                                             .summary = row.Text(8)}};
 }
 
-absl::StatusOr<std::vector<KeyedReport>> SelectReports(sqlite3* db, const std::string& tenant,
+absl::StatusOr<std::vector<KeyedReport>> SelectReports(Database* db, const std::string& tenant,
                                                        const std::string& network_id_filter,
                                                        const ReportCursor& after, int32_t limit) {
   const std::string sql = absl::StrCat(kSelectReport,
@@ -165,7 +166,7 @@ absl::StatusOr<std::vector<KeyedReport>> SelectReports(sqlite3* db, const std::s
 }
 
 // The full record of `report_id`, blobs and network refs included.
-absl::StatusOr<ReportRecord> LoadReport(sqlite3* db, const std::string& tenant,
+absl::StatusOr<ReportRecord> LoadReport(Database* db, const std::string& tenant,
                                         const std::string& report_id) {
   const std::string sql = absl::StrCat(kSelectReport,
                                        ", r.request_blob, r.result_blob FROM reports r"
@@ -189,7 +190,7 @@ absl::StatusOr<ReportRecord> LoadReport(sqlite3* db, const std::string& tenant,
 absl::StatusOr<ReportRecord> Store::SaveReport(const std::string& tenant, ReportRecord record) {
   return InTenant(
       *connection_, Access::kWrite, tenant, ValidateReport(record),
-      [&](sqlite3* db) -> absl::StatusOr<ReportRecord> {
+      [&](Database* db) -> absl::StatusOr<ReportRecord> {
         ASSIGN_OR_RETURN(const std::vector<int64_t> network_keys,
                          ResolveReportNetworks(db, tenant, record.networks));
         record.report_id = NewReportId();
@@ -212,7 +213,7 @@ absl::StatusOr<std::vector<ReportRecord>> Store::ListReports(const std::string& 
       limit.status());
   return InTenant(
       *connection_, Access::kRead, tenant, checks,
-      [&](sqlite3* db) -> absl::StatusOr<std::vector<ReportRecord>> {
+      [&](Database* db) -> absl::StatusOr<std::vector<ReportRecord>> {
         ASSIGN_OR_RETURN(const ReportCursor after, CursorAfter(db, tenant, page_after));
         // One more than the page tells whether there is a next page.
         ASSIGN_OR_RETURN(std::vector<KeyedReport> page,
@@ -235,7 +236,7 @@ absl::StatusOr<ReportRecord> Store::GetReport(const std::string& tenant,
                                   ? absl::InvalidArgumentError("report_id: must not be empty")
                                   : absl::OkStatus();
   return InTenant(*connection_, Access::kRead, tenant, checks,
-                  [&](sqlite3* db) { return LoadReport(db, tenant, report_id); });
+                  [&](Database* db) { return LoadReport(db, tenant, report_id); });
 }
 
 }  // namespace carereach::store

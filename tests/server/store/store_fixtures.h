@@ -2,7 +2,8 @@
 #define CAREREACH_TESTS_SERVER_STORE_STORE_FIXTURES_H_
 
 // Shared by the tests of server/store: sample rosters, a raw second connection to the database
-// file, and the StoreTest fixture (a fresh database in a temporary directory).
+// file, and the StoreTest fixture: a fresh database of each engine in turn (a SQLite file in a
+// temporary directory, a scratch database on the tests' PostgreSQL server).
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -21,6 +22,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "server/store/store.h"
+#include "tests/postgres/scratch_database.h"
 
 namespace carereach::store {
 
@@ -101,23 +103,48 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
-class StoreTest : public ::testing::Test {
+enum class Engine { kSqlite, kPostgres };
+
+inline std::string EngineName(const ::testing::TestParamInfo<Engine>& info) {
+  return info.param == Engine::kSqlite ? "Sqlite" : "Postgres";
+}
+
+// Instantiated for both engines (INSTANTIATE_TEST_SUITE_P in store_test.cc): the whole store
+// suite runs on SQLite and on PostgreSQL.
+class StoreTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
     std::string pattern = (std::filesystem::temp_directory_path() / "store_test_XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
     path_ = (std::filesystem::path(dir_) / "db" / "carereach.db").string();
+    if (GetParam() == Engine::kPostgres) {
+      postgres_ = std::make_unique<testing_util::ScratchDatabase>();
+      ASSERT_FALSE(HasFailure());
+    }
     Reopen();
   }
   void TearDown() override {
     store_.reset();
+    postgres_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
+  // Another Store on the same database: another connection, as another replica (or process)
+  // would have.
+  absl::StatusOr<std::unique_ptr<Store>> OpenAnother() const {
+    return GetParam() == Engine::kPostgres ? Store::OpenPostgres(postgres_->url())
+                                           : Store::Open(path_);
+  }
+  // The first column of the first row of `sql`, read under the Store through a connection of
+  // its own.
+  std::string RawQueryText(const std::string& sql) {
+    if (GetParam() == Engine::kPostgres) return testing_util::QueryText(postgres_->url(), sql);
+    return RawDb(path_).QueryText(sql);
+  }
   void Reopen() {
     store_.reset();
-    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenAnother();
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
@@ -141,9 +168,13 @@ class StoreTest : public ::testing::Test {
   }
 
   std::string dir_;
-  std::string path_;
+  std::string path_;                                         // the SQLite file (Engine::kSqlite)
+  std::unique_ptr<testing_util::ScratchDatabase> postgres_;  // Engine::kPostgres
   std::unique_ptr<Store> store_;
 };
+
+// The tests of what only SQLite has: a file, its damage, its permissions, its triggers' syntax.
+class SqliteStoreTest : public StoreTest {};
 
 // Now, at the microsecond precision the store keeps.
 inline absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }

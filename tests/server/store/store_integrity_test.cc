@@ -47,7 +47,7 @@ std::vector<ProviderRow> RosterWithBoom() {
   return rows;
 }
 
-TEST_F(StoreTest, AFailureBetweenNetworkAndFirstVersionLeavesNoNetwork) {
+TEST_P(SqliteStoreTest, AFailureBetweenNetworkAndFirstVersionLeavesNoNetwork) {
   RawDb raw(path_);
   ASSERT_EQ(raw.Exec(kInjectFailure), SQLITE_OK);
 
@@ -109,10 +109,11 @@ TEST_F(StoreTest, AFailureBetweenNetworkAndFirstVersionLeavesNoNetwork) {
 }
 
 // 8 writers import a roster into the same new id with create-if-missing, half through a second
-// connection to the file (as a second process would: SQLite's write lock serializes them), 20
-// rounds: each round exactly one creates it (version 1), the others append 2..8, no errors.
-TEST_F(StoreTest, ConcurrentCreateIfMissingOneCreatesTheOthersAppend) {
-  absl::StatusOr<std::unique_ptr<Store>> second = Store::Open(path_);
+// connection to the database (as a second process or replica would: SQLite's write lock, or the
+// PostgreSQL store's advisory write lock, serializes them), 20 rounds: each round exactly one
+// creates it (version 1), the others append 2..8, no errors and no lost write.
+TEST_P(StoreTest, ConcurrentCreateIfMissingOneCreatesTheOthersAppend) {
+  absl::StatusOr<std::unique_ptr<Store>> second = OpenAnother();
   ASSERT_TRUE(second.ok()) << second.status();
   constexpr int kWriters = 8, kRounds = 20;
   for (int round = 0; round < kRounds; ++round) {
@@ -191,7 +192,7 @@ void FillAndClose(Store& store, std::unique_ptr<Store>& holder) {
   holder.reset();
 }
 
-TEST_F(StoreTest, ADamagedFileOpensWithHealthDataLossAndEveryCallAnswersIt) {
+TEST_P(SqliteStoreTest, ADamagedFileOpensWithHealthDataLossAndEveryCallAnswersIt) {
   FillAndClose(store(), store_);
   ASSERT_FALSE(std::filesystem::exists(path_ + "-wal"));
   DamagePages(path_);
@@ -212,7 +213,7 @@ TEST_F(StoreTest, ADamagedFileOpensWithHealthDataLossAndEveryCallAnswersIt) {
               StatusIs(absl::StatusCode::kDataLoss, _));
 }
 
-TEST_F(StoreTest, AFileThatIsNotADatabaseOpensWithHealthDataLoss) {
+TEST_P(SqliteStoreTest, AFileThatIsNotADatabaseOpensWithHealthDataLoss) {
   const std::string junk = dir_ + "/junk.db";
   {
     std::ofstream file(junk, std::ios::binary);
@@ -228,7 +229,7 @@ TEST_F(StoreTest, AFileThatIsNotADatabaseOpensWithHealthDataLoss) {
 // Damage that appears while the store is open is found by the first call that meets it: the
 // health turns DATA_LOSS, the listener hears of it once, and later calls answer DATA_LOSS
 // without touching the file.
-TEST_F(StoreTest, DamageFoundByACallTurnsTheHealthAndTellsTheListenerOnce) {
+TEST_P(SqliteStoreTest, DamageFoundByACallTurnsTheHealthAndTellsTheListenerOnce) {
   FillAndClose(store(), store_);
   Reopen();
   std::vector<std::string> heard;
@@ -298,7 +299,7 @@ bool ReadsWorkWritesAreFailedPreconditionNamingTheFile(const std::string& path) 
   return ok;
 }
 
-TEST_F(StoreTest, AReadOnlyFileServesReadsAndRefusesWritesNamingTheFile) {
+TEST_P(SqliteStoreTest, AReadOnlyFileServesReadsAndRefusesWritesNamingTheFile) {
   FillAndClose(store(), store_);
   // The directories can be entered and the directory of the file written (SQLite may create its
   // -wal and -shm files there); the file itself is read-only.
@@ -314,7 +315,7 @@ TEST_F(StoreTest, AReadOnlyFileServesReadsAndRefusesWritesNamingTheFile) {
   EXPECT_EQ(store().GetNetwork(kTenant, "net0")->version_count, 1);
 }
 
-TEST_F(StoreTest, AReadOnlyDirectoryServesReadsAndRefusesWritesNamingTheFile) {
+TEST_P(SqliteStoreTest, AReadOnlyDirectoryServesReadsAndRefusesWritesNamingTheFile) {
   FillAndClose(store(), store_);
   const std::string db_dir = std::filesystem::path(path_).parent_path().string();
   ASSERT_EQ(chmod(dir_.c_str(), 0755), 0);

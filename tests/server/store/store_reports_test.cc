@@ -21,7 +21,7 @@ using ::testing::MatchesRegex;
 
 // ---- Reports
 
-TEST_F(StoreTest, ReportsRoundTripWithBinaryBlobs) {
+TEST_P(StoreTest, ReportsRoundTripWithBinaryBlobs) {
   MakeNetwork("a", {RosterOne()});
   MakeNetwork("b", {RosterOne(), RosterTwo()});
   const std::string request("\x00\x01req\x00\xff", 7);
@@ -70,7 +70,7 @@ TEST_F(StoreTest, ReportsRoundTripWithBinaryBlobs) {
   EXPECT_THAT(store().GetReport(kTenant, bare->report_id)->networks, IsEmpty());
 }
 
-TEST_F(StoreTest, SaveReportValidatesAndWritesNothingOnError) {
+TEST_P(StoreTest, SaveReportValidatesAndWritesNothingOnError) {
   MakeNetwork("a", {RosterOne()});
   EXPECT_THAT(store().SaveReport(kTenant, ReportRecord{.title = "no kind"}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kind: must not be empty")));
@@ -88,7 +88,7 @@ TEST_F(StoreTest, SaveReportValidatesAndWritesNothingOnError) {
                        HasSubstr("report \"rpt_0000000000000000\" not found")));
 }
 
-TEST_F(StoreTest, ListReportsNewestFirstWithPagingAndNetworkFilter) {
+TEST_P(StoreTest, ListReportsNewestFirstWithPagingAndNetworkFilter) {
   MakeNetwork("a", {RosterOne()});
   MakeNetwork("b", {RosterTwo()});
   std::vector<std::string> ids;

@@ -34,7 +34,7 @@ using ::testing::SizeIs;
 
 // ---- Opening and migrations
 
-TEST_F(StoreTest, OpenCreatesParentDirectoryAndAppliesTheMigrations) {
+TEST_P(SqliteStoreTest, OpenCreatesParentDirectoryAndAppliesTheMigrations) {
   EXPECT_TRUE(std::filesystem::is_regular_file(path_));
   EXPECT_EQ(store().schema_version(), 1);
   RawDb raw(path_);
@@ -46,7 +46,7 @@ TEST_F(StoreTest, OpenCreatesParentDirectoryAndAppliesTheMigrations) {
             "5");
 }
 
-TEST_F(StoreTest, ReopeningAppliesNoMigrationTwice) {
+TEST_P(StoreTest, ReopeningAppliesNoMigrationTwice) {
   ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
   Reopen();
   Reopen();
@@ -54,7 +54,7 @@ TEST_F(StoreTest, ReopeningAppliesNoMigrationTwice) {
   EXPECT_TRUE(store().GetNetwork(kTenant, "net").ok());
 }
 
-TEST_F(StoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
+TEST_P(SqliteStoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
   const std::string newer = dir_ + "/newer.db";
   {
     RawDb raw(newer);
@@ -68,7 +68,7 @@ TEST_F(StoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "delete");  // not switched to WAL
 }
 
-TEST_F(StoreTest, RefusesAFileThatIsNotADatabase) {
+TEST_P(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
   const std::string junk = dir_ + "/junk.db";
   {
     std::FILE* file = std::fopen(junk.c_str(), "w");
@@ -87,7 +87,7 @@ TEST_F(StoreTest, RefusesAFileThatIsNotADatabase) {
 
 // ---- Networks and versions
 
-TEST_F(StoreTest, CreateNetworkStartsWithoutVersions) {
+TEST_P(StoreTest, CreateNetworkStartsWithoutVersions) {
   const absl::Time before = NowMicros();
   absl::StatusOr<NetworkInfo> created =
       store().CreateNetwork(kTenant, "oahu-hmo", "O'ahu HMO", "2026 filing");
@@ -116,14 +116,14 @@ TEST_F(StoreTest, CreateNetworkStartsWithoutVersions) {
       StatusIs(absl::StatusCode::kNotFound, HasSubstr("network \"oahu-hmo\" has no versions yet")));
 }
 
-TEST_F(StoreTest, CreatingALiveNetworkTwiceIsAlreadyExists) {
+TEST_P(StoreTest, CreatingALiveNetworkTwiceIsAlreadyExists) {
   ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "first", "").ok());
   EXPECT_THAT(store().CreateNetwork(kTenant, "net", "second", ""),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("network \"net\" already")));
   EXPECT_EQ(store().GetNetwork(kTenant, "net")->name, "first");
 }
 
-TEST_F(StoreTest, NetworkIdsAndTenantsAreValidated) {
+TEST_P(StoreTest, NetworkIdsAndTenantsAreValidated) {
   const std::string longest(64, 'x');
   for (const std::string& good : {longest, std::string("A-z_0.9"), std::string("1")}) {
     EXPECT_TRUE(store().CreateNetwork(kTenant, good, "", "").ok()) << good;
@@ -149,7 +149,7 @@ TEST_F(StoreTest, NetworkIdsAndTenantsAreValidated) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("tenant: must not be empty")));
 }
 
-TEST_F(StoreTest, VersionsAreNumberedFromOneAndRoundTripExactly) {
+TEST_P(StoreTest, VersionsAreNumberedFromOneAndRoundTripExactly) {
   ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "Net", "").ok());
   const std::vector<ProviderRow> one = RosterOne(), two = RosterTwo();
   const absl::Time before = NowMicros();
@@ -208,7 +208,7 @@ TEST_F(StoreTest, VersionsAreNumberedFromOneAndRoundTripExactly) {
   EXPECT_EQ(info->latest_provider_count, 0);
 }
 
-TEST_F(StoreTest, MissingVersionsAndNetworksAreNotFound) {
+TEST_P(StoreTest, MissingVersionsAndNetworksAreNotFound) {
   MakeNetwork("net", {RosterOne(), RosterTwo()});
   EXPECT_THAT(store().GetProviders(kTenant, "net", 7, nullptr),
               StatusIs(absl::StatusCode::kNotFound,
@@ -223,7 +223,7 @@ TEST_F(StoreTest, MissingVersionsAndNetworksAreNotFound) {
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("has no version 3 (latest 2)")));
 }
 
-TEST_F(StoreTest, InvalidRowsAreRefusedAndNothingIsWritten) {
+TEST_P(StoreTest, InvalidRowsAreRefusedAndNothingIsWritten) {
   ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
   std::vector<ProviderRow> rows = RosterOne();
   rows[1].lat = 91;
@@ -241,7 +241,7 @@ TEST_F(StoreTest, InvalidRowsAreRefusedAndNothingIsWritten) {
   EXPECT_EQ(store().GetNetwork(kTenant, "net")->version_count, 0);
 }
 
-TEST_F(StoreTest, ContentHashDependsOnTheRowsOnly) {
+TEST_P(StoreTest, ContentHashDependsOnTheRowsOnly) {
   ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
   ASSERT_TRUE(store().CreateNetwork(kTenant, "other", "", "").ok());
   const std::string h1 = store().AddVersion(kTenant, "net", "a", RosterOne())->content_hash;
@@ -275,7 +275,7 @@ TEST_F(StoreTest, ContentHashDependsOnTheRowsOnly) {
   EXPECT_NE(store().AddVersion(kTenant, "net", "", retyped)->content_hash, h1);
 }
 
-TEST_F(StoreTest, AddVersionNeverChangesEarlierVersions) {
+TEST_P(StoreTest, AddVersionNeverChangesEarlierVersions) {
   MakeNetwork("net", {RosterOne()});
   const std::vector<VersionInfo> before = *store().ListVersions(kTenant, "net");
   for (int i = 0; i < 4; ++i) {
@@ -292,7 +292,7 @@ TEST_F(StoreTest, AddVersionNeverChangesEarlierVersions) {
   EXPECT_EQ(Providers("net", 4)[0].beds, 102);
 }
 
-TEST_F(StoreTest, HistoryCannotBeRewrittenEvenThroughAnotherConnection) {
+TEST_P(SqliteStoreTest, HistoryCannotBeRewrittenEvenThroughAnotherConnection) {
   MakeNetwork("net", {RosterOne()});
   ReportRecord report{.kind = "coverage", .networks = {{"net", 1}}, .result_blob = "r"};
   const std::string report_id = store().SaveReport(kTenant, report)->report_id;
@@ -326,7 +326,7 @@ TEST_F(StoreTest, HistoryCannotBeRewrittenEvenThroughAnotherConnection) {
   EXPECT_EQ(store().GetReport(kTenant, report_id)->result_blob, "r");
 }
 
-TEST_F(StoreTest, ListNetworksPagesInIdOrder) {
+TEST_P(StoreTest, ListNetworksPagesInIdOrder) {
   for (const char* id : {"d", "b", "e", "a", "c", "gone"}) {
     ASSERT_TRUE(store().CreateNetwork(kTenant, id, "", "").ok());
   }
@@ -360,7 +360,7 @@ TEST_F(StoreTest, ListNetworksPagesInIdOrder) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size: must be >= 0")));
 }
 
-TEST_F(StoreTest, DeletedNetworkDisappearsAndItsIdCanBeReused) {
+TEST_P(StoreTest, DeletedNetworkDisappearsAndItsIdCanBeReused) {
   MakeNetwork("net", {RosterOne()});
   absl::StatusOr<ReportRecord> report =
       store().SaveReport(kTenant, ReportRecord{.kind = "coverage", .networks = {{"net", 1}}});
@@ -389,11 +389,10 @@ TEST_F(StoreTest, DeletedNetworkDisappearsAndItsIdCanBeReused) {
   absl::StatusOr<ReportRecord> kept = store().GetReport(kTenant, report->report_id);
   ASSERT_TRUE(kept.ok()) << kept.status();
   EXPECT_THAT(kept->networks, ElementsAre(NetworkRef{"net", 1}));
-  RawDb raw(path_);
-  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM providers"), "5");  // 3 old + 2 new
+  EXPECT_EQ(RawQueryText("SELECT COUNT(*) FROM providers"), "5");  // 3 old + 2 new
 }
 
-TEST_F(StoreTest, TenantsNeverSeeEachOthersObjects) {
+TEST_P(StoreTest, TenantsNeverSeeEachOthersObjects) {
   MakeNetwork("net", {RosterOne(), RosterTwo()});
   absl::StatusOr<ReportRecord> report = store().SaveReport(
       kTenant, ReportRecord{.kind = "coverage", .networks = {{"net", 2}}, .result_blob = "a"});
@@ -428,7 +427,7 @@ TEST_F(StoreTest, TenantsNeverSeeEachOthersObjects) {
   EXPECT_THAT(*store().ListReports(kTenant, "", 10, "", nullptr), SizeIs(1));
 }
 
-TEST_F(StoreTest, DiffVersionsComparesStoredRosters) {
+TEST_P(StoreTest, DiffVersionsComparesStoredRosters) {
   MakeNetwork("net", {RosterOne(), RosterTwo()});
   absl::StatusOr<NetworkDiff> diff = store().DiffVersions(kTenant, "net", 1, 0);
   ASSERT_TRUE(diff.ok()) << diff.status();
@@ -447,7 +446,7 @@ TEST_F(StoreTest, DiffVersionsComparesStoredRosters) {
 
 // ---- Durability and concurrency
 
-TEST_F(StoreTest, EverythingSurvivesCloseAndReopen) {
+TEST_P(StoreTest, EverythingSurvivesCloseAndReopen) {
   MakeNetwork("net", {RosterOne(), RosterTwo()});
   const std::vector<VersionInfo> versions = *store().ListVersions(kTenant, "net");
   const ReportRecord saved =
@@ -468,7 +467,7 @@ TEST_F(StoreTest, EverythingSurvivesCloseAndReopen) {
 }
 
 // An acknowledged write is on disk, not in a buffer of the process: kill -9 right after it.
-TEST_F(StoreTest, AcknowledgedWritesSurviveKillDashNine) {
+TEST_P(StoreTest, AcknowledgedWritesSurviveKillDashNine) {
   store_.reset();
   int pipe_fds[2];
   ASSERT_EQ(pipe(pipe_fds), 0);
@@ -476,7 +475,7 @@ TEST_F(StoreTest, AcknowledgedWritesSurviveKillDashNine) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     close(pipe_fds[0]);
-    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenAnother();
     bool ok = store.ok() && (*store)->CreateNetwork(kTenant, "net", "", "").ok() &&
               (*store)->AddVersion(kTenant, "net", "", RosterOne()).ok();
     const char byte = ok ? '1' : '0';
@@ -496,7 +495,7 @@ TEST_F(StoreTest, AcknowledgedWritesSurviveKillDashNine) {
   EXPECT_EQ(Providers("net", 1), RosterOne());
 }
 
-TEST_F(StoreTest, ConcurrentWritersGetDistinctConsecutiveVersions) {
+TEST_P(StoreTest, ConcurrentWritersGetDistinctConsecutiveVersions) {
   constexpr int kThreads = 4, kPerThread = 25;
   ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
   std::vector<std::vector<int32_t>> assigned(kThreads);
@@ -536,6 +535,10 @@ TEST_F(StoreTest, ConcurrentWritersGetDistinctConsecutiveVersions) {
   ASSERT_THAT(versions, SizeIs(kThreads * kPerThread));
   EXPECT_EQ(versions.back().version, kThreads * kPerThread);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, SqliteStoreTest, ::testing::Values(Engine::kSqlite), EngineName);
 
 }  // namespace
 }  // namespace carereach::store

@@ -1,0 +1,187 @@
+// What only the PostgreSQL store has (the rest of the store suite runs on both engines, see
+// StoreTest): replicas migrating together, its own schema version check, its append-only
+// triggers, a server that cannot be reached or closes the connection, and the --store location.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "server/store/store.h"
+#include "tests/postgres/scratch_database.h"
+#include "tests/server/store/store_fixtures.h"
+#include "tests/status_matchers.h"
+
+namespace carereach::store {
+namespace {
+
+using ::carereach::testing_util::QueryText;
+using ::carereach::testing_util::RunSql;
+using ::carereach::testing_util::ScratchDatabase;
+using ::carereach::testing_util::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
+  ScratchDatabase database;
+  constexpr int kReplicas = 6;
+  std::vector<absl::StatusOr<std::unique_ptr<Store>>> opened;
+  for (int r = 0; r < kReplicas; ++r) opened.emplace_back(absl::UnknownError("not run"));
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int r = 0; r < kReplicas; ++r) {
+    threads.emplace_back([&, r] {
+      ++ready;
+      while (ready.load() < kReplicas) std::this_thread::yield();
+      opened[r] = Store::OpenPostgres(database.url());
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int r = 0; r < kReplicas; ++r) {
+    ASSERT_TRUE(opened[r].ok()) << "replica " << r << ": " << opened[r].status();
+    EXPECT_EQ((*opened[r])->schema_version(), 1);
+  }
+  EXPECT_EQ(
+      QueryText(database.url(), "SELECT COUNT(*) || '/' || MAX(version) FROM carereach_schema"),
+      "1/1");
+  EXPECT_EQ(QueryText(database.url(),
+                      "SELECT COUNT(*) FROM information_schema.tables WHERE table_name IN"
+                      " ('networks', 'versions', 'providers', 'reports', 'report_networks')"),
+            "5");
+  // What one replica writes, another reads.
+  ASSERT_TRUE((*opened[0])
+                  ->CreateNetworkWithVersion(kTenant, "net", "", "", "", RosterOne(), nullptr)
+                  .ok());
+  EXPECT_EQ((*opened[5])->GetProviders(kTenant, "net", 0, nullptr).value(), RosterOne());
+}
+
+TEST(PostgresStoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
+  ScratchDatabase database;
+  ASSERT_EQ(RunSql(database.url(),
+                   "CREATE TABLE carereach_schema (version INTEGER NOT NULL);"
+                   " INSERT INTO carereach_schema VALUES (999)"),
+            "");
+  EXPECT_THAT(Store::OpenPostgres(database.url()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("schema version 999 is newer than this build supports (1)")));
+  EXPECT_EQ(QueryText(database.url(), "SELECT MAX(version) FROM carereach_schema"), "999");
+  EXPECT_EQ(
+      QueryText(database.url(),
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'networks'"),
+      "0");
+}
+
+TEST(PostgresStoreTest, HistoryCannotBeRewrittenEvenThroughAnotherConnection) {
+  ScratchDatabase database;
+  std::unique_ptr<Store> store = Store::OpenPostgres(database.url()).value();
+  ASSERT_TRUE(
+      store->CreateNetworkWithVersion(kTenant, "net", "", "", "", RosterOne(), nullptr).ok());
+  ReportRecord report{.kind = "coverage", .networks = {{"net", 1}}, .result_blob = "r"};
+  const std::string report_id = store->SaveReport(kTenant, report)->report_id;
+  const std::vector<std::pair<std::string, std::string>> attempts = {
+      {"UPDATE versions SET note = 'rewritten'", "network versions are immutable"},
+      {"UPDATE providers SET name = 'rewritten'", "network versions are immutable"},
+      {"DELETE FROM providers", "network versions are immutable"},
+      {"DELETE FROM versions", "network versions are immutable"},
+      {"TRUNCATE providers", "network versions are immutable"},
+      {"UPDATE reports SET result_blob = '\\x00'", "reports are immutable"},
+      {"DELETE FROM reports", "reports are immutable"},
+      {"TRUNCATE reports CASCADE", "reports are immutable"},
+      {"UPDATE report_networks SET version = 2", "reports are immutable"},
+      {"DELETE FROM networks", "networks are soft-deleted"},
+      {"TRUNCATE networks CASCADE", "networks are soft-deleted"},
+      {"UPDATE networks SET network_id = 'stolen'", "a network's identity is immutable"},
+      {"UPDATE networks SET tenant = 'tenant-b'", "a network's identity is immutable"},
+  };
+  for (const auto& [sql, expected] : attempts) {
+    EXPECT_THAT(RunSql(database.url(), sql), HasSubstr(expected)) << sql;
+  }
+  ASSERT_TRUE(store->DeleteNetwork(kTenant, "net").ok());
+  EXPECT_THAT(RunSql(database.url(), "UPDATE networks SET deleted_at_us = NULL"),
+              HasSubstr("a deleted network stays deleted"));
+  EXPECT_EQ(QueryText(database.url(), "SELECT name FROM providers ORDER BY ordinal LIMIT 1"),
+            "Queen's Medical Center");
+  EXPECT_EQ(QueryText(database.url(), "SELECT COUNT(*) FROM providers"), "3");
+  EXPECT_EQ(store->GetReport(kTenant, report_id)->result_blob, "r");
+}
+
+// A failure after the network row was inserted, before its first version is complete: the
+// transaction leaves nothing (as SqliteStoreTest.AFailureBetweenNetworkAndFirstVersion...).
+TEST(PostgresStoreTest, AFailureBetweenNetworkAndFirstVersionLeavesNoNetwork) {
+  ScratchDatabase database;
+  std::unique_ptr<Store> store = Store::OpenPostgres(database.url()).value();
+  ASSERT_EQ(RunSql(database.url(),
+                   "CREATE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS $$"
+                   " BEGIN IF NEW.provider_id = 'boom' THEN RAISE EXCEPTION 'injected failure';"
+                   " END IF; RETURN NEW; END $$;"
+                   " CREATE TRIGGER inject_failure BEFORE INSERT ON providers"
+                   " FOR EACH ROW EXECUTE FUNCTION inject_failure()"),
+            "");
+  std::vector<ProviderRow> rows = RosterOne();
+  rows.push_back(Row("boom", "040", -157.9, 21.4));
+  EXPECT_THAT(store->CreateNetworkWithVersion(kTenant, "net", "", "", "", rows, nullptr),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("injected failure")));
+  EXPECT_THAT(store->GetNetwork(kTenant, "net"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("net")));
+  EXPECT_EQ(QueryText(database.url(), "SELECT COUNT(*) FROM networks"), "0");
+  EXPECT_EQ(QueryText(database.url(), "SELECT COUNT(*) FROM providers"), "0");
+  // The store goes on working after the failed transaction.
+  EXPECT_TRUE(
+      store->CreateNetworkWithVersion(kTenant, "net", "", "", "", RosterOne(), nullptr).ok());
+}
+
+TEST(PostgresStoreTest, AnUnreachableServerIsUnavailableWithoutShowingThePassword) {
+  // Port 1 on loopback: nothing listens there.
+  const absl::StatusOr<std::unique_ptr<Store>> store =
+      Store::OpenPostgres("postgresql://carereach:s3cret-pw@127.0.0.1:1/carereach");
+  EXPECT_THAT(store, StatusIs(absl::StatusCode::kUnavailable,
+                              HasSubstr("postgresql://carereach@127.0.0.1:1/carereach")));
+  EXPECT_THAT(store.status().message(), Not(HasSubstr("s3cret-pw")));
+}
+
+TEST(PostgresStoreTest, AConnectionTheServerClosedIsOpenedAgainByTheNextCall) {
+  ScratchDatabase database;
+  std::unique_ptr<Store> store = Store::OpenPostgres(database.url()).value();
+  ASSERT_TRUE(
+      store->CreateNetworkWithVersion(kTenant, "net", "", "", "", RosterOne(), nullptr).ok());
+  // As a server restart or an idle timeout would: the server ends the store's session.
+  ASSERT_EQ(QueryText(testing_util::TestPostgresUrl(),
+                      absl::StrCat("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                   " WHERE datname = '",
+                                   database.name(), "'")),
+            "1");
+  EXPECT_EQ(store->GetProviders(kTenant, "net", 0, nullptr).value(), RosterOne());
+  EXPECT_EQ(store->AddVersion(kTenant, "net", "", RosterTwo())->version, 2);
+}
+
+TEST(PostgresStoreTest, OpenLocationTakesSqliteDirectoriesAndPostgresUrls) {
+  ScratchDatabase database;
+  ASSERT_TRUE(Store::OpenLocation(database.url()).ok());
+  const std::string postgres_scheme =
+      "postgres://" + database.url().substr(strlen("postgresql://"));
+  ASSERT_TRUE(Store::OpenLocation(postgres_scheme).ok()) << postgres_scheme;
+
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / absl::StrCat("open_location_", getpid())).string();
+  {
+    absl::StatusOr<std::unique_ptr<Store>> sqlite = Store::OpenLocation("sqlite:" + dir);
+    ASSERT_TRUE(sqlite.ok()) << sqlite.status();
+    EXPECT_TRUE(std::filesystem::is_regular_file(dir + "/carereach.db"));
+  }
+  std::filesystem::remove_all(dir);
+  EXPECT_THAT(Store::OpenLocation("sqlite:"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a directory")));
+  EXPECT_THAT(Store::OpenLocation("mysql://db/carereach"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("neither sqlite:DIR nor a postgresql://")));
+}
+
+}  // namespace
+}  // namespace carereach::store
