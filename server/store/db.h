@@ -84,7 +84,12 @@ class Statement {
   // doubles as numbers.
   template <typename... Values>
   void BindAll(Values&&... values) {
-    int index = 0;
+    BindAllFrom(1, values...);
+  }
+  // The same from ?first on (the values of one row of a multi-row INSERT).
+  template <typename... Values>
+  void BindAllFrom(int first, Values&&... values) {
+    int index = first - 1;
     (BindValue(++index, values), ...);
   }
 

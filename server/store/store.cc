@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -138,19 +140,45 @@ absl::Status InsertVersion(Database* db, int64_t network_key, const VersionInfo&
   return insert.Run();
 }
 
+// Rows go in batches of up to kRowsPerInsert per INSERT statement: one round trip per batch to a
+// PostgreSQL server instead of one per row (bench/store_bench.cc; docs/BENCHMARKS.md), and
+// fewer statement steps on SQLite.
+constexpr size_t kRowsPerInsert = 256;
+constexpr int kProviderColumns = 11;  // 256 x 11 parameters: within both engines' limits
+
+std::string InsertRowsSql(size_t rows) {
+  std::string sql =
+      "INSERT INTO providers (network, version, ordinal, provider_id, name, specialty_code, lon,"
+      " lat, beds, telehealth, type) VALUES ";
+  for (size_t r = 0; r < rows; ++r) {
+    absl::StrAppend(&sql, r == 0 ? "(" : ", (");
+    for (int c = 1; c <= kProviderColumns; ++c) {
+      absl::StrAppend(&sql, c == 1 ? "?" : ", ?", r * kProviderColumns + c);
+    }
+    sql.push_back(')');
+  }
+  return sql;
+}
+
 absl::Status InsertRows(Database* db, int64_t network_key, int32_t version,
                         std::span<const ProviderRow> rows) {
-  Statement insert(db,
-                   "INSERT INTO providers (network, version, ordinal, provider_id, name,"
-                   " specialty_code, lon, lat, beds, telehealth, type)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const ProviderRow& row = rows[i];
-    RETURN_IF_ERROR(insert.Reset());
-    insert.BindAll(network_key, version, static_cast<int64_t>(i), row.id, row.name,
-                   row.specialty_code, row.lon, row.lat, row.beds, row.telehealth ? 1 : 0,
-                   row.type);
-    RETURN_IF_ERROR(insert.Run());
+  std::optional<Statement> insert;
+  size_t prepared_rows = 0;
+  for (size_t start = 0; start < rows.size(); start += kRowsPerInsert) {
+    const size_t count = std::min(kRowsPerInsert, rows.size() - start);
+    if (count != prepared_rows) {
+      insert.emplace(db, InsertRowsSql(count).c_str());
+      prepared_rows = count;
+    } else {
+      RETURN_IF_ERROR(insert->Reset());
+    }
+    for (size_t r = 0; r < count; ++r) {
+      const ProviderRow& row = rows[start + r];
+      insert->BindAllFrom(static_cast<int>(r) * kProviderColumns + 1, network_key, version,
+                          static_cast<int64_t>(start + r), row.id, row.name, row.specialty_code,
+                          row.lon, row.lat, row.beds, row.telehealth ? 1 : 0, row.type);
+    }
+    RETURN_IF_ERROR(insert->Run());
   }
   return absl::OkStatus();
 }

@@ -208,6 +208,23 @@ TEST_P(StoreTest, VersionsAreNumberedFromOneAndRoundTripExactly) {
   EXPECT_EQ(info->latest_provider_count, 0);
 }
 
+// Rows are inserted 256 to a statement: rosters of a batch and one more, and of two and a part,
+// come back whole and in order.
+TEST_P(StoreTest, LargeRostersRoundTripAcrossInsertBatches) {
+  for (const int size : {255, 256, 257, 600}) {
+    std::vector<ProviderRow> rows;
+    for (int i = 0; i < size; ++i) {
+      rows.push_back(Row(absl::StrCat("p", i), i % 2 == 0 ? "040" : "001", -157.8 + i * 1e-7,
+                         21.3 - i * 1e-9, absl::StrCat("name ", i, " é"), i * 0.5, i % 3 == 0,
+                         i % 5 == 0 ? "" : "GENERAL ACUTE CARE"));
+    }
+    const std::string id = absl::StrCat("big-", size);
+    ASSERT_TRUE(store().CreateNetworkWithVersion(kTenant, id, "", "", "", rows, nullptr).ok());
+    EXPECT_EQ(Providers(id, 1), rows) << size;
+    EXPECT_EQ(store().GetNetwork(kTenant, id)->latest_provider_count, size);
+  }
+}
+
 TEST_P(StoreTest, MissingVersionsAndNetworksAreNotFound) {
   MakeNetwork("net", {RosterOne(), RosterTwo()});
   EXPECT_THAT(store().GetProviders(kTenant, "net", 7, nullptr),
