@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -131,12 +132,14 @@ absl::StatusOr<std::vector<VersionInfo>> LoadVersions(Database* db, int64_t netw
   return ReadAll(select, ReadVersionInfo);
 }
 
-absl::Status InsertVersion(Database* db, int64_t network_key, const VersionInfo& info) {
+absl::Status InsertVersion(Database* db, int64_t network_key, const VersionInfo& info,
+                           const std::string& request_id) {
   Statement insert(db,
                    "INSERT INTO versions (network, version, created_at_us, note,"
-                   " provider_count, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                   " provider_count, content_hash, request_id)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, ''))");
   insert.BindAll(network_key, info.version, absl::ToUnixMicros(info.created), info.note,
-                 info.provider_count, info.content_hash);
+                 info.provider_count, info.content_hash, request_id);
   return insert.Run();
 }
 
@@ -203,18 +206,44 @@ absl::StatusOr<std::vector<ProviderRow>> LoadRows(Database* db, int64_t network_
   });
 }
 
-// Saves `rows` as the network's next version (1 for a new network).
-absl::StatusOr<VersionInfo> InsertNextVersion(Database* db, int64_t network_key,
-                                              const std::string& note,
-                                              std::span<const ProviderRow> rows,
-                                              const std::string& content_hash) {
+// The version of the network that a write with `request_id` made, if any (never for an empty
+// id). ALREADY_EXISTS when that write had other rows than `content_hash` says: a request id
+// names one write.
+absl::StatusOr<std::optional<VersionInfo>> FindRequest(Database* db, int64_t network_key,
+                                                       const std::string& request_id,
+                                                       const std::string& content_hash) {
+  if (request_id.empty()) return std::nullopt;
+  Statement select(db,
+                   "SELECT version, created_at_us, note, provider_count, content_hash"
+                   " FROM versions WHERE network = ?1 AND request_id = ?2");
+  select.BindAll(network_key, request_id);
+  ASSIGN_OR_RETURN(const bool found, select.Step());
+  if (!found) return std::nullopt;
+  VersionInfo info = ReadVersionInfo(select);
+  if (info.content_hash != content_hash) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "request id \"", absl::CHexEscape(request_id), "\" already made version ", info.version,
+        " with other rows; a request id names one write (send a new one for a new write)"));
+  }
+  return info;
+}
+
+// Saves `rows` as the network's next version (1 for a new network), or returns the version a
+// write with the same request id already made (`*replayed` then true; may be null).
+absl::StatusOr<VersionInfo> InsertNextVersion(
+    Database* db, int64_t network_key, const std::string& note, std::span<const ProviderRow> rows,
+    const std::string& content_hash, const std::string& request_id, bool* replayed = nullptr) {
+  ASSIGN_OR_RETURN(const std::optional<VersionInfo> earlier,
+                   FindRequest(db, network_key, request_id, content_hash));
+  if (replayed != nullptr) *replayed = earlier.has_value();
+  if (earlier.has_value()) return *earlier;
   ASSIGN_OR_RETURN(const int32_t latest, LatestVersion(db, network_key));
   const VersionInfo info{.version = latest + 1,
                          .created = absl::FromUnixMicros(NowMicros()),
                          .note = note,
                          .provider_count = static_cast<int64_t>(rows.size()),
                          .content_hash = content_hash};
-  RETURN_IF_ERROR(InsertVersion(db, network_key, info));
+  RETURN_IF_ERROR(InsertVersion(db, network_key, info, request_id));
   RETURN_IF_ERROR(InsertRows(db, network_key, info.version, rows));
   return info;
 }
@@ -364,30 +393,41 @@ absl::StatusOr<NetworkInfo> Store::CreateNetwork(const std::string& tenant,
 absl::StatusOr<NetworkInfo> Store::CreateNetworkWithVersion(
     const std::string& tenant, const std::string& network_id, const std::string& name,
     const std::string& description, const std::string& note, std::span<const ProviderRow> rows,
-    VersionInfo* version) {
+    VersionInfo* version, const std::string& request_id) {
   const absl::Status valid_rows = ValidateRows(rows);
   const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
-  return InTenant(*connection_, Access::kWrite, tenant,
-                  FirstError(ValidateNetworkId(network_id, "network_id"), valid_rows),
-                  [&](Database* db) -> absl::StatusOr<NetworkInfo> {
-                    RETURN_IF_ERROR(RefuseLiveNetwork(db, tenant, network_id));
-                    int64_t key = 0;
-                    ASSIGN_OR_RETURN(NetworkInfo network, InsertNetwork(db, tenant, network_id,
-                                                                        name, description, &key));
-                    ASSIGN_OR_RETURN(const VersionInfo info,
-                                     InsertNextVersion(db, key, note, rows, content_hash));
-                    network.latest_version = info.version;
-                    network.version_count = 1;
-                    network.latest_provider_count = info.provider_count;
-                    if (version != nullptr) *version = info;
-                    return network;
-                  });
+  return InTenant(
+      *connection_, Access::kWrite, tenant,
+      FirstError(ValidateNetworkId(network_id, "network_id"), valid_rows),
+      [&](Database* db) -> absl::StatusOr<NetworkInfo> {
+        // The same creation retried (its first answer lost) finds what it made.
+        if (const absl::StatusOr<LiveNetwork> existing = FindLiveNetwork(db, tenant, network_id);
+            existing.ok()) {
+          ASSIGN_OR_RETURN(const std::optional<VersionInfo> earlier,
+                           FindRequest(db, existing->key, request_id, content_hash));
+          if (earlier.has_value() && earlier->version == 1) {
+            if (version != nullptr) *version = *earlier;
+            return LoadNetworkInfo(db, tenant, network_id);
+          }
+        }
+        RETURN_IF_ERROR(RefuseLiveNetwork(db, tenant, network_id));
+        int64_t key = 0;
+        ASSIGN_OR_RETURN(NetworkInfo network,
+                         InsertNetwork(db, tenant, network_id, name, description, &key));
+        ASSIGN_OR_RETURN(const VersionInfo info,
+                         InsertNextVersion(db, key, note, rows, content_hash, request_id));
+        network.latest_version = info.version;
+        network.version_count = 1;
+        network.latest_provider_count = info.provider_count;
+        if (version != nullptr) *version = info;
+        return network;
+      });
 }
 
 absl::StatusOr<VersionInfo> Store::AddVersionCreatingNetwork(
     const std::string& tenant, const std::string& network_id, const std::string& name,
     const std::string& description, const std::string& note, std::span<const ProviderRow> rows,
-    bool* created) {
+    bool* created, const std::string& request_id) {
   const absl::Status valid_rows = ValidateRows(rows);
   const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
   return InTenant(
@@ -403,7 +443,8 @@ absl::StatusOr<VersionInfo> Store::AddVersionCreatingNetwork(
         } else {
           return existing.status();
         }
-        ASSIGN_OR_RETURN(VersionInfo info, InsertNextVersion(db, key, note, rows, content_hash));
+        ASSIGN_OR_RETURN(VersionInfo info,
+                         InsertNextVersion(db, key, note, rows, content_hash, request_id));
         if (created != nullptr) *created = !existing.ok();
         return info;
       });
@@ -412,12 +453,14 @@ absl::StatusOr<VersionInfo> Store::AddVersionCreatingNetwork(
 absl::StatusOr<VersionInfo> Store::AddVersion(const std::string& tenant,
                                               const std::string& network_id,
                                               const std::string& note,
-                                              std::span<const ProviderRow> rows) {
+                                              std::span<const ProviderRow> rows,
+                                              const std::string& request_id) {
   const absl::Status valid_rows = ValidateRows(rows);
   const std::string content_hash = valid_rows.ok() ? ContentHash(rows) : "";
   return InNetwork(*connection_, Access::kWrite, tenant, network_id, valid_rows,
                    [&](Database* db, const LiveNetwork& network) {
-                     return InsertNextVersion(db, network.key, note, rows, content_hash);
+                     return InsertNextVersion(db, network.key, note, rows, content_hash,
+                                              request_id);
                    });
 }
 

@@ -147,26 +147,34 @@ class Store {
                                             const std::string& network_id, const std::string& name,
                                             const std::string& description);
 
+  // Request ids: the three methods that write a version take the request id of the write (the
+  // caller's x-request-id; empty: none). A write retried with the same id and the same rows, after
+  // its first answer was lost (a replica killed after committing, a dropped connection), answers
+  // what the first attempt made instead of writing again: the same version, or for
+  // CreateNetworkWithVersion the network it created. The same id with other rows is
+  // ALREADY_EXISTS. An id is remembered per network, for as long as the version it made.
+
   // CreateNetwork and AddVersion of `rows` as version 1, in one transaction: both or nothing.
   // `*version` (may be null) is set to the version's info; the NetworkInfo returned includes it.
   absl::StatusOr<NetworkInfo> CreateNetworkWithVersion(
       const std::string& tenant, const std::string& network_id, const std::string& name,
       const std::string& description, const std::string& note, std::span<const ProviderRow> rows,
-      VersionInfo* version);
+      VersionInfo* version, const std::string& request_id = "");
 
   // AddVersion, creating the network first (with `name` and `description`) when the tenant has no
   // live network of this id, in the same transaction. `*created` (may be null) says whether it
   // was created by this call (then the version is 1).
+  // A retried write that finds its version answers *created false.
   absl::StatusOr<VersionInfo> AddVersionCreatingNetwork(
       const std::string& tenant, const std::string& network_id, const std::string& name,
       const std::string& description, const std::string& note, std::span<const ProviderRow> rows,
-      bool* created);
+      bool* created, const std::string& request_id = "");
 
   // Saves `rows` as version latest+1. NOT_FOUND when there is no such live network;
   // INVALID_ARGUMENT ("rows[3].lat: ...") for non-finite or out-of-range lon/lat/beds.
   absl::StatusOr<VersionInfo> AddVersion(const std::string& tenant, const std::string& network_id,
-                                         const std::string& note,
-                                         std::span<const ProviderRow> rows);
+                                         const std::string& note, std::span<const ProviderRow> rows,
+                                         const std::string& request_id = "");
 
   absl::StatusOr<NetworkInfo> GetNetwork(const std::string& tenant, const std::string& network_id);
 

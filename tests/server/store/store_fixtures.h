@@ -25,6 +25,20 @@
 #include "tests/postgres/scratch_database.h"
 
 namespace carereach::store {
+namespace internal {
+// The migrations built into the store (the migrations.cc CMake generates).
+extern const char* const kMigrationSql[];
+extern const char* const kPgMigrationSql[];
+}  // namespace internal
+
+// A network "old" of kTenant with one version of one row, written by hand in a database of
+// schema 1 (the same SQL on both engines; networks.id of the first row is 1 on both).
+inline constexpr char kSchemaOneRows[] =
+    "INSERT INTO networks (tenant, network_id, name, description, created_at_us)"
+    " VALUES ('tenant-a', 'old', 'n', '', 1);"
+    " INSERT INTO versions (network, version, created_at_us, note, provider_count, content_hash)"
+    " VALUES (1, 1, 1, '', 1, 'h');"
+    " INSERT INTO providers VALUES (1, 1, 0, 'p1', 'Old row', '040', -157.8, 21.3, 10, 0, '')";
 
 // Readable failure output for row comparisons.
 inline void PrintTo(const ProviderRow& row, std::ostream* os) {

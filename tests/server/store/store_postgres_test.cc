@@ -46,11 +46,11 @@ TEST(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
   for (std::thread& thread : threads) thread.join();
   for (int r = 0; r < kReplicas; ++r) {
     ASSERT_TRUE(opened[r].ok()) << "replica " << r << ": " << opened[r].status();
-    EXPECT_EQ((*opened[r])->schema_version(), 1);
+    EXPECT_EQ((*opened[r])->schema_version(), 2);
   }
   EXPECT_EQ(
       QueryText(database.url(), "SELECT COUNT(*) || '/' || MAX(version) FROM carereach_schema"),
-      "1/1");
+      "1/2");
   EXPECT_EQ(QueryText(database.url(),
                       "SELECT COUNT(*) FROM information_schema.tables WHERE table_name IN"
                       " ('networks', 'versions', 'providers', 'reports', 'report_networks')"),
@@ -70,12 +70,29 @@ TEST(PostgresStoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
             "");
   EXPECT_THAT(Store::OpenPostgres(database.url()),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("schema version 999 is newer than this build supports (1)")));
+                       HasSubstr("schema version 999 is newer than this build supports (2)")));
   EXPECT_EQ(QueryText(database.url(), "SELECT MAX(version) FROM carereach_schema"), "999");
   EXPECT_EQ(
       QueryText(database.url(),
                 "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'networks'"),
       "0");
+}
+
+// A database a build of schema 1 wrote is migrated to the current schema, its data kept.
+TEST(PostgresStoreTest, ASchemaOneDatabaseIsMigratedKeepingItsData) {
+  ScratchDatabase database;
+  ASSERT_EQ(RunSql(database.url(), internal::kPgMigrationSql[0]), "");
+  ASSERT_EQ(RunSql(database.url(), absl::StrCat("CREATE TABLE carereach_schema (version INTEGER NOT"
+                                                " NULL); INSERT INTO carereach_schema VALUES (1); ",
+                                                kSchemaOneRows)),
+            "");
+  std::unique_ptr<Store> store = Store::OpenPostgres(database.url()).value();
+  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_THAT(store->GetProviders(kTenant, "old", 1, nullptr).value(),
+              testing::ElementsAre(Row("p1", "040", -157.8, 21.3, "Old row", 10)));
+  EXPECT_EQ(store->AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
+  EXPECT_EQ(store->AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
+  EXPECT_EQ(QueryText(database.url(), "SELECT MAX(version) FROM carereach_schema"), "2");
 }
 
 TEST(PostgresStoreTest, HistoryCannotBeRewrittenEvenThroughAnotherConnection) {

@@ -36,9 +36,9 @@ using ::testing::SizeIs;
 
 TEST_P(SqliteStoreTest, OpenCreatesParentDirectoryAndAppliesTheMigrations) {
   EXPECT_TRUE(std::filesystem::is_regular_file(path_));
-  EXPECT_EQ(store().schema_version(), 1);
+  EXPECT_EQ(store().schema_version(), 2);
   RawDb raw(path_);
-  EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "1");
+  EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "2");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
                           " AND name IN ('networks', 'versions', 'providers', 'reports',"
@@ -50,7 +50,7 @@ TEST_P(StoreTest, ReopeningAppliesNoMigrationTwice) {
   ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
   Reopen();
   Reopen();
-  EXPECT_EQ(store().schema_version(), 1);
+  EXPECT_EQ(store().schema_version(), 2);
   EXPECT_TRUE(store().GetNetwork(kTenant, "net").ok());
 }
 
@@ -62,10 +62,27 @@ TEST_P(SqliteStoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
   }
   EXPECT_THAT(Store::Open(newer),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("schema version 999 is newer than this build supports (1)")));
+                       HasSubstr("schema version 999 is newer than this build supports (2)")));
   RawDb raw(newer);
   EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "999");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "delete");  // not switched to WAL
+}
+
+// A file a build of schema 1 wrote is migrated to the current schema, its data kept.
+TEST_P(SqliteStoreTest, ASchemaOneFileIsMigratedKeepingItsData) {
+  store_.reset();
+  std::filesystem::remove_all(std::filesystem::path(path_).parent_path());
+  std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
+  {
+    RawDb raw(path_);
+    ASSERT_EQ(raw.Exec(internal::kMigrationSql[0]), SQLITE_OK);
+    ASSERT_EQ(raw.Exec(std::string(kSchemaOneRows) + "; PRAGMA user_version = 1"), SQLITE_OK);
+  }
+  Reopen();
+  EXPECT_EQ(store().schema_version(), 2);
+  EXPECT_THAT(Providers("old", 1), ElementsAre(Row("p1", "040", -157.8, 21.3, "Old row", 10)));
+  EXPECT_EQ(store().AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
+  EXPECT_EQ(store().AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
 }
 
 TEST_P(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
@@ -206,6 +223,54 @@ TEST_P(StoreTest, VersionsAreNumberedFromOneAndRoundTripExactly) {
   EXPECT_EQ(info->latest_version, 3);
   EXPECT_EQ(info->version_count, 3);
   EXPECT_EQ(info->latest_provider_count, 0);
+}
+
+// ---- Request ids: a write retried after its answer was lost
+
+TEST_P(StoreTest, AWriteRetriedWithItsRequestIdAnswersWhatTheFirstAttemptMade) {
+  VersionInfo first_version;
+  const absl::StatusOr<NetworkInfo> created = store().CreateNetworkWithVersion(
+      kTenant, "net", "name", "", "v1", RosterOne(), &first_version, "req-create");
+  ASSERT_TRUE(created.ok()) << created.status();
+  // The creation again, as a retry to another replica would send it: no ALREADY_EXISTS.
+  VersionInfo again_version;
+  const absl::StatusOr<NetworkInfo> again = store().CreateNetworkWithVersion(
+      kTenant, "net", "name", "", "v1", RosterOne(), &again_version, "req-create");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again_version.version, 1);
+  EXPECT_EQ(again_version.created, first_version.created);
+  EXPECT_EQ(again->version_count, 1);
+  // Without the id it is another creation, refused as before.
+  EXPECT_THAT(
+      store().CreateNetworkWithVersion(kTenant, "net", "name", "", "v1", RosterOne(), nullptr),
+      StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("already exists")));
+
+  const absl::StatusOr<VersionInfo> v2 =
+      store().AddVersion(kTenant, "net", "v2", RosterTwo(), "req-v2");
+  ASSERT_TRUE(v2.ok()) << v2.status();
+  EXPECT_EQ(v2->version, 2);
+  EXPECT_EQ(store().AddVersion(kTenant, "net", "v2", RosterTwo(), "req-v2")->version, 2);
+  bool made = true;
+  EXPECT_EQ(
+      store()
+          .AddVersionCreatingNetwork(kTenant, "net", "", "", "v2", RosterTwo(), &made, "req-v2")
+          ->version,
+      2);
+  EXPECT_FALSE(made);
+  EXPECT_THAT(*store().ListVersions(kTenant, "net"), SizeIs(2));
+  // A new id is a new write; the same id with other rows is refused, naming the version.
+  EXPECT_EQ(store().AddVersion(kTenant, "net", "v3", RosterTwo(), "req-v3")->version, 3);
+  EXPECT_THAT(store().AddVersion(kTenant, "net", "x", RosterOne(), "req-v2"),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       HasSubstr("request id \"req-v2\" already made version 2 with other rows")));
+  EXPECT_THAT(*store().ListVersions(kTenant, "net"), SizeIs(3));
+  // Ids are per network: the same id on another network is another write.
+  EXPECT_EQ(
+      store()
+          .AddVersionCreatingNetwork(kTenant, "other", "", "", "", RosterOne(), &made, "req-v2")
+          ->version,
+      1);
+  EXPECT_TRUE(made);
 }
 
 // Rows are inserted 256 to a statement: rosters of a batch and one more, and of two and a part,
