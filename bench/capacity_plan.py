@@ -16,10 +16,12 @@ import os
 
 # Directed edges of the real extracts (docs/BENCHMARKS.md, "Import, cache, memory per extract").
 EXTRACTS = {"15003": 62760, "06025": 57949, "06115": 29165}
-# Per directed edge, no hierarchy: graph 588 MB + snap index 382.5 MB over 8,754,308 edges of the
-# synthetic Michigan-sized network (docs/BENCHMARKS.md, "State-sized synthetic network",
-# "Snap index and road cache").
-BYTES_PER_EDGE = (588e6 + 382.5e6) / 8754308
+# Per directed edge: the road cache file (graph + hierarchy + snap index, read whole into memory)
+# of the real extracts is 179.5 (Honolulu), 179.1 (Imperial) and 221.2 (Yuba) bytes per directed
+# edge (bench/region_rss.sh's runs, 2026-12-06); the largest is the default. The synthetic
+# Michigan-sized network, no hierarchy: (588 MB graph + 382.5 MB snap index) / 8,754,308 = 110.9
+# (docs/BENCHMARKS.md); its 100-200 m grids have fewer shape points per edge than real roads.
+BYTES_PER_EDGE = 221.2
 BASE_MIB = 300  # one replica with no state graph: 280 MiB peak under the soak's load, rounded
 
 
@@ -27,7 +29,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default=os.environ.get("CAREREACH_DATA", "../shared/data"))
     parser.add_argument("--bytes_per_edge", type=float, default=BYTES_PER_EDGE)
-    parser.add_argument("--shard_gib", type=float, default=6.0)
+    parser.add_argument("--shard_gib", type=float, default=4.0)
     parser.add_argument("--density_scale", type=float, default=1.0,
                         help="multiply every estimate (e.g. 7.06: the synthetic Michigan's "
                         "8.75 M edges over the fit's 1.24 M, a dense-grid upper bound)")
@@ -56,7 +58,7 @@ def main():
         p, ar = counties[f]
         print(f"  {f}: measured {e:,}, fit {a * p + b * ar:,.0f}")
     print(f"density scale: {args.density_scale:g}")
-    print(f"bytes per directed edge (graph + snap index, no hierarchy): {args.bytes_per_edge:.1f}")
+    print(f"bytes per directed edge in memory: {args.bytes_per_edge:.1f}")
 
     rows = []
     for st, (pop, area) in states.items():
