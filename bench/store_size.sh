@@ -29,11 +29,11 @@ PY
 "$server" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$data" \
   --state_dir="$work/state" --road_hierarchy=false >"$work/server.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 300); do [ -s "$work/port" ] && grep -q SERVING "$work/server.log" && break; sleep 0.2; done
+for _ in $(seq 1 300); do [ -s "$work/port" ] && grep -q ": SERVING$" "$work/server.log" && break; sleep 0.2; done
 port=$(cat "$work/port")
 start=$SECONDS
 for i in $(seq 1 "$networks"); do
-  "$cli" --server "127.0.0.1:$port" --tenant bench network create "net-$i" --name "Network $i" \
+  "$cli" --server "127.0.0.1:$port" --wait-seconds 30 --tenant bench network create "net-$i" --name "Network $i" \
     --note "store size bench" --roster "$work/roster.csv" >/dev/null 2>"$work/cli.err" \
     || { cat "$work/cli.err"; kill "$pid"; exit 1; }
 done
