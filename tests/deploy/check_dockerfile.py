@@ -88,23 +88,27 @@ def needed_packages(binary, errors):
     libs = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out.stdout)
     ldd = subprocess.run(["ldd", binary], capture_output=True, text=True, check=False).stdout
     paths = dict(re.findall(r"^\s*(\S+) => (\S+)", ldd, re.M))
-    result = {}
+    candidates = {}
     for lib in libs:
         path = paths.get(lib)
         if path is None or path == "not":
             errors.append(f"{binary}: ldd cannot resolve {lib}")
             continue
         real = os.path.realpath(path)
-        package = None
-        for candidate in (path, real, re.sub(r"^/lib/", "/usr/lib/", real),
-                          re.sub(r"^/usr/lib/", "/lib/", real)):
-            dpkg = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True,
-                                  check=False)
-            if dpkg.returncode == 0:
-                package = dpkg.stdout.split(":", 1)[0].strip()
-                break
+        candidates[lib] = [path, real, re.sub(r"^/lib/", "/usr/lib/", real),
+                           re.sub(r"^/usr/lib/", "/lib/", real)]
+    # One dpkg -S for every path (it prints "package: path" for those it knows).
+    every = sorted({c for cs in candidates.values() for c in cs})
+    dpkg = subprocess.run(["dpkg", "-S", *every], capture_output=True, text=True, check=False)
+    owner = {}
+    for line in dpkg.stdout.splitlines():
+        package, _, owned = line.partition(": ")
+        owner[owned.strip()] = package.strip()
+    result = {}
+    for lib, cs in candidates.items():
+        package = next((owner[c] for c in cs if c in owner), None)
         if package is None:
-            errors.append(f"{binary}: no Debian package owns {lib} ({real})")
+            errors.append(f"{binary}: no Debian package owns {lib} ({cs[1]})")
             continue
         result[lib] = package
     return result
