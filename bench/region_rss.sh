@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Memory of carereach-server per loaded region: starts the server with one region at a time
+# (docs/OPERATIONS.md, "Capacity plan") and prints VmRSS and VmHWM (/proc/PID/status) once the
+# region's roads are ready, first with an empty road cache (import) and then from the cache, and
+# for the same region without roads (the baseline). Also the whole default config.
+#
+#   bench/region_rss.sh build-cc/server/carereach-server [DATA_DIR]
+set -euo pipefail
+server=${1:?usage: region_rss.sh SERVER [DATA_DIR]}
+data=${2:-${CAREREACH_DATA:-../shared/data}}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+header=$(sed -n '/^default_population_file/,/^}/p' deploy/regions.textproto)
+
+# run NAME CONFIG CACHE_DIR WAIT_REGEX [COUNT]: waits for COUNT (1) log lines matching; prints "NAME rss_kib hwm_kib seconds".
+run() {
+  local name=$1 config=$2 cache=$3 wait=$4 log="$work/$1.log"
+  local start=$SECONDS
+  "$server" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$data" \
+    --regions="$config" --road_cache_dir="$cache" --state_dir= >"$log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 600); do
+    if [ "$(grep -cE "$wait" "$log" || true)" -ge "${5:-1}" ]; then break; fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "$name: server exited"; cat "$log"; return 1; fi
+    sleep 0.2
+  done
+  sleep 1
+  local rss hwm
+  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+  hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+  kill -TERM "$pid"; wait "$pid" || true
+  printf '%-28s VmRSS %7.1f MiB  VmHWM %7.1f MiB  (%d s)\n' "$name" \
+    "$(echo "$rss/1024" | bc -l)" "$(echo "$hwm/1024" | bc -l)" $((SECONDS - start))
+}
+
+for region in honolulu imperial yuba; do
+  block=$(awk -v r="$region" '/^region \{/ {b=""; keep=0} /^region \{/,/^\}/ {b=b $0 "\n"; if ($0 ~ "name: \"" r "\"") keep=1; if ($0 == "}" && keep) printf "%s", b}' deploy/regions.textproto)
+  printf '%s\n%s\n' "$header" "$block" >"$work/$region.textproto"
+  grep -v roads_file "$work/$region.textproto" >"$work/$region-noroads.textproto"
+  run "$region (no roads)" "$work/$region-noroads.textproto" "" "SERVING"
+  mkdir -p "$work/cache-$region"
+  run "$region (import)" "$work/$region.textproto" "$work/cache-$region" "road network (ready|FAILED)"
+  run "$region (from cache)" "$work/$region.textproto" "$work/cache-$region" "road network (ready|FAILED)"
+done
+mkdir -p "$work/cache-all"
+run "default config (import)" deploy/regions.textproto "$work/cache-all" "road network (ready|FAILED)" 3
+run "default config (cache)" deploy/regions.textproto "$work/cache-all" "road network (ready|FAILED)" 3
