@@ -43,8 +43,10 @@ std::string LogTimestamp() {
 
 void LogLine(std::string_view message) {
   if (GetLogFormat() == LogFormat::kJson) {
-    LogJsonLine(nlohmann::ordered_json{
-        {"time", LogTimestamp()}, {"level", "info"}, {"msg", std::string(message)}});
+    const bool warning = message.starts_with("WARNING");
+    LogJsonLine(nlohmann::ordered_json{{"time", LogTimestamp()},
+                                       {"level", warning ? "warn" : "info"},
+                                       {"msg", std::string(message)}});
     return;
   }
   WriteLine(LogTimestamp() + " carereach-server: " + std::string(message));

@@ -17,7 +17,8 @@ LogFormat GetLogFormat();
 bool ParseLogFormat(std::string_view text, LogFormat* format);
 
 // Writes one line to stderr: as text "2026-11-22T18:55:00.123Z carereach-server: <message>", as
-// JSON {"time":"2026-11-22T18:55:00.123Z","level":"info","msg":"<message>"}.
+// JSON {"time":"2026-11-22T18:55:00.123Z","level":"info","msg":"<message>"} (level "warn" when
+// the message starts with "WARNING").
 // Thread-safe: lines from different threads never interleave.
 void LogLine(std::string_view message);
 
