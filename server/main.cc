@@ -30,6 +30,18 @@ std::string DefaultCacheDir() {
   return xdg != nullptr && *xdg != '\0' ? std::string(xdg) + "/carereach" : "/tmp/carereach-cache";
 }
 
+// Writes `port` to `path` (atomically: a reader never sees a partial file); nothing when `path`
+// is empty. False (logged) when it cannot.
+bool WritePortFile(const std::string& path, const char* flag, int port) {
+  if (path.empty()) return true;
+  const std::string tmp = path + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) carereach::Logf("cannot write %s %s: %s", flag, path, ec.message());
+  return !ec;
+}
+
 }  // namespace
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -103,6 +115,15 @@ ABSL_FLAG(int32_t, malloc_arena_max, 0,
           "glibc malloc arenas: 0 = one per core (at least 2) unless MALLOC_ARENA_MAX is set; "
           "-1 = glibc's own default (8 per core, each keeping its freed memory: RSS grows with "
           "the number of busy threads); N = at most N");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT serving Prometheus metrics on GET /metrics (plain HTTP, no authentication: "
+          "keep it on loopback or a private network); port 0 picks a free port (see "
+          "--metrics_port_file); empty: no metrics");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "If set, the bound metrics port is written to this file once the server listens");
+ABSL_FLAG(std::string, log_format, "text",
+          "text: log lines as before; json: every log line is a JSON object, and each finished "
+          "call adds an access line (method, code, duration_ms, tenant, request_id, peer)");
 ABSL_FLAG(bool, reflection, false,
           "Register gRPC server reflection (with authentication on, it needs a valid caller)");
 
@@ -112,6 +133,13 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "carereach-server --listen HOST:PORT --data_dir DIR [--regions CONFIG.textproto]");
   absl::ParseCommandLine(argc, argv);
+  carereach::LogFormat log_format;
+  if (!carereach::ParseLogFormat(absl::GetFlag(FLAGS_log_format), &log_format)) {
+    std::fprintf(stderr, "--log_format: must be text or json, got %s\n",
+                 absl::GetFlag(FLAGS_log_format).c_str());
+    return 2;
+  }
+  carereach::SetLogFormat(log_format);
 
   // Bound glibc's malloc arenas before gRPC starts its threads. With glibc's default (8 arenas
   // per core) every busy request thread gets an arena of its own that keeps the memory it freed,
@@ -169,6 +197,8 @@ int main(int argc, char** argv) {
   options.auth.mtls_identities_file = absl::GetFlag(FLAGS_auth_mtls_identities_file);
   options.allow_insecure = absl::GetFlag(FLAGS_allow_insecure);
   options.reflection = absl::GetFlag(FLAGS_reflection);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.access_log = log_format == carereach::LogFormat::kJson;
   const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
 
   absl::StatusOr<std::unique_ptr<carereach::Server>> server =
@@ -178,15 +208,11 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
-    const std::string tmp = port_file + ".tmp";
-    std::ofstream(tmp) << (*server)->port() << "\n";
-    std::error_code ec;
-    std::filesystem::rename(tmp, port_file, ec);
-    if (ec) {
-      carereach::Logf("cannot write --port_file %s: %s", port_file, ec.message());
-      return 1;
-    }
+  // The metrics port first: once --port_file exists, both ports are known.
+  if (!WritePortFile(absl::GetFlag(FLAGS_metrics_port_file), "--metrics_port_file",
+                     (*server)->metrics_port()) ||
+      !WritePortFile(absl::GetFlag(FLAGS_port_file), "--port_file", (*server)->port())) {
+    return 1;
   }
 
   std::thread([&stop_signals, &server, grace] {

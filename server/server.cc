@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -32,6 +33,7 @@
 #include "server/rpc/convert.h"
 #include "server/rpc/map_service.h"
 #include "server/rpc/network_service.h"
+#include "server/rpc/observe.h"
 
 namespace carereach {
 namespace {
@@ -268,6 +270,16 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Server::Options::
   return credentials;
 }
 
+// The bytes of a road graph's arrays (not its hierarchy or snap index).
+int64_t RoadGraphBytes(const roads::RoadGraph& g) {
+  const auto bytes = [](const auto& v) {
+    return static_cast<int64_t>(v.size() * sizeof(typename std::decay_t<decltype(v)>::value_type));
+  };
+  return bytes(g.nodes) + bytes(g.node_in_main) + bytes(g.first_out) + bytes(g.out_arcs) +
+         bytes(g.first_in) + bytes(g.in_arcs) + bytes(g.segments) + bytes(g.shape) +
+         bytes(g.shape_meters);
+}
+
 // How the start-up line names the transport and the authentication.
 const char* TransportName(const Server::Options& options) {
   return options.tls.cert_file.empty()        ? "plaintext"
@@ -339,8 +351,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   server->map_service_ = std::make_unique<rpc::MapServiceImpl>(
       server->store_.get(), options.limits, options.max_roster_rows, options.max_request_time,
       authenticator, options.max_render_pixels_in_flight);
+  if (!options.metrics_listen.empty()) {
+    server->metrics_ = std::make_unique<Metrics>();
+    RETURN_IF_ERROR(server->metrics_->Serve(options.metrics_listen));
+    server->metrics_->SetRegionSource([s = server.get()] { return s->RegionStates(); });
+    SetStoreMetrics(server->metrics_.get());
+  }
   RETURN_IF_ERROR(server->Listen());
   for (const std::string& warning : warnings) LogLine(warning);
+  if (server->metrics_ != nullptr) {
+    Logf("metrics on http://%s/metrics (port %d)", options.metrics_listen,
+         server->metrics_->port());
+  }
   Logf("listening on %s (port %d, %s%s); NOT_SERVING until regions are loaded",
        options.listen_address, server->port_, TransportName(options), AuthName(options));
   return server;
@@ -357,6 +379,11 @@ absl::Status Server::Listen() {
   interceptors.push_back(std::make_unique<rpc::AuditInterceptorFactory>(authenticator_.get()));
   interceptors.push_back(
       std::make_unique<rpc::AdmissionInterceptorFactory>(admission_.get(), authenticator_.get()));
+  // Last: it sees the status the others settled on.
+  if (metrics_ != nullptr || options_.access_log) {
+    interceptors.push_back(std::make_unique<rpc::ObserveInterceptorFactory>(
+        metrics_.get(), authenticator_.get(), options_.access_log));
+  }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(access_service_.get());
   builder.RegisterService(adequacy_service_.get());
@@ -400,12 +427,50 @@ Server::~Server() {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
   }
+  metrics_.reset();  // before the members its region source reads
+}
+
+std::vector<RegionMetrics> Server::RegionStates() const {
+  std::shared_ptr<const RegionCatalog> catalog;
+  {
+    absl::MutexLock lock(&catalog_mu_);
+    catalog = catalog_;
+  }
+  std::vector<RegionMetrics> out;
+  if (catalog == nullptr) return out;
+  for (size_t i = 0; i < catalog->regions().size(); ++i) {
+    const RegionCatalog::RoadState roads = catalog->Roads(i);
+    RegionMetrics& r = out.emplace_back();
+    r.region = catalog->regions()[i]->name;
+    switch (roads.phase) {
+      case RegionCatalog::RoadState::Phase::kNone:
+        r.state = "none";
+        break;
+      case RegionCatalog::RoadState::Phase::kLoading:
+        r.state = "loading";
+        break;
+      case RegionCatalog::RoadState::Phase::kReady:
+        r.state = "loaded";
+        break;
+      case RegionCatalog::RoadState::Phase::kFailed:
+        r.state = "failed";
+        break;
+    }
+    if (roads.drive != nullptr && roads.drive->network != nullptr) {
+      r.road_graph_bytes = RoadGraphBytes(roads.drive->network->graph());
+    }
+  }
+  return out;
 }
 
 absl::Status Server::LoadRegions() {
   ASSIGN_OR_RETURN(std::unique_ptr<RegionCatalog> catalog,
                    RegionCatalog::Load(config_, options_.data_dir, LogLine));
   std::shared_ptr<RegionCatalog> shared(std::move(catalog));
+  {
+    absl::MutexLock lock(&catalog_mu_);
+    catalog_ = shared;
+  }
   access_service_->SetCatalog(shared);
   adequacy_service_->SetCatalog(shared);
   network_service_->SetCatalog(shared);

@@ -10,11 +10,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "carereach/v1/region_config.pb.h"
 #include "geo/access/coverage.h"
 #include "geo/roads/speed_profile.h"
 #include "server/auth/authenticator.h"
+#include "server/metrics.h"
 #include "server/store/store.h"
 
 namespace grpc {
@@ -22,6 +24,7 @@ class Server;
 }
 
 namespace carereach {
+class RegionCatalog;
 namespace rpc {
 class Admission;
 class AccessServiceImpl;
@@ -106,6 +109,11 @@ class Server {
     bool allow_insecure = false;
     // Register gRPC server reflection (with authentication on, it needs a valid caller).
     bool reflection = false;
+    // HOST:PORT serving Prometheus metrics on GET /metrics (server/metrics.h); port 0 picks a
+    // free port (see metrics_port()). Empty: no metrics.
+    std::string metrics_listen;
+    // Write one JSON access-log line per finished call (rpc/observe.h; --log_format=json).
+    bool access_log = false;
   };
 
   // Reads and checks the regions config (no data yet), then starts listening, answering
@@ -129,6 +137,8 @@ class Server {
 
   // The port actually bound.
   int port() const { return port_; }
+  // The port serving /metrics; 0 without Options::metrics_listen.
+  int metrics_port() const { return metrics_ == nullptr ? 0 : metrics_->port(); }
 
   // Calls admission control counts as in flight now (for tests).
   int calls_in_flight() const;
@@ -154,6 +164,8 @@ class Server {
   absl::Status Listen();
   // False when the store is damaged: its services are NOT_SERVING.
   bool StoreServing() const;
+  // The region gauges of the metrics.
+  std::vector<RegionMetrics> RegionStates() const;
 
   Options options_;
   v1::RegionsConfig config_;
@@ -165,8 +177,11 @@ class Server {
   std::unique_ptr<rpc::NetworkServiceImpl> network_service_;
   std::unique_ptr<rpc::ContractingServiceImpl> contracting_service_;
   std::unique_ptr<rpc::MapServiceImpl> map_service_;
+  std::unique_ptr<Metrics> metrics_;  // null without Options::metrics_listen
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  mutable absl::Mutex catalog_mu_;
+  std::shared_ptr<const RegionCatalog> catalog_ ABSL_GUARDED_BY(catalog_mu_);
   std::optional<roads::SpeedProfile> profile_;
   std::thread roads_thread_;
   std::atomic<bool> stopping_{false};

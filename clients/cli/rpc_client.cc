@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <string>
@@ -332,6 +333,17 @@ void RpcClient::Prepare(grpc::ClientContext& context) const {
   // The services that do not use it ignore it. With a credential the server takes the tenant
   // from it, and refuses a different explicit one.
   if (options_.SendsTenant()) context.AddMetadata(kTenantMetadataKey, options_.tenant);
+  // $CAREREACH_REQUEST_ID, when set to what the server accepts (1 to 64 printable ASCII
+  // characters, no spaces), names the call in the server's access log (docs/API.md).
+  static const std::string request_id = [] {
+    const char* env = std::getenv("CAREREACH_REQUEST_ID");
+    const std::string id = env != nullptr ? env : "";
+    const bool valid =
+        !id.empty() && id.size() <= 64 &&
+        std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+    return valid ? id : std::string();
+  }();
+  if (!request_id.empty()) context.AddMetadata(kRequestIdMetadataKey, request_id);
 }
 
 std::chrono::steady_clock::time_point RpcClient::WaitUntil() const {

@@ -58,6 +58,8 @@ bool WriteRosterStream(Writer& writer, Request request,
 
 // The call metadata key that names the tenant (networks.proto).
 inline constexpr char kTenantMetadataKey[] = "x-carereach-tenant";
+// Sent with every call when $CAREREACH_REQUEST_ID holds a valid request id.
+inline constexpr char kRequestIdMetadataKey[] = "x-request-id";
 
 // Canonical name of a gRPC code: "INVALID_ARGUMENT", "UNAVAILABLE", ...
 absl::string_view GrpcCodeName(grpc::StatusCode code);

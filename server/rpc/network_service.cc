@@ -11,6 +11,7 @@
 #include "carereach/v1/contracting.pb.h"
 #include "geo/access/adequacy.h"
 #include "geo/core/status_macros.h"
+#include "server/metrics.h"
 #include "server/rpc/admission.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/limits.h"
@@ -243,9 +244,10 @@ grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
                                     max_version_bytes_, &bytes, rows));
     const std::string& network_id = request->network_id();
     if (rows.empty()) {
-      ASSIGN_OR_RETURN(
-          const store::NetworkInfo network,
-          store_->CreateNetwork(tenant, network_id, request->name(), request->description()));
+      ASSIGN_OR_RETURN(const store::NetworkInfo network, TimeStoreCall("CreateNetwork", [&] {
+                         return store_->CreateNetwork(tenant, network_id, request->name(),
+                                                      request->description());
+                       }));
       NetworkToProto(network, response->mutable_network());
       return absl::OkStatus();
     }
@@ -253,9 +255,11 @@ grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
     // The network and its version 1 in one transaction: never a network without its roster.
     store::VersionInfo version;
     ASSIGN_OR_RETURN(const store::NetworkInfo network,
-                     store_->CreateNetworkWithVersion(tenant, network_id, request->name(),
-                                                      request->description(), request->note(),
-                                                      stored, &version));
+                     TimeStoreCall("CreateNetworkWithVersion", [&] {
+                       return store_->CreateNetworkWithVersion(tenant, network_id, request->name(),
+                                                               request->description(),
+                                                               request->note(), stored, &version);
+                     }));
     NetworkToProto(network, response->mutable_network());
     VersionToProto(network_id, version, response->mutable_version());
     return absl::OkStatus();
@@ -274,12 +278,18 @@ grpc::Status NetworkServiceImpl::ImportNetwork(grpc::ServerContext* context,
     // With create_if_missing, finding or creating the network and adding the version are one
     // transaction: of concurrent imports of a new id one creates it (version 1) and the others
     // append versions 2, 3, ... in the order they commit.
-    ASSIGN_OR_RETURN(const store::VersionInfo version,
-                     header.create_if_missing()
-                         ? store_->AddVersionCreatingNetwork(tenant, header.network_id(),
-                                                             header.name(), header.description(),
-                                                             header.note(), stored, nullptr)
-                         : store_->AddVersion(tenant, header.network_id(), header.note(), stored));
+    ASSIGN_OR_RETURN(
+        const store::VersionInfo version,
+        header.create_if_missing()
+            ? TimeStoreCall("AddVersionCreatingNetwork",
+                            [&] {
+                              return store_->AddVersionCreatingNetwork(
+                                  tenant, header.network_id(), header.name(), header.description(),
+                                  header.note(), stored, nullptr);
+                            })
+            : TimeStoreCall("AddVersion", [&] {
+                return store_->AddVersion(tenant, header.network_id(), header.note(), stored);
+              }));
     VersionToProto(header.network_id(), version, response);
     return absl::OkStatus();
   });
@@ -291,7 +301,9 @@ grpc::Status NetworkServiceImpl::ListNetworks(grpc::ServerContext* context,
   return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) {
     return AnswerPage(*request, response, [&](const PageRequest& page, std::string* next) {
       ASSIGN_OR_RETURN(const std::vector<store::NetworkInfo> networks,
-                       store_->ListNetworks(tenant, page.size, page.after, next));
+                       TimeStoreCall("ListNetworks", [&] {
+                         return store_->ListNetworks(tenant, page.size, page.after, next);
+                       }));
       for (const store::NetworkInfo& n : networks) NetworkToProto(n, response->add_networks());
       return absl::OkStatus();
     });
@@ -302,10 +314,13 @@ grpc::Status NetworkServiceImpl::GetNetwork(grpc::ServerContext* context,
                                             const v1::GetNetworkRequest* request,
                                             v1::GetNetworkResponse* response) {
   return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
-    ASSIGN_OR_RETURN(const store::NetworkInfo network,
-                     store_->GetNetwork(tenant, request->network_id()));
+    ASSIGN_OR_RETURN(const store::NetworkInfo network, TimeStoreCall("GetNetwork", [&] {
+                       return store_->GetNetwork(tenant, request->network_id());
+                     }));
     ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
-                     store_->ListVersions(tenant, request->network_id()));
+                     TimeStoreCall("ListVersions", [&] {
+                       return store_->ListVersions(tenant, request->network_id());
+                     }));
     NetworkToProto(network, response->mutable_network());
     for (const store::VersionInfo& v : versions) {
       VersionToProto(request->network_id(), v, response->add_versions());
@@ -320,10 +335,13 @@ grpc::Status NetworkServiceImpl::ExportNetwork(
   return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
     const std::string& network_id = request->network_id();
     int32_t version = 0;
-    ASSIGN_OR_RETURN(const std::vector<store::ProviderRow> rows,
-                     store_->GetProviders(tenant, network_id, request->version(), &version));
-    ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
-                     store_->ListVersions(tenant, network_id));
+    ASSIGN_OR_RETURN(const std::vector<store::ProviderRow> rows, TimeStoreCall("GetProviders", [&] {
+                       return store_->GetProviders(tenant, network_id, request->version(),
+                                                   &version);
+                     }));
+    ASSIGN_OR_RETURN(
+        const std::vector<store::VersionInfo> versions,
+        TimeStoreCall("ListVersions", [&] { return store_->ListVersions(tenant, network_id); }));
     v1::ExportNetworkResponse head;
     FindVersionToProto(network_id, versions, version, head.mutable_version());
     if (!writer->Write(head)) return ClientWentAway();
@@ -353,10 +371,12 @@ grpc::Status NetworkServiceImpl::DiffNetworkVersions(grpc::ServerContext* contex
       return absl::InvalidArgumentError(absl::StrFormat("%s: versions are numbered from 1",
                                                         from <= 0 ? "from_version" : "to_version"));
     }
-    ASSIGN_OR_RETURN(const store::NetworkDiff diff,
-                     store_->DiffVersions(tenant, network_id, from, to));
-    ASSIGN_OR_RETURN(const std::vector<store::VersionInfo> versions,
-                     store_->ListVersions(tenant, network_id));
+    ASSIGN_OR_RETURN(const store::NetworkDiff diff, TimeStoreCall("DiffVersions", [&] {
+                       return store_->DiffVersions(tenant, network_id, from, to);
+                     }));
+    ASSIGN_OR_RETURN(
+        const std::vector<store::VersionInfo> versions,
+        TimeStoreCall("ListVersions", [&] { return store_->ListVersions(tenant, network_id); }));
     FindVersionToProto(network_id, versions, from, response->mutable_from());
     FindVersionToProto(network_id, versions, to, response->mutable_to());
     DiffToProto(diff, response);
@@ -368,7 +388,8 @@ grpc::Status NetworkServiceImpl::DeleteNetwork(grpc::ServerContext* context,
                                                const v1::DeleteNetworkRequest* request,
                                                v1::DeleteNetworkResponse*) {
   return Serve(*context, auth::kScopeWrite, [&](const std::string& tenant) {
-    return store_->DeleteNetwork(tenant, request->network_id());
+    return TimeStoreCall("DeleteNetwork",
+                         [&] { return store_->DeleteNetwork(tenant, request->network_id()); });
   });
 }
 
@@ -378,8 +399,9 @@ grpc::Status NetworkServiceImpl::ListReports(grpc::ServerContext* context,
   return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) {
     return AnswerPage(*request, response, [&](const PageRequest& page, std::string* next) {
       ASSIGN_OR_RETURN(
-          const std::vector<store::ReportRecord> reports,
-          store_->ListReports(tenant, request->network_id(), page.size, page.after, next));
+          const std::vector<store::ReportRecord> reports, TimeStoreCall("ListReports", [&] {
+            return store_->ListReports(tenant, request->network_id(), page.size, page.after, next);
+          }));
       for (const store::ReportRecord& r : reports) {
         RETURN_IF_ERROR(ReportToProto(r, false, response->add_reports()));
       }
@@ -392,8 +414,9 @@ grpc::Status NetworkServiceImpl::GetReport(grpc::ServerContext* context,
                                            const v1::GetReportRequest* request,
                                            v1::Report* response) {
   return Serve(*context, auth::kScopeAnalyze, [&](const std::string& tenant) -> absl::Status {
-    ASSIGN_OR_RETURN(const store::ReportRecord report,
-                     store_->GetReport(tenant, request->report_id()));
+    ASSIGN_OR_RETURN(const store::ReportRecord report, TimeStoreCall("GetReport", [&] {
+                       return store_->GetReport(tenant, request->report_id());
+                     }));
     return ReportToProto(report, true, response);
   });
 }

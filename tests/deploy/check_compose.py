@@ -19,7 +19,7 @@ import jsonschema
 import yaml
 
 SCHEMA = "/usr/lib/python3/dist-packages/compose/config/compose_spec.json"
-PENDING_FLAGS = {"store", "metrics_listen", "log_format"}  # issue #14; see check_k8s_manifests
+PENDING_FLAGS = set()  # issue #14; see check_k8s_manifests
 
 
 def server_flags(source_dir):

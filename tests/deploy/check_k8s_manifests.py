@@ -52,7 +52,7 @@ EXTRA_MODELS = {"V1GRPCAction": ({"port": "int", "service": "str"}, {"port"})}
 
 # Flags being added to carereach-server by issue #14 (store, metrics, logs); drop each from
 # here once server/main.cc has it.
-PENDING_FLAGS = {"store", "metrics_listen", "log_format"}
+PENDING_FLAGS = set()
 
 _model_cache = {}
 
