@@ -1,6 +1,7 @@
 #include "clients/cli/rpc_client.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -10,10 +11,12 @@
 #include <string>
 #include <thread>
 
+#include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
@@ -333,17 +336,26 @@ void RpcClient::Prepare(grpc::ClientContext& context) const {
   // The services that do not use it ignore it. With a credential the server takes the tenant
   // from it, and refuses a different explicit one.
   if (options_.SendsTenant()) context.AddMetadata(kTenantMetadataKey, options_.tenant);
-  // $CAREREACH_REQUEST_ID, when set to what the server accepts (1 to 64 printable ASCII
-  // characters, no spaces), names the call in the server's access log (docs/API.md).
-  static const std::string request_id = [] {
+  // Every call carries a request id: it names the call in the server's access log, and a write
+  // that gRPC retries on another replica (its first answer lost) carries the same id, so the
+  // server answers what the first attempt made instead of writing twice (docs/API.md). The first
+  // call of the process sends $CAREREACH_REQUEST_ID when it is what the server accepts (1 to 64
+  // printable ASCII characters, no spaces), else 16 random hex digits; later calls add ".2",
+  // ".3", ... so that no two writes of one command share an id.
+  static const std::string base_id = [] {
     const char* env = std::getenv("CAREREACH_REQUEST_ID");
     const std::string id = env != nullptr ? env : "";
     const bool valid =
-        !id.empty() && id.size() <= 64 &&
+        !id.empty() && id.size() <= 56 &&
         std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
-    return valid ? id : std::string();
+    if (valid) return id;
+    absl::BitGen random;
+    return absl::StrFormat("%016x", absl::Uniform<uint64_t>(random));
   }();
-  if (!request_id.empty()) context.AddMetadata(kRequestIdMetadataKey, request_id);
+  static std::atomic<int> calls{0};
+  const int call = ++calls;
+  context.AddMetadata(kRequestIdMetadataKey,
+                      call == 1 ? base_id : absl::StrCat(base_id, ".", call));
 }
 
 std::chrono::steady_clock::time_point RpcClient::WaitUntil() const {

@@ -58,7 +58,7 @@ bool WriteRosterStream(Writer& writer, Request request,
 
 // The call metadata key that names the tenant (networks.proto).
 inline constexpr char kTenantMetadataKey[] = "x-carereach-tenant";
-// Sent with every call when $CAREREACH_REQUEST_ID holds a valid request id.
+// Sent with every call (RpcClient::Prepare): $CAREREACH_REQUEST_ID or a random id.
 inline constexpr char kRequestIdMetadataKey[] = "x-request-id";
 
 // Canonical name of a gRPC code: "INVALID_ARGUMENT", "UNAVAILABLE", ...

@@ -15,6 +15,7 @@
 #include "server/rpc/admission.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/limits.h"
+#include "server/rpc/observe.h"
 #include "server/rpc/roster_convert.h"
 #include "server/rpc/status.h"
 #include "server/rpc/stream_end.h"
@@ -254,12 +255,12 @@ grpc::Status NetworkServiceImpl::CreateNetwork(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(const std::vector<store::ProviderRow> stored, StoredRows(rows));
     // The network and its version 1 in one transaction: never a network without its roster.
     store::VersionInfo version;
-    ASSIGN_OR_RETURN(const store::NetworkInfo network,
-                     TimeStoreCall("CreateNetworkWithVersion", [&] {
-                       return store_->CreateNetworkWithVersion(tenant, network_id, request->name(),
-                                                               request->description(),
-                                                               request->note(), stored, &version);
-                     }));
+    ASSIGN_OR_RETURN(
+        const store::NetworkInfo network, TimeStoreCall("CreateNetworkWithVersion", [&] {
+          return store_->CreateNetworkWithVersion(tenant, network_id, request->name(),
+                                                  request->description(), request->note(), stored,
+                                                  &version, ClientRequestId(*context));
+        }));
     NetworkToProto(network, response->mutable_network());
     VersionToProto(network_id, version, response->mutable_version());
     return absl::OkStatus();
@@ -278,18 +279,19 @@ grpc::Status NetworkServiceImpl::ImportNetwork(grpc::ServerContext* context,
     // With create_if_missing, finding or creating the network and adding the version are one
     // transaction: of concurrent imports of a new id one creates it (version 1) and the others
     // append versions 2, 3, ... in the order they commit.
-    ASSIGN_OR_RETURN(
-        const store::VersionInfo version,
-        header.create_if_missing()
-            ? TimeStoreCall("AddVersionCreatingNetwork",
-                            [&] {
-                              return store_->AddVersionCreatingNetwork(
-                                  tenant, header.network_id(), header.name(), header.description(),
-                                  header.note(), stored, nullptr);
-                            })
-            : TimeStoreCall("AddVersion", [&] {
-                return store_->AddVersion(tenant, header.network_id(), header.note(), stored);
-              }));
+    ASSIGN_OR_RETURN(const store::VersionInfo version,
+                     header.create_if_missing()
+                         ? TimeStoreCall("AddVersionCreatingNetwork",
+                                         [&] {
+                                           return store_->AddVersionCreatingNetwork(
+                                               tenant, header.network_id(), header.name(),
+                                               header.description(), header.note(), stored, nullptr,
+                                               ClientRequestId(*context));
+                                         })
+                         : TimeStoreCall("AddVersion", [&] {
+                             return store_->AddVersion(tenant, header.network_id(), header.note(),
+                                                       stored, ClientRequestId(*context));
+                           }));
     VersionToProto(header.network_id(), version, response);
     return absl::OkStatus();
   });

@@ -122,6 +122,13 @@ bool IsValidRequestId(std::string_view id) {
   return true;
 }
 
+std::string ClientRequestId(const grpc::ServerContext& context) {
+  const auto range = context.client_metadata().equal_range(kRequestIdKey);
+  if (range.first == range.second) return "";
+  const std::string id(range.first->second.data(), range.first->second.size());
+  return IsValidRequestId(id) ? id : "";
+}
+
 std::string NewRequestId() {
   thread_local absl::BitGen bits;
   return absl::StrFormat("%016x", absl::Uniform<uint64_t>(bits));

@@ -13,6 +13,7 @@
 // Calls the TLS auth gate refuses (auth_gate.h) never reach an interceptor; the gate's audit
 // line records them.
 
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/server_interceptor.h>
 
 #include <string>
@@ -30,6 +31,10 @@ inline constexpr size_t kMaxRequestIdBytes = 64;
 bool IsValidRequestId(std::string_view id);
 // A new request id: 16 lowercase hex digits (random, not secret).
 std::string NewRequestId();
+// The request id the client sent ("x-request-id", valid), else "" (never a generated one): the
+// key that makes a retried write answer what its first attempt made (store::Store, "Request
+// ids"), which only an id the client repeats on its retry can do.
+std::string ClientRequestId(const grpc::ServerContext& context);
 
 // `metrics` (null: no metrics) and `authenticator` must outlive the server.
 class ObserveInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {

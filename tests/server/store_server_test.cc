@@ -65,10 +65,12 @@ class StoreServerTest : public testing::Test {
     EXPECT_TRUE(health_->Check(&context, request, &response).ok());
     return response.status();
   }
-  // Imports one row into `network_id` with create_if_missing.
+  // Imports one row into `network_id` with create_if_missing (with `request_id` as the call's
+  // x-request-id when not empty).
   grpc::Status Import(const std::string& network_id, const std::string& row_id,
-                      v1::NetworkVersion* version) {
+                      v1::NetworkVersion* version, const std::string& request_id = "") {
     auto ctx = Ctx();
+    if (!request_id.empty()) ctx->AddMetadata("x-request-id", request_id);
     auto writer = networks_->ImportNetwork(ctx.get(), version);
     v1::ImportNetworkRequest header;
     header.mutable_header()->set_network_id(network_id);
@@ -129,6 +131,27 @@ TEST_F(StoreServerTest, ConcurrentCreateIfMissingImportsAllSucceedWithContiguous
       }
     }
   }
+}
+
+// A write retried with its x-request-id (as gRPC retries it on another replica when the first
+// answer was lost) answers the version the first attempt made; without an id it writes again.
+TEST_F(StoreServerTest, AnImportRetriedWithItsRequestIdAnswersTheFirstVersion) {
+  Start();
+  v1::NetworkVersion first, retried, fresh, other_rows;
+  ASSERT_TRUE(Import("net", "a", &first, "import-1").ok());
+  ASSERT_TRUE(Import("net", "a", &retried, "import-1").ok());
+  EXPECT_EQ(first.version(), 1);
+  EXPECT_EQ(retried.version(), 1);
+  EXPECT_EQ(retried.content_hash(), first.content_hash());
+  ASSERT_TRUE(Import("net", "a", &fresh).ok());
+  EXPECT_EQ(fresh.version(), 2);
+  const grpc::Status reused = Import("net", "b", &other_rows, "import-1");
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(reused.error_message(), HasSubstr("already made version 1 with other rows"));
+  // An id the server does not accept as a request id is no key: the import writes.
+  ASSERT_TRUE(Import("net", "a", &fresh, "has space").ok());
+  ASSERT_TRUE(Import("net", "a", &fresh, "has space").ok());
+  EXPECT_EQ(fresh.version(), 4);
 }
 
 // A roster refused by the standards leaves no network behind (it used to be created, then
