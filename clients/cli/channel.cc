@@ -93,6 +93,14 @@ std::string ReadOnlyMethodNames() {
 
 absl::StatusOr<ChannelTarget> ParseServerTarget(absl::string_view server, bool tls,
                                                 absl::string_view tls_server_name) {
+  ChannelTarget target;
+  // A URI (its scheme's own syntax, e.g. gRPC's "ipv4:A:1,B:2" list) is gRPC's to read.
+  for (absl::string_view scheme : {"dns:", "ipv4:", "ipv6:", "unix:", "unix-abstract:"}) {
+    if (absl::StartsWith(server, scheme)) {
+      target.uri = std::string(server);
+      return target;
+    }
+  }
   std::vector<absl::string_view> entries;
   for (absl::string_view entry : absl::StrSplit(server, ',')) {
     entry = absl::StripAsciiWhitespace(entry);
@@ -102,7 +110,6 @@ absl::StatusOr<ChannelTarget> ParseServerTarget(absl::string_view server, bool t
     }
     entries.push_back(entry);
   }
-  ChannelTarget target;
   if (entries.size() == 1) {
     target.uri = std::string(entries[0]);
     return target;

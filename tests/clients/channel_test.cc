@@ -81,7 +81,7 @@ TEST(ServiceConfigTest, IsJsonWithRoundRobinAndRetriesOnlyForReads) {
   }
   EXPECT_THAT(names, ::testing::Contains("carereach.v1.NetworkService/GetNetwork"));
   EXPECT_THAT(names, ::testing::Contains("carereach.v1.AccessService/*"));
-  for (const std::string& write :
+  for (const char* write :
        {"carereach.v1.NetworkService/CreateNetwork", "carereach.v1.NetworkService/ImportNetwork",
         "carereach.v1.NetworkService/DeleteNetwork", "carereach.v1.NetworkService/*",
         "carereach.v1.ContractingService/*"}) {
