@@ -30,6 +30,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "tests/e2e/process.h"
 
 namespace carereach {
@@ -171,6 +172,17 @@ TEST_F(FleetTest, ANetworkWrittenThroughOneReplicaIsReadVersionedAndDiffedThroug
   EXPECT_EQ(changes.unchanged_count(), 2);
   EXPECT_EQ(changes.from().content_hash(), created.content_hash());
   EXPECT_EQ(changes.to().content_hash(), second.content_hash());
+
+  // The real CLI with the three addresses, spread over them call by call: the same diff.
+  for (int i = 0; i < 3; ++i) {
+    const testing_util::CommandResult cli = testing_util::RunCommand(
+        {CAREREACH_CLI_BIN, "--server", absl::StrJoin(addresses_, ","), "--tenant", kTenant,
+         "network", "diff", "shared", "1", "2", "--format", "json"});
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    const nlohmann::json diff_json = nlohmann::json::parse(cli.out);
+    EXPECT_EQ(diff_json["added"].size(), 1u) << cli.out;
+    EXPECT_EQ(diff_json["removed"].size(), 1u) << cli.out;
+  }
 }
 
 // What the load saw.
