@@ -330,8 +330,12 @@ absl::Status RpcClient::Explain(const grpc::Status& status) const {
     const std::string& server = options_.server;
     const ConnectFailure failure = ClassifyConnectFailure(message);
     if (options_.UsesTls() && failure != ConnectFailure::kOther) {
-      const std::string name =
-          options_.tls_server_name.empty() ? HostOf(server) : options_.tls_server_name;
+      // A list's certificates are checked against its one host (channel.h).
+      const absl::StatusOr<ChannelTarget> target =
+          ParseServerTarget(server, /*tls=*/true, options_.tls_server_name);
+      const std::string name = !options_.tls_server_name.empty() ? options_.tls_server_name
+                               : target.ok() && !target->authority.empty() ? target->authority
+                                                                           : HostOf(server);
       std::string hint;
       switch (failure) {
         case ConnectFailure::kWrongName:

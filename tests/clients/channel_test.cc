@@ -142,7 +142,7 @@ TEST(MakeChannelTest, SpreadsCallsOverEveryAddress) {
   GlobalOptions options;
   options.server = absl::StrJoin({a.address(), b.address(), c.address()}, ",");
   auto stub = v1::AccessService::NewStub(MakeChannel(options));
-  for (int i = 0; i < 30; ++i) {
+  for (int i = 0; i < 60; ++i) {
     v1::ListRegionsResponse response;
     ASSERT_TRUE(stub->ListRegions(Context().get(), {}, &response).ok());
   }
@@ -151,7 +151,7 @@ TEST(MakeChannelTest, SpreadsCallsOverEveryAddress) {
   EXPECT_GE(a.service.calls.load(), 5);
   EXPECT_GE(b.service.calls.load(), 5);
   EXPECT_GE(c.service.calls.load(), 5);
-  EXPECT_EQ(a.service.calls + b.service.calls + c.service.calls, 30);
+  EXPECT_EQ(a.service.calls + b.service.calls + c.service.calls, 60);
 }
 
 TEST(MakeChannelTest, RetriesAReadOnUnavailableButNotAWrite) {
