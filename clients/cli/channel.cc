@@ -98,6 +98,7 @@ absl::StatusOr<ChannelTarget> ParseServerTarget(absl::string_view server, bool t
   for (absl::string_view scheme : {"dns:", "ipv4:", "ipv6:", "unix:", "unix-abstract:"}) {
     if (absl::StartsWith(server, scheme)) {
       target.uri = std::string(server);
+      target.round_robin = true;
       return target;
     }
   }
@@ -133,6 +134,7 @@ absl::StatusOr<ChannelTarget> ParseServerTarget(absl::string_view server, bool t
     addresses.push_back(*std::move(address));
   }
   target.addresses = static_cast<int>(entries.size());
+  target.round_robin = true;
   target.uri = absl::StrCat(addresses[0].family == Family::kIpv4 ? "ipv4:" : "ipv6:",
                             absl::StrJoin(entries, ","));
   // gRPC's default authority of such a URI is the whole list, which no certificate names.
@@ -153,10 +155,10 @@ absl::StatusOr<ChannelTarget> ParseServerTarget(absl::string_view server, bool t
   return target;
 }
 
-std::string ServiceConfigJson() {
+std::string ServiceConfigJson(const ChannelTarget& target) {
   return absl::StrCat(
-      R"({"loadBalancingConfig":[{"round_robin":{}}],"methodConfig":[{"name":[)",
-      ReadOnlyMethodNames(),
+      R"({"loadBalancingConfig":[{")", target.round_robin ? "round_robin" : "pick_first",
+      R"(":{}}],"methodConfig":[{"name":[)", ReadOnlyMethodNames(),
       R"(],"retryPolicy":{"maxAttempts":5,"initialBackoff":"0.1s","maxBackoff":"1s",)",
       R"("backoffMultiplier":2,"retryableStatusCodes":["UNAVAILABLE"]}}]})");
 }
@@ -175,14 +177,11 @@ std::shared_ptr<grpc::Channel> MakeChannel(const GlobalOptions& options) {
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   // On by default in gRPC 1.51; the retry policy of ServiceConfigJson needs it.
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
-  args.SetServiceConfigJSON(ServiceConfigJson());
-  std::string uri = options.server;
-  if (absl::StatusOr<ChannelTarget> target =
-          ParseServerTarget(options.server, options.UsesTls(), options.tls_server_name);
-      target.ok()) {
-    uri = target->uri;
-    if (!target->authority.empty()) args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, target->authority);
-  }
+  absl::StatusOr<ChannelTarget> target =
+      ParseServerTarget(options.server, options.UsesTls(), options.tls_server_name);
+  if (!target.ok()) target = ChannelTarget{.uri = options.server};
+  args.SetServiceConfigJSON(ServiceConfigJson(*target));
+  if (!target->authority.empty()) args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, target->authority);
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (options.UsesTls()) {
     grpc::SslCredentialsOptions ssl;
@@ -198,7 +197,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const GlobalOptions& options) {
                                                       grpc::AccessTokenCredentials(options.token));
     }
   }
-  return grpc::CreateCustomChannel(uri, credentials, args);
+  return grpc::CreateCustomChannel(target->uri, credentials, args);
 }
 
 std::string InvocationRegion(const Invocation& invocation) {

@@ -27,6 +27,10 @@ struct ChannelTarget {
   std::string authority;
   // How many addresses --server listed (1 for a name a resolver expands).
   int addresses = 1;
+  // Calls spread over the addresses (round_robin): a list, or a target with a scheme
+  // (dns:///NAME:PORT names a fleet). A plain HOST:PORT is one server whose addresses (e.g.
+  // localhost's ::1 and 127.0.0.1) are tried in order (pick_first), as gRPC does by default.
+  bool round_robin = false;
 };
 
 // Parses `server` (the --server value). One entry is passed to gRPC as is (HOST:PORT, or a URI
@@ -39,14 +43,15 @@ struct ChannelTarget {
 absl::StatusOr<ChannelTarget> ParseServerTarget(absl::string_view server, bool tls,
                                                 absl::string_view tls_server_name);
 
-// The service config of every CLI channel (JSON): round_robin over the resolved addresses, and
-// a retry policy (up to 5 attempts, 0.1 s backoff doubling to 1 s) on UNAVAILABLE for the methods
-// that never write. gRPC retries a call only while it has received no response headers, but the
-// server may already have run it (the request reached a replica that died before answering), so
-// a method that writes (CreateNetwork, ImportNetwork, DeleteNetwork, and the ContractingService
-// analyses, which save a report when asked) has no retry policy: it is retried only
-// transparently, when gRPC knows the server never saw it.
-std::string ServiceConfigJson();
+// The service config of a CLI channel to `target` (JSON): round_robin over the resolved
+// addresses when target.round_robin (else pick_first), and a retry policy (up to 5 attempts, 0.1 s
+// backoff doubling to 1 s) on UNAVAILABLE for the methods that never write. gRPC retries a call
+// only while it has received no response headers, but the server may already have run it (the
+// request reached a replica that died before answering), so a method that writes (CreateNetwork,
+// ImportNetwork, DeleteNetwork, and the ContractingService analyses, which save a report when
+// asked) has no retry policy: it is retried only transparently, when gRPC knows the server never
+// saw it.
+std::string ServiceConfigJson(const ChannelTarget& target);
 
 // The channel for `options` (server, TLS, token): the one place every CLI channel is made. Over
 // TLS `options` must have been through LoadCredentialFiles; `options.server` should have been

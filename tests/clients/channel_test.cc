@@ -30,6 +30,9 @@ TEST(ParseServerTargetTest, OneAddressOrTargetIsGivenToGrpcAsIs) {
     EXPECT_EQ(target->authority, "");
     EXPECT_EQ(target->addresses, 1);
   }
+  // One server (its host's addresses tried in order), or a fleet named by a target.
+  EXPECT_FALSE(ParseServerTarget("localhost:50051", false, "")->round_robin);
+  EXPECT_TRUE(ParseServerTarget("dns:///carereach.internal:443", false, "")->round_robin);
 }
 
 TEST(ParseServerTargetTest, SeveralAddressesBecomeAnIpv4OrIpv6List) {
@@ -39,6 +42,7 @@ TEST(ParseServerTargetTest, SeveralAddressesBecomeAnIpv4OrIpv6List) {
   EXPECT_EQ(v4->uri, "ipv4:127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003");
   EXPECT_EQ(v4->authority, "127.0.0.1");  // not the whole list, which no certificate names
   EXPECT_EQ(v4->addresses, 3);
+  EXPECT_TRUE(v4->round_robin);
 
   absl::StatusOr<ChannelTarget> v6 = ParseServerTarget("[::1]:7001,[::1]:7002", true, "");
   ASSERT_TRUE(v6.ok()) << v6.status();
@@ -70,7 +74,13 @@ TEST(ParseServerTargetTest, ListErrorsNameTheEntry) {
 }
 
 TEST(ServiceConfigTest, IsJsonWithRoundRobinAndRetriesOnlyForReads) {
-  const nlohmann::json config = nlohmann::json::parse(ServiceConfigJson());
+  EXPECT_EQ(
+      nlohmann::json::parse(ServiceConfigJson({.uri = "localhost:1"}))["loadBalancingConfig"][0]
+          .begin()
+          .key(),
+      "pick_first");
+  const nlohmann::json config =
+      nlohmann::json::parse(ServiceConfigJson({.uri = "ipv4:127.0.0.1:1", .round_robin = true}));
   EXPECT_EQ(config["loadBalancingConfig"][0].begin().key(), "round_robin");
   ASSERT_EQ(config["methodConfig"].size(), 1u);
   const nlohmann::json& method = config["methodConfig"][0];
