@@ -338,6 +338,7 @@ TEST_F(FleetTest, MixedLoadReachesEveryReplicaAndNoReadFailsWhenOneIsKilled) {
     // it was on the replica that died.
     EXPECT_FALSE(o.retried_by_policy) << o.method << " failed: " << o.message;
     EXPECT_EQ(o.code, grpc::StatusCode::UNAVAILABLE) << o.method << ": " << o.message;
+    EXPECT_EQ(o.peer, addresses_[0]) << o.method << " failed on a replica that did not die";
     if (!o.network_id.empty()) ++failed_writes[o.network_id];
   }
   // At most the calls in flight when the replica died: one per thread.
