@@ -64,8 +64,12 @@ enum class Direction { kDefault, kToFacility, kFromFacility };
 
 // Options every command takes.
 struct GlobalOptions {
-  // HOST:PORT of the carereach server.
+  // The carereach server: HOST:PORT, a comma-separated list of replicas' IP:PORT, or a gRPC
+  // target URI such as dns:///NAME:PORT (channel.h, ParseServerTarget).
   std::string server = std::string(kDefaultServer);
+  // JSON file naming the replicas that serve each region (channel.h, ApplyRegionMap); empty:
+  // every call goes to `server`.
+  std::string region_map_file;
   // Deadline of each RPC.
   double timeout_seconds = 120;
   // While the server answers UNAVAILABLE (or cannot be reached), retry every 0.2 s until this
@@ -118,6 +122,7 @@ struct GlobalOptions {
 // The environment variables the CLI reads; empty means unset. Flags win over them.
 struct Environment {
   std::string server;           // $CAREREACH_SERVER: --server
+  std::string region_map;       // $CAREREACH_REGION_MAP: --region-map
   std::string tenant;           // $CAREREACH_TENANT: --tenant
   std::string tls_ca;           // $CAREREACH_TLS_CA: --tls-ca
   std::string tls_cert;         // $CAREREACH_TLS_CERT: --tls-cert

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cli/args.h"
+#include "clients/cli/channel.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/flags.h"
 #include "clients/cli/rpc_client.h"
@@ -22,6 +23,7 @@ Environment ReadEnvironment() {
   };
   Environment env;
   env.server = get("CAREREACH_SERVER");
+  env.region_map = get("CAREREACH_REGION_MAP");
   env.tenant = get("CAREREACH_TENANT");
   env.tls_ca = get("CAREREACH_TLS_CA");
   env.tls_cert = get("CAREREACH_TLS_CERT");
@@ -39,6 +41,14 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   // is a usage error, like a bad flag.
   if (invocation.ok() && invocation->command != Command::kHelp) {
     if (absl::Status s = LoadCredentialFiles(invocation->global); !s.ok()) invocation = s;
+  }
+  // So is a region map or a --server value gRPC cannot take.
+  if (invocation.ok() && invocation->command != Command::kHelp) {
+    GlobalOptions& global = invocation->global;
+    absl::Status s = ApplyRegionMap(global, InvocationRegion(*invocation));
+    if (s.ok())
+      s = ParseServerTarget(global.server, global.UsesTls(), global.tls_server_name).status();
+    if (!s.ok()) invocation = s;
   }
   if (!invocation.ok()) {
     err << "error: " << OneLine(invocation.status().message()) << "\n"

@@ -19,12 +19,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "clients/cli/channel.h"
 
 namespace carereach::cli {
 namespace {
 
-// Large facility lists and per-unit pages exceed gRPC's 4 MiB default.
-constexpr int kMaxMessageBytes = 256 * 1024 * 1024;
 constexpr auto kRetryInterval = std::chrono::milliseconds(200);
 
 absl::StatusCode ToAbslCode(grpc::StatusCode code) {
@@ -294,35 +293,8 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
       absl::StrCat(GrpcCodeName(status.error_code()), ": ", status.error_message()));
 }
 
-RpcClient::RpcClient(const GlobalOptions& options) : options_(options) {
-  grpc::ChannelArguments args;
-  args.SetMaxSendMessageSize(kMaxMessageBytes);
-  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  // --wait-seconds polls every 0.2 s; keep reconnection attempts close together so a server
-  // that has just started is noticed within about a second. Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS:
-  // despite its name gRPC takes it as the time one connection attempt (TCP, the TLS handshake and
-  // the server's first SETTINGS frame) may last, so 100 ms failed every TLS connection to a server
-  // more than ~30 ms away, or on a busy machine ("connection attempt timed out before receiving
-  // SETTINGS frame", "handshaker shutdown"); gRPC's default is 20 s, within the call's deadline.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-  if (options.UsesTls()) {
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = options.tls_ca_pem;  // empty: the system's default roots (--tls)
-    ssl.pem_cert_chain = options.tls_cert_pem;
-    ssl.pem_private_key = options.tls_key_pem;
-    credentials = grpc::SslCredentials(ssl);
-    if (!options.tls_server_name.empty()) args.SetSslTargetNameOverride(options.tls_server_name);
-    // gRPC sends call credentials only over a secure channel (ParseArgs requires TLS with a
-    // token).
-    if (!options.token.empty()) {
-      credentials = grpc::CompositeChannelCredentials(credentials,
-                                                      grpc::AccessTokenCredentials(options.token));
-    }
-  }
-  channel_ = grpc::CreateCustomChannel(options.server, credentials, args);
-}
+RpcClient::RpcClient(const GlobalOptions& options)
+    : options_(options), channel_(MakeChannel(options)) {}
 
 std::unique_ptr<Progress> RpcClient::StartProgress(std::string unit) const {
   return std::make_unique<Progress>(
@@ -382,8 +354,12 @@ absl::Status RpcClient::Explain(const grpc::Status& status) const {
     const std::string& server = options_.server;
     const ConnectFailure failure = ClassifyConnectFailure(message);
     if (options_.UsesTls() && failure != ConnectFailure::kOther) {
-      const std::string name =
-          options_.tls_server_name.empty() ? HostOf(server) : options_.tls_server_name;
+      // A list's certificates are checked against its one host (channel.h).
+      const absl::StatusOr<ChannelTarget> target =
+          ParseServerTarget(server, /*tls=*/true, options_.tls_server_name);
+      const std::string name = !options_.tls_server_name.empty() ? options_.tls_server_name
+                               : target.ok() && !target->authority.empty() ? target->authority
+                                                                           : HostOf(server);
       std::string hint;
       switch (failure) {
         case ConnectFailure::kWrongName:

@@ -58,8 +58,15 @@ absl::string_view FormatName(OutputFormat format) {
 
 FlagSet ConnectionFlags() {
   FlagSet flags;
-  GlobalText(flags, "server", "HOST:PORT", "server address; else 127.0.0.1:50051",
+  GlobalText(flags, "server", "HOST:PORT[,HOST:PORT...]",
+             "server address (else 127.0.0.1:50051), or several replicas' IP:PORT separated by "
+             "commas, or a target such as dns:///NAME:PORT resolving to several; calls are spread "
+             "over them (round robin) and reads are retried on another when one is unavailable",
              &GlobalOptions::server, "CAREREACH_SERVER", &Environment::server);
+  GlobalText(flags, "region-map", "FILE",
+             "JSON {\"regions\": {\"REGION\": \"HOST:PORT,...\"}}: a command's calls about a "
+             "region listed there go to its addresses instead of --server",
+             &GlobalOptions::region_map_file, "CAREREACH_REGION_MAP", &Environment::region_map);
   GlobalSeconds(flags, "timeout-seconds", "deadline of each request (default 120)",
                 &GlobalOptions::timeout_seconds, /*zero_allowed=*/false);
   GlobalSeconds(flags, "wait-seconds",

@@ -7,6 +7,7 @@
 #include "server/rpc/access_service.h"
 #include "server/rpc/admission.h"
 #include "server/rpc/caller.h"
+#include "server/rpc/observe.h"
 
 namespace carereach::rpc {
 namespace {
@@ -24,7 +25,7 @@ absl::StatusOr<AnalysisCall> BeginAnalysisCall(const grpc::ServerContext& contex
                                                const AnalysisDeps& deps,
                                                std::shared_ptr<const RegionCatalog> catalog) {
   RETURN_IF_ERROR(CallRefusalStatus(context));
-  AnalysisCall call{.start = absl::Now()};
+  AnalysisCall call{.request_id = ClientRequestId(context), .start = absl::Now()};
   if (catalog == nullptr) return absl::UnavailableError("regions are still loading");
   if (needs_store || save_report) {
     if (deps.store == nullptr) {

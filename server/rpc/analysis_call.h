@@ -40,6 +40,9 @@ struct AnalysisDeps {
 // resolves NetworkSelections.
 struct AnalysisCall {
   std::string tenant;  // empty when the call touches no stored object
+  // The client's x-request-id ("" when none or invalid): a saved report's key, so that a call
+  // retried on another replica answers the report its first attempt saved.
+  std::string request_id;
   AnalysisScope scope;
   SelectionSource source;
   absl::Time start;

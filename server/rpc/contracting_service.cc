@@ -107,7 +107,7 @@ absl::StatusOr<std::string> ContractingServiceImpl::SaveReport(
   record.result_blob = any.SerializeAsString();
   record.summary = summary;
   ASSIGN_OR_RETURN(const store::ReportRecord saved,
-                   store_->SaveReport(call.tenant, std::move(record)));
+                   store_->SaveReport(call.tenant, std::move(record), call.request_id));
   return saved.report_id;
 }
 

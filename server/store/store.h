@@ -147,11 +147,11 @@ class Store {
                                             const std::string& network_id, const std::string& name,
                                             const std::string& description);
 
-  // Request ids: the three methods that write a version take the request id of the write (the
-  // caller's x-request-id; empty: none). A write retried with the same id and the same rows, after
-  // its first answer was lost (a replica killed after committing, a dropped connection), answers
-  // what the first attempt made instead of writing again: the same version, or for
-  // CreateNetworkWithVersion the network it created. The same id with other rows is
+  // Request ids: the three methods that write a version, and SaveReport, take the request id of
+  // the write (the caller's x-request-id; empty: none). A write retried with the same id and the
+  // same rows, after its first answer was lost (a replica killed after committing, a dropped
+  // connection), answers what the first attempt made instead of writing again: the same version, or
+  // for CreateNetworkWithVersion the network it created. The same id with other rows is
   // ALREADY_EXISTS. An id is remembered per network, for as long as the version it made.
 
   // CreateNetwork and AddVersion of `rows` as version 1, in one transaction: both or nothing.
@@ -205,7 +205,10 @@ class Store {
   // Stores `record` and returns it with report_id and created set. Each network ref must name a
   // live network of the tenant and an existing version (NOT_FOUND otherwise); version 0 is
   // resolved to the latest and returned resolved. INVALID_ARGUMENT when kind is empty.
-  absl::StatusOr<ReportRecord> SaveReport(const std::string& tenant, ReportRecord record);
+  // With a request id (see "Request ids"), a save retried with the same id and the same request
+  // (kind and request bytes) answers the report the first attempt saved.
+  absl::StatusOr<ReportRecord> SaveReport(const std::string& tenant, ReportRecord record,
+                                          const std::string& request_id = "");
 
   // Newest first, without the two blobs (left empty). `network_id_filter` (empty: all) keeps the
   // reports computed from a network of that id, including earlier, deleted networks of the same

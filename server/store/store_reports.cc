@@ -1,4 +1,5 @@
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -79,15 +80,16 @@ std::string NewReportId() {
 
 // Inserts the report row (not its network refs) and returns its key.
 absl::StatusOr<int64_t> InsertReport(Database* db, const std::string& tenant,
-                                     const ReportRecord& record) {
+                                     const ReportRecord& record, const std::string& request_id) {
   Statement insert(db,
                    "INSERT INTO reports (tenant, report_id, kind, title, created_at_us, region,"
-                   " standards_set, mode, request_blob, result_blob, summary)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id");
+                   " standards_set, mode, request_blob, result_blob, summary, request_id)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULLIF(?12, ''))"
+                   " RETURNING id");
   insert.BindAll(tenant, record.report_id, record.kind, record.title,
                  absl::ToUnixMicros(record.created), record.region, record.standards_set,
                  record.mode, internal::AsBlob{record.request_blob},
-                 internal::AsBlob{record.result_blob}, record.summary);
+                 internal::AsBlob{record.result_blob}, record.summary, request_id);
   ASSIGN_OR_RETURN(const bool inserted, insert.Step());
   if (!inserted) return absl::InternalError("INSERT INTO reports returned no id");
   return insert.Int(0);
@@ -185,17 +187,42 @@ absl::StatusOr<ReportRecord> LoadReport(Database* db, const std::string& tenant,
   return std::move(report.record);
 }
 
+// The report a save with `request_id` made, if any (never for an empty id). ALREADY_EXISTS when
+// that save was of another request (kind or request bytes differ): a request id names one write.
+absl::StatusOr<std::optional<ReportRecord>> FindSavedRequest(Database* db,
+                                                             const std::string& tenant,
+                                                             const std::string& request_id,
+                                                             const ReportRecord& record) {
+  if (request_id.empty()) return std::nullopt;
+  Statement select(db, "SELECT report_id FROM reports WHERE tenant = ?1 AND request_id = ?2");
+  select.BindAll(tenant, request_id);
+  ASSIGN_OR_RETURN(const bool found, select.Step());
+  if (!found) return std::nullopt;
+  const std::string report_id = select.Text(0);
+  ASSIGN_OR_RETURN(ReportRecord saved, LoadReport(db, tenant, report_id));
+  if (saved.kind != record.kind || saved.request_blob != record.request_blob) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "request id \"", absl::CHexEscape(request_id), "\" already saved report ", report_id,
+        " of another request; a request id names one write (send a new one for a new write)"));
+  }
+  return saved;
+}
+
 }  // namespace
 
-absl::StatusOr<ReportRecord> Store::SaveReport(const std::string& tenant, ReportRecord record) {
+absl::StatusOr<ReportRecord> Store::SaveReport(const std::string& tenant, ReportRecord record,
+                                               const std::string& request_id) {
   return InTenant(
       *connection_, Access::kWrite, tenant, ValidateReport(record),
       [&](Database* db) -> absl::StatusOr<ReportRecord> {
+        ASSIGN_OR_RETURN(std::optional<ReportRecord> earlier,
+                         FindSavedRequest(db, tenant, request_id, record));
+        if (earlier.has_value()) return *std::move(earlier);
         ASSIGN_OR_RETURN(const std::vector<int64_t> network_keys,
                          ResolveReportNetworks(db, tenant, record.networks));
         record.report_id = NewReportId();
         record.created = absl::FromUnixMicros(NowMicros());
-        ASSIGN_OR_RETURN(const int64_t report_key, InsertReport(db, tenant, record));
+        ASSIGN_OR_RETURN(const int64_t report_key, InsertReport(db, tenant, record, request_id));
         RETURN_IF_ERROR(InsertReportNetworks(db, report_key, network_keys, record.networks));
         return std::move(record);
       });

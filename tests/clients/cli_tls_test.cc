@@ -563,6 +563,37 @@ TEST_F(TlsTest, DistantServerIsReachedOverTls) {
   EXPECT_EQ(service_.calls().size(), 1u);
 }
 
+// Several replicas over TLS (--server A,B): each certificate is checked against the list's one
+// host (127.0.0.1), or --tls-server-name; the token goes to every replica.
+TEST_F(TlsTest, SeveralReplicasAreReachedOverTls) {
+  RecordingAccessService second_service;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", ServerCredentials(), &port);
+  builder.RegisterService(&second_service);
+  const std::unique_ptr<grpc::Server> second = builder.BuildAndStart();
+  ASSERT_NE(second, nullptr);
+  address_ = absl::StrCat(address_, ",127.0.0.1:", port);
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(Run({"regions", "--tls-ca", Ca(), "--token-file", token_file_}), kExitOk)
+        << err_.str();
+  }
+  ASSERT_EQ(Run({"regions", "--tls-ca", Ca(), "--tls-server-name", "localhost"}), kExitOk)
+      << err_.str();
+  std::vector<RecordingAccessService::Call> calls = service_.calls();
+  for (const RecordingAccessService::Call& call : second_service.calls()) calls.push_back(call);
+  ASSERT_EQ(calls.size(), 7u);
+  // The six with the token, wherever they went.
+  EXPECT_EQ(std::count_if(calls.begin(), calls.end(),
+                          [](const RecordingAccessService::Call& call) {
+                            return call.authorization == absl::StrCat("Bearer ", kToken);
+                          }),
+            6);
+  EXPECT_EQ(Run({"regions", "--tls-ca", Ca(), "--tls-server-name", "wrong.example"}), kExitError);
+  EXPECT_THAT(ErrorLine(), HasSubstr("the server's certificate does not name wrong.example"));
+  second->Shutdown();
+}
+
 TEST_F(TlsTest, WrongCaFailsWithOneLineAboutTheHandshake) {
   EXPECT_EQ(Run({"regions", "--tls-ca", OtherCa(), "--token-file", token_file_}), kExitError);
   const std::string line = ErrorLine();

@@ -18,6 +18,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
+using ::testing::SizeIs;
 
 // ---- Reports
 
@@ -136,6 +137,38 @@ TEST_P(StoreTest, ListReportsNewestFirstWithPagingAndNetworkFilter) {
   EXPECT_THAT(store().ListReports(kTenant, "", 10, "rpt_nope", nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("page_after: no report \"rpt_nope\"")));
+}
+
+// A save retried with its request id (an analysis sent again after its replica died) answers the
+// report the first attempt saved; the same id for another request is refused.
+TEST_P(StoreTest, ASaveRetriedWithItsRequestIdAnswersTheFirstReport) {
+  MakeNetwork("net", {RosterOne()});
+  const ReportRecord record{.kind = "coverage",
+                            .networks = {{"net", 0}},
+                            .request_blob = std::string("req\0uest", 8),
+                            .result_blob = "r1"};
+  const absl::StatusOr<ReportRecord> first = store().SaveReport(kTenant, record, "save-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ReportRecord again_record = record;
+  again_record.result_blob = "r2";  // recomputed: the first answer is the one kept
+  const absl::StatusOr<ReportRecord> again = store().SaveReport(kTenant, again_record, "save-1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->report_id, first->report_id);
+  EXPECT_EQ(again->result_blob, "r1");
+  EXPECT_EQ(again->created, first->created);
+  EXPECT_THAT(again->networks, ElementsAre(NetworkRef{"net", 1}));
+  EXPECT_THAT(*store().ListReports(kTenant, "", 10, "", nullptr), SizeIs(1));
+
+  ReportRecord other = record;
+  other.request_blob = "another request";
+  EXPECT_THAT(store().SaveReport(kTenant, other, "save-1"),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       HasSubstr("already saved report " + first->report_id)));
+  // Ids are per tenant, and no id means a new report every time.
+  MakeNetwork("net", {RosterOne()}, kOther);
+  EXPECT_TRUE(store().SaveReport(kOther, record, "save-1").ok());
+  EXPECT_NE(store().SaveReport(kTenant, record)->report_id, first->report_id);
+  EXPECT_THAT(*store().ListReports(kTenant, "", 10, "", nullptr), SizeIs(2));
 }
 
 }  // namespace
