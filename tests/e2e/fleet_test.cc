@@ -201,7 +201,7 @@ struct Outcome {
   std::string network_id;  // writes
 };
 
-TEST_F(FleetTest, MixedLoadReachesEveryReplicaAndNoReadFailsWhenOneIsKilled) {
+TEST_F(FleetTest, MixedLoadReachesEveryReplicaAndNoCallFailsWhenOneIsKilled) {
   const std::shared_ptr<grpc::Channel> channel = Channel(absl::StrJoin(addresses_, ","));
   auto networks = v1::NetworkService::NewStub(channel);
   auto access = v1::AccessService::NewStub(channel);
