@@ -121,6 +121,13 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "--metrics_port_file); empty: no metrics");
 ABSL_FLAG(std::string, metrics_port_file, "",
           "If set, the bound metrics port is written to this file once the server listens");
+ABSL_FLAG(std::string, health_listen, "",
+          "HOST:PORT of a plaintext listener serving only the standard health service "
+          "(grpc.health.v1.Health, the statuses of --listen), for probes that cannot use TLS, "
+          "such as Kubernetes' grpc probe; port 0 picks a free port (see --health_port_file); "
+          "empty: none");
+ABSL_FLAG(std::string, health_port_file, "",
+          "If set, the bound health port is written to this file once the server listens");
 ABSL_FLAG(std::string, log_format, "text",
           "text: log lines as before; json: every log line is a JSON object, and each finished "
           "call adds an access line (method, code, duration_ms, tenant, request_id, peer)");
@@ -198,6 +205,7 @@ int main(int argc, char** argv) {
   options.allow_insecure = absl::GetFlag(FLAGS_allow_insecure);
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
   options.access_log = log_format == carereach::LogFormat::kJson;
   const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
 
@@ -208,9 +216,11 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // The metrics port first: once --port_file exists, both ports are known.
+  // The metrics and health ports first: once --port_file exists, every port is known.
   if (!WritePortFile(absl::GetFlag(FLAGS_metrics_port_file), "--metrics_port_file",
                      (*server)->metrics_port()) ||
+      !WritePortFile(absl::GetFlag(FLAGS_health_port_file), "--health_port_file",
+                     (*server)->health_port()) ||
       !WritePortFile(absl::GetFlag(FLAGS_port_file), "--port_file", (*server)->port())) {
     return 1;
   }

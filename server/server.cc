@@ -52,18 +52,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view f
 constexpr const char* kStoreServiceNames[] = {
     "carereach.v1.NetworkService", "carereach.v1.ContractingService", "carereach.v1.MapService"};
 
-// `store_serving` is false when the store is damaged (store::Store::health()).
-void SetServing(grpc::Server& server, bool serving, bool store_serving) {
-  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus("", serving);
-  health->SetServingStatus(kAccessServiceName, serving);
-  health->SetServingStatus("carereach.v1.AdequacyService", serving);
-  for (const char* name : kStoreServiceNames) {
-    health->SetServingStatus(name, serving && store_serving);
-  }
-}
-
 // Linking gRPC's reflection library registers its plugin with every ServerBuilder (a static
 // initializer); this option takes it out again when --reflection is off.
 class WithoutReflection : public grpc::ServerBuilderOption {
@@ -365,6 +353,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
   }
   Logf("listening on %s (port %d, %s%s); NOT_SERVING until regions are loaded",
        options.listen_address, server->port_, TransportName(options), AuthName(options));
+  if (server->health_server_ != nullptr) {
+    Logf("health service only, plaintext, on %s (port %d)", options.health_listen,
+         server->health_port_);
+  }
   return server;
 }
 
@@ -398,17 +390,43 @@ absl::Status Server::Listen() {
         absl::StrFormat("--listen: cannot listen on %s (in use, or not a HOST:PORT address)",
                         options_.listen_address));
   }
-  SetServing(*server_, false, StoreServing());
+  if (!options_.health_listen.empty()) {
+    // Only the health service: no reflection, nothing else, and so nothing to protect.
+    grpc::ServerBuilder health_builder;
+    health_builder.SetOption(std::make_unique<WithoutReflection>());
+    health_builder.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(),
+                                    &health_port_);
+    health_server_ = health_builder.BuildAndStart();
+    if (health_server_ == nullptr || health_port_ == 0) {
+      return absl::UnavailableError(absl::StrFormat(
+          "--health_listen: cannot listen on %s (in use, or not a HOST:PORT address)",
+          options_.health_listen));
+    }
+  }
+  SetServing(false, StoreServing());
   if (store_ != nullptr) {
-    grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-    store_->OnDamage([health](const absl::Status& status) {
+    store_->OnDamage([this](const absl::Status& status) {
       LogLine(std::string("store: ") + std::string(status.message()) +
               "; NetworkService and ContractingService turn NOT_SERVING");
-      if (health == nullptr) return;
-      for (const char* name : kStoreServiceNames) health->SetServingStatus(name, false);
+      for (const char* name : kStoreServiceNames) SetHealth(name, false);
     });
   }
   return absl::OkStatus();
+}
+
+void Server::SetHealth(const std::string& service, bool serving) {
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server == nullptr) continue;
+    grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+    if (health != nullptr) health->SetServingStatus(service, serving);
+  }
+}
+
+void Server::SetServing(bool serving, bool store_serving) {
+  SetHealth("", serving);
+  SetHealth(kAccessServiceName, serving);
+  SetHealth("carereach.v1.AdequacyService", serving);
+  for (const char* name : kStoreServiceNames) SetHealth(name, serving && store_serving);
 }
 
 bool Server::StoreServing() const { return store_ == nullptr || store_->health().ok(); }
@@ -426,6 +444,10 @@ Server::~Server() {
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
+  }
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_->Wait();
   }
   metrics_.reset();  // before the members its region source reads
 }
@@ -476,20 +498,17 @@ absl::Status Server::LoadRegions() {
   network_service_->SetCatalog(shared);
   contracting_service_->SetCatalog(shared);
   map_service_->SetCatalog(shared);
-  SetServing(*server_, true, StoreServing());
+  SetServing(true, StoreServing());
   // Damage found meanwhile (the listener may have run before the line above) wins.
-  if (!StoreServing()) SetServing(*server_, true, false);
+  if (!StoreServing()) SetServing(true, false);
   LogLine("SERVING");
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  for (const auto& region : shared->regions()) {
-    if (health != nullptr) health->SetServingStatus(DriveHealthName(region->name), false);
-  }
-  roads_thread_ = std::thread([this, shared, health] {
+  for (const auto& region : shared->regions()) SetHealth(DriveHealthName(region->name), false);
+  roads_thread_ = std::thread([this, shared] {
     shared->LoadRoads(
         options_.data_dir, options_.road_cache_dir, *profile_,
         routing::RoadNetwork::Options{.build_hierarchy = options_.road_hierarchy}, LogLine,
-        [health](const std::string& region, bool ready) {
-          if (health != nullptr) health->SetServingStatus(DriveHealthName(region), ready);
+        [this](const std::string& region, bool ready) {
+          SetHealth(DriveHealthName(region), ready);
         },
         [this] { return stopping_.load(); });
     roads_done_.store(true);
@@ -499,11 +518,16 @@ absl::Status Server::LoadRegions() {
 
 void Server::Shutdown(absl::Duration grace) {
   stopping_.store(true);
-  SetServing(*server_, false, false);
+  SetServing(false, false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  // After the main listener has drained: probes see NOT_SERVING meanwhile.
+  if (health_server_ != nullptr) health_server_->Shutdown(std::chrono::system_clock::now());
 }
 
-void Server::Wait() { server_->Wait(); }
+void Server::Wait() {
+  server_->Wait();
+  if (health_server_ != nullptr) health_server_->Wait();
+}
 
 int Server::calls_in_flight() const { return admission_->in_flight(); }
 int64_t Server::calls_refused() const { return admission_->refused(); }

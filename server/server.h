@@ -112,6 +112,11 @@ class Server {
     // HOST:PORT serving Prometheus metrics on GET /metrics (server/metrics.h); port 0 picks a
     // free port (see metrics_port()). Empty: no metrics.
     std::string metrics_listen;
+    // HOST:PORT of a second, plaintext listener that serves only the standard health service
+    // (grpc.health.v1.Health), with the same statuses as the main listener: for probes that
+    // cannot speak TLS (Kubernetes' grpc probe). Port 0 picks a free port (health_port()).
+    // Empty: none.
+    std::string health_listen;
     // Write one JSON access-log line per finished call (rpc/observe.h; --log_format=json).
     bool access_log = false;
   };
@@ -137,6 +142,8 @@ class Server {
 
   // The port actually bound.
   int port() const { return port_; }
+  // The port of the health-only listener; 0 without Options::health_listen.
+  int health_port() const { return health_port_; }
   // The port serving /metrics; 0 without Options::metrics_listen.
   int metrics_port() const { return metrics_ == nullptr ? 0 : metrics_->port(); }
 
@@ -164,6 +171,11 @@ class Server {
   absl::Status Listen();
   // False when the store is damaged: its services are NOT_SERVING.
   bool StoreServing() const;
+  // Sets a health status on every listener's health service (--listen, --health_listen).
+  void SetHealth(const std::string& service, bool serving);
+  // The statuses of the server's own services; `store_serving` is false when the store is
+  // damaged (store::Store::health()).
+  void SetServing(bool serving, bool store_serving);
   // The region gauges of the metrics.
   std::vector<RegionMetrics> RegionStates() const;
 
@@ -180,6 +192,8 @@ class Server {
   std::unique_ptr<Metrics> metrics_;  // null without Options::metrics_listen
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::unique_ptr<grpc::Server> health_server_;  // null without Options::health_listen
+  int health_port_ = 0;
   mutable absl::Mutex catalog_mu_;
   std::shared_ptr<const RegionCatalog> catalog_ ABSL_GUARDED_BY(catalog_mu_);
   std::optional<roads::SpeedProfile> profile_;

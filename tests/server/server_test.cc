@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <optional>
+#include <thread>
 #include <tuple>
+#include <vector>
 
 #include "carereach/v1/access.grpc.pb.h"
 #include "carereach/v1/adequacy.grpc.pb.h"
@@ -574,6 +576,67 @@ TEST(ServerStartTest, BuiltInConfigNamesTheShippedRegions) {
   for (const char* name : {"honolulu", "imperial", "yuba", "michigan", "massachusetts", "us"}) {
     EXPECT_THAT(config, HasSubstr(std::string("name: \"") + name + "\""));
   }
+}
+
+// --health_listen: a plaintext listener for probes that cannot use TLS (Kubernetes' grpc
+// probe). It serves the health service only, with the main listener's statuses as they change.
+TEST(HealthListenTest, APlaintextHealthOnlyListenerMirrorsTheMainStatuses) {
+  Server::Options o = testing_util::EquatorServerOptions();
+  o.health_listen = "127.0.0.1:0";
+  std::unique_ptr<Server> server = testing_util::StartServer(o, /*load=*/false);
+  ASSERT_NE(server, nullptr);
+  ASSERT_GT(server->health_port(), 0);
+  ASSERT_NE(server->health_port(), server->port());
+  auto probe_channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server->health_port()),
+                                           grpc::InsecureChannelCredentials());
+  auto probe = grpc::health::v1::Health::NewStub(probe_channel);
+  auto main = grpc::health::v1::Health::NewStub(testing_util::LoopbackChannel(*server));
+  auto status = [](grpc::health::v1::Health::Stub& stub, const std::string& service) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    HealthCheckRequest request;
+    request.set_service(service);
+    HealthCheckResponse response;
+    const grpc::Status call = stub.Check(&context, request, &response);
+    EXPECT_TRUE(call.ok()) << service << ": " << call.error_message();
+    return response.status();
+  };
+  const std::vector<std::string> services = {
+      "", "carereach.v1.AccessService", "carereach.v1.AdequacyService",
+      "carereach.v1.NetworkService", Server::DriveHealthName("equator")};
+  EXPECT_EQ(status(*probe, ""), HealthCheckResponse::NOT_SERVING);  // regions not loaded yet
+  ASSERT_TRUE(server->LoadRegions().ok());
+  server->WaitForRoads();
+  EXPECT_EQ(status(*probe, ""), HealthCheckResponse::SERVING);
+  for (const std::string& service : services) {
+    EXPECT_EQ(status(*probe, service), status(*main, service)) << service;
+  }
+  // Nothing but health is served there.
+  grpc::ClientContext context;
+  v1::ListRegionsResponse regions;
+  EXPECT_EQ(
+      v1::AccessService::NewStub(probe_channel)->ListRegions(&context, {}, &regions).error_code(),
+      grpc::StatusCode::UNIMPLEMENTED);
+  // Draining: NOT_SERVING on the probe listener as on the main one.
+  std::thread shutdown([&] { server->Shutdown(absl::Seconds(2)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  grpc::ClientContext during;
+  during.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  HealthCheckRequest request;
+  HealthCheckResponse response;
+  const grpc::Status draining = probe->Check(&during, request, &response);
+  EXPECT_TRUE(!draining.ok() || response.status() == HealthCheckResponse::NOT_SERVING);
+  shutdown.join();
+}
+
+TEST(HealthListenTest, AnAddressInUseIsRefusedAtStart) {
+  Server::Options first = testing_util::EquatorServerOptions();
+  first.health_listen = "127.0.0.1:0";
+  std::unique_ptr<Server> server = testing_util::StartServer(first, /*load=*/false);
+  ASSERT_NE(server, nullptr);
+  Server::Options second = testing_util::EquatorServerOptions();
+  second.health_listen = "127.0.0.1:" + std::to_string(server->health_port());
+  EXPECT_THAT(Server::BuildAndStart(second).status().message(), HasSubstr("--health_listen"));
 }
 
 }  // namespace
