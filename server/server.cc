@@ -52,6 +52,24 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view f
 constexpr const char* kStoreServiceNames[] = {
     "carereach.v1.NetworkService", "carereach.v1.ContractingService", "carereach.v1.MapService"};
 
+// What the --health_listen listener answers to any method but the health service's: it also
+// gives gRPC the callback service a server needs to start (the default health service is added
+// when the server starts, too late for the builder's check).
+class HealthOnly final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override {
+    class Refusal final : public grpc::ServerGenericBidiReactor {
+     public:
+      Refusal() {
+        Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                            "only grpc.health.v1.Health is served on --health_listen"));
+      }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal;
+  }
+};
+
 // Linking gRPC's reflection library registers its plugin with every ServerBuilder (a static
 // initializer); this option takes it out again when --reflection is off.
 class WithoutReflection : public grpc::ServerBuilderOption {
@@ -396,6 +414,10 @@ absl::Status Server::Listen() {
     health_builder.SetOption(std::make_unique<WithoutReflection>());
     health_builder.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(),
                                     &health_port_);
+    // A port another process already serves is an error, not shared (gRPC's default).
+    health_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    health_only_ = std::make_unique<HealthOnly>();
+    health_builder.RegisterCallbackGenericService(health_only_.get());
     health_server_ = health_builder.BuildAndStart();
     if (health_server_ == nullptr || health_port_ == 0) {
       return absl::UnavailableError(absl::StrFormat(

@@ -1,6 +1,9 @@
 #ifndef CAREREACH_SERVER_SERVER_H_
 #define CAREREACH_SERVER_SERVER_H_
 
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/server.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -192,6 +195,8 @@ class Server {
   std::unique_ptr<Metrics> metrics_;  // null without Options::metrics_listen
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  // --health_listen: the listener's answer to anything but health (it must outlive the server).
+  std::unique_ptr<grpc::CallbackGenericService> health_only_;
   std::unique_ptr<grpc::Server> health_server_;  // null without Options::health_listen
   int health_port_ = 0;
   mutable absl::Mutex catalog_mu_;
