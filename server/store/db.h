@@ -114,9 +114,10 @@ class Statement {
   std::unique_ptr<Query> query_;
 };
 
-// Steps `statement` to the end and returns read_row(statement) for every row, in order.
-template <typename ReadRow>
-auto ReadAll(Statement& statement, ReadRow read_row)
+// Steps `statement` (a Statement, or an engine's own statement type with the same Step) to the
+// end and returns read_row(statement) for every row, in order.
+template <typename AnyStatement, typename ReadRow>
+auto ReadAll(AnyStatement& statement, ReadRow read_row)
     -> absl::StatusOr<std::vector<decltype(read_row(statement))>> {
   std::vector<decltype(read_row(statement))> rows;
   while (true) {

@@ -97,17 +97,7 @@ class Statement final : public internal::Query {
   absl::Status status_;
 };
 
-// Steps `statement` to the end and returns read_row(statement) for every row, in order.
-template <typename ReadRow>
-auto ReadAll(Statement& statement, ReadRow read_row)
-    -> absl::StatusOr<std::vector<decltype(read_row(statement))>> {
-  std::vector<decltype(read_row(statement))> rows;
-  while (true) {
-    ASSIGN_OR_RETURN(const bool has_row, statement.Step());
-    if (!has_row) return rows;
-    rows.push_back(read_row(statement));
-  }
-}
+using internal::ReadAll;
 
 // Rolls back unless committed, so every early return leaves the database unchanged.
 class Transaction {
