@@ -154,7 +154,9 @@ TEST_F(EndToEndTest, MichiganMilesCoverageIsRightToThePerson) {
 }
 
 TEST_F(EndToEndTest, HonoluluMinutesWithUnitDetail) {
-  const std::string units_csv = testing::TempDir() + "/honolulu_units.csv";
+  // Its own name: another run of the suite on the machine may write the same folder at once.
+  const std::string units_csv =
+      testing::TempDir() + "/honolulu_units_" + std::to_string(getpid()) + ".csv";
   const CommandResult r =
       Cli({"coverage", "--region", "honolulu", "--facilities", Hospitals(), "--where",
            "STATUS=OPEN", "--minutes", "10,20,30", "--units-out", units_csv, "--format", "json"});
