@@ -1,5 +1,6 @@
 #include "clients/cli/contracting_output.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -80,11 +81,39 @@ KeyValues AnalyzeCoverageHeaderRows(const AnalyzeCoverageResponse& response) {
   return rows;
 }
 
+std::vector<std::vector<int64_t>> WholeFairShares(const AnalyzeCoverageResponse& response) {
+  const int members = response.members_size();
+  std::vector<std::vector<int64_t>> whole(members, std::vector<int64_t>(response.results_size()));
+  for (int i = 0; i < response.results_size(); ++i) {
+    // Largest remainders: floor every share, then give the residents left over to the largest
+    // fractional parts, so that the whole numbers still add up to the rounded total.
+    double total = 0;
+    std::vector<std::pair<double, int>> remainders;
+    int64_t floors = 0;
+    for (int m = 0; m < members; ++m) {
+      const auto& shares = response.members(m).fair_share_population();
+      const double x = i < shares.size() ? shares[i] : 0.0;
+      total += x;
+      whole[m][i] = static_cast<int64_t>(std::floor(x));
+      floors += whole[m][i];
+      remainders.emplace_back(-(x - std::floor(x)), m);
+    }
+    std::sort(remainders.begin(), remainders.end());
+    int64_t left = std::llround(total) - floors;
+    for (size_t r = 0; r < remainders.size() && left > 0; ++r, --left) {
+      ++whole[remainders[r].second][i];
+    }
+  }
+  return whole;
+}
+
 TextTable MemberCoverageTable(const AnalyzeCoverageResponse& response) {
-  TextTable members(
-      {"member", "threshold", "alone", "without", "loss if leaves", "gain by joining"},
-      {false, false, true, true, true, true});
-  for (const carereach::v1::MemberCoverage& m : response.members()) {
+  TextTable members({"member", "threshold", "alone", "without", "loss if leaves", "gain by joining",
+                     "fair share"},
+                    {false, false, true, true, true, true, true});
+  const std::vector<std::vector<int64_t>> fair = WholeFairShares(response);
+  for (int m_index = 0; m_index < response.members_size(); ++m_index) {
+    const carereach::v1::MemberCoverage& m = response.members(m_index);
     for (int i = 0; i < response.results_size(); ++i) {
       auto share = [&](const google::protobuf::RepeatedPtrField<ThresholdCoverage>& list) {
         return i < list.size() ? Percent(list[i].share()) : "";
@@ -93,7 +122,8 @@ TextTable MemberCoverageTable(const AnalyzeCoverageResponse& response) {
         return i < list.size() ? WithThousands(list[i]) : "";
       };
       members.AddRow({m.label(), ThresholdLabel(response.results(i)), share(m.alone()),
-                      share(m.without()), count(m.loss_if_leaves()), count(m.gain_by_joining())});
+                      share(m.without()), count(m.loss_if_leaves()), count(m.gain_by_joining()),
+                      i < m.fair_share_population_size() ? WithThousands(fair[m_index][i]) : ""});
     }
   }
   return members;
@@ -120,7 +150,8 @@ std::string AnalyzeCoverageTable(const AnalyzeCoverageResponse& response, bool c
 std::string AnalyzeCoverageCsv(const AnalyzeCoverageResponse& response) {
   std::string out =
       "scope,label,fips,name,threshold_kind,threshold,total_population,covered_population,share,"
-      "without_covered_population,without_share,loss_if_leaves,gain_by_joining\n";
+      "without_covered_population,without_share,loss_if_leaves,gain_by_joining,"
+      "fair_share_population\n";
   auto line = [&](absl::string_view scope, absl::string_view label, absl::string_view fips,
                   absl::string_view name, const ThresholdCoverage& t, int64_t total) {
     absl::StrAppend(&out, scope, ",", CsvField(label), ",", CsvField(fips), ",", CsvField(name),
@@ -129,12 +160,12 @@ std::string AnalyzeCoverageCsv(const AnalyzeCoverageResponse& response) {
   };
   for (const ThresholdCoverage& t : response.results()) {
     line("region", "", "", response.region(), t, response.total_population());
-    absl::StrAppend(&out, ",,,,\n");
+    absl::StrAppend(&out, ",,,,,\n");
   }
   for (const carereach::v1::CountyCoverage& county : response.counties()) {
     for (const ThresholdCoverage& t : county.results()) {
       line("county", "", county.fips(), county.name(), t, county.total_population());
-      absl::StrAppend(&out, ",,,,\n");
+      absl::StrAppend(&out, ",,,,,\n");
     }
   }
   for (const carereach::v1::MemberCoverage& m : response.members()) {
@@ -146,9 +177,12 @@ std::string AnalyzeCoverageCsv(const AnalyzeCoverageResponse& response) {
       } else {
         absl::StrAppend(&out, ",,");
       }
-      absl::StrAppend(&out, ",",
-                      i < m.loss_if_leaves_size() ? absl::StrCat(m.loss_if_leaves(i)) : "", ",",
-                      i < m.gain_by_joining_size() ? absl::StrCat(m.gain_by_joining(i)) : "", "\n");
+      absl::StrAppend(
+          &out, ",", i < m.loss_if_leaves_size() ? absl::StrCat(m.loss_if_leaves(i)) : "", ",",
+          i < m.gain_by_joining_size() ? absl::StrCat(m.gain_by_joining(i)) : "", ",",
+          i < m.fair_share_population_size() ? absl::StrFormat("%.3f", m.fair_share_population(i))
+                                             : "",
+          "\n");
     }
   }
   return out;

@@ -66,7 +66,9 @@ KeyValueRows AnalyzeCoverageHeaderRows(const carereach::v1::AnalyzeCoverageRespo
 TextTable MemberCoverageTable(const carereach::v1::AnalyzeCoverageResponse& response);
 inline constexpr absl::string_view kMemberCoverageNote =
     "each member: its share alone, the alliance's share without it, the residents only it covers "
-    "(lost if it leaves) and those the alliance adds to it (gained by joining)";
+    "(lost if it leaves), those the alliance adds to it (gained by joining) and its fair share "
+    "(Shapley: a resident covered by k members counts 1/k to each; the fair shares of a "
+    "threshold add up to the alliance's covered residents)";
 // The table: a header block, the network's (alliance's) share per
 // threshold, for alliances each member's share alone, the alliance's share without it, its
 // loss if it leaves and its gain by joining; `counties` adds the per-county table.

@@ -1,5 +1,6 @@
 #include "geo/access/alliance.h"
 
+#include <bit>
 #include <limits>
 #include <string_view>
 #include <utility>
@@ -155,6 +156,8 @@ struct MemberBests {
   std::vector<TopTwo> by_minutes, by_miles;
   std::vector<UnitTravel> first_member;  // for the unit's snapping, the same for every member
   bool independent_miles = false;
+  // [threshold * units + unit]: bit m set when member m's own travel covers the unit.
+  std::vector<uint64_t> covering;
 
   UnitTravel Union(size_t i) const {
     return Combine(by_minutes[i].best, by_miles[i].best, independent_miles, first_member[i]);
@@ -171,8 +174,10 @@ absl::StatusOr<MemberBests> MemberTravel(const Region& region, const DriveRegion
                                          AllianceCoverageAnswer* answer) {
   const size_t member_count = request.members.size();
   const size_t unit_count = region.units.size();
+  static_assert(kMaxAllianceMembers <= 64, "one bit per member in MemberBests::covering");
   MemberBests bests{.by_minutes = std::vector<TopTwo>(unit_count),
-                    .by_miles = std::vector<TopTwo>(unit_count)};
+                    .by_miles = std::vector<TopTwo>(unit_count),
+                    .covering = std::vector<uint64_t>(request.thresholds.size() * unit_count, 0)};
   for (const Threshold& t : request.thresholds) {
     bests.independent_miles |= t.kind == Threshold::Kind::kMiles;
   }
@@ -193,6 +198,10 @@ absl::StatusOr<MemberBests> MemberTravel(const Region& region, const DriveRegion
     for (size_t i = 0; i < unit_count; ++i) {
       const UnitTravel& t = travel[i];
       if (!t.reached()) continue;
+      for (size_t k = 0; k < request.thresholds.size(); ++k) {
+        if (Covered(t, request.thresholds[k]))
+          bests.covering[k * unit_count + i] |= uint64_t{1} << m;
+      }
       const int32_t facility = facility_offset + t.facility;
       bests.by_minutes[i].Add(member, {t.minutes, facility, t.miles});
       bests.by_miles[i].Add(member, {t.miles, facility, kInfinity});
@@ -201,6 +210,26 @@ absl::StatusOr<MemberBests> MemberTravel(const Region& region, const DriveRegion
     facility_offset += static_cast<int32_t>(facilities.size());
   }
   return bests;
+}
+
+// Each member's Shapley share of the covered population: a unit covered by k members counts
+// population / k to each of them.
+std::vector<std::vector<double>> FairShares(const Region& region,
+                                            const std::vector<uint64_t>& covering,
+                                            size_t member_count, size_t threshold_count) {
+  const size_t unit_count = region.units.size();
+  std::vector<std::vector<double>> shares(member_count, std::vector<double>(threshold_count, 0.0));
+  for (size_t k = 0; k < threshold_count; ++k) {
+    for (size_t i = 0; i < unit_count; ++i) {
+      const uint64_t members = covering[k * unit_count + i];
+      if (members == 0 || region.units[i].population == 0) continue;
+      const double each = static_cast<double>(region.units[i].population) / std::popcount(members);
+      for (uint64_t rest = members; rest != 0; rest &= rest - 1) {
+        shares[std::countr_zero(rest)][k] += each;
+      }
+    }
+  }
+  return shares;
 }
 
 }  // namespace
@@ -228,6 +257,8 @@ absl::StatusOr<AllianceCoverageAnswer> ComputeAllianceCoverage(
     answer.loss_if_leaves.push_back(Difference(answer.alliance, answer.without.back()));
     answer.gain_by_joining.push_back(Difference(answer.alliance, answer.alone[m]));
   }
+  answer.fair_share_population =
+      FairShares(region, bests.covering, member_count, request.thresholds.size());
   return answer;
 }
 

@@ -48,6 +48,12 @@ struct AllianceCoverageAnswer {
   // stays protects them). gain_by_joining = alliance - alone.
   std::vector<std::vector<int64_t>> loss_if_leaves;   // [member][threshold]
   std::vector<std::vector<int64_t>> gain_by_joining;  // [member][threshold]
+  // Per member and threshold, in population: the member's fair (Shapley) share of what the
+  // alliance covers. A resident whom k members' own facilities cover within the threshold counts
+  // 1/k to each of them; this is the Shapley value of the game "residents the members of S cover
+  // together", so over the members it sums to the alliance's covered population. It lies between
+  // loss_if_leaves (residents only this member covers) and the member's own covered population.
+  std::vector<std::vector<double>> fair_share_population;  // [member][threshold]
   // Drive mode, per member: indices into that member's facilities of those off the roads.
   std::vector<std::vector<int32_t>> unsnapped_facilities;
   // The union's travel, one per region unit; UnitTravel::facility indexes the concatenation of

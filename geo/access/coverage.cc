@@ -17,12 +17,13 @@ namespace {
 // Units between two looks at the deadline (each a nearest-facility query: microseconds).
 constexpr size_t kDeadlineCheckStride = 64;
 
-bool Within(double value, const Threshold& t) {
-  // Thresholds are inclusive; the tolerance absorbs rounding in unit conversions.
-  return value <= t.value * (1.0 + 1e-12);
-}
-
 }  // namespace
+
+bool Covered(const UnitTravel& t, const Threshold& threshold) {
+  if (!t.reached()) return false;
+  const double value = threshold.kind == Threshold::Kind::kMinutes ? t.minutes : t.miles;
+  return value <= threshold.value * (1.0 + 1e-12);
+}
 
 absl::Status ValidateFacilities(std::span<const Facility> facilities, const CoverageLimits& limits,
                                 std::string_view field) {
@@ -162,8 +163,7 @@ CoverageSummary Summarize(const Region& region, std::span<const UnitTravel> trav
       continue;
     }
     for (size_t k = 0; k < thresholds.size(); ++k) {
-      const double value = thresholds[k].kind == Threshold::Kind::kMinutes ? t.minutes : t.miles;
-      if (!Within(value, thresholds[k])) continue;
+      if (!Covered(t, thresholds[k])) continue;
       s.by_threshold[k].covered_population += population;
       ++s.by_threshold[k].covered_units;
       county.by_threshold[k].covered_population += population;

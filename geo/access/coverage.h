@@ -64,6 +64,11 @@ struct UnitTravel {
   bool reached() const { return facility >= 0; }
 };
 
+// True when `t` reached a facility within `threshold` (inclusive: a unit exactly at the threshold
+// is covered; a relative 1e-12 absorbs rounding in unit conversions). The one coverage rule of
+// summaries and of alliance shares.
+bool Covered(const UnitTravel& t, const Threshold& threshold);
+
 // A region's road network with every population unit already snapped (once, at load, up to
 // kMaxSnapMeters; a request's smaller max_snap_meters is applied per request).
 // Immutable; share it const.

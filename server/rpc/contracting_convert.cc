@@ -26,6 +26,7 @@ void MemberCoverageToProto(const access::AllianceCoverageRequest& request,
   for (size_t k = 0; k < request.thresholds.size(); ++k) {
     out->add_loss_if_leaves(answer.loss_if_leaves[m][k]);
     out->add_gain_by_joining(answer.gain_by_joining[m][k]);
+    out->add_fair_share_population(answer.fair_share_population[m][k]);
   }
 }
 

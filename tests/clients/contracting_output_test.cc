@@ -28,11 +28,14 @@ TEST(ContractingOutputTest, AllianceCoverageTable) {
           "threshold  covered population  share",
           "20 min                742,000  74.2%",  //
           "10 mi                 600,000  60.0%", StartsWith("each member: its share alone"),
-          "member     threshold  alone  without  loss if leaves  gain by joining",
-          "ascension  20 min     55.0%    60.1%         141,000          192,000",
-          "ascension  10 mi      40.0%    50.0%         100,000          200,000",
-          "trinity    20 min     60.1%    55.0%         192,000          141,000",
-          "trinity    10 mi      50.0%    40.0%         200,000          100,000"));
+          "member     threshold  alone  without  loss if leaves  gain by joining  fair share",
+          // Whole fair shares add up to the alliance's covered residents: 345,500.25 and
+          // 396,499.75 round to 345,500 + 396,500; 250,000.5 and 349,999.5 (a tie, which
+          // rounding each half up would make 600,001) to 250,001 + 349,999.
+          "ascension  20 min     55.0%    60.1%         141,000          192,000     345,500",
+          "ascension  10 mi      40.0%    50.0%         100,000          200,000     250,001",
+          "trinity    20 min     60.1%    55.0%         192,000          141,000     396,500",
+          "trinity    10 mi      50.0%    40.0%         200,000          100,000     349,999"));
 
   // --counties adds the county table; one network has no member table.
   const std::string with_counties = AnalyzeCoverageTable(AllianceCoverage(), true);
@@ -70,21 +73,22 @@ TEST(ContractingOutputTest, AllianceCoverageCsvAndJson) {
   ASSERT_EQ(lines.size(), 1u + 2 + 4 + 4);  // header, region, counties, members x thresholds
   EXPECT_EQ(lines[0],
             "scope,label,fips,name,threshold_kind,threshold,total_population,covered_population,"
-            "share,without_covered_population,without_share,loss_if_leaves,gain_by_joining");
-  EXPECT_EQ(lines[1], "region,,,michigan,minutes,20,1000000,742000,0.742000,,,,");
-  EXPECT_EQ(lines[2], "region,,,michigan,miles,10,1000000,600000,0.600000,,,,");
-  EXPECT_EQ(lines[3], "county,,26163,Wayne County,minutes,20,600000,500000,0.833333,,,,");
+            "share,without_covered_population,without_share,loss_if_leaves,gain_by_joining,"
+            "fair_share_population");
+  EXPECT_EQ(lines[1], "region,,,michigan,minutes,20,1000000,742000,0.742000,,,,,");
+  EXPECT_EQ(lines[2], "region,,,michigan,miles,10,1000000,600000,0.600000,,,,,");
+  EXPECT_EQ(lines[3], "county,,26163,Wayne County,minutes,20,600000,500000,0.833333,,,,,");
   EXPECT_EQ(lines[7],
             "member,ascension,,michigan,minutes,20,1000000,550000,0.550000,601000,0.601000,"
-            "141000,192000");
+            "141000,192000,345500.250");
   EXPECT_EQ(lines[10],
             "member,trinity,,michigan,miles,10,1000000,500000,0.500000,400000,0.400000,200000,"
-            "100000");
+            "100000,349999.500");
   // Property of every member line: loss = alliance - without, gain = alliance - alone.
   const int64_t alliance[2] = {742000, 600000};
   for (size_t i = 7; i < lines.size(); ++i) {
     std::vector<std::string> f = absl::StrSplit(lines[i], ',');
-    ASSERT_EQ(f.size(), 13u);
+    ASSERT_EQ(f.size(), 14u);
     const int threshold = (i - 7) % 2;
     EXPECT_EQ(std::stoll(f[11]), alliance[threshold] - std::stoll(f[9])) << lines[i];
     EXPECT_EQ(std::stoll(f[12]), alliance[threshold] - std::stoll(f[7])) << lines[i];
@@ -98,6 +102,7 @@ TEST(ContractingOutputTest, AllianceCoverageCsvAndJson) {
   EXPECT_EQ((*json)["results"][0]["max_minutes"], 20);
   EXPECT_EQ((*json)["members"][1]["label"], "trinity");
   EXPECT_EQ((*json)["members"][1]["loss_if_leaves"][0], "192000");
+  EXPECT_EQ((*json)["members"][1]["fair_share_population"][1], 349999.5);
   EXPECT_EQ((*json)["networks"][1]["removed_rows"], 2);
   EXPECT_EQ((*json)["unsnapped_units"], 0);  // every field present
 }

@@ -403,7 +403,7 @@ inline carereach::v1::AnalyzeCoverageResponse AllianceCoverage() {
   *oakland->add_results() = Minutes(20, 242000, 0.605);
   *oakland->add_results() = Miles(10, 200000, 0.5);
   auto member = [&](const std::string& label, std::pair<int64_t, int64_t> alone,
-                    std::pair<int64_t, int64_t> without) {
+                    std::pair<int64_t, int64_t> without, std::pair<double, double> fair) {
     carereach::v1::MemberCoverage* m = r.add_members();
     m->set_label(label);
     *m->add_alone() = Minutes(20, alone.first, alone.first / 1e6);
@@ -414,9 +414,13 @@ inline carereach::v1::AnalyzeCoverageResponse AllianceCoverage() {
     m->add_loss_if_leaves(600000 - without.second);
     m->add_gain_by_joining(742000 - alone.first);
     m->add_gain_by_joining(600000 - alone.second);
+    m->add_fair_share_population(fair.first);
+    m->add_fair_share_population(fair.second);
   };
-  member("ascension", {550000, 400000}, {601000, 500000});
-  member("trinity", {601000, 500000}, {550000, 400000});
+  // Fair shares: each member's own residents plus half of those both cover (409,000 within 20
+  // minutes, 300,000 within 10 miles), moved by fractions that test the whole-number rounding.
+  member("ascension", {550000, 400000}, {601000, 500000}, {345500.25, 250000.5});
+  member("trinity", {601000, 500000}, {550000, 400000}, {396499.75, 349999.5});
   *r.add_networks() = Resolved("ascension", 3, 27, 0, 0, 27);
   *r.add_networks() = Resolved("trinity", 2, 40, 1, 2, 38);
   r.set_report_id("rpt_9f3a51c07be24d11");

@@ -358,6 +358,13 @@ TEST_F(EndToEndTest, MichiganAllianceSeedScenarioMatchesTheLibrary) {
   // Two members: leaving loses what the other does not cover.
   EXPECT_EQ(as_int(answer["members"][0]["loss_if_leaves"][0]), union_covered - alone1);
   EXPECT_EQ(as_int(answer["members"][1]["gain_by_joining"][0]), union_covered - alone1);
+  // Fair shares: each member's own residents and half of those both cover; they add up to the
+  // union's covered population.
+  const double both = static_cast<double>(alone0 + alone1 - union_covered);
+  const double fair0 = answer["members"][0]["fair_share_population"][0].get<double>();
+  const double fair1 = answer["members"][1]["fair_share_population"][0].get<double>();
+  EXPECT_NEAR(fair0, alone0 - both / 2, 1e-6);
+  EXPECT_NEAR(fair0 + fair1, static_cast<double>(union_covered), 1e-6);
   EXPECT_FALSE(answer["report_id"].get<std::string>().empty());
 
   // The first recommended addition is the candidate with the largest gain (library, one by one).

@@ -345,6 +345,9 @@ TEST_F(ContractingServerTest, AllianceReportsEachMembersContributionAndSavesTheR
   const v1::MemberCoverage& east = alliance.members(1);
   EXPECT_THAT(east.loss_if_leaves(), ElementsAre(4000, 4000));
   EXPECT_THAT(east.gain_by_joining(), ElementsAre(1000, 1000));
+  // Fair shares: within 40 miles both cover the unit at 0.5 (2000), which they split.
+  EXPECT_THAT(west.fair_share_population(), ElementsAre(1000, 1000 + 1000));
+  EXPECT_THAT(east.fair_share_population(), ElementsAre(4000, 1000 + 4000));
 
   ASSERT_FALSE(alliance.report_id().empty());
   v1::ListReportsRequest list_request;

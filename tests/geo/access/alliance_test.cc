@@ -151,7 +151,18 @@ void ExpectMatchesPlainCoverage(const Region& region, const DriveRegion* drive,
                 alliance - answer.without[m].by_threshold[k].covered_population);
       EXPECT_EQ(answer.gain_by_joining[m][k],
                 alliance - answer.alone[m].by_threshold[k].covered_population);
+      // A fair share is at least what only the member covers, at most what it covers alone.
+      EXPECT_GE(answer.fair_share_population[m][k] + 1e-6, answer.loss_if_leaves[m][k]);
+      EXPECT_LE(answer.fair_share_population[m][k],
+                answer.alone[m].by_threshold[k].covered_population + 1e-6);
     }
+  }
+  // The fair shares of a threshold add up to the union's covered population.
+  ASSERT_EQ(answer.fair_share_population.size(), members.size());
+  for (size_t k = 0; k < request.thresholds.size(); ++k) {
+    double sum = 0;
+    for (size_t m = 0; m < members.size(); ++m) sum += answer.fair_share_population[m][k];
+    EXPECT_NEAR(sum, answer.alliance.by_threshold[k].covered_population, 1e-6) << "threshold " << k;
   }
 }
 
@@ -210,6 +221,12 @@ TEST(AllianceCoverageTest, HandComputedUnionAloneWithoutLossAndGain) {
               ElementsAre(ElementsAre(100, 100), ElementsAre(800, 0), ElementsAre(1600, 1600)));
   EXPECT_THAT(answer->gain_by_joining, ElementsAre(ElementsAre(2400, 1600), ElementsAre(1700, 1700),
                                                    ElementsAre(1300, 1500)));
+  // Fair (Shapley) shares: within 10 miles U1 is A's alone, U3 (on the shared hospital) is split
+  // between A and B, U4 is B's, U5 is C's: A 100 + 200, B 200 + 800, C 1,600. Within 40 miles
+  // U2 and U4 are split too: A 100 + 100 + 200 + 400, B 100 + 200 + 400. Each threshold's shares
+  // add up to the union's 2,900 and 3,100.
+  EXPECT_THAT(answer->fair_share_population,
+              ElementsAre(ElementsAre(300, 800), ElementsAre(1000, 700), ElementsAre(1600, 1600)));
   // County 01003 (U3..U5) within 10 miles: everyone in the union, U5 lost without C.
   EXPECT_EQ(answer->alliance.counties[1].by_threshold[0].covered_population, 2800);
   EXPECT_EQ(answer->without[2].counties[1].by_threshold[0].covered_population, 1200);
@@ -432,6 +449,42 @@ TEST_F(AllianceRealDataTest, MichiganUnionMatchesPlainCoverageAndLossIsWhatOnlyT
       EXPECT_EQ(answer->loss_if_leaves[m][k], only[m]) << "member " << m << " threshold " << k;
       EXPECT_GT(answer->gain_by_joining[m][k], 0);
     }
+  }
+
+  // Fair shares against the Shapley value by its definition: each member's marginal
+  // contribution v(S + m) - v(S), averaged over the 3! orders in which members join, with v(S)
+  // the covered population of plain coverage over the facilities of S.
+  std::vector<std::vector<int64_t>> value(8, std::vector<int64_t>(request.thresholds.size(), 0));
+  for (int set = 1; set < 8; ++set) {
+    std::vector<AllianceMember> in_set;
+    for (int m = 0; m < 3; ++m) {
+      if (set & (1 << m)) in_set.push_back(request.members[m]);
+    }
+    auto plain = ComputeCoverage(*michigan_, nullptr, PlainRequest(request, Concat(in_set)), {});
+    ASSERT_TRUE(plain.ok()) << plain.status();
+    for (size_t k = 0; k < request.thresholds.size(); ++k) {
+      value[set][k] = plain->summary.by_threshold[k].covered_population;
+    }
+  }
+  const int orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+  ASSERT_EQ(answer->fair_share_population.size(), 3u);
+  for (size_t k = 0; k < request.thresholds.size(); ++k) {
+    double sum = 0;
+    for (int m = 0; m < 3; ++m) {
+      double shapley = 0;
+      for (const auto& order : orders) {
+        int before = 0;
+        for (int j = 0; order[j] != m; ++j) before |= 1 << order[j];
+        shapley += static_cast<double>(value[before | (1 << m)][k] - value[before][k]) / 6.0;
+      }
+      EXPECT_NEAR(answer->fair_share_population[m][k], shapley, 1e-6)
+          << "member " << m << " threshold " << k;
+      EXPECT_GE(answer->fair_share_population[m][k], answer->loss_if_leaves[m][k]);
+      EXPECT_LE(answer->fair_share_population[m][k],
+                answer->alone[m].by_threshold[k].covered_population);
+      sum += answer->fair_share_population[m][k];
+    }
+    EXPECT_NEAR(sum, answer->alliance.by_threshold[k].covered_population, 1e-6);
   }
 }
 
