@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "geo/access/catchment.h"
 #include "geo/core/checked_sum.h"
 #include "geo/core/geodesic.h"
 #include "geo/core/nearest_facility_index.h"
@@ -96,48 +98,51 @@ absl::StatusOr<Evaluation> EvaluateStraightLine(const Region& region, const Coun
   return e;
 }
 
-// Drive: the nearest provider by time must be within T, and its fastest route within D. A
-// provider serves the county when some unit reaches it within both.
-absl::StatusOr<Evaluation> EvaluateDrive(const DriveRegion& drive, const CountyUnits& cu,
-                                         const TypeRoster& type,
-                                         const std::vector<std::optional<routing::Snap>>& snaps,
-                                         const routing::DriveParams& params, double max_minutes,
-                                         double max_miles, const geo::Deadline& deadline) {
-  std::vector<std::optional<routing::Snap>> units(drive.unit_snaps.begin() + cu.begin,
-                                                  drive.unit_snaps.begin() + cu.end);
-  for (auto& s : units) {
-    if (s && s->snap_meters > params.max_snap_meters) s.reset();
-  }
-  std::vector<std::optional<routing::Snap>> providers;
-  for (size_t row : type.rows) providers.push_back(snaps[row]);
-  const double max_seconds = max_minutes * 60.0, max_meters = max_miles * geo::kMetersPerMile;
-  // One index (and, with a hierarchy, one RPHAST selection) for the county's units, shared by
-  // the search for all providers and the one per provider.
-  const routing::PointsByNode unit_index(drive.network->graph(), units);
-  Evaluation e;
-  e.access.assign(units.size(), 0);
-  ASSIGN_OR_RETURN(std::vector<routing::RoadTravel> nearest,
-                   routing::NearestFacilityByRoad(*drive.network, units, providers, params,
-                                                  max_seconds, 0, deadline, &unit_index));
-  for (size_t i = 0; i < units.size(); ++i) {
-    const routing::RoadTravel& t = nearest[i];
-    e.access[i] = t.fastest_facility >= 0 && t.seconds <= max_seconds &&
-                  t.fastest_route_meters <= max_meters * (1 + kTolerance);
-  }
-  for (size_t k = 0; k < type.rows.size(); ++k) {
-    if (!providers[k]) continue;
-    const std::optional<routing::Snap> one[1] = {providers[k]};
-    ASSIGN_OR_RETURN(std::vector<routing::RoadTravel> reach,
-                     routing::NearestFacilityByRoad(*drive.network, units, one, params, max_seconds,
-                                                    0, deadline, &unit_index));
-    for (const routing::RoadTravel& t : reach) {
-      if (t.fastest_facility == 0 && t.fastest_route_meters <= max_meters * (1 + kTolerance)) {
-        e.serving_rows.push_back(type.rows[k]);
-        break;
+// Drive mode, one specialty type and one standard over the whole region: which units have
+// access and which counties each provider of the type serves. A unit has access when at least
+// one provider of the type is within both standards: the fastest route between them within
+// max_minutes and that route's length within max_miles, the catchment rule
+// (FacilityCatchments), so adequacy, catchments and recommendations apply one rule. One
+// catchment per provider, computed once per type and standard and shared by every county
+// evaluated with that standard.
+struct DriveReach {
+  std::vector<uint8_t> access;                       // per region unit
+  std::vector<std::vector<int32_t>> county_serving;  // per region county: positions in the type
+};
+
+absl::StatusOr<DriveReach> ReachByRoad(const Region& region, const DriveRegion& drive,
+                                       const std::vector<NetworkProvider>& roster,
+                                       const TypeRoster& type, const TravelModel& travel,
+                                       double max_minutes, double max_miles,
+                                       const geo::Deadline& deadline) {
+  DriveReach reach;
+  reach.access.assign(region.units.size(), 0);
+  reach.county_serving.resize(region.counties.size());
+  // Bounded batches keep the catchments in memory at once small whatever the roster's size.
+  constexpr size_t kProvidersPerCall = 1024;
+  for (size_t first = 0; first < type.rows.size(); first += kProvidersPerCall) {
+    const size_t count = std::min(kProvidersPerCall, type.rows.size() - first);
+    std::vector<geo::LonLat> points;
+    for (size_t k = 0; k < count; ++k) points.push_back(roster[type.rows[first + k]].location);
+    ASSIGN_OR_RETURN(const std::vector<std::vector<UnitReach>> catchments,
+                     FacilityCatchments(region, &drive, points,
+                                        {.travel = travel,
+                                         .max_minutes = max_minutes,
+                                         .max_miles = max_miles,
+                                         .deadline = deadline},
+                                        nullptr));
+    for (size_t k = 0; k < count; ++k) {
+      int32_t last_county = -1;
+      for (const UnitReach& u : catchments[k]) {  // sorted by unit, so by county
+        reach.access[u.unit] = 1;
+        const int32_t county = region.unit_county[u.unit];
+        if (county == last_county) continue;
+        reach.county_serving[county].push_back(static_cast<int32_t>(first + k));
+        last_county = county;
       }
     }
   }
-  return e;
+  return reach;
 }
 
 }  // namespace
@@ -285,7 +290,8 @@ struct Evaluator {
   const absl::flat_hash_set<std::string>& telehealth_eligible;
   const AdequacyRequest& request;
   absl::flat_hash_map<std::string, TypeRoster> by_type;  // 001-006 count as S03
-  std::vector<std::optional<routing::Snap>> snaps;       // drive mode: per roster row
+  // Drive mode: per type and standard (max minutes, max miles), built once.
+  absl::flat_hash_map<std::tuple<std::string, double, double>, DriveReach> drive_reach;
   // Straight-line indexes per type, built once.
   absl::flat_hash_map<std::string, std::unique_ptr<geo::NearestFacilityIndex>> indexes;
 
@@ -295,18 +301,24 @@ struct Evaluator {
       t.rows.push_back(r);
       t.telehealth |= request.roster[r].telehealth;
     }
-    if (request.travel.mode != TravelMode::kDrive) return;
-    std::vector<geo::LonLat> points;
-    for (const NetworkProvider& p : request.roster) points.push_back(p.location);
-    snaps = routing::SnapAll(*drive->network, points, request.travel.drive.max_snap_meters);
   }
 
-  absl::StatusOr<Evaluation> Evaluate(const CountyUnits& cu, const std::string& type,
+  absl::StatusOr<Evaluation> Evaluate(size_t c, const CountyUnits& cu, const std::string& type,
                                       const TypeRoster& roster,
                                       const io::CountyCriterion& criterion) {
     if (request.travel.mode == TravelMode::kDrive) {
-      return EvaluateDrive(*drive, cu, roster, snaps, request.travel.drive, criterion.max_minutes,
-                           criterion.max_miles, request.deadline);
+      auto key = std::make_tuple(type, criterion.max_minutes, criterion.max_miles);
+      auto it = drive_reach.find(key);
+      if (it == drive_reach.end()) {
+        ASSIGN_OR_RETURN(DriveReach reach,
+                         ReachByRoad(region, *drive, request.roster, roster, request.travel,
+                                     criterion.max_minutes, criterion.max_miles, request.deadline));
+        it = drive_reach.emplace(std::move(key), std::move(reach)).first;
+      }
+      Evaluation e;
+      e.access.assign(it->second.access.begin() + cu.begin, it->second.access.begin() + cu.end);
+      for (int32_t k : it->second.county_serving[c]) e.serving_rows.push_back(roster.rows[k]);
+      return e;
     }
     auto& index = indexes[type];
     if (index == nullptr) {
@@ -369,7 +381,7 @@ struct Evaluator {
     static const TypeRoster kEmpty;
     auto tr = by_type.find(type->code);
     const TypeRoster& roster = tr == by_type.end() ? kEmpty : tr->second;
-    ASSIGN_OR_RETURN(const Evaluation e, Evaluate(cu, type->code, roster, *criterion));
+    ASSIGN_OR_RETURN(const Evaluation e, Evaluate(c, cu, type->code, roster, *criterion));
     CountySpecialtyResult r;
     r.county = standards.County(county.fips);
     r.specialty = type;

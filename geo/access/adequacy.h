@@ -102,9 +102,10 @@ absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
 // Evaluates every requested county x specialty type, handing each result to `emit` in order
 // (counties by FIPS, types in the standards set's order); stops with CANCELLED when `emit`
 // returns false. Straight-line mode: geodesic miles, minutes = miles x circuity / speed; drive
-// mode needs `drive`. A beneficiary has access when one provider of the type is within both the
-// time and the distance standard (drive mode: the fastest route to the nearest provider by time
-// must also be within the distance standard; see docs/API.md).
+// mode needs `drive`. A beneficiary has access when at least one provider of the type is within
+// both the time and the distance standard (42 CFR 422.116(a)(2)(i)); in drive mode a
+// provider is within both when the fastest route between them is within the time standard and
+// that route's length within the distance standard, the rule of FacilityCatchments.
 absl::StatusOr<AdequacySummary> EvaluateAdequacy(
     const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
     const absl::flat_hash_set<std::string>& telehealth_eligible, const AdequacyRequest& request,

@@ -74,50 +74,36 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> StraightLineCatchments(
   return catchments;
 }
 
-// The searches a drive catchment runs, from its bounds.
+// The search a drive catchment runs, from its bounds: with a time bound, one search by time
+// (the fastest route; with a distance bound as well, that route's own length must be within it:
+// the rule CMS adequacy applies, EvaluateAdequacy); with a distance bound only, one search by
+// distance (the shortest route).
 struct DriveBounds {
   double max_seconds = 0;
   double max_meters = 0;
   bool time_search = false;
-  bool distance_search = false;
-  bool fastest_route_miles = false;  // the fastest route's own length bounds the distance
 };
 DriveBounds BoundsOf(const CatchmentParams& params) {
   DriveBounds b;
   b.max_seconds = params.max_minutes > 0 ? params.max_minutes * 60.0 : 0;
   b.max_meters = params.max_miles > 0 ? params.max_miles * geo::kMetersPerMile : 0;
   b.time_search = b.max_seconds > 0;
-  // The fastest route's own length bounds the distance when asked (and a time bound is given).
-  b.fastest_route_miles = params.miles_along_fastest_route && b.time_search;
-  b.distance_search = b.max_meters > 0 && !b.fastest_route_miles;
   return b;
 }
 
-// One facility's catchment from its searches (each sorted by unit).
-std::vector<UnitReach> JoinSearches(const DriveBounds& b,
-                                    const std::vector<routing::PointReach>& by_time,
-                                    const std::vector<routing::PointReach>& by_distance) {
+// One facility's catchment from its search (sorted by unit).
+std::vector<UnitReach> CatchmentOf(const DriveBounds& b,
+                                   const std::vector<routing::PointReach>& reached) {
   std::vector<UnitReach> out;
-  if (b.time_search && b.distance_search) {
-    // Both sorted by unit: keep the units within both bounds.
-    size_t j = 0;
-    for (const routing::PointReach& t : by_time) {
-      while (j < by_distance.size() && by_distance[j].point < t.point) ++j;
-      if (j == by_distance.size()) break;
-      if (by_distance[j].point != t.point) continue;
-      out.push_back({t.point, static_cast<float>(t.cost / 60.0),
-                     static_cast<float>(by_distance[j].cost / geo::kMetersPerMile)});
-    }
-  } else if (b.time_search) {
-    for (const routing::PointReach& t : by_time) {
-      if (b.fastest_route_miles && t.other > b.max_meters * (1 + kTolerance)) continue;
-      out.push_back({t.point, static_cast<float>(t.cost / 60.0),
-                     static_cast<float>(t.other / geo::kMetersPerMile)});
-    }
-  } else {
-    for (const routing::PointReach& d : by_distance) {
-      out.push_back({d.point, static_cast<float>(d.other / 60.0),
-                     static_cast<float>(d.cost / geo::kMetersPerMile)});
+  out.reserve(reached.size());
+  for (const routing::PointReach& r : reached) {
+    if (b.time_search) {
+      if (b.max_meters > 0 && r.other > b.max_meters * (1 + kTolerance)) continue;
+      out.push_back({r.point, static_cast<float>(r.cost / 60.0),
+                     static_cast<float>(r.other / geo::kMetersPerMile)});
+    } else {
+      out.push_back({r.point, static_cast<float>(r.other / 60.0),
+                     static_cast<float>(r.cost / geo::kMetersPerMile)});
     }
   }
   return out;
@@ -143,7 +129,7 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
   const routing::PointsByNode by_node(network.graph(), unit_snaps);
   const DriveBounds b = BoundsOf(params);
   std::vector<std::vector<UnitReach>> catchments(facilities.size());
-  // Batches of snapped facilities: with a hierarchy one RPHAST sweep per batch and metric.
+  // Batches of snapped facilities: with a hierarchy one RPHAST sweep per batch.
   std::vector<size_t> snapped;
   for (size_t f = 0; f < facility_snaps.size(); ++f) {
     if (facility_snaps[f]) snapped.push_back(f);
@@ -155,20 +141,12 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
     RETURN_IF_ERROR(CheckDeadline(params.deadline, snapped[first]));
     std::vector<routing::Snap> sources;
     for (size_t k = 0; k < count; ++k) sources.push_back(*facility_snaps[snapped[first + k]]);
-    std::vector<std::vector<routing::PointReach>> by_time(count), by_distance(count);
-    if (b.time_search) {
-      ASSIGN_OR_RETURN(by_time, routing::PointsWithinBoundBatch(
-                                    network, sources, unit_snaps, by_node, p,
-                                    routing::Metric::kSeconds, b.max_seconds, params.deadline));
-    }
-    if (b.distance_search) {
-      ASSIGN_OR_RETURN(by_distance, routing::PointsWithinBoundBatch(
-                                        network, sources, unit_snaps, by_node, p,
-                                        routing::Metric::kMeters, b.max_meters, params.deadline));
-    }
-    for (size_t k = 0; k < count; ++k) {
-      catchments[snapped[first + k]] = JoinSearches(b, by_time[k], by_distance[k]);
-    }
+    ASSIGN_OR_RETURN(const std::vector<std::vector<routing::PointReach>> reached,
+                     routing::PointsWithinBoundBatch(
+                         network, sources, unit_snaps, by_node, p,
+                         b.time_search ? routing::Metric::kSeconds : routing::Metric::kMeters,
+                         b.time_search ? b.max_seconds : b.max_meters, params.deadline));
+    for (size_t k = 0; k < count; ++k) catchments[snapped[first + k]] = CatchmentOf(b, reached[k]);
     return absl::OkStatus();
   }));
   return catchments;

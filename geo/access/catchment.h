@@ -30,10 +30,6 @@ struct CatchmentParams {
   TravelModel travel;
   double max_minutes = 0;  // <= 0: no time bound
   double max_miles = 0;    // <= 0: no distance bound; at least one bound must be > 0
-  // Drive mode with both bounds: bound the length of the FASTEST route instead of searching the
-  // shortest route separately (one search instead of two). This is the rule EvaluateAdequacy
-  // applies to CMS standards; `miles` is then that route's length.
-  bool miles_along_fastest_route = false;
   geo::Deadline deadline;
 };
 
@@ -42,14 +38,16 @@ struct CatchmentParams {
 //
 // Straight-line: geodesic miles, minutes = straight_line.MinutesForMiles(miles); a k-d tree over
 // the units (ECEF) finds the candidates within a chord radius, then the geodesic decides.
-// Drive: minutes of the fastest route and miles of the shortest route, each search bounded
-// independently; a unit is in the catchment when both are within bounds (with only one bound,
-// only that metric is searched; the other field is the other metric along the same route). Off-
-// road legs at both ends count, as in DriveTravel; a unit whose snap is farther than
+// Drive: a unit is in the catchment when the fastest route between it and the facility is
+// within max_minutes and that same route's length within max_miles: the rule CMS adequacy
+// applies to each provider (EvaluateAdequacy; one rule for catchments, recommendations, access
+// ratios and adequacy). With a distance bound only, the shortest route's miles are bounded;
+// `minutes` and `miles` are always the two metrics of the one route searched. Off-road legs at
+// both ends count, as in DriveTravel; a unit whose snap is farther than
 // drive.max_snap_meters is never reached. Facilities that cannot be snapped get an empty
 // catchment and their index in *unsnapped_facilities (may be null).
 //
-// One bounded single-source search per facility and metric, facilities spread over
+// One bounded single-source search per facility, facilities spread over
 // std::thread::hardware_concurrency() threads (each with its own thread-local search).
 // INVALID_ARGUMENT for bad bounds, model or coordinates ("facilities[3].location.lat: ...");
 // drive mode needs `drive` (FAILED_PRECONDITION otherwise); DEADLINE_EXCEEDED once

@@ -260,12 +260,10 @@ absl::StatusOr<AdequacyRecommendation> RecommendForAdequacy(
 
   AdequacyRecommendation answer = AnswerFor(region, request, target);
   const AdequacyPool pool = PoolOf(standards, request, target.type_code, &answer);
-  // Both standards, per provider; drive mode bounds the fastest route's length, as
-  // EvaluateAdequacy does.
+  // Both standards, per provider: the rule EvaluateAdequacy applies.
   const CatchmentParams params{.travel = request.travel,
                                .max_minutes = target.criterion->max_minutes,
                                .max_miles = target.criterion->max_miles,
-                               .miles_along_fastest_route = true,
                                .deadline = request.deadline};
   std::vector<int32_t> unsnapped;
   ASSIGN_OR_RETURN(const std::vector<std::vector<UnitReach>> catchments,

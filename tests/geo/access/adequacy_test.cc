@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/geo/access/cms_fixture.h"
+#include "tests/geo/roads/ascii_map.h"
 #include "tests/status_matchers.h"
 
 namespace carereach::access {
@@ -154,6 +155,48 @@ TEST_F(AdequacyTest, AnEmptyRosterFailsEverythingAndReportsEveryUnitUncovered) {
     EXPECT_EQ(row.share_with_access, 0);
     EXPECT_DOUBLE_EQ(row.uncovered_beneficiaries, static_cast<double>(row.beneficiaries));
   }
+}
+
+// 42 CFR 422.116(a)(2)(i): a beneficiary has access when a provider of the type is within both
+// the time and the distance standard. Drive mode, West's S03 standard (15 minutes, 10 miles =
+// 16,093 m), one beneficiary unit at u (grid of 500 m): F is 16.5 km away by motorway (20 m/s:
+// 825 s, the fastest provider, but its route is too long); S is 8.5 km away by a primary road
+// (10 m/s: 850 s, slower, and within both). The unit has access through S, and only S serves.
+TEST_F(AdequacyTest, DriveAccessIsSomeProviderWithinBothStandardsNotTheFastestOne) {
+  testing_util::AsciiMap map("F---------------------------------u----------------S", 500);
+  map.Way("uF", {.highway = "motorway", .oneway = "no"});
+  map.Way("uS", {.highway = "primary"});
+  auto region = BuildRegion("drawn", "", "", {.state_fips = {"01"}},
+                            {{"01001000100", "01001", 1000, map.At('u')}}, {});
+  ASSERT_TRUE(region.ok()) << region.status();
+  const DriveRegion drive = BuildDriveRegion(*region, routing::RoadNetwork::Create(map.Build()));
+  const NetworkProvider fast{.id = "fast", .specialty_code = "001", .location = map.At('F')};
+  const NetworkProvider slow{.id = "slow", .specialty_code = "001", .location = map.At('S')};
+  const auto evaluate = [&](std::vector<NetworkProvider> roster) {
+    AdequacyRequest request;
+    request.roster = std::move(roster);
+    request.specialty_codes = {"S03"};
+    request.travel.mode = TravelMode::kDrive;
+    std::vector<CountySpecialtyResult> results;
+    auto summary = EvaluateAdequacy(*region, &drive, *standards_, telehealth_, request,
+                                    [&](const CountySpecialtyResult& r) {
+                                      results.push_back(r);
+                                      return true;
+                                    });
+    EXPECT_TRUE(summary.ok()) << summary.status();
+    EXPECT_EQ(results.size(), 1u);
+    return results.empty() ? CountySpecialtyResult{} : results[0];
+  };
+  const CountySpecialtyResult both = evaluate({fast, slow});
+  EXPECT_DOUBLE_EQ(both.share_with_access, 1.0);
+  EXPECT_TRUE(both.time_distance_pass);
+  EXPECT_EQ(both.providers_serving, 1);  // S only: F's route is within time but too long
+  const CountySpecialtyResult fast_only = evaluate({fast});
+  EXPECT_DOUBLE_EQ(fast_only.share_with_access, 0.0);
+  EXPECT_EQ(fast_only.providers_serving, 0);
+  const CountySpecialtyResult slow_only = evaluate({slow});
+  EXPECT_DOUBLE_EQ(slow_only.share_with_access, 1.0);
+  EXPECT_EQ(slow_only.providers_serving, 1);
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ TEST(DriveCatchmentTest, OnewayStreetsMakeToAndFromTheFacilityDiffer) {
   EXPECT_NEAR((*from)[0][1].minutes * 60, 205 + OffroadSeconds(30), 2);
 }
 
-TEST(DriveCatchmentTest, BothBoundsMustHoldAndEachMetricIsSearchedOnItsOwn) {
+TEST(DriveCatchmentTest, BothBoundsHoldAlongTheFastestRoute) {
   const AsciiMap map = LoopMap();
   const DrawnRegion d = LoopRegion(map);
   const auto run = [&](double max_minutes, double max_miles) {
@@ -145,6 +145,41 @@ TEST(DriveCatchmentTest, BothBoundsMustHoldAndEachMetricIsSearchedOnItsOwn) {
   EXPECT_THAT(Units(run(0, 0.5)), ElementsAre(0));
   EXPECT_THAT(Units(run(5, 0.5)), ElementsAre(0));
   EXPECT_THAT(Units(run(7, 0)), ElementsAre(0, 1, 2));
+}
+
+// With both bounds, the distance bound applies to the fastest route's own length, not to the
+// shortest route (the rule CMS adequacy applies, 42 CFR 422.116(a)(2)(i)): from u, F is 1,000 m
+// by a motorway (20 m/s, 50 s) and 600 m by a residential street (5 m/s, 120 s).
+TEST(DriveCatchmentTest, TheDistanceBoundIsTheFastestRoutesLength) {
+  AsciiMap map(R"(
+u-----F
+|     |
+a-----b
+)",
+               100);
+  map.Way("uabF", {.highway = "motorway", .oneway = "no"});
+  map.Way("uF", {.highway = "residential"});
+  const DrawnRegion d = BuildDrawnRegion(map, {{"15003000100", "15003", 100, map.At('u')}});
+  const auto run = [&](double max_minutes, double max_miles) {
+    const CatchmentParams params{
+        .travel = {.mode = TravelMode::kDrive}, .max_minutes = max_minutes, .max_miles = max_miles};
+    const geo::LonLat f[] = {map.At('F')};
+    auto c = FacilityCatchments(d.region, &d.drive, f, params, nullptr);
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? (*c)[0] : std::vector<UnitReach>{};
+  };
+  const std::vector<UnitReach> fastest = run(5, 0);
+  ASSERT_EQ(fastest.size(), 1u);
+  EXPECT_NEAR(fastest[0].minutes * 60, 50, 1);
+  EXPECT_NEAR(fastest[0].miles * geo::kMetersPerMile, 1000, 5);
+  const std::vector<UnitReach> shortest = run(0, 0.5);  // 805 m: the street, 600 m
+  ASSERT_EQ(shortest.size(), 1u);
+  EXPECT_NEAR(shortest[0].miles * geo::kMetersPerMile, 600, 5);
+  EXPECT_NEAR(shortest[0].minutes * 60, 120, 2);
+  // 5 minutes and half a mile: the fastest route (1,000 m) is too long, so u is out, although
+  // the street would be within both.
+  EXPECT_THAT(run(5, 0.5), IsEmpty());
+  EXPECT_THAT(Units(run(5, 0.7)), ElementsAre(0));  // 1,127 m
 }
 
 TEST(DriveCatchmentTest, UnitsSnappedFartherThanTheRequestAllowsAreNeverReached) {

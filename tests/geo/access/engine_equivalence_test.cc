@@ -94,14 +94,14 @@ TEST_P(EngineEquivalenceTest, CatchmentsTimeDistanceAndFastestRouteMiles) {
   std::vector<geo::LonLat> sites;
   for (int i = 0; i < 40; ++i) sites.push_back(l.tracts[rng() % l.tracts.size()].location);
   for (const Facility& h : l.hospitals) sites.push_back(h.location);
-  for (bool along_fastest : {false, true}) {
+  // Both bounds (the fastest route and its length), time only, distance only.
+  for (const auto& [max_minutes, max_miles] : {std::pair{30.0, 20.0}, {30.0, 0.0}, {0.0, 20.0}}) {
     for (bool to_facility : {true, false}) {
       CatchmentParams params;
       params.travel.mode = TravelMode::kDrive;
       params.travel.drive.to_facility = to_facility;
-      params.max_minutes = 30;
-      params.max_miles = 20;
-      params.miles_along_fastest_route = along_fastest;
+      params.max_minutes = max_minutes;
+      params.max_miles = max_miles;
       auto a = FacilityCatchments(l.region, &l.hierarchy, sites, params, nullptr);
       auto b = FacilityCatchments(l.region, &l.dijkstra, sites, params, nullptr);
       ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
