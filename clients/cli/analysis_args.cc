@@ -206,20 +206,68 @@ CommandSpec AnalyzeCoverage() {
   return spec;
 }
 
+// A pool of providers outside the network: --P (a stored network), --P-roster, --P-facilities
+// (a CSV) and --P-where (its filters). recommend's candidates, analyze adequacy's supply.
+void AddPoolFlags(FlagSet& flags, const std::string& p,
+                  std::optional<SelectionFlags> AnalysisOptions::*pool, const std::string& noun) {
+  const auto add = [&](std::string name, std::string value_name, std::string help,
+                       std::optional<RosterFormat> format) {
+    flags.Add(std::move(name), std::move(value_name), std::move(help),
+              [p, pool, noun, format](Invocation& inv, absl::string_view origin,
+                                      const std::string& value) {
+                RETURN_IF_ERROR(UsageErrorIf((inv.analysis.*pool).has_value(),
+                                             absl::StrCat("give one ", noun, ": --", p, ", --", p,
+                                                          "-roster or --", p, "-facilities")));
+                ASSIGN_OR_RETURN(inv.analysis.*pool, SelectionOf(origin, value, format));
+                return absl::OkStatus();
+              });
+  };
+  add(p, "ID[@VERSION]", absl::StrCat("the ", noun, ", a stored network"), std::nullopt);
+  add(p + "-roster", "FILE", absl::StrCat("the ", noun, ", a roster CSV"), RosterFormat::kRoster);
+  add(p + "-facilities", "FILE", absl::StrCat("the ", noun, ", a facility CSV"),
+      RosterFormat::kFacilities);
+  flags.Add(p + "-where", "COLUMN=VALUE", absl::StrCat("filter of the ", p, " file (repeatable)"),
+            [p, pool](Invocation& inv, absl::string_view origin, const std::string& value) {
+              std::optional<SelectionFlags>& selection = inv.analysis.*pool;
+              RETURN_IF_ERROR(
+                  UsageErrorIf(!selection || !selection->inline_roster,
+                               absl::StrCat("--", p, "-where filters the --", p, "-roster or --", p,
+                                            "-facilities file and must follow it")));
+              ASSIGN_OR_RETURN(WhereClause clause, ParseWhere(origin, value));
+              selection->inline_roster->where.push_back(std::move(clause));
+              return absl::OkStatus();
+            });
+}
+
 CommandSpec AnalyzeAdequacy() {
   CommandSpec spec = AnalysisSpec(
       Command::kAnalyzeAdequacy, "analyze", "adequacy", "--region R NETWORKS [options]",
       "CMS adequacy as in adequacy; for an alliance, the members whose leaving turns a passing "
-      "result into a failing one, and a member summary.");
+      "result into a failing one, and a member summary. With a supply (providers outside the "
+      "network, e.g. every open hospital of the state), each failing result gets exception "
+      "evidence: the nearest supply providers of its type and whether any is within the "
+      "standard.");
   spec.flags.Fips("counties", "LIST", "only these counties, as in adequacy",
                   At(An(), &AnalysisOptions::county_fips));
   spec.flags.Text("standards", "NAME", "standards set, as in adequacy",
                   At(An(), &AnalysisOptions::standards));
   spec.flags.Switch("failing-only", "only the failing results",
                     At(An(), &AnalysisOptions::failing_only));
+  AddPoolFlags(spec.flags, "supply", &AnalysisOptions::supply, "supply");
+  spec.flags.Add("evidence-providers", "N",
+                 "exception evidence: the nearest N supply providers per failing result, 1 to "
+                 "100 (server default 5)",
+                 [](Invocation& inv, absl::string_view origin, const std::string& value) {
+                   ASSIGN_OR_RETURN(inv.analysis.evidence_providers,
+                                    ParseWholeNumber(origin, value, 1, 100));
+                   return absl::OkStatus();
+                 });
   AddHtmlFlag(spec.flags, At(An(), &AnalysisOptions::html_path));
-  spec.validate = [](const Invocation& inv) {
-    return ValidateAnalysisInput("analyze adequacy", inv.analysis, true);
+  spec.validate = [](const Invocation& inv) -> absl::Status {
+    RETURN_IF_ERROR(ValidateAnalysisInput("analyze adequacy", inv.analysis, true));
+    return UsageErrorIf(inv.analysis.evidence_providers && !inv.analysis.supply,
+                        "analyze adequacy: --evidence-providers needs a supply (--supply, "
+                        "--supply-roster or --supply-facilities)");
   };
   spec.run = [](const Invocation& inv, std::ostream& out, std::ostream& err) {
     return RunAnalyzeAdequacy(inv.global, inv.analysis, out, err);
@@ -227,37 +275,8 @@ CommandSpec AnalyzeAdequacy() {
   return spec;
 }
 
-// --candidates, --candidates-roster, --candidates-facilities: the candidate pool.
-void AddCandidatesFlag(FlagSet& flags, std::string name, std::string value_name, std::string help,
-                       std::optional<RosterFormat> format) {
-  flags.Add(std::move(name), std::move(value_name), std::move(help),
-            [format](Invocation& inv, absl::string_view origin, const std::string& value) {
-              RETURN_IF_ERROR(UsageErrorIf(inv.analysis.candidates.has_value(),
-                                           "give one candidate pool: --candidates, "
-                                           "--candidates-roster or --candidates-facilities"));
-              ASSIGN_OR_RETURN(inv.analysis.candidates, SelectionOf(origin, value, format));
-              return absl::OkStatus();
-            });
-}
-
 void AddRecommendFlags(FlagSet& flags) {
-  AddCandidatesFlag(flags, "candidates", "ID[@VERSION]", "the candidate pool, a stored network",
-                    std::nullopt);
-  AddCandidatesFlag(flags, "candidates-roster", "FILE", "the candidate pool, a roster CSV",
-                    RosterFormat::kRoster);
-  AddCandidatesFlag(flags, "candidates-facilities", "FILE", "the candidate pool, a facility CSV",
-                    RosterFormat::kFacilities);
-  flags.Add("candidates-where", "COLUMN=VALUE", "filter of the candidates file (repeatable)",
-            [](Invocation& inv, absl::string_view origin, const std::string& value) {
-              std::optional<SelectionFlags>& candidates = inv.analysis.candidates;
-              RETURN_IF_ERROR(UsageErrorIf(
-                  !candidates || !candidates->inline_roster,
-                  "--candidates-where filters the --candidates-roster or --candidates-facilities "
-                  "file and must follow it"));
-              ASSIGN_OR_RETURN(WhereClause clause, ParseWhere(origin, value));
-              candidates->inline_roster->where.push_back(std::move(clause));
-              return absl::OkStatus();
-            });
+  AddPoolFlags(flags, "candidates", &AnalysisOptions::candidates, "candidate pool");
   AddThresholdFlags(flags, "coverage objective: the bound (covered = within both)");
   flags.Add(
       "target-share", "S", "coverage objective: stop at this share, in [0, 1]",

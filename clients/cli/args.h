@@ -365,6 +365,11 @@ struct AnalysisOptions {
   std::string standards;
   // analyze adequacy --failing-only.
   bool failing_only = false;
+  // analyze adequacy: the supply outside the network for exception evidence (a stored network
+  // or an inline roster) and how many of its providers each failing result lists (unset: the
+  // server's default).
+  std::optional<SelectionFlags> supply;
+  std::optional<int> evidence_providers;
 
   // recommend: the candidate pool (a stored network or an inline roster), the coverage
   // objective's target share and the number of picks (unset: server defaults), or the

@@ -68,17 +68,16 @@ std::function<absl::StatusOr<nlohmann::ordered_json>()> JsonOf(
 
 absl::StatusOr<NetworkSelection> BuildSelection(const SelectionFlags& flags,
                                                 const RosterReadOptions& read, std::ostream& err,
-                                                SelectionRows* rows, bool candidates) {
+                                                SelectionRows* rows, std::string_view pool) {
   NetworkSelection selection;
   selection.set_label(flags.label);
   if (flags.inline_roster) {
     const RosterSource& source = *flags.inline_roster;
-    const absl::string_view label =
-        candidates ? "candidates"
-                   : (source.format == RosterFormat::kFacilities ? "facilities" : "roster");
-    ASSIGN_OR_RETURN(
-        Roster roster,
-        ReadRosterSource(source, read, label, candidates ? "--candidates-where" : "--where", err));
+    const std::string label(
+        !pool.empty() ? pool
+                      : (source.format == RosterFormat::kFacilities ? "facilities" : "roster"));
+    const std::string where = pool.empty() ? "--where" : "--" + std::string(pool) + "-where";
+    ASSIGN_OR_RETURN(Roster roster, ReadRosterSource(source, read, label, where, err));
     selection.mutable_providers()->Reserve(static_cast<int>(roster.providers.size()));
     for (carereach::v1::NetworkProvider& provider : roster.providers) {
       *selection.add_providers() = std::move(provider);
@@ -248,11 +247,19 @@ absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptio
     }
     return absl::OkStatus();
   };
-  const carereach::v1::AnalyzeAdequacyRequest request =
+  carereach::v1::AnalyzeAdequacyRequest request =
       BuildAnalyzeAdequacyRequest(options, selections.networks);
+  SelectionRows supply_rows;
+  if (options.supply) {
+    ASSIGN_OR_RETURN(*request.mutable_supply(),
+                     BuildSelection(*options.supply, options.read, err, &supply_rows, "supply"));
+  }
+  if (options.evidence_providers) request.set_evidence_providers(*options.evidence_providers);
   ContractingClient client(global);
   if (absl::Status status = client.AnalyzeAdequacy(request, on_part); !status.ok()) {
-    return selections.Annotate(status);
+    absl::Status annotated = selections.Annotate(status);
+    return absl::Status(annotated.code(),
+                        AddSelectionLines(annotated.message(), "supply", supply_rows));
   }
   if (!have_summary) {
     return absl::DataLossError(absl::StrCat("analyze adequacy: the stream ended after ",
@@ -278,6 +285,8 @@ absl::Status WriteAdequacyHtml(const GlobalOptions& global,
   *maps.mutable_adequacy() = request;
   maps.mutable_adequacy()->set_save_report(false);
   maps.mutable_adequacy()->clear_report_title();
+  maps.mutable_adequacy()->clear_supply();  // the maps do not show the evidence
+  maps.mutable_adequacy()->clear_evidence_providers();
   for (carereach::v1::MapOptions& map : AdequacyMapOptions(report)) {
     *maps.add_maps() = std::move(map);
   }
@@ -293,9 +302,9 @@ absl::Status RunRecommend(const GlobalOptions& global, const AnalysisOptions& op
                           std::ostream& out, std::ostream& err) {
   ASSIGN_OR_RETURN(const Selections selections, ReadSelections(options, err));
   SelectionRows candidate_rows;
-  ASSIGN_OR_RETURN(const NetworkSelection candidates,
-                   BuildSelection(*options.candidates, options.read, err, &candidate_rows,
-                                  /*candidates=*/true));
+  ASSIGN_OR_RETURN(
+      const NetworkSelection candidates,
+      BuildSelection(*options.candidates, options.read, err, &candidate_rows, "candidates"));
 
   const carereach::v1::RecommendAdditionsRequest request =
       BuildRecommendRequest(options, selections.networks, candidates);

@@ -42,13 +42,14 @@ struct SelectionRows {
 // The wire selection of `flags`: the stored network and version, or the inline roster read
 // from its file; the what-ifs' added rows read from their files, and the removed ids. Each file
 // read is reported on `err` ("facilities: kept 3 of 8013 rows of hifld.csv (STATE=MI)"); a bad
-// row or a file of which no row is kept is an error. `candidates`: the selection is recommend's
-// candidate pool (its file is reported as "candidates", filtered by --candidates-where).
+// row or a file of which no row is kept is an error. `pool`: a pool of providers outside the
+// network ("candidates" for recommend, "supply" for analyze adequacy; its file is reported under
+// that name, filtered by --<pool>-where); empty for a network.
 absl::StatusOr<carereach::v1::NetworkSelection> BuildSelection(const SelectionFlags& flags,
                                                                const RosterReadOptions& read,
                                                                std::ostream& err,
                                                                SelectionRows* rows,
-                                                               bool candidates = false);
+                                                               std::string_view pool = "");
 
 // Appends the file and line of the rows a server message names as "<field>.providers[i]" or
 // "<field>.add_providers[i]"; `field` is the selection's path ("networks[1]", "candidates",

@@ -249,12 +249,61 @@ std::string FailingCountLine(const carereach::v1::AdequacyReport& report, bool f
       failing_only && failing < report.results_size() ? " (passing results not shown)" : "");
 }
 
+bool HasExceptionEvidence(const carereach::v1::AdequacyReport& report) {
+  for (const AllianceAdequacyResult& r : report.results()) {
+    if (r.has_exception_evidence()) return true;
+  }
+  return false;
+}
+
+// "Hampden, MA (25013), 040 Acute Inpatient Hospital, 45 min / 30 mi".
+std::string EvidenceTitle(const carereach::v1::CountySpecialtyResult& r) {
+  return absl::StrCat(r.county_name(), ", ", r.state(), " (", r.county_fips(), "), ",
+                      r.specialty_code(), " ", r.specialty_name(), ", ",
+                      TrimmedNumber(r.max_minutes(), 1), " min / ", TrimmedNumber(r.max_miles(), 1),
+                      " mi");
+}
+
+std::string ExceptionEvidenceText(const carereach::v1::AdequacyReport& report) {
+  std::string out =
+      "Exception evidence (failing results: providers of the type in the supply whose id is not "
+      "in the network, nearest to the county's beneficiaries; within standard = within both the "
+      "time and the distance standard of at least one)\n";
+  for (const AllianceAdequacyResult& r : report.results()) {
+    if (!r.has_exception_evidence()) continue;
+    const carereach::v1::ExceptionEvidence& e = r.exception_evidence();
+    absl::StrAppend(&out, "\n", EvidenceTitle(r.result()), ": ", e.verdict(), " (",
+                    WithThousands(e.supply_of_type()), " of the type in the supply)\n");
+    if (e.nearest_size() == 0) continue;
+    TextTable nearest({"provider", "id", "minutes", "miles", "within standard"},
+                      {false, false, true, true, false});
+    for (const carereach::v1::SupplyProvider& p : e.nearest()) {
+      nearest.AddRow({p.provider().name(), p.provider().id(), TrimmedNumber(p.minutes(), 1),
+                      TrimmedNumber(p.miles(), 1), p.within_standard() ? "yes" : "no"});
+    }
+    absl::StrAppend(&out, nearest.Render());
+  }
+  return out;
+}
+
+// "name (id) 12.3 min 8.1 mi within" entries, separated by ';'.
+std::string NearestSupplyField(const carereach::v1::ExceptionEvidence& e) {
+  std::vector<std::string> entries;
+  for (const carereach::v1::SupplyProvider& p : e.nearest()) {
+    entries.push_back(absl::StrCat(
+        p.provider().name(), " (", p.provider().id(), ") ", TrimmedNumber(p.minutes(), 1), " min ",
+        TrimmedNumber(p.miles(), 1), " mi ", p.within_standard() ? "within" : "outside"));
+  }
+  return absl::StrJoin(entries, ";");
+}
+
 std::string AllianceAdequacyTable(const carereach::v1::AdequacyReport& report, bool failing_only) {
   const carereach::v1::AnalyzeAdequacySummary& summary = report.summary();
   std::string out = absl::StrCat("Specialty Summary by County\n",
                                  KeyValueText(AllianceAdequacyHeaderRows(summary)), "\n",
                                  AllianceResultsTable(report, failing_only).Render(), "\n",
                                  FailingCountLine(report, failing_only), "\n");
+  if (HasExceptionEvidence(report)) absl::StrAppend(&out, "\n", ExceptionEvidenceText(report));
   if (IsAlliance(summary)) {
     absl::StrAppend(&out, "\n", MemberAdequacyNote(report.results_size()), "\n",
                     MemberAdequacyTable(summary).Render());
@@ -268,11 +317,26 @@ std::string AllianceAdequacyTable(const carereach::v1::AdequacyReport& report, b
 std::string AllianceAdequacyCsv(const carereach::v1::AdequacyReport& report, bool failing_only) {
   std::string header = AdequacyCsvHeader();
   header.pop_back();  // the '\n'
-  std::string out = absl::StrCat(header, ",critical_members\n");
+  // With exception evidence: its columns (empty on results without it).
+  const bool evidence = HasExceptionEvidence(report);
+  std::string out =
+      absl::StrCat(header, ",critical_members",
+                   evidence ? ",exception_verdict,supply_of_type,supply_available_within_standard,"
+                              "nearest_supply"
+                            : "",
+                   "\n");
   const carereach::v1::AdequacyReport ordered = OrderedAdequacyReport(report, failing_only);
   for (const AllianceAdequacyResult& r : ordered.results()) {
     absl::StrAppend(&out, AdequacyCsvFields(r.result()), ",",
-                    CsvField(absl::StrJoin(r.critical_members(), ";")), "\n");
+                    CsvField(absl::StrJoin(r.critical_members(), ";")));
+    if (evidence && r.has_exception_evidence()) {
+      const carereach::v1::ExceptionEvidence& e = r.exception_evidence();
+      absl::StrAppend(&out, ",", CsvField(e.verdict()), ",", e.supply_of_type(), ",",
+                      e.available_within_standard(), ",", CsvField(NearestSupplyField(e)));
+    } else if (evidence) {
+      absl::StrAppend(&out, ",,,,");
+    }
+    absl::StrAppend(&out, "\n");
   }
   return out;
 }

@@ -65,8 +65,7 @@ absl::StatusOr<CoverageRun> RunAnalyzeCoverage(const AnalysisCall& call,
 absl::StatusOr<AdequacyRun> RunAnalyzeAdequacy(
     const AnalysisCall& call, const v1::AnalyzeAdequacyRequest& request,
     bool include_uncovered_units,
-    const std::function<bool(const access::AllianceAdequacyRow&,
-                             const std::vector<std::string>& member_names)>& emit) {
+    const std::function<bool(const access::AllianceAdequacyRow&, const AdequacyRun& run)>& emit) {
   AdequacyRun run;
   ASSIGN_OR_RETURN(run.standards, call.scope.catalog->FindStandards(request.standards_set()));
   ASSIGN_OR_RETURN(run.networks,
@@ -77,7 +76,7 @@ absl::StatusOr<AdequacyRun> RunAnalyzeAdequacy(
   run.domain.base.include_uncovered_units = include_uncovered_units;
   ASSIGN_OR_RETURN(run.summary, RunAdequacy(call.scope, *run.standards, &run.domain,
                                             [&](const access::AllianceAdequacyRow& row) {
-                                              return emit(row, run.domain.member_names);
+                                              return emit(row, run);
                                             }));
   return run;
 }

@@ -89,8 +89,7 @@ struct AdequacyRun {
 absl::StatusOr<AdequacyRun> RunAnalyzeAdequacy(
     const AnalysisCall& call, const v1::AnalyzeAdequacyRequest& request,
     bool include_uncovered_units,
-    const std::function<bool(const access::AllianceAdequacyRow&,
-                             const std::vector<std::string>& member_names)>& emit);
+    const std::function<bool(const access::AllianceAdequacyRow&, const AdequacyRun& run)>& emit);
 
 }  // namespace carereach::rpc
 

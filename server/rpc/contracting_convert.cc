@@ -114,6 +114,21 @@ v1::AllianceAdequacyResult AllianceRowToProto(const access::AllianceAdequacyRow&
   return out;
 }
 
+void ExceptionEvidenceToProto(const access::ExceptionEvidence& evidence,
+                              const std::vector<access::NetworkProvider>& supply,
+                              v1::ExceptionEvidence* out) {
+  out->set_supply_of_type(evidence.supply_of_type);
+  out->set_available_within_standard(evidence.available_within_standard);
+  out->set_verdict(evidence.verdict);
+  for (const access::SupplyReach& s : evidence.nearest) {
+    v1::SupplyProvider* p = out->add_nearest();
+    ProviderToProto(supply[s.row], p->mutable_provider());
+    p->set_minutes(s.minutes);
+    p->set_miles(s.miles);
+    p->set_within_standard(s.within_standard);
+  }
+}
+
 void AnalyzeAdequacySummaryToProto(const AnalysisScope& scope,
                                    const RegionCatalog::Standards& standards,
                                    const std::vector<ResolvedRoster>& networks,

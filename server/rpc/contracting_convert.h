@@ -8,6 +8,7 @@
 #include "carereach/v1/contracting.pb.h"
 #include "geo/access/access_ratio.h"
 #include "geo/access/alliance.h"
+#include "geo/access/exception_evidence.h"
 #include "geo/access/recommend.h"
 #include "server/rpc/analysis.h"
 #include "server/rpc/network_selection.h"
@@ -37,6 +38,11 @@ struct AdequacyTally {
 v1::AllianceAdequacyResult AllianceRowToProto(const access::AllianceAdequacyRow& row,
                                               const std::vector<std::string>& names,
                                               AdequacyTally* tally);
+// The evidence of a failing result; `supply` is the roster its rows index.
+void ExceptionEvidenceToProto(const access::ExceptionEvidence& evidence,
+                              const std::vector<access::NetworkProvider>& supply,
+                              v1::ExceptionEvidence* out);
+
 void AnalyzeAdequacySummaryToProto(const AnalysisScope& scope,
                                    const RegionCatalog::Standards& standards,
                                    const std::vector<ResolvedRoster>& networks,

@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "geo/access/access_ratio.h"
 #include "geo/access/alliance.h"
+#include "geo/access/exception_evidence.h"
 #include "geo/access/recommend.h"
 #include "geo/access/roster.h"
 #include "geo/core/status_macros.h"
@@ -159,21 +160,59 @@ grpc::Status ContractingServiceImpl::AnalyzeAdequacy(
 absl::Status ContractingServiceImpl::AnswerAdequacy(
     grpc::ServerContext& context, const v1::AnalyzeAdequacyRequest& request,
     grpc::ServerWriter<v1::AnalyzeAdequacyResponse>* writer) const {
-  ASSIGN_OR_RETURN(const Call call,
-                   Begin(context, request, NamesStoredNetwork(request.networks())));
+  const bool has_supply =
+      !request.supply().network_id().empty() || request.supply().providers_size() > 0;
+  ASSIGN_OR_RETURN(const Call call, Begin(context, request,
+                                          NamesStoredNetwork(request.networks()) ||
+                                              !request.supply().network_id().empty()));
+  if (!has_supply && request.evidence_providers() != 0) {
+    return absl::InvalidArgumentError(
+        "evidence_providers: set without a supply (exception evidence needs supply)");
+  }
+  const int max_listed = request.evidence_providers() == 0 ? access::kDefaultEvidenceProviders
+                                                           : request.evidence_providers();
+  if (max_listed < 1 || max_listed > access::kMaxEvidenceProviders) {
+    return absl::InvalidArgumentError(absl::StrFormat("evidence_providers: %d is not in [1, %d]",
+                                                      max_listed, access::kMaxEvidenceProviders));
+  }
+  std::optional<ResolvedRoster> supply;
+  if (has_supply) {
+    v1::NetworkSelection selection = request.supply();
+    if (selection.label().empty() && selection.network_id().empty()) selection.set_label("supply");
+    ASSIGN_OR_RETURN(supply, ResolveSelection(call.source, selection, "supply"));
+  }
   v1::AdequacyReport report;  // kept only when the report is saved
   AdequacyTally tally;
-  ASSIGN_OR_RETURN(const AdequacyRun run,
-                   RunAnalyzeAdequacy(call, request, request.include_uncovered_units(),
-                                      [&](const access::AllianceAdequacyRow& row,
-                                          const std::vector<std::string>& member_names) {
-                                        v1::AnalyzeAdequacyResponse out;
-                                        *out.mutable_result() =
-                                            AllianceRowToProto(row, member_names, &tally);
-                                        if (request.save_report())
-                                          *report.add_results() = out.result();
-                                        return !context.IsCancelled() && writer->Write(out);
-                                      }));
+  std::optional<absl::flat_hash_set<std::string>> network_ids;  // with a supply, once
+  absl::Status evidence_status;
+  ASSIGN_OR_RETURN(
+      const AdequacyRun run,
+      RunAnalyzeAdequacy(
+          call, request, request.include_uncovered_units(),
+          [&](const access::AllianceAdequacyRow& row, const AdequacyRun& adequacy) {
+            v1::AnalyzeAdequacyResponse out;
+            *out.mutable_result() = AllianceRowToProto(row, adequacy.domain.member_names, &tally);
+            if (supply && !row.alliance.pass) {
+              if (!network_ids) {
+                network_ids.emplace();
+                for (const ResolvedRoster& n : adequacy.networks) {
+                  for (const access::NetworkProvider& p : n.rows) network_ids->insert(p.id);
+                }
+              }
+              absl::StatusOr<access::ExceptionEvidence> evidence = access::EvidenceForFailingResult(
+                  call.scope.units(), call.scope.drive.get(), adequacy.standards->set, row.alliance,
+                  supply->rows, *network_ids, call.scope.travel, max_listed, call.scope.deadline);
+              if (!evidence.ok()) {
+                evidence_status = evidence.status();
+                return false;
+              }
+              ExceptionEvidenceToProto(*evidence, supply->rows,
+                                       out.mutable_result()->mutable_exception_evidence());
+            }
+            if (request.save_report()) *report.add_results() = out.result();
+            return !context.IsCancelled() && writer->Write(out);
+          }));
+  RETURN_IF_ERROR(evidence_status);
   v1::AnalyzeAdequacyResponse out;
   AnalyzeAdequacySummaryToProto(call.scope, *run.standards, run.networks, run.summary, tally,
                                 out.mutable_summary());

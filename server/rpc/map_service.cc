@@ -724,8 +724,7 @@ absl::Status MapServiceImpl::AnswerAdequacy(const grpc::ServerContext& context,
   v1::AdequacyReport report;  // include_result only
   AdequacyTally tally;
   absl::StatusOr<AdequacyRun> run = RunAnalyzeAdequacy(
-      call, inner, true,
-      [&](const access::AllianceAdequacyRow& row, const std::vector<std::string>& names) {
+      call, inner, true, [&](const access::AllianceAdequacyRow& row, const AdequacyRun& adequacy) {
         const access::CountySpecialtyResult& r = row.alliance;
         AdequacyCell cell{.fips = r.county->fips, .code = r.specialty->code, .pass = r.pass};
         if (keep_all_uncovered || keep_uncovered.contains(cell.code)) {
@@ -734,7 +733,7 @@ absl::Status MapServiceImpl::AnswerAdequacy(const grpc::ServerContext& context,
         cells.push_back(std::move(cell));
         if (request.include_result()) {
           v1::AllianceAdequacyResult* out = report.add_results();
-          *out = AllianceRowToProto(row, names, &tally);
+          *out = AllianceRowToProto(row, adequacy.domain.member_names, &tally);
           if (!inner.include_uncovered_units()) {
             out->mutable_result()->clear_uncovered_unit_ids();
           }

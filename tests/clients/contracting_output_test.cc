@@ -226,6 +226,48 @@ TEST(ContractingOutputTest, AllianceAdequacyTableAndCsv) {
   EXPECT_EQ(Lines(AllianceAdequacyCsv(AllianceAdequacy(), true)).size(), 2u);
 }
 
+// Exception evidence on the failing result (Wayne): a section after the results, and four CSV
+// columns (empty on the passing row).
+TEST(ContractingOutputTest, ExceptionEvidenceSectionAndCsvColumns) {
+  carereach::v1::AdequacyReport report = AllianceAdequacy();
+  ASSERT_EQ(report.results(1).result().county_fips(), "26163");
+  report.mutable_results(1)->mutable_result()->set_state("MI");
+  carereach::v1::ExceptionEvidence* e = report.mutable_results(1)->mutable_exception_evidence();
+  e->set_supply_of_type(1234);
+  e->set_available_within_standard(2);
+  e->set_verdict("2 available, not contracted");
+  const auto add = [&](const std::string& id, const std::string& name, double minutes, double miles,
+                       bool within) {
+    carereach::v1::SupplyProvider* p = e->add_nearest();
+    p->mutable_provider()->set_id(id);
+    p->mutable_provider()->set_name(name);
+    p->set_minutes(minutes);
+    p->set_miles(miles);
+    p->set_within_standard(within);
+  };
+  add("h1", "Henry Ford, Detroit", 4.25, 2.5, true);
+  add("h2", "Beaumont", 61, 40.04, false);
+  const std::string table = AllianceAdequacyTable(report, false);
+  EXPECT_THAT(table, HasSubstr("\nException evidence (failing results: "));
+  EXPECT_THAT(table,
+              HasSubstr("\nWayne County, MI (26163), 040 Acute Inpatient Hospitals, 20 min / "
+                        "10 mi: 2 available, not contracted (1,234 of the type in the supply)\n"
+                        "provider             id  minutes  miles  within standard\n"
+                        "Henry Ford, Detroit  h1      4.2    2.5  yes\n"
+                        "Beaumont             h2       61     40  no\n"));
+  const std::vector<std::string> csv = Lines(AllianceAdequacyCsv(report, false));
+  ASSERT_EQ(csv.size(), 3u);
+  EXPECT_THAT(csv[0], testing::EndsWith(",critical_members,exception_verdict,supply_of_type,"
+                                        "supply_available_within_standard,nearest_supply"));
+  EXPECT_THAT(csv[1], testing::EndsWith(
+                          ",\"2 available, not contracted\",1234,2,\"Henry Ford, Detroit (h1) 4.2 "
+                          "min 2.5 mi within;Beaumont (h2) 61 min 40 mi outside\""));
+  EXPECT_THAT(csv[2], testing::EndsWith(",trinity,,,,"));
+  // Without evidence the table and the CSV are as before.
+  EXPECT_THAT(AllianceAdequacyTable(AllianceAdequacy(), false),
+              Not(HasSubstr("Exception evidence")));
+}
+
 TEST(ContractingOutputTest, AccessRatiosTableAndCsv) {
   carereach::v1::ComputeAccessRatiosRequest request;
   request.set_capacity_from_beds(true);

@@ -487,6 +487,92 @@ TEST_F(ContractingServerTest, AllianceAdequacyNamesTheCriticalMember) {
   EXPECT_THAT(saved.results(1).critical_members(), ElementsAre("east"));
 }
 
+// Exception evidence (CMS MA network adequacy guidance, exceptions: whether other providers of
+// the type are available within the standard). 040 on the fixture standards, straight-line
+// reach 20.2 miles in West (units at lon 0.1 and 0.5), 33.7 in East (1.0, and 2.0 with no
+// residents); 1 degree of longitude on the equator is 69.17 miles. Network: a at 0.1. Supply: a
+// again (in the network: not supply), s1 at 0.5, s2 at 2.6, and a primary care office (another
+// type).
+TEST_F(ContractingServerTest, FailingAdequacyResultsCarryExceptionEvidenceFromTheSupply) {
+  v1::AnalyzeAdequacyRequest request;
+  request.set_region("equator");
+  request.add_specialty_codes("040");
+  *request.add_networks()->add_providers() = Hospital("a", 0.1);
+  request.mutable_networks(0)->set_label("plan");
+  v1::NetworkSelection* supply = request.mutable_supply();
+  *supply->add_providers() = Hospital("a", 0.1);
+  *supply->add_providers() = Hospital("s1", 0.5);
+  *supply->add_providers() = Hospital("s2", 2.6);
+  v1::NetworkProvider office = Hospital("pc", 1.0);
+  office.set_specialty_code("001");
+  office.set_beds(0);
+  *supply->add_providers() = office;
+  std::vector<v1::AllianceAdequacyResult> rows;
+  v1::AnalyzeAdequacySummary summary;
+  grpc::Status s = Adequacy(request, &rows, &summary);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(rows.size(), 2u);
+  // West fails (a reaches 0.1 only, 1,000 of 3,000); s1 stands on the unit at 0.5.
+  ASSERT_FALSE(rows[0].result().pass());
+  const v1::ExceptionEvidence& west = rows[0].exception_evidence();
+  EXPECT_EQ(west.supply_of_type(), 2);
+  EXPECT_EQ(west.available_within_standard(), 1);
+  EXPECT_EQ(west.verdict(), "1 available, not contracted");
+  // s2 is 145 miles from 0.5, beyond 3 x 45 minutes (60.6 miles): not listed.
+  ASSERT_EQ(west.nearest_size(), 1);
+  EXPECT_EQ(west.nearest(0).provider().id(), "s1");
+  EXPECT_TRUE(west.nearest(0).within_standard());
+  EXPECT_NEAR(west.nearest(0).miles(), 0, 1e-3);
+  // East fails too (a is 62 miles from 1.0); s1 is 34.6 miles from 1.0 and s2 41.5 from 2.0:
+  // none within 33.7 miles.
+  ASSERT_FALSE(rows[1].result().pass());
+  const v1::ExceptionEvidence& east = rows[1].exception_evidence();
+  EXPECT_EQ(east.available_within_standard(), 0);
+  EXPECT_EQ(east.verdict(), "no provider available within the standard");
+  ASSERT_EQ(east.nearest_size(), 2);
+  EXPECT_EQ(east.nearest(0).provider().id(), "s1");
+  EXPECT_NEAR(east.nearest(0).miles(), 0.5 * 69.17, 0.1);
+  EXPECT_NEAR(east.nearest(0).minutes(), 0.5 * 69.17 * 1.3 / 35 * 60, 0.2);
+  EXPECT_FALSE(east.nearest(0).within_standard());
+  EXPECT_EQ(east.nearest(1).provider().id(), "s2");
+  EXPECT_NEAR(east.nearest(1).miles(), 0.6 * 69.17, 0.2);
+  EXPECT_FALSE(east.nearest(1).within_standard());
+
+  // At most evidence_providers each.
+  request.set_evidence_providers(1);
+  rows.clear();
+  s = Adequacy(request, &rows, &summary);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].exception_evidence().nearest_size(), 1);
+  EXPECT_EQ(rows[1].exception_evidence().nearest(0).provider().id(), "s1");
+
+  // Without a supply: no evidence; evidence_providers alone, or out of range, or a bad supply
+  // row is INVALID_ARGUMENT with the field.
+  v1::AnalyzeAdequacyRequest plain = request;
+  plain.clear_supply();
+  plain.clear_evidence_providers();
+  rows.clear();
+  ASSERT_TRUE(Adequacy(plain, &rows, &summary).ok());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_FALSE(rows[0].has_exception_evidence());
+  plain.set_evidence_providers(3);
+  s = Adequacy(plain, &rows, &summary);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("evidence_providers"));
+  v1::AnalyzeAdequacyRequest too_many = request;
+  too_many.set_evidence_providers(101);
+  s = Adequacy(too_many, &rows, &summary);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("evidence_providers: 101"));
+  v1::AnalyzeAdequacyRequest bad = request;
+  bad.mutable_supply()->mutable_providers(2)->set_specialty_code("999");
+  s = Adequacy(bad, &rows, &summary);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("supply"));
+  EXPECT_THAT(s.error_message(), HasSubstr("[2].specialty_code"));
+}
+
 TEST_F(ContractingServerTest, RecommendsTheCandidateThatCoversMostFirst) {
   ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
   v1::RecommendAdditionsRequest request;

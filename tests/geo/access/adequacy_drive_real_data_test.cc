@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "geo/access/adequacy.h"
+#include "geo/access/exception_evidence.h"
 #include "geo/core/geodesic.h"
 #include "geo/io/census.h"
 #include "geo/roads/osm_import.h"
@@ -122,6 +123,16 @@ TEST_P(AdequacyDriveRealDataTest, SomeProviderWithinBothStandardsMatchesBruteFor
     EXPECT_NEAR(r.share_with_access, share, 1e-12) << e.name << " " << type;
     EXPECT_EQ(r.providers_serving, static_cast<int32_t>(serving.size())) << e.name << " " << type;
     EXPECT_GT(share, 0) << e.name << " " << type;  // not vacuous
+    // Exception evidence applies the same rule: with the whole roster as supply and an empty
+    // network, the providers available within the standard are the ones serving.
+    auto evidence = EvidenceForFailingResult(*region, &engine, *standards, r, request.roster, {},
+                                             request.travel, 100, geo::Deadline());
+    ASSERT_TRUE(evidence.ok()) << evidence.status();
+    EXPECT_EQ(evidence->available_within_standard, r.providers_serving) << e.name << " " << type;
+    const size_t listed_within =
+        std::count_if(evidence->nearest.begin(), evidence->nearest.end(),
+                      [](const SupplyReach& s) { return s.within_standard; });
+    EXPECT_EQ(listed_within, std::min<size_t>(100, serving.size())) << e.name << " " << type;
     std::printf("%s %s: %.4f of the population with access, %zu providers serving\n", e.name,
                 type.c_str(), share, serving.size());
   }
