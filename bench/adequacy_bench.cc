@@ -10,13 +10,11 @@
 #include <iostream>
 
 #include "absl/strings/numbers.h"
-#include "bench/bench_env.h"
+#include "bench/honolulu_drive.h"
 #include "geo/access/adequacy.h"
 #include "geo/io/census.h"
 #include "geo/io/csv.h"
 #include "geo/io/telehealth.h"
-#include "geo/roads/osm_import.h"
-#include "geo/routing/network_cache.h"
 
 namespace carereach {
 namespace {
@@ -100,36 +98,26 @@ BENCHMARK(BM_AdequacyWayneAllTypes)->Unit(benchmark::kMillisecond);
 void BM_AdequacyMichiganAllCountiesAllTypes(benchmark::State& state) { Run(state, {}); }
 BENCHMARK(BM_AdequacyMichiganAllCountiesAllTypes)->Unit(benchmark::kMillisecond);
 
-// Drive mode: Honolulu County (its 2020 tracts) on O'ahu's roads, the default engine (hierarchy
-// unless CAREREACH_BENCH_ROAD_HIERARCHY=0). Roster: O'ahu's open hospitals (HIFLD, any type) as
-// 040 with 100 beds each, and one provider of every other type at each.
-struct Oahu {
-  access::Region region;
-  access::DriveRegion drive;
-  std::vector<access::NetworkProvider> roster;
-};
+// Drive mode: Honolulu County on O'ahu's roads (bench/honolulu_drive.h).
+const bench::HonoluluDrive& OahuData() {
+  static const bench::HonoluluDrive* o = [] {
+    auto* out = new bench::HonoluluDrive;
+    bench::LoadHonoluluDrive(DataDir(), out);
+    return out;
+  }();
+  return *o;
+}
 
-const Oahu& OahuData() {
-  static const Oahu* o = [] {
-    auto* out = new Oahu;
-    io::LoadReport report;
-    auto units = io::LoadTractCentres(DataDir() + "/census/CenPop2020_Mean_TR.txt", &report);
-    auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car");
+// O'ahu's open hospitals (HIFLD, any type) as 040 with 100 beds each, and one provider of every
+// other type at each.
+const std::vector<access::NetworkProvider>& OahuRoster() {
+  static const auto* roster = [] {
+    auto* out = new std::vector<access::NetworkProvider>;
     auto csv = io::ReadCsvFile(DataDir() + "/facilities/hifld_hospitals.csv");
-    if (!units.ok() || !profile.ok() || !csv.ok()) {
+    if (!csv.ok()) {
       std::cerr << "cannot load data from " << DataDir() << "\n";
       std::exit(1);
     }
-    auto network = routing::LoadOrBuildRoadNetwork(
-        DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf", *profile, "",
-        {.build_hierarchy = bench::BenchRoadHierarchy()}, [](std::string_view) {});
-    if (!network.ok()) {
-      std::cerr << network.status() << "\n";
-      std::exit(1);
-    }
-    out->region = *access::BuildRegion("honolulu", "", "", {.county_fips = {"15003"}}, *units, {});
-    out->drive = access::BuildDriveRegion(out->region, *std::move(network));
-    const io::StandardsSet& standards = Data().standards;
     const int id = csv->Column("ID"), status = csv->Column("STATUS"), lat = csv->Column("LATITUDE"),
               lon = csv->Column("LONGITUDE");
     for (const io::CsvRecord& r : csv->records) {
@@ -139,25 +127,24 @@ const Oahu& OahuData() {
           at.lat < 21.2 || at.lat > 21.8) {
         continue;
       }
-      out->roster.push_back(
-          {.id = r.fields[id], .specialty_code = "040", .location = at, .beds = 100});
-      for (const io::SpecialtyType& t : standards.specialties()) {
+      out->push_back({.id = r.fields[id], .specialty_code = "040", .location = at, .beds = 100});
+      for (const io::SpecialtyType& t : Data().standards.specialties()) {
         if (t.code == "040") continue;
-        out->roster.push_back({.id = r.fields[id] + "-" + t.code,
-                               .specialty_code = t.code == "S03" ? "001" : t.code,
-                               .location = at});
+        out->push_back({.id = r.fields[id] + "-" + t.code,
+                        .specialty_code = t.code == "S03" ? "001" : t.code,
+                        .location = at});
       }
     }
     return out;
   }();
-  return *o;
+  return *roster;
 }
 
 void BM_AdequacyHonoluluDriveAllTypes(benchmark::State& state) {
   const Fixture& f = Data();
-  const Oahu& o = OahuData();
+  const bench::HonoluluDrive& o = OahuData();
   access::AdequacyRequest request;
-  request.roster = o.roster;
+  request.roster = OahuRoster();
   request.travel.mode = access::TravelMode::kDrive;
   int results = 0, failing = 0;
   double share_sum = 0;
@@ -172,7 +159,7 @@ void BM_AdequacyHonoluluDriveAllTypes(benchmark::State& state) {
     results = summary->results;
     failing = summary->failing_results;
   }
-  state.counters["roster_rows"] = static_cast<double>(o.roster.size());
+  state.counters["roster_rows"] = static_cast<double>(request.roster.size());
   state.counters["results"] = results;
   state.counters["failing"] = failing;
   state.counters["mean_share"] = results > 0 ? share_sum / results : 0;

@@ -12,12 +12,10 @@
 #include <iostream>
 #include <random>
 
-#include "bench/bench_env.h"
+#include "bench/honolulu_drive.h"
 #include "geo/access/catchment.h"
 #include "geo/access/recommend.h"
 #include "geo/io/census.h"
-#include "geo/roads/osm_import.h"
-#include "geo/routing/network_cache.h"
 #include "tests/real_data.h"
 
 namespace carereach {
@@ -42,23 +40,15 @@ struct Honolulu {
 const Honolulu& Data() {
   static const Honolulu* h = [] {
     auto* out = new Honolulu;
-    io::LoadReport report;
-    auto units = io::LoadTractCentres(DataDir() + "/census/CenPop2020_Mean_TR.txt", &report);
-    auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car");
     auto hospitals = testing_util::LoadOpenHifldHospitals(DataDir());
-    if (!units.ok() || !profile.ok() || !hospitals.ok()) {
+    if (!hospitals.ok()) {
       std::cerr << "cannot load data from " << DataDir() << "\n";
       std::exit(1);
     }
-    auto network = routing::LoadOrBuildRoadNetwork(
-        DataDir() + "/roads/honolulu-county-hi-2016.osm.pbf", *profile, "",
-        {.build_hierarchy = bench::BenchRoadHierarchy()}, [](std::string_view) {});
-    if (!network.ok()) {
-      std::cerr << network.status() << "\n";
-      std::exit(1);
-    }
-    out->region = *access::BuildRegion("honolulu", "", "", {.county_fips = {"15003"}}, *units, {});
-    out->drive = access::BuildDriveRegion(out->region, *std::move(network));
+    bench::HonoluluDrive honolulu;
+    bench::LoadHonoluluDrive(DataDir(), &honolulu);
+    out->region = std::move(honolulu.region);
+    out->drive = std::move(honolulu.drive);
     for (const access::Facility& f : *hospitals) {
       if (OnOahu(f.location)) out->hospitals.push_back(f);
     }
