@@ -23,7 +23,8 @@ absl::StatusOr<CountyDesignation> ParseCountyDesignation(std::string_view text);
 // The file spelling: "Large Metro", "Metro", "Micro", "Rural", "CEAC".
 std::string_view CountyDesignationName(CountyDesignation d);
 // The share of beneficiaries that must have access: 0.90 for Large Metro and Metro, 0.85
-// otherwise (42 CFR 422.116(a)(4)).
+// otherwise (the June 2020 final rule, CMS-4190-F2; the paragraph of 42 CFR 422.116 that states
+// it was not read: docs/CMS.md, section 6).
 double RequiredShare(CountyDesignation d);
 
 // One county of the designations file. Plain value type.
