@@ -103,6 +103,15 @@ std::vector<std::pair<std::string, std::string>> AdequacyHeaderRows(
   }
   rows.emplace_back("mode", mode);
   rows.emplace_back("roster rows", WithThousands(summary.roster_rows()));
+  // Rows that do not count (42 CFR 422.116(a)(3)): each with its reason.
+  for (int i = 0; i < summary.excluded_providers_size(); ++i) {
+    const carereach::v1::ExcludedProvider& e = summary.excluded_providers(i);
+    std::string who =
+        absl::StrCat(e.name().empty() ? e.id() : absl::StrCat(e.name(), " (", e.id(), ")"), " ",
+                     e.specialty_code());
+    if (!e.network().empty()) absl::StrAppend(&who, ", ", e.network());
+    rows.emplace_back(i == 0 ? "not counted" : "", absl::StrCat(who, ": ", e.reason()));
+  }
   rows.emplace_back("beneficiaries", summary.beneficiary_method());
   if (IsDrive(summary)) rows.emplace_back("road data", AttributionOr(summary.attribution()));
   rows.emplace_back("computed in", absl::StrFormat("%.0f ms", summary.compute_ms()));

@@ -239,6 +239,8 @@ struct RosterColumnFlags {
   std::string telehealth;
   // Free-text type (NetworkProvider.type); not a flag of `adequacy`.
   std::string type;
+  // Why a row does not count toward adequacy (NetworkProvider.exclusion).
+  std::string exclusion;
 };
 
 struct AdequacyOptions {

@@ -384,6 +384,10 @@ KeyValues RecommendHeaderRows(const carereach::v1::RecommendAdditionsRequest& re
     absl::StrAppend(&candidates,
                     "; not on the road network: ", IdList(response.unsnapped_candidate_ids()));
   }
+  if (response.excluded_candidate_ids_size() > 0) {
+    absl::StrAppend(&candidates, "; would not count (42 CFR 422.116(a)(3), skipped): ",
+                    IdList(response.excluded_candidate_ids()));
+  }
   rows.emplace_back("candidates", candidates);
   if (adequacy) {
     rows.emplace_back(

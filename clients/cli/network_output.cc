@@ -30,7 +30,7 @@ std::string Rows(int64_t count) {
   return absl::StrCat(WithThousands(count), count == 1 ? " row" : " rows");
 }
 
-// The table row of a roster row: id, name, code, lon, lat, beds, telehealth, type.
+// The table row of a roster row: id, name, code, lon, lat, beds, telehealth, type, exclusion.
 std::vector<std::string> ProviderCells(const NetworkProvider& p) {
   return {p.id(),
           p.name(),
@@ -39,7 +39,8 @@ std::vector<std::string> ProviderCells(const NetworkProvider& p) {
           absl::StrFormat("%.6f", p.location().lat()),
           TrimmedNumber(p.beds(), 1),
           p.telehealth() ? "yes" : "no",
-          p.type()};
+          p.type(),
+          p.exclusion()};
 }
 
 std::string VersionSummary(const carereach::v1::NetworkVersion& v) {
@@ -225,8 +226,9 @@ std::string DiffTable(const carereach::v1::DiffNetworkVersionsResponse& response
   if (response.added_size() + response.removed_size() + response.changed_size() == 0) {
     return absl::StrCat(out, "\nno differences\n");
   }
-  TextTable table({"change", "id", "name", "code", "lon", "lat", "beds", "telehealth", "type"},
-                  {false, false, false, false, true, true, true, false, false});
+  TextTable table(
+      {"change", "id", "name", "code", "lon", "lat", "beds", "telehealth", "type", "exclusion"},
+      {false, false, false, false, true, true, true, false, false, false});
   auto add = [&](absl::string_view change, const NetworkProvider& p) {
     std::vector<std::string> row = ProviderCells(p);
     row.insert(row.begin(), std::string(change));

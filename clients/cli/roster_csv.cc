@@ -34,6 +34,16 @@ const std::initializer_list<std::string_view> kLatNames = {"LATITUDE", "lat", "y
 const std::initializer_list<std::string_view> kLonNames = {"LONGITUDE", "lon", "lng", "long", "x"};
 const std::initializer_list<std::string_view> kBedsNames = {"BEDS"};
 const std::initializer_list<std::string_view> kTelehealthNames = {"telehealth"};
+const std::initializer_list<std::string_view> kExclusionNames = {"exclusion"};
+
+// "Pediatric hospital", "pediatric-hospital" -> "pediatric_hospital" (the server checks the code).
+std::string NormalizeExclusion(absl::string_view text) {
+  std::string code(absl::StripAsciiWhitespace(text));
+  for (char& c : code) {
+    c = (c == ' ' || c == '-') ? '_' : absl::ascii_tolower(static_cast<unsigned char>(c));
+  }
+  return code;
+}
 const std::initializer_list<std::string_view> kTypeNames = {"TYPE", "hospital.type",
                                                             "facility_type"};
 
@@ -91,6 +101,9 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
   absl::StatusOr<int> type =
       ResolveColumn(table, "type", "--type-column", flags.type, kTypeNames, false);
   if (!type.ok()) return type.status();
+  absl::StatusOr<int> exclusion = ResolveColumn(table, "exclusion", "--exclusion-column",
+                                                flags.exclusion, kExclusionNames, false);
+  if (!exclusion.ok()) return exclusion.status();
 
   absl::StatusOr<RowFilter> filter = RowFilter::Make(table, where, where_flag);
   if (!filter.ok()) return filter.status();
@@ -104,6 +117,7 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
   if (*beds >= 0) roster.columns.beds = table.header[*beds];
   if (*telehealth >= 0) roster.columns.telehealth = table.header[*telehealth];
   if (*type >= 0) roster.columns.type = table.header[*type];
+  if (*exclusion >= 0) roster.columns.exclusion = table.header[*exclusion];
   if (!fixed_specialty.empty()) {
     roster.fixed_specialty = std::string(fixed_specialty);
     if (*specialty >= 0) roster.ignored_specialty_column = table.header[*specialty];
@@ -154,6 +168,7 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
     provider.set_beds(beds_value);
     provider.set_telehealth(telehealth_value);
     if (*type >= 0) provider.set_type(std::string(CsvFieldAt(record, *type)));
+    if (*exclusion >= 0) provider.set_exclusion(NormalizeExclusion(CsvFieldAt(record, *exclusion)));
     roster.csv_lines.push_back(record.line);
   }
   return roster;
@@ -292,7 +307,8 @@ std::string ExportCsvLine(const carereach::v1::NetworkProvider& provider) {
       CsvField(provider.id()), ",", CsvField(provider.name()), ",",
       CsvField(provider.specialty_code()), ",", RoundTripNumber(provider.location().lon()), ",",
       RoundTripNumber(provider.location().lat()), ",", RoundTripNumber(provider.beds()), ",",
-      provider.telehealth() ? "true" : "false", ",", CsvField(provider.type()), "\n");
+      provider.telehealth() ? "true" : "false", ",", CsvField(provider.type()), ",",
+      CsvField(provider.exclusion()), "\n");
 }
 
 absl::StatusOr<TractCentres> TractCentresFromTable(const io::CsvTable& table) {

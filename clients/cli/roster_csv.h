@@ -33,6 +33,7 @@ struct RosterColumns {
   std::string beds;
   std::string telehealth;
   std::string type;
+  std::string exclusion;
 };
 
 struct Roster {
@@ -103,7 +104,7 @@ absl::StatusOr<Roster> ReadRosterSource(const RosterSource& source, const Roster
 // are written in the shortest form that reads back to the same double, so that RosterFromTable
 // reads an export back to the very same rows.
 inline constexpr absl::string_view kExportCsvHeader =
-    "id,name,specialty_code,lon,lat,beds,telehealth,type\n";
+    "id,name,specialty_code,lon,lat,beds,telehealth,type,exclusion\n";
 std::string ExportCsvLine(const carereach::v1::NetworkProvider& provider);
 
 // Shortest decimal text that parses back to `value` exactly ("-83.0457", "101").

@@ -238,6 +238,12 @@ void AddRosterColumnFlags(FlagSet& flags, Field<RosterColumnFlags> columns) {
   flags.Text("telehealth-column", "C",
              "telehealth (default: telehealth; optional; true/yes/1/Y = true)",
              At(columns, &RosterColumnFlags::telehealth));
+  flags.Text("exclusion-column", "C",
+             "why a row does not count toward CMS adequacy, 42 CFR 422.116(a)(3) (default: "
+             "exclusion; optional; specialized_hospital, long_term_care_hospital, "
+             "pediatric_hospital, residential_facility_only, other_products_only; case, spaces "
+             "and hyphens ignored; empty: counts)",
+             At(columns, &RosterColumnFlags::exclusion));
 }
 
 void AddRosterReadFlags(FlagSet& flags, Field<RosterReadOptions> read) {

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "geo/access/catchment.h"
@@ -186,6 +187,13 @@ absl::StatusOr<Region> RegionFromBeneficiaryPoints(const Region& base,
                      units, names);
 }
 
+const char* ExclusionReason(std::string_view code) {
+  for (const Exclusion& e : kExclusions) {
+    if (code == e.code) return e.reason;
+  }
+  return nullptr;
+}
+
 absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
                             const io::StandardsSet& standards, std::string_view field) {
   for (size_t i = 0; i < roster.size(); ++i) {
@@ -208,6 +216,14 @@ absl::Status ValidateRoster(std::span<const NetworkProvider> roster,
     if (p.beds > kMaxBedsPerProvider) {
       return absl::InvalidArgumentError(absl::StrFormat("%s[%d].beds: %g is more than %d", field, i,
                                                         p.beds, kMaxBedsPerProvider));
+    }
+    if (!p.exclusion.empty() && ExclusionReason(p.exclusion) == nullptr) {
+      std::string codes;
+      for (const Exclusion& e : kExclusions)
+        absl::StrAppend(&codes, codes.empty() ? "" : ", ", e.code);
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s[%d].exclusion: %s is not one of %s (42 CFR 422.116(a)(3)(i))", field,
+                          i, QuoteForError(p.exclusion), codes));
     }
     if (p.beds > 0 && standards.EvaluatedAs(p.specialty_code) != "040") {
       return absl::InvalidArgumentError(absl::StrFormat(
@@ -295,8 +311,15 @@ struct Evaluator {
   // Straight-line indexes per type, built once.
   absl::flat_hash_map<std::string, std::unique_ptr<geo::NearestFacilityIndex>> indexes;
 
+  // Rows with an exclusion (42 CFR 422.116(a)(3)) never count: they are left out here.
+  std::vector<int32_t> excluded_rows;
+
   void Prepare() {
     for (size_t r = 0; r < request.roster.size(); ++r) {
+      if (!request.roster[r].exclusion.empty()) {
+        excluded_rows.push_back(static_cast<int32_t>(r));
+        continue;
+      }
       TypeRoster& t = by_type[standards.EvaluatedAs(request.roster[r].specialty_code)];
       t.rows.push_back(r);
       t.telehealth |= request.roster[r].telehealth;
@@ -414,6 +437,7 @@ absl::StatusOr<AdequacySummary> EvaluateAdequacy(
   AdequacySummary summary;
   summary.counties = static_cast<int32_t>(counties.size());
   summary.specialty_types = static_cast<int32_t>(types.size());
+  summary.excluded_rows = evaluator.excluded_rows;
   for (size_t c : counties) {
     const CountyUnits cu = UnitsOfCounty(region, c);
     for (const io::SpecialtyType* type : types) {

@@ -28,7 +28,27 @@ struct NetworkProvider {
   double beds = 0;             // acute inpatient hospitals ("040") only
   bool telehealth = false;
   std::string type;  // free text, reported back (e.g. "GENERAL ACUTE CARE")
+  // Empty, or why the provider does not count toward adequacy (kExclusions).
+  std::string exclusion;
 };
+
+// 42 CFR 422.116(a)(3)(i): providers that "do not count toward meeting network adequacy
+// criteria". A roster row's `exclusion` is one of these codes (or empty: it counts).
+struct Exclusion {
+  const char* code;
+  const char* reason;  // for people, with the paragraph
+};
+inline constexpr Exclusion kExclusions[] = {
+    {"specialized_hospital", "specialized hospital (42 CFR 422.116(a)(3)(i)(A))"},
+    {"long_term_care_hospital", "long-term care hospital (42 CFR 422.116(a)(3)(i)(A))"},
+    {"pediatric_hospital", "pediatric/children's hospital (42 CFR 422.116(a)(3)(i)(A))"},
+    {"residential_facility_only",
+     "only available in a residential facility (42 CFR 422.116(a)(3)(i)(B))"},
+    {"other_products_only",
+     "contracted only for commercial, Medicaid or other products (42 CFR 422.116(a)(3)(i)(C))"},
+};
+// The reason of an exclusion code; nullptr for an unknown code (and for "").
+const char* ExclusionReason(std::string_view code);
 
 struct AdequacyRequest {
   std::vector<NetworkProvider> roster;
@@ -68,6 +88,8 @@ struct AdequacySummary {
   int32_t specialty_types = 0;
   int32_t results = 0;
   int32_t failing_results = 0;
+  // Roster rows with an exclusion (42 CFR 422.116(a)(3)), never counted, in roster order.
+  std::vector<int32_t> excluded_rows;
 };
 
 inline constexpr char kBeneficiaryMethod[] =
@@ -91,7 +113,8 @@ inline constexpr char kOwnPointsMethod[] =
 inline constexpr int kMaxBedsPerProvider = 1'000'000;
 
 // Checks a roster: every row's specialty code is a roster code of the standards set, its
-// location is valid, beds only on "040", never negative and at most kMaxBedsPerProvider.
+// location is valid, beds only on "040", never negative and at most kMaxBedsPerProvider, its
+// exclusion empty or a code of kExclusions.
 // INVALID_ARGUMENT naming the row: "providers[12].specialty_code: \"099\" is not a CMS HSD
 // specialty code"; `field` names the list in messages (e.g. "member_rosters[1].providers",
 // "candidates").

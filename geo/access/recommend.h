@@ -151,6 +151,7 @@ struct AdequacyRecommendation {
   bool pass = false;                          // after all picks
   std::vector<int32_t> skipped_other_type;    // candidates of another specialty type
   std::vector<int32_t> skipped_in_roster;     // candidates whose id is in the roster
+  std::vector<int32_t> skipped_excluded;      // candidates that would not count (an exclusion)
   std::vector<int32_t> unsnapped_candidates;  // drive mode: candidates off the roads
   int32_t candidates_considered = 0;          // of the type, not in the roster, snapped
 };

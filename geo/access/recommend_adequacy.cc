@@ -92,8 +92,10 @@ AdequacyPool PoolOf(const io::StandardsSet& standards, const AdequacyRecommendRe
   AdequacyPool pool;
   for (size_t r = 0; r < request.roster.size(); ++r) {
     if (standards.EvaluatedAs(request.roster[r].specialty_code) != type_code) continue;
-    pool.network_rows.push_back(r);
     pool.network_ids.insert(request.roster[r].id);
+    // A row that does not count (42 CFR 422.116(a)(3)) is in the network but never counted.
+    if (!request.roster[r].exclusion.empty()) continue;
+    pool.network_rows.push_back(r);
     pool.telehealth |= request.roster[r].telehealth;
   }
   for (size_t r : pool.network_rows) pool.points.push_back(request.roster[r].location);
@@ -103,6 +105,8 @@ AdequacyPool PoolOf(const io::StandardsSet& standards, const AdequacyRecommendRe
       answer->skipped_other_type.push_back(static_cast<int32_t>(c));
     } else if (pool.network_ids.contains(p.id)) {
       answer->skipped_in_roster.push_back(static_cast<int32_t>(c));
+    } else if (!p.exclusion.empty()) {
+      answer->skipped_excluded.push_back(static_cast<int32_t>(c));
     } else {
       pool.kept.push_back(static_cast<int32_t>(c));
       pool.points.push_back(p.location);

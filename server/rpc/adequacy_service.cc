@@ -98,6 +98,7 @@ absl::Status AdequacyServiceImpl::Answer(const grpc::ServerContext& context, Str
                    }));
   AdequacySummaryToProto(scope, standards->set, answer.alliance,
                          static_cast<int64_t>(request.member_rosters[0].size()), summary);
+  ExcludedProvidersToProto(request.member_rosters[0], "", summary);
   return absl::OkStatus();
 }
 

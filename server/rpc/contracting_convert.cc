@@ -138,6 +138,9 @@ void AnalyzeAdequacySummaryToProto(const AnalysisScope& scope,
   for (const ResolvedRoster& n : networks) roster_rows += static_cast<int64_t>(n.rows.size());
   AdequacySummaryToProto(scope, standards.set, summary.alliance, roster_rows,
                          out->mutable_summary());
+  for (const ResolvedRoster& n : networks) {
+    ExcludedProvidersToProto(n.rows, networks.size() > 1 ? n.label : "", out->mutable_summary());
+  }
   out->set_passing_results(tally.passing);
   for (size_t m = 0; m < networks.size(); ++m) {
     ResolvedToProto(networks[m], 0, out->add_networks());
@@ -176,6 +179,7 @@ std::string AdequacyPicksToProto(const access::AdequacyRecommendation& rec,
     pick->set_pass(p.pass);
   }
   for (int32_t i : rec.skipped_in_roster) out->add_skipped_candidate_ids(pool.rows[i].id);
+  for (int32_t i : rec.skipped_excluded) out->add_excluded_candidate_ids(pool.rows[i].id);
   for (int32_t i : rec.unsnapped_candidates) out->add_unsnapped_candidate_ids(pool.rows[i].id);
   out->set_candidates_considered(rec.candidates_considered);
   return absl::StrFormat("%d picks for %s in %s; %s", rec.picks.size(), objective.specialty_code(),

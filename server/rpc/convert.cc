@@ -308,6 +308,21 @@ void CoverageTablesToProto(const access::Region& region,
   }
 }
 
+void ExcludedProvidersToProto(std::span<const access::NetworkProvider> roster,
+                              const std::string& network, v1::AdequacySummary* out) {
+  for (const access::NetworkProvider& p : roster) {
+    if (p.exclusion.empty()) continue;
+    v1::ExcludedProvider* e = out->add_excluded_providers();
+    e->set_id(p.id);
+    e->set_name(p.name);
+    e->set_specialty_code(p.specialty_code);
+    e->set_exclusion(p.exclusion);
+    const char* reason = access::ExclusionReason(p.exclusion);
+    e->set_reason(reason != nullptr ? reason : "");
+    e->set_network(network);
+  }
+}
+
 void AdequacySummaryToProto(const AnalysisScope& scope, const io::StandardsSet& standards,
                             const access::AdequacySummary& summary, int64_t roster_rows,
                             v1::AdequacySummary* out) {

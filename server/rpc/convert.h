@@ -2,6 +2,7 @@
 #define CAREREACH_SERVER_RPC_CONVERT_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -126,6 +127,11 @@ void RoadsToProto(const AnalysisScope& scope, Response* out) {
 }
 
 // The summary of EvaluateAdequacy and AnalyzeAdequacy (compute_ms is the caller's).
+// Adds the rows of `roster` with an exclusion to out->excluded_providers (`network`: the
+// member's label, or empty).
+void ExcludedProvidersToProto(std::span<const access::NetworkProvider> roster,
+                              const std::string& network, v1::AdequacySummary* out);
+
 void AdequacySummaryToProto(const AnalysisScope& scope, const io::StandardsSet& standards,
                             const access::AdequacySummary& summary, int64_t roster_rows,
                             v1::AdequacySummary* out);

@@ -20,7 +20,8 @@ absl::StatusOr<access::NetworkProvider> ProviderFromProto(const v1::NetworkProvi
                                  .location = {p.location().lon(), p.location().lat()},
                                  .beds = p.beds(),
                                  .telehealth = p.telehealth(),
-                                 .type = p.type()};
+                                 .type = p.type(),
+                                 .exclusion = p.exclusion()};
 }
 
 void ProviderToProto(const access::NetworkProvider& p, v1::NetworkProvider* out) {
@@ -32,6 +33,7 @@ void ProviderToProto(const access::NetworkProvider& p, v1::NetworkProvider* out)
   out->set_beds(p.beds);
   out->set_telehealth(p.telehealth);
   out->set_type(p.type);
+  out->set_exclusion(p.exclusion);
 }
 
 store::ProviderRow ProviderToRow(const access::NetworkProvider& p) {
@@ -42,7 +44,8 @@ store::ProviderRow ProviderToRow(const access::NetworkProvider& p) {
           .lat = p.location.lat,
           .beds = p.beds,
           .telehealth = p.telehealth,
-          .type = p.type};
+          .type = p.type,
+          .exclusion = p.exclusion};
 }
 
 access::NetworkProvider ProviderFromRow(const store::ProviderRow& row) {
@@ -52,7 +55,8 @@ access::NetworkProvider ProviderFromRow(const store::ProviderRow& row) {
           .location = {row.lon, row.lat},
           .beds = row.beds,
           .telehealth = row.telehealth,
-          .type = row.type};
+          .type = row.type,
+          .exclusion = row.exclusion};
 }
 
 void RowToProto(const store::ProviderRow& row, v1::NetworkProvider* out) {

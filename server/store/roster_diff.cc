@@ -57,7 +57,9 @@ int CompareRow(const ProviderRow& a, const ProviderRow& b) {
   if (int c = CompareString(a.name, b.name); c != 0) return c;
   if (int c = CompareString(a.type, b.type); c != 0) return c;
   if (int c = CompareDouble(a.beds, b.beds); c != 0) return c;
-  return static_cast<int>(a.telehealth) - static_cast<int>(b.telehealth);
+  if (a.telehealth != b.telehealth)
+    return static_cast<int>(a.telehealth) - static_cast<int>(b.telehealth);
+  return CompareString(a.exclusion, b.exclusion);
 }
 
 std::vector<const ProviderRow*> SortedRows(std::span<const ProviderRow> rows) {
@@ -133,6 +135,8 @@ std::string ContentHash(std::span<const ProviderRow> rows) {
     hasher.AddDouble(row.beds);
     hasher.AddU64(row.telehealth ? 1 : 0);
     hasher.AddString(row.type);
+    // Only when set: the hashes of rows without one (every row before schema 3) are unchanged.
+    if (!row.exclusion.empty()) hasher.AddString("exclusion:" + row.exclusion);
   }
   return hasher.Hex();
 }

@@ -19,7 +19,8 @@ struct ProviderRow {
   double lon = 0, lat = 0;     // WGS84 degrees, LONGITUDE first
   double beds = 0;
   bool telehealth = false;
-  std::string type;  // free text (e.g. "GENERAL ACUTE CARE"); may be empty
+  std::string type;       // free text (e.g. "GENERAL ACUTE CARE"); may be empty
+  std::string exclusion;  // empty, or why it does not count (access::kExclusions)
 
   friend bool operator==(const ProviderRow&, const ProviderRow&) = default;
 };
@@ -33,7 +34,8 @@ struct NetworkDiff {
 // The difference between two rosters. Rows are matched by (id, specialty_code, lon, lat) as a
 // multiset: within one key, identical rows pair first (unchanged), then the remaining rows pair
 // in sorted order as "changed" (same key, other fields differ); the rest are removed/added.
-// Every output list is sorted by (id, specialty_code, lon, lat, name, type, beds, telehealth),
+// Every output list is sorted by (id, specialty_code, lon, lat, name, type, beds, telehealth,
+// exclusion),
 // so the result does not depend on the input order. Thread-safe (pure function).
 NetworkDiff DiffRows(std::span<const ProviderRow> from, std::span<const ProviderRow> to);
 

@@ -147,12 +147,12 @@ absl::Status InsertVersion(Database* db, int64_t network_key, const VersionInfo&
 // PostgreSQL server instead of one per row (bench/store_bench.cc; docs/BENCHMARKS.md), and
 // fewer statement steps on SQLite.
 constexpr size_t kRowsPerInsert = 256;
-constexpr int kProviderColumns = 11;  // 256 x 11 parameters: within both engines' limits
+constexpr int kProviderColumns = 12;  // 256 x 12 parameters: within both engines' limits
 
 std::string InsertRowsSql(size_t rows) {
   std::string sql =
       "INSERT INTO providers (network, version, ordinal, provider_id, name, specialty_code, lon,"
-      " lat, beds, telehealth, type) VALUES ";
+      " lat, beds, telehealth, type, exclusion) VALUES ";
   for (size_t r = 0; r < rows; ++r) {
     absl::StrAppend(&sql, r == 0 ? "(" : ", (");
     for (int c = 1; c <= kProviderColumns; ++c) {
@@ -179,7 +179,8 @@ absl::Status InsertRows(Database* db, int64_t network_key, int32_t version,
       const ProviderRow& row = rows[start + r];
       insert->BindAllFrom(static_cast<int>(r) * kProviderColumns + 1, network_key, version,
                           static_cast<int64_t>(start + r), row.id, row.name, row.specialty_code,
-                          row.lon, row.lat, row.beds, row.telehealth ? 1 : 0, row.type);
+                          row.lon, row.lat, row.beds, row.telehealth ? 1 : 0, row.type,
+                          row.exclusion);
     }
     RETURN_IF_ERROR(insert->Run());
   }
@@ -189,7 +190,8 @@ absl::Status InsertRows(Database* db, int64_t network_key, int32_t version,
 absl::StatusOr<std::vector<ProviderRow>> LoadRows(Database* db, int64_t network_key,
                                                   int32_t version) {
   Statement select(db,
-                   "SELECT provider_id, name, specialty_code, lon, lat, beds, telehealth, type"
+                   "SELECT provider_id, name, specialty_code, lon, lat, beds, telehealth, type,"
+                   " exclusion"
                    " FROM providers WHERE network = ?1 AND version = ?2 ORDER BY ordinal");
   select.BindAll(network_key, version);
   return ReadAll(select, [](const Statement& row) {
@@ -202,6 +204,7 @@ absl::StatusOr<std::vector<ProviderRow>> LoadRows(Database* db, int64_t network_
         .beds = row.Double(5),
         .telehealth = row.Int(6) != 0,
         .type = row.Text(7),
+        .exclusion = row.Text(8),
     };
   });
 }

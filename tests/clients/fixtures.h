@@ -354,6 +354,7 @@ inline std::vector<NetworkProvider> TrickyProviders() {
   providers[2].mutable_location()->set_lon(180);
   providers[2].mutable_location()->set_lat(-90);
   providers[2].set_type("a,b");
+  providers[2].set_exclusion("residential_facility_only");
   return providers;
 }
 

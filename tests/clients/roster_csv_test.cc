@@ -218,6 +218,7 @@ TEST(ExportCsvTest, TheRosterReaderReadsAnExportBackToTheSameRows) {
   EXPECT_EQ(roster->columns.beds, "beds");
   EXPECT_EQ(roster->columns.telehealth, "telehealth");
   EXPECT_EQ(roster->columns.type, "type");
+  EXPECT_EQ(roster->columns.exclusion, "exclusion");
   ASSERT_EQ(roster->providers.size(), providers.size());
   for (size_t i = 0; i < providers.size(); ++i) {
     EXPECT_TRUE(
@@ -228,14 +229,34 @@ TEST(ExportCsvTest, TheRosterReaderReadsAnExportBackToTheSameRows) {
   }
 }
 
+// The exclusion column (42 CFR 422.116(a)(3)): codes as written, case, spaces and hyphens
+// ignored; empty counts. The server checks the codes.
+TEST(RosterCsvTest, ExclusionColumnIsNormalized) {
+  absl::StatusOr<io::CsvTable> table = io::ParseCsv(
+      "id,lat,lon,specialty_code,exclusion\n"
+      "a,21.3,-157.8,040,Pediatric Hospital\n"
+      "b,21.3,-157.8,040, long-term-care hospital \n"
+      "c,21.3,-157.8,040,\n",
+      "roster.csv");
+  ASSERT_TRUE(table.ok());
+  absl::StatusOr<Roster> roster = RosterFromTable(*table, {}, {}, "");
+  ASSERT_TRUE(roster.ok()) << roster.status();
+  ASSERT_EQ(roster->providers.size(), 3u);
+  EXPECT_EQ(roster->providers[0].exclusion(), "pediatric_hospital");
+  EXPECT_EQ(roster->providers[1].exclusion(), "long_term_care_hospital");
+  EXPECT_EQ(roster->providers[2].exclusion(), "");
+}
+
 TEST(ExportCsvTest, LinesAreShortestRoundTripNumbersAndQuotedText) {
   const std::vector<NetworkProvider> providers = TrickyProviders();
-  EXPECT_EQ(kExportCsvHeader, "id,name,specialty_code,lon,lat,beds,telehealth,type\n");
+  EXPECT_EQ(kExportCsvHeader, "id,name,specialty_code,lon,lat,beds,telehealth,type,exclusion\n");
   EXPECT_EQ(ExportCsvLine(providers[0]),
             "0001336420,\"Mercy \"\"St. Mary's\"\", Grand Rapids\",040,-85.66789012345679,"
-            "42.96340000000001,250.5,true,GENERAL ACUTE CARE\n");
+            "42.96340000000001,250.5,true,GENERAL ACUTE CARE,\n");
   EXPECT_EQ(ExportCsvLine(providers[1]),
-            "1234567893,,S03,-83.0000001,0.30000000000000004,0,false,\n");
+            "1234567893,,S03,-83.0000001,0.30000000000000004,0,false,,\n");
+  EXPECT_THAT(ExportCsvLine(providers[2]),
+              testing::EndsWith(",\"a,b\",residential_facility_only\n"));
   EXPECT_EQ(RoundTripNumber(101), "101");
   EXPECT_EQ(RoundTripNumber(-0.5), "-0.5");
 }

@@ -487,6 +487,54 @@ TEST_F(ContractingServerTest, AllianceAdequacyNamesTheCriticalMember) {
   EXPECT_THAT(saved.results(1).critical_members(), ElementsAre("east"));
 }
 
+// 42 CFR 422.116(a)(3)(i)(A): a stored network's pediatric hospital is kept with its exclusion,
+// listed in the adequacy summary with the reason, and not counted: West (01001, units at 0.1 and
+// 0.5, 040 reach 20.2 miles) has a at 0.1 and the children's hospital k at 0.5, so only 1,000 of
+// 3,000 residents have access without k.
+TEST_F(ContractingServerTest, ExcludedProvidersAreStoredListedAndNeverCounted) {
+  v1::NetworkProvider kids = Hospital("k", 0.5);
+  kids.set_exclusion("pediatric_hospital");
+  ASSERT_TRUE(Create("west", {Hospital("a", 0.1), kids}).ok());
+  v1::AnalyzeAdequacyRequest request;
+  request.set_region("equator");
+  request.add_specialty_codes("040");
+  request.add_networks()->set_network_id("west");
+  std::vector<v1::AllianceAdequacyResult> rows;
+  v1::AnalyzeAdequacySummary summary;
+  grpc::Status s = Adequacy(request, &rows, &summary);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_NEAR(rows[0].result().share_with_access(), 1.0 / 3, 1e-9);
+  EXPECT_EQ(rows[0].result().providers_serving(), 1);
+  ASSERT_EQ(summary.summary().excluded_providers_size(), 1);
+  const v1::ExcludedProvider& e = summary.summary().excluded_providers(0);
+  EXPECT_EQ(e.id(), "k");
+  EXPECT_EQ(e.exclusion(), "pediatric_hospital");
+  EXPECT_THAT(e.reason(), HasSubstr("422.116(a)(3)(i)(A)"));
+
+  // The same roster without the exclusion counts k.
+  kids.clear_exclusion();
+  v1::AnalyzeAdequacyRequest inline_request = request;
+  inline_request.clear_networks();
+  *inline_request.add_networks()->add_providers() = Hospital("a", 0.1);
+  *inline_request.mutable_networks(0)->add_providers() = kids;
+  inline_request.mutable_networks(0)->set_label("plain");
+  rows.clear();
+  ASSERT_TRUE(Adequacy(inline_request, &rows, &summary).ok());
+  EXPECT_NEAR(rows[0].result().share_with_access(), 1.0, 1e-9);
+  EXPECT_EQ(summary.summary().excluded_providers_size(), 0);
+
+  // An unknown code is INVALID_ARGUMENT with the row.
+  kids.set_exclusion("kids");
+  v1::CreateNetworkRequest bad;
+  bad.set_network_id("bad");
+  *bad.add_providers() = kids;
+  v1::CreateNetworkResponse response;
+  s = networks_->CreateNetwork(Ctx().get(), bad, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("providers[0].exclusion"));
+}
+
 // Exception evidence (CMS MA network adequacy guidance, exceptions: whether other providers of
 // the type are available within the standard). 040 on the fixture standards, straight-line
 // reach 20.2 miles in West (units at lon 0.1 and 0.5), 33.7 in East (1.0, and 2.0 with no

@@ -96,6 +96,54 @@ TEST_F(AdequacyTest, AcuteInpatientHospitalsCountInBedsAndDuplicateIdsCountOnce)
   EXPECT_TRUE(r[3].minimum_number_pass);  // East: 48 miles, within 60
 }
 
+// 42 CFR 422.116(a)(3)(i)(A): pediatric hospitals "do not count toward meeting network adequacy
+// criteria". West's 040 minimum is 2 beds (fixture); two 1-bed hospitals meet it, but when one is
+// a children's hospital only 1 bed counts and West falls short; its unit stays covered by the
+// other (reach 30 miles), so only the minimum number fails. The row is listed, never counted.
+TEST_F(AdequacyTest, AnExcludedPediatricHospitalLeavesTheCountyShort) {
+  std::vector<NetworkProvider> roster = {
+      {.id = "general", .specialty_code = "040", .location = {0.1, 0}, .beds = 1},
+      {.id = "children", .specialty_code = "040", .location = {0.5, 0}, .beds = 1}};
+  const auto both = Evaluate(roster, {"040"});
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[0].counted, 2);
+  EXPECT_TRUE(both[0].pass);
+
+  roster[1].exclusion = "pediatric_hospital";
+  AdequacyRequest request;
+  request.roster = roster;
+  request.specialty_codes = {"040"};
+  request.travel.straight_line = {.circuity_factor = 1.0, .speed_mph = 60};
+  std::vector<CountySpecialtyResult> results;
+  auto summary = EvaluateAdequacy(region_, nullptr, *standards_, telehealth_, request,
+                                  [&](const CountySpecialtyResult& r) {
+                                    results.push_back(r);
+                                    return true;
+                                  });
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_THAT(summary->excluded_rows, ElementsAre(1));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].counted, 1);
+  EXPECT_EQ(results[0].providers_serving, 1);
+  EXPECT_DOUBLE_EQ(results[0].share_with_access, 1.0);
+  EXPECT_FALSE(results[0].minimum_number_pass);
+  EXPECT_FALSE(results[0].pass);
+  EXPECT_STREQ(ExclusionReason("pediatric_hospital"),
+               "pediatric/children's hospital (42 CFR 422.116(a)(3)(i)(A))");
+
+  // An excluded provider alone gives no access at all.
+  const auto alone = Evaluate({roster[1]}, {"040"});
+  ASSERT_EQ(alone.size(), 2u);
+  EXPECT_DOUBLE_EQ(alone[0].share_with_access, 0.0);
+  EXPECT_EQ(alone[0].counted, 0);
+
+  // An unknown code is INVALID_ARGUMENT naming the row.
+  roster[1].exclusion = "childrens";
+  EXPECT_THAT(ValidateRoster(roster, *standards_),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("providers[1].exclusion: \"childrens\" is not one of")));
+}
+
 TEST_F(AdequacyTest, BadRostersAreInvalidArgumentWithTheRow) {
   AdequacyRequest request;
   const auto run = [&](std::vector<NetworkProvider> roster) {

@@ -394,6 +394,33 @@ TEST_F(AdequacyRecommendTest, OnePickMakesPrimaryCarePassInWest) {
   EXPECT_EQ(after.counted, pick.counted);
 }
 
+// 42 CFR 422.116(a)(3): a candidate that would not count is skipped and listed, never picked;
+// an excluded network row is not counted. The same West case: p2 is marked as only available in
+// a residential facility, so p3 (reaching B just as well) is picked instead; the roster's fp
+// marked the same way leaves West with no access before any pick.
+TEST_F(AdequacyRecommendTest, ExcludedCandidatesAreSkippedAndExcludedRowsNotCounted) {
+  AdequacyRecommendRequest r = Request("01001", "001");
+  r.roster = {{.id = "fp", .specialty_code = "001", .location = {0, 0}}};
+  r.candidates = {{.id = "p2",
+                   .specialty_code = "002",
+                   .location = {0.45, 0},
+                   .exclusion = "residential_facility_only"},
+                  {.id = "p3", .specialty_code = "003", .location = {0.5, 0}}};
+  auto answer = RecommendForAdequacy(region_, nullptr, *standards_, telehealth_, r);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_THAT(answer->skipped_excluded, ElementsAre(0));
+  EXPECT_EQ(answer->candidates_considered, 1);
+  ASSERT_EQ(answer->picks.size(), 1u);
+  EXPECT_EQ(answer->picks[0].candidate, 1);
+  EXPECT_EQ(answer->base_counted, 1);
+
+  r.roster[0].exclusion = "other_products_only";
+  answer = RecommendForAdequacy(region_, nullptr, *standards_, telehealth_, r);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->base_counted, 0);
+  EXPECT_DOUBLE_EQ(answer->base_share_with_access, 0);
+}
+
 TEST_F(AdequacyRecommendTest, WhenTheShareIsMetTheMinimumNumberPicksByBeds) {
   // Hospital h1 (2 beds) at lon 1.3 reaches C and D (20.7 mi each, within 60): the share passes,
   // 2 of 3 beds do not. k0 (1 bed) and k2 (4 beds) serve East, adding no one; k1 (5 beds) at

@@ -36,9 +36,9 @@ using ::testing::SizeIs;
 
 TEST_P(SqliteStoreTest, OpenCreatesParentDirectoryAndAppliesTheMigrations) {
   EXPECT_TRUE(std::filesystem::is_regular_file(path_));
-  EXPECT_EQ(store().schema_version(), 2);
+  EXPECT_EQ(store().schema_version(), 3);
   RawDb raw(path_);
-  EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "3");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
                           " AND name IN ('networks', 'versions', 'providers', 'reports',"
@@ -50,7 +50,7 @@ TEST_P(StoreTest, ReopeningAppliesNoMigrationTwice) {
   ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
   Reopen();
   Reopen();
-  EXPECT_EQ(store().schema_version(), 2);
+  EXPECT_EQ(store().schema_version(), 3);
   EXPECT_TRUE(store().GetNetwork(kTenant, "net").ok());
 }
 
@@ -62,7 +62,7 @@ TEST_P(SqliteStoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
   }
   EXPECT_THAT(Store::Open(newer),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("schema version 999 is newer than this build supports (2)")));
+                       HasSubstr("schema version 999 is newer than this build supports (3)")));
   RawDb raw(newer);
   EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "999");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "delete");  // not switched to WAL
@@ -79,7 +79,7 @@ TEST_P(SqliteStoreTest, ASchemaOneFileIsMigratedKeepingItsData) {
     ASSERT_EQ(raw.Exec(std::string(kSchemaOneRows) + "; PRAGMA user_version = 1"), SQLITE_OK);
   }
   Reopen();
-  EXPECT_EQ(store().schema_version(), 2);
+  EXPECT_EQ(store().schema_version(), 3);
   EXPECT_THAT(Providers("old", 1), ElementsAre(Row("p1", "040", -157.8, 21.3, "Old row", 10)));
   EXPECT_EQ(store().AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
   EXPECT_EQ(store().AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
@@ -103,6 +103,24 @@ TEST_P(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
 }
 
 // ---- Networks and versions
+
+// Schema 3: a row's exclusion (42 CFR 422.116(a)(3)) is stored and read back, is part of the
+// row (a version differing only there has another content hash and diffs as "changed").
+TEST_P(StoreTest, ExclusionsRoundTripAndChangeTheContentHash) {
+  ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "Net", "").ok());
+  std::vector<ProviderRow> rows = RosterOne();
+  absl::StatusOr<VersionInfo> v1 = store().AddVersion(kTenant, "net", "", rows);
+  rows[2].exclusion = "long_term_care_hospital";
+  absl::StatusOr<VersionInfo> v2 = store().AddVersion(kTenant, "net", "", rows);
+  ASSERT_TRUE(v1.ok() && v2.ok());
+  EXPECT_NE(v1->content_hash, v2->content_hash);
+  EXPECT_EQ(Providers("net", 2), rows);
+  EXPECT_EQ(Providers("net", 2)[2].exclusion, "long_term_care_hospital");
+  EXPECT_EQ(Providers("net", 1)[2].exclusion, "");
+  const NetworkDiff diff = DiffRows(Providers("net", 1), Providers("net", 2));
+  ASSERT_EQ(diff.changed.size(), 1u);
+  EXPECT_EQ(diff.changed[0].second.exclusion, "long_term_care_hospital");
+}
 
 TEST_P(StoreTest, CreateNetworkStartsWithoutVersions) {
   const absl::Time before = NowMicros();
