@@ -185,34 +185,34 @@ absl::Status ContractingServiceImpl::AnswerAdequacy(
   AdequacyTally tally;
   std::optional<absl::flat_hash_set<std::string>> network_ids;  // with a supply, once
   absl::Status evidence_status;
-  ASSIGN_OR_RETURN(
-      const AdequacyRun run,
-      RunAnalyzeAdequacy(
-          call, request, request.include_uncovered_units(),
-          [&](const access::AllianceAdequacyRow& row, const AdequacyRun& adequacy) {
-            v1::AnalyzeAdequacyResponse out;
-            *out.mutable_result() = AllianceRowToProto(row, adequacy.domain.member_names, &tally);
-            if (supply && !row.alliance.pass) {
-              if (!network_ids) {
-                network_ids.emplace();
-                for (const ResolvedRoster& n : adequacy.networks) {
-                  for (const access::NetworkProvider& p : n.rows) network_ids->insert(p.id);
-                }
-              }
-              absl::StatusOr<access::ExceptionEvidence> evidence = access::EvidenceForFailingResult(
-                  call.scope.units(), call.scope.drive.get(), adequacy.standards->set, row.alliance,
-                  supply->rows, *network_ids, call.scope.travel, max_listed, call.scope.deadline);
-              if (!evidence.ok()) {
-                evidence_status = evidence.status();
-                return false;
-              }
-              ExceptionEvidenceToProto(*evidence, supply->rows,
-                                       out.mutable_result()->mutable_exception_evidence());
+  absl::StatusOr<AdequacyRun> run_or = RunAnalyzeAdequacy(
+      call, request, request.include_uncovered_units(),
+      [&](const access::AllianceAdequacyRow& row, const AdequacyRun& adequacy) {
+        v1::AnalyzeAdequacyResponse out;
+        *out.mutable_result() = AllianceRowToProto(row, adequacy.domain.member_names, &tally);
+        if (supply && !row.alliance.pass) {
+          if (!network_ids) {
+            network_ids.emplace();
+            for (const ResolvedRoster& n : adequacy.networks) {
+              for (const access::NetworkProvider& p : n.rows) network_ids->insert(p.id);
             }
-            if (request.save_report()) *report.add_results() = out.result();
-            return !context.IsCancelled() && writer->Write(out);
-          }));
+          }
+          absl::StatusOr<access::ExceptionEvidence> evidence = access::EvidenceForFailingResult(
+              call.scope.units(), call.scope.drive.get(), adequacy.standards->set, row.alliance,
+              supply->rows, *network_ids, call.scope.travel, max_listed, call.scope.deadline);
+          if (!evidence.ok()) {
+            evidence_status = evidence.status();
+            return false;
+          }
+          ExceptionEvidenceToProto(*evidence, supply->rows,
+                                   out.mutable_result()->mutable_exception_evidence());
+        }
+        if (request.save_report()) *report.add_results() = out.result();
+        return !context.IsCancelled() && writer->Write(out);
+      });
+  // An evidence error stopped the run: it, not the run's CANCELLED, is the answer.
   RETURN_IF_ERROR(evidence_status);
+  ASSIGN_OR_RETURN(const AdequacyRun run, std::move(run_or));
   v1::AnalyzeAdequacyResponse out;
   AnalyzeAdequacySummaryToProto(call.scope, *run.standards, run.networks, run.summary, tally,
                                 out.mutable_summary());
