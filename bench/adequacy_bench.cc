@@ -73,29 +73,46 @@ const Fixture& Data() {
   return *f;
 }
 
-void Run(benchmark::State& state, std::vector<std::string> counties) {
+// Times EvaluateAdequacy of `request` over `region` (drive mode needs `drive`); counters: roster
+// rows, results, failing results, the mean share with access.
+void Run(benchmark::State& state, const access::Region& region, const access::DriveRegion* drive,
+         const access::AdequacyRequest& request) {
+  const Fixture& f = Data();
+  int results = 0, failing = 0;
+  double share_sum = 0;
+  for (auto _ : state) {
+    share_sum = 0;
+    auto summary = access::EvaluateAdequacy(region, drive, f.standards, f.telehealth, request,
+                                            [&](const access::CountySpecialtyResult& r) {
+                                              share_sum += r.share_with_access;
+                                              return true;
+                                            });
+    if (!summary.ok()) {
+      state.SkipWithError(summary.status().ToString().c_str());
+      return;
+    }
+    results = summary->results;
+    failing = summary->failing_results;
+  }
+  state.counters["roster_rows"] = static_cast<double>(request.roster.size());
+  state.counters["results"] = results;
+  state.counters["failing"] = failing;
+  state.counters["mean_share"] = results > 0 ? share_sum / results : 0;
+}
+
+// Michigan in straight-line mode: `counties` (empty: all 83).
+void RunMichigan(benchmark::State& state, std::vector<std::string> counties) {
   const Fixture& f = Data();
   access::AdequacyRequest request;
   request.roster = f.roster;
   request.county_fips = std::move(counties);
-  int results = 0, failing = 0;
-  for (auto _ : state) {
-    auto summary =
-        access::EvaluateAdequacy(f.michigan, nullptr, f.standards, f.telehealth, request,
-                                 [](const access::CountySpecialtyResult&) { return true; });
-    if (!summary.ok()) state.SkipWithError(summary.status().ToString().c_str());
-    results = summary->results;
-    failing = summary->failing_results;
-  }
-  state.counters["roster_rows"] = static_cast<double>(f.roster.size());
-  state.counters["results"] = results;
-  state.counters["failing"] = failing;
+  Run(state, f.michigan, nullptr, request);
 }
 
-void BM_AdequacyWayneAllTypes(benchmark::State& state) { Run(state, {"26163"}); }
+void BM_AdequacyWayneAllTypes(benchmark::State& state) { RunMichigan(state, {"26163"}); }
 BENCHMARK(BM_AdequacyWayneAllTypes)->Unit(benchmark::kMillisecond);
 
-void BM_AdequacyMichiganAllCountiesAllTypes(benchmark::State& state) { Run(state, {}); }
+void BM_AdequacyMichiganAllCountiesAllTypes(benchmark::State& state) { RunMichigan(state, {}); }
 BENCHMARK(BM_AdequacyMichiganAllCountiesAllTypes)->Unit(benchmark::kMillisecond);
 
 // Drive mode: Honolulu County on O'ahu's roads (bench/honolulu_drive.h).
@@ -141,28 +158,11 @@ const std::vector<access::NetworkProvider>& OahuRoster() {
 }
 
 void BM_AdequacyHonoluluDriveAllTypes(benchmark::State& state) {
-  const Fixture& f = Data();
   const bench::HonoluluDrive& o = OahuData();
   access::AdequacyRequest request;
   request.roster = OahuRoster();
   request.travel.mode = access::TravelMode::kDrive;
-  int results = 0, failing = 0;
-  double share_sum = 0;
-  for (auto _ : state) {
-    share_sum = 0;
-    auto summary = access::EvaluateAdequacy(o.region, &o.drive, f.standards, f.telehealth, request,
-                                            [&](const access::CountySpecialtyResult& r) {
-                                              share_sum += r.share_with_access;
-                                              return true;
-                                            });
-    if (!summary.ok()) state.SkipWithError(summary.status().ToString().c_str());
-    results = summary->results;
-    failing = summary->failing_results;
-  }
-  state.counters["roster_rows"] = static_cast<double>(request.roster.size());
-  state.counters["results"] = results;
-  state.counters["failing"] = failing;
-  state.counters["mean_share"] = results > 0 ? share_sum / results : 0;
+  Run(state, o.region, &o.drive, request);
 }
 BENCHMARK(BM_AdequacyHonoluluDriveAllTypes)->Unit(benchmark::kMillisecond);
 
