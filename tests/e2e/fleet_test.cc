@@ -20,8 +20,10 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "carereach/v1/access.grpc.pb.h"
 #include "carereach/v1/contracting.grpc.pb.h"
@@ -58,10 +60,13 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& server) {
 
 // Every call carries its own x-request-id, as the CLI's do (RpcClient::Prepare): gRPC sends the
 // same metadata again when it retries the call, and the replicas key writes by it.
-std::unique_ptr<grpc::ClientContext> Ctx() {
+// `request_id`, when given, receives the call's x-request-id.
+std::unique_ptr<grpc::ClientContext> Ctx(std::string* request_id = nullptr) {
   static std::atomic<int> calls{0};
   auto c = std::make_unique<grpc::ClientContext>();
-  c->AddMetadata("x-request-id", absl::StrCat("fleet-", getpid(), "-", ++calls));
+  const std::string id = absl::StrCat("fleet-", getpid(), "-", ++calls);
+  if (request_id != nullptr) *request_id = id;
+  c->AddMetadata("x-request-id", id);
   c->AddMetadata("x-carereach-tenant", kTenant);
   c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   return c;
@@ -110,7 +115,9 @@ class FleetTest : public testing::Test {
     for (int r = 0; r < kReplicas; ++r) {
       std::vector<std::string> flags = {"--data_dir=" + kFixtures,
                                         "--regions=" + kFixtures + "/regions.textproto",
-                                        "--road_cache_dir="};
+                                        "--road_cache_dir=",
+                                        // Access lines (method, code, request id) for diagnosis.
+                                        "--log_format=json"};
       for (std::string& f : SharedStoreFlags(database_)) flags.push_back(std::move(f));
       auto replica = testing_util::StartedServer::Start(CAREREACH_SERVER_BIN,
                                                         absl::StrCat(dir_, "/replica", r), flags);
@@ -199,6 +206,7 @@ struct Outcome {
   std::string peer;
   bool after_kill = false;
   std::string network_id;  // writes
+  std::string request_id;  // x-request-id: the replicas' access log lines carry it
 };
 
 TEST_F(FleetTest, MixedLoadReachesEveryReplicaAndNoCallFailsWhenOneIsKilled) {
@@ -226,7 +234,7 @@ TEST_F(FleetTest, MixedLoadReachesEveryReplicaAndNoCallFailsWhenOneIsKilled) {
     for (int i = 0; !stop.load(); ++i) {
       Outcome o;
       o.after_kill = killed.load();
-      auto context = Ctx();
+      auto context = Ctx(&o.request_id);
       grpc::Status status;
       switch (i % 5) {
         case 0: {  // read, retried: straight-line coverage of the equator units
@@ -340,7 +348,16 @@ TEST_F(FleetTest, MixedLoadReachesEveryReplicaAndNoCallFailsWhenOneIsKilled) {
     if (o.code == grpc::StatusCode::OK) continue;
     ++failed[o.method];
     std::cerr << "failed: " << o.method << " " << o.code << " '" << o.message << "' peer '"
-              << o.peer << "'" << (o.after_kill ? " after" : " before") << " the kill\n";
+              << o.peer << "'" << (o.after_kill ? " after" : " before") << " the kill, request id "
+              << o.request_id << "\n";
+    // What each replica logged of it (its attempts; a call still running there has no line).
+    for (int r = 0; r < kReplicas; ++r) {
+      for (absl::string_view line : absl::StrSplit(Log(r), '\n')) {
+        if (absl::StrContains(line, "\"" + o.request_id + "\"")) {
+          std::cerr << "  replica " << r << ": " << line << "\n";
+        }
+      }
+    }
     // Every method of the load is covered by the retry policy: none may fail.
     EXPECT_FALSE(o.retried_by_policy) << o.method << " failed: " << o.message;
     if (!o.network_id.empty()) ++failed_writes[o.network_id];
