@@ -44,21 +44,19 @@ class AdequacyClient {
       const AdequacyRequestHeader& header,
       const std::vector<carereach::v1::NetworkProvider>& providers,
       const std::function<absl::Status(const EvaluateAdequacyResponse&)>& on_response) {
-    const auto wait_until = rpc_.WaitUntil();
     const std::unique_ptr<Progress> progress = rpc_.StartProgress("rows sent");
-    while (true) {
-      grpc::ClientContext context;
-      rpc_.Prepare(context);
+    absl::Status response_status;
+    const grpc::Status status = rpc_.RetryStreaming(rpc_.NextRequestId(), [&](grpc::ClientContext&
+                                                                                  context,
+                                                                              bool* may_retry) {
       std::unique_ptr<grpc::ClientReaderWriter<EvaluateAdequacyRequest, EvaluateAdequacyResponse>>
           stream = adequacy_stub_->EvaluateAdequacy(&context);
       EvaluateAdequacyRequest request;
       *request.mutable_header() = header;
       WriteRosterStream(*stream, request, providers, progress.get());
       EvaluateAdequacyResponse response;
-      bool any_response = false;
-      absl::Status response_status;
       while (stream->Read(&response)) {
-        any_response = true;
+        *may_retry = false;  // results were handed on
         const std::unique_lock<std::mutex> hold = progress->Hold();
         response_status = on_response(response);
         if (!response_status.ok()) {
@@ -67,12 +65,10 @@ class AdequacyClient {
           break;
         }
       }
-      grpc::Status status = stream->Finish();
-      if (!response_status.ok()) return response_status;
-      if (status.ok()) return absl::OkStatus();
-      if (!any_response && RpcClient::ShouldRetry(status, wait_until)) continue;
-      return rpc_.Explain(status);
-    }
+      return stream->Finish();
+    });
+    if (!response_status.ok()) return response_status;
+    return status.ok() ? absl::OkStatus() : rpc_.Explain(status);
   }
 
   // The whole report: every result, then the summary; a server message naming providers[i]

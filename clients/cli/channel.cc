@@ -73,19 +73,18 @@ absl::StatusOr<Address> ParseAddress(absl::string_view entry) {
   return address;
 }
 
-// The service config's names of the methods gRPC may send again on UNAVAILABLE: every method that
-// only reads, and the writes the server keys by the call's x-request-id (the CLI sends one with
-// every call, RpcClient::Prepare): a network's creation, an import, and ContractingService's
-// analyses, which may save a report. A retry of those answers what the first attempt made.
-// DeleteNetwork is left out: a second attempt after a committed delete would answer NOT_FOUND.
+// The service config's names of the methods gRPC may send again on UNAVAILABLE (ServiceConfigJson
+// says which and why): every unary or server-streaming method that only reads, and the unary
+// writes the server keys by the call's x-request-id (the CLI sends one with every call,
+// RpcClient::Prepare).
 std::string RetriedMethodNames() {
   std::vector<std::string> names;
-  for (const char* service : {"carereach.v1.AccessService", "carereach.v1.AdequacyService",
-                              "carereach.v1.MapService", "carereach.v1.ContractingService"}) {
+  for (const char* service : {"carereach.v1.AccessService", "carereach.v1.MapService",
+                              "carereach.v1.ContractingService"}) {
     names.push_back(absl::StrCat(R"({"service":")", service, R"("})"));
   }
   for (const char* method : {"ListNetworks", "GetNetwork", "ExportNetwork", "DiffNetworkVersions",
-                             "ListReports", "GetReport", "CreateNetwork", "ImportNetwork"}) {
+                             "ListReports", "GetReport", "CreateNetwork"}) {
     names.push_back(
         absl::StrCat(R"({"service":"carereach.v1.NetworkService","method":")", method, R"("})"));
   }
@@ -162,8 +161,9 @@ std::string ServiceConfigJson(const ChannelTarget& target) {
   return absl::StrCat(
       R"({"loadBalancingConfig":[{")", target.round_robin ? "round_robin" : "pick_first",
       R"(":{}}],"methodConfig":[{"name":[)", RetriedMethodNames(),
-      R"(],"retryPolicy":{"maxAttempts":5,"initialBackoff":"0.1s","maxBackoff":"1s",)",
-      R"("backoffMultiplier":2,"retryableStatusCodes":["UNAVAILABLE"]}}]})");
+      R"(],"retryPolicy":{"maxAttempts":)", kRetryMaxAttempts, R"(,"initialBackoff":")",
+      kRetryInitialBackoffSeconds, R"(s","maxBackoff":")", kRetryMaxBackoffSeconds,
+      R"(s","backoffMultiplier":2,"retryableStatusCodes":["UNAVAILABLE"]}}]})");
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const GlobalOptions& options) {

@@ -43,14 +43,23 @@ struct ChannelTarget {
 absl::StatusOr<ChannelTarget> ParseServerTarget(absl::string_view server, bool tls,
                                                 absl::string_view tls_server_name);
 
+// The retry policy of the service config below, which RpcClient::RetryStreaming applies to
+// client-streaming calls too: up to kRetryMaxAttempts attempts on UNAVAILABLE, waiting
+// kRetryInitialBackoff before the second, doubling up to kRetryMaxBackoff.
+inline constexpr int kRetryMaxAttempts = 5;
+inline constexpr double kRetryInitialBackoffSeconds = 0.1;
+inline constexpr double kRetryMaxBackoffSeconds = 1.0;
+
 // The service config of a CLI channel to `target` (JSON): round_robin over the resolved
-// addresses when target.round_robin (else pick_first), and a retry policy (up to 5 attempts, 0.1 s
-// backoff doubling to 1 s) on UNAVAILABLE for the methods that never write. gRPC retries a call
-// only while it has received no response headers, but the server may already have run it (the
-// request reached a replica that died before answering), so a method that writes (CreateNetwork,
-// ImportNetwork, DeleteNetwork, and the ContractingService analyses, which save a report when
-// asked) has no retry policy: it is retried only transparently, when gRPC knows the server never
-// saw it.
+// addresses when target.round_robin (else pick_first), and the retry policy above on UNAVAILABLE
+// for the unary and server-streaming methods that only read, and for the writes the server keys
+// by the call's x-request-id (CreateNetwork, and ContractingService's analyses, which may save
+// a report): a retry of those answers what the first attempt made. DeleteNetwork is left out (a
+// second attempt after a committed delete would answer NOT_FOUND). So are the client-streaming
+// methods (ImportNetwork, and EvaluateAdequacy, which streams both ways): gRPC 1.51's retry of
+// such a call can start a new attempt that sends the first message and then nothing more, which
+// the server waits on until the deadline (seen in tests/e2e/fleet_test.cc: a replica held an
+// import for 29.9 s after receiving its header); RpcClient::RetryStreaming sends them again whole.
 std::string ServiceConfigJson(const ChannelTarget& target);
 
 // The channel for `options` (server, TLS, token): the one place every CLI channel is made. Over

@@ -50,26 +50,23 @@ class NetworkClient {
   }
 
   // Sends the header, then `providers` in batches of kRosterBatchRows, and half-closes.
-  // UNAVAILABLE is retried (--wait-seconds): nothing is saved unless the call completes.
+  // UNAVAILABLE sends it all again (RpcClient::RetryStreaming, with the same request id: the
+  // server answers the version an earlier attempt made); nothing is saved unless a call completes.
   absl::Status Import(const carereach::v1::ImportNetworkHeader& header,
                       const std::vector<carereach::v1::NetworkProvider>& providers,
                       carereach::v1::NetworkVersion* version) {
-    const auto wait_until = rpc_.WaitUntil();
     const std::unique_ptr<Progress> progress = rpc_.StartProgress("rows sent");
-    while (true) {
-      grpc::ClientContext context;
-      rpc_.Prepare(context);
-      version->Clear();
-      std::unique_ptr<grpc::ClientWriter<carereach::v1::ImportNetworkRequest>> writer =
-          stub_->ImportNetwork(&context, version);
-      carereach::v1::ImportNetworkRequest request;
-      *request.mutable_header() = header;
-      WriteRosterStream(*writer, request, providers, progress.get());
-      grpc::Status status = writer->Finish();
-      if (status.ok()) return absl::OkStatus();
-      if (RpcClient::ShouldRetry(status, wait_until)) continue;
-      return rpc_.Explain(status);
-    }
+    const grpc::Status status =
+        rpc_.RetryStreaming(rpc_.NextRequestId(), [&](grpc::ClientContext& context, bool*) {
+          version->Clear();
+          std::unique_ptr<grpc::ClientWriter<carereach::v1::ImportNetworkRequest>> writer =
+              stub_->ImportNetwork(&context, version);
+          carereach::v1::ImportNetworkRequest request;
+          *request.mutable_header() = header;
+          WriteRosterStream(*writer, request, providers, progress.get());
+          return writer->Finish();
+        });
+    return status.ok() ? absl::OkStatus() : rpc_.Explain(status);
   }
 
   absl::Status Export(

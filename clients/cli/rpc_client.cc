@@ -301,19 +301,11 @@ std::unique_ptr<Progress> RpcClient::StartProgress(std::string unit) const {
       options_.progress_out, absl::StrCat("carereach ", options_.command_name), std::move(unit));
 }
 
-void RpcClient::Prepare(grpc::ClientContext& context) const {
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                           std::chrono::duration<double>(options_.timeout_seconds)));
-  // The services that do not use it ignore it. With a credential the server takes the tenant
-  // from it, and refuses a different explicit one.
-  if (options_.SendsTenant()) context.AddMetadata(kTenantMetadataKey, options_.tenant);
+std::string RpcClient::NextRequestId() const {
   // Every call carries a request id: it names the call in the server's access log, and a write
-  // that gRPC retries on another replica (its first answer lost) carries the same id, so the
-  // server answers what the first attempt made instead of writing twice (docs/API.md). The first
-  // call of the process sends $CAREREACH_REQUEST_ID when it is what the server accepts (1 to 64
-  // printable ASCII characters, no spaces), else 16 random hex digits; later calls add ".2",
-  // ".3", ... so that no two writes of one command share an id.
+  // sent again to another replica (its first answer lost) carries the same id, so the server
+  // answers what the first attempt made instead of writing twice (docs/API.md). Later calls add
+  // ".2", ".3", ... so that no two writes of one command share an id.
   static const std::string base_id = [] {
     const char* env = std::getenv("CAREREACH_REQUEST_ID");
     const std::string id = env != nullptr ? env : "";
@@ -326,8 +318,39 @@ void RpcClient::Prepare(grpc::ClientContext& context) const {
   }();
   static std::atomic<int> calls{0};
   const int call = ++calls;
-  context.AddMetadata(kRequestIdMetadataKey,
-                      call == 1 ? base_id : absl::StrCat(base_id, ".", call));
+  return call == 1 ? base_id : absl::StrCat(base_id, ".", call);
+}
+
+void RpcClient::Prepare(grpc::ClientContext& context, const std::string& request_id) const {
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                           std::chrono::duration<double>(options_.timeout_seconds)));
+  // The services that do not use it ignore it. With a credential the server takes the tenant
+  // from it, and refuses a different explicit one.
+  if (options_.SendsTenant()) context.AddMetadata(kTenantMetadataKey, options_.tenant);
+  context.AddMetadata(kRequestIdMetadataKey, request_id);
+}
+
+grpc::Status RpcClient::RetryStreaming(
+    const std::string& request_id,
+    const std::function<grpc::Status(grpc::ClientContext&, bool*)>& attempt) const {
+  const auto wait_until = WaitUntil();
+  double backoff_seconds = kRetryInitialBackoffSeconds;
+  for (int attempts = 1;; ++attempts) {
+    grpc::ClientContext context;
+    Prepare(context, request_id);
+    bool may_retry = true;
+    grpc::Status status = attempt(context, &may_retry);
+    if (status.ok() || !may_retry || status.error_code() != grpc::StatusCode::UNAVAILABLE) {
+      return status;
+    }
+    if (attempts < kRetryMaxAttempts) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(backoff_seconds));
+      backoff_seconds = std::min(2 * backoff_seconds, kRetryMaxBackoffSeconds);
+      continue;
+    }
+    if (!ShouldRetry(status, wait_until)) return status;
+  }
 }
 
 std::chrono::steady_clock::time_point RpcClient::WaitUntil() const {

@@ -84,8 +84,23 @@ class RpcClient {
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
-  // Sets the deadline and (GlobalOptions::SendsTenant) the tenant metadata of a new call.
-  void Prepare(grpc::ClientContext& context) const;
+  // A new call's x-request-id: the first call of the process sends $CAREREACH_REQUEST_ID when
+  // it is what the server accepts, else 16 random hex digits; later calls add ".2", ".3", ...
+  std::string NextRequestId() const;
+
+  // Sets the deadline, (GlobalOptions::SendsTenant) the tenant metadata and the x-request-id of
+  // a new call: `request_id`, the same for every attempt of one call.
+  void Prepare(grpc::ClientContext& context, const std::string& request_id) const;
+
+  // Runs a client-streaming (or bidirectional) call: attempt(context, &may_retry) makes it on
+  // a fresh context (Prepare with `request_id`, the same each time, so the server answers a
+  // write whose earlier attempt committed instead of making it twice) and returns its status,
+  // clearing may_retry once it has handed on a response. UNAVAILABLE is tried again with the
+  // channel's retry policy (kRetryMaxAttempts, the backoff of channel.h), then every
+  // kRetryInterval while --wait-seconds allows. Returns the last attempt's status.
+  grpc::Status RetryStreaming(
+      const std::string& request_id,
+      const std::function<grpc::Status(grpc::ClientContext&, bool*)>& attempt) const;
 
   // When retries stop (now + --wait-seconds).
   std::chrono::steady_clock::time_point WaitUntil() const;
@@ -110,10 +125,11 @@ class RpcClient {
                      const Request& request, Response* response) const {
     const auto wait_until = WaitUntil();
     const std::unique_ptr<Progress> progress = StartProgress("");
+    const std::string request_id = NextRequestId();
     while (true) {
       grpc::ClientContext context;
       response->Clear();
-      Prepare(context);
+      Prepare(context, request_id);
       grpc::Status status = (stub.*method)(&context, request, response);
       if (status.ok()) return absl::OkStatus();
       if (ShouldRetry(status, wait_until)) continue;
@@ -135,9 +151,10 @@ class RpcClient {
     const auto wait_until = WaitUntil();
     const std::unique_ptr<Progress> progress = StartProgress(std::move(unit));
     int64_t messages = 0;
+    const std::string request_id = NextRequestId();
     while (true) {
       grpc::ClientContext context;
-      Prepare(context);
+      Prepare(context, request_id);
       std::unique_ptr<grpc::ClientReader<Response>> reader = (stub.*method)(&context, request);
       Response message;
       bool any_message = false;

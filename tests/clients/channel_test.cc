@@ -10,6 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "clients/cli/rpc_client.h"
 #include "tests/clients/fixtures.h"
 
 namespace carereach::cli {
@@ -92,16 +94,19 @@ TEST(ServiceConfigTest, IsJsonWithRoundRobinAndRetriesForReadsAndKeyedWrites) {
   }
   EXPECT_THAT(names, ::testing::Contains("carereach.v1.NetworkService/GetNetwork"));
   EXPECT_THAT(names, ::testing::Contains("carereach.v1.AccessService/*"));
-  // The writes the server keys by x-request-id are retried; a delete is not.
+  // The unary writes the server keys by x-request-id are retried; a delete is not, nor are the
+  // client-streaming calls, which RpcClient::RetryStreaming sends again whole.
   for (const char* keyed :
-       {"carereach.v1.NetworkService/CreateNetwork", "carereach.v1.NetworkService/ImportNetwork",
-        "carereach.v1.ContractingService/*"}) {
+       {"carereach.v1.NetworkService/CreateNetwork", "carereach.v1.ContractingService/*"}) {
     EXPECT_THAT(names, ::testing::Contains(keyed));
   }
-  for (const char* write :
-       {"carereach.v1.NetworkService/DeleteNetwork", "carereach.v1.NetworkService/*"}) {
-    EXPECT_THAT(names, ::testing::Not(::testing::Contains(write)));
+  for (const char* left_out :
+       {"carereach.v1.NetworkService/DeleteNetwork", "carereach.v1.NetworkService/*",
+        "carereach.v1.NetworkService/ImportNetwork", "carereach.v1.AdequacyService/*",
+        "carereach.v1.AdequacyService/EvaluateAdequacy"}) {
+    EXPECT_THAT(names, ::testing::Not(::testing::Contains(left_out)));
   }
+  EXPECT_EQ(method["retryPolicy"]["maxAttempts"], kRetryMaxAttempts);
 }
 
 // A server answering ListRegions with its own name, and every call UNAVAILABLE while
@@ -129,8 +134,29 @@ class CountingService final : public v1::AccessService::Service,
     if (unavailable_left.fetch_sub(1) > 0) return {grpc::StatusCode::UNAVAILABLE, "busy"};
     return grpc::Status::OK;
   }
+  // Reads the whole stream, then answers (UNAVAILABLE while unavailable_left is above zero).
+  grpc::Status ImportNetwork(grpc::ServerContext* context,
+                             grpc::ServerReader<v1::ImportNetworkRequest>* reader,
+                             v1::NetworkVersion*) override {
+    ++calls;
+    int messages = 0;
+    for (v1::ImportNetworkRequest request; reader->Read(&request);) ++messages;
+    {
+      absl::MutexLock lock(&mu);
+      import_messages.push_back(messages);
+      const auto id = context->client_metadata().find("x-request-id");
+      request_ids.push_back(id == context->client_metadata().end()
+                                ? ""
+                                : std::string(id->second.data(), id->second.size()));
+    }
+    if (unavailable_left.fetch_sub(1) > 0) return {grpc::StatusCode::UNAVAILABLE, "busy"};
+    return grpc::Status::OK;
+  }
   std::atomic<int> calls{0};
   std::atomic<int> unavailable_left{0};
+  absl::Mutex mu;
+  std::vector<int> import_messages ABSL_GUARDED_BY(mu);  // messages each import attempt read
+  std::vector<std::string> request_ids ABSL_GUARDED_BY(mu);
 
  private:
   std::string name_;
@@ -202,6 +228,55 @@ TEST(MakeChannelTest, RetriesReadsAndKeyedWritesOnUnavailableButNotADelete) {
   const grpc::Status unkeyed =
       v1::NetworkService::NewStub(channel)->DeleteNetwork(Context().get(), {}, &deleted);
   EXPECT_EQ(unkeyed.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(a.service.calls.load(), 1);
+}
+
+// ImportNetwork is not in the channel's retry policy (ServiceConfigJson): RpcClient::RetryStreaming
+// sends the whole stream again on UNAVAILABLE, with the same x-request-id, up to the policy's
+// attempts; an attempt that has handed on a response is not retried.
+TEST(RetryStreamingTest, SendsAClientStreamAgainWholeWithTheSameRequestId) {
+  InProcessServer a("a");
+  GlobalOptions options;
+  options.server = a.address();
+  const RpcClient client(options);
+  auto stub = v1::NetworkService::NewStub(client.channel());
+  auto import = [&](grpc::ClientContext& context, bool*) {
+    v1::NetworkVersion version;
+    auto writer = stub->ImportNetwork(&context, &version);
+    v1::ImportNetworkRequest request;
+    request.mutable_header()->set_network_id("n");
+    writer->Write(request);
+    request.Clear();
+    request.mutable_providers()->add_providers()->set_id("p");
+    writer->Write(request);
+    writer->WritesDone();
+    return writer->Finish();
+  };
+
+  a.service.unavailable_left = 2;
+  const grpc::Status retried = client.RetryStreaming("import-1", import);
+  EXPECT_TRUE(retried.ok()) << retried.error_message();
+  EXPECT_EQ(a.service.calls.load(), 3);
+  {
+    absl::MutexLock lock(&a.service.mu);
+    EXPECT_THAT(a.service.import_messages, ::testing::ElementsAre(2, 2, 2));
+    EXPECT_THAT(a.service.request_ids, ::testing::Each(::testing::Eq("import-1")));
+  }
+
+  a.service.calls = 0;
+  a.service.unavailable_left = 100;
+  const grpc::Status gave_up = client.RetryStreaming("import-2", import);
+  EXPECT_EQ(gave_up.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(a.service.calls.load(), kRetryMaxAttempts);
+
+  a.service.calls = 0;
+  a.service.unavailable_left = 100;
+  const grpc::Status answered =
+      client.RetryStreaming("import-3", [&](grpc::ClientContext& context, bool* may_retry) {
+        *may_retry = false;  // as after a response was handed on
+        return import(context, may_retry);
+      });
+  EXPECT_EQ(answered.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(a.service.calls.load(), 1);
 }
 
