@@ -387,6 +387,7 @@ struct Evaluator {
     for (size_t row : e.serving_rows) {
       const NetworkProvider& p = request.roster[row];
       if (!seen.insert(p.id).second) continue;
+      r->counted_rows.push_back(static_cast<int32_t>(row));
       r->counted += r->specialty->ratio_in_beds ? p.beds : 1.0;
     }
     r->providers_serving = static_cast<int32_t>(seen.size());

@@ -79,6 +79,10 @@ struct CountySpecialtyResult {
   double minimum_number_deficit = 0;
   bool pass = false;
   int32_t providers_serving = 0;
+  // The roster rows counted toward the minimum number, in roster order: the first row of each
+  // distinct id among the providers within both standards of a unit of the county (42 CFR
+  // 422.116(a)(2)(i)); the rule ServicingProviders reports per provider.
+  std::vector<int32_t> counted_rows;
   std::vector<std::string> uncovered_unit_ids;
   double uncovered_beneficiaries = 0;
 };
