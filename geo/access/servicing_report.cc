@@ -12,8 +12,11 @@
 namespace carereach::access {
 namespace {
 
-// One county x type a row serves: population of the county's units in its catchment.
-struct Served {
+// A row's part of one county x type: population of the county's units in its catchment, or
+// the evaluation's count of it.
+struct Hit {
+  int32_t row = 0;
+  int32_t result = 0;
   int64_t population = 0;
   bool counted = false;
 };
@@ -55,10 +58,12 @@ absl::StatusOr<std::vector<ServicingEntry>> ServicingProviders(
     }
     by_standard[{r.specialty->code, r.max_minutes, r.max_miles}].push_back(k);
   }
-  // Per roster row: what it serves, keyed by result index (ordered: entries in result order).
-  std::vector<std::map<size_t, Served>> served(roster.size());
+  // What each row serves, sorted and merged by (row, result) below.
+  std::vector<Hit> hits;
   for (size_t k = 0; k < results.size(); ++k) {
-    for (int32_t row : results[k].counted_rows) served[row][k].counted = true;
+    for (int32_t row : results[k].counted_rows) {
+      hits.push_back({.row = row, .result = static_cast<int32_t>(k), .counted = true});
+    }
   }
   constexpr size_t kProvidersPerCall = 1024;  // bounds the catchments held at once
   for (const auto& [key, result_indices] : by_standard) {
@@ -85,28 +90,52 @@ absl::StatusOr<std::vector<ServicingEntry>> ServicingProviders(
                                            .deadline = deadline},
                                           nullptr));
       for (size_t i = 0; i < count; ++i) {
-        std::map<size_t, Served>& mine = served[rows[first + i]];
-        for (const UnitReach& u : catchments[i]) {
-          auto it = results_of_county.find(region.unit_county[u.unit]);
+        const int32_t row = static_cast<int32_t>(rows[first + i]);
+        int32_t last_county = -1;
+        for (const UnitReach& u : catchments[i]) {  // sorted by unit, so by county
+          const int32_t county = region.unit_county[u.unit];
+          auto it = results_of_county.find(county);
           if (it == results_of_county.end()) continue;
-          for (size_t k : it->second) mine[k].population += region.units[u.unit].population;
+          if (county != last_county) {
+            for (size_t k : it->second)
+              hits.push_back({.row = row, .result = static_cast<int32_t>(k)});
+            last_county = county;
+          }
+          // This county's hits are the last it->second.size() ones, in it->second's order.
+          const size_t base = hits.size() - it->second.size();
+          for (size_t j = 0; j < it->second.size(); ++j) {
+            hits[base + j].population += region.units[u.unit].population;
+          }
         }
       }
     }
   }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return std::tie(a.row, a.result) < std::tie(b.row, b.result);
+  });
   std::vector<ServicingEntry> entries;
+  size_t h = 0;
   for (size_t row = 0; row < roster.size(); ++row) {
+    const size_t begin = h;
+    while (h < hits.size() && static_cast<size_t>(hits[h].row) == row) ++h;
     const std::string& exclusion = roster[row].exclusion;
-    if (served[row].empty() || !exclusion.empty()) {
+    if (begin == h || !exclusion.empty()) {
       entries.push_back({.row = static_cast<int32_t>(row), .exclusion = exclusion});
       continue;
     }
-    for (const auto& [k, s] : served[row]) {
-      const CountySpecialtyResult& r = results[k];
-      ServicingEntry e{.row = static_cast<int32_t>(row), .result = static_cast<int32_t>(k)};
-      e.share = Share(s.population, county_population[result_county[k]]);
-      e.beneficiaries = e.share * static_cast<double>(r.beneficiaries);
-      e.counts_toward_minimum = s.counted;
+    for (size_t i = begin; i < h;) {
+      // Merge the hits of one result (the catchment's and the evaluation's count).
+      const int32_t k = hits[i].result;
+      int64_t population = 0;
+      bool counted = false;
+      for (; i < h && hits[i].result == k; ++i) {
+        population += hits[i].population;
+        counted |= hits[i].counted;
+      }
+      ServicingEntry e{.row = static_cast<int32_t>(row), .result = k};
+      e.share = Share(population, county_population[result_county[k]]);
+      e.beneficiaries = e.share * static_cast<double>(results[k].beneficiaries);
+      e.counts_toward_minimum = counted;
       entries.push_back(std::move(e));
     }
   }
