@@ -129,6 +129,36 @@ void ExceptionEvidenceToProto(const access::ExceptionEvidence& evidence,
   }
 }
 
+void ServicingProvidersToProto(const std::vector<access::ServicingEntry>& entries,
+                               const std::vector<access::CountySpecialtyResult>& results,
+                               const std::vector<ResolvedRoster>& networks,
+                               v1::ServicingProviderReport* out) {
+  std::vector<std::pair<size_t, size_t>> origin;  // per union row: network, row in it
+  for (size_t n = 0; n < networks.size(); ++n) {
+    for (size_t r = 0; r < networks[n].rows.size(); ++r) origin.emplace_back(n, r);
+  }
+  for (const access::ServicingEntry& e : entries) {
+    const auto [n, r] = origin[e.row];
+    const access::NetworkProvider& p = networks[n].rows[r];
+    v1::ServicingProvider* s = out->add_providers();
+    s->set_provider_id(p.id);
+    s->set_name(p.name);
+    s->set_specialty_code(p.specialty_code);
+    if (networks.size() > 1) s->set_network_label(networks[n].label);
+    if (e.result >= 0) {
+      const access::CountySpecialtyResult& result = results[e.result];
+      s->set_county_fips(result.county->fips);
+      s->set_county_name(result.county_name);
+      s->set_specialty_type(result.specialty->code);
+    }
+    s->set_beneficiaries_served(e.beneficiaries);
+    s->set_share_of_county(e.share);
+    s->set_counts_toward_minimum(e.counts_toward_minimum);
+    s->set_exclusion(e.exclusion);
+    if (const char* reason = access::ExclusionReason(e.exclusion)) s->set_exclusion_reason(reason);
+  }
+}
+
 void AnalyzeAdequacySummaryToProto(const AnalysisScope& scope,
                                    const RegionCatalog::Standards& standards,
                                    const std::vector<ResolvedRoster>& networks,

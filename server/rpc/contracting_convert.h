@@ -10,6 +10,7 @@
 #include "geo/access/alliance.h"
 #include "geo/access/exception_evidence.h"
 #include "geo/access/recommend.h"
+#include "geo/access/servicing_report.h"
 #include "server/rpc/analysis.h"
 #include "server/rpc/network_selection.h"
 
@@ -42,6 +43,13 @@ v1::AllianceAdequacyResult AllianceRowToProto(const access::AllianceAdequacyRow&
 void ExceptionEvidenceToProto(const access::ExceptionEvidence& evidence,
                               const std::vector<access::NetworkProvider>& supply,
                               v1::ExceptionEvidence* out);
+
+// The Servicing Provider Report: `entries` index `results` and the rows of `networks` one after
+// the other (AllRows); network labels only for an alliance.
+void ServicingProvidersToProto(const std::vector<access::ServicingEntry>& entries,
+                               const std::vector<access::CountySpecialtyResult>& results,
+                               const std::vector<ResolvedRoster>& networks,
+                               v1::ServicingProviderReport* out);
 
 void AnalyzeAdequacySummaryToProto(const AnalysisScope& scope,
                                    const RegionCatalog::Standards& standards,

@@ -1,5 +1,6 @@
 #include "server/rpc/contracting_service.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -9,6 +10,7 @@
 #include "geo/access/exception_evidence.h"
 #include "geo/access/recommend.h"
 #include "geo/access/roster.h"
+#include "geo/access/servicing_report.h"
 #include "geo/core/status_macros.h"
 #include "google/protobuf/any.pb.h"
 #include "server/rpc/access_service.h"
@@ -25,6 +27,8 @@ namespace {
 
 constexpr int32_t kDefaultMaxPicks = 10;
 constexpr int32_t kMaxPicks = 100;
+// AnalyzeAdequacy: servicing providers per response part.
+constexpr int kServicingProvidersPerPart = 1000;
 constexpr char kGreedyMethod[] =
     "Greedy with lazy evaluation: each pick is the candidate adding the most not-yet-covered "
     "people; lazy re-evaluation gives the same picks as plain greedy. Coverage is monotone and "
@@ -183,7 +187,8 @@ absl::Status ContractingServiceImpl::AnswerAdequacy(
   }
   v1::AdequacyReport report;  // kept only when the report is saved
   AdequacyTally tally;
-  std::optional<absl::flat_hash_set<std::string>> network_ids;  // with a supply, once
+  std::optional<absl::flat_hash_set<std::string>> network_ids;   // with a supply, once
+  std::vector<access::CountySpecialtyResult> servicing_results;  // with the servicing report
   absl::Status evidence_status;
   absl::StatusOr<AdequacyRun> run_or = RunAnalyzeAdequacy(
       call, request, request.include_uncovered_units(),
@@ -207,12 +212,39 @@ absl::Status ContractingServiceImpl::AnswerAdequacy(
           ExceptionEvidenceToProto(*evidence, supply->rows,
                                    out.mutable_result()->mutable_exception_evidence());
         }
+        if (request.include_servicing_providers()) {
+          servicing_results.push_back(row.alliance);
+          servicing_results.back().uncovered_unit_ids.clear();  // not needed by the report
+        }
         if (request.save_report()) *report.add_results() = out.result();
         return !context.IsCancelled() && writer->Write(out);
       });
   // An evidence error stopped the run: it, not the run's CANCELLED, is the answer.
   RETURN_IF_ERROR(evidence_status);
   ASSIGN_OR_RETURN(const AdequacyRun run, std::move(run_or));
+  if (request.include_servicing_providers()) {
+    // The union's rows, as the evaluation saw them (EvaluateNetworkAdequacy).
+    ASSIGN_OR_RETURN(
+        const std::vector<access::ServicingEntry> entries,
+        access::ServicingProviders(call.scope.units(), call.scope.drive.get(), run.standards->set,
+                                   AllRows(run.networks), servicing_results, call.scope.travel,
+                                   call.scope.deadline));
+    v1::ServicingProviderReport all;
+    ServicingProvidersToProto(entries, servicing_results, run.networks, &all);
+    if (request.save_report()) *report.mutable_servicing_providers() = all;
+    // Parts of at most kServicingProvidersPerPart rows keep each message small whatever the
+    // roster's size.
+    for (int first = 0; first < all.providers_size(); first += kServicingProvidersPerPart) {
+      v1::AnalyzeAdequacyResponse part;
+      const int last = std::min(all.providers_size(), first + kServicingProvidersPerPart);
+      for (int i = first; i < last; ++i) {
+        *part.mutable_servicing_providers()->add_providers() = all.providers(i);
+      }
+      if (context.IsCancelled() || !writer->Write(part)) {
+        return absl::CancelledError("include_servicing_providers: the caller stopped reading");
+      }
+    }
+  }
   v1::AnalyzeAdequacyResponse out;
   AnalyzeAdequacySummaryToProto(call.scope, *run.standards, run.networks, run.summary, tally,
                                 out.mutable_summary());

@@ -706,6 +706,11 @@ absl::Status MapServiceImpl::AnswerAdequacy(const grpc::ServerContext& context,
     return absl::InvalidArgumentError(
         "adequacy.save_report: a map saves no report (ContractingService.AnalyzeAdequacy does)");
   }
+  if (inner.include_servicing_providers()) {
+    return absl::InvalidArgumentError(
+        "adequacy.include_servicing_providers: a map draws no servicing provider report "
+        "(ContractingService.AnalyzeAdequacy lists it)");
+  }
   ASSIGN_OR_RETURN(std::vector<MapPlan> plans, PlansOf(request, Kind::kAdequacy));
   absl::StatusOr<AnalysisCall> begun = BeginAnalysis(
       context, inner, NamesStoredNetwork(inner.networks()), deps_, std::move(catalog));

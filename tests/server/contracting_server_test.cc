@@ -621,6 +621,86 @@ TEST_F(ContractingServerTest, FailingAdequacyResultsCarryExceptionEvidenceFromTh
   EXPECT_THAT(s.error_message(), HasSubstr("[2].specialty_code"));
 }
 
+// The Servicing Provider Report (Quest Analytics' name): per roster row, the counties x types it
+// serves within both standards (42 CFR 422.116(a)(2)(i)) and whether it counts toward the
+// minimum number; excluded rows (42 CFR 422.116(a)(3)(i)) listed as not counted. 040 reach: 20.2
+// miles in West (units at 0.1 and 0.5), 33.7 in East (1.0). a at 0.1 serves West; b at 0.75 is
+// 17.3 miles from 0.5 and from 1.0: it serves both; k is excluded; n at 5.0 serves none.
+TEST_F(ContractingServerTest, ServicingProviderReportListsEveryRowWithTheCountiesItServes) {
+  v1::NetworkProvider kids = Hospital("k", 0.5);
+  kids.set_exclusion("pediatric_hospital");
+  v1::AnalyzeAdequacyRequest request;
+  request.set_region("equator");
+  request.add_specialty_codes("040");
+  v1::NetworkSelection* plan = request.add_networks();
+  plan->set_label("plan");
+  for (const v1::NetworkProvider& p :
+       {Hospital("a", 0.1), kids, Hospital("b", 0.75), Hospital("n", 5.0)}) {
+    *plan->add_providers() = p;
+  }
+  request.set_include_servicing_providers(true);
+  request.set_save_report(true);
+  std::vector<v1::AllianceAdequacyResult> rows;
+  v1::ServicingProviderReport report;
+  int servicing_parts = 0;
+  bool summary_last = false;
+  {
+    auto ctx = Ctx();
+    auto reader = contracting_->AnalyzeAdequacy(ctx.get(), request);
+    v1::AnalyzeAdequacyResponse part;
+    while (reader->Read(&part)) {
+      summary_last = part.has_summary();
+      if (part.has_result()) rows.push_back(part.result());
+      if (part.has_servicing_providers()) {
+        ++servicing_parts;
+        report = part.servicing_providers();
+      }
+    }
+    grpc::Status s = reader->Finish();
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(servicing_parts, 1);
+  EXPECT_TRUE(summary_last);
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(report.providers_size(), 5);
+  const auto& p = report.providers();
+  EXPECT_EQ(p[0].provider_id(), "a");
+  EXPECT_EQ(p[0].county_fips(), "01001");
+  EXPECT_EQ(p[0].specialty_type(), "040");
+  EXPECT_NEAR(p[0].share_of_county(), 1.0 / 3, 1e-9);
+  EXPECT_NEAR(p[0].beneficiaries_served(), rows[0].result().beneficiaries() / 3.0, 1e-6);
+  EXPECT_TRUE(p[0].counts_toward_minimum());
+  EXPECT_EQ(p[1].provider_id(), "k");
+  EXPECT_EQ(p[1].county_fips(), "");
+  EXPECT_FALSE(p[1].counts_toward_minimum());
+  EXPECT_EQ(p[1].exclusion(), "pediatric_hospital");
+  EXPECT_THAT(p[1].exclusion_reason(), HasSubstr("422.116(a)(3)(i)(A)"));
+  EXPECT_EQ(p[2].provider_id(), "b");
+  EXPECT_EQ(p[2].county_fips(), "01001");
+  EXPECT_NEAR(p[2].share_of_county(), 2.0 / 3, 1e-9);
+  EXPECT_TRUE(p[2].counts_toward_minimum());
+  EXPECT_EQ(p[3].provider_id(), "b");
+  EXPECT_EQ(p[3].county_fips(), "01003");
+  EXPECT_GT(p[3].beneficiaries_served(), 0);
+  EXPECT_TRUE(p[3].counts_toward_minimum());
+  EXPECT_EQ(p[4].provider_id(), "n");
+  EXPECT_EQ(p[4].county_fips(), "");
+  EXPECT_EQ(p[4].beneficiaries_served(), 0);
+  EXPECT_FALSE(p[4].counts_toward_minimum());
+  // Per county, the rows counted are the evaluation's providers serving.
+  EXPECT_EQ(rows[0].result().providers_serving(), 2);
+  EXPECT_EQ(rows[1].result().providers_serving(), 1);
+
+  // Without the option: no such part.
+  request.clear_include_servicing_providers();
+  request.clear_save_report();
+  auto ctx = Ctx();
+  auto reader = contracting_->AnalyzeAdequacy(ctx.get(), request);
+  v1::AnalyzeAdequacyResponse part;
+  while (reader->Read(&part)) EXPECT_FALSE(part.has_servicing_providers());
+  EXPECT_TRUE(reader->Finish().ok());
+}
+
 TEST_F(ContractingServerTest, RecommendsTheCandidateThatCoversMostFirst) {
   ASSERT_TRUE(Create("west", {Hospital("a", 0.1)}).ok());
   v1::RecommendAdditionsRequest request;
