@@ -262,6 +262,11 @@ CommandSpec AnalyzeAdequacy() {
                                     ParseWholeNumber(origin, value, 1, 100));
                    return absl::OkStatus();
                  });
+  spec.flags.Text("servicing-report", "FILE.csv",
+                  "the Servicing Provider Report: per roster row, the counties it serves within "
+                  "both standards, beneficiaries served and whether it counts toward the minimum "
+                  "number (also in --format json)",
+                  At(An(), &AnalysisOptions::servicing_report_path));
   AddHtmlFlag(spec.flags, At(An(), &AnalysisOptions::html_path));
   spec.validate = [](const Invocation& inv) -> absl::Status {
     RETURN_IF_ERROR(ValidateAnalysisInput("analyze adequacy", inv.analysis, true));

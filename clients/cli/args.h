@@ -372,6 +372,8 @@ struct AnalysisOptions {
   // server's default).
   std::optional<SelectionFlags> supply;
   std::optional<int> evidence_providers;
+  // analyze adequacy --servicing-report: the Servicing Provider Report's CSV file (empty: none).
+  std::string servicing_report_path;
 
   // recommend: the candidate pool (a stored network or an inline roster), the coverage
   // objective's target share and the number of picks (unset: server defaults), or the

@@ -241,6 +241,8 @@ absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptio
   auto on_part = [&](const carereach::v1::AnalyzeAdequacyResponse& part) -> absl::Status {
     if (part.has_result()) {
       *report.add_results() = part.result();
+    } else if (part.has_servicing_providers()) {
+      report.mutable_servicing_providers()->MergeFrom(part.servicing_providers());  // parts
     } else if (part.has_summary()) {
       *report.mutable_summary() = part.summary();
       have_summary = true;
@@ -255,6 +257,10 @@ absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptio
                      BuildSelection(*options.supply, options.read, err, &supply_rows, "supply"));
   }
   if (options.evidence_providers) request.set_evidence_providers(*options.evidence_providers);
+  // Opened before the computation: an unwritable path fails first.
+  ASSIGN_OR_RETURN(std::unique_ptr<PartialFile> servicing_file,
+                   OpenPartialFile("--servicing-report", options.servicing_report_path));
+  if (servicing_file != nullptr) request.set_include_servicing_providers(true);
   ContractingClient client(global);
   if (absl::Status status = client.AnalyzeAdequacy(request, on_part); !status.ok()) {
     absl::Status annotated = selections.Annotate(status);
@@ -266,6 +272,12 @@ absl::Status RunAnalyzeAdequacy(const GlobalOptions& global, const AnalysisOptio
                                             report.results_size(), " results without a summary"));
   }
   ReportSaved(report.summary().report_id(), err);
+  if (servicing_file != nullptr) {
+    servicing_file->stream() << ServicingProvidersCsv(report.servicing_providers());
+    RETURN_IF_ERROR(servicing_file->Commit());
+    err << "servicing report: wrote " << report.servicing_providers().providers_size()
+        << " rows to " << options.servicing_report_path << "\n";
+  }
   RETURN_IF_ERROR(PrintAnswer(
       options.format,
       {.table = [&] { return AllianceAdequacyTable(report, options.failing_only); },
@@ -287,6 +299,7 @@ absl::Status WriteAdequacyHtml(const GlobalOptions& global,
   maps.mutable_adequacy()->clear_report_title();
   maps.mutable_adequacy()->clear_supply();  // the maps do not show the evidence
   maps.mutable_adequacy()->clear_evidence_providers();
+  maps.mutable_adequacy()->clear_include_servicing_providers();
   for (carereach::v1::MapOptions& map : AdequacyMapOptions(report)) {
     *maps.add_maps() = std::move(map);
   }

@@ -192,6 +192,7 @@ carereach::v1::AdequacyReport OrderedAdequacyReport(const carereach::v1::Adequac
                                                     bool failing_only) {
   carereach::v1::AdequacyReport ordered;
   *ordered.mutable_summary() = report.summary();
+  *ordered.mutable_servicing_providers() = report.servicing_providers();
   for (const AllianceAdequacyResult& r : report.results()) {
     if (!r.result().pass()) *ordered.add_results() = r;
   }
@@ -337,6 +338,23 @@ std::string AllianceAdequacyCsv(const carereach::v1::AdequacyReport& report, boo
       absl::StrAppend(&out, ",,,,");
     }
     absl::StrAppend(&out, "\n");
+  }
+  return out;
+}
+
+std::string ServicingProvidersCsv(const carereach::v1::ServicingProviderReport& report) {
+  std::string out =
+      "provider_id,name,specialty_code,network,county_fips,county_name,specialty_type,"
+      "beneficiaries_served_people,share_of_county_beneficiaries_fraction,counts_toward_minimum,"
+      "exclusion,exclusion_reason\n";
+  for (const carereach::v1::ServicingProvider& p : report.providers()) {
+    absl::StrAppend(&out, CsvField(p.provider_id()), ",", CsvField(p.name()), ",",
+                    CsvField(p.specialty_code()), ",", CsvField(p.network_label()), ",",
+                    CsvField(p.county_fips()), ",", CsvField(p.county_name()), ",",
+                    CsvField(p.specialty_type()), ",", TrimmedNumber(p.beneficiaries_served(), 3),
+                    ",", absl::StrFormat("%.6f", p.share_of_county()), ",",
+                    p.counts_toward_minimum() ? "true" : "false", ",", CsvField(p.exclusion()), ",",
+                    CsvField(p.exclusion_reason()), "\n");
   }
   return out;
 }

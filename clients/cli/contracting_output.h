@@ -95,6 +95,9 @@ bool IsAlliance(const carereach::v1::AnalyzeAdequacySummary& summary);
 std::string AllianceAdequacyTable(const carereach::v1::AdequacyReport& report, bool failing_only);
 // The `adequacy` CSV with a last column critical_members (labels joined by ';').
 std::string AllianceAdequacyCsv(const carereach::v1::AdequacyReport& report, bool failing_only);
+// The Servicing Provider Report (--servicing-report): a header line with units, one line per
+// provider x county served (rows serving none: the county columns empty, zeros).
+std::string ServicingProvidersCsv(const carereach::v1::ServicingProviderReport& report);
 
 // recommend. The request gives the objective's details (target share, counties). The header
 // block's rows and the picks' table (adequacy objective: failing picks flagged) are shared with

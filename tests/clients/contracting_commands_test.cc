@@ -158,6 +158,36 @@ TEST_F(AnalysisCommandTest, AnalyzeAdequacyCollectsTheStream) {
   EXPECT_THAT(err_.str(), HasSubstr("the stream ended after 2 results without a summary"));
 }
 
+// --servicing-report asks for the Servicing Provider Report and writes it as CSV (units in the
+// header); --format json carries it too. Without the flag the request does not ask for it.
+TEST_F(AnalysisCommandTest, AnalyzeAdequacyWritesTheServicingProviderReport) {
+  const std::string path = TestTempDir() + "servicing.csv";
+  std::remove(path.c_str());
+  ASSERT_EQ(Run({"analyze", "adequacy", "--region", "michigan", "--network", "ascension",
+                 "--servicing-report", path, "--format", "json"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_EQ(service_.adequacy_.size(), 1u);
+  EXPECT_TRUE(service_.adequacy_[0].include_servicing_providers());
+  EXPECT_EQ(ReadFile(path),
+            "provider_id,name,specialty_code,network,county_fips,county_name,specialty_type,"
+            "beneficiaries_served_people,share_of_county_beneficiaries_fraction,"
+            "counts_toward_minimum,exclusion,exclusion_reason\n"
+            "h1,\"Henry Ford, Detroit\",040,ascension,26163,Wayne,040,1234.56,0.432100,true,,\n"
+            "k1,Kids,040,,,,,0,0.000000,false,pediatric_hospital,"
+            "pediatric/children's hospital (42 CFR 422.116(a)(3)(i)(A))\n");
+  EXPECT_THAT(err_.str(), HasSubstr("servicing report: wrote 2 rows to " + path));
+  nlohmann::json json = nlohmann::json::parse(out_.str());
+  ASSERT_EQ(json["servicing_providers"]["providers"].size(), 2u);
+  EXPECT_EQ(json["servicing_providers"]["providers"][0]["provider_id"], "h1");
+  EXPECT_EQ(json["servicing_providers"]["providers"][0]["counts_toward_minimum"], true);
+
+  ASSERT_EQ(Run({"analyze", "adequacy", "--region", "michigan", "--network", "ascension"}),
+            kExitOk);
+  ASSERT_EQ(service_.adequacy_.size(), 2u);
+  EXPECT_FALSE(service_.adequacy_[1].include_servicing_providers());
+}
+
 TEST_F(AnalysisCommandTest, RecommendSendsTheObjectiveAndTheCandidates) {
   ASSERT_EQ(
       Run({"recommend", "--region", "michigan", "--network", "mercy@2", "--candidates-facilities",

@@ -312,6 +312,29 @@ class FakeContractingService final : public carereach::v1::ContractingService::S
       *part.mutable_result() = result;
       writer->Write(part);
     }
+    if (request->include_servicing_providers()) {
+      // The Servicing Provider Report: one row serving Wayne, one excluded.
+      carereach::v1::AnalyzeAdequacyResponse servicing;
+      carereach::v1::ServicingProvider* p =
+          servicing.mutable_servicing_providers()->add_providers();
+      p->set_provider_id("h1");
+      p->set_name("Henry Ford, Detroit");
+      p->set_specialty_code("040");
+      p->set_network_label("ascension");
+      p->set_county_fips("26163");
+      p->set_county_name("Wayne");
+      p->set_specialty_type("040");
+      p->set_beneficiaries_served(1234.56);
+      p->set_share_of_county(0.4321);
+      p->set_counts_toward_minimum(true);
+      p = servicing.mutable_servicing_providers()->add_providers();
+      p->set_provider_id("k1");
+      p->set_name("Kids");
+      p->set_specialty_code("040");
+      p->set_exclusion("pediatric_hospital");
+      p->set_exclusion_reason("pediatric/children's hospital (42 CFR 422.116(a)(3)(i)(A))");
+      writer->Write(servicing);
+    }
     if (send_summary_) {
       *part.mutable_summary() = report.summary();
       writer->Write(part);
