@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/geo/access/cms_fixture.h"
+#include "tests/geo/roads/ascii_map.h"
 #include "tests/status_matchers.h"
 
 namespace carereach::access {
@@ -142,6 +143,46 @@ TEST_F(ServicingReportTest, CountedRowsMatchTheEvaluationsMinimumNumberCountPerC
   // West: a and b (once) serve it; East: b (0.5 to C is 34.6 mi, within 60) and c.
   EXPECT_EQ(results_[0].counted, 2);
   EXPECT_EQ(results_[1].counted, 2);
+}
+
+// Drive mode on a drawn road (grid 500 m), West's S03 standard (15 minutes, 10 miles = 16,093
+// m), one unit u with 1,000 people: F is 16.5 km away by motorway (825 s, fastest, but its route
+// is too long), S 8.5 km by a primary road (850 s, within both). The report follows the
+// evaluation's rule: S serves West and counts, F is listed with zero and does not count.
+TEST_F(ServicingReportTest, DriveModeServesWithinBothStandardsNotTheFastestRoute) {
+  testing_util::AsciiMap map("F---------------------------------u----------------S", 500);
+  map.Way("uF", {.highway = "motorway", .oneway = "no"});
+  map.Way("uS", {.highway = "primary"});
+  auto region = BuildRegion("drawn", "", "", {.state_fips = {"01"}},
+                            {{"01001000100", "01001", 1000, map.At('u')}}, {});
+  ASSERT_TRUE(region.ok()) << region.status();
+  const DriveRegion drive = BuildDriveRegion(*region, routing::RoadNetwork::Create(map.Build()));
+  AdequacyRequest request;
+  request.roster = {{.id = "fast", .specialty_code = "001", .location = map.At('F')},
+                    {.id = "slow", .specialty_code = "002", .location = map.At('S')}};
+  request.specialty_codes = {"S03"};
+  request.travel.mode = TravelMode::kDrive;
+  std::vector<CountySpecialtyResult> results;
+  ASSERT_TRUE(EvaluateAdequacy(*region, &drive, *standards_, telehealth_, request,
+                               [&](const CountySpecialtyResult& r) {
+                                 results.push_back(r);
+                                 return true;
+                               })
+                  .ok());
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].providers_serving, 1);
+  auto entries = ServicingProviders(*region, &drive, *standards_, request.roster, results,
+                                    request.travel, geo::Deadline());
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].row, 0);
+  EXPECT_EQ((*entries)[0].result, -1);
+  EXPECT_FALSE((*entries)[0].counts_toward_minimum);
+  EXPECT_EQ((*entries)[1].row, 1);
+  EXPECT_EQ((*entries)[1].result, 0);
+  EXPECT_DOUBLE_EQ((*entries)[1].share, 1.0);
+  EXPECT_DOUBLE_EQ((*entries)[1].beneficiaries, static_cast<double>(results[0].beneficiaries));
+  EXPECT_TRUE((*entries)[1].counts_toward_minimum);
 }
 
 TEST_F(ServicingReportTest, ARowCountedThatIsNotInTheRosterIsAnError) {
