@@ -584,6 +584,18 @@ class AdequacyMapServerTest : public MapServerTest {
   std::filesystem::path root_;
 };
 
+// The Servicing Provider Report is a table, not a map: asking a map for it names the field.
+TEST_F(AdequacyMapServerTest, ServicingProvidersAreAnAnalysisNotAMap) {
+  v1::RenderMapRequest request;
+  *request.mutable_adequacy() = Request();
+  request.mutable_adequacy()->set_include_servicing_providers(true);
+  request.add_maps();
+  v1::RenderMapResponse response;
+  const grpc::Status s = Render(request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("adequacy.include_servicing_providers"));
+}
+
 TEST_F(AdequacyMapServerTest, CountiesFillPassAndFailAndUncoveredUnitsAreDots) {
   v1::RenderMapRequest request;
   *request.mutable_adequacy() = Request();
