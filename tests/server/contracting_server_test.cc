@@ -644,12 +644,14 @@ TEST_F(ContractingServerTest, ServicingProviderReportListsEveryRowWithTheCountie
   v1::ServicingProviderReport report;
   int servicing_parts = 0;
   bool summary_last = false;
+  std::string report_id;
   {
     auto ctx = Ctx();
     auto reader = contracting_->AnalyzeAdequacy(ctx.get(), request);
     v1::AnalyzeAdequacyResponse part;
     while (reader->Read(&part)) {
       summary_last = part.has_summary();
+      if (part.has_summary()) report_id = part.summary().report_id();
       if (part.has_result()) rows.push_back(part.result());
       if (part.has_servicing_providers()) {
         ++servicing_parts;
@@ -690,6 +692,15 @@ TEST_F(ContractingServerTest, ServicingProviderReportListsEveryRowWithTheCountie
   // Per county, the rows counted are the evaluation's providers serving.
   EXPECT_EQ(rows[0].result().providers_serving(), 2);
   EXPECT_EQ(rows[1].result().providers_serving(), 1);
+
+  // The saved report keeps it.
+  v1::GetReportRequest get;
+  get.set_report_id(report_id);
+  v1::Report saved;
+  ASSERT_TRUE(networks_->GetReport(Ctx().get(), get, &saved).ok());
+  v1::AdequacyReport stored;
+  ASSERT_TRUE(saved.result().UnpackTo(&stored));
+  EXPECT_EQ(stored.servicing_providers().providers_size(), 5);
 
   // Without the option: no such part.
   request.clear_include_servicing_providers();
