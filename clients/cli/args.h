@@ -318,6 +318,10 @@ struct NetworkOptions {
   std::string note;
   std::optional<RosterSource> roster;
   RosterReadOptions read;
+  // create, import: CMS HSD tables read instead of `roster` (hsd_tables.h); export: the HSD
+  // tables written instead of the CSV (both or neither). Empty: not given.
+  std::string hsd_providers_path;
+  std::string hsd_facilities_path;
   // import --create: create the network when it does not exist.
   bool create_if_missing = false;
   // export: the version (0: the latest) and the destination (empty: stdout).

@@ -67,11 +67,31 @@ void AddRosterFlags(FlagSet& flags) {
               inv.network.roster->where.push_back(std::move(clause));
               return absl::OkStatus();
             });
+  flags.Text("hsd-providers", "FILE.csv",
+             "ROSTER: CMS's Provider HSD table, with Latitude and Longitude columns (with or "
+             "instead of --hsd-facilities)",
+             At(Net(), &NetworkOptions::hsd_providers_path));
+  flags.Text("hsd-facilities", "FILE.csv",
+             "ROSTER: CMS's Facility HSD table, with Latitude and Longitude columns",
+             At(Net(), &NetworkOptions::hsd_facilities_path));
   AddRosterReadFlags(flags, At(Net(), &NetworkOptions::read));
   flags.Text("name", "N", "the network's name", At(Net(), &NetworkOptions::name));
   flags.Text("description", "D", "the network's description",
              At(Net(), &NetworkOptions::description));
   flags.Text("note", "N", "the note of the version", At(Net(), &NetworkOptions::note));
+}
+
+// The roster of create / import: --roster or --facilities, or the HSD tables, not both.
+absl::Status CheckOneRoster(const NetworkOptions& net) {
+  return UsageErrorIf(net.roster.has_value() &&
+                          (!net.hsd_providers_path.empty() || !net.hsd_facilities_path.empty()),
+                      "give one roster: --roster FILE, --facilities FILE, or the HSD tables "
+                      "(--hsd-providers FILE, --hsd-facilities FILE)");
+}
+
+bool HasRoster(const NetworkOptions& net) {
+  return net.roster.has_value() || !net.hsd_providers_path.empty() ||
+         !net.hsd_facilities_path.empty();
 }
 
 CommandSpec Create() {
@@ -81,6 +101,7 @@ CommandSpec Create() {
                   "creates a stored network; with a roster (--roster FILE.csv or --facilities "
                   "FILE.csv), saved as version 1. Rows are sent in batches of 5,000.");
   AddRosterFlags(spec.flags);
+  spec.validate = [](const Invocation& inv) { return CheckOneRoster(inv.network); };
   return spec;
 }
 
@@ -96,8 +117,10 @@ CommandSpec Import() {
                     At(Net(), &NetworkOptions::create_if_missing));
   spec.validate = [](const Invocation& inv) -> absl::Status {
     const NetworkOptions& net = inv.network;
-    RETURN_IF_ERROR(UsageErrorIf(
-        !net.roster, "network import: give the roster with --roster FILE or --facilities FILE"));
+    RETURN_IF_ERROR(UsageErrorIf(!HasRoster(net),
+                                 "network import: give the roster with --roster FILE, "
+                                 "--facilities FILE or --hsd-providers/--hsd-facilities FILE"));
+    RETURN_IF_ERROR(CheckOneRoster(net));
     return UsageErrorIf(!net.create_if_missing && (!net.name.empty() || !net.description.empty()),
                         "network import: --name and --description name a network that --create "
                         "creates; add --create (or set them with 'network create')");
@@ -108,8 +131,9 @@ CommandSpec Import() {
 CommandSpec Export() {
   CommandSpec spec = NetworkSpec(
       Command::kNetworkExport, "export", {"ID"}, "ID [--version N] [--out FILE.csv]",
-      "one version's rows as CSV, columns id,name,specialty_code,lon,lat,beds,telehealth,type "
-      "(re-importable with --roster).");
+      "one version's rows as CSV, columns id,name,specialty_code,lon,lat,beds,telehealth,type,"
+      "exclusion and the HSD fields (re-importable with --roster), or as CMS's HSD tables "
+      "(--hsd-providers FILE.csv --hsd-facilities FILE.csv).");
   spec.flags.Add("version", "N", "the version (default: the latest)",
                  [](Invocation& inv, absl::string_view origin, const std::string& value) {
                    ASSIGN_OR_RETURN(inv.network.version,
@@ -118,6 +142,21 @@ CommandSpec Export() {
                  });
   spec.flags.Text("out", "FILE.csv", "write to FILE (default: stdout)",
                   At(Net(), &NetworkOptions::out_path));
+  spec.flags.Text("hsd-providers", "FILE.csv",
+                  "write CMS's Provider HSD table instead (with --hsd-facilities; docs/CMS.md "
+                  "section 15)",
+                  At(Net(), &NetworkOptions::hsd_providers_path));
+  spec.flags.Text("hsd-facilities", "FILE.csv",
+                  "write CMS's Facility HSD table (specialty codes 040..068) instead",
+                  At(Net(), &NetworkOptions::hsd_facilities_path));
+  spec.validate = [](const Invocation& inv) -> absl::Status {
+    const NetworkOptions& net = inv.network;
+    RETURN_IF_ERROR(UsageErrorIf(net.hsd_providers_path.empty() != net.hsd_facilities_path.empty(),
+                                 "network export: the HSD tables go together: give both "
+                                 "--hsd-providers FILE and --hsd-facilities FILE"));
+    return UsageErrorIf(!net.hsd_providers_path.empty() && !net.out_path.empty(),
+                        "network export: --out writes carereach's CSV; the HSD tables replace it");
+  };
   return spec;
 }
 

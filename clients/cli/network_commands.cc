@@ -19,6 +19,7 @@
 #include "carereach/v1/networks.grpc.pb.h"
 #include "clients/cli/contracting_output.h"
 #include "clients/cli/facilities_csv.h"
+#include "clients/cli/hsd_tables.h"
 #include "clients/cli/html_pages.h"
 #include "clients/cli/map_commands.h"
 #include "clients/cli/output.h"
@@ -106,31 +107,60 @@ absl::Status PrintMessage(OutputFormat format, const google::protobuf::Message& 
   return PrintAnswer(format, {.table = table, .json = [&] { return ProtoJson(message); }}, out);
 }
 
-// The roster of create / import, read and reported on `err`.
-absl::StatusOr<Roster> ReadNetworkRoster(const NetworkOptions& options, std::ostream& err) {
-  const RosterSource& source = *options.roster;
-  return ReadRosterSource(source, options.read,
-                          source.format == RosterFormat::kFacilities ? "facilities" : "roster",
-                          "--where", err);
+// The rows of create / import and the file line each came from.
+struct NetworkRows {
+  std::vector<carereach::v1::NetworkProvider> providers;
+  RowOrigins origins;
+
+  void Append(Roster roster) {
+    origins.Append(roster.source, roster.csv_lines);
+    providers.insert(providers.end(), std::make_move_iterator(roster.providers.begin()),
+                     std::make_move_iterator(roster.providers.end()));
+  }
+};
+
+// The roster of create / import (none for a create without one), read and reported on `err`:
+// the --roster or --facilities file, or the HSD tables (Provider table rows first).
+absl::StatusOr<NetworkRows> ReadNetworkRows(const NetworkOptions& options, std::ostream& err) {
+  NetworkRows rows;
+  if (options.roster) {
+    const RosterSource& source = *options.roster;
+    ASSIGN_OR_RETURN(
+        Roster roster,
+        ReadRosterSource(source, options.read,
+                         source.format == RosterFormat::kFacilities ? "facilities" : "roster",
+                         "--where", err));
+    rows.Append(std::move(roster));
+  }
+  for (const auto& [table, path] : {std::pair{HsdTable::kProvider, &options.hsd_providers_path},
+                                    std::pair{HsdTable::kFacility, &options.hsd_facilities_path}}) {
+    if (path->empty()) continue;
+    ASSIGN_OR_RETURN(Roster roster, ReadHsdTable(*path, table, options.read.roster_columns));
+    err << RosterSummary(roster, {},
+                         table == HsdTable::kFacility ? "hsd-facilities" : "hsd-providers");
+    rows.Append(std::move(roster));
+  }
+  if ((!options.hsd_providers_path.empty() || !options.hsd_facilities_path.empty()) &&
+      rows.providers.empty()) {
+    return absl::InvalidArgumentError("no rows to send: the HSD tables have no rows");
+  }
+  return rows;
 }
 
-absl::Status WithRowLines(const absl::Status& status, const Roster& roster) {
-  return absl::Status(status.code(), AddCsvLineToMessage(status.message(), roster.source,
-                                                         roster.csv_lines, "providers"));
+absl::Status WithRowLines(const absl::Status& status, const NetworkRows& rows) {
+  return absl::Status(status.code(),
+                      AddRowOriginsToMessage(status.message(), "providers", rows.origins));
 }
 
 absl::Status RunCreate(NetworkClient& client, const NetworkOptions& options, std::ostream& out,
                        std::ostream& err) {
-  Roster roster;
-  if (options.roster) {
-    ASSIGN_OR_RETURN(roster, ReadNetworkRoster(options, err));
-  }
+  ASSIGN_OR_RETURN(const NetworkRows rows, ReadNetworkRows(options, err));
   carereach::v1::CreateNetworkResponse response;
   if (absl::Status status =
           client.Call(&NetworkService::Stub::CreateNetwork,
-                      BuildCreateNetworkRequest(options, roster.providers), &response);
+                      BuildCreateNetworkRequest(options, rows.providers), &response);
       !status.ok()) {
-    return WithRowLines(status, roster);
+    return WithRowLines(status, rows);
   }
   out << CreateNetworkTable(response);
   return absl::OkStatus();
@@ -138,11 +168,11 @@ absl::Status RunCreate(NetworkClient& client, const NetworkOptions& options, std
 
 absl::Status RunImport(NetworkClient& client, const NetworkOptions& options, std::ostream& out,
                        std::ostream& err) {
-  ASSIGN_OR_RETURN(const Roster roster, ReadNetworkRoster(options, err));
+  ASSIGN_OR_RETURN(const NetworkRows rows, ReadNetworkRows(options, err));
   carereach::v1::NetworkVersion version;
-  if (absl::Status status = client.Import(BuildImportHeader(options), roster.providers, &version);
+  if (absl::Status status = client.Import(BuildImportHeader(options), rows.providers, &version);
       !status.ok()) {
-    return WithRowLines(status, roster);
+    return WithRowLines(status, rows);
   }
   out << NetworkVersionTable(version);
   return absl::OkStatus();
@@ -150,11 +180,17 @@ absl::Status RunImport(NetworkClient& client, const NetworkOptions& options, std
 
 absl::Status RunExport(NetworkClient& client, const NetworkOptions& options, std::ostream& out,
                        std::ostream& err) {
-  // Open --out first: an unwritable path should fail before the call, not after.
+  // Open the files first: an unwritable path should fail before the call, not after.
   ASSIGN_OR_RETURN(std::unique_ptr<PartialFile> file, OpenPartialFile("--out", options.out_path));
+  ASSIGN_OR_RETURN(std::unique_ptr<PartialFile> hsd_providers,
+                   OpenPartialFile("--hsd-providers", options.hsd_providers_path));
+  ASSIGN_OR_RETURN(std::unique_ptr<PartialFile> hsd_facilities,
+                   OpenPartialFile("--hsd-facilities", options.hsd_facilities_path));
+  const bool hsd = hsd_providers != nullptr;
   // stdout gets the CSV only once the stream has ended well.
   std::ostringstream buffer;
   std::ostream& target = file != nullptr ? file->stream() : buffer;
+  int64_t table_rows[2] = {0, 0};
 
   carereach::v1::ExportNetworkRequest request;
   request.set_network_id(options.network_id);
@@ -165,12 +201,24 @@ absl::Status RunExport(NetworkClient& client, const NetworkOptions& options, std
     if (part.has_version()) {
       if (version) return absl::DataLossError("export: the stream sent two versions");
       version = part.version();
-      target << kExportCsvHeader;
+      if (hsd) {
+        hsd_providers->stream() << HsdHeader(HsdTable::kProvider);
+        hsd_facilities->stream() << HsdHeader(HsdTable::kFacility);
+      } else {
+        target << kExportCsvHeader;
+      }
       return absl::OkStatus();
     }
     if (!version) return absl::DataLossError("export: the stream sent rows before its version");
     for (const carereach::v1::NetworkProvider& provider : part.providers().providers()) {
-      target << ExportCsvLine(provider);
+      if (hsd) {
+        const HsdTable table = HsdTableOf(provider);
+        (table == HsdTable::kFacility ? hsd_facilities : hsd_providers)->stream()
+            << HsdLine(table, provider);
+        ++table_rows[table == HsdTable::kFacility ? 1 : 0];
+      } else {
+        target << ExportCsvLine(provider);
+      }
       ++rows;
     }
     return absl::OkStatus();
@@ -184,6 +232,14 @@ absl::Status RunExport(NetworkClient& client, const NetworkOptions& options, std
   const std::string what =
       absl::StrCat(WithThousands(rows), rows == 1 ? " row" : " rows", " of network ",
                    version->network_id(), " version ", version->version());
+  if (hsd) {
+    RETURN_IF_ERROR(hsd_providers->Commit());
+    RETURN_IF_ERROR(hsd_facilities->Commit());
+    out << "wrote " << what << ": " << WithThousands(table_rows[0]) << " to "
+        << options.hsd_providers_path << " (HSD Provider table), " << WithThousands(table_rows[1])
+        << " to " << options.hsd_facilities_path << " (HSD Facility table)\n";
+    return absl::OkStatus();
+  }
   if (file == nullptr) {
     out << buffer.str();
     err << "export: " << what << "\n";

@@ -23,16 +23,22 @@
 namespace carereach::cli {
 namespace {
 
-const std::initializer_list<std::string_view> kIdNames = {"ID", "NPI", "provider_id",
-                                                          "facility_id"};
-const std::initializer_list<std::string_view> kNameNames = {"NAME", "provider_name",
-                                                            "facility_name"};
-const std::initializer_list<std::string_view> kSpecialtyNames = {"specialty_code", "SPECIALTY",
-                                                                 "cms_specialty_code", "code"};
+// Each list holds carereach's own names, then the names of CMS's Provider and Facility HSD
+// tables (hsd_tables.h), matched ignoring case.
+const std::initializer_list<std::string_view> kIdNames = {
+    "ID", "NPI", "provider_id", "facility_id", "National Provider Identifier (NPI) Number"};
+const std::initializer_list<std::string_view> kNameNames = {
+    "NAME", "provider_name", "facility_name", "Name of Physician or Mid-Level Practitioner",
+    "Facility Name"};
+// "Specialty Code" before "SPECIALTY": an HSD Provider table has both, the second holding the
+// specialty's name.
+const std::initializer_list<std::string_view> kSpecialtyNames = {
+    "specialty_code", "Specialty Code", "SPECIALTY", "cms_specialty_code", "code"};
 // As the facility reader.
 const std::initializer_list<std::string_view> kLatNames = {"LATITUDE", "lat", "y"};
 const std::initializer_list<std::string_view> kLonNames = {"LONGITUDE", "lon", "lng", "long", "x"};
-const std::initializer_list<std::string_view> kBedsNames = {"BEDS"};
+const std::initializer_list<std::string_view> kBedsNames = {
+    "BEDS", "Number of Staffed, Medicare-Certified Beds"};
 const std::initializer_list<std::string_view> kTelehealthNames = {"telehealth"};
 const std::initializer_list<std::string_view> kExclusionNames = {"exclusion"};
 
@@ -44,8 +50,28 @@ std::string NormalizeExclusion(absl::string_view text) {
   }
   return code;
 }
-const std::initializer_list<std::string_view> kTypeNames = {"TYPE", "hospital.type",
-                                                            "facility_type"};
+const std::initializer_list<std::string_view> kTypeNames = {
+    "TYPE", "hospital.type", "facility_type", "Facility or Service Type"};
+// Read only from a file with an SSA county code column (an HSD table, or an export): other
+// rosters' address columns (HIFLD's CITY, STATE, ZIP) stay unread, as before schema 4.
+const std::initializer_list<std::string_view> kSsaCountyNames = {"ssa_county_code",
+                                                                 "SSA State/County Code"};
+// A column of carereach.v1.HsdFields: its mutable accessor and names.
+struct HsdColumn {
+  std::string* (carereach::v1::HsdFields::*field)();
+  std::initializer_list<std::string_view> names;
+};
+const HsdColumn kHsdColumns[] = {
+    {&carereach::v1::HsdFields::mutable_ssa_county_code, kSsaCountyNames},
+    {&carereach::v1::HsdFields::mutable_contract_type, {"contract_type", "Contract Type"}},
+    {&carereach::v1::HsdFields::mutable_street_address,
+     {"street_address", "Provider Service Address"}},
+    {&carereach::v1::HsdFields::mutable_city, {"city"}},
+    {&carereach::v1::HsdFields::mutable_state, {"state"}},
+    {&carereach::v1::HsdFields::mutable_zip_code, {"zip_code", "Zip Code"}},
+    {&carereach::v1::HsdFields::mutable_medical_group,
+     {"medical_group", "Medical Group Affiliation"}},
+};
 
 absl::Status RowError(const io::CsvTable& table, const io::CsvRecord& record, int column,
                       absl::string_view what) {
@@ -101,6 +127,20 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
   absl::StatusOr<int> type =
       ResolveColumn(table, "type", "--type-column", flags.type, kTypeNames, false);
   if (!type.ok()) return type.status();
+  // HSD layout: the Provider table's "Specialty" (the specialty's name) is the free-text type.
+  const bool hsd_layout = table.FirstColumn(kSsaCountyNames) >= 0;
+  if (hsd_layout && *type < 0 && flags.type.empty()) {
+    const int named = table.Column("Specialty");
+    if (named >= 0 && named != *specialty) type = named;
+  }
+  // The HSD fields' columns (-1: absent), read in an HSD layout only.
+  std::vector<std::pair<const HsdColumn*, int>> hsd_columns;
+  if (hsd_layout) {
+    for (const HsdColumn& column : kHsdColumns) {
+      const int index = table.FirstColumn(column.names);
+      if (index >= 0) hsd_columns.emplace_back(&column, index);
+    }
+  }
   absl::StatusOr<int> exclusion = ResolveColumn(table, "exclusion", "--exclusion-column",
                                                 flags.exclusion, kExclusionNames, false);
   if (!exclusion.ok()) return exclusion.status();
@@ -118,6 +158,17 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
   if (*telehealth >= 0) roster.columns.telehealth = table.header[*telehealth];
   if (*type >= 0) roster.columns.type = table.header[*type];
   if (*exclusion >= 0) roster.columns.exclusion = table.header[*exclusion];
+  if (hsd_layout) {
+    std::vector<bool> used(table.header.size(), false);
+    for (const int column :
+         {*id, *lat, *lon, *name, *specialty, *beds, *telehealth, *type, *exclusion}) {
+      if (column >= 0) used[column] = true;
+    }
+    for (const auto& [column, index] : hsd_columns) used[index] = true;
+    for (size_t c = 0; c < used.size(); ++c) {
+      if (!used[c]) roster.unread_columns.push_back(table.header[c]);
+    }
+  }
   if (!fixed_specialty.empty()) {
     roster.fixed_specialty = std::string(fixed_specialty);
     if (*specialty >= 0) roster.ignored_specialty_column = table.header[*specialty];
@@ -144,12 +195,14 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
     if (*beds >= 0) {
       absl::string_view text = CsvFieldAt(record, *beds);
       if (text.empty()) {
-        ++roster.unknown_beds_rows;
+        // Only acute inpatient hospitals count in beds; an HSD Facility table leaves other rows'
+        // beds empty.
+        if (code == "040") ++roster.unknown_beds_rows;
       } else if (!io::ParseDecimal(text, &beds_value)) {
         return RowError(table, record, *beds, absl::StrCat("'", text, "' is not a number"));
       } else if (beds_value < 0) {
         beds_value = 0;
-        ++roster.unknown_beds_rows;
+        if (code == "040") ++roster.unknown_beds_rows;
       }
     }
     bool telehealth_value = false;
@@ -169,6 +222,10 @@ absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterCo
     provider.set_telehealth(telehealth_value);
     if (*type >= 0) provider.set_type(std::string(CsvFieldAt(record, *type)));
     if (*exclusion >= 0) provider.set_exclusion(NormalizeExclusion(CsvFieldAt(record, *exclusion)));
+    for (const auto& [column, index] : hsd_columns) {
+      const absl::string_view text = CsvFieldAt(record, index);
+      if (!text.empty()) *(provider.mutable_hsd()->*(column->field))() = std::string(text);
+    }
     roster.csv_lines.push_back(record.line);
   }
   return roster;
@@ -288,6 +345,11 @@ std::string RosterSummary(const Roster& roster, const std::vector<WhereClause>& 
     absl::StrAppend(&text, ")");
   }
   absl::StrAppend(&text, "\n");
+  if (!roster.unread_columns.empty()) {
+    absl::StrAppend(&text, label,
+                    ": note: HSD columns not read (carereach keeps no field for them): ",
+                    absl::StrJoin(roster.unread_columns, ", "), "\n");
+  }
   if (roster.unknown_beds_rows > 0) {
     absl::StrAppend(&text, label, ": note: ", roster.unknown_beds_rows, " of ",
                     roster.providers.size(), " rows have no usable ", roster.columns.beds,
@@ -308,7 +370,10 @@ std::string ExportCsvLine(const carereach::v1::NetworkProvider& provider) {
       CsvField(provider.specialty_code()), ",", RoundTripNumber(provider.location().lon()), ",",
       RoundTripNumber(provider.location().lat()), ",", RoundTripNumber(provider.beds()), ",",
       provider.telehealth() ? "true" : "false", ",", CsvField(provider.type()), ",",
-      CsvField(provider.exclusion()), "\n");
+      CsvField(provider.exclusion()), ",", CsvField(provider.hsd().ssa_county_code()), ",",
+      CsvField(provider.hsd().contract_type()), ",", CsvField(provider.hsd().street_address()), ",",
+      CsvField(provider.hsd().city()), ",", CsvField(provider.hsd().state()), ",",
+      CsvField(provider.hsd().zip_code()), ",", CsvField(provider.hsd().medical_group()), "\n");
 }
 
 absl::StatusOr<TractCentres> TractCentresFromTable(const io::CsvTable& table) {

@@ -51,15 +51,20 @@ struct Roster {
   std::vector<int64_t> csv_lines;
   // Data rows in the file, before --where.
   int64_t rows_read = 0;
-  // Kept rows whose beds were negative (HIFLD writes -999 for unknown) or empty: sent as 0.
+  // Kept "040" rows whose beds were negative (HIFLD writes -999 for unknown) or empty: sent as 0.
   int64_t unknown_beds_rows = 0;
+  // A file in HSD layout (it has an SSA county code column; hsd_tables.h): its columns that no
+  // field holds (e.g. "Letter of Intent"), reported by RosterSummary.
+  std::vector<std::string> unread_columns;
 };
 
 // Converts a parsed roster table. Errors (INVALID_ARGUMENT): a named or required column is
 // missing (lists the header), an unknown --where column, a row with an empty id or specialty,
 // or coordinates, beds or telehealth that do not parse ("path:line: column BEDS: ...").
 // `fixed_specialty` (--specialty, already normalized) replaces the specialty column.
-// `where_flag` names the filter flag in messages.
+// `where_flag` names the filter flag in messages. Columns are found by name, carereach's own or
+// those of CMS's Provider and Facility HSD tables (with added Latitude and Longitude columns);
+// a file with an SSA county code column also fills each row's HsdFields.
 absl::StatusOr<Roster> RosterFromTable(const io::CsvTable& table, const RosterColumnFlags& flags,
                                        const std::vector<WhereClause>& where,
                                        absl::string_view fixed_specialty,
@@ -104,7 +109,8 @@ absl::StatusOr<Roster> ReadRosterSource(const RosterSource& source, const Roster
 // are written in the shortest form that reads back to the same double, so that RosterFromTable
 // reads an export back to the very same rows.
 inline constexpr absl::string_view kExportCsvHeader =
-    "id,name,specialty_code,lon,lat,beds,telehealth,type,exclusion\n";
+    "id,name,specialty_code,lon,lat,beds,telehealth,type,exclusion,ssa_county_code,contract_type,"
+    "street_address,city,state,zip_code,medical_group\n";
 std::string ExportCsvLine(const carereach::v1::NetworkProvider& provider);
 
 // Shortest decimal text that parses back to `value` exactly ("-83.0457", "101").

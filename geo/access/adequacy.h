@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "geo/access/coverage.h"
+#include "geo/access/hsd_fields.h"
 #include "geo/access/region.h"
 #include "geo/core/deadline.h"
 #include "geo/io/cms.h"
@@ -30,6 +31,7 @@ struct NetworkProvider {
   std::string type;  // free text, reported back (e.g. "GENERAL ACUTE CARE")
   // Empty, or why the provider does not count toward adequacy (kExclusions).
   std::string exclusion;
+  HsdFields hsd;  // kept and reported back, not used by the rules
 };
 
 // 42 CFR 422.116(a)(3)(i): providers that "do not count toward meeting network adequacy

@@ -1,5 +1,6 @@
 #include "server/rpc/roster_convert.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -7,12 +8,42 @@
 #include "server/rpc/limits.h"
 
 namespace carereach::rpc {
+namespace {
+
+access::HsdFields HsdFromProto(const v1::HsdFields& h) {
+  return {.ssa_county_code = h.ssa_county_code(),
+          .contract_type = h.contract_type(),
+          .street_address = h.street_address(),
+          .city = h.city(),
+          .state = h.state(),
+          .zip_code = h.zip_code(),
+          .medical_group = h.medical_group()};
+}
+
+void HsdToProto(const access::HsdFields& h, v1::HsdFields* out) {
+  out->set_ssa_county_code(h.ssa_county_code);
+  out->set_contract_type(h.contract_type);
+  out->set_street_address(h.street_address);
+  out->set_city(h.city);
+  out->set_state(h.state);
+  out->set_zip_code(h.zip_code);
+  out->set_medical_group(h.medical_group);
+}
+
+}  // namespace
 
 absl::StatusOr<access::NetworkProvider> ProviderFromProto(const v1::NetworkProvider& p,
                                                           std::string_view path) {
   if (absl::Status s = CheckStringLimits(p, path); !s.ok()) return s;
   if (!p.has_location()) {
     return absl::InvalidArgumentError(absl::StrFormat("%s.location: is required", path));
+  }
+  const std::string& ssa = p.hsd().ssa_county_code();
+  if (!ssa.empty() && (ssa.size() != 5 || !std::all_of(ssa.begin(), ssa.end(), [](char c) {
+                         return c >= '0' && c <= '9';
+                       }))) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s.hsd.ssa_county_code: '%s' is not 5 digits (SSA state and county code)", path, ssa));
   }
   return access::NetworkProvider{.id = p.id(),
                                  .name = p.name(),
@@ -21,7 +52,8 @@ absl::StatusOr<access::NetworkProvider> ProviderFromProto(const v1::NetworkProvi
                                  .beds = p.beds(),
                                  .telehealth = p.telehealth(),
                                  .type = p.type(),
-                                 .exclusion = p.exclusion()};
+                                 .exclusion = p.exclusion(),
+                                 .hsd = HsdFromProto(p.hsd())};
 }
 
 void ProviderToProto(const access::NetworkProvider& p, v1::NetworkProvider* out) {
@@ -34,6 +66,7 @@ void ProviderToProto(const access::NetworkProvider& p, v1::NetworkProvider* out)
   out->set_telehealth(p.telehealth);
   out->set_type(p.type);
   out->set_exclusion(p.exclusion);
+  if (!p.hsd.empty()) HsdToProto(p.hsd, out->mutable_hsd());
 }
 
 store::ProviderRow ProviderToRow(const access::NetworkProvider& p) {
@@ -45,7 +78,8 @@ store::ProviderRow ProviderToRow(const access::NetworkProvider& p) {
           .beds = p.beds,
           .telehealth = p.telehealth,
           .type = p.type,
-          .exclusion = p.exclusion};
+          .exclusion = p.exclusion,
+          .hsd = p.hsd};
 }
 
 access::NetworkProvider ProviderFromRow(const store::ProviderRow& row) {
@@ -56,7 +90,8 @@ access::NetworkProvider ProviderFromRow(const store::ProviderRow& row) {
           .beds = row.beds,
           .telehealth = row.telehealth,
           .type = row.type,
-          .exclusion = row.exclusion};
+          .exclusion = row.exclusion,
+          .hsd = row.hsd};
 }
 
 void RowToProto(const store::ProviderRow& row, v1::NetworkProvider* out) {

@@ -59,7 +59,16 @@ int CompareRow(const ProviderRow& a, const ProviderRow& b) {
   if (int c = CompareDouble(a.beds, b.beds); c != 0) return c;
   if (a.telehealth != b.telehealth)
     return static_cast<int>(a.telehealth) - static_cast<int>(b.telehealth);
-  return CompareString(a.exclusion, b.exclusion);
+  if (int c = CompareString(a.exclusion, b.exclusion); c != 0) return c;
+  const access::HsdFields& x = a.hsd;
+  const access::HsdFields& y = b.hsd;
+  for (const auto field :
+       {&access::HsdFields::ssa_county_code, &access::HsdFields::contract_type,
+        &access::HsdFields::street_address, &access::HsdFields::city, &access::HsdFields::state,
+        &access::HsdFields::zip_code, &access::HsdFields::medical_group}) {
+    if (int c = CompareString(x.*field, y.*field); c != 0) return c;
+  }
+  return 0;
 }
 
 std::vector<const ProviderRow*> SortedRows(std::span<const ProviderRow> rows) {
@@ -137,6 +146,17 @@ std::string ContentHash(std::span<const ProviderRow> rows) {
     hasher.AddString(row.type);
     // Only when set: the hashes of rows without one (every row before schema 3) are unchanged.
     if (!row.exclusion.empty()) hasher.AddString("exclusion:" + row.exclusion);
+    // Likewise the HSD fields (schema 4): all seven, only when one is set.
+    if (!row.hsd.empty()) {
+      hasher.AddString("hsd:");
+      hasher.AddString(row.hsd.ssa_county_code);
+      hasher.AddString(row.hsd.contract_type);
+      hasher.AddString(row.hsd.street_address);
+      hasher.AddString(row.hsd.city);
+      hasher.AddString(row.hsd.state);
+      hasher.AddString(row.hsd.zip_code);
+      hasher.AddString(row.hsd.medical_group);
+    }
   }
   return hasher.Hex();
 }

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "geo/access/hsd_fields.h"
+
 // Rosters as the Store keeps them, and the pure computations over them: what changed between two
 // versions, and the content hash that identifies a version's rows. No SQLite here.
 namespace carereach::store {
@@ -21,6 +23,7 @@ struct ProviderRow {
   bool telehealth = false;
   std::string type;       // free text (e.g. "GENERAL ACUTE CARE"); may be empty
   std::string exclusion;  // empty, or why it does not count (access::kExclusions)
+  access::HsdFields hsd;  // the HSD table's other columns (schema 4)
 
   friend bool operator==(const ProviderRow&, const ProviderRow&) = default;
 };
@@ -35,8 +38,8 @@ struct NetworkDiff {
 // multiset: within one key, identical rows pair first (unchanged), then the remaining rows pair
 // in sorted order as "changed" (same key, other fields differ); the rest are removed/added.
 // Every output list is sorted by (id, specialty_code, lon, lat, name, type, beds, telehealth,
-// exclusion),
-// so the result does not depend on the input order. Thread-safe (pure function).
+// exclusion, then the HSD fields in their order), so the result does not depend on the input order.
+// Thread-safe (pure function).
 NetworkDiff DiffRows(std::span<const ProviderRow> from, std::span<const ProviderRow> to);
 
 // 16 hex digits of FNV-1a 64 over a canonical serialization of the rows in order (fixed-width

@@ -147,12 +147,13 @@ absl::Status InsertVersion(Database* db, int64_t network_key, const VersionInfo&
 // PostgreSQL server instead of one per row (bench/store_bench.cc; docs/BENCHMARKS.md), and
 // fewer statement steps on SQLite.
 constexpr size_t kRowsPerInsert = 256;
-constexpr int kProviderColumns = 12;  // 256 x 12 parameters: within both engines' limits
+constexpr int kProviderColumns = 19;  // 256 x 19 parameters: within both engines' limits
 
 std::string InsertRowsSql(size_t rows) {
   std::string sql =
       "INSERT INTO providers (network, version, ordinal, provider_id, name, specialty_code, lon,"
-      " lat, beds, telehealth, type, exclusion) VALUES ";
+      " lat, beds, telehealth, type, exclusion, ssa_county_code, contract_type, street_address,"
+      " city, state, zip_code, medical_group) VALUES ";
   for (size_t r = 0; r < rows; ++r) {
     absl::StrAppend(&sql, r == 0 ? "(" : ", (");
     for (int c = 1; c <= kProviderColumns; ++c) {
@@ -180,7 +181,9 @@ absl::Status InsertRows(Database* db, int64_t network_key, int32_t version,
       insert->BindAllFrom(static_cast<int>(r) * kProviderColumns + 1, network_key, version,
                           static_cast<int64_t>(start + r), row.id, row.name, row.specialty_code,
                           row.lon, row.lat, row.beds, row.telehealth ? 1 : 0, row.type,
-                          row.exclusion);
+                          row.exclusion, row.hsd.ssa_county_code, row.hsd.contract_type,
+                          row.hsd.street_address, row.hsd.city, row.hsd.state, row.hsd.zip_code,
+                          row.hsd.medical_group);
     }
     RETURN_IF_ERROR(insert->Run());
   }
@@ -191,7 +194,8 @@ absl::StatusOr<std::vector<ProviderRow>> LoadRows(Database* db, int64_t network_
                                                   int32_t version) {
   Statement select(db,
                    "SELECT provider_id, name, specialty_code, lon, lat, beds, telehealth, type,"
-                   " exclusion"
+                   " exclusion, ssa_county_code, contract_type, street_address, city, state,"
+                   " zip_code, medical_group"
                    " FROM providers WHERE network = ?1 AND version = ?2 ORDER BY ordinal");
   select.BindAll(network_key, version);
   return ReadAll(select, [](const Statement& row) {
@@ -205,6 +209,13 @@ absl::StatusOr<std::vector<ProviderRow>> LoadRows(Database* db, int64_t network_
         .telehealth = row.Int(6) != 0,
         .type = row.Text(7),
         .exclusion = row.Text(8),
+        .hsd = {.ssa_county_code = row.Text(9),
+                .contract_type = row.Text(10),
+                .street_address = row.Text(11),
+                .city = row.Text(12),
+                .state = row.Text(13),
+                .zip_code = row.Text(14),
+                .medical_group = row.Text(15)},
     };
   });
 }
@@ -315,7 +326,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& db_path) {
   // not create its write-ahead log and shared-memory files there. Otherwise SQLite itself opens a
   // file this process cannot write read-only (sqlite3_db_readonly tells).
   const bool directory_read_only =
-      std::filesystem::exists(db_path) && access(DirectoryOf(db_path).c_str(), W_OK) != 0;
+      std::filesystem::exists(db_path) && ::access(DirectoryOf(db_path).c_str(), W_OK) != 0;
   // Then it is opened immutable: a read-only connection to a WAL database needs its -shm file,
   // which cannot be created there, and no writer can appear in a directory nobody can write.
   // NOMUTEX: the Store's own mutex serializes every use of the connection.

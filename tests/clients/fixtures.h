@@ -355,6 +355,14 @@ inline std::vector<NetworkProvider> TrickyProviders() {
   providers[2].mutable_location()->set_lat(-90);
   providers[2].set_type("a,b");
   providers[2].set_exclusion("residential_facility_only");
+  carereach::v1::HsdFields* hsd = providers[2].mutable_hsd();
+  hsd->set_ssa_county_code("12020");
+  hsd->set_contract_type("D");
+  hsd->set_street_address("1 Main St, Suite 2");
+  hsd->set_city("Honolulu");
+  hsd->set_state("HI");
+  hsd->set_zip_code("96813");
+  hsd->set_medical_group("Queen's \"Group\"");
   return providers;
 }
 

@@ -86,6 +86,48 @@ TEST_F(NetworkCommandTest, ServerErrorsNameTheCsvLineOfTheRow) {
   EXPECT_EQ(service_.tenants_.size(), calls);
 }
 
+// CMS's HSD tables in (Provider rows first, then Facility rows) and out again (docs/CMS.md
+// section 15); a server error names the file and line of the row, across both tables.
+TEST_F(NetworkCommandTest, ImportsAndExportsTheHsdTables) {
+  const std::string fixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/hsd/";
+  ASSERT_EQ(Run({"network", "import", "mercy", "--hsd-providers", fixtures + "providers.csv",
+                 "--hsd-facilities", fixtures + "facilities.csv"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_EQ(service_.imported_.size(), 9u);
+  EXPECT_EQ(service_.imported_[0].specialty_code(), "003");
+  EXPECT_EQ(service_.imported_[0].hsd().medical_group(), "Queen's Physician Group");
+  EXPECT_EQ(service_.imported_[4].specialty_code(), "040");
+  EXPECT_EQ(service_.imported_[4].hsd().contract_type(), "D");
+
+  service_.set_export(service_.imported_, 9);
+  const std::string out = TestTempDir() + "hsd_out_";
+  ASSERT_EQ(Run({"network", "export", "mercy", "--hsd-providers", out + "p.csv", "--hsd-facilities",
+                 out + "f.csv"}),
+            kExitOk)
+      << err_.str();
+  EXPECT_EQ(out_.str(), "wrote 9 rows of network mercy version 3: 4 to " + out +
+                            "p.csv (HSD Provider table), 5 to " + out +
+                            "f.csv (HSD Facility table)\n");
+  EXPECT_EQ(ReadFile(out + "p.csv"), ReadFile(fixtures + "providers.csv"));
+  EXPECT_EQ(ReadFile(out + "f.csv"), ReadFile(fixtures + "facilities.csv"));
+
+  service_.set_error(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                  "providers[6].hsd.ssa_county_code: 'x' is not 5 digits"));
+  EXPECT_EQ(Run({"network", "import", "mercy", "--hsd-providers", fixtures + "providers.csv",
+                 "--hsd-facilities", fixtures + "facilities.csv"}),
+            kExitError);
+  EXPECT_THAT(err_.str(), HasSubstr("(facilities.csv line 4)\n"));
+
+  // The tables go together on export, and replace the other roster flags.
+  EXPECT_EQ(Run({"network", "export", "mercy", "--hsd-providers", out + "p.csv"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("give both --hsd-providers FILE and --hsd-facilities FILE"));
+  EXPECT_EQ(Run({"network", "import", "mercy", "--roster", fixtures + "providers.csv",
+                 "--hsd-facilities", fixtures + "facilities.csv"}),
+            kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("give one roster"));
+}
+
 TEST_F(NetworkCommandTest, ListFollowsPageTokensToTheEnd) {
   ASSERT_EQ(Run({"network", "list"}), kExitOk) << err_.str();
   EXPECT_THAT(service_.page_tokens_, ElementsAre("", "page-2"));

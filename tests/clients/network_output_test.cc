@@ -30,11 +30,14 @@ TEST(ContractingOutputTest, NetworkDiffTableAndCsv) {
                                "unchanged  1 row\n"));
   EXPECT_THAT(table, HasSubstr("\nchanged to    0001336420"));
   const std::vector<std::string> csv = Lines(DiffCsv(diff));
-  EXPECT_EQ(csv[0], "change,id,name,specialty_code,lon,lat,beds,telehealth,type,exclusion");
-  EXPECT_EQ(csv[1], "added,1234567893,,S03,-83.0000001,0.30000000000000004,0,false,,");
+  EXPECT_EQ(csv[0],
+            "change,id,name,specialty_code,lon,lat,beds,telehealth,type,exclusion,ssa_county_code,"
+            "contract_type,street_address,city,state,zip_code,medical_group");
+  EXPECT_EQ(csv[1], "added,1234567893,,S03,-83.0000001,0.30000000000000004,0,false,,,,,,,,,");
   EXPECT_THAT(DiffCsv(diff), HasSubstr("\nchanged_from,0001336420,"));
-  EXPECT_THAT(DiffCsv(diff), HasSubstr(",250.5,true,GENERAL ACUTE CARE,\nchanged_to,0001336420,"));
-  EXPECT_THAT(DiffCsv(diff), HasSubstr(",300,true,GENERAL ACUTE CARE,\n"));
+  EXPECT_THAT(DiffCsv(diff),
+              HasSubstr(",250.5,true,GENERAL ACUTE CARE,,,,,,,,\nchanged_to,0001336420,"));
+  EXPECT_THAT(DiffCsv(diff), HasSubstr(",300,true,GENERAL ACUTE CARE,,,,,,,,\n"));
 }
 
 TEST(ContractingOutputTest, ReportShowUnpacksTheRequestAndTheResult) {

@@ -249,14 +249,17 @@ TEST(RosterCsvTest, ExclusionColumnIsNormalized) {
 
 TEST(ExportCsvTest, LinesAreShortestRoundTripNumbersAndQuotedText) {
   const std::vector<NetworkProvider> providers = TrickyProviders();
-  EXPECT_EQ(kExportCsvHeader, "id,name,specialty_code,lon,lat,beds,telehealth,type,exclusion\n");
+  EXPECT_EQ(kExportCsvHeader,
+            "id,name,specialty_code,lon,lat,beds,telehealth,type,exclusion,ssa_county_code,"
+            "contract_type,street_address,city,state,zip_code,medical_group\n");
   EXPECT_EQ(ExportCsvLine(providers[0]),
             "0001336420,\"Mercy \"\"St. Mary's\"\", Grand Rapids\",040,-85.66789012345679,"
-            "42.96340000000001,250.5,true,GENERAL ACUTE CARE,\n");
+            "42.96340000000001,250.5,true,GENERAL ACUTE CARE,,,,,,,,\n");
   EXPECT_EQ(ExportCsvLine(providers[1]),
-            "1234567893,,S03,-83.0000001,0.30000000000000004,0,false,,\n");
+            "1234567893,,S03,-83.0000001,0.30000000000000004,0,false,,,,,,,,,\n");
   EXPECT_THAT(ExportCsvLine(providers[2]),
-              testing::EndsWith(",\"a,b\",residential_facility_only\n"));
+              testing::EndsWith(",\"a,b\",residential_facility_only,12020,D,\"1 Main St, Suite "
+                                "2\",Honolulu,HI,96813,\"Queen's \"\"Group\"\"\"\n"));
   EXPECT_EQ(RoundTripNumber(101), "101");
   EXPECT_EQ(RoundTripNumber(-0.5), "-0.5");
 }

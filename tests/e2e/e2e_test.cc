@@ -412,6 +412,37 @@ TEST_F(EndToEndTest, MichiganAllianceSeedScenarioMatchesTheLibrary) {
   EXPECT_THAT(other.err, HasSubstr("NOT_FOUND"));
 }
 
+// Issue #15's round trip (docs/CMS.md section 15): CMS's Provider and Facility HSD tables
+// (with Latitude and Longitude added) imported into a stored network and exported again give
+// the same rows, byte for byte, through the real server and its SQLite store.
+TEST_F(EndToEndTest, HsdTablesRoundTripThroughAStoredNetwork) {
+  const std::string fixtures = std::string(CAREREACH_SOURCE_DIR) + "/tests/fixtures/hsd/";
+  CommandResult r =
+      Cli({"--tenant", "e2e-hsd", "network", "import", "oahu-hmo", "--create", "--hsd-providers",
+           fixtures + "providers.csv", "--hsd-facilities", fixtures + "facilities.csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("hsd-providers: kept 4 of 4 rows of providers.csv\n"));
+  EXPECT_THAT(r.err, HasSubstr("hsd-facilities: kept 5 of 5 rows of facilities.csv\n"));
+  EXPECT_THAT(r.out, HasSubstr("9"));
+
+  const std::string dir = testing::TempDir() + "/e2e_hsd" + std::to_string(getpid()) + "/";
+  std::filesystem::create_directories(dir);
+  r = Cli({"--tenant", "e2e-hsd", "network", "export", "oahu-hmo", "--hsd-providers",
+           dir + "providers.csv", "--hsd-facilities", dir + "facilities.csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("wrote 9 rows of network oahu-hmo version 1: 4 to "));
+  EXPECT_EQ(testing_util::ReadWholeFile(dir + "providers.csv"),
+            testing_util::ReadWholeFile(fixtures + "providers.csv"));
+  EXPECT_EQ(testing_util::ReadWholeFile(dir + "facilities.csv"),
+            testing_util::ReadWholeFile(fixtures + "facilities.csv"));
+
+  // Another tenant does not see the network.
+  r = Cli({"--tenant", "e2e-other", "network", "export", "oahu-hmo", "--hsd-providers",
+           dir + "p2.csv", "--hsd-facilities", dir + "f2.csv"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir + "p2.csv"));
+}
+
 TEST_F(EndToEndTest, ZzGracefulShutdownOnSigterm) {
   EXPECT_EQ(server_->Stop(30), 0);
   EXPECT_THAT(testing_util::ReadWholeFile(*log_path_), HasSubstr("received SIGTERM"));

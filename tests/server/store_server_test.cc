@@ -15,6 +15,7 @@
 #include "carereach/v1/contracting.grpc.pb.h"
 #include "carereach/v1/networks.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "server/server.h"
@@ -174,6 +175,45 @@ TEST_F(StoreServerTest, ARefusedFirstRosterLeavesNoNetwork) {
   EXPECT_EQ(created.network().latest_version(), 1);
   EXPECT_EQ(created.network().latest_provider_count(), 1);
   EXPECT_EQ(created.version().version(), 1);
+}
+
+// Schema 4 (issue #15): a row's HSD fields go into the store and come back out of
+// ExportNetwork unchanged; an SSA county code that is not 5 digits is refused naming the row.
+TEST_F(StoreServerTest, HsdFieldsAreStoredAndExportedAndBadSsaCodesRefused) {
+  Start();
+  v1::CreateNetworkRequest create;
+  create.set_network_id("hsd");
+  *create.add_providers() = Hospital("a", 0.01);
+  *create.add_providers() = Hospital("b", 0.02);
+  v1::HsdFields* hsd = create.mutable_providers(1)->mutable_hsd();
+  hsd->set_ssa_county_code("1202");
+  hsd->set_contract_type("D");
+  hsd->set_street_address("1301 Punchbowl St");
+  hsd->set_city("Honolulu");
+  hsd->set_state("HI");
+  hsd->set_zip_code("96813");
+  hsd->set_medical_group("Queen's");
+  v1::CreateNetworkResponse created;
+  grpc::Status status = networks_->CreateNetwork(Ctx().get(), create, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("providers[1].hsd.ssa_county_code: '1202' is not 5 digits"));
+
+  hsd->set_ssa_county_code("12020");
+  ASSERT_TRUE(networks_->CreateNetwork(Ctx().get(), create, &created).ok());
+  v1::ExportNetworkRequest request;
+  request.set_network_id("hsd");
+  auto context = Ctx();
+  auto reader = networks_->ExportNetwork(context.get(), request);
+  std::vector<v1::NetworkProvider> rows;
+  v1::ExportNetworkResponse part;
+  while (reader->Read(&part)) {
+    for (const v1::NetworkProvider& p : part.providers().providers()) rows.push_back(p);
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_FALSE(rows[0].has_hsd());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(rows[1], create.providers(1)));
 }
 
 // A real store file (written through the Store), its pages after the first overwritten with

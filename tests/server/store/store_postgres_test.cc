@@ -46,11 +46,11 @@ TEST(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
   for (std::thread& thread : threads) thread.join();
   for (int r = 0; r < kReplicas; ++r) {
     ASSERT_TRUE(opened[r].ok()) << "replica " << r << ": " << opened[r].status();
-    EXPECT_EQ((*opened[r])->schema_version(), 3);
+    EXPECT_EQ((*opened[r])->schema_version(), 4);
   }
   EXPECT_EQ(
       QueryText(database.url(), "SELECT COUNT(*) || '/' || MAX(version) FROM carereach_schema"),
-      "1/3");
+      "1/4");
   EXPECT_EQ(QueryText(database.url(),
                       "SELECT COUNT(*) FROM information_schema.tables WHERE table_name IN"
                       " ('networks', 'versions', 'providers', 'reports', 'report_networks')"),
@@ -70,7 +70,7 @@ TEST(PostgresStoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
             "");
   EXPECT_THAT(Store::OpenPostgres(database.url()),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("schema version 999 is newer than this build supports (3)")));
+                       HasSubstr("schema version 999 is newer than this build supports (4)")));
   EXPECT_EQ(QueryText(database.url(), "SELECT MAX(version) FROM carereach_schema"), "999");
   EXPECT_EQ(
       QueryText(database.url(),
@@ -87,12 +87,12 @@ TEST(PostgresStoreTest, ASchemaOneDatabaseIsMigratedKeepingItsData) {
                                                 kSchemaOneRows)),
             "");
   std::unique_ptr<Store> store = Store::OpenPostgres(database.url()).value();
-  EXPECT_EQ(store->schema_version(), 3);
+  EXPECT_EQ(store->schema_version(), 4);
   EXPECT_THAT(store->GetProviders(kTenant, "old", 1, nullptr).value(),
               testing::ElementsAre(Row("p1", "040", -157.8, 21.3, "Old row", 10)));
   EXPECT_EQ(store->AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
   EXPECT_EQ(store->AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
-  EXPECT_EQ(QueryText(database.url(), "SELECT MAX(version) FROM carereach_schema"), "3");
+  EXPECT_EQ(QueryText(database.url(), "SELECT MAX(version) FROM carereach_schema"), "4");
 }
 
 TEST(PostgresStoreTest, HistoryCannotBeRewrittenEvenThroughAnotherConnection) {

@@ -36,9 +36,9 @@ using ::testing::SizeIs;
 
 TEST_P(SqliteStoreTest, OpenCreatesParentDirectoryAndAppliesTheMigrations) {
   EXPECT_TRUE(std::filesystem::is_regular_file(path_));
-  EXPECT_EQ(store().schema_version(), 3);
+  EXPECT_EQ(store().schema_version(), 4);
   RawDb raw(path_);
-  EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "4");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
                           " AND name IN ('networks', 'versions', 'providers', 'reports',"
@@ -50,7 +50,7 @@ TEST_P(StoreTest, ReopeningAppliesNoMigrationTwice) {
   ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "", "").ok());
   Reopen();
   Reopen();
-  EXPECT_EQ(store().schema_version(), 3);
+  EXPECT_EQ(store().schema_version(), 4);
   EXPECT_TRUE(store().GetNetwork(kTenant, "net").ok());
 }
 
@@ -62,7 +62,7 @@ TEST_P(SqliteStoreTest, RefusesADatabaseFromANewerSchemaWithoutTouchingIt) {
   }
   EXPECT_THAT(Store::Open(newer),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("schema version 999 is newer than this build supports (3)")));
+                       HasSubstr("schema version 999 is newer than this build supports (4)")));
   RawDb raw(newer);
   EXPECT_EQ(raw.QueryText("PRAGMA user_version"), "999");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "delete");  // not switched to WAL
@@ -79,7 +79,7 @@ TEST_P(SqliteStoreTest, ASchemaOneFileIsMigratedKeepingItsData) {
     ASSERT_EQ(raw.Exec(std::string(kSchemaOneRows) + "; PRAGMA user_version = 1"), SQLITE_OK);
   }
   Reopen();
-  EXPECT_EQ(store().schema_version(), 3);
+  EXPECT_EQ(store().schema_version(), 4);
   EXPECT_THAT(Providers("old", 1), ElementsAre(Row("p1", "040", -157.8, 21.3, "Old row", 10)));
   EXPECT_EQ(store().AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
   EXPECT_EQ(store().AddVersion(kTenant, "old", "", RosterOne(), "req")->version, 2);
@@ -120,6 +120,36 @@ TEST_P(StoreTest, ExclusionsRoundTripAndChangeTheContentHash) {
   const NetworkDiff diff = DiffRows(Providers("net", 1), Providers("net", 2));
   ASSERT_EQ(diff.changed.size(), 1u);
   EXPECT_EQ(diff.changed[0].second.exclusion, "long_term_care_hospital");
+}
+
+// Schema 4: a row's HSD table columns are stored and read back and are part of the row: a
+// version differing only in one of them has another content hash and diffs as "changed", and a
+// row without any keeps the hash it had under schema 3.
+TEST_P(StoreTest, HsdFieldsRoundTripAndChangeTheContentHash) {
+  ASSERT_TRUE(store().CreateNetwork(kTenant, "net", "Net", "").ok());
+  std::vector<ProviderRow> rows = RosterOne();
+  const std::string schema_three_hash = ContentHash(rows);
+  rows[1].hsd = {.ssa_county_code = "12020",
+                 .contract_type = "D",
+                 .street_address = "1301 Punchbowl St",
+                 .city = "Honolulu",
+                 .state = "HI",
+                 .zip_code = "96813",
+                 .medical_group = ""};
+  absl::StatusOr<VersionInfo> v1 = store().AddVersion(kTenant, "net", "", rows);
+  rows[1].hsd.zip_code = "96813-2413";
+  absl::StatusOr<VersionInfo> v2 = store().AddVersion(kTenant, "net", "", rows);
+  ASSERT_TRUE(v1.ok() && v2.ok());
+  EXPECT_NE(v1->content_hash, schema_three_hash);
+  EXPECT_NE(v1->content_hash, v2->content_hash);
+  EXPECT_EQ(Providers("net", 2), rows);
+  EXPECT_EQ(Providers("net", 1)[1].hsd.street_address, "1301 Punchbowl St");
+  EXPECT_EQ(Providers("net", 1)[0].hsd, access::HsdFields{});
+  const NetworkDiff diff = DiffRows(Providers("net", 1), Providers("net", 2));
+  ASSERT_EQ(diff.changed.size(), 1u);
+  EXPECT_EQ(diff.changed[0].first.hsd.zip_code, "96813");
+  EXPECT_EQ(diff.changed[0].second.hsd.zip_code, "96813-2413");
+  EXPECT_EQ(diff.unchanged, static_cast<int64_t>(rows.size()) - 1);
 }
 
 TEST_P(StoreTest, CreateNetworkStartsWithoutVersions) {
