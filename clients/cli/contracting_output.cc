@@ -257,32 +257,39 @@ bool HasExceptionEvidence(const carereach::v1::AdequacyReport& report) {
   return false;
 }
 
-// "Hampden, MA (25013), 040 Acute Inpatient Hospital, 45 min / 30 mi".
-std::string EvidenceTitle(const carereach::v1::CountySpecialtyResult& r) {
+const char kExceptionEvidenceNote[] =
+    "Exception evidence (failing results: providers of the type in the supply whose id is not in "
+    "the network, nearest to the county's beneficiaries; within standard = within both the time "
+    "and the distance standard of at least one)";
+
+std::string EvidenceHeading(const AllianceAdequacyResult& result) {
+  const carereach::v1::CountySpecialtyResult& r = result.result();
+  const carereach::v1::ExceptionEvidence& e = result.exception_evidence();
+  // "Hampden, MA (25013), 040 Acute Inpatient Hospital, 45 min / 30 mi".
   return absl::StrCat(r.county_name(), ", ", r.state(), " (", r.county_fips(), "), ",
                       r.specialty_code(), " ", r.specialty_name(), ", ",
                       TrimmedNumber(r.max_minutes(), 1), " min / ", TrimmedNumber(r.max_miles(), 1),
-                      " mi");
+                      " mi: ", e.verdict(), " (", WithThousands(e.supply_of_type()),
+                      " of the type in the supply)");
+}
+
+TextTable NearestSupplyTable(const carereach::v1::ExceptionEvidence& evidence) {
+  TextTable nearest({"provider", "id", "minutes", "miles", "within standard"},
+                    {false, false, true, true, false});
+  for (const carereach::v1::SupplyProvider& p : evidence.nearest()) {
+    nearest.AddRow({p.provider().name(), p.provider().id(), TrimmedNumber(p.minutes(), 1),
+                    TrimmedNumber(p.miles(), 1), p.within_standard() ? "yes" : "no"});
+  }
+  return nearest;
 }
 
 std::string ExceptionEvidenceText(const carereach::v1::AdequacyReport& report) {
-  std::string out =
-      "Exception evidence (failing results: providers of the type in the supply whose id is not "
-      "in the network, nearest to the county's beneficiaries; within standard = within both the "
-      "time and the distance standard of at least one)\n";
+  std::string out = absl::StrCat(kExceptionEvidenceNote, "\n");
   for (const AllianceAdequacyResult& r : report.results()) {
     if (!r.has_exception_evidence()) continue;
-    const carereach::v1::ExceptionEvidence& e = r.exception_evidence();
-    absl::StrAppend(&out, "\n", EvidenceTitle(r.result()), ": ", e.verdict(), " (",
-                    WithThousands(e.supply_of_type()), " of the type in the supply)\n");
-    if (e.nearest_size() == 0) continue;
-    TextTable nearest({"provider", "id", "minutes", "miles", "within standard"},
-                      {false, false, true, true, false});
-    for (const carereach::v1::SupplyProvider& p : e.nearest()) {
-      nearest.AddRow({p.provider().name(), p.provider().id(), TrimmedNumber(p.minutes(), 1),
-                      TrimmedNumber(p.miles(), 1), p.within_standard() ? "yes" : "no"});
-    }
-    absl::StrAppend(&out, nearest.Render());
+    absl::StrAppend(&out, "\n", EvidenceHeading(r), "\n");
+    if (r.exception_evidence().nearest_size() == 0) continue;
+    absl::StrAppend(&out, NearestSupplyTable(r.exception_evidence()).Render());
   }
   return out;
 }
@@ -357,6 +364,23 @@ std::string ServicingProvidersCsv(const carereach::v1::ServicingProviderReport& 
                     CsvField(p.exclusion_reason()), "\n");
   }
   return out;
+}
+
+TextTable ServicingProvidersTable(const carereach::v1::ServicingProviderReport& report) {
+  TextTable table({"provider", "id", "specialty", "network", "county", "type",
+                   "beneficiaries served", "share of county", "counts toward minimum"},
+                  {false, false, false, false, false, false, true, true, false});
+  for (const carereach::v1::ServicingProvider& p : report.providers()) {
+    const std::string county = p.county_fips().empty()
+                                   ? "(none)"
+                                   : absl::StrCat(p.county_name(), " (", p.county_fips(), ")");
+    std::string counts = p.counts_toward_minimum() ? "yes" : "no";
+    if (!p.exclusion_reason().empty()) absl::StrAppend(&counts, ": ", p.exclusion_reason());
+    table.AddRow({p.name(), p.provider_id(), p.specialty_code(), p.network_label(), county,
+                  p.specialty_type(), WithThousands(std::llround(p.beneficiaries_served())),
+                  Percent(p.share_of_county()), counts});
+  }
+  return table;
 }
 
 KeyValues RecommendHeaderRows(const carereach::v1::RecommendAdditionsRequest& request,

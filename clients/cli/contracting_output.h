@@ -90,6 +90,17 @@ std::string MemberAdequacyNote(int results);
 std::string FailingCountLine(const carereach::v1::AdequacyReport& report, bool failing_only);
 // True for an analysis of several networks or members.
 bool IsAlliance(const carereach::v1::AnalyzeAdequacySummary& summary);
+// Exception evidence, shared with the HTML report: whether any result has some, the note that
+// says what it is, and per result with evidence its title and verdict ("Hampden, MA (25013), 040
+// Acute Inpatient Hospitals, 20 min / 10 mi: no provider available within the standard (12 of
+// the type in the supply)") and its nearest supply providers (empty when there are none).
+bool HasExceptionEvidence(const carereach::v1::AdequacyReport& report);
+extern const char kExceptionEvidenceNote[];
+std::string EvidenceHeading(const carereach::v1::AllianceAdequacyResult& result);
+TextTable NearestSupplyTable(const carereach::v1::ExceptionEvidence& evidence);
+// The Servicing Provider Report as a table (the HTML report's): one row per provider x county
+// served, beneficiaries rounded, share in percent.
+TextTable ServicingProvidersTable(const carereach::v1::ServicingProviderReport& report);
 // The `adequacy` table with the networks, the saved report id and, for alliances, a "critical
 // members" column and a member summary (alone passing, without passing, critical results).
 std::string AllianceAdequacyTable(const carereach::v1::AdequacyReport& report, bool failing_only);

@@ -186,6 +186,32 @@ HtmlReport AdequacyHtml(const carereach::v1::AdequacyReport& result, bool failin
                                        AllianceResultsTable(result, failing_only)));
   report.sections.push_back(std::move(results));
   AddMapSection(maps, report);
+  if (HasExceptionEvidence(result)) {
+    HtmlSection evidence;
+    evidence.heading = "Exception evidence";
+    evidence.paragraphs.push_back(kExceptionEvidenceNote);
+    for (const AllianceAdequacyResult& r : result.results()) {
+      if (!r.has_exception_evidence()) continue;
+      if (r.exception_evidence().nearest_size() == 0) {
+        evidence.paragraphs.push_back(EvidenceHeading(r));
+        continue;
+      }
+      evidence.tables.push_back(
+          HtmlTableOf(EvidenceHeading(r), NearestSupplyTable(r.exception_evidence())));
+    }
+    report.sections.push_back(std::move(evidence));
+  }
+  if (result.servicing_providers().providers_size() > 0) {
+    HtmlSection servicing;
+    servicing.heading = "Servicing Provider Report";
+    servicing.paragraphs.push_back(
+        "Per roster row: the counties it serves within both the time and the distance standard "
+        "of its type, the beneficiaries it serves there, and whether it counts toward the "
+        "county's minimum number (docs/CMS.md section 14).");
+    servicing.tables.push_back(HtmlTableOf("Servicing Provider Report",
+                                           ServicingProvidersTable(result.servicing_providers())));
+    report.sections.push_back(std::move(servicing));
+  }
   if (IsAlliance(summary)) {
     HtmlSection members;
     members.heading = "Members";

@@ -310,6 +310,24 @@ class FakeContractingService final : public carereach::v1::ContractingService::S
     carereach::v1::AnalyzeAdequacyResponse part;
     for (const auto& result : report.results()) {
       *part.mutable_result() = result;
+      if (request->has_supply() && !result.result().pass()) {
+        // Exception evidence for the failing result: two supply hospitals, one within.
+        carereach::v1::ExceptionEvidence* e = part.mutable_result()->mutable_exception_evidence();
+        e->set_supply_of_type(7);
+        e->set_available_within_standard(1);
+        e->set_verdict("1 available, not contracted");
+        carereach::v1::SupplyProvider* s = e->add_nearest();
+        s->mutable_provider()->set_id("s1");
+        s->mutable_provider()->set_name("Beaumont Wayne");
+        s->set_minutes(12.5);
+        s->set_miles(7.25);
+        s->set_within_standard(true);
+        s = e->add_nearest();
+        s->mutable_provider()->set_id("s2");
+        s->mutable_provider()->set_name("Far Hospital");
+        s->set_minutes(48);
+        s->set_miles(40);
+      }
       writer->Write(part);
     }
     if (request->include_servicing_providers()) {

@@ -77,6 +77,39 @@ TEST_F(ContractingHtmlTest, AnalyzeAdequacyWritesTheReportWithMapsOfTheSameReque
   EXPECT_THAT(out_.str(), HasSubstr("Specialty Summary by County"));
 }
 
+// With a supply and --servicing-report, the HTML report has what the table and CSV answers
+// have: the exception evidence of the failing result and the Servicing Provider Report.
+TEST_F(ContractingHtmlTest, AnalyzeAdequacyReportHasTheEvidenceAndTheServicingReport) {
+  const std::string html_path = HtmlPath("adequacy_evidence.html");
+  const std::string servicing = TestTempDir() + "servicing.csv";
+  ASSERT_EQ(Run({"analyze", "adequacy", "--region", "michigan", "--network", "ascension",
+                 "--supply", "hifld-mi", "--servicing-report", servicing, "--html", html_path}),
+            kExitOk)
+      << err_.str();
+  ASSERT_EQ(maps_.requests_.size(), 1u);
+  // The maps' request asks for neither.
+  EXPECT_FALSE(maps_.requests_[0].adequacy().include_servicing_providers());
+
+  const std::string html = ReadFile(html_path);
+  ASSERT_NE(html.find("<h2>Exception evidence</h2>"), std::string::npos) << html;
+  EXPECT_THAT(html, HasSubstr("1 available, not contracted (7 of the type in the supply)"));
+  EXPECT_THAT(html, HasSubstr("<td>Beaumont Wayne</td>"));
+  EXPECT_THAT(html, HasSubstr("<td>Far Hospital</td>"));
+  // One evidence table: the one failing result.
+  EXPECT_EQ(Count(html, "within standard</th>"), 1);
+  ASSERT_NE(html.find("<h2>Servicing Provider Report</h2>"), std::string::npos);
+  EXPECT_LT(html.find("<h2>Exception evidence</h2>"),
+            html.find("<h2>Servicing Provider Report</h2>"));
+  EXPECT_THAT(html, HasSubstr("<td>Henry Ford, Detroit</td>"));
+  EXPECT_THAT(html, HasSubstr("<td>Wayne (26163)</td>"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"num\">1,235</td>"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"num\">43.2%</td>"));
+  EXPECT_THAT(html,
+              HasSubstr("no: pediatric/children&#39;s hospital (42 CFR 422.116(a)(3)(i)(A))"));
+  // The table answer on stdout has the evidence too.
+  EXPECT_THAT(out_.str(), HasSubstr("Beaumont Wayne"));
+}
+
 TEST_F(ContractingHtmlTest, AnalyzeCoverageWritesTheAllianceReport) {
   const std::string html_path = HtmlPath("coverage.html");
   ASSERT_EQ(
