@@ -3,6 +3,7 @@
 // SVG parsed, and the HTML report opened in headless Chromium (Debian's chromium).
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -148,9 +149,36 @@ TEST_F(ReportEndToEndTest, AllianceAdequacyHtmlReportOpensInChromium) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   const std::string html_path = Path("alliance-adequacy.html");
-  const CommandResult r = Cli({"--tenant", "e2e-html", "analyze", "adequacy", "--region",
-                               "michigan", "--network", "ascension-mi", "--network", "trinity-mi",
-                               "--specialties", "040", "--format", "json", "--html", html_path});
+  // With the open Michigan general acute care hospitals as the supply of exception evidence,
+  // and the Servicing Provider Report.
+  const CommandResult r = Cli({"--tenant",
+                               "e2e-html",
+                               "analyze",
+                               "adequacy",
+                               "--region",
+                               "michigan",
+                               "--network",
+                               "ascension-mi",
+                               "--network",
+                               "trinity-mi",
+                               "--specialties",
+                               "040",
+                               "--format",
+                               "json",
+                               "--supply-facilities",
+                               Hospitals(),
+                               "--supply-where",
+                               "STATE=MI",
+                               "--supply-where",
+                               "STATUS=OPEN",
+                               "--supply-where",
+                               "TYPE=GENERAL ACUTE CARE",
+                               "--evidence-providers",
+                               "3",
+                               "--servicing-report",
+                               Path("servicing.csv"),
+                               "--html",
+                               html_path});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("html: wrote " + html_path));
   const json answer = json::parse(r.out);
@@ -186,6 +214,24 @@ TEST_F(ReportEndToEndTest, AllianceAdequacyHtmlReportOpensInChromium) {
       0);
   // The members' table: one row per member.
   EXPECT_EQ(CountNodes(*dom, "//table[@data-caption='members']/tbody/tr", true), 2);
+  // Exception evidence: a heading per failing result (a table, or a paragraph when no supply
+  // hospital is near), at most 3 providers each.
+  int evidence_tables = 0;
+  for (const json& row : answer["results"]) {
+    if (row["result"]["pass"].get<bool>()) continue;
+    EXPECT_TRUE(row.contains("exception_evidence")) << row.dump();
+    evidence_tables += row["exception_evidence"].contains("nearest") ? 1 : 0;
+  }
+  ASSERT_GT(evidence_tables, 0);
+  const std::string evidence = "//section[h2='Exception evidence']";
+  EXPECT_EQ(CountNodes(*dom, evidence + "//table", true), evidence_tables);
+  EXPECT_EQ(CountNodes(*dom, evidence + "//table/tbody[count(tr) > 3]", true), 0);
+  // The Servicing Provider Report: as many rows as the CSV has lines after its header.
+  const std::string csv = testing_util::ReadWholeFile(Path("servicing.csv"));
+  const int csv_rows = static_cast<int>(std::count(csv.begin(), csv.end(), '\n')) - 1;
+  ASSERT_GT(csv_rows, 0);
+  EXPECT_EQ(CountNodes(*dom, "//table[@data-caption='Servicing Provider Report']/tbody/tr", true),
+            csv_rows);
   EXPECT_THAT(*dom, HasSubstr("Wayne"));
   EXPECT_THAT(*dom, HasSubstr("Population: U.S. Census Bureau"));
   EXPECT_THAT(*dom, HasSubstr("Standards: CMS HSD reference file"));
