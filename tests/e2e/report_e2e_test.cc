@@ -151,34 +151,16 @@ TEST_F(ReportEndToEndTest, AllianceAdequacyHtmlReportOpensInChromium) {
   const std::string html_path = Path("alliance-adequacy.html");
   // With the open Michigan general acute care hospitals as the supply of exception evidence,
   // and the Servicing Provider Report.
-  const CommandResult r = Cli({"--tenant",
-                               "e2e-html",
-                               "analyze",
-                               "adequacy",
-                               "--region",
-                               "michigan",
-                               "--network",
-                               "ascension-mi",
-                               "--network",
-                               "trinity-mi",
-                               "--specialties",
-                               "040",
-                               "--format",
-                               "json",
-                               "--supply-facilities",
-                               Hospitals(),
-                               "--supply-where",
-                               "STATE=MI",
-                               "--supply-where",
-                               "STATUS=OPEN",
-                               "--supply-where",
-                               "TYPE=GENERAL ACUTE CARE",
-                               "--evidence-providers",
-                               "3",
-                               "--servicing-report",
-                               Path("servicing.csv"),
-                               "--html",
-                               html_path});
+  const std::vector<std::string> supply = {
+      "--supply-facilities", Hospitals(),   "--supply-where", "STATE=MI",
+      "--supply-where",      "STATUS=OPEN", "--supply-where", "TYPE=GENERAL ACUTE CARE"};
+  const CommandResult r =
+      Cli(Concat(Concat({"--tenant", "e2e-html", "analyze", "adequacy", "--region", "michigan",
+                         "--network", "ascension-mi", "--network", "trinity-mi", "--specialties",
+                         "040", "--format", "json"},
+                        supply),
+                 {"--evidence-providers", "3", "--servicing-report", Path("servicing.csv"),
+                  "--html", html_path}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("html: wrote " + html_path));
   const json answer = json::parse(r.out);
