@@ -119,30 +119,22 @@ absl::StatusOr<DriveReach> ReachByRoad(const Region& region, const DriveRegion& 
   DriveReach reach;
   reach.access.assign(region.units.size(), 0);
   reach.county_serving.resize(region.counties.size());
-  // Bounded batches keep the catchments in memory at once small whatever the roster's size.
-  constexpr size_t kProvidersPerCall = 1024;
-  for (size_t first = 0; first < type.rows.size(); first += kProvidersPerCall) {
-    const size_t count = std::min(kProvidersPerCall, type.rows.size() - first);
-    std::vector<geo::LonLat> points;
-    for (size_t k = 0; k < count; ++k) points.push_back(roster[type.rows[first + k]].location);
-    ASSIGN_OR_RETURN(const std::vector<std::vector<UnitReach>> catchments,
-                     FacilityCatchments(region, &drive, points,
-                                        {.travel = travel,
-                                         .max_minutes = max_minutes,
-                                         .max_miles = max_miles,
-                                         .deadline = deadline},
-                                        nullptr));
-    for (size_t k = 0; k < count; ++k) {
-      int32_t last_county = -1;
-      for (const UnitReach& u : catchments[k]) {  // sorted by unit, so by county
-        reach.access[u.unit] = 1;
-        const int32_t county = region.unit_county[u.unit];
-        if (county == last_county) continue;
-        reach.county_serving[county].push_back(static_cast<int32_t>(first + k));
-        last_county = county;
-      }
-    }
-  }
+  std::vector<geo::LonLat> points;
+  points.reserve(type.rows.size());
+  for (const size_t row : type.rows) points.push_back(roster[row].location);
+  RETURN_IF_ERROR(VisitCatchments(
+      region, &drive, points,
+      {.travel = travel, .max_minutes = max_minutes, .max_miles = max_miles, .deadline = deadline},
+      [&](size_t k, std::span<const UnitReach> catchment) {
+        int32_t last_county = -1;
+        for (const UnitReach& u : catchment) {  // sorted by unit, so by county
+          reach.access[u.unit] = 1;
+          const int32_t county = region.unit_county[u.unit];
+          if (county == last_county) continue;
+          reach.county_serving[county].push_back(static_cast<int32_t>(k));
+          last_county = county;
+        }
+      }));
   return reach;
 }
 

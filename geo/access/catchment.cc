@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "geo/core/ecef_kd_tree.h"
@@ -178,6 +179,26 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> FacilityCatchments(
     return DriveCatchments(region, *drive, facilities, params, unsnapped_facilities);
   }
   return StraightLineCatchments(region, facilities, params);
+}
+
+absl::Status VisitCatchments(const Region& region, const DriveRegion* drive,
+                             std::span<const geo::LonLat> facilities, const CatchmentParams& params,
+                             const std::function<void(size_t, std::span<const UnitReach>)>& visit) {
+  for (size_t first = 0; first < facilities.size(); first += kCatchmentBatch) {
+    RETURN_IF_ERROR(params.deadline.Check("catchments"));
+    const size_t count = std::min(kCatchmentBatch, facilities.size() - first);
+    absl::StatusOr<std::vector<std::vector<UnitReach>>> catchments =
+        FacilityCatchments(region, drive, facilities.subspan(first, count), params, nullptr);
+    if (!catchments.ok()) {
+      // "facilities[3]..." of the batch is facilities[first + 3] of the caller.
+      return first == 0 ? catchments.status()
+                        : absl::Status(catchments.status().code(),
+                                       absl::StrCat("batch from facilities[", first,
+                                                    "]: ", catchments.status().message()));
+    }
+    for (size_t k = 0; k < count; ++k) visit(first + k, (*catchments)[k]);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace carereach::access

@@ -1,10 +1,13 @@
 #ifndef CAREREACH_GEO_ACCESS_CATCHMENT_H_
 #define CAREREACH_GEO_ACCESS_CATCHMENT_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "geo/access/coverage.h"
@@ -55,6 +58,17 @@ struct CatchmentParams {
 absl::StatusOr<std::vector<std::vector<UnitReach>>> FacilityCatchments(
     const Region& region, const DriveRegion* drive, std::span<const geo::LonLat> facilities,
     const CatchmentParams& params, std::vector<int32_t>* unsnapped_facilities);
+
+// FacilityCatchments in batches of at most kCatchmentBatch facilities, so that the catchments
+// held at once stay small whatever the number of facilities: calls visit(i, catchment of
+// facilities[i]) for every i in order, checking params.deadline between batches. Error messages
+// name facilities by their index in `facilities`. Stops at the first error. The one way the
+// analyses that look at every provider's catchment (adequacy by road, the Servicing Provider
+// Report, exception evidence) walk them.
+inline constexpr size_t kCatchmentBatch = 1024;
+absl::Status VisitCatchments(const Region& region, const DriveRegion* drive,
+                             std::span<const geo::LonLat> facilities, const CatchmentParams& params,
+                             const std::function<void(size_t, std::span<const UnitReach>)>& visit);
 
 }  // namespace carereach::access
 

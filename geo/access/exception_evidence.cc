@@ -47,34 +47,36 @@ absl::StatusOr<ExceptionEvidence> EvidenceForFailingResult(
   std::vector<SupplyReach> reached;
   if (!rows.empty()) {
     // Within the standard: the adequacy rule itself.
-    ASSIGN_OR_RETURN(const std::vector<std::vector<UnitReach>> within,
-                     FacilityCatchments(region, drive, points,
-                                        {.travel = travel,
-                                         .max_minutes = failing.max_minutes,
-                                         .max_miles = failing.max_miles,
-                                         .deadline = deadline},
-                                        nullptr));
+    std::vector<uint8_t> within(rows.size(), 0);
+    RETURN_IF_ERROR(VisitCatchments(region, drive, points,
+                                    {.travel = travel,
+                                     .max_minutes = failing.max_minutes,
+                                     .max_miles = failing.max_miles,
+                                     .deadline = deadline},
+                                    [&](size_t k, std::span<const UnitReach> catchment) {
+                                      within[k] = std::any_of(catchment.begin(), catchment.end(),
+                                                              in_county);
+                                    }));
     // How near the others are: by time, up to 3 x the time standard.
-    ASSIGN_OR_RETURN(const std::vector<std::vector<UnitReach>> near,
-                     FacilityCatchments(region, drive, points,
-                                        {.travel = travel,
-                                         .max_minutes = std::min(1440.0, 3 * failing.max_minutes),
-                                         .deadline = deadline},
-                                        nullptr));
     absl::flat_hash_set<std::string> available;
-    for (size_t k = 0; k < rows.size(); ++k) {
-      SupplyReach s{.row = rows[k], .minutes = std::numeric_limits<double>::infinity()};
-      s.within_standard = std::any_of(within[k].begin(), within[k].end(), in_county);
-      for (const UnitReach& u : near[k]) {
-        if (!in_county(u) || u.minutes >= s.minutes) continue;
-        s.minutes = u.minutes;
-        s.miles = u.miles;
-      }
-      if (s.within_standard) available.insert(supply[rows[k]].id);
-      if (s.within_standard || s.minutes < std::numeric_limits<double>::infinity()) {
-        reached.push_back(s);
-      }
-    }
+    RETURN_IF_ERROR(VisitCatchments(
+        region, drive, points,
+        {.travel = travel,
+         .max_minutes = std::min(1440.0, 3 * failing.max_minutes),
+         .deadline = deadline},
+        [&](size_t k, std::span<const UnitReach> catchment) {
+          SupplyReach s{.row = rows[k], .minutes = std::numeric_limits<double>::infinity()};
+          s.within_standard = within[k] != 0;
+          for (const UnitReach& u : catchment) {
+            if (!in_county(u) || u.minutes >= s.minutes) continue;
+            s.minutes = u.minutes;
+            s.miles = u.miles;
+          }
+          if (s.within_standard) available.insert(supply[rows[k]].id);
+          if (s.within_standard || s.minutes < std::numeric_limits<double>::infinity()) {
+            reached.push_back(s);
+          }
+        }));
     evidence.available_within_standard = static_cast<int32_t>(available.size());
   }
   // Within the standard first, then by minutes (a provider within the standard may be slower

@@ -65,7 +65,6 @@ absl::StatusOr<std::vector<ServicingEntry>> ServicingProviders(
       hits.push_back({.row = row, .result = static_cast<int32_t>(k), .counted = true});
     }
   }
-  constexpr size_t kProvidersPerCall = 1024;  // bounds the catchments held at once
   for (const auto& [key, result_indices] : by_standard) {
     const auto& [type, max_minutes, max_miles] = key;
     // The rows the evaluation looks at for this type: not excluded, evaluated as the type.
@@ -77,38 +76,35 @@ absl::StatusOr<std::vector<ServicingEntry>> ServicingProviders(
     }
     absl::flat_hash_map<int32_t, std::vector<size_t>> results_of_county;
     for (size_t k : result_indices) results_of_county[result_county[k]].push_back(k);
-    for (size_t first = 0; first < rows.size(); first += kProvidersPerCall) {
-      RETURN_IF_ERROR(deadline.Check("servicing providers"));
-      const size_t count = std::min(kProvidersPerCall, rows.size() - first);
-      std::vector<geo::LonLat> points;
-      for (size_t i = 0; i < count; ++i) points.push_back(roster[rows[first + i]].location);
-      ASSIGN_OR_RETURN(const std::vector<std::vector<UnitReach>> catchments,
-                       FacilityCatchments(region, drive, points,
-                                          {.travel = travel,
-                                           .max_minutes = max_minutes,
-                                           .max_miles = max_miles,
-                                           .deadline = deadline},
-                                          nullptr));
-      for (size_t i = 0; i < count; ++i) {
-        const int32_t row = static_cast<int32_t>(rows[first + i]);
-        int32_t last_county = -1;
-        for (const UnitReach& u : catchments[i]) {  // sorted by unit, so by county
-          const int32_t county = region.unit_county[u.unit];
-          auto it = results_of_county.find(county);
-          if (it == results_of_county.end()) continue;
-          if (county != last_county) {
-            for (size_t k : it->second)
-              hits.push_back({.row = row, .result = static_cast<int32_t>(k)});
-            last_county = county;
-          }
-          // This county's hits are the last it->second.size() ones, in it->second's order.
-          const size_t base = hits.size() - it->second.size();
-          for (size_t j = 0; j < it->second.size(); ++j) {
-            hits[base + j].population += region.units[u.unit].population;
-          }
-        }
-      }
-    }
+    std::vector<geo::LonLat> points;
+    points.reserve(rows.size());
+    for (const size_t r : rows) points.push_back(roster[r].location);
+    RETURN_IF_ERROR(
+        VisitCatchments(region, drive, points,
+                        {.travel = travel,
+                         .max_minutes = max_minutes,
+                         .max_miles = max_miles,
+                         .deadline = deadline},
+                        [&](size_t i, std::span<const UnitReach> catchment) {
+                          const int32_t row = static_cast<int32_t>(rows[i]);
+                          int32_t last_county = -1;
+                          for (const UnitReach& u : catchment) {  // sorted by unit, so by county
+                            const int32_t county = region.unit_county[u.unit];
+                            auto it = results_of_county.find(county);
+                            if (it == results_of_county.end()) continue;
+                            if (county != last_county) {
+                              for (size_t k : it->second)
+                                hits.push_back({.row = row, .result = static_cast<int32_t>(k)});
+                              last_county = county;
+                            }
+                            // This county's hits are the last it->second.size() ones, in
+                            // it->second's order.
+                            const size_t base = hits.size() - it->second.size();
+                            for (size_t j = 0; j < it->second.size(); ++j) {
+                              hits[base + j].population += region.units[u.unit].population;
+                            }
+                          }
+                        }));
   }
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.row, a.result) < std::tie(b.row, b.result);

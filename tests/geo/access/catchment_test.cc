@@ -226,6 +226,48 @@ TEST(CatchmentErrorsTest, BoundsModeCoordinatesAndDeadline) {
   }
 }
 
+// VisitCatchments: more facilities than one batch holds are visited in order, each with the
+// catchment FacilityCatchments gives it; errors stop the walk and name the caller's index.
+TEST(VisitCatchmentsTest, BatchesGiveTheCatchmentsOfOneCallInOrder) {
+  const Scattered s = ScatteredRegion();
+  std::vector<geo::LonLat> facilities;
+  for (size_t i = 0; i < kCatchmentBatch + 300; ++i) {
+    facilities.push_back(s.facilities[i % s.facilities.size()]);
+  }
+  facilities.back() = {-157.9, 21.4};
+  const CatchmentParams params{.max_minutes = 20, .max_miles = 8};
+  const auto whole = FacilityCatchments(s.region, nullptr, facilities, params, nullptr);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  std::vector<size_t> order;
+  size_t nonempty = 0;
+  ASSERT_TRUE(VisitCatchments(
+                  s.region, nullptr, facilities, params,
+                  [&](size_t i, std::span<const UnitReach> catchment) {
+                    order.push_back(i);
+                    nonempty += catchment.empty() ? 0 : 1;
+                    EXPECT_EQ(Units({catchment.begin(), catchment.end()}), Units((*whole)[i])) << i;
+                  })
+                  .ok());
+  ASSERT_EQ(order.size(), facilities.size());
+  for (size_t i = 0; i < order.size(); ++i) ASSERT_EQ(order[i], i);
+  EXPECT_GT(nonempty, facilities.size() / 2);
+
+  // A bad facility in the second batch: named with its index among the caller's facilities.
+  facilities[kCatchmentBatch + 3] = {-157.8, 95};
+  size_t visited = 0;
+  EXPECT_THAT(VisitCatchments(s.region, nullptr, facilities, params,
+                              [&](size_t, std::span<const UnitReach>) { ++visited; }),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "batch from facilities[1024]: facilities[3].location.lat: 95 is outside "
+                       "[-90, 90]"));
+  EXPECT_EQ(visited, kCatchmentBatch);  // the first batch, then the error
+  EXPECT_THAT(VisitCatchments(s.region, nullptr, facilities,
+                              {.max_minutes = 20, .deadline = absl::Now() - absl::Seconds(1)},
+                              [&](size_t, std::span<const UnitReach>) { ++visited; }),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("catchments stopped")));
+  EXPECT_EQ(visited, kCatchmentBatch);
+}
+
 // Yuba County, California: real roads and tracts, with the open hospitals in and around it.
 struct Yuba {
   const Region& region;
