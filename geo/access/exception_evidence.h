@@ -2,10 +2,14 @@
 #define CAREREACH_GEO_ACCESS_EXCEPTION_EVIDENCE_H_
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "geo/access/adequacy.h"
@@ -46,10 +50,70 @@ struct ExceptionEvidence {
 inline constexpr int kDefaultEvidenceProviders = 5;
 inline constexpr int kMaxEvidenceProviders = 100;
 
-// The evidence for `failing` (a result EvaluateAdequacy gave over `region`): the supply rows of
-// its specialty type (EvaluatedAs) whose id is not in `network_ids`. Travel as in the
-// evaluation (`travel`; drive mode needs `drive`). INVALID_ARGUMENT for a supply row that is not
-// a valid roster row ("supply[3].specialty_code: ..."), or max_listed outside [1, 100].
+// The evidence of every failing result of one evaluation over `region`: the supply rows of the
+// result's specialty type (EvaluatedAs) whose id is not in `network_ids`, travel as in the
+// evaluation (`travel`; drive mode needs `drive`). The supply is checked once, and the supply's
+// catchments are computed once per type and standard (and per type and "near" bound) and kept:
+// per supply row, only the counties reached and the nearest point of each. Results sharing a
+// standard (most counties of a designation) cost a lookup. Not thread-safe (the cache); the
+// region, drive region, standards and supply must outlive it (the network ids are copied).
+class ExceptionEvidenceFinder {
+ public:
+  // INVALID_ARGUMENT for a supply row that is not a valid roster row ("supply[3].specialty_code:
+  // ..."), or max_listed outside [1, 100].
+  static absl::StatusOr<ExceptionEvidenceFinder> Make(
+      const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
+      std::span<const NetworkProvider> supply, absl::flat_hash_set<std::string> network_ids,
+      const TravelModel& travel, int max_listed, const geo::Deadline& deadline);
+
+  // The evidence for `failing`, a result of the evaluation.
+  absl::StatusOr<ExceptionEvidence> ForFailingResult(const CountySpecialtyResult& failing);
+
+ private:
+  // Per supply row of a type, the counties its catchment reaches under one bound: (county,
+  // minutes and miles to its nearest point by time), sorted by county.
+  struct CountyReach {
+    int32_t county = 0;
+    float minutes = 0;
+    float miles = 0;
+  };
+  using Reaches = std::vector<std::vector<CountyReach>>;
+  struct TypeSupply {
+    std::vector<size_t> rows;  // supply rows of the type whose id is not in the network
+    std::vector<geo::LonLat> points;
+  };
+
+  ExceptionEvidenceFinder(const Region& region, const DriveRegion* drive,
+                          const io::StandardsSet& standards,
+                          std::span<const NetworkProvider> supply,
+                          absl::flat_hash_set<std::string> network_ids, const TravelModel& travel,
+                          int max_listed, const geo::Deadline& deadline)
+      : region_(&region),
+        drive_(drive),
+        standards_(&standards),
+        supply_(supply),
+        network_ids_(std::move(network_ids)),
+        travel_(travel),
+        max_listed_(max_listed),
+        deadline_(deadline) {}
+  const TypeSupply& SupplyOf(const std::string& type);
+  absl::StatusOr<const Reaches*> ReachesOf(const std::string& type, double max_minutes,
+                                           double max_miles);
+
+  const Region* region_;
+  const DriveRegion* drive_;
+  const io::StandardsSet* standards_;
+  std::span<const NetworkProvider> supply_;
+  absl::flat_hash_set<std::string> network_ids_;  // a copy: the finder outlives calls
+  TravelModel travel_;
+  int max_listed_;
+  geo::Deadline deadline_;
+  absl::flat_hash_map<std::string, TypeSupply> types_;
+  // Keyed by (type, max_minutes, max_miles).
+  std::map<std::tuple<std::string, double, double>, Reaches> reaches_;
+};
+
+// One failing result's evidence: ExceptionEvidenceFinder::Make, then ForFailingResult.
 absl::StatusOr<ExceptionEvidence> EvidenceForFailingResult(
     const Region& region, const DriveRegion* drive, const io::StandardsSet& standards,
     const CountySpecialtyResult& failing, std::span<const NetworkProvider> supply,

@@ -187,8 +187,8 @@ absl::Status ContractingServiceImpl::AnswerAdequacy(
   }
   v1::AdequacyReport report;  // kept only when the report is saved
   AdequacyTally tally;
-  std::optional<absl::flat_hash_set<std::string>> network_ids;   // with a supply, once
-  std::vector<access::CountySpecialtyResult> servicing_results;  // with the servicing report
+  std::optional<access::ExceptionEvidenceFinder> evidence_finder;  // with a supply, once
+  std::vector<access::CountySpecialtyResult> servicing_results;    // with the servicing report
   absl::Status evidence_status;
   absl::StatusOr<AdequacyRun> run_or = RunAnalyzeAdequacy(
       call, request, request.include_uncovered_units(),
@@ -196,15 +196,24 @@ absl::Status ContractingServiceImpl::AnswerAdequacy(
         v1::AnalyzeAdequacyResponse out;
         *out.mutable_result() = AllianceRowToProto(row, adequacy.domain.member_names, &tally);
         if (supply && !row.alliance.pass) {
-          if (!network_ids) {
-            network_ids.emplace();
+          if (!evidence_finder) {
+            absl::flat_hash_set<std::string> network_ids;
             for (const ResolvedRoster& n : adequacy.networks) {
-              for (const access::NetworkProvider& p : n.rows) network_ids->insert(p.id);
+              for (const access::NetworkProvider& p : n.rows) network_ids.insert(p.id);
             }
+            absl::StatusOr<access::ExceptionEvidenceFinder> finder =
+                access::ExceptionEvidenceFinder::Make(call.scope.units(), call.scope.drive.get(),
+                                                      adequacy.standards->set, supply->rows,
+                                                      std::move(network_ids), call.scope.travel,
+                                                      max_listed, call.scope.deadline);
+            if (!finder.ok()) {
+              evidence_status = finder.status();
+              return false;
+            }
+            evidence_finder.emplace(*std::move(finder));
           }
-          absl::StatusOr<access::ExceptionEvidence> evidence = access::EvidenceForFailingResult(
-              call.scope.units(), call.scope.drive.get(), adequacy.standards->set, row.alliance,
-              supply->rows, *network_ids, call.scope.travel, max_listed, call.scope.deadline);
+          absl::StatusOr<access::ExceptionEvidence> evidence =
+              evidence_finder->ForFailingResult(row.alliance);
           if (!evidence.ok()) {
             evidence_status = evidence.status();
             return false;

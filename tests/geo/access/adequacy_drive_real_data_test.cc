@@ -88,6 +88,11 @@ TEST_P(AdequacyDriveRealDataTest, SomeProviderWithinBothStandardsMatchesBruteFor
   const std::vector<std::optional<routing::Snap>> provider_snaps =
       routing::SnapAll(*reference.network, points, max_snap_meters);
   int units_where_the_fastest_fails_but_another_passes = 0;
+  // One finder for every result, as the server uses it: its cached catchments must give what a
+  // fresh evaluation of each result gives.
+  auto finder = ExceptionEvidenceFinder::Make(*region, &engine, *standards, request.roster, {},
+                                              request.travel, 100, geo::Deadline());
+  ASSERT_TRUE(finder.ok()) << finder.status();
   for (const CountySpecialtyResult& r : results) {
     const std::string type = r.specialty->code;
     const double max_seconds = r.max_minutes * 60, max_meters = r.max_miles * geo::kMetersPerMile;
@@ -133,6 +138,16 @@ TEST_P(AdequacyDriveRealDataTest, SomeProviderWithinBothStandardsMatchesBruteFor
         std::count_if(evidence->nearest.begin(), evidence->nearest.end(),
                       [](const SupplyReach& s) { return s.within_standard; });
     EXPECT_EQ(listed_within, std::min<size_t>(100, serving.size())) << e.name << " " << type;
+    auto shared = finder->ForFailingResult(r);
+    ASSERT_TRUE(shared.ok()) << shared.status();
+    EXPECT_EQ(shared->verdict, evidence->verdict);
+    ASSERT_EQ(shared->nearest.size(), evidence->nearest.size());
+    for (size_t k = 0; k < shared->nearest.size(); ++k) {
+      EXPECT_EQ(shared->nearest[k].row, evidence->nearest[k].row);
+      EXPECT_EQ(shared->nearest[k].minutes, evidence->nearest[k].minutes);
+      EXPECT_EQ(shared->nearest[k].miles, evidence->nearest[k].miles);
+      EXPECT_EQ(shared->nearest[k].within_standard, evidence->nearest[k].within_standard);
+    }
     std::printf("%s %s: %.4f of the population with access, %zu providers serving\n", e.name,
                 type.c_str(), share, serving.size());
   }
