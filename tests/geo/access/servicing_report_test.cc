@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/core/geodesic.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/geo/access/cms_fixture.h"
@@ -143,6 +144,46 @@ TEST_F(ServicingReportTest, CountedRowsMatchTheEvaluationsMinimumNumberCountPerC
   // West: a and b (once) serve it; East: b (0.5 to C is 34.6 mi, within 60) and c.
   EXPECT_EQ(results_[0].counted, 2);
   EXPECT_EQ(results_[1].counted, 2);
+}
+
+// The greatest longitude on the equator whose geodesic from (lon_from, 0) is at most `miles`.
+double LonAtMiles(double lon_from, double miles) {
+  double lo = lon_from, hi = lon_from + 2 * miles / 69.0;
+  for (int i = 0; i < 200 && lo < hi; ++i) {
+    const double mid = lo + (hi - lo) / 2;
+    if (mid == lo || mid == hi) break;
+    (geo::GeodesicMiles({lon_from, 0}, {mid, 0}) <= miles ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+// A provider on West's 30-mile standard from A (lon 0.1), within the straight-line tolerance,
+// serves A in the report as the evaluation counts A covered: the bound is inclusive, with the same
+// tolerance, in both. One a millionth farther (30.00003 mi) serves A in neither.
+TEST_F(ServicingReportTest, AProviderOnTheDistanceStandardServesAsTheEvaluationCountsIt) {
+  // 30 miles and half a billionth more: over the standard by less than the tolerance (1e-9).
+  const double at = LonAtMiles(0.1, 30.0 * (1 + 5e-10));
+  ASSERT_GT(geo::GeodesicMiles({0.1, 0}, {at, 0}), 30.0);
+  ASSERT_LT(geo::GeodesicMiles({0.1, 0}, {at, 0}), 30.0 * (1 + 1e-9));
+  Run({{.id = "edge", .specialty_code = "011", .location = {at, 0}}});
+  ASSERT_EQ(results_.size(), 2u);
+  ASSERT_EQ(results_[0].county->fips, "01001");
+  EXPECT_EQ(results_[0].uncovered_beneficiaries, 0);
+  EXPECT_DOUBLE_EQ(results_[0].share_with_access, 1.0);
+  ASSERT_FALSE(entries_.empty());
+  EXPECT_EQ(entries_[0].result, 0);
+  EXPECT_DOUBLE_EQ(entries_[0].share, 1.0);
+  EXPECT_DOUBLE_EQ(entries_[0].beneficiaries, static_cast<double>(results_[0].beneficiaries));
+
+  const double beyond = LonAtMiles(0.1, 30.0 * (1 + 1e-6));
+  ASSERT_GT(geo::GeodesicMiles({0.1, 0}, {beyond, 0}), 30.0 + 1e-6);
+  Run({{.id = "edge", .specialty_code = "011", .location = {beyond, 0}}});
+  ASSERT_EQ(results_.size(), 2u);
+  EXPECT_NEAR(results_[0].uncovered_beneficiaries, 1000.0 / 3.0, 1e-9);  // A's 1,000 of 3,000
+  EXPECT_NEAR(results_[0].share_with_access, 2.0 / 3.0, 1e-12);
+  ASSERT_FALSE(entries_.empty());
+  EXPECT_EQ(entries_[0].result, 0);
+  EXPECT_NEAR(entries_[0].share, results_[0].share_with_access, 1e-12);
 }
 
 // Drive mode on a drawn road (grid 500 m), West's S03 standard (15 minutes, 10 miles = 16,093
