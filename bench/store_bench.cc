@@ -116,6 +116,57 @@ void BM_GetNetwork(benchmark::State& state) {
 }
 BENCHMARK(BM_GetNetwork)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
+// Four callers at once on one PostgreSQL store of range(0) connections (1: the calls queue for
+// one connection, as before the pool; 4: each runs on its own): reads of a network's info and of
+// its 7,634 rows, alternating. Items are calls; compare items per second.
+std::unique_ptr<Store> shared_store;
+std::string shared_id;
+
+void BM_ConcurrentReadsPostgres(benchmark::State& state) {
+  if (state.thread_index() == 0) {
+    const char* url = std::getenv("CAREREACH_BENCH_POSTGRES_URL");
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        url == nullptr ? absl::FailedPreconditionError("CAREREACH_BENCH_POSTGRES_URL is not set")
+                       : Store::OpenPostgres(url, static_cast<int>(state.range(0)));
+    shared_id = FreshId("concurrent");
+    if (store.ok()) {
+      shared_store = *std::move(store);
+      if (const absl::Status created =
+              shared_store
+                  ->CreateNetworkWithVersion("bench", shared_id, "", "", "", Roster(), nullptr)
+                  .status();
+          !created.ok()) {
+        state.SkipWithError(std::string(created.message()).c_str());
+      }
+    } else {
+      state.SkipWithError(std::string(store.status().message()).c_str());
+    }
+  }
+  int64_t calls = 0;
+  for (auto _ : state) {  // every thread starts here once thread 0 has set up
+    if (shared_store == nullptr) {  // thread 0's set-up failed (and said why)
+      state.SkipWithError("no store");
+      continue;
+    }
+    if (calls++ % 2 == 0) {
+      benchmark::DoNotOptimize(shared_store->GetNetwork("bench", shared_id));
+    } else {
+      absl::StatusOr<std::vector<ProviderRow>> rows =
+          shared_store->GetProviders("bench", shared_id, 0, nullptr);
+      if (!rows.ok() || rows->size() != kRows) state.SkipWithError("GetProviders failed");
+    }
+  }
+  state.SetItemsProcessed(calls);
+  state.SetLabel(absl::StrCat(state.range(0), " connections"));
+  if (state.thread_index() == 0) shared_store.reset();  // every thread has left the loop
+}
+BENCHMARK(BM_ConcurrentReadsPostgres)
+    ->Arg(1)
+    ->Arg(4)
+    ->Threads(4)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 }  // namespace
 }  // namespace carereach::store
 

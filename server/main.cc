@@ -73,6 +73,9 @@ ABSL_FLAG(std::string, store, "",
           "Where networks and reports are kept, overriding --state_dir: sqlite:DIR (the embedded "
           "file DIR/carereach.db) or postgresql://user@host:port/database (a PostgreSQL server "
           "that replicas share; keep the password in PGPASSWORD or ~/.pgpass)");
+ABSL_FLAG(int32_t, store_connections, carereach::store::Store::kDefaultPostgresConnections,
+          "Connections a PostgreSQL --store keeps open, so that as many store calls run at once "
+          "(1..64; the SQLite store has one)");
 ABSL_FLAG(int32_t, max_version_mb, 24,
           "Most MiB of one stored network version (its rows' encoded size); the server applies "
           "at most half of --max_message_mb, so that any two versions can be diffed");
@@ -192,6 +195,7 @@ int main(int argc, char** argv) {
   options.speed_profile_path = absl::GetFlag(FLAGS_speed_profile);
   options.state_dir = absl::GetFlag(FLAGS_state_dir);
   options.store = absl::GetFlag(FLAGS_store);
+  options.store_connections = absl::GetFlag(FLAGS_store_connections);
   options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   options.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
   options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);

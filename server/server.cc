@@ -102,6 +102,11 @@ absl::Status CheckLimits(const Server::Options& o) {
     return absl::InvalidArgumentError(
         "--max_calls_in_flight, --max_calls_per_tenant: must be 0 (no limit) or more");
   }
+  if (o.store_connections < 1 || o.store_connections > store::Store::kMaxPostgresConnections) {
+    return absl::InvalidArgumentError(absl::StrFormat("--store_connections: %d is outside [1, %d]",
+                                                      o.store_connections,
+                                                      store::Store::kMaxPostgresConnections));
+  }
   if (o.max_render_pixels_in_flight < 320 * 240) {
     return absl::InvalidArgumentError(
         "--max_render_mpixels: must be at least 1 (room for the smallest map, 320 x 240)");
@@ -230,11 +235,12 @@ absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(
 
 // The store at --store, else under --state_dir, or none (null) without either.
 absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& location,
-                                                        const std::string& state_dir) {
+                                                        const std::string& state_dir,
+                                                        int postgres_connections) {
   if (location.empty() && state_dir.empty()) return std::unique_ptr<store::Store>();
   absl::StatusOr<std::unique_ptr<store::Store>> store =
       location.empty() ? store::Store::Open(state_dir + "/carereach.db")
-                       : store::Store::OpenLocation(location);
+                       : store::Store::OpenLocation(location, postgres_connections);
   if (!store.ok()) {
     const std::string flag = location.empty() ? absl::StrCat("--state_dir ", state_dir) : "--store";
     return absl::Status(store.status().code(),
@@ -343,7 +349,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::BuildAndStart(const Options& opt
       std::make_unique<rpc::AccessServiceImpl>(options.limits, options.max_request_time);
   server->adequacy_service_ = std::make_unique<rpc::AdequacyServiceImpl>(
       options.limits, options.max_roster_rows, options.max_request_time);
-  ASSIGN_OR_RETURN(server->store_, OpenStore(options.store, options.state_dir));
+  ASSIGN_OR_RETURN(server->store_,
+                   OpenStore(options.store, options.state_dir, options.store_connections));
   server->network_service_ = std::make_unique<rpc::NetworkServiceImpl>(
       server->store_.get(), options.max_roster_rows, authenticator);
   server->network_service_->set_max_version_bytes(EffectiveMaxVersionBytes(options));

@@ -85,6 +85,8 @@ class Server {
     // The store's location, overriding state_dir when set: "sqlite:DIR" or a PostgreSQL URL
     // ("postgresql://user@host:port/database"), which replicas share (store::Store::OpenLocation).
     std::string store;
+    // Connections to a PostgreSQL store, so that as many store calls run at once (SQLite: one).
+    int store_connections = store::Store::kDefaultPostgresConnections;
 
     // TLS (1.2 and later, gRPC's default range). The certificate chain and key are PEM files,
     // re-read when they change (gRPC's file-watching certificate provider, every

@@ -16,7 +16,7 @@
 // PostgreSQL server shared by replicas). The Store's queries are written once, in the SQL both
 // engines accept: parameters are ?1, ?2, ... (the PostgreSQL engine numbers them $1, $2, ...),
 // new keys come back through INSERT ... RETURNING, and no engine-specific function is used.
-// Not thread-safe: the Store serializes every use of one Database with its mutex.
+// Not thread-safe: the Store lends each Database to one call at a time.
 namespace carereach::store::internal {
 
 enum class Access { kRead, kWrite };

@@ -20,13 +20,15 @@ namespace {
 
 // Advisory lock keys every replica uses: one for writes (the store's write lock, see
 // Database::Begin), one for migrations. Any 64-bit constants would do; these spell "carereac".
-constexpr int64_t kWriteLockKey = 0x6361726572656163;
 constexpr int64_t kMigrationLockKey = kWriteLockKey + 1;
 
 // Set on every new or reset connection: a lock is waited for as long as SQLite's busy timeout,
-// and no statement runs away with a connection.
+// no statement runs away with a connection, and the server's NOTICEs (libpq prints them on
+// stderr: "relation ... already exists, skipping" from every pooled connection's migration check)
+// are not sent; warnings and errors are.
 constexpr char kSessionSetup[] =
-    "SET lock_timeout = '5s'; SET statement_timeout = '120s'; SET client_encoding = 'UTF8'";
+    "SET lock_timeout = '5s'; SET statement_timeout = '120s'; SET client_encoding = 'UTF8'; "
+    "SET client_min_messages = 'warning'";
 
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 

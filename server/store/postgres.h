@@ -10,7 +10,8 @@
 #include "server/store/db.h"
 
 // The Store's PostgreSQL engine (libpq): a Database over one connection to a server that several
-// carereach replicas share. Not thread-safe: the Store serializes every use with its mutex.
+// carereach replicas share. Not thread-safe: the Store lends it to one call at a time (a Store
+// on PostgreSQL holds a pool of them).
 namespace carereach::store::postgres {
 
 // The schema migrations a build carries for PostgreSQL (server/store/migrations_pg/*.sql):
@@ -19,6 +20,10 @@ struct Migrations {
   std::span<const char* const> files;
   std::span<const char* const> sql;
 };
+
+// The transaction-scoped advisory lock every write takes first (pg_advisory_xact_lock), so that
+// one writer at a time, in whichever replica and connection, reads and assigns version numbers.
+inline constexpr int64_t kWriteLockKey = 0x6361726572656163;
 
 // `url` without its password, for messages and logs ("postgresql://carereach@db:5432/carereach").
 std::string RedactedUrl(const std::string& url);

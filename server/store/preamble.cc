@@ -116,10 +116,10 @@ absl::Status ReadOnlyError(const std::string& path, absl::string_view detail) {
       absl::StrCat("the store ", path, " is read-only (", detail, "); writes are refused"));
 }
 
-absl::Status Diagnose(Connection& c, const absl::Status& status) {
+absl::Status Diagnose(Connection& c, Database& db, const absl::Status& status) {
   if (sqlite::IsReadOnlyFault(status)) return ReadOnlyError(c.path, status.message());
   if (!sqlite::IsStorageFault(status)) return status;
-  absl::Status check = c.db->CheckIntegrity();
+  absl::Status check = db.CheckIntegrity();
   if (check.ok() && !absl::IsDataLoss(status)) return status;  // an I/O error; the file is sound
   c.health = absl::DataLossError(
       absl::StrCat("the store ", c.path, " is damaged (", status.message(),

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -62,11 +63,14 @@ absl::StatusOr<int32_t> ResolveVersion(Database* db, const LiveNetwork& network,
 
 // ---- The connection and its health.
 
-// The Store's one database connection with what the preamble needs to know about it.
+// The Store's database connections with what the preamble needs to know about them. SQLite has
+// one; PostgreSQL has a pool (Store::OpenPostgres), so that a replica's concurrent calls run
+// side by side, each on its own connection and transaction.
 struct Connection {
   absl::Mutex mu;
-  // Null once the database was found damaged at open.
-  std::unique_ptr<Database> db ABSL_PT_GUARDED_BY(mu);
+  // The connections no call is using: a call takes one (waiting while every one is in use) and
+  // puts it back when it ends. Empty for good once the database was found damaged at open.
+  std::vector<std::unique_ptr<Database>> idle ABSL_GUARDED_BY(mu);
   std::string path;  // the database file, or the server's address without credentials, for messages
   // SQLite opened the file read-only (the file or its directory is not writable by this
   // process): writes answer FAILED_PRECONDITION without touching it; reads work.
@@ -75,17 +79,19 @@ struct Connection {
   absl::Status health ABSL_GUARDED_BY(mu);
   // Called once, with the DATA_LOSS status, when health turns bad after the store was opened.
   std::function<void(const absl::Status&)> on_damage ABSL_GUARDED_BY(mu);
+
+  bool HasIdle() const ABSL_SHARED_LOCKS_REQUIRED(mu) { return !idle.empty() || !health.ok(); }
 };
 
 // FAILED_PRECONDITION naming the file, for a write to a read-only store.
 absl::Status ReadOnlyError(const std::string& path, absl::string_view detail);
 
-// Looks at a failed call's status with the mutex held and no transaction open: a corruption or
-// I/O error of SQLite runs PRAGMA quick_check (Database::CheckIntegrity), and a failed check (or
-// SQLITE_CORRUPT/NOTADB, which need none) marks the connection damaged for good and answers its
-// DATA_LOSS; SQLITE_READONLY answers FAILED_PRECONDITION naming the file. Anything else is returned
-// unchanged.
-absl::Status Diagnose(Connection& connection, const absl::Status& status)
+// Looks at a call's failure on `db` (one of the connection's, no transaction open) with the mutex
+// held: a corruption or I/O error of SQLite runs PRAGMA quick_check (Database::CheckIntegrity),
+// and a failed check (or SQLITE_CORRUPT/NOTADB, which need none) marks the connection damaged for
+// good and answers its DATA_LOSS; SQLITE_READONLY answers FAILED_PRECONDITION naming the file.
+// Anything else is returned unchanged.
+absl::Status Diagnose(Connection& connection, Database& db, const absl::Status& status)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(connection.mu);
 
 // ---- The preamble.
@@ -97,31 +103,39 @@ const absl::Status& StatusOf(const absl::StatusOr<T>& result) {
 }
 
 // Validates the tenant, then reports `checks` (the method's own argument checks, evaluated by
-// the caller), takes the store mutex, refuses the call when the store is damaged (DATA_LOSS) or
-// it is a write to a read-only store (FAILED_PRECONDITION), opens a transaction (a write takes
-// the write lock up front: BEGIN IMMEDIATE, waiting out another process's lock for the busy
-// timeout) and runs body(db), committing when it succeeds. Returns what the body returns, after
-// Diagnose when it failed.
+// the caller), waits for an idle connection, refuses the call when the store is damaged
+// (DATA_LOSS) or it is a write to a read-only store (FAILED_PRECONDITION), opens a transaction
+// (a write takes the write lock up front: BEGIN IMMEDIATE, or PostgreSQL's advisory lock, waiting
+// out another writer for the busy timeout) and runs body(db), committing when it succeeds. Returns
+// what the body returns, after Diagnose when it failed.
 template <typename Body>
 auto InTenant(Connection& c, Access access, const std::string& tenant, const absl::Status& checks,
               Body body) -> std::invoke_result_t<Body&, Database*> {
   using Result = std::invoke_result_t<Body&, Database*>;
   RETURN_IF_ERROR(ValidateTenant(tenant));
   RETURN_IF_ERROR(checks);
-  absl::MutexLock lock(&c.mu);
-  RETURN_IF_ERROR(c.health);
-  if (access == Access::kWrite && c.read_only) {
-    return ReadOnlyError(c.path, "the file or its directory is not writable by the server");
+  std::unique_ptr<Database> db;
+  {
+    absl::MutexLock lock(&c.mu);
+    c.mu.Await(absl::Condition(&c, &Connection::HasIdle));
+    RETURN_IF_ERROR(c.health);
+    if (access == Access::kWrite && c.read_only) {
+      return ReadOnlyError(c.path, "the file or its directory is not writable by the server");
+    }
+    db = std::move(c.idle.back());
+    c.idle.pop_back();
   }
   Result result = [&]() -> Result {
-    RETURN_IF_ERROR(c.db->Begin(access));
-    Result r = body(c.db.get());
-    const absl::Status committed = r.ok() ? c.db->Commit() : absl::OkStatus();
-    if (!r.ok() || !committed.ok()) c.db->Rollback();  // leaves the database unchanged
+    RETURN_IF_ERROR(db->Begin(access));
+    Result r = body(db.get());
+    const absl::Status committed = r.ok() ? db->Commit() : absl::OkStatus();
+    if (!r.ok() || !committed.ok()) db->Rollback();  // leaves the database unchanged
     if (!committed.ok()) return committed;
     return r;
   }();
-  if (!result.ok()) return Diagnose(c, StatusOf(result));
+  absl::MutexLock lock(&c.mu);
+  if (!result.ok()) result = Diagnose(c, *db, StatusOf(result));
+  if (c.health.ok()) c.idle.push_back(std::move(db));  // a damaged store serves no call again
   return result;
 }
 

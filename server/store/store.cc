@@ -288,7 +288,7 @@ Store::Store(std::unique_ptr<internal::Connection> connection, int schema_versio
 
 Store::~Store() {
   absl::MutexLock lock(&connection_->mu);
-  connection_->db.reset();
+  connection_->idle.clear();
 }
 
 absl::Status Store::health() const {
@@ -360,29 +360,36 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& db_path) {
   }
   {
     absl::MutexLock lock(&connection->mu);
-    connection->db = std::make_unique<sqlite::SqliteDatabase>(db);
+    connection->idle.push_back(std::make_unique<sqlite::SqliteDatabase>(db));
   }
   return std::unique_ptr<Store>(new Store(std::move(connection), *version));
 }
 
-absl::StatusOr<std::unique_ptr<Store>> Store::OpenPostgres(const std::string& url) {
+absl::StatusOr<std::unique_ptr<Store>> Store::OpenPostgres(const std::string& url,
+                                                           int connections) {
+  if (connections < 1 || connections > kMaxPostgresConnections) {
+    return absl::InvalidArgumentError(absl::StrFormat("store connections: %d is outside [1, %d]",
+                                                      connections, kMaxPostgresConnections));
+  }
   const postgres::Migrations migrations{
       .files = {internal::kPgMigrationFiles, static_cast<size_t>(internal::kPgMigrationCount)},
       .sql = {internal::kPgMigrationSql, static_cast<size_t>(internal::kPgMigrationCount)}};
-  int version = 0;
-  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, postgres::Connect(url, migrations, &version));
   auto connection = std::make_unique<internal::Connection>();
   connection->path = postgres::RedactedUrl(url);
-  {
+  int version = 0;
+  // The first connection migrates; the others find nothing left to apply.
+  for (int i = 0; i < connections; ++i) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Database> db, postgres::Connect(url, migrations, &version));
     absl::MutexLock lock(&connection->mu);
-    connection->db = std::move(db);
+    connection->idle.push_back(std::move(db));
   }
   return std::unique_ptr<Store>(new Store(std::move(connection), version));
 }
 
-absl::StatusOr<std::unique_ptr<Store>> Store::OpenLocation(const std::string& location) {
+absl::StatusOr<std::unique_ptr<Store>> Store::OpenLocation(const std::string& location,
+                                                           int postgres_connections) {
   if (absl::StartsWith(location, "postgres://") || absl::StartsWith(location, "postgresql://")) {
-    return OpenPostgres(location);
+    return OpenPostgres(location, postgres_connections);
   }
   if (absl::StartsWith(location, "sqlite:")) {
     const std::string dir(absl::StripPrefix(location, "sqlite:"));

@@ -76,11 +76,12 @@ struct ReportRecord {
 // network created by CreateNetwork without rows has no version until its first AddVersion: that
 // is what the caller asked for.)
 //
-// Concurrency: thread-safe. One SQLite connection guarded by a mutex serializes the calls of one
-// Store; writes take SQLite's write lock up front (BEGIN IMMEDIATE) and wait up to 5 s for
-// another process holding it (the busy timeout), then answer UNAVAILABLE. So concurrent
-// AddVersionCreatingNetwork calls for one new id, from threads or processes, are serialized:
-// exactly one creates the network with version 1, each of the others appends the next version.
+// Concurrency: thread-safe. One SQLite connection serializes the calls of one Store (a Store on
+// PostgreSQL has a pool of connections: see OpenPostgres); writes take SQLite's write lock up front
+// (BEGIN IMMEDIATE) and wait up to 5 s for another process holding it (the busy timeout), then
+// answer UNAVAILABLE. So concurrent AddVersionCreatingNetwork calls for one new id, from threads or
+// processes, are serialized: exactly one creates the network with version 1, each of the others
+// appends the next version.
 //
 // Health: Open runs PRAGMA quick_check, and so does any call that meets a corruption or I/O error
 // (SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_IOERR). A damaged file turns the Store's health() to
@@ -116,11 +117,19 @@ class Store {
   // concurrent AddVersion calls through different replicas get consecutive versions. A lost
   // connection is opened again by the next call; while the server cannot be reached, calls answer
   // UNAVAILABLE. health() stays OK (the server checks its own data); read_only() is false.
-  static absl::StatusOr<std::unique_ptr<Store>> OpenPostgres(const std::string& url);
+  // `connections` (1..kMaxPostgresConnections, else INVALID_ARGUMENT) are opened at once and
+  // shared by the calls: up to that many run at the same time, each in its own transaction (a
+  // SQLite store runs one at a time); a call finding every connection busy waits for one.
+  static absl::StatusOr<std::unique_ptr<Store>> OpenPostgres(
+      const std::string& url, int connections = kDefaultPostgresConnections);
+  static constexpr int kDefaultPostgresConnections = 4;
+  static constexpr int kMaxPostgresConnections = 64;
 
   // The server's --store flag: "sqlite:DIR" (the file DIR/carereach.db, by Open) or a
-  // "postgresql://" or "postgres://" URL (OpenPostgres). INVALID_ARGUMENT for anything else.
-  static absl::StatusOr<std::unique_ptr<Store>> OpenLocation(const std::string& location);
+  // "postgresql://" or "postgres://" URL (OpenPostgres with `postgres_connections`).
+  // INVALID_ARGUMENT for anything else.
+  static absl::StatusOr<std::unique_ptr<Store>> OpenLocation(
+      const std::string& location, int postgres_connections = kDefaultPostgresConnections);
 
   ~Store();
   Store(const Store&) = delete;

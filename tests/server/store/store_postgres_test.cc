@@ -1,11 +1,14 @@
 // What only the PostgreSQL store has (the rest of the store suite runs on both engines, see
 // StoreTest): replicas migrating together, its own schema version check, its append-only
-// triggers, a server that cannot be reached or closes the connection, and the --store location.
+// triggers, a server that cannot be reached or closes the connection, its pool of connections, and
+// the --store location.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/store/postgres.h"
 #include "server/store/store.h"
 #include "tests/postgres/scratch_database.h"
 #include "tests/server/store/store_fixtures.h"
@@ -168,14 +172,81 @@ TEST(PostgresStoreTest, AConnectionTheServerClosedIsOpenedAgainByTheNextCall) {
   std::unique_ptr<Store> store = Store::OpenPostgres(database.url()).value();
   ASSERT_TRUE(
       store->CreateNetworkWithVersion(kTenant, "net", "", "", "", RosterOne(), nullptr).ok());
-  // As a server restart or an idle timeout would: the server ends the store's session.
+  // As a server restart or an idle timeout would: the server ends the store's sessions (every
+  // connection of its pool).
   ASSERT_EQ(QueryText(testing_util::TestPostgresUrl(),
                       absl::StrCat("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
                                    " WHERE datname = '",
                                    database.name(), "'")),
-            "1");
+            std::to_string(Store::kDefaultPostgresConnections));
   EXPECT_EQ(store->GetProviders(kTenant, "net", 0, nullptr).value(), RosterOne());
   EXPECT_EQ(store->AddVersion(kTenant, "net", "", RosterTwo())->version, 2);
+}
+
+// The sessions the store has open on `database`.
+std::string SessionCount(const ScratchDatabase& database) {
+  return QueryText(testing_util::TestPostgresUrl(),
+                   absl::StrCat("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '",
+                                database.name(), "' AND pid <> pg_backend_pid()"));
+}
+
+TEST(PostgresStoreTest, OpensTheConnectionsItIsAskedFor) {
+  ScratchDatabase database;
+  {
+    std::unique_ptr<Store> store = Store::OpenPostgres(database.url(), 3).value();
+    EXPECT_EQ(SessionCount(database), "3");
+  }
+  EXPECT_THAT(Store::OpenPostgres(database.url(), 0),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("0 is outside [1, 64]")));
+  EXPECT_THAT(Store::OpenLocation(database.url(), 65),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("65 is outside [1, 64]")));
+}
+
+// With more than one connection, a call does not queue behind another's transaction: here a
+// write waits for the write lock (held by an outside session, as another replica's long write
+// would), and reads go on meanwhile on the pool's other connection. One connection would make the
+// read wait until the write gave up (after the 5 s lock timeout, UNAVAILABLE).
+TEST(PostgresStoreTest, ReadsGoOnWhileAWriteWaitsForTheWriteLock) {
+  ScratchDatabase database;
+  std::unique_ptr<Store> store = Store::OpenPostgres(database.url(), 2).value();
+  ASSERT_TRUE(
+      store->CreateNetworkWithVersion(kTenant, "net", "", "", "", RosterOne(), nullptr).ok());
+  PGconn* holder = PQconnectdb(database.url().c_str());
+  ASSERT_EQ(PQstatus(holder), CONNECTION_OK);
+  const auto exec = [&](const std::string& sql) {
+    PGresult* result = PQexec(holder, sql.c_str());
+    const ExecStatusType status = PQresultStatus(result);
+    PQclear(result);
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  };
+  ASSERT_TRUE(
+      exec(absl::StrCat("BEGIN; SELECT pg_advisory_xact_lock(", postgres::kWriteLockKey, ")")));
+  std::atomic<bool> write_done{false};
+  absl::StatusOr<VersionInfo> written = absl::UnknownError("not run");
+  std::thread writer([&] {
+    written = store->AddVersion(kTenant, "net", "", RosterTwo());
+    write_done = true;
+  });
+  // Until the writer's session waits for the lock (at most 3 s).
+  bool waiting = false;
+  for (int i = 0; i < 300 && !waiting; ++i) {
+    waiting = QueryText(testing_util::TestPostgresUrl(),
+                        absl::StrCat("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '",
+                                     database.name(), "' AND wait_event_type = 'Lock'")) == "1";
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(waiting);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(store->GetProviders(kTenant, "net", 1, nullptr).value(), RosterOne());
+    EXPECT_EQ(store->GetNetwork(kTenant, "net")->latest_version, 1);
+  }
+  EXPECT_FALSE(write_done.load()) << "the reads ran only after the write";
+  ASSERT_TRUE(exec("COMMIT"));  // releases the lock
+  writer.join();
+  PQfinish(holder);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->version, 2);
+  EXPECT_EQ(store->GetProviders(kTenant, "net", 0, nullptr).value(), RosterTwo());
 }
 
 TEST(PostgresStoreTest, OpenLocationTakesSqliteDirectoriesAndPostgresUrls) {
