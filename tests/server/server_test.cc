@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "carereach/v1/access.grpc.pb.h"
 #include "carereach/v1/adequacy.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -81,6 +82,17 @@ class ServerTest : public testing::Test, public TestServer {
  protected:
   void SetUp() override { StartServer(FixtureOptions()); }
 };
+
+TEST(ServerOptionsTest, StoreConnectionsOutsideOneToSixtyFourAreRefusedBeforeAnythingOpens) {
+  for (const int connections : {0, -1, 65}) {
+    Server::Options o = FixtureOptions();
+    o.store_connections = connections;
+    const absl::Status status = Server::BuildAndStart(o).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << connections;
+    EXPECT_THAT(status.message(), HasSubstr(absl::StrCat("--store_connections: ", connections,
+                                                         " is outside [1, 64]")));
+  }
+}
 
 TEST(ServerLoadingTest, NotServingAndUnavailableUntilRegionsAreLoaded) {
   TestServer t;
