@@ -13,6 +13,7 @@
 #include "geo/access/servicing_report.h"
 #include "geo/core/status_macros.h"
 #include "google/protobuf/any.pb.h"
+#include "server/metrics.h"
 #include "server/rpc/access_service.h"
 #include "server/rpc/admission.h"
 #include "server/rpc/analysis.h"
@@ -111,8 +112,9 @@ absl::StatusOr<std::string> ContractingServiceImpl::SaveReport(
   any.PackFrom(result);
   record.result_blob = any.SerializeAsString();
   record.summary = summary;
-  ASSIGN_OR_RETURN(const store::ReportRecord saved,
-                   store_->SaveReport(call.tenant, std::move(record), call.request_id));
+  ASSIGN_OR_RETURN(const store::ReportRecord saved, TimeStoreCall("SaveReport", [&] {
+                     return store_->SaveReport(call.tenant, std::move(record), call.request_id);
+                   }));
   return saved.report_id;
 }
 

@@ -10,6 +10,7 @@
 #include "geo/access/roster.h"
 #include "geo/core/quote.h"
 #include "geo/core/status_macros.h"
+#include "server/metrics.h"
 #include "server/rpc/network_service.h"
 #include "server/rpc/roster_convert.h"
 
@@ -50,9 +51,10 @@ absl::Status BaseRows(const SelectionSource& source, const v1::NetworkSelection&
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s.version: %d; versions are numbered from 1 (0: the latest)", path, selection.version()));
   }
-  ASSIGN_OR_RETURN(std::vector<store::ProviderRow> rows,
-                   source.store->GetProviders(source.tenant, selection.network_id(),
-                                              selection.version(), &out->version));
+  ASSIGN_OR_RETURN(std::vector<store::ProviderRow> rows, TimeStoreCall("GetProviders", [&] {
+                     return source.store->GetProviders(source.tenant, selection.network_id(),
+                                                       selection.version(), &out->version);
+                   }));
   for (const store::ProviderRow& row : rows) out->rows.push_back(ProviderFromRow(row));
   return absl::OkStatus();
 }

@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "carereach/v1/access.grpc.pb.h"
+#include "carereach/v1/contracting.grpc.pb.h"
 #include "carereach/v1/networks.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -176,6 +177,29 @@ TEST_F(ObserveServerTest, StoreCallsAreTimedByOperation) {
   get.set_network_id("missing");
   EXPECT_EQ(call(&v1::NetworkService::Stub::GetNetwork, get, &got).error_code(),
             grpc::StatusCode::NOT_FOUND);
+  // ContractingService's store calls are timed as NetworkService's: reading the stored rows of an
+  // analysed network, and saving the report.
+  v1::CreateNetworkRequest with_rows;
+  with_rows.set_network_id("n2");
+  v1::NetworkProvider* p = with_rows.add_providers();
+  p->set_id("h1");
+  p->set_specialty_code("040");
+  p->mutable_location()->set_lon(0.5);
+  p->mutable_location()->set_lat(0);
+  ASSERT_TRUE(call(&v1::NetworkService::Stub::CreateNetwork, with_rows, &created).ok());
+  auto contracting = v1::ContractingService::NewStub(testing_util::LoopbackChannel(*server_));
+  v1::AnalyzeCoverageRequest analyze;
+  analyze.set_region("equator");
+  analyze.add_networks()->set_network_id("n2");
+  analyze.add_max_miles(10);
+  analyze.set_save_report(true);
+  v1::AnalyzeCoverageResponse analyzed;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-carereach-tenant", "acme");
+    const grpc::Status status = contracting->AnalyzeCoverage(&context, analyze, &analyzed);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
 
   const PromScrape s = Scrape();
   EXPECT_EQ(s.type.at("carereach_store_call_duration_seconds"), "histogram");
@@ -183,6 +207,9 @@ TEST_F(ObserveServerTest, StoreCallsAreTimedByOperation) {
     return s.Value("carereach_store_call_duration_seconds_count", {{"operation", operation}});
   };
   EXPECT_THAT(count("CreateNetwork"), Optional(1.0));
+  EXPECT_THAT(count("CreateNetworkWithVersion"), Optional(1.0));
+  EXPECT_THAT(count("GetProviders"), Optional(1.0));
+  EXPECT_THAT(count("SaveReport"), Optional(1.0));
   // The failed lookup is timed too; ListVersions ran only after the found one.
   EXPECT_THAT(count("GetNetwork"), Optional(2.0));
   EXPECT_THAT(count("ListVersions"), Optional(1.0));
