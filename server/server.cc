@@ -259,7 +259,8 @@ absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& locat
 // TLS credentials that re-read their files every reload_seconds (mutual TLS with a client CA),
 // calls passing the auth gate; plaintext without a certificate.
 std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Server::Options::Tls& tls_options,
-                                                         const auth::Authenticator* authenticator) {
+                                                         const auth::Authenticator* authenticator,
+                                                         Metrics* metrics) {
   if (tls_options.cert_file.empty()) return grpc::InsecureServerCredentials();
   const unsigned reload = static_cast<unsigned>(tls_options.reload_seconds);
   auto provider =
@@ -278,7 +279,7 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Server::Options::
   }
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::experimental::TlsServerCredentials(tls);
-  credentials->SetAuthMetadataProcessor(std::make_shared<rpc::AuthGate>(authenticator));
+  credentials->SetAuthMetadataProcessor(std::make_shared<rpc::AuthGate>(authenticator, metrics));
   return credentials;
 }
 
@@ -391,7 +392,8 @@ absl::Status Server::Listen() {
   grpc::ServerBuilder builder;
   if (!options_.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   builder.AddListeningPort(options_.listen_address,
-                           MakeCredentials(options_.tls, authenticator_.get()), &port_);
+                           MakeCredentials(options_.tls, authenticator_.get(), metrics_.get()),
+                           &port_);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<rpc::AuditInterceptorFactory>(authenticator_.get()));
   interceptors.push_back(

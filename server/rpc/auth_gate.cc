@@ -11,6 +11,7 @@
 #include "carereach/v1/auth.pb.h"
 #include "nlohmann/json.hpp"
 #include "server/log.h"
+#include "server/metrics.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/status.h"
 
@@ -200,6 +201,7 @@ absl::Status AuthGate::Decide(absl::string_view method_path,
 grpc::Status AuthGate::Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
                                OutputMetadata* /*consumed_auth_metadata*/,
                                OutputMetadata* /*response_metadata*/) {
+  const absl::Time start = absl::Now();
   std::string path;
   auth::CallCredentials credentials;
   for (const auto& [key, value] : auth_metadata) {
@@ -223,6 +225,10 @@ grpc::Status AuthGate::Process(const InputMetadata& auth_metadata, grpc::AuthCon
                     ? (credentials.peer_dns.empty() ? "" : "tls-dns:" + credentials.peer_dns[0])
                     : "tls-uri:" + credentials.peer_uris[0];
   WriteAudit(record);
+  if (metrics_ != nullptr) {
+    metrics_->RpcStarted();
+    metrics_->RpcFinished(MethodLabel(path), decision.code(), absl::Now() - start);
+  }
   return ToGrpcStatus(decision);
 }
 

@@ -23,6 +23,10 @@
 #include "absl/strings/string_view.h"
 #include "server/auth/authenticator.h"
 
+namespace carereach {
+class Metrics;
+}  // namespace carereach
+
 namespace carereach::rpc {
 
 // What a method needs, from its full path ("/carereach.v1.NetworkService/CreateNetwork").
@@ -49,7 +53,10 @@ void WriteAudit(const AuditRecord& record);
 // Thread-safe; `authenticator` must outlive the server.
 class AuthGate : public grpc::AuthMetadataProcessor {
  public:
-  explicit AuthGate(const auth::Authenticator* authenticator) : authenticator_(authenticator) {}
+  // `metrics` (not owned, may be null) counts the calls the gate refuses, which never reach the
+  // server's interceptors, under their method and code.
+  explicit AuthGate(const auth::Authenticator* authenticator, Metrics* metrics = nullptr)
+      : authenticator_(authenticator), metrics_(metrics) {}
 
   // Verifying a signature takes tens of microseconds: run on gRPC's processor threads.
   bool IsBlocking() const override { return true; }
@@ -64,6 +71,7 @@ class AuthGate : public grpc::AuthMetadataProcessor {
 
  private:
   const auth::Authenticator* authenticator_;
+  Metrics* const metrics_;
 };
 
 class AuditInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {

@@ -32,6 +32,7 @@
 #include "server/auth/keys.h"
 #include "server/auth/token.h"
 #include "server/server.h"
+#include "tests/server/prometheus_text.h"
 #include "tests/status_matchers.h"
 #include "tests/tls_test_util.h"
 
@@ -361,6 +362,33 @@ TEST_F(SecureServerTest, HealthIsOpenAndEveryCarereachMethodNeedsCredentials) {
                     Writer("alliance-a"))
                 .error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
+}
+
+// Calls the gate refuses never reach the server's interceptors; the gate counts them itself, so
+// /metrics shows every call a client made, under its method and code.
+TEST_F(SecureServerTest, RefusedCallsAreCountedInTheMetrics) {
+  Server::Options o = Options();
+  o.metrics_listen = "127.0.0.1:0";
+  Start(o);
+  const std::string method = "/carereach.v1.AccessService/ListRegions";
+  EXPECT_EQ(Generic(Channel(), method, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Generic(Channel(), method, Token("alliance-a", {})).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Generic(Channel(), method, Reader("alliance-a")).error_code(), grpc::StatusCode::OK);
+  absl::StatusOr<testing_util::HttpResponse> got =
+      testing_util::HttpGet(server_->metrics_port(), "/metrics");
+  ASSERT_TRUE(got.ok()) << got.status();
+  absl::StatusOr<testing_util::PromScrape> s = testing_util::ParsePrometheusText(got->body);
+  ASSERT_TRUE(s.ok()) << s.status();
+  const std::string label = method.substr(1);
+  for (const char* code : {"UNAUTHENTICATED", "PERMISSION_DENIED", "OK"}) {
+    EXPECT_THAT(s->Value("carereach_rpc_total", {{"method", label}, {"code", code}}),
+                testing::Optional(1.0))
+        << code;
+  }
+  EXPECT_THAT(s->Value("carereach_rpc_duration_seconds_count", {{"method", label}}),
+              testing::Optional(3.0));
+  EXPECT_THAT(s->Value("carereach_rpc_in_flight"), testing::Optional(0.0));
 }
 
 TEST_F(SecureServerTest, BadTokensAreUnauthenticatedWithTheReason) {
