@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Store size per stored network (docs/OPERATIONS.md, "Capacity plan"): starts carereach-server
-# with an empty SQLite store, creates NETWORKS networks of ROWS roster rows each with the CLI
-# (names and coordinates of real hospitals, specialty codes cycling over 10 CMS codes), stops
-# the server, and prints the size of carereach.db (+ its -wal, if any).
+# with an empty store, creates NETWORKS networks of ROWS roster rows each with the CLI (names and
+# coordinates of real hospitals, specialty codes cycling over 10 CMS codes), stops the server,
+# and prints the store's size: SQLite's carereach.db (+ its -wal, if any), or with
+# CAREREACH_BENCH_ENGINE=postgres a throwaway PostgreSQL 15 (tests/postgres/postgres.sh) and the
+# total size of the store's tables (pg_total_relation_size: rows, indexes, TOAST), after VACUUM.
 #
-#   bench/store_size.sh SERVER CLI NETWORKS ROWS [DATA_DIR]
+#   [CAREREACH_BENCH_ENGINE=postgres] bench/store_size.sh SERVER CLI NETWORKS ROWS [DATA_DIR]
 set -euo pipefail
 server=${1:?usage: store_size.sh SERVER CLI NETWORKS ROWS [DATA_DIR]}
 cli=${2:?}; networks=${3:?}; rows=${4:?}
 data=${5:-${CAREREACH_DATA:-../shared/data}}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+engine=${CAREREACH_BENCH_ENGINE:-sqlite}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+store_flag=(--state_dir="$work/state")
+if [ "$engine" = postgres ]; then
+  mkdir "$work/pg"
+  trap 'bash "$repo/tests/postgres/postgres.sh" stop "$work/pg" >/dev/null 2>&1; rm -rf "$work"' EXIT
+  bash "$repo/tests/postgres/postgres.sh" start "$work/pg" >/dev/null
+  store_flag=(--store="$(cat "$work/pg/url")")
+else
+  trap 'rm -rf "$work"' EXIT
+fi
 
 /usr/bin/python3 - "$data/facilities/hifld_hospitals.csv" "$rows" >"$work/roster.csv" <<'PY'
 import csv, sys
@@ -27,7 +39,7 @@ for i in range(rows):
 PY
 
 "$server" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$data" \
-  --state_dir="$work/state" --road_hierarchy=false >"$work/server.log" 2>&1 &
+  "${store_flag[@]}" --road_hierarchy=false >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do [ -s "$work/port" ] && grep -q ": SERVING$" "$work/server.log" && break; sleep 0.2; done
 port=$(cat "$work/port")
@@ -38,6 +50,17 @@ for i in $(seq 1 "$networks"); do
     || { cat "$work/cli.err"; kill "$pid"; exit 1; }
 done
 kill -TERM "$pid"; wait "$pid" || true
+if [ "$engine" = postgres ]; then
+  url=$(cat "$work/pg/url")
+  psql -q "$url" -c "VACUUM ANALYZE" >/dev/null
+  bytes=$(psql -At "$url" -c "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind = 'r'")
+  printf 'networks %d x rows %d: PostgreSQL tables %d bytes; %.1f bytes per row; %d s\n' \
+    "$networks" "$rows" "$bytes" "$(echo "$bytes / ($networks * $rows)" | bc -l)" \
+    $((SECONDS - start))
+  exit 0
+fi
 db=$(stat -c %s "$work/state/carereach.db")
 wal=$(stat -c %s "$work/state/carereach.db-wal" 2>/dev/null || echo 0)
 printf 'networks %d x rows %d: carereach.db %d bytes, -wal %d bytes; %.1f bytes per row; %d s\n' \
