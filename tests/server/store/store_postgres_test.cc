@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -247,6 +248,44 @@ TEST(PostgresStoreTest, ReadsGoOnWhileAWriteWaitsForTheWriteLock) {
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(written->version, 2);
   EXPECT_EQ(store->GetProviders(kTenant, "net", 0, nullptr).value(), RosterTwo());
+}
+
+// The two engines' migrations (server/store/migrations/ and migrations_pg/) are two dialects of
+// one schema: after all of them, both have the same tables with the same columns. CMake checks
+// only that both folders hold the same versions.
+TEST(PostgresStoreTest, BothEnginesEndWithTheSameTablesAndColumns) {
+  ScratchDatabase database;
+  ASSERT_TRUE(Store::OpenPostgres(database.url()).ok());
+  const std::string postgres = QueryText(
+      database.url(),
+      "SELECT string_agg(table_name || '.' || column_name, ',' ORDER BY table_name COLLATE \"C\","
+      " column_name COLLATE \"C\")"
+      " FROM information_schema.columns WHERE table_schema = 'public'"
+      " AND table_name <> 'carereach_schema'");  // SQLite keeps the version in user_version
+
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / absl::StrCat("schema_columns_", getpid())).string();
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(Store::Open(dir + "/carereach.db").ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir + "/carereach.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* select = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT group_concat(name, ',') FROM (SELECT m.name || '.' || p.name"
+                               " AS name FROM sqlite_master m JOIN pragma_table_info(m.name) p"
+                               " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+                               " ORDER BY m.name, p.name)",
+                               -1, &select, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(select), SQLITE_ROW);
+  const std::string sqlite = reinterpret_cast<const char*>(sqlite3_column_text(select, 0));
+  sqlite3_finalize(select);
+  sqlite3_close(db);
+  std::filesystem::remove_all(dir);
+
+  EXPECT_THAT(postgres, HasSubstr("providers.ssa_county_code"));  // schema 4 is there
+  EXPECT_EQ(postgres, sqlite);
 }
 
 TEST(PostgresStoreTest, OpenLocationTakesSqliteDirectoriesAndPostgresUrls) {
