@@ -143,7 +143,7 @@ void BM_ConcurrentReadsPostgres(benchmark::State& state) {
     }
   }
   int64_t calls = 0;
-  for (auto _ : state) {  // every thread starts here once thread 0 has set up
+  for (auto _ : state) {            // every thread starts here once thread 0 has set up
     if (shared_store == nullptr) {  // thread 0's set-up failed (and said why)
       state.SkipWithError("no store");
       continue;

@@ -93,8 +93,9 @@ class Metrics {
 std::string MethodLabel(std::string_view method_path);
 
 // The store metrics of this process: store calls are timed where they are made (the RPC
-// handlers and network_selection.cc, with TimeStoreCall), not in the store. SetStoreMetrics(m) sends them to `m` (null: nowhere);
-// ClearStoreMetrics(m) stops that if `m` is still the one set (a server being destroyed).
+// handlers and network_selection.cc, with TimeStoreCall), not in the store. SetStoreMetrics(m)
+// sends them to `m` (null: nowhere); ClearStoreMetrics(m) stops that if `m` is still the one set (a
+// server being destroyed).
 void SetStoreMetrics(Metrics* metrics);
 void ClearStoreMetrics(const Metrics* metrics);
 void ObserveStoreCall(std::string_view operation, absl::Duration duration);
