@@ -85,15 +85,6 @@ absl::Status ValidateTenant(absl::string_view what, absl::string_view tenant) {
                                  "' is not 1 to 64 characters of A-Z, a-z, 0-9, '.', '_', '-'"));
 }
 
-std::string NormalizeSpecialtyCode(absl::string_view code) {
-  code = absl::StripAsciiWhitespace(code);
-  if (!code.empty() && code.size() < 3 &&
-      std::all_of(code.begin(), code.end(), absl::ascii_isdigit)) {
-    return absl::StrCat(std::string(3 - code.size(), '0'), code);
-  }
-  return std::string(code);
-}
-
 absl::StatusOr<std::vector<double>> ParseNumberList(absl::string_view origin,
                                                     absl::string_view text) {
   std::vector<double> numbers;

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "geo/io/specialty_code.h"
 
 namespace carereach::cli {
 
@@ -417,9 +418,7 @@ struct MapFlags {
   std::string report_id;
 };
 
-// "40" -> "040": a numeric specialty code shorter than 3 digits is zero-padded; others are
-// returned trimmed and unchanged ("S03", "040").
-std::string NormalizeSpecialtyCode(absl::string_view code);
+using io::NormalizeSpecialtyCode;  // geo/io/specialty_code.h
 
 // --format table prints one column per destination, so only up to this many.
 inline constexpr int kMaxTableDestinations = 20;

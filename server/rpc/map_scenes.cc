@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "geo/access/adequacy.h"
 #include "geo/core/status_macros.h"
+#include "geo/io/specialty_code.h"
 #include "geo/render/roads_layer.h"
 #include "nlohmann/json.hpp"
 #include "server/rpc/access_service.h"
@@ -45,16 +45,6 @@ const char* KindName(MapKind kind) {
       return "isochrones";
   }
   return "";
-}
-
-// "40" -> "040": numeric codes shorter than three digits are zero-padded, as the CLI reads them.
-std::string NormalizeSpecialtyCode(absl::string_view code) {
-  std::string out(absl::StripAsciiWhitespace(code));
-  if (!out.empty() && out.size() < 3 &&
-      std::all_of(out.begin(), out.end(), [](char c) { return absl::ascii_isdigit(c); })) {
-    out.insert(0, 3 - out.size(), '0');
-  }
-  return out;
 }
 
 std::string LayerName(int layer) {
@@ -124,7 +114,7 @@ absl::StatusOr<MapPlan> PlanOf(const v1::MapOptions& o, const std::string& path,
     }
     plan.layers.push_back(static_cast<v1::MapLayer>(layer));
   }
-  plan.specialty_code = NormalizeSpecialtyCode(o.specialty_code());
+  plan.specialty_code = io::NormalizeSpecialtyCode(o.specialty_code());
   if (kind != MapKind::kAdequacy && !plan.specialty_code.empty()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s.specialty_code: only adequacy maps fill counties by specialty type", path));
