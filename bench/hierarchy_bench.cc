@@ -1,5 +1,6 @@
 // Contraction hierarchy build on a road file: time, shortcuts and memory per directed edge.
-//   hierarchy_bench ROADS.osm.pbf [RUNS]
+//   hierarchy_bench ROADS.osm.pbf [RUNS] [time]
+// ("time": contract for drive time only, routing::HierarchyMetrics::kTime)
 // Imports the file (through a graph cache in $TMPDIR or /tmp), then builds the
 // hierarchy RUNS times (default 3) on the shared worker pool and prints each run and the median.
 #include <algorithm>
@@ -23,7 +24,7 @@ std::string CachePath(const std::string& pbf) {
          "/carereach-hierarchy-bench/" + name + ".graph";
 }
 
-int Run(const std::string& pbf, int runs) {
+int Run(const std::string& pbf, int runs, const routing::ContractionParams& params) {
   auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
   if (!profile.ok()) return 1;
   auto graph = roads::LoadOrImportRoadGraph(pbf, *profile, CachePath(pbf), [](std::string_view) {});
@@ -38,7 +39,7 @@ int Run(const std::string& pbf, int runs) {
   std::vector<double> seconds;
   for (int i = 0; i < runs; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    auto h = routing::BuildHierarchy(*graph, {}, [](std::string_view line) {
+    auto h = routing::BuildHierarchy(*graph, params, [](std::string_view line) {
       std::printf("  %.*s\n", static_cast<int>(line.size()), line.data());
       std::fflush(stdout);
     });
@@ -67,8 +68,14 @@ int Run(const std::string& pbf, int runs) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: hierarchy_bench ROADS.osm.pbf [RUNS]\n");
+    std::fprintf(stderr, "usage: hierarchy_bench ROADS.osm.pbf [RUNS] [time]\n");
     return 2;
   }
-  return carereach::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 3);
+  carereach::routing::ContractionParams params;
+  if (argc > 3 && std::string(argv[3]) == "time") {
+    params.metrics = carereach::routing::HierarchyMetrics::kTime;
+  }
+  std::printf("metrics: %s\n",
+              argc > 3 && std::string(argv[3]) == "time" ? "time" : "time and distance");
+  return carereach::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 3, params);
 }

@@ -14,6 +14,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "geo/routing/hierarchy.h"
 #include "proto/openssl_lifetime.h"
 #include "server/log.h"
 #include "server/server.h"
@@ -58,9 +60,33 @@ ABSL_FLAG(int32_t, max_message_mb, 64, "Largest request or response message, MiB
 ABSL_FLAG(int64_t, max_matrix_cells, 1000000, "Most origins x destinations of one ComputeMatrix");
 ABSL_FLAG(int32_t, max_request_seconds, 300,
           "Bound on a request's computation when the caller sets no shorter deadline");
+namespace carereach::routing {
+// --road_hierarchy_metrics values (Abseil's flag marshalling finds these by argument lookup).
+bool AbslParseFlag(absl::string_view text, HierarchyMetrics* metrics, std::string* error) {
+  if (text == "time,distance") {
+    *metrics = HierarchyMetrics::kTimeAndDistance;
+  } else if (text == "time") {
+    *metrics = HierarchyMetrics::kTime;
+  } else {
+    *error = "must be time,distance or time";
+    return false;
+  }
+  return true;
+}
+std::string AbslUnparseFlag(HierarchyMetrics metrics) {
+  return metrics == HierarchyMetrics::kTime ? "time" : "time,distance";
+}
+}  // namespace carereach::routing
+
 ABSL_FLAG(bool, road_hierarchy, true,
           "Drive searches on a contraction hierarchy built at import and kept in the road cache "
           "(false: on plain Dijkstra, same answers, no hierarchy build at start-up)");
+ABSL_FLAG(carereach::routing::HierarchyMetrics, road_hierarchy_metrics,
+          carereach::routing::HierarchyMetrics::kTimeAndDistance,
+          "What the hierarchy is contracted for: time,distance (every drive search on it) or time "
+          "(drive-time searches on it, shortest-distance ones on Dijkstra: for state-sized "
+          "regions of uniform street grids, where contracting for distance too degrades; "
+          "docs/BENCHMARKS.md)");
 ABSL_FLAG(std::string, road_cache_dir, DefaultCacheDir(),
           "Where imported road graphs are cached (empty: no cache; default "
           "$XDG_CACHE_HOME/carereach, else /tmp/carereach-cache)");
@@ -192,6 +218,7 @@ int main(int argc, char** argv) {
       static_cast<int64_t>(absl::GetFlag(FLAGS_max_render_mpixels)) << 20;
   options.road_cache_dir = absl::GetFlag(FLAGS_road_cache_dir);
   options.road_hierarchy = absl::GetFlag(FLAGS_road_hierarchy);
+  options.road_hierarchy_metrics = absl::GetFlag(FLAGS_road_hierarchy_metrics);
   options.speed_profile_path = absl::GetFlag(FLAGS_speed_profile);
   options.state_dir = absl::GetFlag(FLAGS_state_dir);
   options.store = absl::GetFlag(FLAGS_store);

@@ -537,7 +537,9 @@ absl::Status Server::LoadRegions() {
   roads_thread_ = std::thread([this, shared] {
     shared->LoadRoads(
         options_.data_dir, options_.road_cache_dir, *profile_,
-        routing::RoadNetwork::Options{.build_hierarchy = options_.road_hierarchy}, LogLine,
+        routing::RoadNetwork::Options{.build_hierarchy = options_.road_hierarchy,
+                                      .contraction = {.metrics = options_.road_hierarchy_metrics}},
+        LogLine,
         [this](const std::string& region, bool ready) {
           SetHealth(DriveHealthName(region), ready);
         },

@@ -18,6 +18,7 @@
 #include "carereach/v1/region_config.pb.h"
 #include "geo/access/coverage.h"
 #include "geo/roads/speed_profile.h"
+#include "geo/routing/hierarchy.h"
 #include "server/auth/authenticator.h"
 #include "server/metrics.h"
 #include "server/store/store.h"
@@ -61,6 +62,9 @@ class Server {
     // Drive searches on a contraction hierarchy (built at import, kept in the road cache); false:
     // on the reference Dijkstra (same answers, slower queries, no hierarchy build at start-up).
     bool road_hierarchy = true;
+    // The metrics the hierarchy is contracted for (routing::HierarchyMetrics): time only leaves
+    // shortest-distance searches on Dijkstra.
+    routing::HierarchyMetrics road_hierarchy_metrics = routing::HierarchyMetrics::kTimeAndDistance;
     // Speed profile CSV (empty: the shipped deploy/profiles/car.csv, built in).
     std::string speed_profile_path;
     // Most rows of one adequacy roster.

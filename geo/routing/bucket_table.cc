@@ -35,6 +35,7 @@ absl::StatusOr<std::vector<RouteKey>> ManyToMany(const Hierarchy& hierarchy,
     return absl::InvalidArgumentError(
         absl::StrFormat("travel matrix: %d destinations, at most %d", columns, UINT32_MAX));
   }
+  if (!hierarchy.Serves(metric)) return NotServed("travel matrix");
   if (deadline.Stopped()) return deadline.Error("travel matrix");
   std::vector<RouteKey> table(rows * columns, kUnreached);
   if (rows == 0 || columns == 0) return table;

@@ -37,6 +37,7 @@ bool UpwardSearch::Improve(uint32_t rank, RouteKey key, int32_t source) {
 
 absl::Status UpwardSearch::Run(std::span<const Seed> seeds, Direction direction, Metric metric,
                                RouteKey bound_key, const geo::Deadline& deadline) {
+  if (!hierarchy_->Serves(metric)) return NotServed("hierarchy search");
   if (++generation_ >= (1u << 30)) {  // wrapped: old stamps could alias
     for (Label& l : labels_) l.stamp = 0;
     generation_ = 1;

@@ -18,6 +18,7 @@
 #include <numeric>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "geo/core/status_macros.h"
@@ -129,8 +130,8 @@ class Contractor {
   }
 
   // The shortcuts contracting v needs: for each in-neighbour u and out-neighbour w (u != w), u->w
-  // unless a path avoiding v (and every skipped node) is no costlier in time AND one is no
-  // costlier in distance.
+  // unless a path avoiding v (and every skipped node) is no costlier in time AND (when the
+  // hierarchy serves distance) one is no costlier in distance.
   void Shortcuts(uint32_t v, int32_t limit, WitnessSearch& search,
                  std::vector<Shortcut>& out) const {
     std::vector<uint32_t> targets;
@@ -163,7 +164,7 @@ class Contractor {
           out.push_back({u, o.other, in.hops + o.hops, via_time, in.distance + o.distance});
         }
       }
-      if (time_witnessed.empty()) continue;
+      if (time_witnessed.empty() || !with_distance_) continue;
       search.Run(*this, u, v, /*time=*/false, max_distance, limit, time_witnessed, found);
       t = 0;
       for (const Edge& o : out_[v]) {
@@ -238,6 +239,7 @@ class Contractor {
   Hierarchy Assemble() const;
 
   const ContractionParams params_;
+  const bool with_distance_ = params_.metrics == HierarchyMetrics::kTimeAndDistance;
   const bool verbose_ = std::getenv("CAREREACH_CONTRACTION_VERBOSE") != nullptr;
   const uint32_t n_;
   std::vector<std::vector<Edge>> out_, in_;
@@ -398,6 +400,10 @@ Hierarchy Contractor::Assemble() const {
   };
   fill(final_up_, h.up_first, h.up_head, h.up_time_key, h.up_distance_key);
   fill(final_down_, h.down_first, h.down_tail, h.down_time_key, h.down_distance_key);
+  if (!with_distance_) {  // a time-only contraction's distance keys are not shortest: drop them
+    geo::BigVector<RouteKey>().swap(h.up_distance_key);
+    geo::BigVector<RouteKey>().swap(h.down_distance_key);
+  }
   return h;
 }
 
@@ -427,7 +433,7 @@ absl::Status Hierarchy::Validate(uint32_t graph_node_count) const {
           const geo::BigVector<RouteKey>& time, const geo::BigVector<RouteKey>& distance,
           const char* what) -> absl::Status {
     if (first[0] != 0 || first[n] != other.size() || time.size() != other.size() ||
-        distance.size() != other.size()) {
+        (distance.size() != other.size() && !distance.empty())) {
       return absl::DataLossError(absl::StrFormat("hierarchy: %s arc counts do not add up", what));
     }
     for (uint32_t r = 0; r < n; ++r) {
@@ -435,7 +441,8 @@ absl::Status Hierarchy::Validate(uint32_t graph_node_count) const {
         return absl::DataLossError(absl::StrFormat("hierarchy: %s offsets of rank %d", what, r));
       }
       for (uint32_t i = first[r]; i < first[r + 1]; ++i) {
-        if (other[i] >= r || time[i] >= kUnreached || distance[i] >= kUnreached) {
+        if (other[i] >= r || time[i] >= kUnreached ||
+            (!distance.empty() && distance[i] >= kUnreached)) {
           return absl::DataLossError(absl::StrFormat(
               "hierarchy: %s arc %d of rank %d is not upward or finite", what, i - first[r], r));
         }
@@ -444,14 +451,28 @@ absl::Status Hierarchy::Validate(uint32_t graph_node_count) const {
     return absl::OkStatus();
   };
   RETURN_IF_ERROR(check(up_first, up_head, up_time_key, up_distance_key, "upward"));
-  return check(down_first, down_tail, down_time_key, down_distance_key, "downward");
+  RETURN_IF_ERROR(check(down_first, down_tail, down_time_key, down_distance_key, "downward"));
+  if (up_distance_key.empty() != down_distance_key.empty() &&
+      !(up_head.empty() || down_tail.empty())) {
+    return absl::DataLossError("hierarchy: distance keys in one direction only");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotServed(std::string_view what) {
+  return absl::FailedPreconditionError(
+      absl::StrCat(absl::string_view(what.data(), what.size()),
+                   ": the hierarchy was contracted for drive time only; distance searches "
+                   "run on the reference Dijkstra (RoadNetwork::hierarchy(Metric))"));
 }
 
 uint64_t ContractionParams::Fingerprint() const {
-  const uint64_t fields[] = {Hierarchy::kFormatVersion, static_cast<uint64_t>(witness_settle_limit),
+  const uint64_t fields[] = {Hierarchy::kFormatVersion,
+                             static_cast<uint64_t>(witness_settle_limit),
                              static_cast<uint64_t>(priority_settle_limit),
                              static_cast<uint64_t>(kTicksPerSecond),
-                             static_cast<uint64_t>(kTicksPerMeter)};
+                             static_cast<uint64_t>(kTicksPerMeter),
+                             static_cast<uint64_t>(metrics)};
   return XXH3_64bits(fields, sizeof(fields));
 }
 

@@ -14,10 +14,13 @@
 
 namespace carereach::routing {
 
-// A contraction hierarchy over a RoadGraph (Geisberger et al. 2008) carrying both metrics: one
-// contraction order and one arc set, every arc with a time key AND a distance key (route_key.h),
-// each the cost of a real path in its metric, so that both "fastest" and "shortest" (and the
-// meters of the fastest route, in the time key's low half) come from one build.
+// A contraction hierarchy over a RoadGraph (Geisberger et al. 2008): one contraction order and
+// one arc set, every arc with a time key (route_key.h) and, when it serves the distance metric
+// too, a distance key, each the cost of a real path in its metric. Built for both metrics
+// (HierarchyMetrics::kTimeAndDistance), "fastest" and "shortest" come from one build; built for
+// time only (kTime), the distance arrays are empty and shortest-distance searches run on the
+// reference Dijkstra instead. Either way the meters of the fastest route come from the time
+// key's low half.
 //
 // Nodes are renumbered by rank: rank 0 is the most important (contracted last), and every arc
 // stored here leads from a node to a node of SMALLER rank. Ranks group nodes by contraction round
@@ -45,9 +48,15 @@ struct Hierarchy {
 
   uint32_t node_count() const { return static_cast<uint32_t>(node_of_rank.size()); }
   size_t arc_count() const { return up_head.size() + down_tail.size(); }
+  // Whether searches in `metric` may run on this hierarchy: time always; distance when it was
+  // contracted for distance too (its distance keys are present).
+  bool Serves(Metric metric) const {
+    return metric == Metric::kSeconds || (up_distance_key.size() == up_head.size() &&
+                                          down_distance_key.size() == down_tail.size());
+  }
   int64_t MemoryBytes() const;
 
-  // The arc weights of `metric`.
+  // The arc weights of `metric`, which it must serve.
   std::span<const RouteKey> up_key(Metric metric) const {
     return metric == Metric::kSeconds ? std::span<const RouteKey>(up_time_key)
                                       : std::span<const RouteKey>(up_distance_key);
@@ -73,11 +82,22 @@ struct Hierarchy {
   }
 
   // OK when the arrays are consistent (sizes, offsets, every arc to a smaller rank, ranks a
-  // permutation): what a loader checks before trusting arrays read from a file.
+  // permutation; the distance keys all present or all absent): what a loader checks before
+  // trusting arrays read from a file.
   absl::Status Validate(uint32_t graph_node_count) const;
 };
 
+// The metrics a contraction keeps exact: the distance metric's witness searches are what make
+// contraction degrade on uniform street grids (docs/BENCHMARKS.md, "Routing engine"), so large
+// regions may contract for time alone.
+enum class HierarchyMetrics { kTimeAndDistance, kTime };
+
+// The error of a search in a metric `hierarchy` does not serve (Hierarchy::Serves): `what` names
+// the search.
+absl::Status NotServed(std::string_view what);
+
 struct ContractionParams {
+  HierarchyMetrics metrics = HierarchyMetrics::kTimeAndDistance;
   // Nodes a witness search may settle before it gives up (a missed witness only adds a
   // superfluous shortcut, never a wrong answer).
   int32_t witness_settle_limit = 500;

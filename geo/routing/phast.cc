@@ -128,6 +128,8 @@ TargetSelection TargetSelection::FromRanks(const Hierarchy& hierarchy, std::vect
       s.local_of_rank_[s.rank_of_local_[l]] = static_cast<int32_t>(l);
   }
   const SweepArcs time = HierarchyArcs(hierarchy, direction, Metric::kSeconds);
+  // A time-only hierarchy has no distance keys (and Phast/RphastBatch refuse distance on it).
+  const bool with_distance = hierarchy.Serves(Metric::kMeters);
   const SweepArcs distance = HierarchyArcs(hierarchy, direction, Metric::kMeters);
   s.first_.reserve(size + 1);
   s.first_.push_back(0);
@@ -137,7 +139,7 @@ TargetSelection TargetSelection::FromRanks(const Hierarchy& hierarchy, std::vect
       // Every tail of a selected node is selected (closure) and more important (a smaller local).
       s.from_.push_back(static_cast<uint32_t>(s.LocalOfRank(time.from[a])));
       s.time_key_.push_back(time.key[a]);
-      s.distance_key_.push_back(distance.key[a]);
+      if (with_distance) s.distance_key_.push_back(distance.key[a]);
     }
     s.first_.push_back(static_cast<uint32_t>(s.from_.size()));
   }

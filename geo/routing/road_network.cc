@@ -183,9 +183,8 @@ absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
   // by its exits. From facilities: forward from their exits, reach units by their entries.
   const bool unit_exits = params.to_facility;
   const Direction direction = params.to_facility ? Direction::kBackward : Direction::kForward;
-  const Hierarchy* h = network.hierarchy();
   std::unique_ptr<PointsByNode> own_index;
-  if (h != nullptr && unit_index == nullptr) {
+  if (network.hierarchy() != nullptr && unit_index == nullptr) {
     own_index = std::make_unique<PointsByNode>(g, units);
     unit_index = own_index.get();
   }
@@ -210,7 +209,7 @@ absl::StatusOr<std::vector<RoadTravel>> NearestFacilityByRoad(
     const double bound = metric == Metric::kSeconds ? max_seconds : max_meters;
     if (bound <= 0) continue;
     const std::vector<Seed> seeds = SeedsFrom(g, facilities, !unit_exits, metric, params);
-    if (h != nullptr) {
+    if (const Hierarchy* h = network.hierarchy(metric); h != nullptr) {
       Phast& sweep = Phast::ThreadLocal(*h);
       RETURN_IF_ERROR(sweep.Run(unit_index->Selection(*h, direction), seeds, direction, metric,
                                 BoundKey(metric, bound), deadline));
@@ -252,7 +251,7 @@ absl::StatusOr<std::vector<std::vector<PairTravel>>> TravelMatrix(
     std::span<const std::optional<Snap>> destinations, const DriveParams& params,
     double max_seconds, const geo::Deadline& deadline) {
   std::vector<std::vector<PairTravel>> rows(origins.size());
-  const Hierarchy* h = network.hierarchy();
+  const Hierarchy* h = network.hierarchy(Metric::kSeconds);
   if (h == nullptr) {
     for (size_t i = 0; i < origins.size(); ++i) {
       if (!origins[i]) continue;
@@ -386,7 +385,7 @@ absl::StatusOr<std::vector<std::vector<PointReach>>> PointsWithinBoundBatch(
   for (size_t k = 0; k < sources.size(); ++k) {
     seeds[k] = SeedsFrom(g, std::span(source_snaps).subspan(k, 1), !point_exits, metric, params);
   }
-  if (const Hierarchy* h = network.hierarchy(); h != nullptr) {
+  if (const Hierarchy* h = network.hierarchy(metric); h != nullptr) {
     // One sweep over the points' selection for the whole batch; every point is then checked
     // (the selection holds exactly the points' nodes and what labels them).
     std::vector<std::span<const Seed>> columns(seeds.begin(), seeds.end());
@@ -445,7 +444,7 @@ absl::StatusOr<std::vector<std::vector<geo::LonLat>>> ReachedRoads(const RoadNet
   // The reached nodes with their keys: a PHAST sweep over every node with a hierarchy, the
   // settled nodes of a bounded Dijkstra without one.
   std::vector<std::pair<uint32_t, RouteKey>> reached_nodes;
-  if (const Hierarchy* h = network.hierarchy(); h != nullptr) {
+  if (const Hierarchy* h = network.hierarchy(Metric::kSeconds); h != nullptr) {
     Phast& sweep = Phast::ThreadLocal(*h);
     RETURN_IF_ERROR(sweep.Run(seeds, direction, Metric::kSeconds, bound_key, deadline));
     for (uint32_t n = 0; n < g.node_count(); ++n) {

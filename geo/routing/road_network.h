@@ -47,8 +47,13 @@ class RoadNetwork {
 
   const roads::RoadGraph& graph() const { return graph_; }
   const SnapIndex& snap_index() const { return *snap_index_; }
-  // Null when searches run on Dijkstra.
+  // The hierarchy built or loaded for this network; null when every search runs on Dijkstra.
   const Hierarchy* hierarchy() const { return hierarchy_.get(); }
+  // The hierarchy searches in `metric` run on: null when there is none or it does not serve
+  // `metric` (a time-only hierarchy, Hierarchy::Serves); such searches run on Dijkstra.
+  const Hierarchy* hierarchy(Metric metric) const {
+    return hierarchy_ != nullptr && hierarchy_->Serves(metric) ? hierarchy_.get() : nullptr;
+  }
 
  private:
   RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy);

@@ -443,6 +443,14 @@ TEST_F(EndToEndTest, HsdTablesRoundTripThroughAStoredNetwork) {
   EXPECT_FALSE(std::filesystem::exists(dir + "p2.csv"));
 }
 
+TEST(ServerFlagsTest, RefusesAnUnknownHierarchyMetricsValue) {
+  const CommandResult r = RunCommand(
+      {CAREREACH_SERVER_BIN, "--road_hierarchy_metrics=distance", "--listen=127.0.0.1:0"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("road_hierarchy_metrics"));
+  EXPECT_THAT(r.err, HasSubstr("must be time,distance or time"));
+}
+
 TEST_F(EndToEndTest, ZzGracefulShutdownOnSigterm) {
   EXPECT_EQ(server_->Stop(30), 0);
   EXPECT_THAT(testing_util::ReadWholeFile(*log_path_), HasSubstr("received SIGTERM"));

@@ -313,18 +313,24 @@ TEST_F(ServerTest, DriveCoverageOnTheFixtureRoad) {
   EXPECT_FALSE(response.units(2).reached());  // 103 minutes: beyond the 60-minute bound
 }
 
-// --road_hierarchy=false: the same drive answers, unit by unit, from the reference engine.
+// --road_hierarchy=false and --road_hierarchy_metrics=time: the same drive answers, unit by unit,
+// in minutes and in shortest miles, as the default hierarchy.
 TEST(ServerEngineTest, WithoutTheHierarchyDriveAnswersAreTheSame) {
   std::vector<v1::ComputeCoverageResponse> answers;
-  for (bool hierarchy : {true, false}) {
+  for (const auto& [hierarchy, metrics] :
+       {std::pair{true, routing::HierarchyMetrics::kTimeAndDistance},
+        {false, routing::HierarchyMetrics::kTimeAndDistance},
+        {true, routing::HierarchyMetrics::kTime}}) {
     TestServer t;
     Server::Options options = FixtureOptions();
     options.road_hierarchy = hierarchy;
+    options.road_hierarchy_metrics = metrics;
     t.StartServer(options);
     if (testing::Test::HasFatalFailure()) return;
     v1::ComputeCoverageRequest request = t.EquatorRequest();
     request.set_mode(v1::TRAVEL_MODE_DRIVE);
     request.add_max_minutes(15);
+    request.add_max_miles(20);
     request.mutable_unit_detail()->set_include(true);
     v1::ComputeCoverageResponse response;
     const grpc::Status status = t.Coverage(request, &response);
@@ -332,16 +338,21 @@ TEST(ServerEngineTest, WithoutTheHierarchyDriveAnswersAreTheSame) {
     answers.push_back(response);
   }
   ASSERT_EQ(answers[0].units_size(), 4);
-  ASSERT_EQ(answers[1].units_size(), answers[0].units_size());
-  for (int i = 0; i < answers[0].units_size(); ++i) {
-    EXPECT_EQ(answers[0].units(i).minutes(), answers[1].units(i).minutes()) << i;
-    EXPECT_EQ(answers[0].units(i).miles(), answers[1].units(i).miles()) << i;
-    EXPECT_EQ(answers[0].units(i).nearest_facility_id(), answers[1].units(i).nearest_facility_id())
-        << i;
-  }
-  for (int k = 0; k < answers[0].results_size(); ++k) {
-    EXPECT_EQ(answers[0].results(k).covered_population(),
-              answers[1].results(k).covered_population());
+  ASSERT_EQ(answers[0].results_size(), 4);  // 60 and 15 minutes, 35 and 20 miles
+  for (size_t e = 1; e < answers.size(); ++e) {
+    ASSERT_EQ(answers[e].units_size(), answers[0].units_size());
+    for (int i = 0; i < answers[0].units_size(); ++i) {
+      EXPECT_EQ(answers[0].units(i).minutes(), answers[e].units(i).minutes()) << e << " " << i;
+      EXPECT_EQ(answers[0].units(i).miles(), answers[e].units(i).miles()) << e << " " << i;
+      EXPECT_EQ(answers[0].units(i).nearest_facility_id(),
+                answers[e].units(i).nearest_facility_id())
+          << e << " " << i;
+    }
+    for (int k = 0; k < answers[0].results_size(); ++k) {
+      EXPECT_EQ(answers[0].results(k).covered_population(),
+                answers[e].results(k).covered_population())
+          << e << " " << k;
+    }
   }
 }
 

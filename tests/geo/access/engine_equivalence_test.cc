@@ -1,7 +1,8 @@
 // The contraction hierarchy engine (PHAST, RPHAST, bucket tables) gives exactly the answers of
 // the reference Dijkstra engine, whole answers compared, on the three real extracts with the
 // real 2020 tracts and hospitals: coverage in both directions and both metrics, catchments,
-// matrices and isochrones.
+// matrices and isochrones. Both hierarchies are checked: the default one contracted for time and
+// distance, and one contracted for time only (whose distance searches run on Dijkstra).
 #include <random>
 
 #include "geo/access/catchment.h"
@@ -22,6 +23,7 @@ using Extract = testing_util::RoadExtract;
 struct Engines {
   Region region;
   DriveRegion hierarchy;            // the default engine
+  DriveRegion time_only;            // a hierarchy contracted for drive time only
   DriveRegion dijkstra;             // the reference
   std::vector<Facility> hospitals;  // open hospitals that snap within 5 km in the region
   std::vector<Facility> tracts;     // tract centres as facility locations (matrix, catchments)
@@ -39,11 +41,17 @@ const Engines& Load(const Extract& e) {
   auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
   auto graph = roads::ImportOsm(dir + "/roads/" + e.file, *profile);
   EXPECT_TRUE(graph.ok()) << graph.status();
-  roads::RoadGraph copy = *graph;
+  roads::RoadGraph copy = *graph, time_copy = *graph;
   l.hierarchy = BuildDriveRegion(l.region, routing::RoadNetwork::Create(*std::move(graph)));
+  l.time_only = BuildDriveRegion(
+      l.region,
+      routing::RoadNetwork::Create(std::move(time_copy),
+                                   {.contraction = {.metrics = routing::HierarchyMetrics::kTime}}));
   l.dijkstra = BuildDriveRegion(
       l.region, routing::RoadNetwork::Create(std::move(copy), {.build_hierarchy = false}));
-  EXPECT_NE(l.hierarchy.network->hierarchy(), nullptr);
+  EXPECT_NE(l.hierarchy.network->hierarchy(routing::Metric::kMeters), nullptr);
+  EXPECT_NE(l.time_only.network->hierarchy(routing::Metric::kSeconds), nullptr);
+  EXPECT_EQ(l.time_only.network->hierarchy(routing::Metric::kMeters), nullptr);
   EXPECT_EQ(l.dijkstra.network->hierarchy(), nullptr);
   absl::StatusOr<std::vector<Facility>> hospitals = testing_util::LoadOpenHifldHospitals(dir);
   EXPECT_TRUE(hospitals.ok()) << hospitals.status();
@@ -57,33 +65,41 @@ const Engines& Load(const Extract& e) {
   return cache->emplace(e.name, std::move(l)).first->second;
 }
 
+// The two hierarchy engines, each compared with the reference.
+std::vector<std::pair<std::string, const DriveRegion*>> Contracted(const Engines& l) {
+  return {{"time and distance", &l.hierarchy}, {"time only", &l.time_only}};
+}
+
 class EngineEquivalenceTest : public testing::TestWithParam<Extract> {};
 
 TEST_P(EngineEquivalenceTest, CoverageBothDirectionsAndMetrics) {
   const Engines& l = Load(GetParam());
   ASSERT_FALSE(l.hospitals.empty());
-  for (bool to_facility : {true, false}) {
-    CoverageRequest request;
-    request.travel.mode = TravelMode::kDrive;
-    request.travel.drive.to_facility = to_facility;
-    request.facilities = l.hospitals;
-    request.thresholds = {Threshold::Minutes(10), Threshold::Minutes(20), Threshold::Minutes(60),
-                          Threshold::Miles(5), Threshold::Miles(30)};
-    auto a = ComputeCoverage(l.region, &l.hierarchy, request, {});
-    auto b = ComputeCoverage(l.region, &l.dijkstra, request, {});
-    ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
-    int reached = 0;
-    for (size_t i = 0; i < l.region.units.size(); ++i) {
-      const UnitTravel &x = a->travel[i], &y = b->travel[i];
-      EXPECT_EQ(x.facility, y.facility) << l.region.units[i].id << " to_facility " << to_facility;
-      EXPECT_EQ(x.minutes, y.minutes) << l.region.units[i].id;
-      EXPECT_EQ(x.miles, y.miles) << l.region.units[i].id;
-      reached += x.reached();
-    }
-    EXPECT_GT(reached, static_cast<int>(l.region.units.size()) / 2);
-    for (size_t k = 0; k < request.thresholds.size(); ++k) {
-      EXPECT_EQ(a->summary.by_threshold[k].covered_population,
-                b->summary.by_threshold[k].covered_population);
+  for (const auto& [engine, drive] : Contracted(l)) {
+    SCOPED_TRACE(engine);
+    for (bool to_facility : {true, false}) {
+      CoverageRequest request;
+      request.travel.mode = TravelMode::kDrive;
+      request.travel.drive.to_facility = to_facility;
+      request.facilities = l.hospitals;
+      request.thresholds = {Threshold::Minutes(10), Threshold::Minutes(20), Threshold::Minutes(60),
+                            Threshold::Miles(5), Threshold::Miles(30)};
+      auto a = ComputeCoverage(l.region, drive, request, {});
+      auto b = ComputeCoverage(l.region, &l.dijkstra, request, {});
+      ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
+      int reached = 0;
+      for (size_t i = 0; i < l.region.units.size(); ++i) {
+        const UnitTravel &x = a->travel[i], &y = b->travel[i];
+        EXPECT_EQ(x.facility, y.facility) << l.region.units[i].id << " to_facility " << to_facility;
+        EXPECT_EQ(x.minutes, y.minutes) << l.region.units[i].id;
+        EXPECT_EQ(x.miles, y.miles) << l.region.units[i].id;
+        reached += x.reached();
+      }
+      EXPECT_GT(reached, static_cast<int>(l.region.units.size()) / 2);
+      for (size_t k = 0; k < request.thresholds.size(); ++k) {
+        EXPECT_EQ(a->summary.by_threshold[k].covered_population,
+                  b->summary.by_threshold[k].covered_population);
+      }
     }
   }
 }
@@ -95,27 +111,30 @@ TEST_P(EngineEquivalenceTest, CatchmentsTimeDistanceAndFastestRouteMiles) {
   for (int i = 0; i < 40; ++i) sites.push_back(l.tracts[rng() % l.tracts.size()].location);
   for (const Facility& h : l.hospitals) sites.push_back(h.location);
   // Both bounds (the fastest route and its length), time only, distance only.
-  for (const auto& [max_minutes, max_miles] : {std::pair{30.0, 20.0}, {30.0, 0.0}, {0.0, 20.0}}) {
-    for (bool to_facility : {true, false}) {
-      CatchmentParams params;
-      params.travel.mode = TravelMode::kDrive;
-      params.travel.drive.to_facility = to_facility;
-      params.max_minutes = max_minutes;
-      params.max_miles = max_miles;
-      auto a = FacilityCatchments(l.region, &l.hierarchy, sites, params, nullptr);
-      auto b = FacilityCatchments(l.region, &l.dijkstra, sites, params, nullptr);
-      ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
-      size_t total = 0;
-      for (size_t f = 0; f < sites.size(); ++f) {
-        ASSERT_EQ((*a)[f].size(), (*b)[f].size()) << "site " << f;
-        for (size_t j = 0; j < (*a)[f].size(); ++j) {
-          EXPECT_EQ((*a)[f][j].unit, (*b)[f][j].unit);
-          EXPECT_EQ((*a)[f][j].minutes, (*b)[f][j].minutes);
-          EXPECT_EQ((*a)[f][j].miles, (*b)[f][j].miles);
+  for (const auto& [engine, drive] : Contracted(l)) {
+    SCOPED_TRACE(engine);
+    for (const auto& [max_minutes, max_miles] : {std::pair{30.0, 20.0}, {30.0, 0.0}, {0.0, 20.0}}) {
+      for (bool to_facility : {true, false}) {
+        CatchmentParams params;
+        params.travel.mode = TravelMode::kDrive;
+        params.travel.drive.to_facility = to_facility;
+        params.max_minutes = max_minutes;
+        params.max_miles = max_miles;
+        auto a = FacilityCatchments(l.region, drive, sites, params, nullptr);
+        auto b = FacilityCatchments(l.region, &l.dijkstra, sites, params, nullptr);
+        ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
+        size_t total = 0;
+        for (size_t f = 0; f < sites.size(); ++f) {
+          ASSERT_EQ((*a)[f].size(), (*b)[f].size()) << "site " << f;
+          for (size_t j = 0; j < (*a)[f].size(); ++j) {
+            EXPECT_EQ((*a)[f][j].unit, (*b)[f][j].unit);
+            EXPECT_EQ((*a)[f][j].minutes, (*b)[f][j].minutes);
+            EXPECT_EQ((*a)[f][j].miles, (*b)[f][j].miles);
+          }
+          total += (*a)[f].size();
         }
-        total += (*a)[f].size();
+        EXPECT_GT(total, sites.size());
       }
-      EXPECT_GT(total, sites.size());
     }
   }
 }
@@ -147,21 +166,25 @@ TEST_P(EngineEquivalenceTest, MatrixOverTractCentres) {
     EXPECT_TRUE(s.ok()) << s;
     return out;
   };
-  const std::vector<MatrixRow> a = rows(l.hierarchy), b = rows(l.dijkstra);
-  ASSERT_EQ(a.size(), request.origins.size());
-  ASSERT_EQ(a.size(), b.size());
-  int reached = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(a[i].origin_index, b[i].origin_index);
-    EXPECT_EQ(a[i].origin_snapped, b[i].origin_snapped);
-    ASSERT_EQ(a[i].travel.size(), b[i].travel.size());
-    for (size_t j = 0; j < a[i].travel.size(); ++j) {
-      EXPECT_EQ(a[i].travel[j].seconds, b[i].travel[j].seconds) << i << " -> " << j;
-      EXPECT_EQ(a[i].travel[j].meters, b[i].travel[j].meters) << i << " -> " << j;
-      reached += std::isfinite(a[i].travel[j].seconds);
+  const std::vector<MatrixRow> b = rows(l.dijkstra);
+  for (const auto& [engine, drive] : Contracted(l)) {
+    SCOPED_TRACE(engine);
+    const std::vector<MatrixRow> a = rows(*drive);
+    ASSERT_EQ(a.size(), request.origins.size());
+    ASSERT_EQ(a.size(), b.size());
+    int reached = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].origin_index, b[i].origin_index);
+      EXPECT_EQ(a[i].origin_snapped, b[i].origin_snapped);
+      ASSERT_EQ(a[i].travel.size(), b[i].travel.size());
+      for (size_t j = 0; j < a[i].travel.size(); ++j) {
+        EXPECT_EQ(a[i].travel[j].seconds, b[i].travel[j].seconds) << i << " -> " << j;
+        EXPECT_EQ(a[i].travel[j].meters, b[i].travel[j].meters) << i << " -> " << j;
+        reached += std::isfinite(a[i].travel[j].seconds);
+      }
     }
+    EXPECT_GT(reached, 100);
   }
-  EXPECT_GT(reached, 100);
 }
 
 TEST_P(EngineEquivalenceTest, IsochronesOfTheSameArea) {
@@ -171,16 +194,19 @@ TEST_P(EngineEquivalenceTest, IsochronesOfTheSameArea) {
     request.facilities.push_back(l.hospitals[i]);
   }
   request.max_minutes = {5, 15};
-  for (bool to_facility : {false, true}) {
-    request.drive.to_facility = to_facility;
-    auto a = ComputeIsochrones(l.hierarchy, request, {});
-    auto b = ComputeIsochrones(l.dijkstra, request, {});
-    ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
-    ASSERT_EQ(a->isochrones.size(), b->isochrones.size());
-    for (size_t k = 0; k < a->isochrones.size(); ++k) {
-      EXPECT_GT(a->isochrones[k].area_km2, 0);
-      EXPECT_NEAR(a->isochrones[k].area_km2, b->isochrones[k].area_km2,
-                  1e-9 * b->isochrones[k].area_km2);
+  for (const auto& [engine, drive] : Contracted(l)) {
+    SCOPED_TRACE(engine);
+    for (bool to_facility : {false, true}) {
+      request.drive.to_facility = to_facility;
+      auto a = ComputeIsochrones(*drive, request, {});
+      auto b = ComputeIsochrones(l.dijkstra, request, {});
+      ASSERT_TRUE(a.ok() && b.ok()) << a.status() << b.status();
+      ASSERT_EQ(a->isochrones.size(), b->isochrones.size());
+      for (size_t k = 0; k < a->isochrones.size(); ++k) {
+        EXPECT_GT(a->isochrones[k].area_km2, 0);
+        EXPECT_NEAR(a->isochrones[k].area_km2, b->isochrones[k].area_km2,
+                    1e-9 * b->isochrones[k].area_km2);
+      }
     }
   }
 }

@@ -1,14 +1,17 @@
 // BuildHierarchy against the reference Dijkstra: a plain bidirectional search on the hierarchy
 // (written here, independent of the production query code) must give the exact key of every
-// pair, in both metrics, on drawn maps, seeded random grids and the three real extracts.
+// pair, in both metrics, on drawn maps, seeded random grids and the three real extracts; a
+// hierarchy contracted for time only, every pair in time.
 #include <map>
 #include <queue>
 #include <random>
 
 #include "geo/roads/osm_import.h"
 #include "geo/roads/speed_profile.h"
+#include "geo/routing/bucket_table.h"
 #include "geo/routing/dijkstra.h"
 #include "geo/routing/hierarchy.h"
+#include "geo/routing/phast.h"
 #include "gtest/gtest.h"
 #include "tests/data_dir.h"
 #include "tests/geo/roads/ascii_map.h"
@@ -53,7 +56,7 @@ RouteKey ChKey(const Hierarchy& h, uint32_t from, uint32_t to, Metric metric) {
   return best;
 }
 
-// Every pair (or `pairs` random ones) in both metrics against Dijkstra.
+// Every pair (or `pairs` random ones) in each metric `h` serves against Dijkstra.
 void ExpectSameAsDijkstra(const roads::RoadGraph& g, const Hierarchy& h, int pairs, uint32_t seed) {
   ASSERT_TRUE((h.Validate(g.node_count())).ok()) << (h.Validate(g.node_count()));
   Dijkstra dijkstra(g);
@@ -67,6 +70,7 @@ void ExpectSameAsDijkstra(const roads::RoadGraph& g, const Hierarchy& h, int pai
   }
   int compared = 0, reached = 0;
   for (Metric metric : {Metric::kSeconds, Metric::kMeters}) {
+    if (!h.Serves(metric)) continue;
     for (uint32_t s : sources) {
       const Seed seed_node[1] = {{s, 0, 0}};
       ASSERT_TRUE((dijkstra.Run(seed_node, Direction::kForward, metric, kUnreached - 1)).ok())
@@ -88,8 +92,9 @@ void ExpectSameAsDijkstra(const roads::RoadGraph& g, const Hierarchy& h, int pai
   EXPECT_GT(reached, compared / 4) << "too few pairs connected to test anything";
 }
 
-Hierarchy Build(const roads::RoadGraph& g) {
-  auto h = BuildHierarchy(g, {}, [](std::string_view) {});
+Hierarchy Build(const roads::RoadGraph& g,
+                HierarchyMetrics metrics = HierarchyMetrics::kTimeAndDistance) {
+  auto h = BuildHierarchy(g, {.metrics = metrics}, [](std::string_view) {});
   EXPECT_TRUE((h.status()).ok()) << (h.status());
   return *std::move(h);
 }
@@ -154,6 +159,41 @@ TEST(ContractionTest, RandomGridsAllPairsBothMetrics) {
   }
 }
 
+TEST(ContractionTest, TimeOnlyRandomGridsAllPairs) {
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    const roads::RoadGraph g = RandomGrid(seed, 7);
+    const Hierarchy h = Build(g, HierarchyMetrics::kTime);
+    EXPECT_TRUE(h.Serves(Metric::kSeconds));
+    EXPECT_FALSE(h.Serves(Metric::kMeters));
+    EXPECT_TRUE(h.up_distance_key.empty() && h.down_distance_key.empty());
+    ExpectSameAsDijkstra(g, h, /*pairs=*/0, seed);
+    if (HasFatalFailure()) return;
+  }
+}
+
+// Distance searches on a time-only hierarchy are refused with a clear error, never run on the
+// absent keys.
+TEST(ContractionTest, DistanceSearchesOnATimeOnlyHierarchyAreRefused) {
+  const roads::RoadGraph g = RandomGrid(4, 7);
+  const Hierarchy h = Build(g, HierarchyMetrics::kTime);
+  const Seed seeds[1] = {{0, 0, 0}};
+  Phast phast(h);
+  const absl::Status one_to_all =
+      phast.Run(seeds, Direction::kForward, Metric::kMeters, kUnreached - 1, {});
+  EXPECT_EQ(one_to_all.code(), absl::StatusCode::kFailedPrecondition) << one_to_all;
+  EXPECT_NE(one_to_all.message().find("time only"), std::string_view::npos) << one_to_all;
+  EXPECT_TRUE(phast.Run(seeds, Direction::kForward, Metric::kSeconds, kUnreached - 1, {}).ok());
+  const std::vector<std::vector<Seed>> points = {{{0, 0, 0}}, {{5, 0, 1}}};
+  EXPECT_EQ(ManyToMany(h, points, points, kUnreached - 1, {}, Metric::kMeters).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(ManyToMany(h, points, points, kUnreached - 1, {}, Metric::kSeconds).ok());
+}
+
+TEST(ContractionTest, TheMetricsArePartOfTheFingerprint) {
+  EXPECT_NE(ContractionParams{.metrics = HierarchyMetrics::kTime}.Fingerprint(),
+            ContractionParams{}.Fingerprint());
+}
+
 TEST(ContractionTest, SameHierarchyEveryBuild) {
   const roads::RoadGraph g = RandomGrid(5, 7);
   const Hierarchy a = Build(g), b = Build(g);
@@ -193,6 +233,18 @@ TEST(ContractionTest, ValidateRefusesAnArcThatDoesNotLeadUp) {
   EXPECT_EQ(Build(g).Validate(g.node_count() + 1).code(), absl::StatusCode::kDataLoss);
 }
 
+TEST(ContractionTest, ValidateRefusesDistanceKeysPartlyPresent) {
+  const roads::RoadGraph g = RandomGrid(2, 6);
+  const Hierarchy both = Build(g), time_only = Build(g, HierarchyMetrics::kTime);
+  ASSERT_TRUE(time_only.Validate(g.node_count()).ok()) << time_only.Validate(g.node_count());
+  Hierarchy h = both;
+  h.up_distance_key.pop_back();  // one key short
+  EXPECT_EQ(h.Validate(g.node_count()).code(), absl::StatusCode::kDataLoss);
+  h = both;
+  h.down_distance_key.clear();  // distance upward only
+  EXPECT_EQ(h.Validate(g.node_count()).code(), absl::StatusCode::kDataLoss);
+}
+
 class ContractionRealDataTest : public testing::TestWithParam<const char*> {};
 
 TEST_P(ContractionRealDataTest, RandomPairsBothMetrics) {
@@ -202,6 +254,10 @@ TEST_P(ContractionRealDataTest, RandomPairsBothMetrics) {
   ASSERT_TRUE((g.status()).ok()) << (g.status());
   const Hierarchy h = Build(*g);
   ExpectSameAsDijkstra(*g, h, /*pairs=*/300, 42);
+  if (HasFatalFailure()) return;
+  const Hierarchy time_only = Build(*g, HierarchyMetrics::kTime);
+  EXPECT_FALSE(time_only.Serves(Metric::kMeters));
+  ExpectSameAsDijkstra(*g, time_only, /*pairs=*/300, 43);
 }
 
 INSTANTIATE_TEST_SUITE_P(Extracts, ContractionRealDataTest,
