@@ -3,6 +3,8 @@
 // ("time": contract for drive time only, routing::HierarchyMetrics::kTime)
 // Imports the file (through a graph cache in $TMPDIR or /tmp), then builds the
 // hierarchy RUNS times (default 3) on the shared worker pool and prints each run and the median.
+#include <xxhash.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -50,6 +52,13 @@ int Run(const std::string& pbf, int runs, const routing::ContractionParams& para
       return 1;
     }
     seconds.push_back(s);
+    // A checksum of every array: two builds (or two versions of the contraction) made the same
+    // hierarchy exactly when these agree.
+    uint64_t checksum = 0;
+    h->ForEachArray([&](const auto& v) {
+      checksum = XXH3_64bits_withSeed(v.data(), v.size() * sizeof(v[0]), checksum);
+    });
+    std::printf("hierarchy checksum: %016llx\n", static_cast<unsigned long long>(checksum));
     const size_t original = graph->arc_count();
     std::printf(
         "build %d: %.3f s; %zu hierarchy arcs (%zu road arcs + %zd shortcuts, %.2f per road "

@@ -1,10 +1,12 @@
 // State-sized network, end to end: import a synthetic OSM PBF (bench/make_synthetic_osm), build
 // its snap index, write and load its cache (graph and snap index sections), get the region ready
 // from the cache, then drive coverage for its population points and facilities.
-//   synthetic_bench PREFIX [--no-hierarchy]
+//   synthetic_bench PREFIX [--no-hierarchy | --time-only-hierarchy]
 //     (reads PREFIX.osm.pbf, PREFIX.points.csv, PREFIX.facilities.csv; --no-hierarchy: no
-//     contraction hierarchy, searches on Dijkstra)
-// Prints each step's time; the load, ready and coverage steps are repeated 5 times (median).
+//     contraction hierarchy, searches on Dijkstra; --time-only-hierarchy: one contracted for
+//     drive time only, routing::HierarchyMetrics::kTime)
+// Prints each step's time; the load, ready, coverage and catchment steps are repeated 5 times
+// (median).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "geo/access/catchment.h"
 #include "geo/access/coverage.h"
 #include "geo/core/status_macros.h"
 #include "geo/io/csv.h"
@@ -44,7 +47,8 @@ int Fail(const absl::Status& s) {
   return 1;
 }
 
-absl::Status Run(const std::string& prefix, bool with_hierarchy) {
+absl::Status Run(const std::string& prefix, bool with_hierarchy,
+                 routing::HierarchyMetrics metrics) {
   auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
   const std::string pbf = prefix + ".osm.pbf", cache = prefix + ".graph";
   absl::StatusOr<roads::RoadGraph> graph = absl::UnknownError("not run");
@@ -60,7 +64,7 @@ absl::Status Run(const std::string& prefix, bool with_hierarchy) {
   std::printf("import: %.2f s\n", import_s);
 
   // The hierarchy and the snap index, built as a start without the cache's sections does.
-  const routing::ContractionParams params;
+  const routing::ContractionParams params{.metrics = metrics};
   std::unique_ptr<const routing::Hierarchy> hierarchy;
   if (with_hierarchy) {
     const double hierarchy_s = Seconds([&] {
@@ -184,9 +188,9 @@ absl::Status Run(const std::string& prefix, bool with_hierarchy) {
     log.clear();
     std::shared_ptr<const routing::RoadNetwork> network;
     const double network_s = Seconds([&] {
-      auto loaded =
-          routing::LoadOrBuildRoadNetwork(pbf, *profile, cache, {.build_hierarchy = with_hierarchy},
-                                          [&](std::string_view l) { log.emplace_back(l); });
+      auto loaded = routing::LoadOrBuildRoadNetwork(
+          pbf, *profile, cache, {.build_hierarchy = with_hierarchy, .contraction = params},
+          [&](std::string_view l) { log.emplace_back(l); });
       if (!loaded.ok()) std::exit(Fail(loaded.status()));
       network = *std::move(loaded);
     });
@@ -224,6 +228,33 @@ absl::Status Run(const std::string& prefix, bool with_hierarchy) {
   }
   std::printf("  unsnapped points: %d; unsnapped facilities: %zu\n",
               answer->summary.unsnapped_units, answer->unsnapped_facilities.size());
+
+  // 1,000 catchments at 30 minutes over the points: the facilities, then points' locations as
+  // candidate sites (the recommendation workload), in file order.
+  std::vector<geo::LonLat> sites;
+  for (const access::Facility& f : facilities) sites.push_back(f.location);
+  for (size_t i = 0; sites.size() < 1000 && i < units.size(); ++i) {
+    sites.push_back(units[i].location);
+  }
+  access::CatchmentParams catchment_params;
+  catchment_params.travel.mode = access::TravelMode::kDrive;
+  catchment_params.max_minutes = 30;
+  runs.clear();
+  size_t pairs = 0;
+  for (int i = 0; i < 5; ++i) {
+    absl::StatusOr<std::vector<std::vector<access::UnitReach>>> catchments =
+        absl::UnknownError("not run");
+    runs.push_back(Seconds([&] {
+      catchments = access::FacilityCatchments(region, &drive, sites, catchment_params, nullptr);
+    }));
+    RETURN_IF_ERROR(catchments.status());
+    pairs = 0;
+    for (const auto& c : *catchments) pairs += c.size();
+  }
+  std::printf(
+      "catchments, %zu sites at 30 minutes over %zu points: median %.3f s of 5 (%zu "
+      "site-point pairs within reach)\n",
+      sites.size(), units.size(), Median(runs), pairs);
   return absl::OkStatus();
 }
 
@@ -231,13 +262,19 @@ absl::Status Run(const std::string& prefix, bool with_hierarchy) {
 }  // namespace carereach
 
 int main(int argc, char** argv) {
-  const bool with_hierarchy = !(argc == 3 && std::string(argv[2]) == "--no-hierarchy");
-  if (argc != 2 && with_hierarchy) {
+  const std::string option = argc == 3 ? argv[2] : "";
+  if (argc < 2 || argc > 3 ||
+      (argc == 3 && option != "--no-hierarchy" && option != "--time-only-hierarchy")) {
     std::fprintf(stderr,
-                 "usage: synthetic_bench PREFIX [--no-hierarchy] (PREFIX.osm.pbf, "
-                 "PREFIX.points.csv, PREFIX.facilities.csv)\n");
+                 "usage: synthetic_bench PREFIX [--no-hierarchy | --time-only-hierarchy] "
+                 "(PREFIX.osm.pbf, PREFIX.points.csv, PREFIX.facilities.csv)\n");
     return 2;
   }
-  if (absl::Status s = carereach::Run(argv[1], with_hierarchy); !s.ok()) return carereach::Fail(s);
+  const auto metrics = option == "--time-only-hierarchy"
+                           ? carereach::routing::HierarchyMetrics::kTime
+                           : carereach::routing::HierarchyMetrics::kTimeAndDistance;
+  if (absl::Status s = carereach::Run(argv[1], option != "--no-hierarchy", metrics); !s.ok()) {
+    return carereach::Fail(s);
+  }
   return 0;
 }

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
+#include <span>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -31,6 +32,8 @@ namespace {
 
 constexpr int32_t kRemaining = -1;
 constexpr int32_t kMinSettleLimit = 20;
+// Room left for new shortcuts in each list when the edge lists are laid out again.
+constexpr uint32_t kCompactSlack = 2;
 
 // One arc of the remaining graph, kept at both ends (in the tail's out-list and the head's
 // in-list). `hops` counts the road arcs it stands for (for the priority).
@@ -39,6 +42,79 @@ struct Edge {
   uint32_t hops;
   RouteKey time;
   RouteKey distance;
+};
+
+// The edge lists of all nodes in one array, each node's list contiguous: a witness search reads
+// the lists of nodes that lie near each other in the RoadGraph's (Hilbert) order, and one array
+// in that order keeps them near each other in memory too (separate vectors per node scatter as
+// shortcuts make them grow, and the search then waits on a cache miss for nearly every list).
+// A list that outgrows its room moves to the end with twice the room; when the array holds twice
+// what the live lists need, Compact() lays every list out again in node order.
+// Not thread-safe for writes: Push and Clear run in the serial part of a round; EraseIf of
+// distinct nodes may run in parallel (in place).
+class EdgeLists {
+ public:
+  explicit EdgeLists(uint32_t n) : first_(n, 0), size_(n, 0), room_(n, 0) {}
+
+  std::span<const Edge> operator[](uint32_t v) const {
+    return {edges_.data() + first_[v], size_[v]};
+  }
+  std::span<Edge> Mutable(uint32_t v) { return {edges_.data() + first_[v], size_[v]}; }
+
+  void Push(uint32_t v, const Edge& e) {
+    if (size_[v] == room_[v]) Move(v, std::max<uint32_t>(4, 2 * room_[v]));
+    edges_[first_[v] + size_[v]++] = e;
+    ++live_;
+  }
+  void Clear(uint32_t v) {
+    live_ -= size_[v];
+    size_[v] = 0;
+  }
+  // Removes the edges `gone` says, keeping the others' order; returns how many it removed.
+  template <typename Pred>
+  uint32_t EraseIf(uint32_t v, Pred gone) {
+    Edge* list = edges_.data() + first_[v];
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < size_[v]; ++i) {
+      if (!gone(list[i])) list[kept++] = list[i];
+    }
+    const uint32_t removed = size_[v] - kept;
+    size_[v] = kept;
+    return removed;
+  }
+  void Forget(uint64_t removed) { live_ -= removed; }
+
+  // Every list again in node order with room for `slack` more edges, when the array has grown to
+  // more than twice the live edges.
+  void CompactIfSparse(uint32_t slack) {
+    if (edges_.size() <= 2 * live_ + 1024) return;
+    std::vector<Edge> packed;
+    packed.reserve(live_ + static_cast<uint64_t>(slack) * first_.size());
+    for (uint32_t v = 0; v < first_.size(); ++v) {
+      const uint64_t at = packed.size();
+      packed.insert(packed.end(), edges_.begin() + first_[v],
+                    edges_.begin() + first_[v] + size_[v]);
+      room_[v] = size_[v] == 0 ? 0 : size_[v] + slack;
+      packed.resize(at + room_[v]);
+      first_[v] = at;
+    }
+    edges_.swap(packed);
+  }
+
+ private:
+  void Move(uint32_t v, uint32_t room) {
+    const uint64_t at = edges_.size();
+    edges_.resize(at + room);
+    std::copy(edges_.begin() + first_[v], edges_.begin() + first_[v] + size_[v],
+              edges_.begin() + at);
+    first_[v] = at;
+    room_[v] = room;
+  }
+
+  std::vector<Edge> edges_;
+  std::vector<uint64_t> first_;
+  std::vector<uint32_t> size_, room_;
+  uint64_t live_ = 0;
 };
 
 struct Shortcut {
@@ -64,21 +140,27 @@ class Contractor;
 // Per-thread scratch of a witness search: bounded Dijkstra on the remaining graph.
 class WitnessSearch {
  public:
-  explicit WitnessSearch(size_t n) : key_(n), stamp_(n, 0), target_(n, 0) {}
-  size_t size() const { return key_.size(); }
+  explicit WitnessSearch(size_t n) : labels_(n) {}
+  size_t size() const { return labels_.size(); }
 
   // Least keys from `source` in `metric` (time or distance keys of the edges), skipping `via` and
-  // every node `skip` says, until `limit` nodes are settled or keys pass `max_key`. Returns the
+  // (when `skip_selected`) every node of the round being contracted, until `limit` nodes are
+  // settled or keys pass `max_key`. Returns the
   // best key found for each target (kUnreached if none), tentative keys included: each is the
   // cost of a real path, so one no larger than the via path is a witness.
-  void Run(const Contractor& c, uint32_t source, uint32_t via, bool time, RouteKey max_key,
-           int32_t limit, const std::vector<uint32_t>& targets, std::vector<RouteKey>& found);
+  void Run(const Contractor& c, uint32_t source, uint32_t via, bool time, bool skip_selected,
+           RouteKey max_key, int32_t limit, const std::vector<uint32_t>& targets,
+           std::vector<RouteKey>& found);
 
  private:
-  bool Labelled(uint32_t n) const { return (stamp_[n] >> 1) == generation_; }
-  std::vector<RouteKey> key_;
-  std::vector<uint32_t> stamp_;
-  std::vector<uint32_t> target_;  // == generation_ for the targets of this run
+  // One node's label, in one array so that a relaxation touches one cache line.
+  struct Label {
+    RouteKey key;
+    uint32_t stamp;   // generation << 1 when labelled in this run, | 1 once settled
+    uint32_t target;  // == generation for the targets of this run
+  };
+  bool Labelled(uint32_t n) const { return (labels_[n].stamp >> 1) == generation_; }
+  std::vector<Label> labels_;
   uint32_t generation_ = 0;
   RadixHeap heap_;
 };
@@ -107,32 +189,32 @@ class Contractor {
   absl::StatusOr<Hierarchy> Run(const std::function<void(std::string_view)>& log,
                                 const geo::Deadline& deadline);
 
-  const std::vector<Edge>& Out(uint32_t n) const { return out_[n]; }
+  std::span<const Edge> Out(uint32_t n) const { return out_[n]; }
   bool Skipped(uint32_t n) const { return round_[n] == kSelected; }
 
  private:
   static constexpr int32_t kSelected = -2;  // in the independent set being contracted
 
-  static void Improve(std::vector<Edge>& list, uint32_t other, uint32_t hops, RouteKey time,
+  static void Improve(EdgeLists& lists, uint32_t v, uint32_t other, uint32_t hops, RouteKey time,
                       RouteKey distance) {
-    for (Edge& e : list) {
+    for (Edge& e : lists.Mutable(v)) {
       if (e.other != other) continue;
       if (time < e.time) e.time = time;
       if (distance < e.distance) e.distance = distance;
       e.hops = std::min(e.hops, hops);
       return;
     }
-    list.push_back({other, hops, time, distance});
+    lists.Push(v, {other, hops, time, distance});
   }
   void AddOrImprove(const Shortcut& s) {
-    Improve(out_[s.from], s.to, s.hops, s.time, s.distance);
-    Improve(in_[s.to], s.from, s.hops, s.time, s.distance);
+    Improve(out_, s.from, s.to, s.hops, s.time, s.distance);
+    Improve(in_, s.to, s.from, s.hops, s.time, s.distance);
   }
 
   // The shortcuts contracting v needs: for each in-neighbour u and out-neighbour w (u != w), u->w
   // unless a path avoiding v (and every skipped node) is no costlier in time AND (when the
   // hierarchy serves distance) one is no costlier in distance.
-  void Shortcuts(uint32_t v, int32_t limit, WitnessSearch& search,
+  void Shortcuts(uint32_t v, int32_t limit, bool skip_selected, WitnessSearch& search,
                  std::vector<Shortcut>& out) const {
     std::vector<uint32_t> targets;
     std::vector<RouteKey> found;
@@ -150,7 +232,7 @@ class Contractor {
         max_time = std::max(max_time, in.time + o.time);
       }
       if (targets.empty()) continue;
-      search.Run(*this, u, v, /*time=*/true, max_time, limit, targets, found);
+      search.Run(*this, u, v, /*time=*/true, skip_selected, max_time, limit, targets, found);
       time_witnessed.clear();
       RouteKey max_distance = 0;
       size_t t = 0;
@@ -165,7 +247,8 @@ class Contractor {
         }
       }
       if (time_witnessed.empty() || !with_distance_) continue;
-      search.Run(*this, u, v, /*time=*/false, max_distance, limit, time_witnessed, found);
+      search.Run(*this, u, v, /*time=*/false, skip_selected, max_distance, limit, time_witnessed,
+                 found);
       t = 0;
       for (const Edge& o : out_[v]) {
         if (o.other == u || t >= time_witnessed.size() || time_witnessed[t] != o.other) continue;
@@ -179,7 +262,8 @@ class Contractor {
 
   double Priority(uint32_t v, WitnessSearch& search) const {
     std::vector<Shortcut> shortcuts;
-    Shortcuts(v, params_.priority_settle_limit, search, shortcuts);
+    // Priorities are simulated outside the contraction of a round: no node is selected.
+    Shortcuts(v, params_.priority_settle_limit, /*skip_selected=*/false, search, shortcuts);
     const size_t removed = in_[v].size() + out_[v].size();
     uint64_t removed_hops = 0, added_hops = 0;
     for (const Edge& e : in_[v]) removed_hops += e.hops;
@@ -203,15 +287,15 @@ class Contractor {
   // v goes before every node within two hops: two nodes of a round are never within two hops
   // of each other, so the witness searches of a round seldom need the nodes they must avoid.
   bool Independent(uint32_t v) const {
-    for (const auto* list : {&out_[v], &in_[v]}) {
-      for (const Edge& e : *list) {
+    for (const std::span<const Edge> list : {out_[v], in_[v]}) {
+      for (const Edge& e : list) {
         if (!Before(v, e.other)) return false;
       }
     }
-    for (const auto* list : {&out_[v], &in_[v]}) {
-      for (const Edge& e : *list) {
-        for (const auto* second : {&out_[e.other], &in_[e.other]}) {
-          for (const Edge& f : *second) {
+    for (const std::span<const Edge> list : {out_[v], in_[v]}) {
+      for (const Edge& e : list) {
+        for (const std::span<const Edge> second : {out_[e.other], in_[e.other]}) {
+          for (const Edge& f : second) {
             if (f.other != v && !Before(v, f.other)) return false;
           }
         }
@@ -242,7 +326,7 @@ class Contractor {
   const bool with_distance_ = params_.metrics == HierarchyMetrics::kTimeAndDistance;
   const bool verbose_ = std::getenv("CAREREACH_CONTRACTION_VERBOSE") != nullptr;
   const uint32_t n_;
-  std::vector<std::vector<Edge>> out_, in_;
+  EdgeLists out_, in_;
   std::vector<int32_t> round_;  // kRemaining, kSelected, or the round it was contracted in
   std::vector<int32_t> depth_;
   std::vector<double> priority_;
@@ -250,40 +334,42 @@ class Contractor {
 };
 
 void WitnessSearch::Run(const Contractor& c, uint32_t source, uint32_t via, bool time,
-                        RouteKey max_key, int32_t limit, const std::vector<uint32_t>& targets,
-                        std::vector<RouteKey>& found) {
+                        bool skip_selected, RouteKey max_key, int32_t limit,
+                        const std::vector<uint32_t>& targets, std::vector<RouteKey>& found) {
   if (++generation_ >= (1u << 31)) {
-    std::fill(stamp_.begin(), stamp_.end(), 0);
-    std::fill(target_.begin(), target_.end(), 0);
+    for (Label& l : labels_) l.stamp = l.target = 0;
     generation_ = 1;
   }
-  for (uint32_t t : targets) target_[t] = generation_;
+  for (uint32_t t : targets) labels_[t].target = generation_;
   heap_.Clear();
-  key_[source] = 0;
-  stamp_[source] = generation_ << 1;
+  labels_[source].key = 0;
+  labels_[source].stamp = generation_ << 1;
   heap_.Push(0, source);
   int32_t settled = 0;
   size_t targets_left = targets.size();
   while (!heap_.Empty() && settled < limit) {
     const auto [k, u] = heap_.Pop();
-    if ((stamp_[u] & 1) || k > key_[u]) continue;
+    Label& lu = labels_[u];
+    if ((lu.stamp & 1) || k > lu.key) continue;
     if (k > max_key) break;
-    stamp_[u] |= 1;
+    lu.stamp |= 1;
     ++settled;
-    if (target_[u] == generation_ && --targets_left == 0) break;
+    if (lu.target == generation_ && --targets_left == 0) break;
     for (const Edge& e : c.Out(u)) {
-      if (e.other == via || c.Skipped(e.other)) continue;
+      if (e.other == via) continue;
       const RouteKey nk = k + (time ? e.time : e.distance);
       if (nk > max_key) continue;
-      if (Labelled(e.other) && ((stamp_[e.other] & 1) || nk >= key_[e.other])) continue;
-      key_[e.other] = nk;
-      stamp_[e.other] = generation_ << 1;
+      Label& l = labels_[e.other];
+      if ((l.stamp >> 1) == generation_ && ((l.stamp & 1) || nk >= l.key)) continue;
+      if (skip_selected && c.Skipped(e.other)) continue;
+      l.key = nk;
+      l.stamp = generation_ << 1;
       heap_.Push(nk, e.other);
     }
   }
   found.resize(targets.size());
   for (size_t i = 0; i < targets.size(); ++i) {
-    found[i] = Labelled(targets[i]) ? key_[targets[i]] : kUnreached;
+    found[i] = Labelled(targets[i]) ? labels_[targets[i]].key : kUnreached;
   }
 }
 
@@ -311,7 +397,7 @@ absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_v
     RETURN_IF_ERROR(ForEach(
         selected.size(),
         [&](size_t i, WitnessSearch& s) {
-          Shortcuts(selected[i], params_.witness_settle_limit, s, found[i]);
+          Shortcuts(selected[i], params_.witness_settle_limit, /*skip_selected=*/true, s, found[i]);
         },
         deadline));
     // Apply in the (deterministic) order of `selected`.
@@ -321,8 +407,8 @@ absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_v
       round_[v] = round;
       for (const Edge& e : out_[v]) final_up_[v].push_back({e.other, e.time, e.distance});
       for (const Edge& e : in_[v]) final_down_[v].push_back({e.other, e.time, e.distance});
-      for (const auto* list : {&out_[v], &in_[v]}) {
-        for (const Edge& e : *list) {
+      for (const std::span<const Edge> list : {out_[v], in_[v]}) {
+        for (const Edge& e : list) {
           depth_[e.other] = std::max(depth_[e.other], depth_[v] + 1);
           if (!is_touched[e.other]) {
             is_touched[e.other] = 1;
@@ -334,19 +420,28 @@ absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_v
       shortcuts_added += found[i].size();
     }
     for (uint32_t v : selected) {
-      std::vector<Edge>().swap(out_[v]);
-      std::vector<Edge>().swap(in_[v]);
+      out_.Clear(v);
+      in_.Clear(v);
     }
     std::sort(touched.begin(), touched.end());
+    std::vector<std::pair<uint32_t, uint32_t>> removed(touched.size());
     RETURN_IF_ERROR(ForEach(
         touched.size(),
         [&](size_t i, WitnessSearch&) {
           const uint32_t u = touched[i];
           const auto gone = [&](const Edge& e) { return round_[e.other] != kRemaining; };
-          out_[u].erase(std::remove_if(out_[u].begin(), out_[u].end(), gone), out_[u].end());
-          in_[u].erase(std::remove_if(in_[u].begin(), in_[u].end(), gone), in_[u].end());
+          removed[i] = {out_.EraseIf(u, gone), in_.EraseIf(u, gone)};
         },
         deadline));
+    uint64_t removed_out = 0, removed_in = 0;
+    for (const auto& [o, i] : removed) {
+      removed_out += o;
+      removed_in += i;
+    }
+    out_.Forget(removed_out);
+    in_.Forget(removed_in);
+    out_.CompactIfSparse(kCompactSlack);
+    in_.CompactIfSparse(kCompactSlack);
     RETURN_IF_ERROR(ForEach(
         touched.size(),
         [&](size_t i, WitnessSearch& s) { priority_[touched[i]] = Priority(touched[i], s); },
