@@ -127,14 +127,27 @@ absl::StatusOr<std::vector<std::vector<UnitReach>>> DriveCatchments(
   for (auto& snap : unit_snaps) {
     if (snap && snap->snap_meters > p.max_snap_meters) snap.reset();
   }
-  const routing::PointsByNode by_node(network.graph(), unit_snaps);
+  // The region's index lists every unit snapped at load; this request may reset some.
+  std::unique_ptr<const routing::PointsByNode> own_index;
+  if (drive.unit_index == nullptr) {
+    own_index = std::make_unique<const routing::PointsByNode>(network.graph(), unit_snaps);
+  }
+  const routing::PointsByNode& by_node = own_index ? *own_index : *drive.unit_index;
   const DriveBounds b = BoundsOf(params);
   std::vector<std::vector<UnitReach>> catchments(facilities.size());
-  // Batches of snapped facilities: with a hierarchy one RPHAST sweep per batch.
+  // Batches of snapped facilities: with a hierarchy one RPHAST sweep per batch. Batched in the
+  // order of their roads' nodes, which the graph numbers along a Hilbert curve: the facilities
+  // of a batch lie near each other, so the points within their reach are few (and the sweep
+  // small: PointsWithinBoundBatch).
   std::vector<size_t> snapped;
   for (size_t f = 0; f < facility_snaps.size(); ++f) {
     if (facility_snaps[f]) snapped.push_back(f);
   }
+  const auto node_of = [&](size_t f) {
+    return network.graph().segments[facility_snaps[f]->segment].from;
+  };
+  std::stable_sort(snapped.begin(), snapped.end(),
+                   [&](size_t a, size_t b) { return node_of(a) < node_of(b); });
   const size_t batches = (snapped.size() + routing::kPointsBatch - 1) / routing::kPointsBatch;
   RETURN_IF_ERROR(ParallelFor(batches, [&](size_t batch) -> absl::Status {
     const size_t first = batch * routing::kPointsBatch;

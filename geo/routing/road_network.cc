@@ -1,11 +1,16 @@
 #include "geo/routing/road_network.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
 #include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
+#include "geo/core/ecef_kd_tree.h"
+#include "geo/core/geodesic.h"
 #include "geo/core/status_macros.h"
 #include "geo/routing/bucket_table.h"
 
@@ -99,6 +104,10 @@ Best Combine(const roads::RoadGraph& g, const Labels& search, const Snap& point,
   return best;
 }
 
+// PointsWithinBoundBatch sweeps a selection of its own for the candidate points when they are at
+// most 1 / kLocalSelectionShare of all points.
+constexpr size_t kLocalSelectionShare = 4;
+
 // One column of an RPHAST batch as labels of a single source (source 0).
 struct BatchColumn {
   const RphastBatch* batch;
@@ -116,11 +125,36 @@ absl::flat_hash_map<uint32_t, std::vector<int32_t>> BySegment(
   return map;
 }
 
+// Slack of ReachMeters: the rounding of partial segments and off-road legs to whole ticks (half
+// a millisecond or centimetre each) and of a snap's position along its segment's shape.
+constexpr double kReachSlackMeters = 100.0;
+
+// Most road metres per key unit of the primary half (seconds, then metres) over all arcs, in one
+// pass: a route's road metres are the sum of its arcs', its key the sum of their keys (whole
+// arcs) or of exact shares rounded once (partial segments), so both ratios count.
+std::array<double, 2> MostMetersPerKeyUnit(const roads::RoadGraph& g) {
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  std::array<double, 2> most = {0, 0};
+  const auto ratio = [](double meters, double units) {
+    return units > 0 ? meters / units : meters > 0 ? kInfinity : 0;
+  };
+  for (const roads::Arc& a : g.out_arcs) {
+    const RouteKey time_key = ArcKey(Metric::kSeconds, a.seconds, a.meters);
+    most[0] = std::max({most[0], ratio(a.meters, PrimaryValue(Metric::kSeconds, time_key)),
+                        ratio(a.meters, a.seconds)});
+    // A distance key's primary half is the time key's secondary half.
+    most[1] = std::max({most[1], ratio(a.meters, SecondaryValue(Metric::kSeconds, time_key)),
+                        ratio(a.meters, a.meters)});
+  }
+  return most;
+}
+
 }  // namespace
 
 RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy)
     : graph_(std::move(graph)), hierarchy_(std::move(hierarchy)) {
   snap_index_ = std::make_unique<SnapIndex>(graph_);
+  meters_per_key_unit_ = MostMetersPerKeyUnit(graph_);
 }
 
 RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy,
@@ -129,6 +163,14 @@ RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy
   absl::StatusOr<std::unique_ptr<SnapIndex>> loaded = SnapIndex::Load(graph_, std::move(snap));
   *snap_refused = loaded.status();
   snap_index_ = loaded.ok() ? *std::move(loaded) : std::make_unique<SnapIndex>(graph_);
+  meters_per_key_unit_ = MostMetersPerKeyUnit(graph_);
+}
+
+double RoadNetwork::ReachMeters(Metric metric, double bound) const {
+  const double per_unit = meters_per_key_unit_[metric == Metric::kSeconds ? 0 : 1];
+  if (std::isinf(per_unit)) return per_unit;
+  // A relative margin as well for the float sums of metres along a route.
+  return std::max(bound, 0.0) * per_unit * (1 + 1e-6) + kReachSlackMeters;
 }
 
 std::unique_ptr<const RoadNetwork> RoadNetwork::Create(roads::RoadGraph graph) {
@@ -310,11 +352,13 @@ PointsByNode::PointsByNode(const roads::RoadGraph& graph,
     const roads::Segment& s = graph.segments[p.segment];
     return std::pair<uint32_t, uint32_t>(s.from, s.to);
   };
-  for (const std::optional<Snap>& p : points) {
-    if (!p) continue;
-    const auto [from, to] = ends(*p);
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (!points[i]) continue;
+    const auto [from, to] = ends(*points[i]);
     ++first_[from + 1];
     if (to != from) ++first_[to + 1];
+    on_road_.push_back(points[i]->on_road);
+    listed_.push_back(static_cast<int32_t>(i));
   }
   for (size_t n = 1; n < first_.size(); ++n) first_[n] += first_[n - 1];
   points_.resize(first_.back());
@@ -325,6 +369,27 @@ PointsByNode::PointsByNode(const roads::RoadGraph& graph,
     points_[next[from]++] = static_cast<int32_t>(i);
     if (to != from) points_[next[to]++] = static_cast<int32_t>(i);
   }
+}
+
+PointsByNode::~PointsByNode() = default;
+
+std::vector<int32_t> PointsByNode::Near(std::span<const Snap> centers, double radius_meters) const {
+  absl::call_once(tree_once_, [&] {
+    std::vector<geo::Ecef> at;
+    at.reserve(on_road_.size());
+    for (const geo::LonLat& p : on_road_) at.push_back(geo::ToEcef(p));
+    tree_ = std::make_unique<const geo::EcefKdTree>(std::move(at));
+  });
+  std::vector<int32_t> near;
+  for (const Snap& c : centers) {
+    for (const auto& [entry, chord_sq] :
+         tree_->WithinRadius(geo::ToEcef(c.on_road), radius_meters)) {
+      near.push_back(listed_[entry]);
+    }
+  }
+  std::sort(near.begin(), near.end());
+  near.erase(std::unique(near.begin(), near.end()), near.end());
+  return near;
 }
 
 const TargetSelection& PointsByNode::Selection(const Hierarchy& hierarchy,
@@ -373,6 +438,7 @@ absl::StatusOr<std::vector<std::vector<PointReach>>> PointsWithinBoundBatch(
   std::vector<absl::flat_hash_map<uint32_t, std::vector<int32_t>>> on_segment(sources.size());
   for (size_t k = 0; k < sources.size(); ++k) on_segment[k] = {{sources[k].segment, {0}}};
   const auto consider = [&](const auto& labels, size_t k, int32_t i) {
+    if (!points[i]) return;  // `by_node` may list points reset here
     const Best best = Combine(g, labels, *points[i], point_exits, metric, params, on_segment[k],
                               std::span(source_snaps).subspan(k, 1),
                               /*point_is_origin=*/params.to_facility);
@@ -386,17 +452,42 @@ absl::StatusOr<std::vector<std::vector<PointReach>>> PointsWithinBoundBatch(
     seeds[k] = SeedsFrom(g, std::span(source_snaps).subspan(k, 1), !point_exits, metric, params);
   }
   if (const Hierarchy* h = network.hierarchy(metric); h != nullptr) {
-    // One sweep over the points' selection for the whole batch; every point is then checked
-    // (the selection holds exactly the points' nodes and what labels them).
+    // Only the points within straight-line reach of a source can be within the bound. When they
+    // are a small share of all points (sources near each other, a bound small against the
+    // region), one sweep over the selection of just their nodes, built for this batch, costs
+    // less than a sweep over the selection of every point's (built once per index).
+    const double reach_meters = network.ReachMeters(metric, bound);
+    std::vector<int32_t> candidates;
+    std::optional<TargetSelection> local;
+    if (std::isfinite(reach_meters)) {
+      // The index may list points this request does not (e.g. a smaller max_snap_meters).
+      candidates = by_node.Near(sources, reach_meters);
+      std::erase_if(candidates, [&](int32_t i) { return !points[i]; });
+      if (candidates.size() <= by_node.point_count() / kLocalSelectionShare) {
+        std::vector<uint32_t> nodes;
+        nodes.reserve(2 * candidates.size());
+        for (int32_t i : candidates) {
+          nodes.push_back(g.segments[points[i]->segment].from);
+          nodes.push_back(g.segments[points[i]->segment].to);
+        }
+        local.emplace(TargetSelection::Build(*h, nodes, direction));
+      }
+    }
+    if (!local) {
+      candidates.clear();
+      for (size_t i = 0; i < points.size(); ++i) {
+        if (points[i]) candidates.push_back(static_cast<int32_t>(i));
+      }
+    }
+    // One sweep for the whole batch; every candidate is then checked (the selection holds
+    // exactly the candidates' nodes and what labels them).
     std::vector<std::span<const Seed>> columns(seeds.begin(), seeds.end());
     RphastBatch& batch = RphastBatch::ThreadLocal(*h);
-    RETURN_IF_ERROR(batch.Run(by_node.Selection(*h, direction), columns, direction, metric,
-                              BoundKey(metric, bound), deadline));
+    RETURN_IF_ERROR(batch.Run(local ? *local : by_node.Selection(*h, direction), columns, direction,
+                              metric, BoundKey(metric, bound), deadline));
     for (size_t k = 0; k < sources.size(); ++k) {
       const BatchColumn labels{&batch, static_cast<int>(k)};
-      for (size_t i = 0; i < points.size(); ++i) {
-        if (points[i]) consider(labels, k, static_cast<int32_t>(i));
-      }
+      for (int32_t i : candidates) consider(labels, k, i);
     }
     return reached;
   }
@@ -420,7 +511,7 @@ absl::StatusOr<std::vector<std::vector<PointReach>>> PointsWithinBoundBatch(
       candidates.insert(candidates.end(), at.begin(), at.end());
     }
     for (int32_t i : by_node.At(g.segments[sources[k].segment].from)) {
-      if (points[i]->segment == sources[k].segment) candidates.push_back(i);
+      if (points[i] && points[i]->segment == sources[k].segment) candidates.push_back(i);
     }
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());

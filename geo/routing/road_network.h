@@ -1,6 +1,7 @@
 #ifndef CAREREACH_GEO_ROUTING_ROAD_NETWORK_H_
 #define CAREREACH_GEO_ROUTING_ROAD_NETWORK_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -18,6 +19,10 @@
 #include "geo/routing/hierarchy.h"
 #include "geo/routing/phast.h"
 #include "geo/routing/snap_index.h"
+
+namespace carereach::geo {
+class EcefKdTree;
+}  // namespace carereach::geo
 
 namespace carereach::routing {
 
@@ -55,6 +60,14 @@ class RoadNetwork {
     return hierarchy_ != nullptr && hierarchy_->Serves(metric) ? hierarchy_.get() : nullptr;
   }
 
+  // At most how far apart in a straight line (the ECEF chord, metres) the two ends of a road
+  // route can lie when the route's primary value in `metric` (seconds or metres; partial segments
+  // and off-road legs count, as in every search here) is within `bound`: `bound` times the most
+  // road metres per key second (per key metre) of any arc, plus slack for rounding. Infinite when
+  // an arc is free in that metric. A point farther than this from a source is never within
+  // `bound` of it, whatever the engine; candidate filters rely on it.
+  double ReachMeters(Metric metric, double bound) const;
+
  private:
   RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy);
   RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy,
@@ -62,6 +75,8 @@ class RoadNetwork {
   roads::RoadGraph graph_;
   std::unique_ptr<SnapIndex> snap_index_;
   std::unique_ptr<const Hierarchy> hierarchy_;
+  // Most road metres per key second and per key metre of any arc (ReachMeters).
+  std::array<double, 2> meters_per_key_unit_ = {0, 0};
 };
 
 class PointsByNode;
@@ -134,6 +149,7 @@ class PointsByNode {
   PointsByNode(const roads::RoadGraph& graph, std::span<const std::optional<Snap>> points);
   PointsByNode(const PointsByNode&) = delete;
   PointsByNode& operator=(const PointsByNode&) = delete;
+  ~PointsByNode();
 
   // Points snapped on a segment with an end at `node` (a point is listed at both ends).
   std::span<const int32_t> At(uint32_t node) const {
@@ -145,12 +161,21 @@ class PointsByNode {
   // `hierarchy` (which must outlive this): built on first use, then shared. Thread-safe.
   const TargetSelection& Selection(const Hierarchy& hierarchy, Direction direction) const;
 
+  // The points listed here whose on-road position lies within `radius_meters` (ECEF chord) of
+  // the on-road position of any of `centers`: ascending, each once. A k-d tree over the points'
+  // on-road positions is built on first use, then shared. Thread-safe.
+  std::vector<int32_t> Near(std::span<const Snap> centers, double radius_meters) const;
+
  private:
   size_t point_count_ = 0;
   std::vector<uint32_t> first_;  // CSR offsets, node_count + 1
   std::vector<int32_t> points_;
   mutable absl::once_flag selection_once_[2];
   mutable std::unique_ptr<const TargetSelection> selection_[2];
+  std::vector<geo::LonLat> on_road_;  // of each point listed, in point order
+  std::vector<int32_t> listed_;       // point index of each on_road_ entry
+  mutable absl::once_flag tree_once_;
+  mutable std::unique_ptr<const geo::EcefKdTree> tree_;  // over on_road_
 };
 
 // A point reached by a single-source search: `cost` in the search metric (seconds or metres)
@@ -165,16 +190,20 @@ struct PointReach {
 // `metric`, sorted by point index: travel from each point TO the source when
 // params.to_facility (one search backward over reversed arcs), FROM the source otherwise. As in
 // NearestFacilityByRoad, off-road legs at both ends count and a point on the source's own
-// segment is also reached along it directly. `by_node` must index `points`. One bounded search,
-// on the calling thread's Dijkstra::ThreadLocal; candidates come from the settled nodes (via
-// `by_node`) or from a scan of the points, whichever list is shorter.
+// segment is also reached along it directly. `by_node` must index `points`, or the snaps they
+// were taken from with some reset (DriveRegion::unit_index serves any request on the region's
+// units this way). PointsWithinBoundBatch with one source.
 absl::StatusOr<std::vector<PointReach>> PointsWithinBound(
     const RoadNetwork& network, const Snap& source, std::span<const std::optional<Snap>> points,
     const PointsByNode& by_node, const DriveParams& params, Metric metric, double bound,
     const geo::Deadline& deadline);
 
 // PointsWithinBound for up to kPointsBatch sources at once, one answer per source: with a
-// hierarchy one RPHAST sweep over `by_node`'s selection serves all of them (RphastBatch).
+// hierarchy one RPHAST sweep serves all of them (RphastBatch). Only the points within
+// RoadNetwork::ReachMeters of a source (by_node.Near) can be within `bound`; when they are a
+// small share of all points the sweep runs over a selection built for their nodes alone,
+// otherwise over `by_node`'s selection of every point. Batch sources that lie near each other.
+
 inline constexpr size_t kPointsBatch = RphastBatch::kColumns;
 absl::StatusOr<std::vector<std::vector<PointReach>>> PointsWithinBoundBatch(
     const RoadNetwork& network, std::span<const Snap> sources,

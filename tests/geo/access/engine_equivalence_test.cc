@@ -3,11 +3,14 @@
 // real 2020 tracts and hospitals: coverage in both directions and both metrics, catchments,
 // matrices and isochrones. Both hierarchies are checked: the default one contracted for time and
 // distance, and one contracted for time only (whose distance searches run on Dijkstra).
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "geo/access/catchment.h"
 #include "geo/access/coverage.h"
 #include "geo/access/drive_queries.h"
+#include "geo/core/geodesic.h"
 #include "geo/io/census.h"
 #include "geo/roads/osm_import.h"
 #include "gtest/gtest.h"
@@ -113,7 +116,10 @@ TEST_P(EngineEquivalenceTest, CatchmentsTimeDistanceAndFastestRouteMiles) {
   // Both bounds (the fastest route and its length), time only, distance only.
   for (const auto& [engine, drive] : Contracted(l)) {
     SCOPED_TRACE(engine);
-    for (const auto& [max_minutes, max_miles] : {std::pair{30.0, 20.0}, {30.0, 0.0}, {0.0, 20.0}}) {
+    // The small bounds leave most units out of reach of a batch of sites, so RPHAST sweeps a
+    // selection of just the units within straight-line reach (PointsWithinBoundBatch).
+    for (const auto& [max_minutes, max_miles] :
+         {std::pair{30.0, 20.0}, {30.0, 0.0}, {0.0, 20.0}, {6.0, 0.0}, {0.0, 3.0}, {8.0, 4.0}}) {
       for (bool to_facility : {true, false}) {
         CatchmentParams params;
         params.travel.mode = TravelMode::kDrive;
@@ -137,6 +143,45 @@ TEST_P(EngineEquivalenceTest, CatchmentsTimeDistanceAndFastestRouteMiles) {
       }
     }
   }
+}
+
+// The straight-line reach candidate filters rely on (RoadNetwork::ReachMeters): no unit lies
+// farther from a site (between their on-road positions) than the reach of its reference route.
+TEST_P(EngineEquivalenceTest, NoRouteReachesFartherThanReachMeters) {
+  const Engines& l = Load(GetParam());
+  const routing::RoadNetwork& network = *l.dijkstra.network;
+  const routing::PointsByNode& index = *l.dijkstra.unit_index;
+  std::mt19937 rng(11);
+  size_t checked = 0;
+  double closest_share = 0;  // the largest chord / reach seen
+  for (int trial = 0; trial < 20; ++trial) {
+    const auto site = network.snap_index().Nearest(l.tracts[rng() % l.tracts.size()].location,
+                                                   DriveRegion::kMaxSnapMeters);
+    ASSERT_TRUE(site.has_value());
+    for (routing::Metric metric : {routing::Metric::kSeconds, routing::Metric::kMeters}) {
+      for (bool to_facility : {true, false}) {
+        routing::DriveParams params;
+        params.to_facility = to_facility;
+        params.max_snap_meters = DriveRegion::kMaxSnapMeters;
+        auto reached = routing::PointsWithinBound(network, *site, l.dijkstra.unit_snaps, index,
+                                                  params, metric, 1e7, {});
+        ASSERT_TRUE(reached.ok()) << reached.status();
+        for (const routing::PointReach& r : *reached) {
+          const geo::Ecef a = geo::ToEcef(site->on_road);
+          const geo::Ecef b = geo::ToEcef(l.dijkstra.unit_snaps[r.point]->on_road);
+          const double chord = std::sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) +
+                                         (a.z - b.z) * (a.z - b.z));
+          const double reach = network.ReachMeters(metric, r.cost);
+          EXPECT_LE(chord, reach) << "unit " << r.point << " cost " << r.cost;
+          closest_share = std::max(closest_share, chord / reach);
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 20 * l.tracts.size());
+  // Not so loose as to filter nothing: some route comes within half of its reach.
+  EXPECT_GT(closest_share, 0.5);
 }
 
 TEST_P(EngineEquivalenceTest, MatrixOverTractCentres) {
