@@ -106,7 +106,7 @@ Best Combine(const roads::RoadGraph& g, const Labels& search, const Snap& point,
 
 // PointsWithinBoundBatch sweeps a selection of its own for the candidate points when they are at
 // most 1 / kLocalSelectionShare of all points.
-constexpr size_t kLocalSelectionShare = 4;
+constexpr size_t kLocalSelectionShare = 8;
 
 // One column of an RPHAST batch as labels of a single source (source 0).
 struct BatchColumn {
@@ -154,7 +154,6 @@ std::array<double, 2> MostMetersPerKeyUnit(const roads::RoadGraph& g) {
 RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy)
     : graph_(std::move(graph)), hierarchy_(std::move(hierarchy)) {
   snap_index_ = std::make_unique<SnapIndex>(graph_);
-  meters_per_key_unit_ = MostMetersPerKeyUnit(graph_);
 }
 
 RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy> hierarchy,
@@ -163,10 +162,10 @@ RoadNetwork::RoadNetwork(roads::RoadGraph graph, std::unique_ptr<const Hierarchy
   absl::StatusOr<std::unique_ptr<SnapIndex>> loaded = SnapIndex::Load(graph_, std::move(snap));
   *snap_refused = loaded.status();
   snap_index_ = loaded.ok() ? *std::move(loaded) : std::make_unique<SnapIndex>(graph_);
-  meters_per_key_unit_ = MostMetersPerKeyUnit(graph_);
 }
 
 double RoadNetwork::ReachMeters(Metric metric, double bound) const {
+  absl::call_once(reach_once_, [&] { meters_per_key_unit_ = MostMetersPerKeyUnit(graph_); });
   const double per_unit = meters_per_key_unit_[metric == Metric::kSeconds ? 0 : 1];
   if (std::isinf(per_unit)) return per_unit;
   // A relative margin as well for the float sums of metres along a route.
@@ -373,22 +372,54 @@ PointsByNode::PointsByNode(const roads::RoadGraph& graph,
 
 PointsByNode::~PointsByNode() = default;
 
-std::vector<int32_t> PointsByNode::Near(std::span<const Snap> centers, double radius_meters) const {
+std::optional<std::vector<int32_t>> PointsByNode::Near(std::span<const Snap> centers,
+                                                       double radius_meters,
+                                                       size_t max_count) const {
   absl::call_once(tree_once_, [&] {
     std::vector<geo::Ecef> at;
     at.reserve(on_road_.size());
-    for (const geo::LonLat& p : on_road_) at.push_back(geo::ToEcef(p));
+    box_min_.fill(std::numeric_limits<double>::infinity());
+    box_max_.fill(-std::numeric_limits<double>::infinity());
+    for (const geo::LonLat& p : on_road_) {
+      const geo::Ecef e = geo::ToEcef(p);
+      at.push_back(e);
+      const double xyz[3] = {e.x, e.y, e.z};
+      for (int d = 0; d < 3; ++d) {
+        box_min_[d] = std::min(box_min_[d], xyz[d]);
+        box_max_[d] = std::max(box_max_[d], xyz[d]);
+      }
+    }
     tree_ = std::make_unique<const geo::EcefKdTree>(std::move(at));
   });
+  if (on_road_.size() > max_count) {
+    // Every point within reach of one center: the farthest corner of the box is.
+    for (const Snap& c : centers) {
+      const geo::Ecef e = geo::ToEcef(c.on_road);
+      const double xyz[3] = {e.x, e.y, e.z};
+      double farthest_sq = 0;
+      for (int d = 0; d < 3; ++d) {
+        const double far = std::max(std::abs(xyz[d] - box_min_[d]), std::abs(xyz[d] - box_max_[d]));
+        farthest_sq += far * far;
+      }
+      if (farthest_sq <= radius_meters * radius_meters) return std::nullopt;
+    }
+  }
   std::vector<int32_t> near;
+  const auto distinct = [&] {
+    std::sort(near.begin(), near.end());
+    near.erase(std::unique(near.begin(), near.end()), near.end());
+  };
   for (const Snap& c : centers) {
     for (const auto& [entry, chord_sq] :
          tree_->WithinRadius(geo::ToEcef(c.on_road), radius_meters)) {
       near.push_back(listed_[entry]);
     }
+    if (near.size() > max_count) {
+      distinct();
+      if (near.size() > max_count) return std::nullopt;
+    }
   }
-  std::sort(near.begin(), near.end());
-  near.erase(std::unique(near.begin(), near.end()), near.end());
+  distinct();
   return near;
 }
 
@@ -459,19 +490,22 @@ absl::StatusOr<std::vector<std::vector<PointReach>>> PointsWithinBoundBatch(
     const double reach_meters = network.ReachMeters(metric, bound);
     std::vector<int32_t> candidates;
     std::optional<TargetSelection> local;
+    std::optional<std::vector<int32_t>> near;
     if (std::isfinite(reach_meters)) {
+      near = by_node.Near(sources, reach_meters, by_node.point_count() / kLocalSelectionShare);
+    }
+    if (near) {
       // The index may list points this request does not (e.g. a smaller max_snap_meters).
-      candidates = by_node.Near(sources, reach_meters);
+      candidates = *std::move(near);
       std::erase_if(candidates, [&](int32_t i) { return !points[i]; });
-      if (candidates.size() <= by_node.point_count() / kLocalSelectionShare) {
-        std::vector<uint32_t> nodes;
-        nodes.reserve(2 * candidates.size());
-        for (int32_t i : candidates) {
-          nodes.push_back(g.segments[points[i]->segment].from);
-          nodes.push_back(g.segments[points[i]->segment].to);
-        }
-        local.emplace(TargetSelection::Build(*h, nodes, direction));
+      if (candidates.empty()) return reached;  // nothing within reach: no search at all
+      std::vector<uint32_t> nodes;
+      nodes.reserve(2 * candidates.size());
+      for (int32_t i : candidates) {
+        nodes.push_back(g.segments[points[i]->segment].from);
+        nodes.push_back(g.segments[points[i]->segment].to);
       }
+      local.emplace(TargetSelection::Build(*h, nodes, direction));
     }
     if (!local) {
       candidates.clear();

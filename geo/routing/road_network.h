@@ -75,8 +75,10 @@ class RoadNetwork {
   roads::RoadGraph graph_;
   std::unique_ptr<SnapIndex> snap_index_;
   std::unique_ptr<const Hierarchy> hierarchy_;
-  // Most road metres per key second and per key metre of any arc (ReachMeters).
-  std::array<double, 2> meters_per_key_unit_ = {0, 0};
+  // Most road metres per key second and per key metre of any arc (ReachMeters), from a pass
+  // over the arcs on first use (a network that never filters by reach, or loads, skips it).
+  mutable absl::once_flag reach_once_;
+  mutable std::array<double, 2> meters_per_key_unit_ = {0, 0};
 };
 
 class PointsByNode;
@@ -162,9 +164,12 @@ class PointsByNode {
   const TargetSelection& Selection(const Hierarchy& hierarchy, Direction direction) const;
 
   // The points listed here whose on-road position lies within `radius_meters` (ECEF chord) of
-  // the on-road position of any of `centers`: ascending, each once. A k-d tree over the points'
-  // on-road positions is built on first use, then shared. Thread-safe.
-  std::vector<int32_t> Near(std::span<const Snap> centers, double radius_meters) const;
+  // the on-road position of any of `centers`: ascending, each once; nullopt as soon as more than
+  // `max_count` of them do (without a look at a single point when the box around them all lies
+  // within reach of a center). A k-d tree over the on-road positions is built on first use, then
+  // shared. Thread-safe.
+  std::optional<std::vector<int32_t>> Near(std::span<const Snap> centers, double radius_meters,
+                                           size_t max_count) const;
 
  private:
   size_t point_count_ = 0;
@@ -175,7 +180,8 @@ class PointsByNode {
   std::vector<geo::LonLat> on_road_;  // of each point listed, in point order
   std::vector<int32_t> listed_;       // point index of each on_road_ entry
   mutable absl::once_flag tree_once_;
-  mutable std::unique_ptr<const geo::EcefKdTree> tree_;  // over on_road_
+  mutable std::unique_ptr<const geo::EcefKdTree> tree_;                      // over on_road_
+  mutable std::array<double, 3> box_min_ = {0, 0, 0}, box_max_ = {0, 0, 0};  // ECEF, of on_road_
 };
 
 // A point reached by a single-source search: `cost` in the search metric (seconds or metres)
