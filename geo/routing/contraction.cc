@@ -145,12 +145,13 @@ class WitnessSearch {
 
   // Least keys from `source` in `metric` (time or distance keys of the edges), skipping `via` and
   // (when `skip_selected`) every node of the round being contracted, until `limit` nodes are
-  // settled or keys pass `max_key`. Returns the
-  // best key found for each target (kUnreached if none), tentative keys included: each is the
-  // cost of a real path, so one no larger than the via path is a witness.
+  // settled or no target's decision can change any more (below). `via_keys[i]` is the cost of
+  // the path over `via` to targets[i]. Returns the best key found for each target (kUnreached if
+  // none), tentative keys included: each is the cost of a real path, so one no larger than the
+  // target's via key is a witness.
   void Run(const Contractor& c, uint32_t source, uint32_t via, bool time, bool skip_selected,
-           RouteKey max_key, int32_t limit, const std::vector<uint32_t>& targets,
-           std::vector<RouteKey>& found);
+           int32_t limit, const std::vector<uint32_t>& targets,
+           const std::vector<RouteKey>& via_keys, std::vector<RouteKey>& found);
 
  private:
   // One node's label, in one array so that a relaxation touches one cache line.
@@ -163,6 +164,8 @@ class WitnessSearch {
   std::vector<Label> labels_;
   uint32_t generation_ = 0;
   RadixHeap heap_;
+  std::vector<RouteKey> bound_;  // per target of the run: via key - its cheapest other in-arc
+  std::vector<uint8_t> open_;
 };
 
 class Contractor {
@@ -190,6 +193,7 @@ class Contractor {
                                 const geo::Deadline& deadline);
 
   std::span<const Edge> Out(uint32_t n) const { return out_[n]; }
+  std::span<const Edge> In(uint32_t n) const { return in_[n]; }
   bool Skipped(uint32_t n) const { return round_[n] == kSelected; }
 
  private:
@@ -217,7 +221,7 @@ class Contractor {
   void Shortcuts(uint32_t v, int32_t limit, bool skip_selected, WitnessSearch& search,
                  std::vector<Shortcut>& out) const {
     std::vector<uint32_t> targets;
-    std::vector<RouteKey> found;
+    std::vector<RouteKey> found, via_keys;
     std::vector<uint32_t> time_witnessed;
     // The searches of one node share the budget once it has many in-neighbours: high-degree
     // nodes near the top of the hierarchy would otherwise cost degree^2 x limit per evaluation.
@@ -225,29 +229,29 @@ class Contractor {
     for (const Edge& in : in_[v]) {
       const uint32_t u = in.other;
       targets.clear();
-      RouteKey max_time = 0;
+      via_keys.clear();
       for (const Edge& o : out_[v]) {
         if (o.other == u) continue;
         targets.push_back(o.other);
-        max_time = std::max(max_time, in.time + o.time);
+        via_keys.push_back(in.time + o.time);
       }
       if (targets.empty()) continue;
-      search.Run(*this, u, v, /*time=*/true, skip_selected, max_time, limit, targets, found);
+      search.Run(*this, u, v, /*time=*/true, skip_selected, limit, targets, via_keys, found);
       time_witnessed.clear();
-      RouteKey max_distance = 0;
+      via_keys.clear();
       size_t t = 0;
       for (const Edge& o : out_[v]) {
         if (o.other == u) continue;
         const RouteKey via_time = in.time + o.time;
         if (found[t++] <= via_time) {
           time_witnessed.push_back(o.other);
-          max_distance = std::max(max_distance, in.distance + o.distance);
+          via_keys.push_back(in.distance + o.distance);
         } else {
           out.push_back({u, o.other, in.hops + o.hops, via_time, in.distance + o.distance});
         }
       }
       if (time_witnessed.empty() || !with_distance_) continue;
-      search.Run(*this, u, v, /*time=*/false, skip_selected, max_distance, limit, time_witnessed,
+      search.Run(*this, u, v, /*time=*/false, skip_selected, limit, time_witnessed, via_keys,
                  found);
       t = 0;
       for (const Edge& o : out_[v]) {
@@ -334,37 +338,79 @@ class Contractor {
 };
 
 void WitnessSearch::Run(const Contractor& c, uint32_t source, uint32_t via, bool time,
-                        bool skip_selected, RouteKey max_key, int32_t limit,
-                        const std::vector<uint32_t>& targets, std::vector<RouteKey>& found) {
+                        bool skip_selected, int32_t limit, const std::vector<uint32_t>& targets,
+                        const std::vector<RouteKey>& via_keys, std::vector<RouteKey>& found) {
   if (++generation_ >= (1u << 31)) {
     for (Label& l : labels_) l.stamp = l.target = 0;
     generation_ = 1;
   }
-  for (uint32_t t : targets) labels_[t].target = generation_;
+  // A target is open while its decision may still change: no label yet within its via key (a
+  // witness) and not settled. Its label can come only over an in-arc from a node other than
+  // `via`, so once the search pops keys above via key - the cheapest such arc, it stays closed;
+  // the search stops when every target is closed. Until then it pops exactly what a search run
+  // to max_key (or until every target is settled) pops, so the decisions are the same.
+  RouteKey max_key = 0, bound = 0;
+  size_t open = 0;
+  bound_.resize(targets.size());
+  open_.assign(targets.size(), 0);
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const uint32_t t = targets[i];
+    labels_[t].target = generation_;
+    max_key = std::max(max_key, via_keys[i]);
+    RouteKey cheapest = kUnreached;
+    for (const Edge& e : c.In(t)) {
+      if (e.other == via || (skip_selected && c.Skipped(e.other))) continue;
+      cheapest = std::min(cheapest, time ? e.time : e.distance);
+    }
+    if (cheapest > via_keys[i]) continue;  // no path but the one over `via` is cheap enough
+    bound_[i] = via_keys[i] - cheapest;
+    open_[i] = 1;
+    ++open;
+    bound = std::max(bound, bound_[i]);
+  }
+  const auto close = [&](uint32_t t) {
+    for (size_t i = 0; i < targets.size(); ++i) {
+      if (targets[i] != t || !open_[i]) continue;
+      open_[i] = 0;
+      if (--open > 0 && bound_[i] == bound) {
+        bound = 0;
+        for (size_t j = 0; j < targets.size(); ++j) {
+          if (open_[j]) bound = std::max(bound, bound_[j]);
+        }
+      }
+      return;
+    }
+  };
   heap_.Clear();
   labels_[source].key = 0;
   labels_[source].stamp = generation_ << 1;
   heap_.Push(0, source);
   int32_t settled = 0;
-  size_t targets_left = targets.size();
-  while (!heap_.Empty() && settled < limit) {
+  while (open > 0 && !heap_.Empty() && settled < limit) {
     const auto [k, u] = heap_.Pop();
     Label& lu = labels_[u];
     if ((lu.stamp & 1) || k > lu.key) continue;
-    if (k > max_key) break;
+    if (k > bound) break;
     lu.stamp |= 1;
     ++settled;
-    if (lu.target == generation_ && --targets_left == 0) break;
+    if (lu.target == generation_) close(u);
     for (const Edge& e : c.Out(u)) {
       if (e.other == via) continue;
       const RouteKey nk = k + (time ? e.time : e.distance);
       if (nk > max_key) continue;
       Label& l = labels_[e.other];
+      // A node labelled above the bound is never popped before the search stops.
+      if (nk > bound && l.target != generation_) continue;
       if ((l.stamp >> 1) == generation_ && ((l.stamp & 1) || nk >= l.key)) continue;
       if (skip_selected && c.Skipped(e.other)) continue;
       l.key = nk;
       l.stamp = generation_ << 1;
       heap_.Push(nk, e.other);
+      if (l.target == generation_) {
+        for (size_t i = 0; i < targets.size(); ++i) {
+          if (targets[i] == e.other && nk <= via_keys[i]) close(e.other);
+        }
+      }
     }
   }
   found.resize(targets.size());
