@@ -146,12 +146,21 @@ class WitnessSearch {
   // Least keys from `source` in `metric` (time or distance keys of the edges), skipping `via` and
   // (when `skip_selected`) every node of the round being contracted, until `limit` nodes are
   // settled or no target's decision can change any more (below). `via_keys[i]` is the cost of
-  // the path over `via` to targets[i]. Returns the best key found for each target (kUnreached if
-  // none), tentative keys included: each is the cost of a real path, so one no larger than the
-  // target's via key is a witness.
+  // the path over `via` to targets[i], `cheapest[i]` the least cost of its in-arcs from nodes
+  // other than `via` (and not skipped), kUnreached when none. Returns the best key found for each
+  // target (kUnreached if none), tentative keys included: each is the cost of a real path, so one
+  // no larger than the target's via key is a witness.
   void Run(const Contractor& c, uint32_t source, uint32_t via, bool time, bool skip_selected,
            int32_t limit, const std::vector<uint32_t>& targets,
-           const std::vector<RouteKey>& via_keys, std::vector<RouteKey>& found);
+           const std::vector<RouteKey>& via_keys, const std::vector<RouteKey>& cheapest,
+           std::vector<RouteKey>& found);
+
+  // Vectors of Contractor::Shortcuts, kept for the thread's next call.
+  struct Scratch {
+    std::vector<uint32_t> targets, witnessed;
+    std::vector<RouteKey> via_keys, cheapest, cheapest_time, cheapest_distance, found;
+    std::vector<Shortcut> simulated;  // Contractor::Priority's
+  } scratch;
 
  private:
   // One node's label, in one array so that a relaxation touches one cache line.
@@ -193,7 +202,6 @@ class Contractor {
                                 const geo::Deadline& deadline);
 
   std::span<const Edge> Out(uint32_t n) const { return out_[n]; }
-  std::span<const Edge> In(uint32_t n) const { return in_[n]; }
   bool Skipped(uint32_t n) const { return round_[n] == kSelected; }
 
  private:
@@ -220,44 +228,63 @@ class Contractor {
   // hierarchy serves distance) one is no costlier in distance.
   void Shortcuts(uint32_t v, int32_t limit, bool skip_selected, WitnessSearch& search,
                  std::vector<Shortcut>& out) const {
-    std::vector<uint32_t> targets;
-    std::vector<RouteKey> found, via_keys;
-    std::vector<uint32_t> time_witnessed;
+    WitnessSearch::Scratch& x = search.scratch;
     // The searches of one node share the budget once it has many in-neighbours: high-degree
     // nodes near the top of the hierarchy would otherwise cost degree^2 x limit per evaluation.
     limit = std::max<int32_t>(kMinSettleLimit, limit * 4 / std::max<int32_t>(4, in_[v].size()));
+    // Each out-neighbour's cheapest in-arc from a node other than v (and not skipped), per
+    // metric: the same for the searches from every in-neighbour.
+    x.cheapest_time.clear();
+    x.cheapest_distance.clear();
+    for (const Edge& o : out_[v]) {
+      RouteKey time = kUnreached, distance = kUnreached;
+      for (const Edge& e : in_[o.other]) {
+        if (e.other == v || (skip_selected && Skipped(e.other))) continue;
+        time = std::min(time, e.time);
+        distance = std::min(distance, e.distance);
+      }
+      x.cheapest_time.push_back(time);
+      x.cheapest_distance.push_back(distance);
+    }
     for (const Edge& in : in_[v]) {
       const uint32_t u = in.other;
-      targets.clear();
-      via_keys.clear();
-      for (const Edge& o : out_[v]) {
+      x.targets.clear();
+      x.via_keys.clear();
+      x.cheapest.clear();
+      for (size_t j = 0; j < out_[v].size(); ++j) {
+        const Edge& o = out_[v][j];
         if (o.other == u) continue;
-        targets.push_back(o.other);
-        via_keys.push_back(in.time + o.time);
+        x.targets.push_back(o.other);
+        x.via_keys.push_back(in.time + o.time);
+        x.cheapest.push_back(x.cheapest_time[j]);
       }
-      if (targets.empty()) continue;
-      search.Run(*this, u, v, /*time=*/true, skip_selected, limit, targets, via_keys, found);
-      time_witnessed.clear();
-      via_keys.clear();
+      if (x.targets.empty()) continue;
+      search.Run(*this, u, v, /*time=*/true, skip_selected, limit, x.targets, x.via_keys,
+                 x.cheapest, x.found);
+      x.witnessed.clear();
+      x.via_keys.clear();
+      x.cheapest.clear();
       size_t t = 0;
-      for (const Edge& o : out_[v]) {
+      for (size_t j = 0; j < out_[v].size(); ++j) {
+        const Edge& o = out_[v][j];
         if (o.other == u) continue;
         const RouteKey via_time = in.time + o.time;
-        if (found[t++] <= via_time) {
-          time_witnessed.push_back(o.other);
-          via_keys.push_back(in.distance + o.distance);
+        if (x.found[t++] <= via_time) {
+          x.witnessed.push_back(o.other);
+          x.via_keys.push_back(in.distance + o.distance);
+          x.cheapest.push_back(x.cheapest_distance[j]);
         } else {
           out.push_back({u, o.other, in.hops + o.hops, via_time, in.distance + o.distance});
         }
       }
-      if (time_witnessed.empty() || !with_distance_) continue;
-      search.Run(*this, u, v, /*time=*/false, skip_selected, limit, time_witnessed, via_keys,
-                 found);
+      if (x.witnessed.empty() || !with_distance_) continue;
+      search.Run(*this, u, v, /*time=*/false, skip_selected, limit, x.witnessed, x.via_keys,
+                 x.cheapest, x.found);
       t = 0;
       for (const Edge& o : out_[v]) {
-        if (o.other == u || t >= time_witnessed.size() || time_witnessed[t] != o.other) continue;
+        if (o.other == u || t >= x.witnessed.size() || x.witnessed[t] != o.other) continue;
         const RouteKey via_distance = in.distance + o.distance;
-        if (found[t++] > via_distance) {
+        if (x.found[t++] > via_distance) {
           out.push_back({u, o.other, in.hops + o.hops, in.time + o.time, via_distance});
         }
       }
@@ -265,7 +292,8 @@ class Contractor {
   }
 
   double Priority(uint32_t v, WitnessSearch& search) const {
-    std::vector<Shortcut> shortcuts;
+    std::vector<Shortcut>& shortcuts = search.scratch.simulated;
+    shortcuts.clear();
     // Priorities are simulated outside the contraction of a round: no node is selected.
     Shortcuts(v, params_.priority_settle_limit, /*skip_selected=*/false, search, shortcuts);
     const size_t removed = in_[v].size() + out_[v].size();
@@ -339,7 +367,8 @@ class Contractor {
 
 void WitnessSearch::Run(const Contractor& c, uint32_t source, uint32_t via, bool time,
                         bool skip_selected, int32_t limit, const std::vector<uint32_t>& targets,
-                        const std::vector<RouteKey>& via_keys, std::vector<RouteKey>& found) {
+                        const std::vector<RouteKey>& via_keys,
+                        const std::vector<RouteKey>& cheapest, std::vector<RouteKey>& found) {
   if (++generation_ >= (1u << 31)) {
     for (Label& l : labels_) l.stamp = l.target = 0;
     generation_ = 1;
@@ -357,13 +386,8 @@ void WitnessSearch::Run(const Contractor& c, uint32_t source, uint32_t via, bool
     const uint32_t t = targets[i];
     labels_[t].target = generation_;
     max_key = std::max(max_key, via_keys[i]);
-    RouteKey cheapest = kUnreached;
-    for (const Edge& e : c.In(t)) {
-      if (e.other == via || (skip_selected && c.Skipped(e.other))) continue;
-      cheapest = std::min(cheapest, time ? e.time : e.distance);
-    }
-    if (cheapest > via_keys[i]) continue;  // no path but the one over `via` is cheap enough
-    bound_[i] = via_keys[i] - cheapest;
+    if (cheapest[i] > via_keys[i]) continue;  // no path but the one over `via` is cheap enough
+    bound_[i] = via_keys[i] - cheapest[i];
     open_[i] = 1;
     ++open;
     bound = std::max(bound, bound_[i]);
