@@ -36,13 +36,31 @@ constexpr int32_t kMinSettleLimit = 20;
 constexpr uint32_t kCompactSlack = 2;
 
 // One arc of the remaining graph, kept at both ends (in the tail's out-list and the head's
-// in-list). `hops` counts the road arcs it stands for (for the priority).
-struct Edge {
+// in-list), and later one arc of the hierarchy. `hops` counts the road arcs it stands for (for
+// the priority). A contraction for time only keeps no distance key: 16 bytes an arc instead of
+// 24, in the edge lists the witness searches read and in the hierarchy's arcs until Assemble.
+template <bool kDistance>
+struct EdgeOf {
   uint32_t other;
   uint32_t hops;
   RouteKey time;
   RouteKey distance;
 };
+template <>
+struct EdgeOf<false> {
+  uint32_t other;
+  uint32_t hops;
+  RouteKey time;
+  static constexpr RouteKey distance = 0;  // no distance searches run on it
+};
+template <bool kDistance>
+EdgeOf<kDistance> MakeEdge(uint32_t other, uint32_t hops, RouteKey time, RouteKey distance) {
+  if constexpr (kDistance) {
+    return {other, hops, time, distance};
+  } else {
+    return {other, hops, time};
+  }
+}
 
 // The edge lists of all nodes in one array, each node's list contiguous: a witness search reads
 // the lists of nodes that lie near each other in the RoadGraph's (Hilbert) order, and one array
@@ -52,6 +70,7 @@ struct Edge {
 // what the live lists need, Compact() lays every list out again in node order.
 // Not thread-safe for writes: Push and Clear run in the serial part of a round; EraseIf of
 // distinct nodes may run in parallel (in place).
+template <typename Edge>
 class EdgeLists {
  public:
   explicit EdgeLists(uint32_t n) : first_(n, 0), size_(n, 0), room_(n, 0) {}
@@ -122,12 +141,6 @@ struct Shortcut {
   RouteKey time, distance;
 };
 
-// A hierarchy arc before ranks are known: RoadGraph node ids.
-struct FinalArc {
-  uint32_t other;
-  RouteKey time, distance;
-};
-
 uint64_t Mix(uint64_t x) {  // splitmix64 finaliser: a fixed, thread-independent tie-break
   x += 0x9e3779b97f4a7c15ull;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -135,11 +148,14 @@ uint64_t Mix(uint64_t x) {  // splitmix64 finaliser: a fixed, thread-independent
   return x ^ (x >> 31);
 }
 
+template <bool kDistance>
 class Contractor;
 
 // Per-thread scratch of a witness search: bounded Dijkstra on the remaining graph.
+template <bool kDistance>
 class WitnessSearch {
  public:
+  using Edge = EdgeOf<kDistance>;
   explicit WitnessSearch(size_t n) : labels_(n) {}
   size_t size() const { return labels_.size(); }
 
@@ -150,8 +166,8 @@ class WitnessSearch {
   // other than `via` (and not skipped), kUnreached when none. Returns the best key found for each
   // target (kUnreached if none), tentative keys included: each is the cost of a real path, so one
   // no larger than the target's via key is a witness.
-  void Run(const Contractor& c, uint32_t source, uint32_t via, bool time, bool skip_selected,
-           int32_t limit, const std::vector<uint32_t>& targets,
+  void Run(const Contractor<kDistance>& c, uint32_t source, uint32_t via, bool time,
+           bool skip_selected, int32_t limit, const std::vector<uint32_t>& targets,
            const std::vector<RouteKey>& via_keys, const std::vector<RouteKey>& cheapest,
            std::vector<RouteKey>& found);
 
@@ -177,8 +193,12 @@ class WitnessSearch {
   std::vector<uint8_t> open_;
 };
 
+template <bool kDistance>
 class Contractor {
  public:
+  using Edge = EdgeOf<kDistance>;
+  using Search = WitnessSearch<kDistance>;
+
   Contractor(const roads::RoadGraph& graph, const ContractionParams& params)
       : params_(params),
         n_(graph.node_count()),
@@ -207,16 +227,18 @@ class Contractor {
  private:
   static constexpr int32_t kSelected = -2;  // in the independent set being contracted
 
-  static void Improve(EdgeLists& lists, uint32_t v, uint32_t other, uint32_t hops, RouteKey time,
-                      RouteKey distance) {
+  static void Improve(EdgeLists<Edge>& lists, uint32_t v, uint32_t other, uint32_t hops,
+                      RouteKey time, RouteKey distance) {
     for (Edge& e : lists.Mutable(v)) {
       if (e.other != other) continue;
       if (time < e.time) e.time = time;
-      if (distance < e.distance) e.distance = distance;
+      if constexpr (kDistance) {
+        if (distance < e.distance) e.distance = distance;
+      }
       e.hops = std::min(e.hops, hops);
       return;
     }
-    lists.Push(v, {other, hops, time, distance});
+    lists.Push(v, MakeEdge<kDistance>(other, hops, time, distance));
   }
   void AddOrImprove(const Shortcut& s) {
     Improve(out_, s.from, s.to, s.hops, s.time, s.distance);
@@ -226,9 +248,9 @@ class Contractor {
   // The shortcuts contracting v needs: for each in-neighbour u and out-neighbour w (u != w), u->w
   // unless a path avoiding v (and every skipped node) is no costlier in time AND (when the
   // hierarchy serves distance) one is no costlier in distance.
-  void Shortcuts(uint32_t v, int32_t limit, bool skip_selected, WitnessSearch& search,
+  void Shortcuts(uint32_t v, int32_t limit, bool skip_selected, Search& search,
                  std::vector<Shortcut>& out) const {
-    WitnessSearch::Scratch& x = search.scratch;
+    typename Search::Scratch& x = search.scratch;
     // The searches of one node share the budget once it has many in-neighbours: high-degree
     // nodes near the top of the hierarchy would otherwise cost degree^2 x limit per evaluation.
     limit = std::max<int32_t>(kMinSettleLimit, limit * 4 / std::max<int32_t>(4, in_[v].size()));
@@ -277,7 +299,7 @@ class Contractor {
           out.push_back({u, o.other, in.hops + o.hops, via_time, in.distance + o.distance});
         }
       }
-      if (x.witnessed.empty() || !with_distance_) continue;
+      if (x.witnessed.empty() || !kDistance) continue;
       search.Run(*this, u, v, /*time=*/false, skip_selected, limit, x.witnessed, x.via_keys,
                  x.cheapest, x.found);
       t = 0;
@@ -291,7 +313,7 @@ class Contractor {
     }
   }
 
-  double Priority(uint32_t v, WitnessSearch& search) const {
+  double Priority(uint32_t v, Search& search) const {
     std::vector<Shortcut>& shortcuts = search.scratch.simulated;
     shortcuts.clear();
     // Priorities are simulated outside the contraction of a round: no node is selected.
@@ -337,15 +359,15 @@ class Contractor {
   }
 
   // Runs fn(i, search) for i in [0, n) on the shared pool, each thread with its own scratch.
-  absl::Status ForEach(size_t n, const std::function<void(size_t, WitnessSearch&)>& fn,
+  absl::Status ForEach(size_t n, const std::function<void(size_t, Search&)>& fn,
                        const geo::Deadline& deadline) const {
     constexpr size_t kChunk = 256;
     const size_t chunks = (n + kChunk - 1) / kChunk;
     return geo::WorkerPool::Shared().ParallelFor(chunks, [&](size_t c) -> absl::Status {
       // Scratch per thread, reused by later builds of graphs of the same size (its labels are
       // stamped per search, so nothing of an earlier build is ever read).
-      thread_local std::unique_ptr<WitnessSearch> search;
-      if (search == nullptr || search->size() != n_) search = std::make_unique<WitnessSearch>(n_);
+      thread_local std::unique_ptr<Search> search;
+      if (search == nullptr || search->size() != n_) search = std::make_unique<Search>(n_);
       RETURN_IF_ERROR(deadline.Check("contraction"));
       for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) fn(i, *search);
       return absl::OkStatus();
@@ -355,20 +377,38 @@ class Contractor {
   Hierarchy Assemble() const;
 
   const ContractionParams params_;
-  const bool with_distance_ = params_.metrics == HierarchyMetrics::kTimeAndDistance;
   const bool verbose_ = std::getenv("CAREREACH_CONTRACTION_VERBOSE") != nullptr;
   const uint32_t n_;
-  EdgeLists out_, in_;
+  EdgeLists<Edge> out_, in_;
   std::vector<int32_t> round_;  // kRemaining, kSelected, or the round it was contracted in
   std::vector<int32_t> depth_;
   std::vector<double> priority_;
-  std::vector<std::vector<FinalArc>> final_up_, final_down_;
+  // The hierarchy's arcs, RoadGraph node ids: each node's up (its out-list) and down (its
+  // in-list) arcs as they were when it was contracted, appended to one array per direction.
+  struct FinalArcs {
+    explicit FinalArcs(uint32_t n) : first(n, 0), count(n, 0) {}
+    void Append(uint32_t v, std::span<const Edge> list) {
+      first[v] = arcs.size();
+      count[v] = static_cast<uint32_t>(list.size());
+      arcs.insert(arcs.end(), list.begin(), list.end());
+    }
+    std::span<const Edge> operator[](uint32_t v) const {
+      return {arcs.data() + first[v], count[v]};
+    }
+    std::vector<Edge> arcs;
+    std::vector<uint64_t> first;
+    std::vector<uint32_t> count;
+  };
+  FinalArcs final_up_, final_down_;
 };
 
-void WitnessSearch::Run(const Contractor& c, uint32_t source, uint32_t via, bool time,
-                        bool skip_selected, int32_t limit, const std::vector<uint32_t>& targets,
-                        const std::vector<RouteKey>& via_keys,
-                        const std::vector<RouteKey>& cheapest, std::vector<RouteKey>& found) {
+template <bool kDistance>
+void WitnessSearch<kDistance>::Run(const Contractor<kDistance>& c, uint32_t source, uint32_t via,
+                                   bool time, bool skip_selected, int32_t limit,
+                                   const std::vector<uint32_t>& targets,
+                                   const std::vector<RouteKey>& via_keys,
+                                   const std::vector<RouteKey>& cheapest,
+                                   std::vector<RouteKey>& found) {
   if (++generation_ >= (1u << 31)) {
     for (Label& l : labels_) l.stamp = l.target = 0;
     generation_ = 1;
@@ -443,13 +483,14 @@ void WitnessSearch::Run(const Contractor& c, uint32_t source, uint32_t via, bool
   }
 }
 
-absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_view)>& log,
-                                          const geo::Deadline& deadline) {
+template <bool kDistance>
+absl::StatusOr<Hierarchy> Contractor<kDistance>::Run(
+    const std::function<void(std::string_view)>& log, const geo::Deadline& deadline) {
   const absl::Time start = absl::Now();
   std::vector<uint32_t> remaining(n_);
   std::iota(remaining.begin(), remaining.end(), 0u);
   RETURN_IF_ERROR(ForEach(
-      n_, [&](size_t i, WitnessSearch& s) { priority_[i] = Priority(static_cast<uint32_t>(i), s); },
+      n_, [&](size_t i, Search& s) { priority_[i] = Priority(static_cast<uint32_t>(i), s); },
       deadline));
   int32_t round = 0;
   size_t shortcuts_added = 0;
@@ -466,7 +507,7 @@ absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_v
     std::vector<std::vector<Shortcut>> found(selected.size());
     RETURN_IF_ERROR(ForEach(
         selected.size(),
-        [&](size_t i, WitnessSearch& s) {
+        [&](size_t i, Search& s) {
           Shortcuts(selected[i], params_.witness_settle_limit, /*skip_selected=*/true, s, found[i]);
         },
         deadline));
@@ -475,8 +516,8 @@ absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_v
     for (size_t i = 0; i < selected.size(); ++i) {
       const uint32_t v = selected[i];
       round_[v] = round;
-      for (const Edge& e : out_[v]) final_up_[v].push_back({e.other, e.time, e.distance});
-      for (const Edge& e : in_[v]) final_down_[v].push_back({e.other, e.time, e.distance});
+      final_up_.Append(v, out_[v]);
+      final_down_.Append(v, in_[v]);
       for (const std::span<const Edge> list : {out_[v], in_[v]}) {
         for (const Edge& e : list) {
           depth_[e.other] = std::max(depth_[e.other], depth_[v] + 1);
@@ -497,7 +538,7 @@ absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_v
     std::vector<std::pair<uint32_t, uint32_t>> removed(touched.size());
     RETURN_IF_ERROR(ForEach(
         touched.size(),
-        [&](size_t i, WitnessSearch&) {
+        [&](size_t i, Search&) {
           const uint32_t u = touched[i];
           const auto gone = [&](const Edge& e) { return round_[e.other] != kRemaining; };
           removed[i] = {out_.EraseIf(u, gone), in_.EraseIf(u, gone)};
@@ -514,8 +555,7 @@ absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_v
     in_.CompactIfSparse(kCompactSlack);
     RETURN_IF_ERROR(ForEach(
         touched.size(),
-        [&](size_t i, WitnessSearch& s) { priority_[touched[i]] = Priority(touched[i], s); },
-        deadline));
+        [&](size_t i, Search& s) { priority_[touched[i]] = Priority(touched[i], s); }, deadline));
     for (uint32_t u : touched) is_touched[u] = 0;
     remaining.erase(std::remove_if(remaining.begin(), remaining.end(),
                                    [&](uint32_t v) { return round_[v] != kRemaining; }),
@@ -531,7 +571,8 @@ absl::StatusOr<Hierarchy> Contractor::Run(const std::function<void(std::string_v
   return Assemble();
 }
 
-Hierarchy Contractor::Assemble() const {
+template <bool kDistance>
+Hierarchy Contractor<kDistance>::Assemble() const {
   Hierarchy h;
   h.node_of_rank.resize(n_);
   std::iota(h.node_of_rank.begin(), h.node_of_rank.end(), 0u);
@@ -540,35 +581,31 @@ Hierarchy Contractor::Assemble() const {
                    [&](uint32_t a, uint32_t b) { return round_[a] > round_[b]; });
   h.rank_of_node.resize(n_);
   for (uint32_t r = 0; r < n_; ++r) h.rank_of_node[h.node_of_rank[r]] = r;
-  const auto fill = [&](const std::vector<std::vector<FinalArc>>& arcs,
-                        geo::BigVector<uint32_t>& first, geo::BigVector<uint32_t>& other,
-                        geo::BigVector<RouteKey>& time, geo::BigVector<RouteKey>& distance) {
+  // A time-only contraction's distance arrays stay empty (Hierarchy::Serves).
+  const auto fill = [&](const FinalArcs& arcs, geo::BigVector<uint32_t>& first,
+                        geo::BigVector<uint32_t>& other, geo::BigVector<RouteKey>& time,
+                        geo::BigVector<RouteKey>& distance) {
     first.assign(n_ + 1, 0);
-    for (uint32_t r = 0; r < n_; ++r) {
-      first[r + 1] = first[r] + static_cast<uint32_t>(arcs[h.node_of_rank[r]].size());
-    }
+    for (uint32_t r = 0; r < n_; ++r) first[r + 1] = first[r] + arcs.count[h.node_of_rank[r]];
     other.resize(first[n_]);
     time.resize(first[n_]);
-    distance.resize(first[n_]);
-    std::vector<FinalArc> sorted;
+    if constexpr (kDistance) distance.resize(first[n_]);
+    std::vector<Edge> sorted;
     for (uint32_t r = 0; r < n_; ++r) {
-      sorted = arcs[h.node_of_rank[r]];
-      for (FinalArc& a : sorted) a.other = h.rank_of_node[a.other];
+      const std::span<const Edge> list = arcs[h.node_of_rank[r]];
+      sorted.assign(list.begin(), list.end());
+      for (Edge& a : sorted) a.other = h.rank_of_node[a.other];
       std::sort(sorted.begin(), sorted.end(),
-                [](const FinalArc& a, const FinalArc& b) { return a.other < b.other; });
+                [](const Edge& a, const Edge& b) { return a.other < b.other; });
       for (size_t i = 0; i < sorted.size(); ++i) {
         other[first[r] + i] = sorted[i].other;
         time[first[r] + i] = sorted[i].time;
-        distance[first[r] + i] = sorted[i].distance;
+        if constexpr (kDistance) distance[first[r] + i] = sorted[i].distance;
       }
     }
   };
   fill(final_up_, h.up_first, h.up_head, h.up_time_key, h.up_distance_key);
   fill(final_down_, h.down_first, h.down_tail, h.down_time_key, h.down_distance_key);
-  if (!with_distance_) {  // a time-only contraction's distance keys are not shortest: drop them
-    geo::BigVector<RouteKey>().swap(h.up_distance_key);
-    geo::BigVector<RouteKey>().swap(h.down_distance_key);
-  }
   return h;
 }
 
@@ -645,7 +682,11 @@ absl::StatusOr<Hierarchy> BuildHierarchy(const roads::RoadGraph& graph,
                                          const ContractionParams& params,
                                          const std::function<void(std::string_view)>& log,
                                          const geo::Deadline& deadline) {
-  Contractor contractor(graph, params);
+  if (params.metrics == HierarchyMetrics::kTime) {
+    Contractor<false> contractor(graph, params);
+    return contractor.Run(log, deadline);
+  }
+  Contractor<true> contractor(graph, params);
   return contractor.Run(log, deadline);
 }
 
