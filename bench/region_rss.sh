@@ -5,6 +5,10 @@
 # for the same region without roads (the baseline). Also the whole default config.
 #
 #   bench/region_rss.sh build-cc/server/carereach-server [DATA_DIR]
+#   STATE_PBF=/work/synth/state.osm.pbf bench/region_rss.sh ...
+# With STATE_PBF (e.g. the synthetic state network of bench/synthetic.sh), also one region on that
+# file (state_fips 26), with a time-only hierarchy and without one (--road_hierarchy=false): the
+# first import contracts for minutes.
 set -euo pipefail
 server=${1:?usage: region_rss.sh SERVER [DATA_DIR]}
 data=${2:-${CAREREACH_DATA:-../shared/data}}
@@ -16,10 +20,10 @@ header=$(sed -n '/^default_population_file/,/^}/p' deploy/regions.textproto)
 run() {
   local name=$1 config=$2 cache=$3 wait=$4 log="$work/$1.log"
   local start=$SECONDS
-  "$server" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$data" \
-    --regions="$config" --road_cache_dir="$cache" --state_dir= >"$log" 2>&1 &
+  "$server" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="${run_data:-$data}" \
+    --regions="$config" --road_cache_dir="$cache" --state_dir= ${run_flags:-} >"$log" 2>&1 &
   local pid=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 3000); do
     if [ "$(grep -cE "$wait" "$log" || true)" -ge "${5:-1}" ]; then break; fi
     if ! kill -0 "$pid" 2>/dev/null; then echo "$name: server exited"; cat "$log"; return 1; fi
     sleep 0.2
@@ -45,3 +49,17 @@ done
 mkdir -p "$work/cache-all"
 run "default config (import)" deploy/regions.textproto "$work/cache-all" "road network (ready|FAILED)" 3
 run "default config (cache)" deploy/regions.textproto "$work/cache-all" "road network (ready|FAILED)" 3
+
+if [ -n "${STATE_PBF:-}" ]; then
+  run_data="$work/state-data"
+  mkdir -p "$run_data/roads"
+  for d in census counties cms; do ln -s "$(realpath "$data/$d")" "$run_data/$d"; done
+  ln -s "$(realpath "$STATE_PBF")" "$run_data/roads/state.osm.pbf"
+  printf '%s\nregion {\n  name: "state"\n  state_fips: "26"\n  roads_file: "roads/state.osm.pbf"\n}\n' \
+    "$header" >"$work/state.textproto"
+  for run_flags in --road_hierarchy_metrics=time --road_hierarchy=false; do
+    rm -rf "$work/cache-state" && mkdir -p "$work/cache-state"
+    run "state $run_flags (import)" "$work/state.textproto" "$work/cache-state" "road network (ready|FAILED)"
+    run "state $run_flags (from cache)" "$work/state.textproto" "$work/cache-state" "road network (ready|FAILED)"
+  done
+fi
