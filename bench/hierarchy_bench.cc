@@ -1,6 +1,7 @@
 // Contraction hierarchy build on a road file: time, shortcuts and memory per directed edge.
-//   hierarchy_bench ROADS.osm.pbf [RUNS] [time]
-// ("time": contract for drive time only, routing::HierarchyMetrics::kTime)
+//   hierarchy_bench ROADS.osm.pbf [RUNS] [time] [lazy]
+// ("time": contract for drive time only, routing::HierarchyMetrics::kTime; "lazy": with
+// routing::ContractionParams::lazy_priorities)
 // Imports the file (through a graph cache in $TMPDIR or /tmp), then builds the
 // hierarchy RUNS times (default 3) on the shared worker pool and prints each run and the median.
 #include <xxhash.h>
@@ -76,15 +77,25 @@ int Run(const std::string& pbf, int runs, const routing::ContractionParams& para
 }  // namespace carereach
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: hierarchy_bench ROADS.osm.pbf [RUNS] [time]\n");
+  carereach::routing::ContractionParams params;
+  bool usage = argc < 2;
+  for (int i = 3; i < argc; ++i) {
+    const std::string option = argv[i];
+    if (option == "time") {
+      params.metrics = carereach::routing::HierarchyMetrics::kTime;
+    } else if (option == "lazy") {
+      params.lazy_priorities = true;
+    } else {
+      usage = true;
+    }
+  }
+  if (usage) {
+    std::fprintf(stderr, "usage: hierarchy_bench ROADS.osm.pbf [RUNS] [time] [lazy]\n");
     return 2;
   }
-  carereach::routing::ContractionParams params;
-  if (argc > 3 && std::string(argv[3]) == "time") {
-    params.metrics = carereach::routing::HierarchyMetrics::kTime;
-  }
-  std::printf("metrics: %s\n",
-              argc > 3 && std::string(argv[3]) == "time" ? "time" : "time and distance");
+  std::printf(
+      "metrics: %s; priorities: %s\n",
+      params.metrics == carereach::routing::HierarchyMetrics::kTime ? "time" : "time and distance",
+      params.lazy_priorities ? "lazy" : "exact");
   return carereach::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 3, params);
 }

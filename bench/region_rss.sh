@@ -7,8 +7,10 @@
 #   bench/region_rss.sh build-cc/server/carereach-server [DATA_DIR]
 #   STATE_PBF=/work/synth/state.osm.pbf bench/region_rss.sh ...
 # With STATE_PBF (e.g. the synthetic state network of bench/synthetic.sh), also one region on that
-# file (state_fips 26), with a time-only hierarchy and without one (--road_hierarchy=false): the
-# first import contracts for minutes.
+# file (state_fips 26): with a time-only hierarchy contracted with lazy priorities (as
+# deploy/k8s/region-michigan.yaml runs it), with one contracted with exact priorities, and without
+# one (--road_hierarchy=false); the first import contracts for minutes. STATE_RUNS picks some of
+# them (lazy, exact, none; default all three).
 set -euo pipefail
 server=${1:?usage: region_rss.sh SERVER [DATA_DIR]}
 data=${2:-${CAREREACH_DATA:-../shared/data}}
@@ -57,9 +59,15 @@ if [ -n "${STATE_PBF:-}" ]; then
   ln -s "$(realpath "$STATE_PBF")" "$run_data/roads/state.osm.pbf"
   printf '%s\nregion {\n  name: "state"\n  state_fips: "26"\n  roads_file: "roads/state.osm.pbf"\n}\n' \
     "$header" >"$work/state.textproto"
-  for run_flags in --road_hierarchy_metrics=time --road_hierarchy=false; do
+  for state_run in ${STATE_RUNS:-lazy exact none}; do
+    case $state_run in
+      lazy) run_flags="--road_hierarchy_metrics=time --road_hierarchy_lazy_priorities" ;;
+      exact) run_flags=--road_hierarchy_metrics=time ;;
+      none) run_flags=--road_hierarchy=false ;;
+      *) echo "STATE_RUNS: unknown run $state_run (lazy, exact, none)" >&2; exit 2 ;;
+    esac
     rm -rf "$work/cache-state" && mkdir -p "$work/cache-state"
-    run "state $run_flags (import)" "$work/state.textproto" "$work/cache-state" "road network (ready|FAILED)"
-    run "state $run_flags (from cache)" "$work/state.textproto" "$work/cache-state" "road network (ready|FAILED)"
+    run "state, $state_run (import)" "$work/state.textproto" "$work/cache-state" "road network (ready|FAILED)"
+    run "state, $state_run (from cache)" "$work/state.textproto" "$work/cache-state" "road network (ready|FAILED)"
   done
 fi

@@ -1,10 +1,11 @@
 // State-sized network, end to end: import a synthetic OSM PBF (bench/make_synthetic_osm), build
 // its snap index, write and load its cache (graph and snap index sections), get the region ready
 // from the cache, then drive coverage for its population points and facilities.
-//   synthetic_bench PREFIX [--no-hierarchy | --time-only-hierarchy]
+//   synthetic_bench PREFIX [--no-hierarchy | [--time-only-hierarchy] [--lazy-priorities]]
 //     (reads PREFIX.osm.pbf, PREFIX.points.csv, PREFIX.facilities.csv; --no-hierarchy: no
 //     contraction hierarchy, searches on Dijkstra; --time-only-hierarchy: one contracted for
-//     drive time only, routing::HierarchyMetrics::kTime)
+//     drive time only, routing::HierarchyMetrics::kTime; --lazy-priorities: contracted with
+//     routing::ContractionParams::lazy_priorities)
 // Prints each step's time; the load, ready, coverage and catchment steps are repeated 5 times
 // (median).
 #include <algorithm>
@@ -48,7 +49,7 @@ int Fail(const absl::Status& s) {
 }
 
 absl::Status Run(const std::string& prefix, bool with_hierarchy,
-                 routing::HierarchyMetrics metrics) {
+                 const routing::ContractionParams& params) {
   auto profile = roads::SpeedProfile::Parse(roads::DefaultCarProfileCsv(), "car.csv");
   const std::string pbf = prefix + ".osm.pbf", cache = prefix + ".graph";
   absl::StatusOr<roads::RoadGraph> graph = absl::UnknownError("not run");
@@ -64,7 +65,6 @@ absl::Status Run(const std::string& prefix, bool with_hierarchy,
   std::printf("import: %.2f s\n", import_s);
 
   // The hierarchy and the snap index, built as a start without the cache's sections does.
-  const routing::ContractionParams params{.metrics = metrics};
   std::unique_ptr<const routing::Hierarchy> hierarchy;
   if (with_hierarchy) {
     const double hierarchy_s = Seconds([&] {
@@ -262,18 +262,28 @@ absl::Status Run(const std::string& prefix, bool with_hierarchy,
 }  // namespace carereach
 
 int main(int argc, char** argv) {
-  const std::string option = argc == 3 ? argv[2] : "";
-  if (argc < 2 || argc > 3 ||
-      (argc == 3 && option != "--no-hierarchy" && option != "--time-only-hierarchy")) {
+  bool with_hierarchy = true, usage = argc < 2;
+  carereach::routing::ContractionParams params;
+  for (int i = 2; i < argc; ++i) {
+    const std::string option = argv[i];
+    if (option == "--no-hierarchy") {
+      with_hierarchy = false;
+    } else if (option == "--time-only-hierarchy") {
+      params.metrics = carereach::routing::HierarchyMetrics::kTime;
+    } else if (option == "--lazy-priorities") {
+      params.lazy_priorities = true;
+    } else {
+      usage = true;
+    }
+  }
+  if (usage || (!with_hierarchy && argc > 3)) {
     std::fprintf(stderr,
-                 "usage: synthetic_bench PREFIX [--no-hierarchy | --time-only-hierarchy] "
-                 "(PREFIX.osm.pbf, PREFIX.points.csv, PREFIX.facilities.csv)\n");
+                 "usage: synthetic_bench PREFIX [--no-hierarchy | [--time-only-hierarchy] "
+                 "[--lazy-priorities]] (PREFIX.osm.pbf, PREFIX.points.csv, "
+                 "PREFIX.facilities.csv)\n");
     return 2;
   }
-  const auto metrics = option == "--time-only-hierarchy"
-                           ? carereach::routing::HierarchyMetrics::kTime
-                           : carereach::routing::HierarchyMetrics::kTimeAndDistance;
-  if (absl::Status s = carereach::Run(argv[1], option != "--no-hierarchy", metrics); !s.ok()) {
+  if (absl::Status s = carereach::Run(argv[1], with_hierarchy, params); !s.ok()) {
     return carereach::Fail(s);
   }
   return 0;

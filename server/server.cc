@@ -537,8 +537,10 @@ absl::Status Server::LoadRegions() {
   roads_thread_ = std::thread([this, shared] {
     shared->LoadRoads(
         options_.data_dir, options_.road_cache_dir, *profile_,
-        routing::RoadNetwork::Options{.build_hierarchy = options_.road_hierarchy,
-                                      .contraction = {.metrics = options_.road_hierarchy_metrics}},
+        routing::RoadNetwork::Options{
+            .build_hierarchy = options_.road_hierarchy,
+            .contraction = {.metrics = options_.road_hierarchy_metrics,
+                            .lazy_priorities = options_.road_hierarchy_lazy_priorities}},
         LogLine,
         [this](const std::string& region, bool ready) {
           SetHealth(DriveHealthName(region), ready);

@@ -65,6 +65,8 @@ class Server {
     // The metrics the hierarchy is contracted for (routing::HierarchyMetrics): time only leaves
     // shortest-distance searches on Dijkstra.
     routing::HierarchyMetrics road_hierarchy_metrics = routing::HierarchyMetrics::kTimeAndDistance;
+    // Contract with lazy priority updates (routing::ContractionParams::lazy_priorities).
+    bool road_hierarchy_lazy_priorities = false;
     // Speed profile CSV (empty: the shipped deploy/profiles/car.csv, built in).
     std::string speed_profile_path;
     // Most rows of one adequacy roster.

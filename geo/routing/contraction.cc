@@ -3,7 +3,11 @@
 // Rounds: every remaining node gets a priority (edge-difference and hop quotients plus depth, the
 // weights OSRM uses); the nodes whose (priority, hash) is smaller than every neighbour's form an
 // independent set (no two adjacent) and are contracted together, their witness searches spread
-// over the worker pool. A witness search for a contracted node v never passes through any node of
+// over the worker pool. After a round, the priorities of the contracted nodes' neighbours are
+// simulated again; with ContractionParams::lazy_priorities they are only marked stale, and a stale
+// node a round would select is simulated first and stays selected only if it still goes before
+// its neighbours (Geisberger et al. 2008's lazy updates: fewer simulations, a few more shortcuts).
+// A witness search for a contracted node v never passes through any node of
 // the round, so the shortcuts of each node are computed as if the others were already gone: the
 // distances between the remaining nodes are kept exactly (proof in docs/ARCHITECTURE.md,
 // "Routing engine"). The set, the searches and the order shortcuts are applied in depend only on
@@ -207,6 +211,7 @@ class Contractor {
         round_(n_, kRemaining),
         depth_(n_, 0),
         priority_(n_, 0),
+        stale_(params.lazy_priorities ? n_ : 0, 0),
         final_up_(n_),
         final_down_(n_) {
     for (uint32_t u = 0; u < n_; ++u) {
@@ -263,10 +268,10 @@ class Contractor {
       for (const Edge& e : in_[o.other]) {
         if (e.other == v || (skip_selected && Skipped(e.other))) continue;
         time = std::min(time, e.time);
-        distance = std::min(distance, e.distance);
+        if constexpr (kDistance) distance = std::min(distance, e.distance);
       }
       x.cheapest_time.push_back(time);
-      x.cheapest_distance.push_back(distance);
+      if constexpr (kDistance) x.cheapest_distance.push_back(distance);
     }
     for (const Edge& in : in_[v]) {
       const uint32_t u = in.other;
@@ -292,14 +297,16 @@ class Contractor {
         if (o.other == u) continue;
         const RouteKey via_time = in.time + o.time;
         if (x.found[t++] <= via_time) {
-          x.witnessed.push_back(o.other);
-          x.via_keys.push_back(in.distance + o.distance);
-          x.cheapest.push_back(x.cheapest_distance[j]);
+          if constexpr (kDistance) {  // a time-only contraction is done with this pair
+            x.witnessed.push_back(o.other);
+            x.via_keys.push_back(in.distance + o.distance);
+            x.cheapest.push_back(x.cheapest_distance[j]);
+          }
         } else {
           out.push_back({u, o.other, in.hops + o.hops, via_time, in.distance + o.distance});
         }
       }
-      if (x.witnessed.empty() || !kDistance) continue;
+      if (x.witnessed.empty()) continue;
       search.Run(*this, u, v, /*time=*/false, skip_selected, limit, x.witnessed, x.via_keys,
                  x.cheapest, x.found);
       t = 0;
@@ -383,6 +390,7 @@ class Contractor {
   std::vector<int32_t> round_;  // kRemaining, kSelected, or the round it was contracted in
   std::vector<int32_t> depth_;
   std::vector<double> priority_;
+  std::vector<uint8_t> stale_;  // lazy_priorities: a neighbour went since the last simulation
   // The hierarchy's arcs, RoadGraph node ids: each node's up (its out-list) and down (its
   // in-list) arcs as they were when it was contracted, appended to one array per direction.
   struct FinalArcs {
@@ -495,13 +503,26 @@ absl::StatusOr<Hierarchy> Contractor<kDistance>::Run(
   int32_t round = 0;
   size_t shortcuts_added = 0;
   absl::Time last_log = absl::Now();
-  std::vector<uint32_t> selected, touched;
+  std::vector<uint32_t> selected, stale, touched;
   std::vector<uint8_t> is_touched(n_, 0);
   while (!remaining.empty()) {
     RETURN_IF_ERROR(deadline.Check("contraction"));
     selected.clear();
     for (uint32_t v : remaining) {
       if (Independent(v)) selected.push_back(v);
+    }
+    if (params_.lazy_priorities) {
+      // The node first among all remaining is always selected, so a round that ends up with none
+      // has simulated at least one stale priority again, and the contraction still ends.
+      stale.clear();
+      for (uint32_t v : selected) {
+        if (stale_[v]) stale.push_back(v);
+      }
+      RETURN_IF_ERROR(ForEach(
+          stale.size(), [&](size_t i, Search& s) { priority_[stale[i]] = Priority(stale[i], s); },
+          deadline));
+      for (uint32_t v : stale) stale_[v] = 0;
+      if (!stale.empty()) std::erase_if(selected, [&](uint32_t v) { return !Independent(v); });
     }
     for (uint32_t v : selected) round_[v] = kSelected;
     std::vector<std::vector<Shortcut>> found(selected.size());
@@ -553,9 +574,13 @@ absl::StatusOr<Hierarchy> Contractor<kDistance>::Run(
     in_.Forget(removed_in);
     out_.CompactIfSparse(kCompactSlack);
     in_.CompactIfSparse(kCompactSlack);
-    RETURN_IF_ERROR(ForEach(
-        touched.size(),
-        [&](size_t i, Search& s) { priority_[touched[i]] = Priority(touched[i], s); }, deadline));
+    if (params_.lazy_priorities) {
+      for (uint32_t u : touched) stale_[u] = 1;
+    } else {
+      RETURN_IF_ERROR(ForEach(
+          touched.size(),
+          [&](size_t i, Search& s) { priority_[touched[i]] = Priority(touched[i], s); }, deadline));
+    }
     for (uint32_t u : touched) is_touched[u] = 0;
     remaining.erase(std::remove_if(remaining.begin(), remaining.end(),
                                    [&](uint32_t v) { return round_[v] != kRemaining; }),
@@ -675,7 +700,10 @@ uint64_t ContractionParams::Fingerprint() const {
                              static_cast<uint64_t>(kTicksPerSecond),
                              static_cast<uint64_t>(kTicksPerMeter),
                              static_cast<uint64_t>(metrics)};
-  return XXH3_64bits(fields, sizeof(fields));
+  // Lazy priorities came after hierarchies were cached: the fingerprint of the others is the same
+  // as before, so their caches stay valid.
+  return lazy_priorities ? XXH3_64bits_withSeed(fields, sizeof(fields), /*seed=*/1)
+                         : XXH3_64bits(fields, sizeof(fields));
 }
 
 absl::StatusOr<Hierarchy> BuildHierarchy(const roads::RoadGraph& graph,

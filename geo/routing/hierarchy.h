@@ -103,6 +103,11 @@ struct ContractionParams {
   int32_t witness_settle_limit = 500;
   // The same while estimating priorities.
   int32_t priority_settle_limit = 250;
+  // Lazy priority updates: a contraction marks its neighbours' priorities stale instead of
+  // simulating them again, and a stale node is simulated only when a round would select it. A
+  // faster build with a few more shortcuts (docs/BENCHMARKS.md, "Lazy priority updates"); the
+  // answers are exact either way.
+  bool lazy_priorities = false;
   // Fingerprint of these parameters, the tick units and kFormatVersion: a cached hierarchy made
   // with other ones is rebuilt.
   uint64_t Fingerprint() const;

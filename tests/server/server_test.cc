@@ -313,18 +313,24 @@ TEST_F(ServerTest, DriveCoverageOnTheFixtureRoad) {
   EXPECT_FALSE(response.units(2).reached());  // 103 minutes: beyond the 60-minute bound
 }
 
-// --road_hierarchy=false and --road_hierarchy_metrics=time: the same drive answers, unit by unit,
-// in minutes and in shortest miles, as the default hierarchy.
+// --road_hierarchy=false, --road_hierarchy_metrics=time and --road_hierarchy_lazy_priorities: the
+// same drive answers, unit by unit, in minutes and in shortest miles, as the default hierarchy.
 TEST(ServerEngineTest, WithoutTheHierarchyDriveAnswersAreTheSame) {
+  struct Engine {
+    bool hierarchy;
+    routing::HierarchyMetrics metrics;
+    bool lazy_priorities;
+  };
   std::vector<v1::ComputeCoverageResponse> answers;
-  for (const auto& [hierarchy, metrics] :
-       {std::pair{true, routing::HierarchyMetrics::kTimeAndDistance},
-        {false, routing::HierarchyMetrics::kTimeAndDistance},
-        {true, routing::HierarchyMetrics::kTime}}) {
+  for (const Engine& engine : {Engine{true, routing::HierarchyMetrics::kTimeAndDistance, false},
+                               Engine{false, routing::HierarchyMetrics::kTimeAndDistance, false},
+                               Engine{true, routing::HierarchyMetrics::kTime, false},
+                               Engine{true, routing::HierarchyMetrics::kTime, true}}) {
     TestServer t;
     Server::Options options = FixtureOptions();
-    options.road_hierarchy = hierarchy;
-    options.road_hierarchy_metrics = metrics;
+    options.road_hierarchy = engine.hierarchy;
+    options.road_hierarchy_metrics = engine.metrics;
+    options.road_hierarchy_lazy_priorities = engine.lazy_priorities;
     t.StartServer(options);
     if (testing::Test::HasFatalFailure()) return;
     v1::ComputeCoverageRequest request = t.EquatorRequest();

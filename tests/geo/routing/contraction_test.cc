@@ -93,8 +93,10 @@ void ExpectSameAsDijkstra(const roads::RoadGraph& g, const Hierarchy& h, int pai
 }
 
 Hierarchy Build(const roads::RoadGraph& g,
-                HierarchyMetrics metrics = HierarchyMetrics::kTimeAndDistance) {
-  auto h = BuildHierarchy(g, {.metrics = metrics}, [](std::string_view) {});
+                HierarchyMetrics metrics = HierarchyMetrics::kTimeAndDistance,
+                bool lazy_priorities = false) {
+  auto h = BuildHierarchy(g, {.metrics = metrics, .lazy_priorities = lazy_priorities},
+                          [](std::string_view) {});
   EXPECT_TRUE((h.status()).ok()) << (h.status());
   return *std::move(h);
 }
@@ -171,6 +173,18 @@ TEST(ContractionTest, TimeOnlyRandomGridsAllPairs) {
   }
 }
 
+// Lazy priority updates change the order and the shortcuts, never an answer.
+TEST(ContractionTest, LazyPrioritiesRandomGridsAllPairs) {
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    const roads::RoadGraph g = RandomGrid(seed, 7);
+    for (HierarchyMetrics metrics : {HierarchyMetrics::kTimeAndDistance, HierarchyMetrics::kTime}) {
+      const Hierarchy h = Build(g, metrics, /*lazy_priorities=*/true);
+      ExpectSameAsDijkstra(g, h, /*pairs=*/0, seed);
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
 // Distance searches on a time-only hierarchy are refused with a clear error, never run on the
 // absent keys.
 TEST(ContractionTest, DistanceSearchesOnATimeOnlyHierarchyAreRefused) {
@@ -194,14 +208,24 @@ TEST(ContractionTest, TheMetricsArePartOfTheFingerprint) {
             ContractionParams{}.Fingerprint());
 }
 
+TEST(ContractionTest, LazyPrioritiesArePartOfTheFingerprint) {
+  for (HierarchyMetrics metrics : {HierarchyMetrics::kTimeAndDistance, HierarchyMetrics::kTime}) {
+    EXPECT_NE((ContractionParams{.metrics = metrics, .lazy_priorities = true}.Fingerprint()),
+              ContractionParams{.metrics = metrics}.Fingerprint());
+  }
+}
+
 TEST(ContractionTest, SameHierarchyEveryBuild) {
   const roads::RoadGraph g = RandomGrid(5, 7);
-  const Hierarchy a = Build(g), b = Build(g);
-  EXPECT_EQ(a.node_of_rank, b.node_of_rank);
-  EXPECT_EQ(a.up_head, b.up_head);
-  EXPECT_EQ(a.up_time_key, b.up_time_key);
-  EXPECT_EQ(a.down_tail, b.down_tail);
-  EXPECT_EQ(a.down_distance_key, b.down_distance_key);
+  for (bool lazy : {false, true}) {
+    const Hierarchy a = Build(g, HierarchyMetrics::kTimeAndDistance, lazy),
+                    b = Build(g, HierarchyMetrics::kTimeAndDistance, lazy);
+    EXPECT_EQ(a.node_of_rank, b.node_of_rank) << lazy;
+    EXPECT_EQ(a.up_head, b.up_head) << lazy;
+    EXPECT_EQ(a.up_time_key, b.up_time_key) << lazy;
+    EXPECT_EQ(a.down_tail, b.down_tail) << lazy;
+    EXPECT_EQ(a.down_distance_key, b.down_distance_key) << lazy;
+  }
 }
 
 // Per-thread scratch must follow the graph being built (a smaller graph's scratch was once
@@ -258,6 +282,9 @@ TEST_P(ContractionRealDataTest, RandomPairsBothMetrics) {
   const Hierarchy time_only = Build(*g, HierarchyMetrics::kTime);
   EXPECT_FALSE(time_only.Serves(Metric::kMeters));
   ExpectSameAsDijkstra(*g, time_only, /*pairs=*/300, 43);
+  if (HasFatalFailure()) return;
+  const Hierarchy lazy = Build(*g, HierarchyMetrics::kTimeAndDistance, /*lazy_priorities=*/true);
+  ExpectSameAsDijkstra(*g, lazy, /*pairs=*/300, 44);
 }
 
 INSTANTIATE_TEST_SUITE_P(Extracts, ContractionRealDataTest,
