@@ -89,7 +89,7 @@ ABSL_FLAG(carereach::routing::HierarchyMetrics, road_hierarchy_metrics,
           "docs/BENCHMARKS.md)");
 ABSL_FLAG(bool, road_hierarchy_lazy_priorities, false,
           "Contract with lazy priority updates: a faster hierarchy build for state-sized regions "
-          "(0.77 of the time on the state-sized synthetic network) with about 5 % more shortcuts; "
+          "(0.71 of the time on the state-sized synthetic network) with about 5 % more shortcuts; "
           "the same answers (docs/BENCHMARKS.md)");
 ABSL_FLAG(std::string, road_cache_dir, DefaultCacheDir(),
           "Where imported road graphs are cached (empty: no cache; default "
